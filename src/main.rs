@@ -1,0 +1,3 @@
+//! The `revmark` binary: a thin shell around the library.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! The meta-analysis engine: pure numerics, no files, no serde, no templates.

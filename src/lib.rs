@@ -1,3 +1,45 @@
-//! revmark: a systematic review kept as plain text, rendered into the finished Cochrane-style review.
+//! revmark: a systematic review kept as plain text, rendered into the finished Cochrane-style
+//! review.
+//!
+//! The stages, each taking the previous stage's value: `load` (files -> validated
+//! [`model::Review`]) -> `stats` (numbers) -> `plot` (SVG) -> `report` (Markdown, HTML,
+//! results.json) -> `site` (the output folder, written whole). Only `load` and `site` touch
+//! the disk.
 
+pub mod cli;
+mod cmd;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod report;
+pub mod site;
 pub mod stats;
+
+use clap::Parser;
+
+/// Exit status: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: a review is invalid (or could not be written).
+pub const EXIT_INVALID: i32 = 1;
+/// Exit status: the command line was wrong.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Runs revmark with these arguments (the first is the program name) and returns the exit
+/// status.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+        }
+    };
+    match cli.command {
+        cli::Command::Build { paths, out } => cmd::build(&paths, &out),
+        cli::Command::Check { paths } => cmd::check(&paths),
+    }
+}

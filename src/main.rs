@@ -1,3 +1,5 @@
-//! The `revmark` binary: a thin shell around the library.
+//! The `revmark` binary: parses the command line and hands over to the library.
 
-fn main() {}
+fn main() {
+    std::process::exit(revmark::run(std::env::args_os()));
+}

@@ -1,0 +1,50 @@
+//! The command line: `revmark build` and `revmark check`.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// revmark turns a systematic review kept as plain text (YAML protocol, study data, Markdown
+/// prose) into the finished Cochrane-style review: every meta-analysis computed as Review
+/// Manager does, figures drawn, and the abstract and full review written from the data.
+#[derive(Debug, Parser)]
+#[command(name = "revmark", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build reviews into HTML, Markdown, SVG figures and results.json.
+    ///
+    /// Each PATH is a review folder (it holds review.yaml) or a folder of review folders.
+    /// The output is written to a temporary folder and moved into place whole, so a failed
+    /// build leaves the earlier output untouched.
+    Build {
+        /// Review folders, or folders of review folders.
+        #[arg(default_value = "reviews")]
+        paths: Vec<PathBuf>,
+        /// The output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+    },
+    /// Validate reviews and report every problem; write nothing.
+    Check {
+        /// Review folders, or folders of review folders.
+        #[arg(default_value = "reviews")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

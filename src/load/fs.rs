@@ -1,0 +1,131 @@
+//! Reading review files from disk, confined to the review folder.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+
+/// Largest review file revmark reads; larger ones are refused rather than read into memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The review folders named by `paths`: each path is a review folder (it holds review.yaml)
+/// or a folder of review folders. Sorted, so builds are reproducible.
+pub fn find_reviews(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    for path in paths {
+        if path.join("review.yaml").is_file() {
+            found.push(path.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(path)
+            .map_err(|e| format!("cannot read review folder {}: {e}", path.display()))?;
+        let mut children: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.join("review.yaml").is_file())
+            .collect();
+        if children.is_empty() {
+            return Err(format!(
+                "{} is neither a review folder (no review.yaml) nor a folder of reviews",
+                path.display()
+            ));
+        }
+        children.sort();
+        found.extend(children);
+    }
+    Ok(found)
+}
+
+/// Reads `dir/name`, reporting a missing file as a problem.
+pub fn read_required(dir: &Path, name: &str, problems: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    let path = dir.join(name);
+    if !path.exists() {
+        problems.push(Diagnostic::file_error(&path, format!("{name} is required in a review folder")));
+        return None;
+    }
+    read(&path).map_err(|d| problems.push(d)).ok()
+}
+
+/// Reads `dir/name` if it exists.
+pub fn read_optional(dir: &Path, name: &str, problems: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    let path = dir.join(name);
+    if !path.exists() {
+        return None;
+    }
+    read(&path).map_err(|d| problems.push(d)).ok()
+}
+
+/// Reads the review's own templates (`templates/NAME.tera`), keyed by NAME. Only the names of
+/// built-in templates are accepted, so a typo is reported rather than silently ignored.
+pub fn read_templates(dir: &Path, problems: &mut Vec<Diagnostic>) -> std::collections::BTreeMap<String, String> {
+    let mut templates = std::collections::BTreeMap::new();
+    let folder = dir.join("templates");
+    let Ok(entries) = std::fs::read_dir(&folder) else { return templates };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    let known: Vec<&str> = crate::report::BUILTIN.iter().map(|(n, _)| *n).collect();
+    for path in paths {
+        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let Some(name) = file_name.strip_suffix(".tera") else { continue };
+        if !known.contains(&name) {
+            problems.push(
+                Diagnostic::file_error(&path, format!("`{file_name}` overrides no template: the templates are {}", known.iter().map(|k| format!("{k}.tera")).collect::<Vec<_>>().join(", ")))
+                    .suggest(name, known.iter().copied()),
+            );
+            continue;
+        }
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+            problems.push(Diagnostic::file_error(&path, "templates may not be symbolic links"));
+            continue;
+        }
+        if let Ok(source) = read(&path).map_err(|d| problems.push(d)) {
+            templates.insert(name.to_string(), source.text);
+        }
+    }
+    templates
+}
+
+/// Reads a data file named inside a review file. The name must be relative, must not leave the
+/// review folder (no `..`, no symbolic link pointing outside), and must exist.
+pub fn read_data(dir: &Path, relative: &str) -> Result<SourceFile, String> {
+    let rel = Path::new(relative);
+    if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+        return Err(format!(
+            "the path `{relative}` leaves the review folder: data paths are relative to the review folder and may not use `..`"
+        ));
+    }
+    let path = dir.join(rel);
+    let (Ok(root), Ok(real)) = (dir.canonicalize(), path.canonicalize()) else {
+        return Err(format!("the data file `{relative}` does not exist"));
+    };
+    if !real.starts_with(&root) {
+        return Err(format!("the path `{relative}` points outside the review folder (through a symbolic link)"));
+    }
+    read(&path).map_err(|d| d.message)
+}
+
+/// Reads a UTF-8 text file, dropping a byte-order mark.
+fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::file_error(path, format!("cannot read the file: {e}")))?
+        .len();
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::file_error(
+            path,
+            format!("the file is {size} bytes; revmark reads files of at most {MAX_FILE_BYTES} bytes"),
+        ));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::file_error(path, format!("cannot read the file: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        let mut d = Diagnostic::file_error(path, "the file is not valid UTF-8 (save it as UTF-8)");
+        d.line = line;
+        d.column = column;
+        d
+    })?;
+    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    Ok(SourceFile::new(path, text))
+}

@@ -1,0 +1,87 @@
+//! The only stage that reads the disk: finds review folders, reads their files and turns them
+//! into validated [`Review`]s, collecting every problem of every file in one pass.
+
+mod csv;
+mod fs;
+mod validate;
+mod yaml;
+
+pub use fs::find_reviews;
+
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::model::Review;
+
+/// A review that loaded, with the warnings found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The validated review.
+    pub review: Review,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and validates the review folder `dir`. On failure returns every problem found
+/// (errors and warnings), never only the first.
+pub fn load_review(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    let slug = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut problems = Vec::new();
+    if !is_slug(&slug) {
+        problems.push(Diagnostic::file_error(
+            dir,
+            format!("`{slug}` is not a review id: a review folder's name uses lower-case letters, digits and `-`"),
+        ));
+    }
+    let review_file = fs::read_required(dir, "review.yaml", &mut problems);
+    let studies_file = fs::read_required(dir, "studies.yaml", &mut problems);
+    let analyses_file = fs::read_optional(dir, "analyses.yaml", &mut problems);
+    let (Some(review_file), Some(studies_file)) = (review_file, studies_file) else {
+        return Err(problems);
+    };
+    let templates = fs::read_templates(dir, &mut problems);
+    let sources = Sources {
+        dir,
+        templates,
+        slug,
+        review: review_file,
+        studies: studies_file,
+        analyses: analyses_file,
+    };
+    let outcome = validate::validate(&sources, &mut |rel| fs::read_data(dir, rel));
+    problems.extend(outcome.problems);
+    match outcome.review {
+        Some(review) if !problems.iter().any(Diagnostic::is_error) => Ok(Loaded {
+            review,
+            warnings: problems,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// The raw text of one review folder.
+pub(crate) struct Sources<'a> {
+    /// The folder.
+    pub dir: &'a Path,
+    /// The folder's name.
+    pub slug: String,
+    /// The review's template overrides.
+    pub templates: std::collections::BTreeMap<String, String>,
+    /// review.yaml.
+    pub review: SourceFile,
+    /// studies.yaml.
+    pub studies: SourceFile,
+    /// analyses.yaml, if present.
+    pub analyses: Option<SourceFile>,
+}
+
+/// Whether `s` is a valid id: lower-case letters, digits and `-`, not empty.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}

@@ -1,0 +1,146 @@
+//! review.yaml: the protocol and the authors' prose.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use super::Located;
+
+/// review.yaml.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Protocol {
+    /// The review's title.
+    pub title: String,
+    /// The authors' names.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// The version date (ISO, YYYY-MM-DD).
+    pub date: Option<Located<String>>,
+    /// How participants are called in generated text ("women").
+    pub participants_noun: Option<String>,
+    /// The population in words ("breastfeeding mothers").
+    pub population: Option<String>,
+    /// Plain language summary (md).
+    pub plain_language_summary: Option<Located<String>>,
+    /// Background (md).
+    pub background: Option<Located<String>>,
+    /// Objectives (md).
+    pub objectives: Option<Located<String>>,
+    /// The search.
+    pub search: Option<Search>,
+    /// Selection criteria (md).
+    pub selection_criteria: Option<Located<String>>,
+    /// "Data collection and analysis" of the abstract (md).
+    pub data_collection: Option<Located<String>>,
+    /// The protocol's outcomes, in order.
+    pub outcomes: Vec<ProtocolOutcome>,
+    /// The comparisons the protocol planned.
+    #[serde(default)]
+    pub comparisons: Vec<PlannedComparison>,
+    /// Discussion (md).
+    pub discussion: Option<Located<String>>,
+    /// Authors' conclusions.
+    pub conclusions: Option<Conclusions>,
+}
+
+/// The search: sources, date and the PRISMA flow.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Search {
+    /// Date of the last search (ISO).
+    pub date: Option<Located<String>>,
+    /// Databases and registers searched.
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// Other sources (reference lists, contact with authors).
+    #[serde(default)]
+    pub other: Vec<String>,
+    /// PRISMA 2020 counts.
+    pub flow: Option<Located<Flow>>,
+}
+
+/// PRISMA 2020 flow counts; all optional.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    /// Records identified.
+    pub identified: Option<u64>,
+    /// Duplicate records removed.
+    pub duplicates_removed: Option<u64>,
+    /// Records screened.
+    pub screened: Option<u64>,
+    /// Records excluded at screening.
+    pub excluded_screening: Option<u64>,
+    /// Full-text reports assessed.
+    pub full_text: Option<u64>,
+    /// Reports excluded, by reason.
+    #[serde(default)]
+    pub excluded_full_text: BTreeMap<String, u64>,
+    /// Studies included.
+    pub included: Option<u64>,
+}
+
+/// Primary or secondary outcome.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// A primary outcome.
+    Primary,
+    /// A secondary outcome.
+    Secondary,
+}
+
+impl Priority {
+    /// "primary" or "secondary".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Primary => "primary",
+            Priority::Secondary => "secondary",
+        }
+    }
+}
+
+/// An outcome of the protocol.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProtocolOutcome {
+    /// Slug, unique in the review.
+    pub id: Located<String>,
+    /// The outcome's name in running text ("maternal morbidity").
+    pub name: String,
+    /// What it covers ("febrile illness, diarrhoea").
+    pub detail: Option<String>,
+    /// Primary or secondary (default secondary).
+    #[serde(default = "secondary")]
+    pub priority: Priority,
+    /// A free group label ("maternal", "infant").
+    pub group: Option<String>,
+}
+
+fn secondary() -> Priority {
+    Priority::Secondary
+}
+
+/// A comparison the protocol planned.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedComparison {
+    /// Slug.
+    pub id: Located<String>,
+    /// The comparison in words.
+    pub name: String,
+    /// The experimental intervention in running text.
+    pub experimental: Option<String>,
+    /// The control in running text.
+    pub control: Option<String>,
+}
+
+/// Authors' conclusions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conclusions {
+    /// Implications for practice (md).
+    pub practice: Option<Located<String>>,
+    /// Implications for research (md).
+    pub research: Option<Located<String>>,
+}

@@ -1,0 +1,263 @@
+//! The values templates see: serialisable views of the review with ready-made text, so that
+//! templates do no arithmetic and cannot disagree with the tables.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+use super::english;
+use crate::model::{IncludedStudy, Review};
+
+/// Everything a review's templates can print.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewContext {
+    /// The review's identity.
+    pub review: ReviewView,
+    /// The authors' prose, rendered from Markdown templates to Markdown; print with `| safe`.
+    pub prose: BTreeMap<String, String>,
+    /// The abstract's generated parts.
+    #[serde(rename = "abstract")]
+    pub abstract_: AbstractView,
+    /// The studies.
+    pub studies: StudiesView,
+    /// The risk-of-bias tool and its domains.
+    pub rob: RobView,
+    /// Where the page's figures are (file names under figures/), with their descriptions.
+    pub figures: Vec<FigureView>,
+}
+
+/// Title, authors, dates.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewView {
+    /// Review id (folder name).
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// "30 September 2015", when given.
+    pub date: Option<String>,
+    /// How participants are called.
+    pub participants_noun: String,
+    /// Included studies.
+    pub included_count: usize,
+    /// Randomised participants over the included studies that reported it.
+    pub participants: i64,
+    /// The tool version that wrote the page.
+    pub generator: String,
+}
+
+/// The abstract's generated sections.
+#[derive(Debug, Clone, Serialize)]
+pub struct AbstractView {
+    /// "We searched ... (30 September 2015) and ...", or empty.
+    pub search_methods: String,
+    /// The Main results paragraphs, each plain text.
+    pub main_results: Vec<String>,
+}
+
+/// Included, excluded, ongoing and awaiting studies.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudiesView {
+    /// Included studies.
+    pub included: Vec<IncludedView>,
+    /// Excluded studies.
+    pub excluded: Vec<NamedView>,
+    /// Ongoing studies.
+    pub ongoing: Vec<NamedView>,
+    /// Studies awaiting classification.
+    pub awaiting: Vec<NamedView>,
+}
+
+/// An included study's characteristics.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncludedView {
+    /// Study id.
+    pub id: String,
+    /// Countries, joined ("Brazil and Peru").
+    pub countries: String,
+    /// "36 adolescent mothers", or empty.
+    pub participants: String,
+    /// Setting.
+    pub setting: String,
+    /// The comparison's name.
+    pub comparison: String,
+    /// Methods (Markdown).
+    pub methods: String,
+    /// Interventions (Markdown).
+    pub interventions: String,
+    /// Notes (Markdown).
+    pub notes: String,
+    /// The protocol outcomes it reported, by name.
+    pub outcomes: Vec<String>,
+    /// Its risk-of-bias table.
+    pub risk_of_bias: Vec<RobRowView>,
+}
+
+/// One row of a study's risk-of-bias table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RobRowView {
+    /// The domain's name.
+    pub domain: String,
+    /// "Low risk", "Unclear risk", ...
+    pub judgement: String,
+    /// Support for judgement (Markdown), or empty.
+    pub support: String,
+}
+
+/// A study with one describing text.
+#[derive(Debug, Clone, Serialize)]
+pub struct NamedView {
+    /// Study id.
+    pub id: String,
+    /// Reason or description.
+    pub text: String,
+}
+
+/// The risk-of-bias tool.
+#[derive(Debug, Clone, Serialize)]
+pub struct RobView {
+    /// "rob1" or "rob2".
+    pub tool: String,
+    /// Its domains.
+    pub domains: Vec<DomainView>,
+}
+
+/// A risk-of-bias domain.
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainView {
+    /// A-G or D1-D5.
+    pub letter: String,
+    /// Name.
+    pub name: String,
+}
+
+/// A figure file and what it shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    /// Kind: forest, rob-summary, rob-graph, prisma.
+    pub kind: String,
+    /// File name under figures/.
+    pub file: String,
+    /// Caption.
+    pub caption: String,
+}
+
+/// Markdown prose flattened to fit a table cell: line breaks become spaces, and pipes that
+/// are not already escaped are escaped.
+fn one_line(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let mut previous = ' ';
+    for c in markdown.chars() {
+        match c {
+            '\r' => continue,
+            '\n' if previous == ' ' => continue,
+            '\n' => out.push(' '),
+            '|' if previous != '\\' => out.push_str("\\|"),
+            _ => out.push(c),
+        }
+        previous = if c == '\n' { ' ' } else { c };
+    }
+    out
+}
+
+/// "36 adolescent mothers".
+fn participants_text(study: &IncludedStudy, noun: &str) -> String {
+    match &study.participants {
+        Some(n) => format!("{} {}", n.value, study.participants_label.as_deref().unwrap_or(noun)),
+        None => String::new(),
+    }
+}
+
+/// The studies view; `prose` gives each study's rendered Markdown fields by (study, field).
+pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>) -> StudiesView {
+    let tool = review.studies.risk_of_bias_tool;
+    let noun = review.participants_noun();
+    // Table cells hold one line: prose paragraphs are joined and pipes escaped.
+    let field = |id: &str, name: &str| {
+        prose.get(&(id.to_string(), name.to_string())).map(|t| one_line(t)).unwrap_or_default()
+    };
+    let comparison_name = |id: &str| {
+        review
+            .protocol
+            .comparisons
+            .iter()
+            .find(|c| c.id.value == id)
+            .map(|c| c.name.clone())
+            .or_else(|| review.comparisons.iter().find(|c| c.id == id).map(|c| c.name.clone()))
+            .unwrap_or_default()
+    };
+    let included = review
+        .studies
+        .included
+        .iter()
+        .map(|s| {
+            let id = s.id.value.as_str();
+            IncludedView {
+                id: id.to_string(),
+                countries: english::join_and(&s.countries()),
+                participants: participants_text(s, noun),
+                setting: s.setting.clone().unwrap_or_default(),
+                comparison: s.comparison.as_ref().map(|c| comparison_name(&c.value)).unwrap_or_default(),
+                methods: field(id, "methods"),
+                interventions: field(id, "interventions"),
+                notes: field(id, "notes"),
+                outcomes: s
+                    .outcomes_reported
+                    .iter()
+                    .filter_map(|r| review.outcome(&r.outcome.value))
+                    .map(|o| english::capitalise(&o.name))
+                    .collect(),
+                risk_of_bias: tool
+                    .domains()
+                    .iter()
+                    .map(|d| RobRowView {
+                        domain: d.name.to_string(),
+                        judgement: tool.judgement_label(s.judgement(tool, d)).to_string(),
+                        support: field(id, &format!("rob:{}", d.key)),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let named = |id: &str, text: String| NamedView { id: id.to_string(), text };
+    StudiesView {
+        included,
+        excluded: review
+            .studies
+            .excluded
+            .iter()
+            .map(|s| named(&s.id.value, s.reason.clone().unwrap_or_default()))
+            .collect(),
+        ongoing: review
+            .studies
+            .ongoing
+            .iter()
+            .map(|s| named(&s.id.value, field(&s.id.value, "description")))
+            .collect(),
+        awaiting: review
+            .studies
+            .awaiting_classification
+            .iter()
+            .map(|s| named(&s.id.value, field(&s.id.value, "description")))
+            .collect(),
+    }
+}
+
+/// "We searched A and B (30 September 2015) and reference lists of retrieved studies."
+pub fn search_methods(review: &Review) -> String {
+    let Some(search) = &review.protocol.search else { return String::new() };
+    if search.sources.is_empty() && search.other.is_empty() {
+        return String::new();
+    }
+    let date = search
+        .date
+        .as_ref()
+        .map(|d| format!(" ({})", english::long_date(&d.value)))
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    if !search.sources.is_empty() {
+        parts.push(format!("{}{date}", english::join_and(&search.sources)));
+    }
+    parts.extend(search.other.iter().cloned());
+    format!("We searched {}.", english::join_and(&parts))
+}

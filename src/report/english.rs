@@ -1,0 +1,131 @@
+//! English for generated text: numbers in words, lists, plurals and dates, as Cochrane writes
+//! them.
+
+/// A whole number in words ("two", "twenty-one"); numbers from 100 on stay in digits.
+pub fn words(n: u64) -> String {
+    const ONES: [&str; 20] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    match n {
+        0..=19 => ONES[n as usize].to_string(),
+        20..=99 if n % 10 == 0 => TENS[(n / 10) as usize].to_string(),
+        20..=99 => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
+        _ => n.to_string(),
+    }
+}
+
+/// Upper-cases the first letter.
+pub fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Lower-cases the first letter unless the word looks like an acronym ("Placebo" -> "placebo",
+/// "BCG vaccine" stays).
+pub fn decapitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(std::iter::once(second)).chain(chars).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+pub fn join_and<S: AsRef<str>>(items: &[S]) -> String {
+    join_with(items, "and")
+}
+
+/// "a", "a or b", "a, b or c".
+pub fn join_or<S: AsRef<str>>(items: &[S]) -> String {
+    join_with(items, "or")
+}
+
+fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} {conjunction} {}", init.join(", "), last.as_ref())
+        }
+    }
+}
+
+/// "1 study", "3 studies": the noun in the number's form (regular plurals and "study").
+pub fn count_noun(n: u64, singular: &str) -> String {
+    format!("{n} {}", plural(n, singular))
+}
+
+/// The noun's plural when `n` is not 1.
+pub fn plural(n: u64, singular: &str) -> String {
+    if n == 1 {
+        singular.to_string()
+    } else if let Some(stem) = singular.strip_suffix('y')
+        && !stem.ends_with(['a', 'e', 'o', 'u'])
+    {
+        format!("{stem}ies")
+    } else {
+        format!("{singular}s")
+    }
+}
+
+/// "30 September 2015" from "2015-09-30"; other text is returned unchanged.
+pub fn long_date(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    let parts: Vec<&str> = iso.split('-').collect();
+    if let [y, m, d] = parts.as_slice()
+        && let (Ok(m), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>())
+        && (1..=12).contains(&m)
+    {
+        return format!("{d} {} {y}", MONTHS[m - 1]);
+    }
+    iso.to_string()
+}
+
+/// Countries that take "the" in running text ("the USA", "the Netherlands").
+pub fn country_in_text(country: &str) -> String {
+    const WITH_THE: [&str; 12] = [
+        "USA", "UK", "Netherlands", "Philippines", "Gambia", "Czech Republic", "Dominican Republic",
+        "Central African Republic", "Democratic Republic of the Congo", "Solomon Islands",
+        "Maldives", "Bahamas",
+    ];
+    if WITH_THE.contains(&country) || country.starts_with("United ") {
+        format!("the {country}")
+    } else {
+        country.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_lists_and_plurals() {
+        assert_eq!(words(2), "two");
+        assert_eq!(words(52), "fifty-two");
+        assert_eq!(words(152), "152");
+        assert_eq!(join_and(&["a", "b", "c"]), "a, b and c");
+        assert_eq!(join_and(&["a"]), "a");
+        assert_eq!(plural(2, "study"), "studies");
+        assert_eq!(plural(1, "study"), "study");
+        assert_eq!(plural(3, "day"), "days");
+        assert_eq!(long_date("2015-09-30"), "30 September 2015");
+        assert_eq!(country_in_text("USA"), "the USA");
+        assert_eq!(decapitalise("Placebo"), "placebo");
+        assert_eq!(decapitalise("BCG vaccine"), "BCG vaccine");
+    }
+}

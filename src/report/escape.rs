@@ -1,0 +1,79 @@
+//! Escaping data for Markdown and HTML. Every string that comes from a review file passes
+//! through here before it reaches output; only prose fields are left as Markdown.
+
+/// Escapes text so that Markdown renders it literally: inline markup, raw HTML, table pipes
+/// and line-start block markers are backslash-escaped; line breaks become spaces.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut at_line_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '{' | '}' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // An ampersand only needs escaping where it could start an entity (&amp; &#60;).
+            '&' if chars.peek().is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') => {
+                out.push_str("\\&");
+            }
+            '#' | '+' | '-' | '=' if at_line_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            '!' if chars.peek() == Some(&'[') => out.push_str("\\!"),
+            '\r' => {}
+            '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+        at_line_start = false;
+    }
+    // "1. Smith" or "2) Jones" at the start of a line would become a list item.
+    let digits = out.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && out[digits..].starts_with(['.', ')']) {
+        out.insert(digits, '\\');
+    }
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera's escape function for Markdown templates.
+pub fn markdown_escape_fn(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(markdown(input).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escapes_markup_and_html() {
+        assert_eq!(markdown("Smith & <Jones> *2004*"), "Smith & \\<Jones\\> \\*2004\\*");
+        assert_eq!(markdown("a|b [x](javascript:y)"), "a\\|b \\[x\\](javascript:y)");
+        assert_eq!(markdown("# head"), "\\# head");
+        assert_eq!(markdown("{{ x }}"), "\\{\\{ x \\}\\}");
+        assert_eq!(markdown("&amp;"), "\\&amp;");
+        assert_eq!(markdown("1."), "1\\.");
+        assert_eq!(markdown("multi\nline"), "multi line");
+    }
+
+    #[test]
+    fn html_escapes_all_five() {
+        assert_eq!(html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    }
+}

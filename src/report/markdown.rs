@@ -1,0 +1,97 @@
+//! Markdown to HTML with pulldown-cmark, made safe: raw HTML in the source is shown as text and
+//! links or images with scripting schemes are neutralised.
+
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+
+/// The Markdown extensions revmark's output uses.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Whether a link target is safe to keep (no javascript:, vbscript: or data: URLs).
+fn safe_url(url: &str) -> bool {
+    let lower: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    !(lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:"))
+}
+
+/// Renders Markdown to an HTML fragment. Raw HTML becomes escaped text, so neither data nor
+/// prose can inject markup into the page. Every heading gets an id made from its text, so
+/// every section can be linked.
+pub fn to_html(markdown: &str) -> String {
+    let events: Vec<Event> = Parser::new_ext(markdown, options()).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !safe_url(&dest_url) => {
+            Event::Start(Tag::Link { link_type, dest_url: CowStr::from("#"), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !safe_url(&dest_url) => {
+            Event::Start(Tag::Image { link_type, dest_url: CowStr::from("#"), title, id })
+        }
+        other => other,
+    }).collect();
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, with_heading_ids(events).into_iter());
+    out
+}
+
+/// Gives every heading without an explicit id one made from its text ("Main results" ->
+/// "main-results"), numbered when it repeats.
+fn with_heading_ids(mut events: Vec<Event>) -> Vec<Event> {
+    let mut used: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for i in 0..events.len() {
+        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else { continue };
+        let mut text = String::new();
+        for event in &events[i + 1..] {
+            match event {
+                Event::End(pulldown_cmark::TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+        }
+        let base = slug(&text);
+        let count = used.entry(base.clone()).or_insert(0);
+        *count += 1;
+        let id = if *count == 1 { base } else { format!("{base}-{count}") };
+        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+            *slot = Some(CowStr::from(id));
+        }
+    }
+    events
+}
+
+/// Lower-case letters and digits joined by `-`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() { "section".to_string() } else { trimmed.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_and_script_links_are_neutralised() {
+        let out = to_html("Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=y>");
+        assert!(!out.contains("<script"), "{out}");
+        assert!(!out.contains("<img"), "{out}");
+        assert!(!out.contains("javascript:"), "{out}");
+        assert!(out.contains("&lt;script&gt;"), "{out}");
+    }
+
+    #[test]
+    fn tables_and_heading_ids_work() {
+        let out = to_html("## Results\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n");
+        assert!(out.contains("<h2 id=\"results\">"), "{out}");
+        assert!(out.contains("<table>"), "{out}");
+    }
+}

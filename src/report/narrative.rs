@@ -1,0 +1,427 @@
+//! The generated results text: every sentence of the abstract's Main results computed from the
+//! review's data, as plain text (the templates escape it on output).
+
+use std::collections::BTreeMap;
+
+use super::english::{capitalise, country_in_text, count_noun, decapitalise, join_and, join_or, plural, words};
+use super::numbers::{effect_phrase, ResultSummary};
+use crate::model::{CertaintyLevel, Judgement, Priority, ProtocolOutcome, Review, RobTool};
+
+/// A study counts as small when it randomised fewer participants than this.
+pub const SMALL_STUDY: i64 = 100;
+
+/// Share of unclear judgements at or above which risk of bias is called not assessable.
+const MOSTLY_UNCLEAR: f64 = 0.5;
+
+/// How an outcome was reported across the included studies.
+#[derive(Debug, Clone)]
+pub struct OutcomeReporting<'a> {
+    /// The protocol outcome.
+    pub outcome: &'a ProtocolOutcome,
+    /// Studies with data in an analysis of this outcome.
+    pub with_data: usize,
+    /// Studies that reported it without usable data, with their narratives.
+    pub without_data: Vec<(String, Option<String>)>,
+}
+
+impl OutcomeReporting<'_> {
+    /// Whether any study reported the outcome in any form.
+    pub fn reported(&self) -> bool {
+        self.with_data > 0 || !self.without_data.is_empty()
+    }
+}
+
+/// Which studies reported each protocol outcome, in protocol order. `narratives` holds the
+/// rendered narrative prose by (study, outcome).
+pub fn outcome_reporting<'a>(
+    review: &'a Review,
+    narratives: &BTreeMap<(String, String), String>,
+) -> Vec<OutcomeReporting<'a>> {
+    review
+        .protocol
+        .outcomes
+        .iter()
+        .map(|outcome| {
+            let id = outcome.id.value.as_str();
+            let mut with_data: Vec<&str> = review
+                .comparisons
+                .iter()
+                .flat_map(|c| &c.outcomes)
+                .filter(|o| o.outcome == id)
+                .flat_map(|o| &o.groups)
+                .flat_map(|g| &g.rows)
+                .map(|r| r.study.as_str())
+                .collect();
+            with_data.sort_unstable();
+            with_data.dedup();
+            let without_data = review
+                .studies
+                .included
+                .iter()
+                .filter(|s| !with_data.contains(&s.id.value.as_str()))
+                .filter(|s| s.outcomes_reported.iter().any(|r| r.outcome.value == id))
+                .map(|s| {
+                    let key = (s.id.value.clone(), id.to_string());
+                    (s.id.value.clone(), narratives.get(&key).cloned())
+                })
+                .collect();
+            OutcomeReporting { outcome, with_data: with_data.len(), without_data }
+        })
+        .collect()
+}
+
+/// The Main results paragraphs, each a list of sentences.
+pub fn main_results(
+    review: &Review,
+    reporting: &[OutcomeReporting],
+    results: &[ResultSummary],
+) -> Vec<Vec<String>> {
+    let mut paragraphs = Vec::new();
+    paragraphs.push(unmade_comparisons(review));
+    let mut studies = included_studies(review);
+    studies.extend(risk_of_bias(review));
+    if !review.studies.included.is_empty() && !results.iter().any(|r| r.pooled.is_some()) {
+        studies.push(
+            "There were no quantitative data for any of this review's outcomes so meta-analysis was not possible."
+                .to_string(),
+        );
+    }
+    paragraphs.push(studies);
+    let mut effects: Vec<String> = results.iter().filter_map(|r| effect_sentence(review, r)).collect();
+    effects.extend(unreported_primary(review, reporting));
+    paragraphs.push(effects);
+    let mut rest = reported_without_data(reporting);
+    rest.extend(unreported_secondary(review, reporting));
+    paragraphs.push(rest);
+    paragraphs.retain(|p| !p.is_empty());
+    paragraphs
+}
+
+/// "We found no studies that compared ..." for planned comparisons no study made.
+fn unmade_comparisons(review: &Review) -> Vec<String> {
+    let unmade: Vec<&str> = review
+        .protocol
+        .comparisons
+        .iter()
+        .filter(|planned| {
+            let id = planned.id.value.as_str();
+            let by_study = review
+                .studies
+                .included
+                .iter()
+                .any(|s| s.comparison.as_ref().is_some_and(|c| c.value == id));
+            let by_data = review
+                .comparisons
+                .iter()
+                .any(|c| c.id == id && c.outcomes.iter().any(|o| o.groups.iter().any(|g| !g.rows.is_empty())));
+            !by_study && !by_data
+        })
+        .map(|planned| planned.name.as_str())
+        .collect();
+    if unmade.is_empty() {
+        return Vec::new();
+    }
+    vec![format!("We found no studies that compared {}.", join_or(&unmade))]
+}
+
+/// How the included studies compared, and what the experimental and control arms were.
+fn comparison_phrase(review: &Review, id: &str) -> Option<String> {
+    if let Some(planned) = review.protocol.comparisons.iter().find(|c| c.id.value == id)
+        && let (Some(e), Some(c)) = (&planned.experimental, &planned.control)
+    {
+        return Some(format!("{e} with {c}"));
+    }
+    let analysed = review.comparisons.iter().find(|c| c.id == id)?;
+    Some(format!("{} with {}", decapitalise(&analysed.experimental), decapitalise(&analysed.control)))
+}
+
+/// The number of included studies and participants, the comparisons they made and where.
+fn included_studies(review: &Review) -> Vec<String> {
+    let included = &review.studies.included;
+    let n = included.len() as u64;
+    let noun = review.participants_noun();
+    if n == 0 {
+        return vec!["We found no studies that met the inclusion criteria.".to_string()];
+    }
+    let sizes: Vec<Option<i64>> = included.iter().map(|s| s.participants.as_ref().map(|p| p.value)).collect();
+    let known: i64 = sizes.iter().flatten().sum();
+    let all_known = sizes.iter().all(Option::is_some);
+    let small = all_known && sizes.iter().flatten().all(|&p| p < SMALL_STUDY);
+    let adjective = if small { "small " } else { "" };
+    let involving = match (all_known, n) {
+        (true, 1) => format!(" (involving {known} {noun})"),
+        (true, _) => format!(" (involving a total of {known} {noun})"),
+        (false, _) if known > 0 => format!(" (involving at least {known} {noun}; not all studies reported their numbers)"),
+        _ => String::new(),
+    };
+    let verb = if n == 1 { "was" } else { "were" };
+    let count = if n < 100 { capitalise(&words(n)) } else { n.to_string() };
+    let mut sentences = vec![format!("{count} {adjective}{}{involving} {verb} included.", plural(n, "study"))];
+    sentences.extend(comparisons_made(review));
+    sentences.extend(countries(review));
+    sentences
+}
+
+/// "One study compared A with B and the other study compared A with C."
+fn comparisons_made(review: &Review) -> Option<String> {
+    let included = &review.studies.included;
+    let mut groups: Vec<(String, u64)> = Vec::new();
+    for study in included {
+        let Some(phrase) = study.comparison.as_ref().and_then(|c| comparison_phrase(review, &c.value)) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(p, _)| *p == phrase) {
+            Some((_, count)) => *count += 1,
+            None => groups.push((phrase, 1)),
+        }
+    }
+    let total = included.len() as u64;
+    match groups.as_slice() {
+        [] => None,
+        [(phrase, count)] if *count == total => Some(match total {
+            1 => format!("The study compared {phrase}."),
+            2 => format!("Both studies compared {phrase}."),
+            _ => format!("All {} studies compared {phrase}.", words(total)),
+        }),
+        [(first, 1), (second, 1)] if total == 2 => {
+            Some(format!("One study compared {first} and the other study compared {second}."))
+        }
+        _ => {
+            let parts: Vec<String> = groups
+                .iter()
+                .map(|(phrase, count)| format!("{} {} compared {phrase}", words(*count), plural(*count, "study")))
+                .collect();
+            Some(format!("{}.", capitalise(&join_and(&parts))))
+        }
+    }
+}
+
+/// "The studies were carried out in Brazil (36 adolescent mothers) and the USA (16 women)".
+fn countries(review: &Review) -> Option<String> {
+    let included = &review.studies.included;
+    let noun = review.participants_noun();
+    // Places in order of first appearance, with the studies carried out there.
+    let mut places: Vec<(String, Vec<usize>)> = Vec::new();
+    for (i, study) in included.iter().enumerate() {
+        let countries: Vec<String> = study.countries().iter().map(|c| country_in_text(c)).collect();
+        if countries.is_empty() {
+            continue;
+        }
+        let place = join_and(&countries);
+        match places.iter_mut().find(|(p, _)| *p == place) {
+            Some((_, studies)) => studies.push(i),
+            None => places.push((place, vec![i])),
+        }
+    }
+    if places.is_empty() {
+        return None;
+    }
+    let described: Vec<String> = places
+        .iter()
+        .map(|(place, studies)| {
+            let labels: Vec<&str> = studies
+                .iter()
+                .map(|&i| included[i].participants_label.as_deref().unwrap_or(noun))
+                .collect();
+            let label = if labels.iter().all(|l| *l == labels[0]) { labels[0] } else { noun };
+            let sizes: Option<i64> = studies.iter().map(|&i| included[i].participants.as_ref().map(|p| p.value)).sum();
+            let count = match (studies.len(), sizes) {
+                (1, Some(size)) => format!("{size} {label}"),
+                (k, Some(size)) => format!("{} studies, {size} {label}", words(k as u64)),
+                (1, None) => String::new(),
+                (k, None) => format!("{} studies", words(k as u64)),
+            };
+            if count.is_empty() { place.clone() } else { format!("{place} ({count})") }
+        })
+        .collect();
+    let subject = if included.len() == 1 { "The study was" } else { "The studies were" };
+    let settings: Vec<Option<&str>> = included.iter().map(|s| s.setting.as_deref()).collect();
+    let setting = match settings.first() {
+        Some(Some(first)) if settings.iter().all(|s| *s == Some(*first)) => format!(" and included {first}"),
+        _ => String::new(),
+    };
+    Some(format!("{subject} carried out in {}{setting}.", join_and(&described)))
+}
+
+/// A summary of the risk-of-bias judgements across the included studies.
+fn risk_of_bias(review: &Review) -> Vec<String> {
+    let tool = review.studies.risk_of_bias_tool;
+    let included = &review.studies.included;
+    if included.is_empty() {
+        return Vec::new();
+    }
+    let domains: Vec<_> = match tool {
+        RobTool::Rob1 => tool.domains().iter().collect(),
+        // RoB 2's overall judgement summarises the five domains.
+        RobTool::Rob2 => tool.domains().iter().filter(|d| d.key == "overall").collect(),
+    };
+    let judgements: Vec<Judgement> = included
+        .iter()
+        .flat_map(|s| domains.iter().map(move |d| s.judgement(tool, d)))
+        .collect();
+    let share = |j: Judgement| judgements.iter().filter(|&&x| x == j).count() as f64 / judgements.len() as f64;
+    let mut sentences = Vec::new();
+    let unclear = share(Judgement::Unclear) + share(Judgement::NotAssessed);
+    if unclear >= MOSTLY_UNCLEAR {
+        sentences.push(
+            "A lack of information in the study reports meant that risk of bias could not be adequately assessed (unclear risk of bias for many domains)."
+                .to_string(),
+        );
+    } else if share(Judgement::Low) >= 0.75 {
+        sentences.push("Overall, the studies were at low risk of bias for most domains.".to_string());
+    }
+    let high: Vec<&str> = included
+        .iter()
+        .filter(|s| domains.iter().any(|d| s.judgement(tool, d) == Judgement::High))
+        .map(|s| s.id.value.as_str())
+        .collect();
+    if !high.is_empty() {
+        let n = high.len() as u64;
+        let verb = if n == 1 { "was" } else { "were" };
+        let which = if n == included.len() as u64 {
+            if n == 1 { "The study".to_string() } else { format!("All {} studies", words(n)) }
+        } else {
+            format!("{} {} ({})", capitalise(&words(n)), plural(n, "study"), join_and(&high))
+        };
+        let scope = if tool == RobTool::Rob2 { "overall" } else { "in at least one domain" };
+        sentences.push(format!("{which} {verb} at high risk of bias {scope}."));
+    }
+    sentences
+}
+
+/// The subject of a sentence about what no included study did.
+fn none_of_the_studies(review: &Review) -> &'static str {
+    match review.studies.included.len() {
+        1 => "The study did not report",
+        2 => "Neither of the studies reported",
+        _ => "None of the studies reported",
+    }
+}
+
+/// "maternal morbidity (febrile illness, diarrhoea)".
+fn outcome_with_detail(outcome: &ProtocolOutcome) -> String {
+    match &outcome.detail {
+        Some(detail) => format!("{} ({detail})", outcome.name),
+        None => outcome.name.clone(),
+    }
+}
+
+/// The primary outcomes no study reported.
+fn unreported_primary(review: &Review, reporting: &[OutcomeReporting]) -> Option<String> {
+    if review.studies.included.is_empty() {
+        return None;
+    }
+    let primary: Vec<&OutcomeReporting> = reporting.iter().filter(|r| r.outcome.priority == Priority::Primary).collect();
+    let missing: Vec<String> = primary.iter().filter(|r| !r.reported()).map(|r| outcome_with_detail(r.outcome)).collect();
+    if missing.is_empty() {
+        return None;
+    }
+    let subject = none_of_the_studies(review);
+    let which = match (missing.len() == primary.len(), missing.len()) {
+        (true, 1) => "the primary outcome of interest in this review",
+        (true, _) => "the primary outcomes of interest in this review",
+        (false, 1) => "the primary outcome",
+        (false, _) => "the following primary outcomes",
+    };
+    Some(format!("{subject} on {which}: {}.", join_and(&missing)))
+}
+
+/// Outcomes that studies reported without data for a meta-analysis.
+fn reported_without_data(reporting: &[OutcomeReporting]) -> Vec<String> {
+    reporting
+        .iter()
+        .filter(|r| r.with_data == 0 && !r.without_data.is_empty())
+        .map(|r| {
+            let n = r.without_data.len() as u64;
+            let who = format!("{} {}", capitalise(&words(n)), plural(n, "study"));
+            let priority = r.outcome.priority.as_str();
+            let narratives: Vec<&str> = r.without_data.iter().filter_map(|(_, n)| n.as_deref()).collect();
+            let name = &r.outcome.name;
+            if narratives.is_empty() {
+                format!("{who} reported on {name} (a {priority} outcome of this review) but there were no data for inclusion in our analyses.")
+            } else {
+                let found = narratives.iter().map(|s| s.trim().trim_end_matches('.')).collect::<Vec<_>>().join("; ");
+                format!("{who} reported qualitatively on {name} (a {priority} outcome of this review) \u{2013} {found} \u{2013} but there were no data for inclusion in our analyses.")
+            }
+        })
+        .collect()
+}
+
+/// The secondary outcomes no study reported, by group.
+fn unreported_secondary(review: &Review, reporting: &[OutcomeReporting]) -> Vec<String> {
+    if review.studies.included.is_empty() {
+        return Vec::new();
+    }
+    let mut groups: Vec<Option<&str>> = Vec::new();
+    for r in reporting.iter().filter(|r| r.outcome.priority == Priority::Secondary) {
+        let group = r.outcome.group.as_deref();
+        if !groups.contains(&group) {
+            groups.push(group);
+        }
+    }
+    let mut sentences: Vec<String> = Vec::new();
+    for group in groups {
+        let in_group: Vec<&OutcomeReporting> = reporting
+            .iter()
+            .filter(|r| r.outcome.priority == Priority::Secondary && r.outcome.group.as_deref() == group)
+            .collect();
+        let missing: Vec<String> = in_group.iter().filter(|r| !r.reported()).map(|r| outcome_with_detail(r.outcome)).collect();
+        if missing.is_empty() {
+            continue;
+        }
+        let similarly = !sentences.is_empty();
+        let sentence = if missing.len() == in_group.len() && missing.len() > 1 {
+            let group = group.map(|g| format!("{g} ")).unwrap_or_default();
+            let none = if similarly { "Similarly, none" } else { "None" };
+            format!("{none} of this review's {group}secondary outcomes were reported in the included studies: {}.", join_and(&missing))
+        } else {
+            let verb = if missing.len() == 1 { "was" } else { "were" };
+            format!("{} {verb} not reported in the included studies.", capitalise(&join_and(&missing)))
+        };
+        sentences.push(sentence);
+    }
+    sentences
+}
+
+/// "Multiple-micronutrient supplementation probably reduces maternal anaemia compared with
+/// placebo (RR 0.62, 95% CI 0.45 to 0.85; 3 studies, 1200 women; moderate-certainty evidence)."
+pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String> {
+    let pooled = result.pooled.as_ref()?;
+    let noun = review.participants_noun();
+    let mut facts = vec![
+        effect_phrase(&result.measure, pooled),
+        format!("{}, {} {noun}", count_noun(result.studies, "study"), result.participants),
+    ];
+    if let Some(level) = result.certainty {
+        facts.push(format!("{}-certainty evidence", level.words()));
+    }
+    let facts = facts.join("; ");
+    let x = &result.experimental;
+    let y = decapitalise(&result.outcome_name);
+    let control = &result.control;
+    let crosses_null = pooled.ci_low <= result.null_value && pooled.ci_high >= result.null_value;
+    let direction = if pooled.estimate < result.null_value { ("reduces", "reduce") } else { ("increases", "increase") };
+    let sentence = match (result.certainty, crosses_null) {
+        (None, _) => format!("For {y}, the pooled result of {x} compared with {control} was {facts}."),
+        (Some(CertaintyLevel::VeryLow), _) => {
+            format!("The evidence is very uncertain about the effect of {x} on {y} compared with {control} ({facts}).")
+        }
+        (Some(level), true) => {
+            let modal = match level {
+                CertaintyLevel::High => "results",
+                CertaintyLevel::Moderate => "probably results",
+                _ => "may result",
+            };
+            format!("{} {modal} in little to no difference in {y} compared with {control} ({facts}).", capitalise(x))
+        }
+        (Some(level), false) => {
+            let verb = match level {
+                CertaintyLevel::High => direction.0.to_string(),
+                CertaintyLevel::Moderate => format!("probably {}", direction.0),
+                _ => format!("may {}", direction.1),
+            };
+            format!("{} {verb} {y} compared with {control} ({facts}).", capitalise(x))
+        }
+    };
+    Some(sentence)
+}

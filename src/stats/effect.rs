@@ -95,8 +95,8 @@ pub(crate) fn table_of(row: &Row) -> Option<Table> {
 pub(crate) fn estimate(settings: &Settings, row: &Row) -> Option<StudyEstimate> {
     let estimate = match (settings.method, *row) {
         (Method::Peto, Row::Dichotomous { .. }) => peto(table_of(row)?),
-        (Method::Peto | Method::MantelHaenszel, _) => None,
         (_, Row::Dichotomous { .. }) => dichotomous(settings.measure, table_of(row)?),
+        (Method::Peto | Method::MantelHaenszel, _) => None,
         (
             _,
             Row::Continuous {

@@ -40,21 +40,39 @@ struct Checker {
 }
 
 impl Checker {
+    /// Relative comparison (plus [`ABSOLUTE_FLOOR`]); NaN never passes.
     fn close(&mut self, case: &str, field: &str, actual: f64, expected: f64, rel: f64) {
-        self.compared += 1;
         let tolerance = rel * actual.abs().max(expected.abs()) + ABSOLUTE_FLOOR;
-        if !((actual - expected).abs() <= tolerance) {
-            self.failures.push(format!(
-                "{case}: {field}: got {actual:.17e}, expected {expected:.17e} (rel tol {rel:e})"
-            ));
-        }
+        let label = format!("rel tol {rel:e}");
+        self.within(case, field, actual, expected, tolerance, &label);
     }
 
+    /// Absolute comparison; NaN never passes.
     fn close_abs(&mut self, case: &str, field: &str, actual: f64, expected: f64, abs: f64) {
+        self.within(
+            case,
+            field,
+            actual,
+            expected,
+            abs,
+            &format!("abs tol {abs:e}"),
+        );
+    }
+
+    fn within(
+        &mut self,
+        case: &str,
+        field: &str,
+        actual: f64,
+        expected: f64,
+        tolerance: f64,
+        label: &str,
+    ) {
         self.compared += 1;
-        if !((actual - expected).abs() <= abs) {
+        let agrees = (actual - expected).abs() <= tolerance;
+        if !agrees {
             self.failures.push(format!(
-                "{case}: {field}: got {actual:.10e}, expected {expected:.10e} (abs tol {abs:e})"
+                "{case}: {field}: got {actual:.17e}, expected {expected:.17e} ({label})"
             ));
         }
     }

@@ -100,7 +100,7 @@ fn computes_peto_as_worked_by_hand() {
 fn adds_one_half_to_every_cell_of_a_table_with_a_zero() {
     let rr = settings(Measure::RiskRatio, Method::InverseVariance, Model::Fixed);
     let effect = fit(&rr, &[table(0, 10, 4, 12)]).rows[0].effect.unwrap();
-    assert_close(effect.y, ((0.5 / 11.0) / (4.5 / 13.0) as f64).ln(), "RR");
+    assert_close(effect.y, ((0.5f64 / 11.0) / (4.5 / 13.0)).ln(), "RR");
     assert_close(
         effect.se,
         (1.0 / 0.5 - 1.0 / 11.0 + 1.0 / 4.5 - 1.0 / 13.0f64).sqrt(),

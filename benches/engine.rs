@@ -4,6 +4,10 @@
 //!
 //! Run with `cargo bench --bench engine`.
 
+use revmark::stats::Measure::{OddsRatio, RiskDifference, RiskRatio, StdMeanDifference};
+use revmark::stats::Method::{InverseVariance, MantelHaenszel, Peto};
+use revmark::stats::Model::{Fixed, Random};
+use revmark::stats::Tau2Estimator::{DerSimonianLaird, PauleMandel, Reml};
 use revmark::stats::{Measure, Method, Model, Row, Settings, Tau2Estimator, fit};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -50,57 +54,66 @@ fn continuous_rows(lcg: &mut Lcg, count: usize) -> Vec<Row> {
         .collect()
 }
 
-fn scenarios() -> Vec<(&'static str, Settings)> {
-    let settings = |measure, method, model, tau2| Settings {
-        measure,
-        method,
-        model,
-        tau2,
-        hksj: false,
-    };
-    use Measure::*;
-    use Method::*;
-    use Model::*;
-    use Tau2Estimator::*;
-    vec![
-        (
-            "MH RR fixed",
-            settings(RiskRatio, MantelHaenszel, Fixed, DerSimonianLaird),
-        ),
-        (
-            "MH OR fixed",
-            settings(OddsRatio, MantelHaenszel, Fixed, DerSimonianLaird),
-        ),
-        (
-            "MH RD fixed",
-            settings(RiskDifference, MantelHaenszel, Fixed, DerSimonianLaird),
-        ),
-        (
-            "IV OR fixed",
-            settings(OddsRatio, InverseVariance, Fixed, DerSimonianLaird),
-        ),
-        (
-            "IV OR random DL",
-            settings(OddsRatio, InverseVariance, Random, DerSimonianLaird),
-        ),
-        (
-            "IV OR random REML",
-            settings(OddsRatio, InverseVariance, Random, Reml),
-        ),
-        (
-            "IV OR random PM",
-            settings(OddsRatio, InverseVariance, Random, PauleMandel),
-        ),
-        (
-            "Peto OR fixed",
-            settings(OddsRatio, Peto, Fixed, DerSimonianLaird),
-        ),
-        (
-            "IV SMD random DL",
-            settings(StdMeanDifference, InverseVariance, Random, DerSimonianLaird),
-        ),
-    ]
-}
+/// (name, measure, method, model, tau² estimator) of each timed analysis.
+const SCENARIOS: [(&str, Measure, Method, Model, Tau2Estimator); 9] = [
+    (
+        "MH RR fixed",
+        RiskRatio,
+        MantelHaenszel,
+        Fixed,
+        DerSimonianLaird,
+    ),
+    (
+        "MH OR fixed",
+        OddsRatio,
+        MantelHaenszel,
+        Fixed,
+        DerSimonianLaird,
+    ),
+    (
+        "MH RD fixed",
+        RiskDifference,
+        MantelHaenszel,
+        Fixed,
+        DerSimonianLaird,
+    ),
+    (
+        "IV OR fixed",
+        OddsRatio,
+        InverseVariance,
+        Fixed,
+        DerSimonianLaird,
+    ),
+    (
+        "IV OR random DL",
+        OddsRatio,
+        InverseVariance,
+        Random,
+        DerSimonianLaird,
+    ),
+    (
+        "IV OR random REML",
+        OddsRatio,
+        InverseVariance,
+        Random,
+        Reml,
+    ),
+    (
+        "IV OR random PM",
+        OddsRatio,
+        InverseVariance,
+        Random,
+        PauleMandel,
+    ),
+    ("Peto OR fixed", OddsRatio, Peto, Fixed, DerSimonianLaird),
+    (
+        "IV SMD random DL",
+        StdMeanDifference,
+        InverseVariance,
+        Random,
+        DerSimonianLaird,
+    ),
+];
 
 /// The fastest of a few runs of `work`.
 fn best_of(mut work: impl FnMut()) -> Duration {
@@ -121,8 +134,15 @@ fn main() {
         "{:<20} {:>22} {:>26}",
         "method", "1 x 10,000 studies", "1,000 x 30 studies"
     );
-    for (name, settings) in scenarios() {
-        let continuous = settings.measure == Measure::StdMeanDifference;
+    for (name, measure, method, model, tau2) in SCENARIOS {
+        let settings = Settings {
+            measure,
+            method,
+            model,
+            tau2,
+            hksj: false,
+        };
+        let continuous = measure == StdMeanDifference;
         let mut rows = |count| {
             if continuous {
                 continuous_rows(&mut lcg, count)

@@ -437,6 +437,17 @@ fn matches_metafor_for_subgroups() {
     check.finish("metafor subgroup cases");
 }
 
+/// Fixed-effect settings, as in the Fleiss (1993) analyses.
+fn fixed_effect(measure: Measure, method: Method) -> Settings {
+    Settings {
+        measure,
+        method,
+        model: Model::Fixed,
+        tau2: Tau2Estimator::DerSimonianLaird,
+        hksj: false,
+    }
+}
+
 /// The value of attribute `name` in one XML start tag of the .rm5 file.
 fn attribute<'a>(tag: &'a str, name: &str) -> &'a str {
     let start = tag
@@ -479,13 +490,7 @@ fn reproduces_revman_fleiss1993_mantel_haenszel_odds_ratio() {
             c_total: attribute_number(tag, "TOTAL_2") as u64,
         })
         .collect();
-    let settings = Settings {
-        measure: Measure::OddsRatio,
-        method: Method::MantelHaenszel,
-        model: Model::Fixed,
-        tau2: Tau2Estimator::DerSimonianLaird,
-        hksj: false,
-    };
+    let settings = fixed_effect(Measure::OddsRatio, Method::MantelHaenszel);
     let fit = fit(&settings, &rows);
     let mut check = Checker::default();
     let case = "Fleiss1993 OR MH fixed";
@@ -571,13 +576,7 @@ fn reproduces_revman_fleiss1993_mean_difference_export() {
             c_n: get(r, "Total 2") as u64,
         })
         .collect();
-    let settings = Settings {
-        measure: Measure::MeanDifference,
-        method: Method::InverseVariance,
-        model: Model::Fixed,
-        tau2: Tau2Estimator::DerSimonianLaird,
-        hksj: false,
-    };
+    let settings = fixed_effect(Measure::MeanDifference, Method::InverseVariance);
     let fit = fit(&settings, &rows);
     let mut check = Checker::default();
     let case = "Fleiss1993 MD IV fixed";

@@ -93,7 +93,9 @@ pub struct Fit {
     pub pooled: Option<Pooled>,
     /// Heterogeneity; `None` when k is 0.
     pub heterogeneity: Option<Heterogeneity>,
-    /// The 95% prediction interval (analysis scale); random effects with k ≥ 3 only.
+    /// The 95% prediction interval μ ± t(k − 2, 0.975)·√(tau² + SE²) on the analysis
+    /// scale, with SE the reported pooled SE (the HKSJ SE under HKSJ); random
+    /// effects with k ≥ 3 only.
     pub prediction: Option<(f64, f64)>,
     /// `Some` when REML or Paule-Mandel did not converge; tau² then falls back to
     /// DerSimonian-Laird (computed from this analysis's Q), and the fit is

@@ -61,7 +61,7 @@ fn converged(old: f64, new: f64) -> bool {
 
 /// Iterates `step` from `start` until the relative change of tau² is below
 /// [`RELATIVE_TOLERANCE`]; `None` after [`MAX_ITERATIONS`] or a non-finite step.
-fn iterate(start: f64, mut step: impl FnMut(f64) -> f64) -> Option<f64> {
+pub(super) fn iterate(start: f64, mut step: impl FnMut(f64) -> f64) -> Option<f64> {
     let mut tau2 = start;
     for _ in 0..MAX_ITERATIONS {
         let next = next_value(tau2, step(tau2))?;

@@ -280,6 +280,18 @@ fn splits_q_into_within_and_between_subgroups_for_iv_fixed_effect() {
     assert_close(weights, 100.0, "overall weights");
 }
 
+#[test]
+fn reports_an_iteration_that_does_not_settle() {
+    let mut sign = 1.0;
+    let oscillating = super::tau2::iterate(1.0, |_| {
+        sign = -sign;
+        sign * 0.5
+    });
+    assert_eq!(oscillating, None);
+    let halving = super::tau2::iterate(1.0, |tau2| (0.25 - tau2) / 2.0);
+    assert!((halving.unwrap() - 0.25).abs() < 1e-9);
+}
+
 /// A tiny deterministic linear congruential generator (Knuth's MMIX constants).
 struct Lcg(u64);
 

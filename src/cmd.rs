@@ -61,7 +61,9 @@ pub fn build(paths: &[PathBuf], out: &Path) -> i32 {
             Ok(rendered) => {
                 let slug = &review.review.slug;
                 if entries.iter().any(|e: &report::IndexEntry| &e.slug == slug) {
-                    eprintln!("error: two reviews are called `{slug}`; review folder names must be unique");
+                    eprintln!(
+                        "error: two reviews are called `{slug}`; review folder names must be unique"
+                    );
                     failed = true;
                 }
                 for (name, bytes) in rendered.files {
@@ -89,10 +91,22 @@ pub fn build(paths: &[PathBuf], out: &Path) -> i32 {
         }
     }
     if let Err(e) = site::write_output(out, &files) {
-        eprintln!("error: cannot write {}: {e}; the earlier output is unchanged", out.display());
+        eprintln!(
+            "error: cannot write {}: {e}; the earlier output is unchanged",
+            out.display()
+        );
         return EXIT_INVALID;
     }
-    eprintln!("built {} {} into {}", entries.len(), if entries.len() == 1 { "review" } else { "reviews" }, out.display());
+    eprintln!(
+        "built {} {} into {}",
+        entries.len(),
+        if entries.len() == 1 {
+            "review"
+        } else {
+            "reviews"
+        },
+        out.display()
+    );
     EXIT_OK
 }
 
@@ -112,6 +126,14 @@ pub fn check(paths: &[PathBuf]) -> i32 {
     if failed {
         return EXIT_INVALID;
     }
-    eprintln!("{} {} valid", loaded.len(), if loaded.len() == 1 { "review is" } else { "reviews are" });
+    eprintln!(
+        "{} {} valid",
+        loaded.len(),
+        if loaded.len() == 1 {
+            "review is"
+        } else {
+            "reviews are"
+        }
+    );
     EXIT_OK
 }

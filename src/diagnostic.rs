@@ -127,7 +127,11 @@ impl fmt::Display for Diagnostic {
         if self.line == 0 {
             write!(f, "{file}: {severity}: {}", self.message)?;
         } else {
-            write!(f, "{file}:{}:{}: {severity}: {}", self.line, self.column, self.message)?;
+            write!(
+                f,
+                "{file}:{}:{}: {severity}: {}",
+                self.line, self.column, self.message
+            )?;
         }
         if let Some(source) = &self.source_line {
             let number = self.line.to_string();
@@ -136,7 +140,12 @@ impl fmt::Display for Diagnostic {
             let before: String = source.chars().take(self.column - 1).collect();
             let width = token_width(source.chars().skip(self.column - 1));
             write!(f, "\n {pad} |\n {number} | {source}\n {pad} | ")?;
-            write!(f, "{}{}", " ".repeat(before.chars().count()), "^".repeat(width))?;
+            write!(
+                f,
+                "{}{}",
+                " ".repeat(before.chars().count()),
+                "^".repeat(width)
+            )?;
         }
         if let Some(help) = &self.help {
             write!(f, "\n  = help: {help}")?;
@@ -200,14 +209,19 @@ mod tests {
 
     #[test]
     fn suggests_near_misses_only() {
-        assert_eq!(closest("unclaer", ["low", "unclear", "high"]), Some("unclear"));
+        assert_eq!(
+            closest("unclaer", ["low", "unclear", "high"]),
+            Some("unclear")
+        );
         assert_eq!(closest("maybe", ["low", "unclear", "high"]), None);
     }
 
     #[test]
     fn prints_location_snippet_and_caret() {
         let file = SourceFile::new("r/studies.yaml", "a: 1\n  judgement: unclaer\n");
-        let d = file.error(2, 14, "bad judgement").suggest("unclaer", ["unclear"]);
+        let d = file
+            .error(2, 14, "bad judgement")
+            .suggest("unclaer", ["unclear"]);
         assert_eq!(
             d.to_string(),
             "r/studies.yaml:2:14: error: bad judgement\n   |\n 2 |   judgement: unclaer\n   |              ^^^^^^^\n  = help: did you mean `unclear`?"

@@ -49,13 +49,24 @@ pub fn parse(text: &str) -> Result<Vec<Vec<Cell>>, (usize, usize, String)> {
             }
             '"' => return Err((line, column, "a quote inside an unquoted cell".into())),
             ',' => {
-                record.push(Cell { text: std::mem::take(&mut cell), line: cell_line, column: cell_column });
+                record.push(Cell {
+                    text: std::mem::take(&mut cell),
+                    line: cell_line,
+                    column: cell_column,
+                });
                 quoted = false;
                 (cell_line, cell_column) = (line, column + 1);
             }
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' => {
-                finish_record(&mut records, &mut record, &mut cell, cell_line, cell_column, quoted);
+                finish_record(
+                    &mut records,
+                    &mut record,
+                    &mut cell,
+                    cell_line,
+                    cell_column,
+                    quoted,
+                );
                 quoted = false;
                 line += 1;
                 column = 0;
@@ -68,7 +79,14 @@ pub fn parse(text: &str) -> Result<Vec<Vec<Cell>>, (usize, usize, String)> {
     if in_quotes {
         return Err((cell_line, cell_column, "a quoted cell is not closed".into()));
     }
-    finish_record(&mut records, &mut record, &mut cell, cell_line, cell_column, quoted);
+    finish_record(
+        &mut records,
+        &mut record,
+        &mut cell,
+        cell_line,
+        cell_column,
+        quoted,
+    );
     Ok(records)
 }
 
@@ -82,7 +100,11 @@ fn finish_record(
 ) {
     let blank = record.is_empty() && cell.trim().is_empty() && !quoted;
     if !blank {
-        record.push(Cell { text: std::mem::take(cell), line, column });
+        record.push(Cell {
+            text: std::mem::take(cell),
+            line,
+            column,
+        });
         records.push(std::mem::take(record));
     }
     cell.clear();

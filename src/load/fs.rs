@@ -39,7 +39,10 @@ pub fn find_reviews(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 pub fn read_required(dir: &Path, name: &str, problems: &mut Vec<Diagnostic>) -> Option<SourceFile> {
     let path = dir.join(name);
     if !path.exists() {
-        problems.push(Diagnostic::file_error(&path, format!("{name} is required in a review folder")));
+        problems.push(Diagnostic::file_error(
+            &path,
+            format!("{name} is required in a review folder"),
+        ));
         return None;
     }
     read(&path).map_err(|d| problems.push(d)).ok()
@@ -56,25 +59,48 @@ pub fn read_optional(dir: &Path, name: &str, problems: &mut Vec<Diagnostic>) -> 
 
 /// Reads the review's own templates (`templates/NAME.tera`), keyed by NAME. Only the names of
 /// built-in templates are accepted, so a typo is reported rather than silently ignored.
-pub fn read_templates(dir: &Path, problems: &mut Vec<Diagnostic>) -> std::collections::BTreeMap<String, String> {
+pub fn read_templates(
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> std::collections::BTreeMap<String, String> {
     let mut templates = std::collections::BTreeMap::new();
     let folder = dir.join("templates");
-    let Ok(entries) = std::fs::read_dir(&folder) else { return templates };
+    let Ok(entries) = std::fs::read_dir(&folder) else {
+        return templates;
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     let known: Vec<&str> = crate::report::BUILTIN.iter().map(|(n, _)| *n).collect();
     for path in paths {
-        let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let Some(name) = file_name.strip_suffix(".tera") else { continue };
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(name) = file_name.strip_suffix(".tera") else {
+            continue;
+        };
         if !known.contains(&name) {
             problems.push(
-                Diagnostic::file_error(&path, format!("`{file_name}` overrides no template: the templates are {}", known.iter().map(|k| format!("{k}.tera")).collect::<Vec<_>>().join(", ")))
-                    .suggest(name, known.iter().copied()),
+                Diagnostic::file_error(
+                    &path,
+                    format!(
+                        "`{file_name}` overrides no template: the templates are {}",
+                        known
+                            .iter()
+                            .map(|k| format!("{k}.tera"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .suggest(name, known.iter().copied()),
             );
             continue;
         }
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
-            problems.push(Diagnostic::file_error(&path, "templates may not be symbolic links"));
+            problems.push(Diagnostic::file_error(
+                &path,
+                "templates may not be symbolic links",
+            ));
             continue;
         }
         if let Ok(source) = read(&path).map_err(|d| problems.push(d)) {
@@ -88,7 +114,11 @@ pub fn read_templates(dir: &Path, problems: &mut Vec<Diagnostic>) -> std::collec
 /// review folder (no `..`, no symbolic link pointing outside), and must exist.
 pub fn read_data(dir: &Path, relative: &str) -> Result<SourceFile, String> {
     let rel = Path::new(relative);
-    if rel.is_absolute() || rel.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+    if rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
         return Err(format!(
             "the path `{relative}` leaves the review folder: data paths are relative to the review folder and may not use `..`"
         ));
@@ -98,7 +128,9 @@ pub fn read_data(dir: &Path, relative: &str) -> Result<SourceFile, String> {
         return Err(format!("the data file `{relative}` does not exist"));
     };
     if !real.starts_with(&root) {
-        return Err(format!("the path `{relative}` points outside the review folder (through a symbolic link)"));
+        return Err(format!(
+            "the path `{relative}` points outside the review folder (through a symbolic link)"
+        ));
     }
     read(&path).map_err(|d| d.message)
 }
@@ -111,7 +143,9 @@ fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
     if size > MAX_FILE_BYTES {
         return Err(Diagnostic::file_error(
             path,
-            format!("the file is {size} bytes; revmark reads files of at most {MAX_FILE_BYTES} bytes"),
+            format!(
+                "the file is {size} bytes; revmark reads files of at most {MAX_FILE_BYTES} bytes"
+            ),
         ));
     }
     let bytes = std::fs::read(path)
@@ -126,6 +160,9 @@ fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
         d.column = column;
         d
     })?;
-    let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
     Ok(SourceFile::new(path, text))
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{csv, is_slug, yaml, Sources};
+use super::{Sources, csv, is_slug, yaml};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::model::*;
 
@@ -21,18 +21,27 @@ pub(crate) type DataReader<'a> = dyn FnMut(&str) -> Result<SourceFile, String> +
 /// Parses and validates the review's files.
 pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validated {
     let mut problems = Vec::new();
-    let protocol: Option<Protocol> = yaml::parse(&sources.review).map_err(|d| problems.push(d)).ok();
-    let studies: Option<StudiesFile> = yaml::parse(&sources.studies).map_err(|d| problems.push(d)).ok();
+    let protocol: Option<Protocol> = yaml::parse(&sources.review)
+        .map_err(|d| problems.push(d))
+        .ok();
+    let studies: Option<StudiesFile> = yaml::parse(&sources.studies)
+        .map_err(|d| problems.push(d))
+        .ok();
     let analyses: Option<AnalysesFile> = match &sources.analyses {
         Some(src) => yaml::parse(src).map_err(|d| problems.push(d)).ok(),
-        None => Some(AnalysesFile { comparisons: Vec::new() }),
+        None => Some(AnalysesFile {
+            comparisons: Vec::new(),
+        }),
     };
     let mut checker = Checker { sources, problems };
     if let Some(protocol) = &protocol {
         checker.check_protocol(protocol);
     }
     let (Some(protocol), Some(studies), Some(analyses)) = (protocol, studies, analyses) else {
-        return Validated { review: None, problems: checker.problems };
+        return Validated {
+            review: None,
+            problems: checker.problems,
+        };
     };
     checker.check_studies(&protocol, &studies, &analyses);
     let comparisons = checker.resolve_analyses(&protocol, &studies, analyses, read_data);
@@ -44,7 +53,10 @@ pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validat
         studies,
         comparisons,
     };
-    Validated { review: Some(review), problems: checker.problems }
+    Validated {
+        review: Some(review),
+        problems: checker.problems,
+    }
 }
 
 struct Checker<'a> {
@@ -54,7 +66,11 @@ struct Checker<'a> {
 
 /// An error at a located value of a file.
 fn at<T>(file: &SourceFile, value: &Located<T>, message: impl Into<String>) -> Diagnostic {
-    file.error(value.referenced.line() as usize, value.referenced.column() as usize, message)
+    file.error(
+        value.referenced.line() as usize,
+        value.referenced.column() as usize,
+        message,
+    )
 }
 
 /// Reports ids that occur twice in one list.
@@ -67,7 +83,14 @@ fn check_unique<'v>(
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for id in ids {
         if let Some(first) = seen.get(id.value.as_str()) {
-            problems.push(at(file, id, format!("duplicate {what} id `{}` (first defined on line {first})", id.value)));
+            problems.push(at(
+                file,
+                id,
+                format!(
+                    "duplicate {what} id `{}` (first defined on line {first})",
+                    id.value
+                ),
+            ));
         } else {
             seen.insert(&id.value, id.referenced.line() as usize);
         }
@@ -76,47 +99,114 @@ fn check_unique<'v>(
 
 fn is_iso_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return false };
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
     let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else {
         return false;
     };
     let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     s.len() == 10 && (1..=12).contains(&m) && d >= 1 && d <= days[m as usize - 1]
 }
 
 impl Checker<'_> {
     fn check_protocol(&mut self, protocol: &Protocol) {
         let file = &self.sources.review;
-        check_unique(file, "outcome", protocol.outcomes.iter().map(|o| &o.id), &mut self.problems);
-        check_unique(file, "comparison", protocol.comparisons.iter().map(|c| &c.id), &mut self.problems);
-        let ids = protocol.outcomes.iter().map(|o| &o.id).chain(protocol.comparisons.iter().map(|c| &c.id));
+        check_unique(
+            file,
+            "outcome",
+            protocol.outcomes.iter().map(|o| &o.id),
+            &mut self.problems,
+        );
+        check_unique(
+            file,
+            "comparison",
+            protocol.comparisons.iter().map(|c| &c.id),
+            &mut self.problems,
+        );
+        let ids = protocol
+            .outcomes
+            .iter()
+            .map(|o| &o.id)
+            .chain(protocol.comparisons.iter().map(|c| &c.id));
         for id in ids {
             if !is_slug(&id.value) {
-                self.problems.push(at(file, id, format!("`{}` is not a valid id: use lower-case letters, digits and `-`", id.value)));
+                self.problems.push(at(
+                    file,
+                    id,
+                    format!(
+                        "`{}` is not a valid id: use lower-case letters, digits and `-`",
+                        id.value
+                    ),
+                ));
             }
         }
-        let dates = protocol.date.iter().chain(protocol.search.as_ref().and_then(|s| s.date.as_ref()));
+        let dates = protocol
+            .date
+            .iter()
+            .chain(protocol.search.as_ref().and_then(|s| s.date.as_ref()));
         for date in dates {
             if !is_iso_date(&date.value) {
-                self.problems.push(at(file, date, format!("`{}` is not a date: write it as YYYY-MM-DD", date.value)));
+                self.problems.push(at(
+                    file,
+                    date,
+                    format!("`{}` is not a date: write it as YYYY-MM-DD", date.value),
+                ));
             }
         }
     }
 
-    fn check_studies(&mut self, protocol: &Protocol, studies: &StudiesFile, analyses: &AnalysesFile) {
+    fn check_studies(
+        &mut self,
+        protocol: &Protocol,
+        studies: &StudiesFile,
+        analyses: &AnalysesFile,
+    ) {
         let file = &self.sources.studies;
         let problems = &mut self.problems;
-        check_unique(file, "study", studies.included.iter().map(|s| &s.id), problems);
-        check_unique(file, "excluded study", studies.excluded.iter().map(|s| &s.id), problems);
-        check_unique(file, "ongoing study", studies.ongoing.iter().map(|s| &s.id), problems);
+        check_unique(
+            file,
+            "study",
+            studies.included.iter().map(|s| &s.id),
+            problems,
+        );
+        check_unique(
+            file,
+            "excluded study",
+            studies.excluded.iter().map(|s| &s.id),
+            problems,
+        );
+        check_unique(
+            file,
+            "ongoing study",
+            studies.ongoing.iter().map(|s| &s.id),
+            problems,
+        );
         let comparison_ids: BTreeSet<&str> = protocol
             .comparisons
             .iter()
             .map(|c| c.id.value.as_str())
             .chain(analyses.comparisons.iter().map(|c| c.id.value.as_str()))
             .collect();
-        let outcome_ids: Vec<&str> = protocol.outcomes.iter().map(|o| o.id.value.as_str()).collect();
+        let outcome_ids: Vec<&str> = protocol
+            .outcomes
+            .iter()
+            .map(|o| o.id.value.as_str())
+            .collect();
         let tool = studies.risk_of_bias_tool;
         let domain_keys: Vec<&str> = tool.domains().iter().map(|d| d.key).collect();
         for study in &studies.included {
@@ -124,7 +214,11 @@ impl Checker<'_> {
             if let Some(n) = &study.participants
                 && n.value < 0
             {
-                problems.push(at(file, n, format!("study `{sid}`: participants is negative ({})", n.value)));
+                problems.push(at(
+                    file,
+                    n,
+                    format!("study `{sid}`: participants is negative ({})", n.value),
+                ));
             }
             if let Some(c) = &study.comparison
                 && !comparison_ids.contains(c.value.as_str())
@@ -138,14 +232,25 @@ impl Checker<'_> {
                 let o = &reported.outcome;
                 if !outcome_ids.contains(&o.value.as_str()) {
                     problems.push(
-                        at(file, o, format!("study `{sid}`: outcome `{}` is not an outcome of review.yaml", o.value))
-                            .suggest(&o.value, outcome_ids.iter().copied()),
+                        at(
+                            file,
+                            o,
+                            format!(
+                                "study `{sid}`: outcome `{}` is not an outcome of review.yaml",
+                                o.value
+                            ),
+                        )
+                        .suggest(&o.value, outcome_ids.iter().copied()),
                     );
                 }
             }
             for (key, entry) in &study.risk_of_bias {
                 if !domain_keys.contains(&key.as_str()) {
-                    let tool_name = if tool == RobTool::Rob1 { "rob1" } else { "rob2" };
+                    let tool_name = if tool == RobTool::Rob1 {
+                        "rob1"
+                    } else {
+                        "rob2"
+                    };
                     problems.push(
                         at(file, &entry.judgement, format!("study `{sid}`: `{key}` is not a {tool_name} risk-of-bias domain (the domains are {})", domain_keys.join(", ")))
                             .suggest(key, domain_keys.iter().copied()),
@@ -155,8 +260,16 @@ impl Checker<'_> {
                 if tool.judgement(&j.value).is_none() {
                     let keys = tool.judgement_keys();
                     problems.push(
-                        at(file, j, format!("study `{sid}`, domain `{key}`: judgement `{}` is not one of {}", j.value, keys.join(", ")))
-                            .suggest(&j.value, keys.iter().copied()),
+                        at(
+                            file,
+                            j,
+                            format!(
+                                "study `{sid}`, domain `{key}`: judgement `{}` is not one of {}",
+                                j.value,
+                                keys.join(", ")
+                            ),
+                        )
+                        .suggest(&j.value, keys.iter().copied()),
                     );
                 }
             }
@@ -170,22 +283,48 @@ impl Checker<'_> {
         analyses: AnalysesFile,
         read_data: &mut DataReader,
     ) -> Vec<Comparison> {
-        let Some(file) = &self.sources.analyses else { return Vec::new() };
-        check_unique(file, "comparison", analyses.comparisons.iter().map(|c| &c.id), &mut self.problems);
+        let Some(file) = &self.sources.analyses else {
+            return Vec::new();
+        };
+        check_unique(
+            file,
+            "comparison",
+            analyses.comparisons.iter().map(|c| &c.id),
+            &mut self.problems,
+        );
         let mut comparisons = Vec::new();
         for spec in analyses.comparisons {
             if !is_slug(&spec.id.value) {
-                self.problems.push(at(file, &spec.id, format!("`{}` is not a valid id: use lower-case letters, digits and `-`", spec.id.value)));
+                self.problems.push(at(
+                    file,
+                    &spec.id,
+                    format!(
+                        "`{}` is not a valid id: use lower-case letters, digits and `-`",
+                        spec.id.value
+                    ),
+                ));
             }
             let ids: Vec<Located<String>> = spec
                 .outcomes
                 .iter()
                 .map(|o| o.id.clone().unwrap_or_else(|| o.outcome.clone()))
                 .collect();
-            check_unique(file, &format!("outcome (comparison `{}`)", spec.id.value), ids.iter(), &mut self.problems);
+            check_unique(
+                file,
+                &format!("outcome (comparison `{}`)", spec.id.value),
+                ids.iter(),
+                &mut self.problems,
+            );
             let mut outcomes = Vec::new();
             for outcome in spec.outcomes {
-                if let Some(resolved) = self.resolve_outcome(file, &spec.id.value, protocol, studies, outcome, read_data) {
+                if let Some(resolved) = self.resolve_outcome(
+                    file,
+                    &spec.id.value,
+                    protocol,
+                    studies,
+                    outcome,
+                    read_data,
+                ) {
                     outcomes.push(resolved);
                 }
             }
@@ -212,33 +351,66 @@ impl Checker<'_> {
         let id = spec.id.as_ref().unwrap_or(&spec.outcome).value.clone();
         let context = format!("comparison `{comparison}`, outcome `{id}`");
         let problems_before = self.problems.len();
-        let protocol_outcome = protocol.outcomes.iter().find(|o| o.id.value == spec.outcome.value);
+        let protocol_outcome = protocol
+            .outcomes
+            .iter()
+            .find(|o| o.id.value == spec.outcome.value);
         if protocol_outcome.is_none() {
             let ids = protocol.outcomes.iter().map(|o| o.id.value.as_str());
             self.problems.push(
-                at(file, &spec.outcome, format!("{context}: `{}` is not an outcome of review.yaml", spec.outcome.value))
-                    .suggest(&spec.outcome.value, ids),
+                at(
+                    file,
+                    &spec.outcome,
+                    format!(
+                        "{context}: `{}` is not an outcome of review.yaml",
+                        spec.outcome.value
+                    ),
+                )
+                .suggest(&spec.outcome.value, ids),
             );
         }
         if spec.id.as_ref().is_some_and(|i| !is_slug(&i.value)) {
             let i = spec.id.as_ref().expect("checked above");
-            self.problems.push(at(file, i, format!("`{}` is not a valid id: use lower-case letters, digits and `-`", i.value)));
+            self.problems.push(at(
+                file,
+                i,
+                format!(
+                    "`{}` is not a valid id: use lower-case letters, digits and `-`",
+                    i.value
+                ),
+            ));
         }
         let data_type = spec.data_type.value;
         let measures = data_type.measures();
         let measure = spec.measure.value.clone();
         if !measures.is_empty() && !measures.contains(&measure.as_str()) {
             self.problems.push(
-                at(file, &spec.measure, format!("{context}: measure `{measure}` does not fit {} data (use {})", data_type.as_str(), measures.join(", ")))
-                    .suggest(&measure, measures.iter().copied()),
+                at(
+                    file,
+                    &spec.measure,
+                    format!(
+                        "{context}: measure `{measure}` does not fit {} data (use {})",
+                        data_type.as_str(),
+                        measures.join(", ")
+                    ),
+                )
+                .suggest(&measure, measures.iter().copied()),
             );
         } else if data_type == DataType::Generic && measure.trim().is_empty() {
-            self.problems.push(at(file, &spec.measure, format!("{context}: a generic outcome needs a measure label such as HR")));
+            self.problems.push(at(
+                file,
+                &spec.measure,
+                format!("{context}: a generic outcome needs a measure label such as HR"),
+            ));
         }
         if let Some(scale) = &spec.scale
             && data_type != DataType::Generic
         {
-            self.problems.push(at(file, scale, format!("{context}: `scale` applies to generic outcomes only")));
+            self.problems.push(at(
+                file,
+                scale,
+                format!("{context}: `scale` applies to generic outcomes only"),
+            ));
         }
         let method = match &spec.method {
             Some(m) => {
@@ -253,7 +425,15 @@ impl Checker<'_> {
                     } else {
                         "Mantel-Haenszel applies to dichotomous data"
                     };
-                    self.problems.push(at(file, m, format!("{context}: method {:?} does not fit {} {measure} data: {hint}", m.value, data_type.as_str())));
+                    self.problems.push(at(
+                        file,
+                        m,
+                        format!(
+                            "{context}: method {:?} does not fit {} {measure} data: {hint}",
+                            m.value,
+                            data_type.as_str()
+                        ),
+                    ));
                 }
                 m.value
             }
@@ -261,44 +441,86 @@ impl Checker<'_> {
             None => MethodKey::IV,
         };
         let model = spec.model.as_ref().map(|m| m.value).unwrap_or_default();
-        for (name, given) in [("tau2", spec.tau2.as_ref().map(|t| t.referenced)), ("hksj", spec.hksj.as_ref().map(|h| h.referenced))] {
+        for (name, given) in [
+            ("tau2", spec.tau2.as_ref().map(|t| t.referenced)),
+            ("hksj", spec.hksj.as_ref().map(|h| h.referenced)),
+        ] {
             if let Some(loc) = given
                 && model != ModelKey::Random
             {
-                self.problems.push(file.warning(loc.line() as usize, loc.column() as usize, format!("{context}: `{name}` applies to random-effects models only and is ignored")));
+                self.problems.push(file.warning(
+                    loc.line() as usize,
+                    loc.column() as usize,
+                    format!(
+                        "{context}: `{name}` applies to random-effects models only and is ignored"
+                    ),
+                ));
             }
         }
-        let sources = [spec.studies.is_some(), spec.data.is_some(), spec.subgroups.is_some()];
+        let sources = [
+            spec.studies.is_some(),
+            spec.data.is_some(),
+            spec.subgroups.is_some(),
+        ];
         let line = spec.outcome.referenced.line() as usize;
         let column = spec.outcome.referenced.column() as usize;
         if sources.iter().filter(|&&s| s).count() != 1 {
-            self.problems.push(file.error(line, column, format!("{context}: give the data as exactly one of `studies`, `data` or `subgroups`")));
+            self.problems.push(file.error(
+                line,
+                column,
+                format!(
+                    "{context}: give the data as exactly one of `studies`, `data` or `subgroups`"
+                ),
+            ));
         }
-        let included: BTreeSet<&str> = studies.included.iter().map(|s| s.id.value.as_str()).collect();
-        let reader = RowReader { data_type, context: &context, included: &included };
+        let included: BTreeSet<&str> = studies
+            .included
+            .iter()
+            .map(|s| s.id.value.as_str())
+            .collect();
+        let reader = RowReader {
+            data_type,
+            context: &context,
+            included: &included,
+        };
         let mut groups = Vec::new();
         let has_subgroups = spec.subgroups.is_some();
         if let Some(subgroups) = spec.subgroups {
             for sub in subgroups {
                 let ctx = format!("{context}, subgroup `{}`", sub.name);
-                let reader = RowReader { context: &ctx, ..reader };
+                let reader = RowReader {
+                    context: &ctx,
+                    ..reader
+                };
                 let rows = self.read_rows(file, &reader, sub.studies, sub.data, read_data);
-                groups.push(DataGroup { name: Some(sub.name), rows });
+                groups.push(DataGroup {
+                    name: Some(sub.name),
+                    rows,
+                });
             }
         } else if spec.studies.is_some() || spec.data.is_some() {
             let rows = self.read_rows(file, &reader, spec.studies, spec.data, read_data);
             groups.push(DataGroup { name: None, rows });
         }
-        if self.problems[problems_before..].iter().any(Diagnostic::is_error) {
+        if self.problems[problems_before..]
+            .iter()
+            .any(Diagnostic::is_error)
+        {
             return None;
         }
         let protocol_outcome = protocol_outcome?;
         Some(AnalysisOutcome {
             id,
             outcome: spec.outcome.value,
-            name: spec.name.unwrap_or_else(|| capitalise(&protocol_outcome.name)),
+            name: spec
+                .name
+                .unwrap_or_else(|| capitalise(&protocol_outcome.name)),
             data_type,
-            measure: if method == MethodKey::Peto { "OR".into() } else { measure },
+            measure: if method == MethodKey::Peto {
+                "OR".into()
+            } else {
+                measure
+            },
             scale: spec.scale.map(|s| s.value).unwrap_or_default(),
             method,
             model,
@@ -332,7 +554,10 @@ impl Checker<'_> {
                         column: v.referenced.column() as usize,
                     })
                     .collect();
-                let at = (raw.referenced.line() as usize, raw.referenced.column() as usize);
+                let at = (
+                    raw.referenced.line() as usize,
+                    raw.referenced.column() as usize,
+                );
                 if let Some(row) = reader.read(file, &cells, at, &mut self.problems) {
                     rows.push(row);
                 }
@@ -341,7 +566,8 @@ impl Checker<'_> {
             let csv_file = match read_data(&path.value) {
                 Ok(f) => f,
                 Err(message) => {
-                    self.problems.push(at(file, &path, format!("{}: {message}", reader.context)));
+                    self.problems
+                        .push(at(file, &path, format!("{}: {message}", reader.context)));
                     return rows;
                 }
             };
@@ -354,18 +580,38 @@ impl Checker<'_> {
         let records = match csv::parse(&file.text) {
             Ok(r) => r,
             Err((line, column, message)) => {
-                self.problems.push(file.error(line, column, format!("{}: {message}", reader.context)));
+                self.problems.push(file.error(
+                    line,
+                    column,
+                    format!("{}: {message}", reader.context),
+                ));
                 return Vec::new();
             }
         };
         let Some((header, body)) = records.split_first() else {
-            self.problems.push(file.error(1, 1, format!("{}: the CSV file is empty; it needs a header row", reader.context)));
+            self.problems.push(file.error(
+                1,
+                1,
+                format!(
+                    "{}: the CSV file is empty; it needs a header row",
+                    reader.context
+                ),
+            ));
             return Vec::new();
         };
         let mut rows = Vec::new();
         for record in body {
             if record.len() != header.len() {
-                self.problems.push(file.error(record[0].line, record[0].column, format!("{}: this row has {} cells but the header has {}", reader.context, record.len(), header.len())));
+                self.problems.push(file.error(
+                    record[0].line,
+                    record[0].column,
+                    format!(
+                        "{}: this row has {} cells but the header has {}",
+                        reader.context,
+                        record.len(),
+                        header.len()
+                    ),
+                ));
                 continue;
             }
             let cells: Vec<RowCell> = header
@@ -382,7 +628,12 @@ impl Checker<'_> {
                     column: cell.column,
                 })
                 .collect();
-            if let Some(row) = reader.read(file, &cells, (record[0].line, record[0].column), &mut self.problems) {
+            if let Some(row) = reader.read(
+                file,
+                &cells,
+                (record[0].line, record[0].column),
+                &mut self.problems,
+            ) {
                 rows.push(row);
             }
         }
@@ -416,34 +667,63 @@ struct RowReader<'a> {
 }
 
 impl RowReader<'_> {
-    fn read(&self, file: &SourceFile, cells: &[RowCell], at: (usize, usize), problems: &mut Vec<Diagnostic>) -> Option<DataRow> {
+    fn read(
+        &self,
+        file: &SourceFile,
+        cells: &[RowCell],
+        at: (usize, usize),
+        problems: &mut Vec<Diagnostic>,
+    ) -> Option<DataRow> {
         let before = problems.len();
         let required = self.data_type.required_columns();
         let optional = self.data_type.optional_columns();
-        let known: Vec<&str> = std::iter::once("study").chain(required.iter().copied()).chain(optional.iter().copied()).collect();
+        let known: Vec<&str> = std::iter::once("study")
+            .chain(required.iter().copied())
+            .chain(optional.iter().copied())
+            .collect();
         let study = match cells.iter().find(|c| c.name == "study") {
             Some(c) => match &c.value {
                 Scalar::Text(s) => s.clone(),
                 Scalar::Number(n) => n.to_string(),
             },
             None => {
-                problems.push(file.error(at.0, at.1, format!("{}: a data row needs a `study`", self.context)));
+                problems.push(file.error(
+                    at.0,
+                    at.1,
+                    format!("{}: a data row needs a `study`", self.context),
+                ));
                 String::new()
             }
         };
         let ctx = format!("{}, study `{study}`", self.context);
         if !study.is_empty() && !self.included.contains(study.as_str()) {
-            let cell = cells.iter().find(|c| c.name == "study").expect("study found above");
+            let cell = cells
+                .iter()
+                .find(|c| c.name == "study")
+                .expect("study found above");
             problems.push(
-                file.error(cell.line, cell.column, format!("{ctx}: `{study}` is not an included study of studies.yaml"))
-                    .suggest(&study, self.included.iter().copied()),
+                file.error(
+                    cell.line,
+                    cell.column,
+                    format!("{ctx}: `{study}` is not an included study of studies.yaml"),
+                )
+                .suggest(&study, self.included.iter().copied()),
             );
         }
         for cell in cells {
             if !known.contains(&cell.name.as_str()) {
                 problems.push(
-                    file.error(cell.line, cell.column, format!("{ctx}: unknown column `{}` for {} data (expected {})", cell.name, self.data_type.as_str(), known.join(", ")))
-                        .suggest(&cell.name, known.iter().copied()),
+                    file.error(
+                        cell.line,
+                        cell.column,
+                        format!(
+                            "{ctx}: unknown column `{}` for {} data (expected {})",
+                            cell.name,
+                            self.data_type.as_str(),
+                            known.join(", ")
+                        ),
+                    )
+                    .suggest(&cell.name, known.iter().copied()),
                 );
             }
         }
@@ -455,7 +735,8 @@ impl RowReader<'_> {
                 }
                 continue;
             };
-            let error = |message: String| file.error(cell.line, cell.column, format!("{ctx}: {message}"));
+            let error =
+                |message: String| file.error(cell.line, cell.column, format!("{ctx}: {message}"));
             let value = match &cell.value {
                 Scalar::Number(n) => *n,
                 Scalar::Text(t) => {
@@ -463,7 +744,8 @@ impl RowReader<'_> {
                     continue;
                 }
             };
-            let is_count = name.ends_with("_events") || name.ends_with("_total") || name.ends_with("_n");
+            let is_count =
+                name.ends_with("_events") || name.ends_with("_total") || name.ends_with("_n");
             let problem = if !value.is_finite() {
                 Some(format!("`{name}` must be a finite number"))
             } else if is_count && value < 0.0 {
@@ -471,7 +753,9 @@ impl RowReader<'_> {
             } else if is_count && value.fract() != 0.0 {
                 Some(format!("`{name}` must be a whole number, not {value}"))
             } else if is_count && value > 1e12 {
-                Some(format!("`{name}` ({value}) is too large to be a count of participants"))
+                Some(format!(
+                    "`{name}` ({value}) is too large to be a count of participants"
+                ))
             } else if (name.ends_with("_total") || name.ends_with("_n")) && value < 1.0 {
                 Some(format!("`{name}` must be at least 1"))
             } else if (name.ends_with("_sd") || name == "se") && value <= 0.0 {
@@ -491,8 +775,15 @@ impl RowReader<'_> {
             if let (Some(e), Some(t)) = (numbers.get(events.as_str()), numbers.get(total.as_str()))
                 && e > t
             {
-                let cell = cells.iter().find(|c| c.name == events).expect("value came from a cell");
-                problems.push(file.error(cell.line, cell.column, format!("{ctx}: `{events}` ({e}) is greater than `{total}` ({t})")));
+                let cell = cells
+                    .iter()
+                    .find(|c| c.name == events)
+                    .expect("value came from a cell");
+                problems.push(file.error(
+                    cell.line,
+                    cell.column,
+                    format!("{ctx}: `{events}` ({e}) is greater than `{total}` ({t})"),
+                ));
             }
         }
         if problems[before..].iter().any(Diagnostic::is_error) {
@@ -524,7 +815,11 @@ impl RowReader<'_> {
         Some(DataRow {
             study,
             values,
-            origin: Origin { file: file.path.clone(), line: at.0, column: at.1 },
+            origin: Origin {
+                file: file.path.clone(),
+                line: at.0,
+                column: at.1,
+            },
         })
     }
 }

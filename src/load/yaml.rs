@@ -8,7 +8,11 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 /// required field is reported by name.
 pub fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Diagnostic> {
     let options = serde_saphyr::options! { with_snippet: false };
-    let text = if source.text.trim().is_empty() { "{}" } else { source.text.as_str() };
+    let text = if source.text.trim().is_empty() {
+        "{}"
+    } else {
+        source.text.as_str()
+    };
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let (line, column) = e
             .location()
@@ -39,5 +43,6 @@ fn unknown_field_help(message: &str) -> Option<String> {
     let rest = message.split("unknown field `").nth(1)?;
     let (got, expected) = rest.split_once('`')?;
     let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    crate::diagnostic::closest(got, candidates.iter().copied()).map(|c| format!("did you mean `{c}`?"))
+    crate::diagnostic::closest(got, candidates.iter().copied())
+        .map(|c| format!("did you mean `{c}`?"))
 }

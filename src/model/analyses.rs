@@ -1,7 +1,7 @@
 //! analyses.yaml: comparisons, their outcomes and the extracted data, as written and as resolved.
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -375,11 +375,13 @@ impl DataValues {
     /// Participants in the row (e_total + c_total, or e_n + c_n).
     pub fn participants(&self) -> u64 {
         match *self {
-            DataValues::Dichotomous { e_total, c_total, .. } => e_total + c_total,
+            DataValues::Dichotomous {
+                e_total, c_total, ..
+            } => e_total + c_total,
             DataValues::Continuous { e_n, c_n, .. } => e_n + c_n,
-            DataValues::Generic { e_total, c_total, .. } => {
-                e_total.unwrap_or(0) + c_total.unwrap_or(0)
-            }
+            DataValues::Generic {
+                e_total, c_total, ..
+            } => e_total.unwrap_or(0) + c_total.unwrap_or(0),
         }
     }
 }

@@ -131,22 +131,74 @@ pub enum Judgement {
 }
 
 const ROB1: &[RobDomain] = &[
-    RobDomain { key: "sequence_generation", letter: "A", name: "Random sequence generation (selection bias)" },
-    RobDomain { key: "allocation_concealment", letter: "B", name: "Allocation concealment (selection bias)" },
-    RobDomain { key: "blinding_participants", letter: "C", name: "Blinding of participants and personnel (performance bias)" },
-    RobDomain { key: "blinding_outcome", letter: "D", name: "Blinding of outcome assessment (detection bias)" },
-    RobDomain { key: "incomplete_data", letter: "E", name: "Incomplete outcome data (attrition bias)" },
-    RobDomain { key: "selective_reporting", letter: "F", name: "Selective reporting (reporting bias)" },
-    RobDomain { key: "other_bias", letter: "G", name: "Other bias" },
+    RobDomain {
+        key: "sequence_generation",
+        letter: "A",
+        name: "Random sequence generation (selection bias)",
+    },
+    RobDomain {
+        key: "allocation_concealment",
+        letter: "B",
+        name: "Allocation concealment (selection bias)",
+    },
+    RobDomain {
+        key: "blinding_participants",
+        letter: "C",
+        name: "Blinding of participants and personnel (performance bias)",
+    },
+    RobDomain {
+        key: "blinding_outcome",
+        letter: "D",
+        name: "Blinding of outcome assessment (detection bias)",
+    },
+    RobDomain {
+        key: "incomplete_data",
+        letter: "E",
+        name: "Incomplete outcome data (attrition bias)",
+    },
+    RobDomain {
+        key: "selective_reporting",
+        letter: "F",
+        name: "Selective reporting (reporting bias)",
+    },
+    RobDomain {
+        key: "other_bias",
+        letter: "G",
+        name: "Other bias",
+    },
 ];
 
 const ROB2: &[RobDomain] = &[
-    RobDomain { key: "randomisation", letter: "D1", name: "Bias arising from the randomisation process" },
-    RobDomain { key: "deviations", letter: "D2", name: "Bias due to deviations from intended interventions" },
-    RobDomain { key: "missing_data", letter: "D3", name: "Bias due to missing outcome data" },
-    RobDomain { key: "measurement", letter: "D4", name: "Bias in measurement of the outcome" },
-    RobDomain { key: "selection_of_result", letter: "D5", name: "Bias in selection of the reported result" },
-    RobDomain { key: "overall", letter: "Overall", name: "Overall risk of bias" },
+    RobDomain {
+        key: "randomisation",
+        letter: "D1",
+        name: "Bias arising from the randomisation process",
+    },
+    RobDomain {
+        key: "deviations",
+        letter: "D2",
+        name: "Bias due to deviations from intended interventions",
+    },
+    RobDomain {
+        key: "missing_data",
+        letter: "D3",
+        name: "Bias due to missing outcome data",
+    },
+    RobDomain {
+        key: "measurement",
+        letter: "D4",
+        name: "Bias in measurement of the outcome",
+    },
+    RobDomain {
+        key: "selection_of_result",
+        letter: "D5",
+        name: "Bias in selection of the reported result",
+    },
+    RobDomain {
+        key: "overall",
+        letter: "Overall",
+        name: "Overall risk of bias",
+    },
 ];
 
 impl RobTool {
@@ -171,7 +223,9 @@ impl RobTool {
         match (self, key) {
             (_, "low") => Some(Judgement::Low),
             (_, "high") => Some(Judgement::High),
-            (RobTool::Rob1, "unclear") | (RobTool::Rob2, "some_concerns") => Some(Judgement::Unclear),
+            (RobTool::Rob1, "unclear") | (RobTool::Rob2, "some_concerns") => {
+                Some(Judgement::Unclear)
+            }
             _ => None,
         }
     }
@@ -208,6 +262,9 @@ impl IncludedStudy {
 
     /// The countries the study was carried out in.
     pub fn countries(&self) -> Vec<String> {
-        self.country.as_ref().map(OneOrMany::to_vec).unwrap_or_default()
+        self.country
+            .as_ref()
+            .map(OneOrMany::to_vec)
+            .unwrap_or_default()
     }
 }

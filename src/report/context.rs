@@ -163,7 +163,11 @@ fn one_line(markdown: &str) -> String {
 /// "36 adolescent mothers".
 fn participants_text(study: &IncludedStudy, noun: &str) -> String {
     match &study.participants {
-        Some(n) => format!("{} {}", n.value, study.participants_label.as_deref().unwrap_or(noun)),
+        Some(n) => format!(
+            "{} {}",
+            n.value,
+            study.participants_label.as_deref().unwrap_or(noun)
+        ),
         None => String::new(),
     }
 }
@@ -174,7 +178,10 @@ pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>)
     let noun = review.participants_noun();
     // Table cells hold one line: prose paragraphs are joined and pipes escaped.
     let field = |id: &str, name: &str| {
-        prose.get(&(id.to_string(), name.to_string())).map(|t| one_line(t)).unwrap_or_default()
+        prose
+            .get(&(id.to_string(), name.to_string()))
+            .map(|t| one_line(t))
+            .unwrap_or_default()
     };
     let comparison_name = |id: &str| {
         review
@@ -183,7 +190,13 @@ pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>)
             .iter()
             .find(|c| c.id.value == id)
             .map(|c| c.name.clone())
-            .or_else(|| review.comparisons.iter().find(|c| c.id == id).map(|c| c.name.clone()))
+            .or_else(|| {
+                review
+                    .comparisons
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.name.clone())
+            })
             .unwrap_or_default()
     };
     let included = review
@@ -197,7 +210,11 @@ pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>)
                 countries: english::join_and(&s.countries()),
                 participants: participants_text(s, noun),
                 setting: s.setting.clone().unwrap_or_default(),
-                comparison: s.comparison.as_ref().map(|c| comparison_name(&c.value)).unwrap_or_default(),
+                comparison: s
+                    .comparison
+                    .as_ref()
+                    .map(|c| comparison_name(&c.value))
+                    .unwrap_or_default(),
                 methods: field(id, "methods"),
                 interventions: field(id, "interventions"),
                 notes: field(id, "notes"),
@@ -219,7 +236,10 @@ pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>)
             }
         })
         .collect();
-    let named = |id: &str, text: String| NamedView { id: id.to_string(), text };
+    let named = |id: &str, text: String| NamedView {
+        id: id.to_string(),
+        text,
+    };
     StudiesView {
         included,
         excluded: review
@@ -245,7 +265,9 @@ pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>)
 
 /// "We searched A and B (30 September 2015) and reference lists of retrieved studies."
 pub fn search_methods(review: &Review) -> String {
-    let Some(search) = &review.protocol.search else { return String::new() };
+    let Some(search) = &review.protocol.search else {
+        return String::new();
+    };
     if search.sources.is_empty() && search.other.is_empty() {
         return String::new();
     }

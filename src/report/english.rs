@@ -4,8 +4,25 @@
 /// A whole number in words ("two", "twenty-one"); numbers from 100 on stay in digits.
 pub fn words(n: u64) -> String {
     const ONES: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
         "nineteen",
     ];
     const TENS: [&str; 10] = [
@@ -33,9 +50,11 @@ pub fn capitalise(s: &str) -> String {
 pub fn decapitalise(s: &str) -> String {
     let mut chars = s.chars();
     match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
-            first.to_lowercase().chain(std::iter::once(second)).chain(chars).collect()
-        }
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(std::iter::once(second))
+            .chain(chars)
+            .collect(),
         _ => s.to_string(),
     }
 }
@@ -82,8 +101,18 @@ pub fn plural(n: u64, singular: &str) -> String {
 /// "30 September 2015" from "2015-09-30"; other text is returned unchanged.
 pub fn long_date(iso: &str) -> String {
     const MONTHS: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let parts: Vec<&str> = iso.split('-').collect();
     if let [y, m, d] = parts.as_slice()
@@ -98,9 +127,18 @@ pub fn long_date(iso: &str) -> String {
 /// Countries that take "the" in running text ("the USA", "the Netherlands").
 pub fn country_in_text(country: &str) -> String {
     const WITH_THE: [&str; 12] = [
-        "USA", "UK", "Netherlands", "Philippines", "Gambia", "Czech Republic", "Dominican Republic",
-        "Central African Republic", "Democratic Republic of the Congo", "Solomon Islands",
-        "Maldives", "Bahamas",
+        "USA",
+        "UK",
+        "Netherlands",
+        "Philippines",
+        "Gambia",
+        "Czech Republic",
+        "Dominican Republic",
+        "Central African Republic",
+        "Democratic Republic of the Congo",
+        "Solomon Islands",
+        "Maldives",
+        "Bahamas",
     ];
     if WITH_THE.contains(&country) || country.starts_with("United ") {
         format!("the {country}")

@@ -14,7 +14,10 @@ pub fn markdown(text: &str) -> String {
                 out.push(c);
             }
             // An ampersand only needs escaping where it could start an entity (&amp; &#60;).
-            '&' if chars.peek().is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') => {
+            '&' if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '#') =>
+            {
                 out.push_str("\\&");
             }
             '#' | '+' | '-' | '=' if at_line_start => {
@@ -63,8 +66,14 @@ mod tests {
 
     #[test]
     fn markdown_escapes_markup_and_html() {
-        assert_eq!(markdown("Smith & <Jones> *2004*"), "Smith & \\<Jones\\> \\*2004\\*");
-        assert_eq!(markdown("a|b [x](javascript:y)"), "a\\|b \\[x\\](javascript:y)");
+        assert_eq!(
+            markdown("Smith & <Jones> *2004*"),
+            "Smith & \\<Jones\\> \\*2004\\*"
+        );
+        assert_eq!(
+            markdown("a|b [x](javascript:y)"),
+            "a\\|b \\[x\\](javascript:y)"
+        );
         assert_eq!(markdown("# head"), "\\# head");
         assert_eq!(markdown("{{ x }}"), "\\{\\{ x \\}\\}");
         assert_eq!(markdown("&amp;"), "\\&amp;");
@@ -74,6 +83,9 @@ mod tests {
 
     #[test]
     fn html_escapes_all_five() {
-        assert_eq!(html("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(
+            html("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! Markdown to HTML with pulldown-cmark, made safe: raw HTML in the source is shown as text and
 //! links or images with scripting schemes are neutralised.
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
 
 /// The Markdown extensions revmark's output uses.
 fn options() -> Options {
@@ -13,24 +13,48 @@ fn options() -> Options {
 
 /// Whether a link target is safe to keep (no javascript:, vbscript: or data: URLs).
 fn safe_url(url: &str) -> bool {
-    let lower: String = url.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-    !(lower.starts_with("javascript:") || lower.starts_with("vbscript:") || lower.starts_with("data:"))
+    let lower: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    !(lower.starts_with("javascript:")
+        || lower.starts_with("vbscript:")
+        || lower.starts_with("data:"))
 }
 
 /// Renders Markdown to an HTML fragment. Raw HTML becomes escaped text, so neither data nor
 /// prose can inject markup into the page. Every heading gets an id made from its text, so
 /// every section can be linked.
 pub fn to_html(markdown: &str) -> String {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) if !safe_url(&dest_url) => {
-            Event::Start(Tag::Link { link_type, dest_url: CowStr::from("#"), title, id })
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) if !safe_url(&dest_url) => {
-            Event::Start(Tag::Image { link_type, dest_url: CowStr::from("#"), title, id })
-        }
-        other => other,
-    }).collect();
+    let events: Vec<Event> = Parser::new_ext(markdown, options())
+        .map(|event| match event {
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !safe_url(&dest_url) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: CowStr::from("#"),
+                title,
+                id,
+            }),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !safe_url(&dest_url) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: CowStr::from("#"),
+                title,
+                id,
+            }),
+            other => other,
+        })
+        .collect();
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, with_heading_ids(events).into_iter());
     out
@@ -41,7 +65,9 @@ pub fn to_html(markdown: &str) -> String {
 fn with_heading_ids(mut events: Vec<Event>) -> Vec<Event> {
     let mut used: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for i in 0..events.len() {
-        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else { continue };
+        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else {
+            continue;
+        };
         let mut text = String::new();
         for event in &events[i + 1..] {
             match event {
@@ -53,7 +79,11 @@ fn with_heading_ids(mut events: Vec<Event>) -> Vec<Event> {
         let base = slug(&text);
         let count = used.entry(base.clone()).or_insert(0);
         *count += 1;
-        let id = if *count == 1 { base } else { format!("{base}-{count}") };
+        let id = if *count == 1 {
+            base
+        } else {
+            format!("{base}-{count}")
+        };
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
             *slot = Some(CowStr::from(id));
         }
@@ -72,7 +102,11 @@ pub fn slug(text: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() { "section".to_string() } else { trimmed.to_string() }
+    if trimmed.is_empty() {
+        "section".to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -81,7 +115,8 @@ mod tests {
 
     #[test]
     fn raw_html_and_script_links_are_neutralised() {
-        let out = to_html("Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=y>");
+        let out =
+            to_html("Hi <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=y>");
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("<img"), "{out}");
         assert!(!out.contains("javascript:"), "{out}");

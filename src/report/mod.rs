@@ -9,7 +9,7 @@ pub mod narrative;
 pub mod numbers;
 mod templates;
 
-pub use templates::{TemplateError, BUILTIN};
+pub use templates::{BUILTIN, TemplateError};
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -70,35 +70,70 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
     ];
     let conclusions = p.conclusions.as_ref();
     let top = top.into_iter().chain([
-        ("conclusions_practice", conclusions.map_or(&None, |c| &c.practice)),
-        ("conclusions_research", conclusions.map_or(&None, |c| &c.research)),
+        (
+            "conclusions_practice",
+            conclusions.map_or(&None, |c| &c.practice),
+        ),
+        (
+            "conclusions_research",
+            conclusions.map_or(&None, |c| &c.research),
+        ),
     ]);
     for (name, value) in top {
         if let Some(text) = value {
-            fields.push(ProseField { file: "review.yaml", key: (String::new(), name.to_string()), text });
+            fields.push(ProseField {
+                file: "review.yaml",
+                key: (String::new(), name.to_string()),
+                text,
+            });
         }
     }
     for s in &review.studies.included {
         let id = &s.id.value;
-        for (name, value) in [("methods", &s.methods), ("interventions", &s.interventions), ("notes", &s.notes)] {
+        for (name, value) in [
+            ("methods", &s.methods),
+            ("interventions", &s.interventions),
+            ("notes", &s.notes),
+        ] {
             if let Some(text) = value {
-                fields.push(ProseField { file: "studies.yaml", key: (id.clone(), name.to_string()), text });
+                fields.push(ProseField {
+                    file: "studies.yaml",
+                    key: (id.clone(), name.to_string()),
+                    text,
+                });
             }
         }
         for reported in &s.outcomes_reported {
             if let Some(text) = &reported.narrative {
-                fields.push(ProseField { file: "studies.yaml", key: (id.clone(), format!("narrative:{}", reported.outcome.value)), text });
+                fields.push(ProseField {
+                    file: "studies.yaml",
+                    key: (id.clone(), format!("narrative:{}", reported.outcome.value)),
+                    text,
+                });
             }
         }
         for (domain, entry) in &s.risk_of_bias {
             if let Some(text) = &entry.support {
-                fields.push(ProseField { file: "studies.yaml", key: (id.clone(), format!("rob:{domain}")), text });
+                fields.push(ProseField {
+                    file: "studies.yaml",
+                    key: (id.clone(), format!("rob:{domain}")),
+                    text,
+                });
             }
         }
     }
-    for s in review.studies.ongoing.iter().chain(&review.studies.awaiting_classification) {
+    for s in review
+        .studies
+        .ongoing
+        .iter()
+        .chain(&review.studies.awaiting_classification)
+    {
         if let Some(text) = &s.description {
-            fields.push(ProseField { file: "studies.yaml", key: (s.id.value.clone(), "description".into()), text });
+            fields.push(ProseField {
+                file: "studies.yaml",
+                key: (s.id.value.clone(), "description".into()),
+                text,
+            });
         }
     }
     fields
@@ -108,39 +143,76 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
 fn template_diagnostic(review: &Review, e: &TemplateError) -> Diagnostic {
     let overridden = review.templates.contains_key(&e.template);
     let path: PathBuf = if overridden {
-        review.dir.join("templates").join(format!("{}.tera", e.template))
+        review
+            .dir
+            .join("templates")
+            .join(format!("{}.tera", e.template))
     } else {
         Path::new("templates").join(format!("{}.tera (built in)", e.template))
     };
-    let text = if overridden { review.templates[&e.template].clone() } else {
-        BUILTIN.iter().find(|(n, _)| *n == e.template).map(|(_, s)| s.to_string()).unwrap_or_default()
+    let text = if overridden {
+        review.templates[&e.template].clone()
+    } else {
+        BUILTIN
+            .iter()
+            .find(|(n, _)| *n == e.template)
+            .map(|(_, s)| s.to_string())
+            .unwrap_or_default()
     };
     SourceFile::new(path, text).error(e.line, e.column, format!("template: {}", e.message))
 }
 
 /// Renders one review. `results` are the analysed outcomes' summaries, in analysis order.
-pub fn render_review(review: &Review, results: Vec<ResultSummary>) -> Result<RenderedReview, Vec<Diagnostic>> {
+pub fn render_review(
+    review: &Review,
+    results: Vec<ResultSummary>,
+) -> Result<RenderedReview, Vec<Diagnostic>> {
     let results = Arc::new(results);
-    let templates = Templates::new(&review.templates, Arc::clone(&results)).map_err(|e| vec![template_diagnostic(review, &e)])?;
+    let templates = Templates::new(&review.templates, Arc::clone(&results))
+        .map_err(|e| vec![template_diagnostic(review, &e)])?;
     let tool = review.studies.risk_of_bias_tool;
-    let participants: i64 = review.studies.included.iter().filter_map(|s| s.participants.as_ref()).map(|p| p.value).sum();
+    let participants: i64 = review
+        .studies
+        .included
+        .iter()
+        .filter_map(|s| s.participants.as_ref())
+        .map(|p| p.value)
+        .sum();
     let mut context = ReviewContext {
         review: ReviewView {
             slug: review.slug.clone(),
             title: review.protocol.title.clone(),
             authors: review.protocol.authors.clone(),
-            date: review.protocol.date.as_ref().map(|d| english::long_date(&d.value)),
+            date: review
+                .protocol
+                .date
+                .as_ref()
+                .map(|d| english::long_date(&d.value)),
             participants_noun: review.participants_noun().to_string(),
             included_count: review.studies.included.len(),
             participants,
             generator: format!("revmark {}", env!("CARGO_PKG_VERSION")),
         },
         prose: BTreeMap::new(),
-        abstract_: AbstractView { search_methods: context::search_methods(review), main_results: Vec::new() },
+        abstract_: AbstractView {
+            search_methods: context::search_methods(review),
+            main_results: Vec::new(),
+        },
         studies: context::studies_view(review, &BTreeMap::new()),
         rob: RobView {
-            tool: if tool == crate::model::RobTool::Rob1 { "rob1".into() } else { "rob2".into() },
-            domains: tool.domains().iter().map(|d| DomainView { letter: d.letter.into(), name: d.name.into() }).collect(),
+            tool: if tool == crate::model::RobTool::Rob1 {
+                "rob1".into()
+            } else {
+                "rob2".into()
+            },
+            domains: tool
+                .domains()
+                .iter()
+                .map(|d| DomainView {
+                    letter: d.letter.into(),
+                    name: d.name.into(),
+                })
+                .collect(),
         },
         figures: Vec::new(),
     };
@@ -152,7 +224,11 @@ pub fn render_review(review: &Review, results: Vec<ResultSummary>) -> Result<Ren
     {
         let base = tera::Context::from_serialize(&context).expect("views serialise");
         for field in prose_fields(review) {
-            let name = if field.key.0.is_empty() { field.key.1.clone() } else { format!("{} of study `{}`", field.key.1, field.key.0) };
+            let name = if field.key.0.is_empty() {
+                field.key.1.clone()
+            } else {
+                format!("{} of study `{}`", field.key.1, field.key.0)
+            };
             match templates.render_prose(&name, &field.text.value, &base) {
                 Ok(text) => {
                     prose.insert(field.key, text.trim().to_string());
@@ -160,7 +236,14 @@ pub fn render_review(review: &Review, results: Vec<ResultSummary>) -> Result<Ren
                 Err(e) => {
                     let source = SourceFile::new(review.dir.join(field.file), String::new());
                     let loc = &field.text.referenced;
-                    let mut d = source.error(loc.line() as usize, loc.column() as usize, format!("prose field `{name}`, line {} column {} of its text: {}", e.line, e.column, e.message));
+                    let mut d = source.error(
+                        loc.line() as usize,
+                        loc.column() as usize,
+                        format!(
+                            "prose field `{name}`, line {} column {} of its text: {}",
+                            e.line, e.column, e.message
+                        ),
+                    );
                     d.source_line = None;
                     problems.push(d);
                 }
@@ -173,7 +256,9 @@ pub fn render_review(review: &Review, results: Vec<ResultSummary>) -> Result<Ren
     let narratives: BTreeMap<(String, String), String> = prose
         .iter()
         .filter_map(|((study, field), text)| {
-            field.strip_prefix("narrative:").map(|outcome| ((study.clone(), outcome.to_string()), text.clone()))
+            field
+                .strip_prefix("narrative:")
+                .map(|outcome| ((study.clone(), outcome.to_string()), text.clone()))
         })
         .collect();
     let reporting = narrative::outcome_reporting(review, &narratives);
@@ -182,21 +267,34 @@ pub fn render_review(review: &Review, results: Vec<ResultSummary>) -> Result<Ren
         .map(|sentences| sentences.join(" "))
         .collect();
     context.studies = context::studies_view(review, &prose);
-    context.prose = prose.iter().filter(|(k, _)| k.0.is_empty()).map(|(k, v)| (k.1.clone(), v.clone())).collect();
+    context.prose = prose
+        .iter()
+        .filter(|(k, _)| k.0.is_empty())
+        .map(|(k, v)| (k.1.clone(), v.clone()))
+        .collect();
 
     let tera_context = tera::Context::from_serialize(&context).expect("views serialise");
-    let render = |name: &str| templates.render(name, &tera_context).map_err(|e| vec![template_diagnostic(review, &e)]);
+    let render = |name: &str| {
+        templates
+            .render(name, &tera_context)
+            .map_err(|e| vec![template_diagnostic(review, &e)])
+    };
     let abstract_md = render("abstract.md")?;
     let review_md = render("review.md")?;
     let mut page_context = tera_context.clone();
     page_context.insert("body", &markdown::to_html(&review_md));
-    let page = templates.render("page.html", &page_context).map_err(|e| vec![template_diagnostic(review, &e)])?;
+    let page = templates
+        .render("page.html", &page_context)
+        .map_err(|e| vec![template_diagnostic(review, &e)])?;
 
     let mut files = BTreeMap::new();
     files.insert("abstract.md".to_string(), abstract_md.into_bytes());
     files.insert("review.md".to_string(), review_md.into_bytes());
     files.insert("index.html".to_string(), page.into_bytes());
-    files.insert("results.json".to_string(), results_json(review).into_bytes());
+    files.insert(
+        "results.json".to_string(),
+        results_json(review).into_bytes(),
+    );
     let entry = IndexEntry {
         slug: review.slug.clone(),
         title: review.protocol.title.clone(),
@@ -221,6 +319,9 @@ pub fn render_index(entries: &[IndexEntry]) -> Result<String, TemplateError> {
     let templates = Templates::new(&BTreeMap::new(), Arc::new(Vec::new()))?;
     let mut context = tera::Context::new();
     context.insert("reviews", entries);
-    context.insert("generator", &format!("revmark {}", env!("CARGO_PKG_VERSION")));
+    context.insert(
+        "generator",
+        &format!("revmark {}", env!("CARGO_PKG_VERSION")),
+    );
     templates.render("index.html", &context)
 }

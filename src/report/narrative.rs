@@ -3,8 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::english::{capitalise, country_in_text, count_noun, decapitalise, join_and, join_or, plural, words};
-use super::numbers::{effect_phrase, ResultSummary};
+use super::english::{
+    capitalise, count_noun, country_in_text, decapitalise, join_and, join_or, plural, words,
+};
+use super::numbers::{ResultSummary, effect_phrase};
 use crate::model::{CertaintyLevel, Judgement, Priority, ProtocolOutcome, Review, RobTool};
 
 /// A study counts as small when it randomised fewer participants than this.
@@ -65,7 +67,11 @@ pub fn outcome_reporting<'a>(
                     (s.id.value.clone(), narratives.get(&key).cloned())
                 })
                 .collect();
-            OutcomeReporting { outcome, with_data: with_data.len(), without_data }
+            OutcomeReporting {
+                outcome,
+                with_data: with_data.len(),
+                without_data,
+            }
         })
         .collect()
 }
@@ -87,7 +93,10 @@ pub fn main_results(
         );
     }
     paragraphs.push(studies);
-    let mut effects: Vec<String> = results.iter().filter_map(|r| effect_sentence(review, r)).collect();
+    let mut effects: Vec<String> = results
+        .iter()
+        .filter_map(|r| effect_sentence(review, r))
+        .collect();
     effects.extend(unreported_primary(review, reporting));
     paragraphs.push(effects);
     let mut rest = reported_without_data(reporting);
@@ -110,10 +119,12 @@ fn unmade_comparisons(review: &Review) -> Vec<String> {
                 .included
                 .iter()
                 .any(|s| s.comparison.as_ref().is_some_and(|c| c.value == id));
-            let by_data = review
-                .comparisons
-                .iter()
-                .any(|c| c.id == id && c.outcomes.iter().any(|o| o.groups.iter().any(|g| !g.rows.is_empty())));
+            let by_data = review.comparisons.iter().any(|c| {
+                c.id == id
+                    && c.outcomes
+                        .iter()
+                        .any(|o| o.groups.iter().any(|g| !g.rows.is_empty()))
+            });
             !by_study && !by_data
         })
         .map(|planned| planned.name.as_str())
@@ -121,18 +132,29 @@ fn unmade_comparisons(review: &Review) -> Vec<String> {
     if unmade.is_empty() {
         return Vec::new();
     }
-    vec![format!("We found no studies that compared {}.", join_or(&unmade))]
+    vec![format!(
+        "We found no studies that compared {}.",
+        join_or(&unmade)
+    )]
 }
 
 /// How the included studies compared, and what the experimental and control arms were.
 fn comparison_phrase(review: &Review, id: &str) -> Option<String> {
-    if let Some(planned) = review.protocol.comparisons.iter().find(|c| c.id.value == id)
+    if let Some(planned) = review
+        .protocol
+        .comparisons
+        .iter()
+        .find(|c| c.id.value == id)
         && let (Some(e), Some(c)) = (&planned.experimental, &planned.control)
     {
         return Some(format!("{e} with {c}"));
     }
     let analysed = review.comparisons.iter().find(|c| c.id == id)?;
-    Some(format!("{} with {}", decapitalise(&analysed.experimental), decapitalise(&analysed.control)))
+    Some(format!(
+        "{} with {}",
+        decapitalise(&analysed.experimental),
+        decapitalise(&analysed.control)
+    ))
 }
 
 /// The number of included studies and participants, the comparisons they made and where.
@@ -143,7 +165,10 @@ fn included_studies(review: &Review) -> Vec<String> {
     if n == 0 {
         return vec!["We found no studies that met the inclusion criteria.".to_string()];
     }
-    let sizes: Vec<Option<i64>> = included.iter().map(|s| s.participants.as_ref().map(|p| p.value)).collect();
+    let sizes: Vec<Option<i64>> = included
+        .iter()
+        .map(|s| s.participants.as_ref().map(|p| p.value))
+        .collect();
     let known: i64 = sizes.iter().flatten().sum();
     let all_known = sizes.iter().all(Option::is_some);
     let small = all_known && sizes.iter().flatten().all(|&p| p < SMALL_STUDY);
@@ -151,12 +176,21 @@ fn included_studies(review: &Review) -> Vec<String> {
     let involving = match (all_known, n) {
         (true, 1) => format!(" (involving {known} {noun})"),
         (true, _) => format!(" (involving a total of {known} {noun})"),
-        (false, _) if known > 0 => format!(" (involving at least {known} {noun}; not all studies reported their numbers)"),
+        (false, _) if known > 0 => {
+            format!(" (involving at least {known} {noun}; not all studies reported their numbers)")
+        }
         _ => String::new(),
     };
     let verb = if n == 1 { "was" } else { "were" };
-    let count = if n < 100 { capitalise(&words(n)) } else { n.to_string() };
-    let mut sentences = vec![format!("{count} {adjective}{}{involving} {verb} included.", plural(n, "study"))];
+    let count = if n < 100 {
+        capitalise(&words(n))
+    } else {
+        n.to_string()
+    };
+    let mut sentences = vec![format!(
+        "{count} {adjective}{}{involving} {verb} included.",
+        plural(n, "study")
+    )];
     sentences.extend(comparisons_made(review));
     sentences.extend(countries(review));
     sentences
@@ -167,7 +201,11 @@ fn comparisons_made(review: &Review) -> Option<String> {
     let included = &review.studies.included;
     let mut groups: Vec<(String, u64)> = Vec::new();
     for study in included {
-        let Some(phrase) = study.comparison.as_ref().and_then(|c| comparison_phrase(review, &c.value)) else {
+        let Some(phrase) = study
+            .comparison
+            .as_ref()
+            .and_then(|c| comparison_phrase(review, &c.value))
+        else {
             continue;
         };
         match groups.iter_mut().find(|(p, _)| *p == phrase) {
@@ -183,13 +221,19 @@ fn comparisons_made(review: &Review) -> Option<String> {
             2 => format!("Both studies compared {phrase}."),
             _ => format!("All {} studies compared {phrase}.", words(total)),
         }),
-        [(first, 1), (second, 1)] if total == 2 => {
-            Some(format!("One study compared {first} and the other study compared {second}."))
-        }
+        [(first, 1), (second, 1)] if total == 2 => Some(format!(
+            "One study compared {first} and the other study compared {second}."
+        )),
         _ => {
             let parts: Vec<String> = groups
                 .iter()
-                .map(|(phrase, count)| format!("{} {} compared {phrase}", words(*count), plural(*count, "study")))
+                .map(|(phrase, count)| {
+                    format!(
+                        "{} {} compared {phrase}",
+                        words(*count),
+                        plural(*count, "study")
+                    )
+                })
                 .collect();
             Some(format!("{}.", capitalise(&join_and(&parts))))
         }
@@ -203,7 +247,11 @@ fn countries(review: &Review) -> Option<String> {
     // Places in order of first appearance, with the studies carried out there.
     let mut places: Vec<(String, Vec<usize>)> = Vec::new();
     for (i, study) in included.iter().enumerate() {
-        let countries: Vec<String> = study.countries().iter().map(|c| country_in_text(c)).collect();
+        let countries: Vec<String> = study
+            .countries()
+            .iter()
+            .map(|c| country_in_text(c))
+            .collect();
         if countries.is_empty() {
             continue;
         }
@@ -223,24 +271,44 @@ fn countries(review: &Review) -> Option<String> {
                 .iter()
                 .map(|&i| included[i].participants_label.as_deref().unwrap_or(noun))
                 .collect();
-            let label = if labels.iter().all(|l| *l == labels[0]) { labels[0] } else { noun };
-            let sizes: Option<i64> = studies.iter().map(|&i| included[i].participants.as_ref().map(|p| p.value)).sum();
+            let label = if labels.iter().all(|l| *l == labels[0]) {
+                labels[0]
+            } else {
+                noun
+            };
+            let sizes: Option<i64> = studies
+                .iter()
+                .map(|&i| included[i].participants.as_ref().map(|p| p.value))
+                .sum();
             let count = match (studies.len(), sizes) {
                 (1, Some(size)) => format!("{size} {label}"),
                 (k, Some(size)) => format!("{} studies, {size} {label}", words(k as u64)),
                 (1, None) => String::new(),
                 (k, None) => format!("{} studies", words(k as u64)),
             };
-            if count.is_empty() { place.clone() } else { format!("{place} ({count})") }
+            if count.is_empty() {
+                place.clone()
+            } else {
+                format!("{place} ({count})")
+            }
         })
         .collect();
-    let subject = if included.len() == 1 { "The study was" } else { "The studies were" };
+    let subject = if included.len() == 1 {
+        "The study was"
+    } else {
+        "The studies were"
+    };
     let settings: Vec<Option<&str>> = included.iter().map(|s| s.setting.as_deref()).collect();
     let setting = match settings.first() {
-        Some(Some(first)) if settings.iter().all(|s| *s == Some(*first)) => format!(" and included {first}"),
+        Some(Some(first)) if settings.iter().all(|s| *s == Some(*first)) => {
+            format!(" and included {first}")
+        }
         _ => String::new(),
     };
-    Some(format!("{subject} carried out in {}{setting}.", join_and(&described)))
+    Some(format!(
+        "{subject} carried out in {}{setting}.",
+        join_and(&described)
+    ))
 }
 
 /// A summary of the risk-of-bias judgements across the included studies.
@@ -253,13 +321,19 @@ fn risk_of_bias(review: &Review) -> Vec<String> {
     let domains: Vec<_> = match tool {
         RobTool::Rob1 => tool.domains().iter().collect(),
         // RoB 2's overall judgement summarises the five domains.
-        RobTool::Rob2 => tool.domains().iter().filter(|d| d.key == "overall").collect(),
+        RobTool::Rob2 => tool
+            .domains()
+            .iter()
+            .filter(|d| d.key == "overall")
+            .collect(),
     };
     let judgements: Vec<Judgement> = included
         .iter()
         .flat_map(|s| domains.iter().map(move |d| s.judgement(tool, d)))
         .collect();
-    let share = |j: Judgement| judgements.iter().filter(|&&x| x == j).count() as f64 / judgements.len() as f64;
+    let share = |j: Judgement| {
+        judgements.iter().filter(|&&x| x == j).count() as f64 / judgements.len() as f64
+    };
     let mut sentences = Vec::new();
     let unclear = share(Judgement::Unclear) + share(Judgement::NotAssessed);
     if unclear >= MOSTLY_UNCLEAR {
@@ -268,22 +342,40 @@ fn risk_of_bias(review: &Review) -> Vec<String> {
                 .to_string(),
         );
     } else if share(Judgement::Low) >= 0.75 {
-        sentences.push("Overall, the studies were at low risk of bias for most domains.".to_string());
+        sentences
+            .push("Overall, the studies were at low risk of bias for most domains.".to_string());
     }
     let high: Vec<&str> = included
         .iter()
-        .filter(|s| domains.iter().any(|d| s.judgement(tool, d) == Judgement::High))
+        .filter(|s| {
+            domains
+                .iter()
+                .any(|d| s.judgement(tool, d) == Judgement::High)
+        })
         .map(|s| s.id.value.as_str())
         .collect();
     if !high.is_empty() {
         let n = high.len() as u64;
         let verb = if n == 1 { "was" } else { "were" };
         let which = if n == included.len() as u64 {
-            if n == 1 { "The study".to_string() } else { format!("All {} studies", words(n)) }
+            if n == 1 {
+                "The study".to_string()
+            } else {
+                format!("All {} studies", words(n))
+            }
         } else {
-            format!("{} {} ({})", capitalise(&words(n)), plural(n, "study"), join_and(&high))
+            format!(
+                "{} {} ({})",
+                capitalise(&words(n)),
+                plural(n, "study"),
+                join_and(&high)
+            )
         };
-        let scope = if tool == RobTool::Rob2 { "overall" } else { "in at least one domain" };
+        let scope = if tool == RobTool::Rob2 {
+            "overall"
+        } else {
+            "in at least one domain"
+        };
         sentences.push(format!("{which} {verb} at high risk of bias {scope}."));
     }
     sentences
@@ -311,8 +403,15 @@ fn unreported_primary(review: &Review, reporting: &[OutcomeReporting]) -> Option
     if review.studies.included.is_empty() {
         return None;
     }
-    let primary: Vec<&OutcomeReporting> = reporting.iter().filter(|r| r.outcome.priority == Priority::Primary).collect();
-    let missing: Vec<String> = primary.iter().filter(|r| !r.reported()).map(|r| outcome_with_detail(r.outcome)).collect();
+    let primary: Vec<&OutcomeReporting> = reporting
+        .iter()
+        .filter(|r| r.outcome.priority == Priority::Primary)
+        .collect();
+    let missing: Vec<String> = primary
+        .iter()
+        .filter(|r| !r.reported())
+        .map(|r| outcome_with_detail(r.outcome))
+        .collect();
     if missing.is_empty() {
         return None;
     }
@@ -353,7 +452,10 @@ fn unreported_secondary(review: &Review, reporting: &[OutcomeReporting]) -> Vec<
         return Vec::new();
     }
     let mut groups: Vec<Option<&str>> = Vec::new();
-    for r in reporting.iter().filter(|r| r.outcome.priority == Priority::Secondary) {
+    for r in reporting
+        .iter()
+        .filter(|r| r.outcome.priority == Priority::Secondary)
+    {
         let group = r.outcome.group.as_deref();
         if !groups.contains(&group) {
             groups.push(group);
@@ -363,9 +465,15 @@ fn unreported_secondary(review: &Review, reporting: &[OutcomeReporting]) -> Vec<
     for group in groups {
         let in_group: Vec<&OutcomeReporting> = reporting
             .iter()
-            .filter(|r| r.outcome.priority == Priority::Secondary && r.outcome.group.as_deref() == group)
+            .filter(|r| {
+                r.outcome.priority == Priority::Secondary && r.outcome.group.as_deref() == group
+            })
             .collect();
-        let missing: Vec<String> = in_group.iter().filter(|r| !r.reported()).map(|r| outcome_with_detail(r.outcome)).collect();
+        let missing: Vec<String> = in_group
+            .iter()
+            .filter(|r| !r.reported())
+            .map(|r| outcome_with_detail(r.outcome))
+            .collect();
         if missing.is_empty() {
             continue;
         }
@@ -373,10 +481,16 @@ fn unreported_secondary(review: &Review, reporting: &[OutcomeReporting]) -> Vec<
         let sentence = if missing.len() == in_group.len() && missing.len() > 1 {
             let group = group.map(|g| format!("{g} ")).unwrap_or_default();
             let none = if similarly { "Similarly, none" } else { "None" };
-            format!("{none} of this review's {group}secondary outcomes were reported in the included studies: {}.", join_and(&missing))
+            format!(
+                "{none} of this review's {group}secondary outcomes were reported in the included studies: {}.",
+                join_and(&missing)
+            )
         } else {
             let verb = if missing.len() == 1 { "was" } else { "were" };
-            format!("{} {verb} not reported in the included studies.", capitalise(&join_and(&missing)))
+            format!(
+                "{} {verb} not reported in the included studies.",
+                capitalise(&join_and(&missing))
+            )
         };
         sentences.push(sentence);
     }
@@ -390,7 +504,11 @@ pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String
     let noun = review.participants_noun();
     let mut facts = vec![
         effect_phrase(&result.measure, pooled),
-        format!("{}, {} {noun}", count_noun(result.studies, "study"), result.participants),
+        format!(
+            "{}, {} {noun}",
+            count_noun(result.studies, "study"),
+            result.participants
+        ),
     ];
     if let Some(level) = result.certainty {
         facts.push(format!("{}-certainty evidence", level.words()));
@@ -400,11 +518,19 @@ pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String
     let y = decapitalise(&result.outcome_name);
     let control = &result.control;
     let crosses_null = pooled.ci_low <= result.null_value && pooled.ci_high >= result.null_value;
-    let direction = if pooled.estimate < result.null_value { ("reduces", "reduce") } else { ("increases", "increase") };
+    let direction = if pooled.estimate < result.null_value {
+        ("reduces", "reduce")
+    } else {
+        ("increases", "increase")
+    };
     let sentence = match (result.certainty, crosses_null) {
-        (None, _) => format!("For {y}, the pooled result of {x} compared with {control} was {facts}."),
+        (None, _) => {
+            format!("For {y}, the pooled result of {x} compared with {control} was {facts}.")
+        }
         (Some(CertaintyLevel::VeryLow), _) => {
-            format!("The evidence is very uncertain about the effect of {x} on {y} compared with {control} ({facts}).")
+            format!(
+                "The evidence is very uncertain about the effect of {x} on {y} compared with {control} ({facts})."
+            )
         }
         (Some(level), true) => {
             let modal = match level {
@@ -412,7 +538,10 @@ pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String
                 CertaintyLevel::Moderate => "probably results",
                 _ => "may result",
             };
-            format!("{} {modal} in little to no difference in {y} compared with {control} ({facts}).", capitalise(x))
+            format!(
+                "{} {modal} in little to no difference in {y} compared with {control} ({facts}).",
+                capitalise(x)
+            )
         }
         (Some(level), false) => {
             let verb = match level {
@@ -420,7 +549,10 @@ pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String
                 CertaintyLevel::Moderate => format!("probably {}", direction.0),
                 _ => format!("may {}", direction.1),
             };
-            format!("{} {verb} {y} compared with {control} ({facts}).", capitalise(x))
+            format!(
+                "{} {verb} {y} compared with {control} ({facts}).",
+                capitalise(x)
+            )
         }
     };
     Some(sentence)

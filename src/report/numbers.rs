@@ -68,7 +68,12 @@ pub fn effect_phrase(measure: &str, pooled: &PooledSummary) -> String {
 
 /// "0.62 [0.45, 0.85]", as forest plots and tables print an effect.
 pub fn effect_bracketed(estimate: f64, low: f64, high: f64) -> String {
-    format!("{} [{}, {}]", decimal(estimate), decimal(low), decimal(high))
+    format!(
+        "{} [{}, {}]",
+        decimal(estimate),
+        decimal(low),
+        decimal(high)
+    )
 }
 
 /// A P value as RevMan prints it: two decimals from 0.01, one significant figure below,
@@ -98,7 +103,11 @@ mod tests {
         assert_eq!(p_value(0.0032), "0.003");
         assert_eq!(p_value(0.0000001), "< 0.00001");
         assert_eq!(effect_bracketed(0.62, 0.45, 0.85), "0.62 [0.45, 0.85]");
-        let pooled = PooledSummary { estimate: 0.62, ci_low: 0.45, ci_high: 0.85 };
+        let pooled = PooledSummary {
+            estimate: 0.62,
+            ci_low: 0.45,
+            ci_high: 0.85,
+        };
         assert_eq!(effect_phrase("RR", &pooled), "RR 0.62, 95% CI 0.45 to 0.85");
     }
 }

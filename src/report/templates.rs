@@ -16,11 +16,20 @@ use super::numbers::{self, ResultSummary};
 
 /// The built-in templates by name, as files under templates/ (name + ".tera").
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("abstract.md", include_str!("../../templates/abstract.md.tera")),
-    ("abstract_body.md", include_str!("../../templates/abstract_body.md.tera")),
+    (
+        "abstract.md",
+        include_str!("../../templates/abstract.md.tera"),
+    ),
+    (
+        "abstract_body.md",
+        include_str!("../../templates/abstract_body.md.tera"),
+    ),
     ("review.md", include_str!("../../templates/review.md.tera")),
     ("page.html", include_str!("../../templates/page.html.tera")),
-    ("index.html", include_str!("../../templates/index.html.tera")),
+    (
+        "index.html",
+        include_str!("../../templates/index.html.tera"),
+    ),
 ];
 
 /// A template that failed, with where.
@@ -40,12 +49,21 @@ impl TemplateError {
     fn from_tera(template: &str, e: &tera::Error) -> Self {
         match e.kind() {
             tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => TemplateError {
-                template: if r.filename().is_empty() { template.to_string() } else { r.filename().to_string() },
+                template: if r.filename().is_empty() {
+                    template.to_string()
+                } else {
+                    r.filename().to_string()
+                },
                 line: r.span().start_line,
                 column: r.span().start_col + 1,
                 message: r.message().to_string(),
             },
-            other => TemplateError { template: template.to_string(), line: 0, column: 0, message: other.to_string() },
+            other => TemplateError {
+                template: template.to_string(),
+                line: 0,
+                column: 0,
+                message: other.to_string(),
+            },
         }
     }
 }
@@ -59,7 +77,10 @@ pub struct Templates {
 impl Templates {
     /// Loads the built-in templates, replaced file by file by `overrides` (name -> source),
     /// with the literate functions bound to this review's results.
-    pub fn new(overrides: &BTreeMap<String, String>, results: Arc<Vec<ResultSummary>>) -> Result<Self, TemplateError> {
+    pub fn new(
+        overrides: &BTreeMap<String, String>,
+        results: Arc<Vec<ResultSummary>>,
+    ) -> Result<Self, TemplateError> {
         let mut markdown = Tera::new();
         markdown.set_escape_fn(escape::markdown_escape_fn);
         markdown.autoescape_on([".md"]);
@@ -73,21 +94,39 @@ impl Templates {
             let sources = BUILTIN
                 .iter()
                 .filter(|(name, _)| name.ends_with(suffix))
-                .map(|(name, builtin)| (*name, overrides.get(*name).map(String::as_str).unwrap_or(builtin)));
-            engine.add_raw_templates(sources).map_err(|e| TemplateError::from_tera(suffix, &e))?;
+                .map(|(name, builtin)| {
+                    (
+                        *name,
+                        overrides.get(*name).map(String::as_str).unwrap_or(builtin),
+                    )
+                });
+            engine
+                .add_raw_templates(sources)
+                .map_err(|e| TemplateError::from_tera(suffix, &e))?;
         }
         Ok(Templates { markdown, html })
     }
 
     /// Renders a template by name with a context.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, TemplateError> {
-        let engine = if name.ends_with(".md") { &self.markdown } else { &self.html };
-        engine.render(name, context).map_err(|e| TemplateError::from_tera(name, &e))
+        let engine = if name.ends_with(".md") {
+            &self.markdown
+        } else {
+            &self.html
+        };
+        engine
+            .render(name, context)
+            .map_err(|e| TemplateError::from_tera(name, &e))
     }
 
     /// Renders an author's prose field (Markdown that may call the literate functions). Values
     /// it prints are escaped for Markdown; the author's own Markdown is kept.
-    pub fn render_prose(&self, field: &str, text: &str, context: &tera::Context) -> Result<String, TemplateError> {
+    pub fn render_prose(
+        &self,
+        field: &str,
+        text: &str,
+        context: &tera::Context,
+    ) -> Result<String, TemplateError> {
         if !text.contains("{{") && !text.contains("{%") && !text.contains("{#") {
             return Ok(text.to_string());
         }
@@ -98,15 +137,26 @@ impl Templates {
 }
 
 fn register_filters(tera: &mut Tera) {
-    tera.register_filter("words", |n: i64, _: Kwargs, _: &State| english::words(n.max(0) as u64));
-    tera.register_filter("capitalise", |s: &str, _: Kwargs, _: &State| english::capitalise(s));
-    tera.register_filter("join_and", |items: Vec<String>, _: Kwargs, _: &State| english::join_and(&items));
-    tera.register_filter("pvalue", |p: f64, _: Kwargs, _: &State| numbers::p_value(p));
-    tera.register_filter("num", |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let digits = kwargs.get::<i64>("digits")?.unwrap_or(2).clamp(0, 10) as usize;
-        Ok(numbers::fixed(x, digits))
+    tera.register_filter("words", |n: i64, _: Kwargs, _: &State| {
+        english::words(n.max(0) as u64)
     });
-    tera.register_filter("long_date", |s: &str, _: Kwargs, _: &State| english::long_date(s));
+    tera.register_filter("capitalise", |s: &str, _: Kwargs, _: &State| {
+        english::capitalise(s)
+    });
+    tera.register_filter("join_and", |items: Vec<String>, _: Kwargs, _: &State| {
+        english::join_and(&items)
+    });
+    tera.register_filter("pvalue", |p: f64, _: Kwargs, _: &State| numbers::p_value(p));
+    tera.register_filter(
+        "num",
+        |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let digits = kwargs.get::<i64>("digits")?.unwrap_or(2).clamp(0, 10) as usize;
+            Ok(numbers::fixed(x, digits))
+        },
+    );
+    tera.register_filter("long_date", |s: &str, _: Kwargs, _: &State| {
+        english::long_date(s)
+    });
 }
 
 /// Finds the analysed outcome a literate function names.
@@ -116,34 +166,56 @@ fn find<'a>(results: &'a [ResultSummary], kwargs: &Kwargs) -> tera::TeraResult<&
     let mut matches = results
         .iter()
         .filter(|r| r.outcome == outcome && comparison.is_none_or(|c| r.comparison == c));
-    let found = matches
-        .next()
-        .ok_or_else(|| tera::Error::message(format!("no analysed outcome `{outcome}`{}", comparison.map(|c| format!(" in comparison `{c}`")).unwrap_or_default())))?;
+    let found = matches.next().ok_or_else(|| {
+        tera::Error::message(format!(
+            "no analysed outcome `{outcome}`{}",
+            comparison
+                .map(|c| format!(" in comparison `{c}`"))
+                .unwrap_or_default()
+        ))
+    })?;
     if comparison.is_none() && matches.next().is_some() {
-        return Err(tera::Error::message(format!("outcome `{outcome}` is analysed in several comparisons: name one with comparison=\"...\"")));
+        return Err(tera::Error::message(format!(
+            "outcome `{outcome}` is analysed in several comparisons: name one with comparison=\"...\""
+        )));
     }
     Ok(found)
 }
 
 fn register_functions(tera: &mut Tera, results: Arc<Vec<ResultSummary>>) {
     let r = Arc::clone(&results);
-    tera.register_function("effect", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let result = find(&r, &kwargs)?;
-        Ok(match &result.pooled {
-            Some(p) => numbers::effect_phrase(&result.measure, p),
-            None => "not estimable".to_string(),
-        })
-    });
+    tera.register_function(
+        "effect",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let result = find(&r, &kwargs)?;
+            Ok(match &result.pooled {
+                Some(p) => numbers::effect_phrase(&result.measure, p),
+                None => "not estimable".to_string(),
+            })
+        },
+    );
     let r = Arc::clone(&results);
-    tera.register_function("studies", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<i64> {
-        Ok(find(&r, &kwargs)?.studies as i64)
-    });
+    tera.register_function(
+        "studies",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<i64> {
+            Ok(find(&r, &kwargs)?.studies as i64)
+        },
+    );
     let r = Arc::clone(&results);
-    tera.register_function("participants", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<i64> {
-        Ok(find(&r, &kwargs)?.participants as i64)
-    });
-    tera.register_function("certainty", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let result = find(&results, &kwargs)?;
-        Ok(result.certainty.map(|c| format!("{}-certainty evidence", c.words())).unwrap_or_else(|| "certainty not assessed".into()))
-    });
+    tera.register_function(
+        "participants",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<i64> {
+            Ok(find(&r, &kwargs)?.participants as i64)
+        },
+    );
+    tera.register_function(
+        "certainty",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let result = find(&results, &kwargs)?;
+            Ok(result
+                .certainty
+                .map(|c| format!("{}-certainty evidence", c.words()))
+                .unwrap_or_else(|| "certainty not assessed".into()))
+        },
+    );
 }

@@ -19,11 +19,14 @@ pub fn write_output(out: &Path, files: &Files) -> io::Result<()> {
     std::fs::create_dir_all(&parent)?;
     let name = out
         .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no name"))?
+        .ok_or_else(|| {
+            io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no name")
+        })?
         .to_string_lossy()
         .into_owned();
     let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let result = write_tree(&staging, files).and_then(|()| swap_into_place(&staging, out, &parent, &name));
+    let result =
+        write_tree(&staging, files).and_then(|()| swap_into_place(&staging, out, &parent, &name));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }

@@ -5,6 +5,7 @@
 //! prediction intervals as options). The entry points are [`fit`] for one
 //! outcome and [`fit_subgroups`] for an outcome split into subgroups.
 
+mod analysis;
 mod dist;
 mod effect;
 mod fit;
@@ -18,6 +19,7 @@ mod tau2;
 #[cfg(test)]
 mod tests;
 
+pub use analysis::{ComparisonResult, GroupResult, OutcomeResult, analyse, engine_row, settings};
 pub use dist::normal_ci;
 pub use fit::fit;
 pub use input::{Measure, Method, Model, Row, Settings, Tau2Estimator};

@@ -44,7 +44,7 @@ fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, i32> {
 
 /// Renders one loaded review.
 fn render(loaded: &Loaded) -> Result<RenderedReview, Vec<Diagnostic>> {
-    report::render_review(&loaded.review, Vec::new())
+    report::render_review(&loaded.review, &crate::stats::analyse(&loaded.review))
 }
 
 /// `revmark build`.

@@ -7,6 +7,7 @@ pub mod escape;
 pub mod markdown;
 pub mod narrative;
 pub mod numbers;
+mod results_json;
 mod templates;
 
 pub use templates::{BUILTIN, TemplateError};
@@ -18,6 +19,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::model::{Located, Review};
+use crate::stats::ComparisonResult;
 use context::{AbstractView, DomainView, ReviewContext, ReviewView, RobView};
 use numbers::ResultSummary;
 use templates::Templates;
@@ -162,12 +164,58 @@ fn template_diagnostic(review: &Review, e: &TemplateError) -> Diagnostic {
     SourceFile::new(path, text).error(e.line, e.column, format!("template: {}", e.message))
 }
 
-/// Renders one review. `results` are the analysed outcomes' summaries, in analysis order.
+/// What the text says of each analysed outcome, from the engine's results.
+fn summaries(review: &Review, analyses: &[ComparisonResult]) -> Vec<ResultSummary> {
+    let mut summaries = Vec::new();
+    for c in analyses {
+        let planned = review
+            .protocol
+            .comparisons
+            .iter()
+            .find(|p| p.id.value == c.comparison.id);
+        let running_text = |planned: Option<&String>, label: &str| {
+            planned
+                .cloned()
+                .unwrap_or_else(|| english::decapitalise(label))
+        };
+        let experimental = running_text(
+            planned.and_then(|p| p.experimental.as_ref()),
+            &c.comparison.experimental,
+        );
+        let control = running_text(
+            planned.and_then(|p| p.control.as_ref()),
+            &c.comparison.control,
+        );
+        for r in &c.outcomes {
+            let measure = r.measure();
+            summaries.push(ResultSummary {
+                comparison: c.comparison.id.clone(),
+                outcome: r.outcome.outcome.clone(),
+                outcome_name: r.outcome.name.clone(),
+                experimental: experimental.clone(),
+                control: control.clone(),
+                measure: r.outcome.measure.clone(),
+                studies: r.studies as u64,
+                participants: r.participants,
+                pooled: r.overall.pooled.as_ref().map(|p| numbers::PooledSummary {
+                    estimate: measure.to_natural(p.y),
+                    ci_low: measure.to_natural(p.ci_low),
+                    ci_high: measure.to_natural(p.ci_high),
+                }),
+                null_value: measure.null_value(),
+                certainty: r.outcome.certainty.as_ref().map(|c| c.level),
+            });
+        }
+    }
+    summaries
+}
+
+/// Renders one review from its analyses.
 pub fn render_review(
     review: &Review,
-    results: Vec<ResultSummary>,
+    analyses: &[ComparisonResult],
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
-    let results = Arc::new(results);
+    let results = Arc::new(summaries(review, analyses));
     let templates = Templates::new(&review.templates, Arc::clone(&results))
         .map_err(|e| vec![template_diagnostic(review, &e)])?;
     let tool = review.studies.risk_of_bias_tool;
@@ -293,7 +341,7 @@ pub fn render_review(
     files.insert("index.html".to_string(), page.into_bytes());
     files.insert(
         "results.json".to_string(),
-        results_json(review).into_bytes(),
+        results_json::results_json(&review.slug, analyses).into_bytes(),
     );
     let entry = IndexEntry {
         slug: review.slug.clone(),
@@ -304,14 +352,6 @@ pub fn render_review(
         participants_noun: review.participants_noun().to_string(),
     };
     Ok(RenderedReview { files, entry })
-}
-
-/// results.json: every computed number.
-fn results_json(review: &Review) -> String {
-    let value = serde_json::json!({ "review": review.slug, "comparisons": [] });
-    let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
-    text.push('\n');
-    text
 }
 
 /// The site's index page listing every built review.

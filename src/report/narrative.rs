@@ -525,7 +525,7 @@ pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String
     };
     let sentence = match (result.certainty, crosses_null) {
         (None, _) => {
-            format!("For {y}, the pooled result of {x} compared with {control} was {facts}.")
+            format!("For {y}, the certainty of the evidence was not assessed ({facts}).")
         }
         (Some(CertaintyLevel::VeryLow), _) => {
             format!(

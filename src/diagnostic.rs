@@ -182,7 +182,11 @@ pub fn closest<'a>(got: &str, candidates: impl IntoIterator<Item = &'a str>) -> 
     candidates
         .into_iter()
         .map(|c| (edit_distance(&got_lower, &c.to_lowercase()), c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(got.chars().count()) / 3).max(1))
+        .filter(|(d, c)| {
+            // A third of the length, and at least a swapped pair of letters in longer words.
+            let longest = c.chars().count().max(got.chars().count());
+            *d <= (longest / 3).max(if longest >= 5 { 2 } else { 1 })
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

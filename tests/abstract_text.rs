@@ -7,8 +7,12 @@ use common::*;
 /// The Main results section of a built abstract.
 fn main_results(scratch: &Scratch, slug: &str) -> String {
     let text = read(scratch, &format!("{slug}/abstract.md"));
-    let start = text.find("## Main results").expect("a Main results heading");
-    let end = text.find("## Authors' conclusions").expect("an Authors' conclusions heading");
+    let start = text
+        .find("## Main results")
+        .expect("a Main results heading");
+    let end = text
+        .find("## Authors' conclusions")
+        .expect("an Authors' conclusions heading");
     text[start..end].to_string()
 }
 
@@ -36,8 +40,19 @@ fn seed_abstract_states_every_main_result() {
         assert!(text.contains(fact), "missing: {fact}\n---\n{text}");
     }
     let abstract_md = read(&scratch, "mmn-lactation/abstract.md");
-    for heading in ["Background", "Objectives", "Search methods", "Selection criteria", "Data collection and analysis", "Main results", "Authors' conclusions"] {
-        assert!(abstract_md.contains(&format!("## {heading}\n")), "no heading {heading}");
+    for heading in [
+        "Background",
+        "Objectives",
+        "Search methods",
+        "Selection criteria",
+        "Data collection and analysis",
+        "Main results",
+        "Authors' conclusions",
+    ] {
+        assert!(
+            abstract_md.contains(&format!("## {heading}\n")),
+            "no heading {heading}"
+        );
     }
     assert!(abstract_md.contains("We searched the Cochrane Pregnancy and Childbirth Group's Trials Register (30 September 2015) and reference lists of retrieved studies."));
 }
@@ -56,13 +71,30 @@ fn a_third_study_changes_the_main_results() {
     );
     build(&scratch);
     let text = main_results(&scratch, "mmn-lactation");
-    assert!(text.contains("Three studies (involving a total of 152 women) were included."), "{text}");
+    assert!(
+        text.contains("Three studies (involving a total of 152 women) were included."),
+        "{text}"
+    );
     assert!(!text.contains("Two small studies"), "{text}");
     assert!(text.contains("Two studies compared multiple micronutrients with placebo and one study compared multiple micronutrients with a group who received no supplementation"), "{text}");
-    assert!(text.contains("Brazil (36 adolescent mothers), the USA (16 women) and India (100 women)"), "{text}");
-    let primary = text.lines().find(|l| l.contains("primary outcome")).expect("a sentence on primary outcomes");
-    assert!(primary.starts_with("None of the studies reported on the following primary outcomes: maternal morbidity"), "{primary}");
-    assert!(!primary.contains("infant mortality"), "infant mortality is now reported: {primary}");
+    assert!(
+        text.contains("Brazil (36 adolescent mothers), the USA (16 women) and India (100 women)"),
+        "{text}"
+    );
+    let primary = text
+        .lines()
+        .find(|l| l.contains("primary outcome"))
+        .expect("a sentence on primary outcomes");
+    assert!(
+        primary.starts_with(
+            "None of the studies reported on the following primary outcomes: maternal morbidity"
+        ),
+        "{primary}"
+    );
+    assert!(
+        !primary.contains("infant mortality"),
+        "infant mortality is now reported: {primary}"
+    );
     assert!(text.contains("One study reported on infant mortality (a primary outcome of this review) but there were no data for inclusion in our analyses."), "{text}");
 }
 
@@ -78,10 +110,22 @@ fn a_single_study_is_the_study() {
     std::fs::write(&studies, format!("{}{}", &text[..cut], &text[end..])).unwrap();
     build(&scratch);
     let text = main_results(&scratch, "mmn-lactation");
-    assert!(text.contains("One small study (involving 36 women) was included."), "{text}");
-    assert!(text.contains("The study compared multiple micronutrients with placebo."), "{text}");
-    assert!(text.contains("The study did not report on the primary outcomes"), "{text}");
-    assert!(text.contains("The study was carried out in Brazil (36 adolescent mothers)"), "{text}");
+    assert!(
+        text.contains("One small study (involving 36 women) was included."),
+        "{text}"
+    );
+    assert!(
+        text.contains("The study compared multiple micronutrients with placebo."),
+        "{text}"
+    );
+    assert!(
+        text.contains("The study did not report on the primary outcomes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("The study was carried out in Brazil (36 adolescent mothers)"),
+        "{text}"
+    );
     // The no-supplementation comparison is now made by no study.
     assert!(text.contains("We found no studies that compared multiple-micronutrient supplementation (with three or more micronutrients) versus supplementation with two or fewer micronutrients or multiple-micronutrient supplementation versus no supplementation."), "{text}");
 }
@@ -95,26 +139,54 @@ fn effect_sentences_follow_data_and_certainty() {
     build(&scratch);
     let before = main_results(&scratch, "diuretics-pregnancy");
     let sentence = |text: &str, outcome: &str| {
-        text.lines().flat_map(|l| l.split(". ")).find(|s| s.contains(outcome) && s.contains("95% CI")).unwrap_or_else(|| panic!("no sentence on {outcome} in {text}")).to_string()
+        text.lines()
+            .flat_map(|l| l.split(". "))
+            .find(|s| s.contains(outcome) && s.contains("95% CI"))
+            .unwrap_or_else(|| panic!("no sentence on {outcome} in {text}"))
+            .to_string()
     };
     let pre = sentence(&before, "pre-eclampsia");
-    assert!(pre.starts_with("Diuretic treatment may reduce pre-eclampsia"), "{pre}");
-    assert!(pre.contains("9 studies, 6942 women; low-certainty evidence"), "{pre}");
+    assert!(
+        pre.starts_with("Diuretic treatment may reduce pre-eclampsia"),
+        "{pre}"
+    );
+    assert!(
+        pre.contains("9 studies, 6942 women; low-certainty evidence"),
+        "{pre}"
+    );
 
     // A certainty change changes the wording.
     edit(&dir.join("analyses.yaml"), "level: low", "level: high");
     build(&scratch);
-    let high = sentence(&main_results(&scratch, "diuretics-pregnancy"), "pre-eclampsia");
-    assert!(high.starts_with("Diuretic treatment reduces pre-eclampsia"), "{high}");
+    let high = sentence(
+        &main_results(&scratch, "diuretics-pregnancy"),
+        "pre-eclampsia",
+    );
+    assert!(
+        high.starts_with("Diuretic treatment reduces pre-eclampsia"),
+        "{high}"
+    );
     assert!(high.contains("high-certainty evidence"), "{high}");
 
     // A changed count changes the numbers.
-    edit(&dir.join("data/pre-eclampsia-oedema.csv"), "Menzies 1964,14,57,24,48", "Menzies 1964,30,57,24,48");
+    edit(
+        &dir.join("data/pre-eclampsia-oedema.csv"),
+        "Menzies 1964,14,57,24,48",
+        "Menzies 1964,30,57,24,48",
+    );
     build(&scratch);
-    let changed = sentence(&main_results(&scratch, "diuretics-pregnancy"), "pre-eclampsia");
+    let changed = sentence(
+        &main_results(&scratch, "diuretics-pregnancy"),
+        "pre-eclampsia",
+    );
     assert_ne!(high, changed);
     let results = read(&scratch, "diuretics-pregnancy/results.json");
     let json: serde_json::Value = serde_json::from_str(&results).unwrap();
-    let estimate = json["comparisons"][0]["outcomes"][0]["pooled"]["estimate"].as_f64().unwrap();
-    assert!(changed.contains(&format!("RR {:.2}", estimate)), "{changed} vs {estimate}");
+    let estimate = json["comparisons"][0]["outcomes"][0]["pooled"]["estimate"]
+        .as_f64()
+        .unwrap();
+    assert!(
+        changed.contains(&format!("RR {:.2}", estimate)),
+        "{changed} vs {estimate}"
+    );
 }

@@ -37,14 +37,23 @@ pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validat
     if let Some(protocol) = &protocol {
         checker.check_protocol(protocol);
     }
-    let (Some(protocol), Some(studies), Some(analyses)) = (protocol, studies, analyses) else {
+    if let (Some(protocol), Some(studies), Some(analyses)) = (&protocol, &studies, &analyses) {
+        checker.check_studies(protocol, studies, analyses);
+    }
+    // analyses.yaml is checked even when another file failed to parse, so that one run reports
+    // the problems of every file; only the cross-references to the missing file are skipped.
+    let comparisons = match analyses {
+        Some(analyses) => {
+            checker.resolve_analyses(protocol.as_ref(), studies.as_ref(), analyses, read_data)
+        }
+        None => Vec::new(),
+    };
+    let (Some(protocol), Some(studies)) = (protocol, studies) else {
         return Validated {
             review: None,
             problems: checker.problems,
         };
     };
-    checker.check_studies(&protocol, &studies, &analyses);
-    let comparisons = checker.resolve_analyses(&protocol, &studies, analyses, read_data);
     let review = Review {
         slug: sources.slug.clone(),
         dir: sources.dir.to_path_buf(),
@@ -278,8 +287,8 @@ impl Checker<'_> {
 
     fn resolve_analyses(
         &mut self,
-        protocol: &Protocol,
-        studies: &StudiesFile,
+        protocol: Option<&Protocol>,
+        studies: Option<&StudiesFile>,
         analyses: AnalysesFile,
         read_data: &mut DataReader,
     ) -> Vec<Comparison> {
@@ -343,19 +352,19 @@ impl Checker<'_> {
         &mut self,
         file: &SourceFile,
         comparison: &str,
-        protocol: &Protocol,
-        studies: &StudiesFile,
+        protocol: Option<&Protocol>,
+        studies: Option<&StudiesFile>,
         spec: OutcomeSpec,
         read_data: &mut DataReader,
     ) -> Option<AnalysisOutcome> {
         let id = spec.id.as_ref().unwrap_or(&spec.outcome).value.clone();
         let context = format!("comparison `{comparison}`, outcome `{id}`");
         let problems_before = self.problems.len();
-        let protocol_outcome = protocol
-            .outcomes
-            .iter()
-            .find(|o| o.id.value == spec.outcome.value);
-        if protocol_outcome.is_none() {
+        let protocol_outcome =
+            protocol.and_then(|p| p.outcomes.iter().find(|o| o.id.value == spec.outcome.value));
+        if let Some(protocol) = protocol
+            && protocol_outcome.is_none()
+        {
             let ids = protocol.outcomes.iter().map(|o| o.id.value.as_str());
             self.problems.push(
                 at(
@@ -473,15 +482,12 @@ impl Checker<'_> {
                 ),
             ));
         }
-        let included: BTreeSet<&str> = studies
-            .included
-            .iter()
-            .map(|s| s.id.value.as_str())
-            .collect();
+        let included: Option<BTreeSet<&str>> =
+            studies.map(|st| st.included.iter().map(|s| s.id.value.as_str()).collect());
         let reader = RowReader {
             data_type,
             context: &context,
-            included: &included,
+            included: included.as_ref(),
         };
         let mut groups = Vec::new();
         let has_subgroups = spec.subgroups.is_some();
@@ -663,7 +669,8 @@ struct RowCell {
 struct RowReader<'a> {
     data_type: DataType,
     context: &'a str,
-    included: &'a BTreeSet<&'a str>,
+    /// The included study ids; None when studies.yaml could not be read.
+    included: Option<&'a BTreeSet<&'a str>>,
 }
 
 impl RowReader<'_> {
@@ -696,7 +703,10 @@ impl RowReader<'_> {
             }
         };
         let ctx = format!("{}, study `{study}`", self.context);
-        if !study.is_empty() && !self.included.contains(study.as_str()) {
+        if let Some(included) = self.included
+            && !study.is_empty()
+            && !included.contains(study.as_str())
+        {
             let cell = cells
                 .iter()
                 .find(|c| c.name == "study")
@@ -707,7 +717,7 @@ impl RowReader<'_> {
                     cell.column,
                     format!("{ctx}: `{study}` is not an included study of studies.yaml"),
                 )
-                .suggest(&study, self.included.iter().copied()),
+                .suggest(&study, included.iter().copied()),
             );
         }
         for cell in cells {

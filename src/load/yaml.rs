@@ -42,7 +42,14 @@ fn bare_message(message: &str) -> String {
 fn unknown_field_help(message: &str) -> Option<String> {
     let rest = message.split("unknown field `").nth(1)?;
     let (got, expected) = rest.split_once('`')?;
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let expected = expected
+        .split("expected one of ")
+        .nth(1)
+        .unwrap_or(expected);
+    let candidates: Vec<&str> = expected
+        .split(',')
+        .map(|c| c.trim().trim_matches('`'))
+        .collect();
     crate::diagnostic::closest(got, candidates.iter().copied())
         .map(|c| format!("did you mean `{c}`?"))
 }

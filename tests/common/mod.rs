@@ -14,7 +14,8 @@ impl Scratch {
     pub fn new(name: &str) -> Scratch {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("revmark-test-{}-{name}-{n}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("revmark-test-{}-{name}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
@@ -67,7 +68,11 @@ pub struct Run {
 
 /// Runs `revmark` with `args` in `cwd`.
 pub fn revmark(cwd: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_revmark")).args(args).current_dir(cwd).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_revmark"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -83,7 +88,8 @@ pub fn build(scratch: &Scratch) {
 
 /// Reads an output file as text.
 pub fn read(scratch: &Scratch, rel: &str) -> String {
-    std::fs::read_to_string(scratch.path("output").join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    std::fs::read_to_string(scratch.path("output").join(rel))
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
 
 /// Replaces `from` by `to` in a file, asserting that `from` was there.
@@ -108,7 +114,10 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
             if path.is_dir() {
                 walk(base, &path, out);
             } else {
-                out.push((path.strip_prefix(base).unwrap().to_path_buf(), std::fs::read(&path).unwrap()));
+                out.push((
+                    path.strip_prefix(base).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                ));
             }
         }
     }

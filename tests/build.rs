@@ -1,0 +1,122 @@
+//! Building: the output files exist, two builds are byte-identical, and a failed build leaves
+//! the earlier output untouched.
+
+mod common;
+use common::*;
+
+// The example reviews build into every file the contract names, and the index links them.
+#[test]
+fn builds_every_output_file() {
+    let scratch = Scratch::new("files");
+    example(&scratch, "mmn-lactation");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    for slug in ["mmn-lactation", "diuretics-pregnancy"] {
+        for file in ["abstract.md", "review.md", "index.html", "results.json"] {
+            assert!(
+                scratch.path("output").join(slug).join(file).is_file(),
+                "{slug}/{file}"
+            );
+        }
+    }
+    let index = read(&scratch, "index.html");
+    assert!(
+        index.contains("href=\"mmn-lactation/index.html\""),
+        "{index}"
+    );
+    assert!(
+        index.contains("href=\"diuretics-pregnancy/index.html\""),
+        "{index}"
+    );
+    assert!(index.contains("2 studies, 52 women"), "{index}");
+    let page = read(&scratch, "mmn-lactation/index.html");
+    assert!(
+        page.contains("<h3 id=\"main-results\">Main results</h3>"),
+        "headings have anchors"
+    );
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "the page makes no external requests"
+    );
+}
+
+// Two builds of the same sources give byte-identical output.
+#[test]
+fn two_builds_are_byte_identical() {
+    let scratch = Scratch::new("twice");
+    example(&scratch, "mmn-lactation");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let first = tree(&scratch.path("output"));
+    build(&scratch);
+    let second = tree(&scratch.path("output"));
+    assert!(!first.is_empty());
+    assert_eq!(first.len(), second.len());
+    for ((p1, b1), (p2, b2)) in first.iter().zip(&second) {
+        assert_eq!(p1, p2);
+        assert!(b1 == b2, "{} differs between builds", p1.display());
+    }
+}
+
+// A build that fails on an invalid review leaves the earlier output byte-identical.
+#[test]
+fn a_failed_build_leaves_the_old_output() {
+    let scratch = Scratch::new("failed");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let before = tree(&scratch.path("output"));
+    edit(
+        &dir.join("data/stillbirth.csv"),
+        "Flowers 1962,3,335",
+        "Flowers 1962,336,335",
+    );
+    let run = revmark(&scratch.0, &["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("stillbirth.csv:3:14: error:"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        before,
+        tree(&scratch.path("output")),
+        "the old output changed"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&scratch.0)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".output"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
+}
+
+// `check` validates and writes nothing.
+#[test]
+fn check_writes_nothing() {
+    let scratch = Scratch::new("check");
+    example(&scratch, "mmn-lactation");
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!scratch.path("output").exists());
+}
+
+// --out chooses the output folder.
+#[test]
+fn out_chooses_the_output_folder() {
+    let scratch = Scratch::new("out");
+    example(&scratch, "mmn-lactation");
+    let run = revmark(
+        &scratch.0,
+        &["build", "reviews/mmn-lactation", "--out", "site/public"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        scratch
+            .path("site/public/mmn-lactation/abstract.md")
+            .is_file()
+    );
+}

@@ -119,7 +119,7 @@ mod tests {
         let rows = parse("study,e_events\r\n\"Smith, \"\"A\"\"\",12\r\n\nJones,3").unwrap();
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1][0].text, "Smith, \"A\"");
-        assert_eq!((rows[1][1].line, rows[1][1].column), (2, 17));
+        assert_eq!((rows[1][1].line, rows[1][1].column), (2, 16));
         assert_eq!((rows[2][1].line, rows[2][1].column), (4, 7));
     }
 

@@ -168,7 +168,7 @@ fn analyse_outcome(outcome: &AnalysisOutcome, number: String) -> OutcomeResult<'
     };
     let all_rows = outcome.groups.iter().flat_map(|g| &g.rows);
     if !outcome.has_subgroups {
-        let rows: Vec<Row> = outcome.groups.iter().flat_map(|g| rows_of(g)).collect();
+        let rows: Vec<Row> = outcome.groups.iter().flat_map(&rows_of).collect();
         let overall = fit(&settings, &rows);
         let (studies, participants) =
             counts(all_rows.zip(overall.rows.iter().map(|r| r.effect.is_some())));

@@ -120,3 +120,34 @@ fn out_chooses_the_output_folder() {
             .is_file()
     );
 }
+
+// The Data and analyses table prints the numbers of results.json.
+#[test]
+fn data_and_analyses_table_matches_results_json() {
+    let scratch = Scratch::new("table");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let md = read(&scratch, "diuretics-pregnancy/review.md");
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&scratch, "diuretics-pregnancy/results.json")).unwrap();
+    let outcomes = json["comparisons"][0]["outcomes"].as_array().unwrap();
+    assert_eq!(outcomes.len(), 4);
+    for o in outcomes {
+        let number = o["number"].as_str().unwrap();
+        let row = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| {number} ")))
+            .unwrap_or_else(|| panic!("no row {number}"));
+        let p = &o["pooled"];
+        let expected = format!(
+            "| {} | {} | {} | {:.2} \\[{:.2}, {:.2}\\] |",
+            o["studies"],
+            o["participants"],
+            row.split(" | ").nth(3).unwrap(),
+            p["estimate"].as_f64().unwrap(),
+            p["ci_low"].as_f64().unwrap(),
+            p["ci_high"].as_f64().unwrap()
+        );
+        assert!(row.ends_with(&expected), "{row}\n vs {expected}");
+    }
+}

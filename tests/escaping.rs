@@ -13,16 +13,36 @@ fn data_are_escaped_and_never_templated() {
     let dir = example(&scratch, "mmn-lactation");
     let studies = dir.join("studies.yaml");
     edit(&studies, "id: Brazil trial", &format!("id: '{HOSTILE}'"));
-    edit(&studies, "country: Brazil", "country: '<img src=x onerror=alert(3)>'");
-    edit(&studies, "setting: women with a low socioeconomic status\n    comparison: mmn-vs-placebo", "setting: '{% raw %}x'\n    comparison: mmn-vs-placebo");
+    edit(
+        &studies,
+        "country: Brazil",
+        "country: '<img src=x onerror=alert(3)>'",
+    );
+    edit(
+        &studies,
+        "setting: women with a low socioeconomic status\n    comparison: mmn-vs-placebo",
+        "setting: '{% raw %}x'\n    comparison: mmn-vs-placebo",
+    );
     build(&scratch);
     let page = read(&scratch, "mmn-lactation/index.html");
     assert!(!page.contains("<script"), "a script tag reached the page");
     assert!(!page.contains("<img"), "an image tag reached the page");
-    assert!(!page.to_lowercase().contains("href=\"javascript:"), "a javascript: link reached the page");
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the name is shown as text");
-    assert!(page.contains("{{ 7 * 7 }}"), "template syntax in data is shown as written, not evaluated");
-    assert!(!page.contains("49"), "template syntax in data was evaluated");
+    assert!(
+        !page.to_lowercase().contains("href=\"javascript:"),
+        "a javascript: link reached the page"
+    );
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the name is shown as text"
+    );
+    assert!(
+        page.contains("{{ 7 * 7 }}"),
+        "template syntax in data is shown as written, not evaluated"
+    );
+    assert!(
+        !page.contains("49"),
+        "template syntax in data was evaluated"
+    );
     let md = read(&scratch, "mmn-lactation/review.md");
     assert!(md.contains("\\<script\\>alert(1)\\</script\\> & \\{\\{ 7 \\* 7 \\}\\} \\*x\\* \\[l\\](javascript:alert(2))"), "{md}");
 }
@@ -32,7 +52,11 @@ fn data_are_escaped_and_never_templated() {
 fn prose_keeps_markdown_but_not_raw_html() {
     let scratch = Scratch::new("prose");
     let dir = example(&scratch, "mmn-lactation");
-    edit(&dir.join("review.yaml"), "The objective of this review", "<b onclick=x>The</b> *objective* of this review");
+    edit(
+        &dir.join("review.yaml"),
+        "The objective of this review",
+        "<b onclick=x>The</b> *objective* of this review",
+    );
     build(&scratch);
     let page = read(&scratch, "mmn-lactation/index.html");
     assert!(page.contains("<em>objective</em>"));

@@ -21,8 +21,99 @@ pub struct ReviewContext {
     pub studies: StudiesView,
     /// The risk-of-bias tool and its domains.
     pub rob: RobView,
+    /// The Data and analyses tables, one per comparison.
+    pub analyses: Vec<ComparisonView>,
     /// Where the page's figures are (file names under figures/), with their descriptions.
     pub figures: Vec<FigureView>,
+}
+
+/// A comparison's Data and analyses table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonView {
+    /// 1-based number.
+    pub number: usize,
+    /// Title.
+    pub name: String,
+    /// Rows: outcomes, each followed by its subgroups.
+    pub rows: Vec<AnalysisRowView>,
+}
+
+/// A row of a Data and analyses table.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalysisRowView {
+    /// "1.1" or "1.1.1".
+    pub number: String,
+    /// Outcome or subgroup title.
+    pub title: String,
+    /// Studies with an estimable row.
+    pub studies: usize,
+    /// Participants.
+    pub participants: u64,
+    /// "Risk Ratio (M-H, Random, 95% CI)".
+    pub method: String,
+    /// "0.65 [0.46, 0.90]", or "Not estimable".
+    pub effect: String,
+    /// Whether this is a subgroup row.
+    pub subgroup: bool,
+}
+
+/// The Data and analyses tables from the engine's results.
+pub fn analyses_view(results: &[crate::stats::ComparisonResult]) -> Vec<ComparisonView> {
+    use super::numbers::{effect_bracketed, measure_name, method_tokens};
+    use crate::model::{MethodKey, ModelKey};
+    results
+        .iter()
+        .map(|c| {
+            let mut rows = Vec::new();
+            for r in &c.outcomes {
+                let o = r.outcome;
+                let method_key = match o.method {
+                    MethodKey::MH => "MH",
+                    MethodKey::IV => "IV",
+                    MethodKey::Peto => "Peto",
+                };
+                let method = format!(
+                    "{} ({})",
+                    measure_name(&o.measure, o.method == MethodKey::Peto),
+                    method_tokens(method_key, o.model == ModelKey::Random)
+                );
+                let measure = r.measure();
+                let effect = |fit: &crate::stats::Fit| match &fit.pooled {
+                    Some(p) => effect_bracketed(
+                        measure.to_natural(p.y),
+                        measure.to_natural(p.ci_low),
+                        measure.to_natural(p.ci_high),
+                    ),
+                    None => "Not estimable".to_string(),
+                };
+                rows.push(AnalysisRowView {
+                    number: r.number.clone(),
+                    title: o.name.clone(),
+                    studies: r.studies,
+                    participants: r.participants,
+                    method: method.clone(),
+                    effect: effect(&r.overall),
+                    subgroup: false,
+                });
+                for (group, sub) in o.groups.iter().zip(&r.subgroups) {
+                    rows.push(AnalysisRowView {
+                        number: sub.number.clone(),
+                        title: group.name.clone().unwrap_or_default(),
+                        studies: sub.studies,
+                        participants: sub.participants,
+                        method: method.clone(),
+                        effect: effect(&sub.fit),
+                        subgroup: true,
+                    });
+                }
+            }
+            ComparisonView {
+                number: c.number,
+                name: c.comparison.name.clone(),
+                rows,
+            }
+        })
+        .collect()
 }
 
 /// Title, authors, dates.

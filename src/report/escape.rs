@@ -33,7 +33,10 @@ pub fn markdown(text: &str) -> String {
     }
     // "1. Smith" or "2) Jones" at the start of a line would become a list item.
     let digits = out.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && out[digits..].starts_with(['.', ')']) {
+    let rest = &out[digits..];
+    let marker =
+        rest.starts_with(['.', ')']) && (rest.len() == 1 || rest[1..].starts_with([' ', '\t']));
+    if digits > 0 && marker {
         out.insert(digits, '\\');
     }
     out
@@ -78,6 +81,8 @@ mod tests {
         assert_eq!(markdown("{{ x }}"), "\\{\\{ x \\}\\}");
         assert_eq!(markdown("&amp;"), "\\&amp;");
         assert_eq!(markdown("1."), "1\\.");
+        assert_eq!(markdown("1. Smith"), "1\\. Smith");
+        assert_eq!(markdown("1.1 Title"), "1.1 Title");
         assert_eq!(markdown("multi\nline"), "multi line");
     }
 

@@ -262,6 +262,7 @@ pub fn render_review(
                 })
                 .collect(),
         },
+        analyses: context::analyses_view(analyses),
         figures: Vec::new(),
     };
 

@@ -111,3 +111,30 @@ mod tests {
         assert_eq!(effect_phrase("RR", &pooled), "RR 0.62, 95% CI 0.45 to 0.85");
     }
 }
+
+/// The measure's name as Review Manager prints it ("Risk Ratio", "Std. Mean Difference"); a
+/// generic outcome shows its own label.
+pub fn measure_name(measure: &str, peto: bool) -> String {
+    match measure {
+        "OR" if peto => "Peto Odds Ratio".to_string(),
+        "OR" => "Odds Ratio".to_string(),
+        "RR" => "Risk Ratio".to_string(),
+        "RD" => "Risk Difference".to_string(),
+        "MD" => "Mean Difference".to_string(),
+        "SMD" => "Std. Mean Difference".to_string(),
+        "HR" => "Hazard Ratio".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// "M-H, Random, 95% CI": the method and model tokens of a forest plot's header.
+pub fn method_tokens(method: &str, random: bool) -> String {
+    let method = match method {
+        "MH" => "M-H",
+        other => other,
+    };
+    format!(
+        "{method}, {}, 95% CI",
+        if random { "Random" } else { "Fixed" }
+    )
+}

@@ -91,26 +91,6 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats_like_revman() {
-        assert_eq!(decimal(-0.204), "\u{2212}0.20");
-        assert_eq!(decimal(-0.001), "0.00");
-        assert_eq!(p_value(0.35), "0.35");
-        assert_eq!(p_value(0.0032), "0.003");
-        assert_eq!(p_value(0.0000001), "< 0.00001");
-        assert_eq!(effect_bracketed(0.62, 0.45, 0.85), "0.62 [0.45, 0.85]");
-        let pooled = PooledSummary {
-            estimate: 0.62,
-            ci_low: 0.45,
-            ci_high: 0.85,
-        };
-        assert_eq!(effect_phrase("RR", &pooled), "RR 0.62, 95% CI 0.45 to 0.85");
-    }
-}
 
 /// The measure's name as Review Manager prints it ("Risk Ratio", "Std. Mean Difference"); a
 /// generic outcome shows its own label.
@@ -137,4 +117,25 @@ pub fn method_tokens(method: &str, random: bool) -> String {
         "{method}, {}, 95% CI",
         if random { "Random" } else { "Fixed" }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_revman() {
+        assert_eq!(decimal(-0.204), "\u{2212}0.20");
+        assert_eq!(decimal(-0.001), "0.00");
+        assert_eq!(p_value(0.35), "0.35");
+        assert_eq!(p_value(0.0032), "0.003");
+        assert_eq!(p_value(0.0000001), "< 0.00001");
+        assert_eq!(effect_bracketed(0.62, 0.45, 0.85), "0.62 [0.45, 0.85]");
+        let pooled = PooledSummary {
+            estimate: 0.62,
+            ci_low: 0.45,
+            ci_high: 0.85,
+        };
+        assert_eq!(effect_phrase("RR", &pooled), "RR 0.62, 95% CI 0.45 to 0.85");
+    }
 }

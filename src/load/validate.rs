@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{Sources, csv, is_slug, yaml};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::model::*;
+use crate::stats::Row;
 
 /// What validation produced: the review when the files could be read, and every problem.
 pub(crate) struct Validated {
@@ -800,14 +801,15 @@ impl RowReader<'_> {
             return None;
         }
         let count = |name: &str| numbers[name] as u64;
+        let optional_count = |name: &str| numbers.get(name).map_or(0, |&v| v as u64);
         let values = match self.data_type {
-            DataType::Dichotomous => DataValues::Dichotomous {
+            DataType::Dichotomous => Row::Dichotomous {
                 e_events: count("e_events"),
                 e_total: count("e_total"),
                 c_events: count("c_events"),
                 c_total: count("c_total"),
             },
-            DataType::Continuous => DataValues::Continuous {
+            DataType::Continuous => Row::Continuous {
                 e_mean: numbers["e_mean"],
                 e_sd: numbers["e_sd"],
                 e_n: count("e_n"),
@@ -815,16 +817,21 @@ impl RowReader<'_> {
                 c_sd: numbers["c_sd"],
                 c_n: count("c_n"),
             },
-            DataType::Generic => DataValues::Generic {
+            DataType::Generic => Row::Generic {
                 estimate: numbers["estimate"],
                 se: numbers["se"],
-                e_total: numbers.get("e_total").map(|&v| v as u64),
-                c_total: numbers.get("c_total").map(|&v| v as u64),
             },
         };
+        // Participants as Review Manager counts them: both arms' totals (optional for generic
+        // data).
+        let participants = ["e_total", "c_total", "e_n", "c_n"]
+            .iter()
+            .map(|n| optional_count(n))
+            .sum();
         Some(DataRow {
             study,
             values,
+            participants,
             origin: Origin {
                 file: file.path.clone(),
                 line: at.0,

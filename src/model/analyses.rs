@@ -323,65 +323,11 @@ pub struct DataGroup {
 pub struct DataRow {
     /// An included study id.
     pub study: String,
-    /// The numbers.
-    pub values: DataValues,
+    /// The numbers, as the engine takes them.
+    pub values: crate::stats::Row,
+    /// Participants in the row (e_total + c_total, or e_n + c_n; 0 where a generic row gives
+    /// none).
+    pub participants: u64,
     /// Where the row was written.
     pub origin: Origin,
-}
-
-/// A row's numbers by data type.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum DataValues {
-    /// Events and totals.
-    Dichotomous {
-        /// Experimental events.
-        e_events: u64,
-        /// Experimental total.
-        e_total: u64,
-        /// Control events.
-        c_events: u64,
-        /// Control total.
-        c_total: u64,
-    },
-    /// Means, SDs and sizes.
-    Continuous {
-        /// Experimental mean.
-        e_mean: f64,
-        /// Experimental SD.
-        e_sd: f64,
-        /// Experimental n.
-        e_n: u64,
-        /// Control mean.
-        c_mean: f64,
-        /// Control SD.
-        c_sd: f64,
-        /// Control n.
-        c_n: u64,
-    },
-    /// Estimate and SE.
-    Generic {
-        /// Estimate on the analysis scale.
-        estimate: f64,
-        /// Its standard error.
-        se: f64,
-        /// Experimental participants, if given.
-        e_total: Option<u64>,
-        /// Control participants, if given.
-        c_total: Option<u64>,
-    },
-}
-
-impl DataValues {
-    /// Participants in the row (e_total + c_total, or e_n + c_n).
-    pub fn participants(&self) -> u64 {
-        match *self {
-            DataValues::Dichotomous {
-                e_total, c_total, ..
-            } => e_total + c_total,
-            DataValues::Continuous { e_n, c_n, .. } => e_n + c_n,
-            DataValues::Generic {
-                e_total, c_total, ..
-            } => e_total.unwrap_or(0) + c_total.unwrap_or(0),
-        }
-    }
 }

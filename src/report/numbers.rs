@@ -91,7 +91,6 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
-
 /// The measure's name as Review Manager prints it ("Risk Ratio", "Std. Mean Difference"); a
 /// generic outcome shows its own label.
 pub fn measure_name(measure: &str, peto: bool) -> String {

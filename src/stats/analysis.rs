@@ -6,8 +6,7 @@ use super::{
     Fit, Heterogeneity, Measure, Method, Model, Row, Settings, Tau2Estimator, fit, fit_subgroups,
 };
 use crate::model::{
-    AnalysisOutcome, Comparison, DataType, DataValues, MethodKey, ModelKey, Review, ScaleKey,
-    Tau2Key,
+    AnalysisOutcome, Comparison, DataType, MethodKey, ModelKey, Review, ScaleKey, Tau2Key,
 };
 
 /// The results of one comparison.
@@ -112,45 +111,12 @@ pub fn settings(outcome: &AnalysisOutcome) -> Settings {
     }
 }
 
-/// A loaded row as the engine's input.
-pub fn engine_row(values: &DataValues) -> Row {
-    match *values {
-        DataValues::Dichotomous {
-            e_events,
-            e_total,
-            c_events,
-            c_total,
-        } => Row::Dichotomous {
-            e_events,
-            e_total,
-            c_events,
-            c_total,
-        },
-        DataValues::Continuous {
-            e_mean,
-            e_sd,
-            e_n,
-            c_mean,
-            c_sd,
-            c_n,
-        } => Row::Continuous {
-            e_mean,
-            e_sd,
-            e_n,
-            c_mean,
-            c_sd,
-            c_n,
-        },
-        DataValues::Generic { estimate, se, .. } => Row::Generic { estimate, se },
-    }
-}
-
 /// Distinct studies with an estimable row, and participants over every row.
 fn counts<'r>(rows: impl Iterator<Item = (&'r crate::model::DataRow, bool)>) -> (usize, u64) {
     let mut estimable: Vec<&str> = Vec::new();
     let mut participants = 0;
     for (row, is_estimable) in rows {
-        participants += row.values.participants();
+        participants += row.participants;
         if is_estimable && !estimable.contains(&row.study.as_str()) {
             estimable.push(&row.study);
         }
@@ -160,12 +126,8 @@ fn counts<'r>(rows: impl Iterator<Item = (&'r crate::model::DataRow, bool)>) -> 
 
 fn analyse_outcome(outcome: &AnalysisOutcome, number: String) -> OutcomeResult<'_> {
     let settings = settings(outcome);
-    let rows_of = |g: &crate::model::DataGroup| {
-        g.rows
-            .iter()
-            .map(|r| engine_row(&r.values))
-            .collect::<Vec<Row>>()
-    };
+    let rows_of =
+        |g: &crate::model::DataGroup| g.rows.iter().map(|r| r.values).collect::<Vec<Row>>();
     let all_rows = outcome.groups.iter().flat_map(|g| &g.rows);
     if !outcome.has_subgroups {
         let rows: Vec<Row> = outcome.groups.iter().flat_map(&rows_of).collect();

@@ -1,0 +1,71 @@
+//! `revmark build`: load, compute, render and write the output folder whole.
+
+use std::path::{Path, PathBuf};
+
+use super::{load_all, print_problems, render};
+use crate::report;
+use crate::site;
+use crate::{EXIT_INVALID, EXIT_OK};
+
+/// `revmark build`.
+pub fn build(paths: &[PathBuf], out: &Path) -> i32 {
+    let loaded = match load_all(paths) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut files = site::Files::new();
+    let mut entries = Vec::new();
+    let mut failed = false;
+    for review in &loaded {
+        match render(review) {
+            Ok(rendered) => {
+                let slug = &review.review.slug;
+                if entries.iter().any(|e: &report::IndexEntry| &e.slug == slug) {
+                    eprintln!(
+                        "error: two reviews are called `{slug}`; review folder names must be unique"
+                    );
+                    failed = true;
+                }
+                for (name, bytes) in rendered.files {
+                    files.insert(Path::new(slug).join(name), bytes);
+                }
+                entries.push(rendered.entry);
+            }
+            Err(problems) => {
+                print_problems(&problems);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        eprintln!("error: the build failed; {} is unchanged", out.display());
+        return EXIT_INVALID;
+    }
+    match report::render_index(&entries) {
+        Ok(index) => {
+            files.insert(PathBuf::from("index.html"), index.into_bytes());
+        }
+        Err(e) => {
+            eprintln!("error: template index.html: {}", e.message);
+            return EXIT_INVALID;
+        }
+    }
+    if let Err(e) = site::write_output(out, &files) {
+        eprintln!(
+            "error: cannot write {}: {e}; the earlier output is unchanged",
+            out.display()
+        );
+        return EXIT_INVALID;
+    }
+    eprintln!(
+        "built {} {} into {}",
+        entries.len(),
+        if entries.len() == 1 {
+            "review"
+        } else {
+            "reviews"
+        },
+        out.display()
+    );
+    EXIT_OK
+}

@@ -1,0 +1,34 @@
+//! `revmark check`: load, validate and compute every review; write nothing.
+
+use std::path::PathBuf;
+
+use super::{load_all, print_problems, render};
+use crate::{EXIT_INVALID, EXIT_OK};
+
+/// `revmark check`.
+pub fn check(paths: &[PathBuf]) -> i32 {
+    let loaded = match load_all(paths) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let mut failed = false;
+    for review in &loaded {
+        if let Err(problems) = render(review) {
+            print_problems(&problems);
+            failed = true;
+        }
+    }
+    if failed {
+        return EXIT_INVALID;
+    }
+    eprintln!(
+        "{} {} valid",
+        loaded.len(),
+        if loaded.len() == 1 {
+            "review is"
+        } else {
+            "reviews are"
+        }
+    );
+    EXIT_OK
+}

@@ -1,0 +1,55 @@
+//! The subcommands, one file each, and what they share: loading every review and printing
+//! problems.
+
+mod build;
+mod check;
+
+pub use build::build;
+pub use check::check;
+
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostic;
+use crate::load::{self, Loaded};
+use crate::report::{self, RenderedReview};
+
+use crate::{EXIT_INVALID, EXIT_USAGE};
+
+/// Prints diagnostics to stderr, a blank line between them.
+pub(crate) fn print_problems(problems: &[Diagnostic]) {
+    for problem in problems {
+        eprintln!("{problem}\n");
+    }
+}
+
+/// Loads every review under `paths`; returns the loaded ones, or the exit status on failure.
+pub(crate) fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, i32> {
+    let dirs = load::find_reviews(paths).map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_USAGE
+    })?;
+    let mut loaded = Vec::new();
+    let mut failed = 0;
+    for dir in &dirs {
+        match load::load_review(dir) {
+            Ok(review) => {
+                print_problems(&review.warnings);
+                loaded.push(review);
+            }
+            Err(problems) => {
+                print_problems(&problems);
+                failed += 1;
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!("error: {failed} of {} reviews are invalid", dirs.len());
+        return Err(EXIT_INVALID);
+    }
+    Ok(loaded)
+}
+
+/// Renders one loaded review.
+pub(crate) fn render(loaded: &Loaded) -> Result<RenderedReview, Vec<Diagnostic>> {
+    report::render_review(&loaded.review, &crate::stats::analyse(&loaded.review))
+}

@@ -29,6 +29,13 @@ pub enum Command {
         /// The output folder.
         #[arg(long, default_value = "output")]
         out: PathBuf,
+        /// Threads to build with (default: the machine's available parallelism). The output
+        /// is byte-identical whatever the number.
+        #[arg(long, value_name = "N")]
+        jobs: Option<std::num::NonZeroUsize>,
+        /// Print the time spent in each stage and the peak memory to stderr.
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate reviews and report every problem; write nothing.
     Check {

@@ -11,9 +11,11 @@ mod cmd;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod parallel;
 pub mod report;
 pub mod site;
 pub mod stats;
+pub mod timings;
 
 use clap::Parser;
 
@@ -39,7 +41,15 @@ where
         }
     };
     match cli.command {
-        cli::Command::Build { paths, out } => cmd::build(&paths, &out),
+        cli::Command::Build {
+            paths,
+            out,
+            jobs,
+            timings,
+        } => {
+            parallel::set_jobs(jobs.map(usize::from));
+            cmd::build(&paths, &out, timings)
+        }
         cli::Command::Check { paths } => cmd::check(&paths),
     }
 }

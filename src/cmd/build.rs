@@ -1,23 +1,41 @@
 //! `revmark build`: load, compute, render and write the output folder whole.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use super::{load_all, print_problems, render};
+use crate::parallel;
 use crate::report;
 use crate::site;
+use crate::timings::{self, Stage};
 use crate::{EXIT_INVALID, EXIT_OK};
 
-/// `revmark build`.
-pub fn build(paths: &[PathBuf], out: &Path) -> i32 {
+/// `revmark build`; with `timings`, the time per stage and the peak memory go to stderr.
+pub fn build(paths: &[PathBuf], out: &Path, timings: bool) -> i32 {
+    let start = Instant::now();
+    let code = build_all(paths, out);
+    if timings {
+        eprint!(
+            "{}",
+            crate::timings::report(start.elapsed(), parallel::jobs())
+        );
+    }
+    code
+}
+
+fn build_all(paths: &[PathBuf], out: &Path) -> i32 {
     let loaded = match load_all(paths) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    // Reviews render in parallel; the results come back in folder order, so the output and
+    // the messages are those of a one-thread build.
+    let rendered = parallel::map(&loaded, render);
     let mut files = site::Files::new();
     let mut entries = Vec::new();
     let mut failed = false;
-    for review in &loaded {
-        match render(review) {
+    for (review, result) in loaded.iter().zip(rendered) {
+        match result {
             Ok(rendered) => {
                 let slug = &review.review.slug;
                 if entries.iter().any(|e: &report::IndexEntry| &e.slug == slug) {
@@ -41,7 +59,7 @@ pub fn build(paths: &[PathBuf], out: &Path) -> i32 {
         eprintln!("error: the build failed; {} is unchanged", out.display());
         return EXIT_INVALID;
     }
-    match report::render_index(&entries) {
+    match timings::time(Stage::Templates, || report::render_index(&entries)) {
         Ok(index) => {
             files.insert(PathBuf::from("index.html"), index.into_bytes());
         }
@@ -50,7 +68,7 @@ pub fn build(paths: &[PathBuf], out: &Path) -> i32 {
             return EXIT_INVALID;
         }
     }
-    if let Err(e) = site::write_output(out, &files) {
+    if let Err(e) = timings::time(Stage::Write, || site::write_output(out, &files)) {
         eprintln!(
             "error: cannot write {}: {e}; the earlier output is unchanged",
             out.display()

@@ -12,8 +12,8 @@ pub fn check(paths: &[PathBuf]) -> i32 {
         Err(code) => return code,
     };
     let mut failed = false;
-    for review in &loaded {
-        if let Err(problems) = render(review) {
+    for result in crate::parallel::map(&loaded, render) {
+        if let Err(problems) = result {
             print_problems(&problems);
             failed = true;
         }

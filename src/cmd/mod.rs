@@ -11,7 +11,9 @@ use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Loaded};
+use crate::parallel;
 use crate::report::{self, RenderedReview};
+use crate::timings::{self, Stage};
 
 use crate::{EXIT_INVALID, EXIT_USAGE};
 
@@ -28,10 +30,14 @@ pub(crate) fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, i32> {
         eprintln!("error: {e}");
         EXIT_USAGE
     })?;
+    // Read in parallel, reported in folder order.
+    let results = parallel::map(&dirs, |dir| {
+        timings::time(Stage::Load, || load::load_review(dir))
+    });
     let mut loaded = Vec::new();
     let mut failed = 0;
-    for dir in &dirs {
-        match load::load_review(dir) {
+    for result in results {
+        match result {
             Ok(review) => {
                 print_problems(&review.warnings);
                 loaded.push(review);
@@ -51,5 +57,8 @@ pub(crate) fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, i32> {
 
 /// Renders one loaded review.
 pub(crate) fn render(loaded: &Loaded) -> Result<RenderedReview, Vec<Diagnostic>> {
-    report::render_review(&loaded.review, &crate::stats::analyse(&loaded.review))
+    let analyses = timings::time(Stage::Statistics, || crate::stats::analyse(&loaded.review));
+    timings::time(Stage::Templates, || {
+        report::render_review(&loaded.review, &analyses)
+    })
 }

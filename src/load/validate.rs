@@ -22,14 +22,21 @@ pub(crate) type DataReader<'a> = dyn FnMut(&str) -> Result<SourceFile, String> +
 /// Parses and validates the review's files.
 pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validated {
     let mut problems = Vec::new();
-    let protocol: Option<Protocol> = yaml::parse(&sources.review)
-        .map_err(|d| problems.push(d))
-        .ok();
-    let studies: Option<StudiesFile> = yaml::parse(&sources.studies)
-        .map_err(|d| problems.push(d))
-        .ok();
-    let analyses: Option<AnalysesFile> = match &sources.analyses {
-        Some(src) => yaml::parse(src).map_err(|d| problems.push(d)).ok(),
+    // Parsing dominates loading a large review: studies.yaml on one thread, review.yaml and
+    // analyses.yaml on another. Problems are collected in file order all the same.
+    let (studies, (protocol, analyses)) = crate::parallel::join(
+        || yaml::parse::<StudiesFile>(&sources.studies),
+        || {
+            (
+                yaml::parse::<Protocol>(&sources.review),
+                sources.analyses.as_ref().map(yaml::parse::<AnalysesFile>),
+            )
+        },
+    );
+    let protocol: Option<Protocol> = protocol.map_err(|d| problems.push(d)).ok();
+    let studies: Option<StudiesFile> = studies.map_err(|d| problems.push(d)).ok();
+    let analyses: Option<AnalysesFile> = match analyses {
+        Some(parsed) => parsed.map_err(|d| problems.push(d)).ok(),
         None => Some(AnalysesFile {
             comparisons: Vec::new(),
         }),

@@ -215,6 +215,24 @@ pub fn render_review(
     review: &Review,
     analyses: &[ComparisonResult],
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
+    // results.json depends on the numbers only: written beside the pages, on a second thread
+    // when one is free (a third of a large review's rendering).
+    let (rendered, results) = crate::parallel::join(
+        || render_pages(review, analyses),
+        || results_json::results_json(&review.slug, analyses),
+    );
+    let mut rendered = rendered?;
+    rendered
+        .files
+        .insert("results.json".to_string(), results.into_bytes());
+    Ok(rendered)
+}
+
+/// Renders one review's pages (everything but results.json).
+fn render_pages(
+    review: &Review,
+    analyses: &[ComparisonResult],
+) -> Result<RenderedReview, Vec<Diagnostic>> {
     let results = Arc::new(summaries(review, analyses));
     let templates = Templates::new(&review.templates, Arc::clone(&results))
         .map_err(|e| vec![template_diagnostic(review, &e)])?;
@@ -331,7 +349,10 @@ pub fn render_review(
     let abstract_md = render("abstract.md")?;
     let review_md = render("review.md")?;
     let mut page_context = tera_context.clone();
-    page_context.insert("body", &markdown::to_html(&review_md));
+    let body = crate::timings::time(crate::timings::Stage::Markdown, || {
+        markdown::to_html(&review_md)
+    });
+    page_context.insert("body", &body);
     let page = templates
         .render("page.html", &page_context)
         .map_err(|e| vec![template_diagnostic(review, &e)])?;
@@ -340,10 +361,6 @@ pub fn render_review(
     files.insert("abstract.md".to_string(), abstract_md.into_bytes());
     files.insert("review.md".to_string(), review_md.into_bytes());
     files.insert("index.html".to_string(), page.into_bytes());
-    files.insert(
-        "results.json".to_string(),
-        results_json::results_json(&review.slug, analyses).into_bytes(),
-    );
     let entry = IndexEntry {
         slug: review.slug.clone(),
         title: review.protocol.title.clone(),

@@ -309,6 +309,9 @@ impl Checker<'_> {
             analyses.comparisons.iter().map(|c| &c.id),
             &mut self.problems,
         );
+        // Built once: every data row of every outcome is checked against it.
+        let included: Option<BTreeSet<&str>> =
+            studies.map(|st| st.included.iter().map(|s| s.id.value.as_str()).collect());
         let mut comparisons = Vec::new();
         for spec in analyses.comparisons {
             if !is_slug(&spec.id.value) {
@@ -338,7 +341,7 @@ impl Checker<'_> {
                     file,
                     &spec.id.value,
                     protocol,
-                    studies,
+                    included.as_ref(),
                     outcome,
                     read_data,
                 ) {
@@ -361,7 +364,7 @@ impl Checker<'_> {
         file: &SourceFile,
         comparison: &str,
         protocol: Option<&Protocol>,
-        studies: Option<&StudiesFile>,
+        included: Option<&BTreeSet<&str>>,
         spec: OutcomeSpec,
         read_data: &mut DataReader,
     ) -> Option<AnalysisOutcome> {
@@ -490,12 +493,10 @@ impl Checker<'_> {
                 ),
             ));
         }
-        let included: Option<BTreeSet<&str>> =
-            studies.map(|st| st.included.iter().map(|s| s.id.value.as_str()).collect());
         let reader = RowReader {
             data_type,
             context: &context,
-            included: included.as_ref(),
+            included,
         };
         let mut groups = Vec::new();
         let has_subgroups = spec.subgroups.is_some();

@@ -38,12 +38,20 @@ fn write_tree(root: &Path, files: &Files) -> io::Result<()> {
         std::fs::remove_dir_all(root)?;
     }
     std::fs::create_dir_all(root)?;
-    for (relative, bytes) in files {
-        let path = root.join(relative);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        std::fs::write(&path, bytes)?;
+    // Folders first, each once; then the files, on several threads (a library of reviews is
+    // thousands of files, and the order files are written in does not change the tree).
+    let folders: std::collections::BTreeSet<&Path> = files
+        .keys()
+        .filter_map(|relative| relative.parent())
+        .collect();
+    for folder in folders {
+        std::fs::create_dir_all(root.join(folder))?;
+    }
+    let files: Vec<(&PathBuf, &Vec<u8>)> = files.iter().collect();
+    for written in crate::parallel::map(&files, |(relative, bytes)| {
+        std::fs::write(root.join(relative), bytes)
+    }) {
+        written?;
     }
     // The new tree must be on disk before it replaces the old one.
     std::fs::File::open(root)?.sync_all()
@@ -65,6 +73,23 @@ fn swap_into_place(staging: &Path, out: &Path, parent: &Path, name: &str) -> io:
         std::fs::rename(out, &old)?;
     }
     std::fs::rename(staging, out)?;
-    let _ = std::fs::remove_dir_all(&old);
+    remove_tree(&old);
     Ok(())
+}
+
+/// Removes a folder and everything in it, its subfolders on several threads; a folder that
+/// cannot be removed is left (the next build removes it).
+fn remove_tree(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let children: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    crate::parallel::map(&children, |child| {
+        if child.is_dir() && !child.is_symlink() {
+            std::fs::remove_dir_all(child)
+        } else {
+            std::fs::remove_file(child)
+        }
+    });
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -78,16 +78,21 @@ where
         .collect()
 }
 
-/// Runs `a` and `b`, at the same time when [`jobs`] allows, and returns both results. Like
-/// [`map`], a join inside a thread's work runs in line.
-pub fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+/// Input (bytes of review text, say) below which work is done in line: starting a thread costs
+/// little on an idle machine, but on a busy one the second thread may wait milliseconds for a
+/// core, longer than a small review takes to build.
+pub const WORTH_A_THREAD: usize = 64 * 1024;
+
+/// Runs `a` and `b`, at the same time when `worth` and [`jobs`] allow, and returns both
+/// results. Like [`map`], a join inside a thread's work runs in line.
+pub fn join<A, B, RA, RB>(worth: bool, a: A, b: B) -> (RA, RB)
 where
     A: FnOnce() -> RA + Send,
     B: FnOnce() -> RB + Send,
     RA: Send,
     RB: Send,
 {
-    if jobs() <= 1 || IN_WORKER.get() {
+    if !worth || jobs() <= 1 || IN_WORKER.get() {
         return (a(), b());
     }
     std::thread::scope(|scope| {
@@ -148,7 +153,7 @@ mod tests {
     #[test]
     fn joins_two_results_in_order() {
         set_jobs(Some(2));
-        let (a, (b, c)) = join(|| 1, || join(|| "two", || 3.0));
+        let (a, (b, c)) = join(true, || 1, || join(true, || "two", || 3.0));
         assert_eq!((a, b, c), (1, "two", 3.0));
         set_jobs(None);
     }

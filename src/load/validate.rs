@@ -24,7 +24,9 @@ pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validat
     let mut problems = Vec::new();
     // Parsing dominates loading a large review: studies.yaml on one thread, review.yaml and
     // analyses.yaml on another. Problems are collected in file order all the same.
+    let size = sources.studies.text.len() + sources.analyses.as_ref().map_or(0, |a| a.text.len());
     let (studies, (protocol, analyses)) = crate::parallel::join(
+        size >= crate::parallel::WORTH_A_THREAD,
         || yaml::parse::<StudiesFile>(&sources.studies),
         || {
             (

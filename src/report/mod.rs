@@ -217,7 +217,14 @@ pub fn render_review(
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     // results.json depends on the numbers only: written beside the pages, on a second thread
     // when one is free (a third of a large review's rendering).
+    let rows: usize = analyses
+        .iter()
+        .flat_map(|c| &c.outcomes)
+        .map(|o| o.overall.rows.len())
+        .sum();
+    // About 100 bytes of review text per data row.
     let (rendered, results) = crate::parallel::join(
+        rows * 100 >= crate::parallel::WORTH_A_THREAD,
         || render_pages(review, analyses),
         || results_json::results_json(&review.slug, analyses),
     );

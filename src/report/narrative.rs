@@ -60,7 +60,8 @@ pub fn outcome_reporting<'a>(
                 .studies
                 .included
                 .iter()
-                .filter(|s| !with_data.contains(&s.id.value.as_str()))
+                // with_data is sorted: a binary search keeps this linear in the studies.
+                .filter(|s| with_data.binary_search(&s.id.value.as_str()).is_err())
                 .filter(|s| s.outcomes_reported.iter().any(|r| r.outcome.value == id))
                 .map(|s| {
                     let key = (s.id.value.clone(), id.to_string());

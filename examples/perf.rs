@@ -14,7 +14,6 @@
 //! docs/benchmarks.md.
 
 #[path = "synth.rs"]
-#[allow(dead_code)]
 mod synth;
 
 use std::path::{Path, PathBuf};
@@ -128,6 +127,14 @@ fn main() {
             if met { "yes" } else { "no" }
         );
         details.push((size, m.stages));
+    }
+    // Other processes on the machine slow a whole-process benchmark down: say how busy it was.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let load: Vec<&str> = load.split_whitespace().take(3).collect();
+        println!(
+            "\nLoad average at the end (1, 5, 15 min): {}",
+            load.join(", ")
+        );
     }
     println!("\nTime per stage (one `--timings` run; stages summed over threads):\n");
     let names: Vec<String> = details

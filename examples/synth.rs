@@ -157,8 +157,8 @@ impl Rng {
         (mean + sd * self.normal()).round().clamp(0.0, n as f64) as u64
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.next() as usize % items.len()]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.next() as usize % items.len()]
     }
 }
 
@@ -309,7 +309,7 @@ fn write_review(dir: &Path, shape: Shape, seed: u64, number: usize) -> io::Resul
         std::fs::remove_dir_all(dir)?;
     }
     std::fs::create_dir_all(dir.join("data"))?;
-    let condition = *rng.pick(CONDITIONS);
+    let condition = rng.pick(CONDITIONS);
     let rob2 = rng.chance(0.25);
 
     // Studies: unique "Author Year" ids, spread over the comparisons.
@@ -443,7 +443,7 @@ fn review_yaml(
     analyses: &[Analysis],
 ) -> String {
     let mut y = String::new();
-    let intervention = *rng.pick(INTERVENTIONS);
+    let intervention = rng.pick(INTERVENTIONS);
     let _ = writeln!(y, "# A synthetic review written by examples/synth.rs.");
     let _ = writeln!(
         y,
@@ -624,11 +624,11 @@ fn studies_yaml(
             let _ = writeln!(
                 y,
                 "    country: [{}, {}]",
-                quote(*rng.pick(COUNTRIES)),
-                quote(*rng.pick(COUNTRIES))
+                quote(rng.pick(COUNTRIES)),
+                quote(rng.pick(COUNTRIES))
             );
         } else {
-            let _ = writeln!(y, "    country: {}", quote(*rng.pick(COUNTRIES)));
+            let _ = writeln!(y, "    country: {}", quote(rng.pick(COUNTRIES)));
         }
         let _ = writeln!(y, "    participants: {}", s.e_n + s.c_n);
         if k % 6 == 0 {
@@ -764,14 +764,14 @@ struct OutcomeModel {
 fn outcome_model(rng: &mut Rng, continuous: bool) -> OutcomeModel {
     let random = rng.chance(0.5);
     let tau2 = if random {
-        Some(*rng.pick(&["DL", "DL", "REML", "PM"]))
+        Some(rng.pick(&["DL", "DL", "REML", "PM"]))
     } else {
         None
     };
     let hksj = random && rng.chance(0.15);
     if continuous {
         OutcomeModel {
-            measure: *rng.pick(&["MD", "MD", "SMD"]),
+            measure: rng.pick(&["MD", "MD", "SMD"]),
             method: None,
             random,
             tau2,
@@ -782,7 +782,7 @@ fn outcome_model(rng: &mut Rng, continuous: bool) -> OutcomeModel {
             sd: 0.0,
         }
     } else {
-        let (measure, method) = *rng.pick(&[
+        let (measure, method) = rng.pick(&[
             ("RR", Some("MH")),
             ("RR", None),
             ("OR", Some("MH")),
@@ -934,7 +934,7 @@ fn analyses_yaml(
                 }
             }
             if rng.chance(0.8) {
-                let level = *rng.pick(&["high", "moderate", "moderate", "low", "low", "very_low"]);
+                let level = rng.pick(&["high", "moderate", "moderate", "low", "low", "very_low"]);
                 let reasons: Vec<&str> = REASONS
                     .iter()
                     .copied()

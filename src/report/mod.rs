@@ -204,6 +204,8 @@ fn summaries(review: &Review, analyses: &[ComparisonResult]) -> Vec<ResultSummar
                 }),
                 null_value: measure.null_value(),
                 certainty: r.outcome.certainty.as_ref().map(|c| c.level),
+                ratio: measure.is_ratio(),
+                important_effect: r.outcome.important_effect,
             });
         }
     }

@@ -39,6 +39,10 @@ pub struct ResultSummary {
     pub null_value: f64,
     /// GRADE certainty, when given.
     pub certainty: Option<CertaintyLevel>,
+    /// Whether the measure is a ratio (its natural scale is multiplicative).
+    pub ratio: bool,
+    /// The smallest important effect (a ratio above 1, or a difference above 0), if any.
+    pub important_effect: Option<f64>,
 }
 
 /// A number with two decimals and the typographic minus sign.

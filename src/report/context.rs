@@ -21,10 +21,33 @@ pub struct ReviewContext {
     pub studies: StudiesView,
     /// The risk-of-bias tool and its domains.
     pub rob: RobView,
+    /// The full review's generated sections.
+    pub sections: SectionsView,
     /// The Data and analyses tables, one per comparison.
     pub analyses: Vec<ComparisonView>,
     /// Where the page's figures are (file names under figures/), with their descriptions.
     pub figures: Vec<FigureView>,
+}
+
+/// The full review's generated sections (plain text; templates escape on output).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SectionsView {
+    /// Summary of findings tables, one per comparison.
+    pub sof: Vec<super::sections::SofTable>,
+    /// Results of the search and the counts of studies.
+    pub description_of_studies: Vec<String>,
+    /// One sentence per risk-of-bias domain.
+    pub risk_of_bias: Vec<String>,
+    /// Effects of interventions, per comparison and outcome.
+    pub effects: Vec<super::sections::EffectsComparison>,
+    /// Protocol outcomes that no study reported in any form.
+    pub unreported: Vec<String>,
+    /// The measures and models the analyses used.
+    pub methods: Vec<String>,
+    /// The protocol's primary outcomes ("maternal morbidity (febrile illness, ...)").
+    pub primary_outcomes: Vec<String>,
+    /// The protocol's secondary outcomes.
+    pub secondary_outcomes: Vec<String>,
 }
 
 /// A comparison's Data and analyses table.

@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod narrative;
 pub mod numbers;
 mod results_json;
+pub mod sections;
 mod templates;
 
 pub use templates::{BUILTIN, TemplateError};
@@ -264,6 +265,7 @@ pub fn render_review(
                 })
                 .collect(),
         },
+        sections: context::SectionsView::default(),
         analyses: context::analyses_view(analyses),
         figures: Vec::new(),
     };
@@ -318,6 +320,28 @@ pub fn render_review(
         .map(|sentences| sentences.join(" "))
         .collect();
     context.studies = context::studies_view(review, &prose);
+    let outcome_list = |priority| {
+        review
+            .protocol
+            .outcomes
+            .iter()
+            .filter(|o| o.priority == priority)
+            .map(|o| match &o.detail {
+                Some(d) => format!("{} ({d})", english::capitalise(&o.name)),
+                None => english::capitalise(&o.name),
+            })
+            .collect()
+    };
+    context.sections = context::SectionsView {
+        sof: sections::summary_of_findings(review, analyses, &results),
+        description_of_studies: sections::description_of_studies(review),
+        risk_of_bias: sections::risk_of_bias_by_domain(review),
+        effects: sections::effects(review, analyses, &results),
+        unreported: sections::unreported_outcomes(&reporting),
+        methods: sections::methods_used(analyses),
+        primary_outcomes: outcome_list(crate::model::Priority::Primary),
+        secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
+    };
     context.prose = prose
         .iter()
         .filter(|(k, _)| k.0.is_empty())

@@ -150,23 +150,25 @@ impl Svg {
 
     /// A straight line.
     pub fn line(&mut self, from: (f64, f64), to: (f64, f64), stroke: &str, width: f64) {
-        let _ = writeln!(
-            self.body,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"/>",
-            num(from.0),
-            num(from.1),
-            num(to.0),
-            num(to.1),
-            html(stroke),
-            num(width)
-        );
+        self.line_dashed(from, to, stroke, width, None);
     }
 
     /// A dashed straight line.
     pub fn dashed_line(&mut self, from: (f64, f64), to: (f64, f64), stroke: &str, width: f64) {
-        let _ = writeln!(
+        self.line_dashed(from, to, stroke, width, Some("4 3"));
+    }
+
+    fn line_dashed(
+        &mut self,
+        from: (f64, f64),
+        to: (f64, f64),
+        stroke: &str,
+        width: f64,
+        dashes: Option<&str>,
+    ) {
+        let _ = write!(
             self.body,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\" stroke-dasharray=\"4 3\"/>",
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"",
             num(from.0),
             num(from.1),
             num(to.0),
@@ -174,6 +176,10 @@ impl Svg {
             html(stroke),
             num(width)
         );
+        if let Some(dashes) = dashes {
+            let _ = write!(self.body, " stroke-dasharray=\"{dashes}\"");
+        }
+        self.body.push_str("/>\n");
     }
 
     /// A rectangle, filled, with an optional outline.

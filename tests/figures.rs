@@ -292,3 +292,70 @@ fn risk_of_bias_figures_of_the_seed_review() {
     let safe = plot::rob_summary(&review, Palette::ColourBlindSafe);
     assert!(safe.svg.contains("#0072B2") && !safe.svg.contains("#02C100"));
 }
+
+// The PRISMA counts of the BCG fixture add up; each broken sum is reported once.
+#[test]
+fn prisma_checks_report_each_inconsistent_count() {
+    let review = load("tests/figures/bcg");
+    let flow = review
+        .protocol
+        .search
+        .as_ref()
+        .unwrap()
+        .flow
+        .as_ref()
+        .unwrap()
+        .value
+        .clone();
+    assert_eq!(plot::prisma_checks(&flow, 13), Vec::<String>::new());
+    let mut broken = flow.clone();
+    broken.screened = Some(900);
+    broken.included = Some(12);
+    let problems = plot::prisma_checks(&broken, 13);
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert!(problems[0].contains("records screened (900) should be records identified (1250) minus duplicates removed (310) = 940"));
+    assert!(problems[3].contains("studies included (12) differs from the 13 included studies"));
+    let figure = plot::prisma(&flow).unwrap();
+    for count in [
+        "(n = 1250)",
+        "(n = 310)",
+        "(n = 940)",
+        "(n = 880)",
+        "(n = 60)",
+        "Not randomised (n = 25)",
+        "(n = 13)",
+    ] {
+        assert!(figure.svg.contains(count), "{count}");
+    }
+    assert_no_overlaps(&figure);
+}
+
+// A funnel plot needs 10 estimable studies; its points are the studies.
+#[test]
+fn funnel_plot_only_from_ten_studies() {
+    let review = load("tests/figures/bcg");
+    let results = analyse(&review);
+    let funnel = plot::funnel(&results[0].outcomes[0]).unwrap();
+    assert_eq!(funnel.svg.matches("<circle").count(), 13);
+    assert_no_overlaps(&funnel);
+    let few = synthetic(9, |i| format!("Study {i}"));
+    assert!(plot::funnel(&analyse(&few)[0].outcomes[0]).is_none());
+}
+
+// RoB 2 studies get D1–D5 and Overall columns, with 150 studies still free of overlaps.
+#[test]
+fn risk_of_bias_summary_of_150_rob2_studies() {
+    let mut review = synthetic(150, |i| format!("Trial {i} {}", 1990 + i % 30));
+    review.studies.risk_of_bias_tool = revmark::model::RobTool::Rob2;
+    let summary = plot::rob_summary(&review, Palette::default());
+    keep(&Figure {
+        file: "rob-summary-150.svg".into(),
+        ..summary.clone()
+    });
+    assert_eq!(summary.svg.matches("<g class=\"study\">").count(), 150);
+    for code in ["D1", "D5", "Overall"] {
+        assert!(summary.svg.contains(&format!(">{code}</text>")), "{code}");
+    }
+    assert_no_overlaps(&summary);
+    assert_no_overlaps(&plot::rob_graph(&review, Palette::ColourBlindSafe));
+}

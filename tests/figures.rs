@@ -359,3 +359,36 @@ fn risk_of_bias_summary_of_150_rob2_studies() {
     assert_no_overlaps(&summary);
     assert_no_overlaps(&plot::rob_graph(&review, Palette::ColourBlindSafe));
 }
+
+// Continuous and generic outcomes get their own columns and measure names; RoB 2 dots.
+#[test]
+fn forest_plots_of_continuous_and_generic_outcomes() {
+    let review = load("tests/figures/stroke");
+    let results = analyse(&review);
+    let comparison = &results[0];
+    let expected = [
+        ("Mean Difference", "IV, Fixed, 95% CI", ">Mean</text>"),
+        ("Std. Mean Difference", "IV, Random, 95% CI", ">SD</text>"),
+        (
+            "Ratio of means",
+            "IV, Random, 95% CI",
+            ">log[Ratio of means]</text>",
+        ),
+    ];
+    for (result, (measure, method, column)) in comparison.outcomes.iter().zip(expected) {
+        let figure = plot::forest(result, comparison.comparison, &review);
+        keep(&figure);
+        assert_eq!(study_groups(&figure.svg).len(), 9);
+        for text in [
+            measure,
+            method,
+            column,
+            ">D5</text>",
+            ">Overall</text>",
+            "Favours [stroke unit]",
+        ] {
+            assert!(figure.svg.contains(text), "{}: {text}", figure.file);
+        }
+        assert_no_overlaps(&figure);
+    }
+}

@@ -11,6 +11,7 @@ mod cmd;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod plot;
 pub mod report;
 pub mod site;
 pub mod stats;

@@ -10,7 +10,8 @@
 use std::path::Path;
 
 use revmark::load::load_review;
-use revmark::model::{DataRow, DataValues, Origin, Review};
+use revmark::model::{DataRow, Origin, Review};
+use revmark::stats::Row;
 use revmark::plot::svg::overlapping_texts;
 use revmark::plot::{self, Figure, Palette};
 use revmark::stats::{OutcomeResult, analyse};
@@ -180,12 +181,13 @@ fn synthetic(n: usize, name: impl Fn(usize) -> String) -> Review {
     outcome.groups[0].rows = (0..n)
         .map(|i| DataRow {
             study: name(i),
-            values: DataValues::Dichotomous {
+            values: Row::Dichotomous {
                 e_events: 3 + (i * 7 % 23) as u64,
                 e_total: 60 + (i * 13 % 200) as u64,
                 c_events: 5 + (i * 11 % 29) as u64,
                 c_total: 60 + (i * 17 % 180) as u64,
             },
+            participants: 120 + (i * 13 % 200) as u64 + (i * 17 % 180) as u64,
             origin: Origin {
                 file: "synthetic".into(),
                 line: 0,

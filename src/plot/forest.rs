@@ -9,9 +9,9 @@
 use super::axis::Axis;
 use super::svg::{Anchor, Font, Svg};
 use super::{Figure, Palette, glyph};
-use crate::model::{Comparison, DataRow, DataType, DataValues, Review, RobDomain};
+use crate::model::{Comparison, DataRow, DataType, Review, RobDomain};
 use crate::report::numbers::{effect_bracketed, fixed, p_value};
-use crate::stats::{Heterogeneity, Measure, Method, Model, OutcomeResult, Pooled};
+use crate::stats::{Heterogeneity, Measure, Method, Model, OutcomeResult, Pooled, Row};
 
 const BODY: Font = Font::regular(11.0);
 const BOLD: Font = Font::bold(11.0);
@@ -509,9 +509,9 @@ fn columns(result: &OutcomeResult) -> (Vec<String>, Vec<(usize, usize)>) {
 }
 
 /// The data cells of one study row.
-fn data_cells(values: &DataValues) -> Vec<String> {
+fn data_cells(values: &Row) -> Vec<String> {
     match *values {
-        DataValues::Dichotomous {
+        Row::Dichotomous {
             e_events,
             e_total,
             c_events,
@@ -522,7 +522,7 @@ fn data_cells(values: &DataValues) -> Vec<String> {
             c_events.to_string(),
             c_total.to_string(),
         ],
-        DataValues::Continuous {
+        Row::Continuous {
             e_mean,
             e_sd,
             e_n,
@@ -537,7 +537,7 @@ fn data_cells(values: &DataValues) -> Vec<String> {
             entered(c_sd),
             c_n.to_string(),
         ],
-        DataValues::Generic { estimate, se, .. } => vec![entered(estimate), entered(se)],
+        Row::Generic { estimate, se } => vec![entered(estimate), entered(se)],
     }
 }
 
@@ -552,11 +552,11 @@ fn pooled_cells(
     let (mut e, mut c) = (0, 0);
     for row in rows {
         match row.values {
-            DataValues::Dichotomous {
+            Row::Dichotomous {
                 e_total, c_total, ..
             } => (e, c) = (e + e_total, c + c_total),
-            DataValues::Continuous { e_n, c_n, .. } => (e, c) = (e + e_n, c + c_n),
-            DataValues::Generic { .. } => {}
+            Row::Continuous { e_n, c_n, .. } => (e, c) = (e + e_n, c + c_n),
+            Row::Generic { .. } => {}
         }
     }
     let mut cells = vec![label.to_string()];
@@ -585,7 +585,7 @@ fn events_row(rows: &[&DataRow], columns: usize) -> Option<BodyRow> {
     let (mut e, mut c) = (0, 0);
     for row in rows {
         match row.values {
-            DataValues::Dichotomous {
+            Row::Dichotomous {
                 e_events, c_events, ..
             } => (e, c) = (e + e_events, c + c_events),
             _ => return None,

@@ -9,6 +9,7 @@
 pub mod cli;
 mod cmd;
 pub mod diagnostic;
+pub mod format;
 pub mod load;
 pub mod model;
 pub mod plot;

@@ -11,9 +11,9 @@ use std::path::Path;
 
 use revmark::load::load_review;
 use revmark::model::{DataRow, Origin, Review};
-use revmark::stats::Row;
 use revmark::plot::svg::overlapping_texts;
 use revmark::plot::{self, Figure, Palette};
+use revmark::stats::Row;
 use revmark::stats::{OutcomeResult, analyse};
 
 fn load(dir: &str) -> Review {

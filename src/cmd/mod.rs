@@ -51,5 +51,7 @@ pub(crate) fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, i32> {
 
 /// Renders one loaded review.
 pub(crate) fn render(loaded: &Loaded) -> Result<RenderedReview, Vec<Diagnostic>> {
-    report::render_review(&loaded.review, &crate::stats::analyse(&loaded.review))
+    let analyses = crate::stats::analyse(&loaded.review);
+    let figures = crate::plot::figures(&loaded.review, &analyses);
+    report::render_review(&loaded.review, &analyses, &figures)
 }

@@ -9,9 +9,12 @@
 use super::axis::Axis;
 use super::svg::{Anchor, Font, Svg};
 use super::{Figure, Palette, glyph};
+use crate::format::{
+    effect_bracketed, fixed, heterogeneity_line, measure_name, method_line, overall_effect_line,
+    subgroup_differences_line,
+};
 use crate::model::{Comparison, DataRow, DataType, Review, RobDomain};
-use crate::report::numbers::{effect_bracketed, fixed, p_value};
-use crate::stats::{Heterogeneity, Measure, Method, Model, OutcomeResult, Pooled, Row};
+use crate::stats::{Measure, Model, OutcomeResult, Pooled, Row};
 
 const BODY: Font = Font::regular(11.0);
 const BOLD: Font = Font::bold(11.0);
@@ -37,87 +40,9 @@ const DICHOTOMOUS_BLUE: &str = "#1F4E9A";
 const CONTINUOUS_GREEN: &str = "#2E7D32";
 const GENERIC_RED: &str = "#B22222";
 
-/// The measure's name in column headers ("Risk Ratio", "Std. Mean Difference").
-pub fn measure_name(result: &OutcomeResult) -> String {
-    match (result.settings.measure, result.settings.method) {
-        (_, Method::Peto) => "Peto Odds Ratio".into(),
-        (Measure::RiskRatio, _) => "Risk Ratio".into(),
-        (Measure::OddsRatio, _) => "Odds Ratio".into(),
-        (Measure::RiskDifference, _) => "Risk Difference".into(),
-        (Measure::MeanDifference, _) => "Mean Difference".into(),
-        (Measure::StdMeanDifference, _) => "Std. Mean Difference".into(),
-        (Measure::GenericRatio | Measure::GenericDifference, _) => result.outcome.measure.clone(),
-    }
-}
-
-/// "M-H, Random, 95% CI".
-pub fn method_line(result: &OutcomeResult) -> String {
-    let method = match result.settings.method {
-        Method::MantelHaenszel => "M-H",
-        Method::InverseVariance => "IV",
-        Method::Peto => "Peto",
-    };
-    let model = match result.settings.model {
-        Model::Fixed => "Fixed",
-        Model::Random => "Random",
-    };
-    format!("{method}, {model}, 95% CI")
-}
-
-/// "P = 0.09" or "P < 0.00001".
-fn p_clause(p: f64) -> String {
-    let text = p_value(p);
-    if text.starts_with('<') {
-        format!("P {text}")
-    } else {
-        format!("P = {text}")
-    }
-}
-
-/// "Heterogeneity: Tau² = 0.04; Chi² = 8.12, df = 4 (P = 0.09); I² = 51%".
-pub fn heterogeneity_line(heterogeneity: Option<&Heterogeneity>) -> String {
-    match heterogeneity {
-        Some(h) if h.df > 0 => {
-            let tau2 = h
-                .tau2
-                .map(|t| format!("Tau\u{b2} = {}; ", fixed(t, 2)))
-                .unwrap_or_default();
-            format!(
-                "Heterogeneity: {tau2}Chi\u{b2} = {}, df = {} ({}); I\u{b2} = {}%",
-                fixed(h.q, 2),
-                h.df,
-                p_clause(h.p.unwrap_or(1.0)),
-                fixed(h.i2.unwrap_or(0.0), 0)
-            )
-        }
-        _ => "Heterogeneity: Not applicable".into(),
-    }
-}
-
-/// "Test for overall effect: Z = 2.98 (P = 0.003)".
-pub fn overall_effect_line(pooled: Option<&Pooled>) -> String {
-    match pooled {
-        Some(p) => format!(
-            "Test for overall effect: Z = {} ({})",
-            fixed(p.z.abs(), 2),
-            p_clause(p.p)
-        ),
-        None => "Test for overall effect: Not applicable".into(),
-    }
-}
-
-/// "Test for subgroup differences: Chi² = 1.58, df = 1 (P = 0.21), I² = 36.6%".
-pub fn subgroup_differences_line(differences: Option<&Heterogeneity>) -> String {
-    match differences {
-        Some(h) => format!(
-            "Test for subgroup differences: Chi\u{b2} = {}, df = {} ({}), I\u{b2} = {}%",
-            fixed(h.q, 2),
-            h.df,
-            p_clause(h.p.unwrap_or(1.0)),
-            fixed(h.i2.unwrap_or(0.0), 1)
-        ),
-        None => "Test for subgroup differences: Not applicable".into(),
-    }
+/// Whether the pooled tests are HKSJ t tests.
+fn hksj(result: &OutcomeResult) -> bool {
+    result.settings.hksj && result.settings.model == Model::Random
 }
 
 /// A data value as entered (shortest exact decimal), with the typographic minus.
@@ -678,7 +603,7 @@ fn layout(result: &OutcomeResult, comparison: &Comparison, review: &Review) -> L
                 false,
             ));
             rows.push(BodyRow::spanning(
-                overall_effect_line(sub.fit.pooled.as_ref()),
+                overall_effect_line(sub.fit.pooled.as_ref(), hksj(result)),
                 false,
             ));
             rows.push(BodyRow::spanning(String::new(), false));
@@ -722,7 +647,10 @@ fn layout(result: &OutcomeResult, comparison: &Comparison, review: &Review) -> L
         });
     }
     notes.push(heterogeneity_line(result.overall.heterogeneity.as_ref()));
-    notes.push(overall_effect_line(result.overall.pooled.as_ref()));
+    notes.push(overall_effect_line(
+        result.overall.pooled.as_ref(),
+        hksj(result),
+    ));
     if result.outcome.has_subgroups {
         notes.push(subgroup_differences_line(result.differences.as_ref()));
     }

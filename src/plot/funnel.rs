@@ -4,9 +4,9 @@
 
 use super::Figure;
 use super::axis::{Axis, tick_label};
-use super::forest::measure_name;
 use super::svg::{Anchor, Font, Svg};
-use crate::report::numbers::fixed;
+use crate::format::fixed;
+use crate::format::measure_name;
 use crate::stats::{Method, Model, OutcomeResult, Row, Settings, fit};
 
 /// Fewer studies than this make a funnel plot meaningless (Cochrane Handbook 13.3.5.4).

@@ -217,6 +217,7 @@ fn summaries(review: &Review, analyses: &[ComparisonResult]) -> Vec<ResultSummar
 pub fn render_review(
     review: &Review,
     analyses: &[ComparisonResult],
+    figures: &[crate::plot::Figure],
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let results = Arc::new(summaries(review, analyses));
     let templates = Templates::new(&review.templates, Arc::clone(&results))
@@ -267,7 +268,7 @@ pub fn render_review(
         },
         sections: context::SectionsView::default(),
         analyses: context::analyses_view(analyses),
-        figures: Vec::new(),
+        figures: figures.iter().map(context::FigureView::of).collect(),
     };
 
     // Prose is rendered first, against the data-only context, so that literate text can use
@@ -336,7 +337,16 @@ pub fn render_review(
         sof: sections::summary_of_findings(review, analyses, &results),
         description_of_studies: sections::description_of_studies(review),
         risk_of_bias: sections::risk_of_bias_by_domain(review),
-        effects: sections::effects(review, analyses, &results),
+        effects: sections::effects(review, analyses, &results, figures),
+        prisma: figures
+            .iter()
+            .find(|f| f.file == "prisma.svg")
+            .map(context::FigureView::of),
+        rob_figures: figures
+            .iter()
+            .filter(|f| f.file.starts_with("rob-"))
+            .map(context::FigureView::of)
+            .collect(),
         unreported: sections::unreported_outcomes(&reporting),
         methods: sections::methods_used(analyses),
         primary_outcomes: outcome_list(crate::model::Priority::Primary),
@@ -370,6 +380,12 @@ pub fn render_review(
         "results.json".to_string(),
         results_json::results_json(&review.slug, analyses).into_bytes(),
     );
+    for figure in figures {
+        files.insert(
+            format!("figures/{}", figure.file),
+            figure.svg.clone().into_bytes(),
+        );
+    }
     let entry = IndexEntry {
         slug: review.slug.clone(),
         title: review.protocol.title.clone(),

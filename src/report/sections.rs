@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
 use super::narrative::{self, OutcomeReporting};
-use super::numbers::{ResultSummary, decimal, fixed, p_value};
+use super::numbers::ResultSummary;
+use crate::format::{decimal, heterogeneity_line, overall_effect_line, subgroup_differences_line};
 use crate::model::{CertaintyLevel, DataType, Judgement, MethodKey, ModelKey, Review, RobTool};
-use crate::stats::{ComparisonResult, Fit, Heterogeneity, Measure, OutcomeResult, Row};
+use crate::stats::{ComparisonResult, Measure, OutcomeResult, Row};
 
 /// A Summary of findings table for one comparison.
 #[derive(Debug, Clone, Serialize)]
@@ -238,47 +239,6 @@ fn sof_row(r: &OutcomeResult, s: &ResultSummary, footnotes: &mut Vec<Footnote>) 
     }
 }
 
-/// Review Manager's heterogeneity line: "Tau² = 0.04; Chi² = 8.12, df = 4 (P = 0.09); I² = 51%".
-pub fn heterogeneity_text(h: &Heterogeneity) -> String {
-    if h.df == 0 {
-        return "Not applicable".to_string();
-    }
-    let tau = h
-        .tau2
-        .map(|t| format!("Tau\u{b2} = {}; ", fixed(t, 2)))
-        .unwrap_or_default();
-    let p = h.p.map(p_equals).unwrap_or_default();
-    let i2 =
-        h.i2.map(|i| format!("; I\u{b2} = {}%", i.round() as i64))
-            .unwrap_or_default();
-    format!(
-        "{tau}Chi\u{b2} = {}, df = {} ({p}){i2}",
-        fixed(h.q, 2),
-        h.df
-    )
-}
-
-/// "P = 0.003" or "P < 0.00001".
-fn p_equals(p: f64) -> String {
-    let text = p_value(p);
-    if text.starts_with('<') {
-        format!("P {text}")
-    } else {
-        format!("P = {text}")
-    }
-}
-
-/// "Z = 2.98 (P = 0.003)", or with HKSJ "t = 2.98 (P = 0.02)".
-pub fn overall_effect_text(fit: &Fit, hksj: bool) -> Option<String> {
-    let pooled = fit.pooled.as_ref()?;
-    let statistic = if hksj { "t" } else { "Z" };
-    Some(format!(
-        "{statistic} = {} ({})",
-        fixed(pooled.z.abs(), 2),
-        p_equals(pooled.p)
-    ))
-}
-
 /// An analysed outcome in Effects of interventions.
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectView {
@@ -292,6 +252,10 @@ pub struct EffectView {
     pub details: Vec<String>,
     /// How the result reads: reduces, increases, little_or_none, inconclusive, or none.
     pub reading: String,
+    /// The forest plot.
+    pub forest: Option<super::context::FigureView>,
+    /// The funnel plot (10 or more studies).
+    pub funnel: Option<super::context::FigureView>,
 }
 
 /// A comparison in Effects of interventions.
@@ -310,7 +274,14 @@ pub fn effects(
     review: &Review,
     analyses: &[ComparisonResult],
     summaries: &[ResultSummary],
+    figures: &[crate::plot::Figure],
 ) -> Vec<EffectsComparison> {
+    let figure = |file: String| {
+        figures
+            .iter()
+            .find(|f| f.file == file)
+            .map(super::context::FigureView::of)
+    };
     let mut summary_iter = summaries.iter();
     analyses
         .iter()
@@ -323,25 +294,19 @@ pub fn effects(
                 .map(|r| {
                     let s = summary_iter.next().expect("one summary per analysed outcome");
                     let mut details = Vec::new();
-                    match (&r.overall.heterogeneity, overall_effect_text(&r.overall, r.settings.hksj && r.settings.model == crate::stats::Model::Random)) {
-                        (Some(h), Some(overall)) => {
-                            details.push(format!("Heterogeneity: {}.", heterogeneity_text(h)));
-                            details.push(format!("Test for overall effect: {overall}."));
-                        }
-                        _ => details.push(format!("No study gave an estimable result for {}.", decapitalise(&r.outcome.name))),
+                    let hksj = r.settings.hksj && r.settings.model == crate::stats::Model::Random;
+                    if r.overall.pooled.is_some() {
+                        details.push(format!("{}.", heterogeneity_line(r.overall.heterogeneity.as_ref())));
+                        details.push(format!("{}.", overall_effect_line(r.overall.pooled.as_ref(), hksj)));
+                    } else {
+                        details.push(format!("No study gave an estimable result for {}.", decapitalise(&r.outcome.name)));
                     }
                     if let Some((low, high)) = r.overall.prediction {
                         let m = r.measure();
                         details.push(format!("95% prediction interval: {} to {}.", decimal(m.to_natural(low)), decimal(m.to_natural(high))));
                     }
-                    if let Some(d) = &r.differences {
-                        let i2 = d.i2.map(|i| format!(", I\u{b2} = {}%", fixed(i, 1))).unwrap_or_default();
-                        details.push(format!(
-                            "Test for subgroup differences: Chi\u{b2} = {}, df = {} ({}){i2}.",
-                            fixed(d.q, 2),
-                            d.df,
-                            d.p.map(p_equals).unwrap_or_default()
-                        ));
+                    if r.differences.is_some() {
+                        details.push(format!("{}.", subgroup_differences_line(r.differences.as_ref())));
                     }
                     if let Some(estimator) = r.overall.not_converged {
                         details.push(format!("The {estimator:?} estimate of the between-study variance did not converge; the DerSimonian-Laird estimate was used."));
@@ -352,6 +317,8 @@ pub fn effects(
                         sentence: narrative::effect_sentence(review, s).unwrap_or_default(),
                         details,
                         reading: s.pooled.as_ref().map_or("none", |p| narrative::classify(s, p).key()).to_string(),
+                        forest: figure(format!("forest-{}.svg", r.number)),
+                        funnel: figure(format!("funnel-{}.svg", r.number)),
                     }
                 })
                 .collect(),
@@ -388,7 +355,7 @@ pub fn description_of_studies(review: &Review) -> Vec<String> {
         if let (Some(identified), Some(screened)) = (flow.identified, flow.screened) {
             let duplicates = flow
                 .duplicates_removed
-                .map(|d| format!(" and removed {d} duplicates"))
+                .map(|d| format!(" after removing {d} duplicates"))
                 .unwrap_or_default();
             sentences.push(format!(
                 "The searches identified {identified} records; we screened {screened}{duplicates}."

@@ -309,11 +309,14 @@ fn prisma_checks_report_each_inconsistent_count() {
         .unwrap()
         .value
         .clone();
-    assert_eq!(plot::prisma_checks(&flow, 13), Vec::<String>::new());
+    assert_eq!(
+        revmark::load::prisma_checks(&flow, 13),
+        Vec::<String>::new()
+    );
     let mut broken = flow.clone();
     broken.screened = Some(900);
     broken.included = Some(12);
-    let problems = plot::prisma_checks(&broken, 13);
+    let problems = revmark::load::prisma_checks(&broken, 13);
     assert_eq!(problems.len(), 4, "{problems:#?}");
     assert!(problems[0].contains("records screened (900) should be records identified (1250) minus duplicates removed (310) = 940"));
     assert!(problems[3].contains("studies included (12) differs from the 13 included studies"));

@@ -16,7 +16,7 @@ pub mod svg;
 
 pub use forest::{forest, forest_axis};
 pub use funnel::funnel;
-pub use prisma::{prisma, prisma_checks};
+pub use prisma::prisma;
 pub use rob::{rob_graph, rob_summary};
 
 use crate::model::{Judgement, Review};

@@ -30,6 +30,16 @@ pub enum Command {
         #[arg(long, default_value = "output")]
         out: PathBuf,
     },
+    /// Write the built-in templates out for editing.
+    ///
+    /// Copy the files you want to change into a review's `templates/` folder: each one there
+    /// replaces the built-in template of the same name for that review only.
+    Templates {
+        /// The folder to write the templates into (created if missing; existing files are
+        /// not overwritten).
+        #[arg(long, value_name = "DIR")]
+        eject: PathBuf,
+    },
     /// Validate reviews and report every problem; write nothing.
     Check {
         /// Review folders, or folders of review folders.

@@ -43,5 +43,6 @@ where
     match cli.command {
         cli::Command::Build { paths, out } => cmd::build(&paths, &out),
         cli::Command::Check { paths } => cmd::check(&paths),
+        cli::Command::Templates { eject } => cmd::eject_templates(&eject),
     }
 }

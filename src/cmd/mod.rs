@@ -3,9 +3,11 @@
 
 mod build;
 mod check;
+mod templates;
 
 pub use build::build;
 pub use check::check;
+pub use templates::eject_templates;
 
 use std::path::PathBuf;
 

@@ -222,6 +222,33 @@ pub fn render_review(
     let results = Arc::new(summaries(review, analyses));
     let templates = Templates::new(&review.templates, Arc::clone(&results))
         .map_err(|e| vec![template_diagnostic(review, &e)])?;
+    let context = review_context(review, analyses, figures, &templates, &results)?;
+    render_files(review, analyses, figures, &templates, &context)
+}
+
+/// Everything the review's templates see, as JSON: for documentation and for tests that keep
+/// docs/templates.md in step with the code.
+pub fn context_json(
+    review: &Review,
+    analyses: &[ComparisonResult],
+    figures: &[crate::plot::Figure],
+) -> Result<serde_json::Value, Vec<Diagnostic>> {
+    let results = Arc::new(summaries(review, analyses));
+    let templates = Templates::new(&review.templates, Arc::clone(&results))
+        .map_err(|e| vec![template_diagnostic(review, &e)])?;
+    let context = review_context(review, analyses, figures, &templates, &results)?;
+    Ok(serde_json::to_value(&context).expect("views serialise"))
+}
+
+/// Builds the template context: data views first, then the prose rendered against them, then
+/// the generated text.
+fn review_context(
+    review: &Review,
+    analyses: &[ComparisonResult],
+    figures: &[crate::plot::Figure],
+    templates: &Templates,
+    results: &[ResultSummary],
+) -> Result<ReviewContext, Vec<Diagnostic>> {
     let tool = review.studies.risk_of_bias_tool;
     let participants: i64 = review
         .studies
@@ -358,7 +385,19 @@ pub fn render_review(
         .map(|(k, v)| (k.1.clone(), v.clone()))
         .collect();
 
-    let tera_context = tera::Context::from_serialize(&context).expect("views serialise");
+    Ok(context)
+}
+
+/// Renders the output files from the context.
+fn render_files(
+    review: &Review,
+    analyses: &[ComparisonResult],
+    figures: &[crate::plot::Figure],
+    templates: &Templates,
+    context: &ReviewContext,
+) -> Result<RenderedReview, Vec<Diagnostic>> {
+    let participants = context.review.participants;
+    let tera_context = tera::Context::from_serialize(context).expect("views serialise");
     let render = |name: &str| {
         templates
             .render(name, &tera_context)

@@ -406,7 +406,9 @@ fn render_files(
     let abstract_md = render("abstract.md")?;
     let review_md = render("review.md")?;
     let mut page_context = tera_context.clone();
-    page_context.insert("body", &markdown::to_html(&review_md));
+    let (body, headings) = markdown::to_html_with_contents(&review_md);
+    page_context.insert("body", &body);
+    page_context.insert("contents", &markdown::table_of_contents(&headings));
     let page = templates
         .render("page.html", &page_context)
         .map_err(|e| vec![template_diagnostic(review, &e)])?;

@@ -343,7 +343,7 @@ fn review_context(
         })
         .collect();
     let reporting = narrative::outcome_reporting(review, &narratives);
-    context.abstract_.main_results = narrative::main_results(review, &reporting, &results)
+    context.abstract_.main_results = narrative::main_results(review, &reporting, results)
         .into_iter()
         .map(|sentences| sentences.join(" "))
         .collect();
@@ -361,10 +361,10 @@ fn review_context(
             .collect()
     };
     context.sections = context::SectionsView {
-        sof: sections::summary_of_findings(review, analyses, &results),
+        sof: sections::summary_of_findings(review, analyses, results),
         description_of_studies: sections::description_of_studies(review),
         risk_of_bias: sections::risk_of_bias_by_domain(review),
-        effects: sections::effects(review, analyses, &results, figures),
+        effects: sections::effects(review, analyses, results, figures),
         prisma: figures
             .iter()
             .find(|f| f.file == "prisma.svg")

@@ -42,6 +42,8 @@ pub struct SectionsView {
     pub effects: Vec<super::sections::EffectsComparison>,
     /// Protocol outcomes that no study reported in any form.
     pub unreported: Vec<String>,
+    /// Outcomes studies reported without data for a meta-analysis, with what they found.
+    pub reported_without_data: Vec<String>,
     /// The measures and models the analyses used.
     pub methods: Vec<String>,
     /// The PRISMA flow diagram, when the search flow is given.

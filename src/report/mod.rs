@@ -354,9 +354,13 @@ fn review_context(
             .outcomes
             .iter()
             .filter(|o| o.priority == priority)
-            .map(|o| match &o.detail {
-                Some(d) => format!("{} ({d})", english::capitalise(&o.name)),
-                None => english::capitalise(&o.name),
+            .map(|o| {
+                let name =
+                    english::capitalise(&narrative::distinct_name(o, &review.protocol.outcomes));
+                match &o.detail {
+                    Some(d) => format!("{name}: {d}"),
+                    None => name,
+                }
             })
             .collect()
     };
@@ -374,7 +378,8 @@ fn review_context(
             .filter(|f| f.file.starts_with("rob-"))
             .map(context::FigureView::of)
             .collect(),
-        unreported: sections::unreported_outcomes(&reporting),
+        unreported: sections::unreported_outcomes(review, &reporting),
+        reported_without_data: narrative::reported_without_data(&reporting),
         methods: sections::methods_used(analyses),
         primary_outcomes: outcome_list(crate::model::Priority::Primary),
         secondary_outcomes: outcome_list(crate::model::Priority::Secondary),

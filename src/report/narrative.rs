@@ -390,6 +390,16 @@ fn none_of_the_studies(review: &Review) -> &'static str {
     }
 }
 
+/// The outcome's name, with its group when another protocol outcome has the same name
+/// ("adverse effects ... (infant)").
+pub fn distinct_name(outcome: &ProtocolOutcome, all: &[ProtocolOutcome]) -> String {
+    let shared = all.iter().filter(|o| o.name == outcome.name).count() > 1;
+    match (&outcome.group, shared) {
+        (Some(group), true) => format!("{} ({group})", outcome.name),
+        _ => outcome.name.clone(),
+    }
+}
+
 /// "maternal morbidity (febrile illness, diarrhoea)".
 fn outcome_with_detail(outcome: &ProtocolOutcome) -> String {
     match &outcome.detail {
@@ -426,7 +436,7 @@ fn unreported_primary(review: &Review, reporting: &[OutcomeReporting]) -> Option
 }
 
 /// Outcomes that studies reported without data for a meta-analysis.
-fn reported_without_data(reporting: &[OutcomeReporting]) -> Vec<String> {
+pub fn reported_without_data(reporting: &[OutcomeReporting]) -> Vec<String> {
     reporting
         .iter()
         .filter(|r| r.with_data == 0 && !r.without_data.is_empty())

@@ -328,11 +328,11 @@ pub fn effects(
 
 /// "No studies reported maternal satisfaction." for protocol outcomes with no data and no
 /// report at all.
-pub fn unreported_outcomes(reporting: &[OutcomeReporting]) -> Vec<String> {
-    let names: Vec<&str> = reporting
+pub fn unreported_outcomes(review: &Review, reporting: &[OutcomeReporting]) -> Vec<String> {
+    let names: Vec<String> = reporting
         .iter()
         .filter(|r| !r.reported())
-        .map(|r| r.outcome.name.as_str())
+        .map(|r| narrative::distinct_name(r.outcome, &review.protocol.outcomes))
         .collect();
     if names.is_empty() {
         Vec::new()

@@ -36,6 +36,14 @@ pub enum Command {
         #[arg(default_value = "reviews")]
         paths: Vec<PathBuf>,
     },
+    /// Create a new review folder with every field of the format shown, commented.
+    New {
+        /// The review's id: lower-case letters, digits and `-`.
+        slug: String,
+        /// The folder of review folders to create it in.
+        #[arg(long, default_value = "reviews")]
+        dir: PathBuf,
+    },
 }
 
 #[cfg(test)]

@@ -41,5 +41,6 @@ where
     match cli.command {
         cli::Command::Build { paths, out } => cmd::build(&paths, &out),
         cli::Command::Check { paths } => cmd::check(&paths),
+        cli::Command::New { slug, dir } => cmd::new(&slug, &dir),
     }
 }

@@ -3,9 +3,11 @@
 
 mod build;
 mod check;
+mod new;
 
 pub use build::build;
 pub use check::check;
+pub use new::new;
 
 use std::path::PathBuf;
 

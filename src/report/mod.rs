@@ -4,6 +4,7 @@
 mod context;
 pub mod english;
 pub mod escape;
+pub mod export;
 pub mod markdown;
 pub mod narrative;
 pub mod numbers;
@@ -343,6 +344,10 @@ pub fn render_review(
     files.insert(
         "results.json".to_string(),
         results_json::results_json(&review.slug, analyses).into_bytes(),
+    );
+    files.insert(
+        "results.csv".to_string(),
+        export::results_csv(analyses).into_bytes(),
     );
     let entry = IndexEntry {
         slug: review.slug.clone(),

@@ -36,6 +36,14 @@ pub enum Command {
         #[arg(default_value = "reviews")]
         paths: Vec<PathBuf>,
     },
+    /// Show what changed between two builds: flipped conclusions first, then outcomes and
+    /// studies added or removed, then changed estimates, certainty and wording.
+    Diff {
+        /// The earlier results.json, review output folder or output folder.
+        old: PathBuf,
+        /// The later one.
+        new: PathBuf,
+    },
     /// Create a new review folder with every field of the format shown, commented.
     New {
         /// The review's id: lower-case letters, digits and `-`.

@@ -42,5 +42,6 @@ where
         cli::Command::Build { paths, out } => cmd::build(&paths, &out),
         cli::Command::Check { paths } => cmd::check(&paths),
         cli::Command::New { slug, dir } => cmd::new(&slug, &dir),
+        cli::Command::Diff { old, new } => cmd::diff(&old, &new),
     }
 }

@@ -3,10 +3,12 @@
 
 mod build;
 mod check;
+mod diff;
 mod new;
 
 pub use build::build;
 pub use check::check;
+pub use diff::diff;
 pub use new::new;
 
 use std::path::PathBuf;

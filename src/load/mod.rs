@@ -3,10 +3,12 @@
 
 mod csv;
 mod fs;
+mod previous;
 mod validate;
 mod yaml;
 
 pub use fs::find_reviews;
+pub use previous::previous_build;
 
 use std::path::Path;
 

@@ -1,6 +1,7 @@
 //! Review -> rendered files: the abstract and the full review in Markdown, the standalone HTML
 //! page and results.json, all from templates fed with views of the data.
 
+pub mod changes;
 mod context;
 pub mod english;
 pub mod escape;
@@ -323,7 +324,9 @@ pub fn render_review(
         .map(|(k, v)| (k.1.clone(), v.clone()))
         .collect();
 
-    let tera_context = tera::Context::from_serialize(&context).expect("views serialise");
+    let mut tera_context = tera::Context::from_serialize(&context).expect("views serialise");
+    let changes = changes::since_previous(review, analyses);
+    tera_context.insert("changes", &changes);
     let render = |name: &str| {
         templates
             .render(name, &tera_context)
@@ -349,6 +352,7 @@ pub fn render_review(
         "results.csv".to_string(),
         export::results_csv(analyses).into_bytes(),
     );
+    files.extend(changes.files(&review.slug));
     let entry = IndexEntry {
         slug: review.slug.clone(),
         title: review.protocol.title.clone(),

@@ -44,6 +44,15 @@ pub enum Command {
         /// The later one.
         new: PathBuf,
     },
+    /// Import a RevMan 5 review file (.rm5) or RevMan 5 CSV analysis export into a new review
+    /// folder; what cannot be imported is listed in IMPORT-REPORT.md there.
+    Import {
+        /// The .rm5 file or CSV export.
+        file: PathBuf,
+        /// The review folder to create (reviews/SLUG).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Create a new review folder with every field of the format shown, commented.
     New {
         /// The review's id: lower-case letters, digits and `-`.

@@ -9,6 +9,7 @@
 pub mod cli;
 mod cmd;
 pub mod diagnostic;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod report;
@@ -43,5 +44,6 @@ where
         cli::Command::Check { paths } => cmd::check(&paths),
         cli::Command::New { slug, dir } => cmd::new(&slug, &dir),
         cli::Command::Diff { old, new } => cmd::diff(&old, &new),
+        cli::Command::Import { file, out } => cmd::import(&file, &out),
     }
 }

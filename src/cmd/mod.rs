@@ -4,11 +4,13 @@
 mod build;
 mod check;
 mod diff;
+mod import;
 mod new;
 
 pub use build::build;
 pub use check::check;
 pub use diff::diff;
+pub use import::import;
 pub use new::new;
 
 use std::path::PathBuf;

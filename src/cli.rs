@@ -53,6 +53,19 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Build, serve the output on 127.0.0.1, rebuild when a review file changes and reload
+    /// open pages; a failed build shows its errors in the page and keeps the last good output.
+    Serve {
+        /// Review folders, or folders of review folders.
+        #[arg(default_value = "reviews")]
+        paths: Vec<PathBuf>,
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+    },
     /// Create a new review folder with every field of the format shown, commented.
     New {
         /// The review's id: lower-case letters, digits and `-`.

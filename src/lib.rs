@@ -45,5 +45,6 @@ where
         cli::Command::New { slug, dir } => cmd::new(&slug, &dir),
         cli::Command::Diff { old, new } => cmd::diff(&old, &new),
         cli::Command::Import { file, out } => cmd::import(&file, &out),
+        cli::Command::Serve { paths, port, out } => cmd::serve(&paths, &out, port),
     }
 }

@@ -6,12 +6,14 @@ mod check;
 mod diff;
 mod import;
 mod new;
+mod serve;
 
 pub use build::build;
 pub use check::check;
 pub use diff::diff;
 pub use import::import;
 pub use new::new;
+pub use serve::serve;
 
 use std::path::PathBuf;
 

@@ -237,3 +237,33 @@ fn errors_on_broken_xml() {
     assert!(run.stderr.contains("bad.rm5:2:"), "{}", run.stderr);
     assert!(!scratch.path("reviews/bad").exists());
 }
+
+// revmark's own results.csv imports back into a review that builds to the same results.
+#[test]
+fn own_results_csv_round_trips() {
+    let scratch = Scratch::new("import-roundtrip");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let run = revmark(
+        &scratch.0,
+        &[
+            "import",
+            "output/diuretics-pregnancy/results.csv",
+            "--out",
+            "reviews/roundtrip",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    build(&scratch);
+    let load = |slug: &str| -> Value {
+        serde_json::from_str(&read(&scratch, &format!("{slug}/results.json"))).unwrap()
+    };
+    let (original, again) = (load("diuretics-pregnancy"), load("roundtrip"));
+    let outcomes = |v: &Value| v["comparisons"][0]["outcomes"].as_array().unwrap().clone();
+    assert_eq!(outcomes(&original).len(), outcomes(&again).len());
+    for (a, b) in outcomes(&original).iter().zip(&outcomes(&again)) {
+        for key in ["pooled", "heterogeneity", "study_results", "subgroups"] {
+            assert_eq!(a[key], b[key], "{} {key}", a["name"]);
+        }
+    }
+}

@@ -58,47 +58,8 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Imported, String> {
     imported.report.push(
         "A CSV analysis export holds the analyses only: the review's text, characteristics of studies and risk of bias were not in it.".into(),
     );
-    let known = [
-        "Comparison Number",
-        "Outcome Number",
-        "Subgroup Number",
-        "Name",
-        "Data Type",
-        "Statistical Method",
-        "Effect Measure",
-        "Analysis Model",
-        "Events 1",
-        "Mean 1",
-        "SD 1",
-        "Total 1",
-        "Events 2",
-        "Mean 2",
-        "SD 2",
-        "Total 2",
-        "Effect Estimate",
-        "SE",
-        "CI Start",
-        "CI End",
-        "Weight",
-        "Q",
-        "P(Q)",
-        "I²(Q)",
-        "Tau²",
-        "Z",
-        "P(Z)",
-        "Qint",
-        "P(Qint)",
-        "I²(Qint)",
-        "df",
-        "Group Label 1",
-        "Group Label 2",
-        "Left Graph Label",
-        "Right Graph Label",
-        "Year of study",
-        "User defined order",
-    ];
     for h in &header {
-        if !known.contains(&h.as_str()) {
+        if !crate::report::export::COLUMNS.contains(&h.as_str()) {
             imported.report.push(format!(
                 "Column `{h}` has no place in revmark and was not imported."
             ));

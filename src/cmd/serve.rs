@@ -303,7 +303,7 @@ fn inject(page: &[u8], version: u64, error: &Option<String>) -> Vec<u8> {
     let mut extra = String::new();
     if let Some(messages) = error {
         extra.push_str(&format!(
-            "<div id=\"revmark-error\" style=\"position:fixed;inset:0;overflow:auto;background:rgba(40,0,0,.92);color:#fff;padding:2em;z-index:2147483647;font:14px/1.4 monospace\"><h2 style=\"font-family:sans-serif\">The last build failed; the page shows the last good output.</h2><pre style=\"white-space:pre-wrap\">{}</pre><p style=\"font-family:sans-serif\">Fix the file and save: the page reloads by itself. <button onclick=\"this.parentNode.parentNode.remove()\">Hide</button></p></div>",
+            "<div id=\"revmark-error\" style=\"position:fixed;inset:0;overflow:auto;background:rgba(40,0,0,.97);color:#fff;padding:2em;z-index:2147483647;font:14px/1.4 monospace\"><h2 style=\"font-family:sans-serif\">The last build failed; the page shows the last good output.</h2><pre style=\"white-space:pre-wrap\">{}</pre><p style=\"font-family:sans-serif\">Fix the file and save: the page reloads by itself. <button onclick=\"this.parentNode.parentNode.remove()\">Hide</button></p></div>",
             escape::html(messages)
         ));
     }

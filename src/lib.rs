@@ -10,6 +10,7 @@ pub mod cli;
 mod cmd;
 pub mod diagnostic;
 pub mod format;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod plot;
@@ -44,5 +45,9 @@ where
         cli::Command::Build { paths, out } => cmd::build(&paths, &out),
         cli::Command::Check { paths } => cmd::check(&paths),
         cli::Command::Templates { eject } => cmd::eject_templates(&eject),
+        cli::Command::New { slug, dir } => cmd::new(&slug, &dir),
+        cli::Command::Diff { old, new } => cmd::diff(&old, &new),
+        cli::Command::Import { file, out } => cmd::import(&file, &out),
+        cli::Command::Serve { paths, port, out } => cmd::serve(&paths, &out, port),
     }
 }

@@ -3,10 +3,18 @@
 
 mod build;
 mod check;
+mod diff;
+mod import;
+mod new;
+mod serve;
 mod templates;
 
 pub use build::build;
 pub use check::check;
+pub use diff::diff;
+pub use import::import;
+pub use new::new;
+pub use serve::serve;
 pub use templates::eject_templates;
 
 use std::path::PathBuf;

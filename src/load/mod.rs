@@ -4,11 +4,13 @@
 mod consistency;
 mod csv;
 mod fs;
+mod previous;
 mod validate;
 mod yaml;
 
 pub use consistency::prisma_checks;
 pub use fs::find_reviews;
+pub use previous::previous_build;
 
 use std::path::Path;
 

@@ -62,6 +62,7 @@ pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validat
         protocol,
         studies,
         comparisons,
+        previous: None,
     };
     Validated {
         review: Some(review),

@@ -1,9 +1,11 @@
 //! Review -> rendered files: the abstract and the full review in Markdown, the standalone HTML
 //! page and results.json, all from templates fed with views of the data.
 
+pub mod changes;
 mod context;
 pub mod english;
 pub mod escape;
+pub mod export;
 pub mod markdown;
 pub mod narrative;
 pub mod numbers;
@@ -402,7 +404,9 @@ fn render_files(
     context: &ReviewContext,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let participants = context.review.participants;
-    let tera_context = tera::Context::from_serialize(context).expect("views serialise");
+    let mut tera_context = tera::Context::from_serialize(context).expect("views serialise");
+    let changes = changes::since_previous(review, analyses);
+    tera_context.insert("changes", &changes);
     let render = |name: &str| {
         templates
             .render(name, &tera_context)
@@ -432,6 +436,11 @@ fn render_files(
             figure.svg.clone().into_bytes(),
         );
     }
+    files.insert(
+        "results.csv".to_string(),
+        export::results_csv(analyses).into_bytes(),
+    );
+    files.extend(changes.files(&review.slug));
     let entry = IndexEntry {
         slug: review.slug.clone(),
         title: review.protocol.title.clone(),

@@ -8,7 +8,7 @@
 
 use super::axis::Axis;
 use super::svg::{Anchor, Font, Svg};
-use super::{Figure, Palette, glyph};
+use super::{Figure, Palette, glyph, glyph_baseline};
 use crate::format::{
     effect_bracketed, fixed, heterogeneity_line, measure_name, method_line, overall_effect_line,
     subgroup_differences_line,
@@ -218,7 +218,7 @@ pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) 
                         svg.circle((*x, mid), 6.0, palette.fill(judgement), Some("#555555"));
                         svg.text_filled(
                             *x,
-                            mid + 3.5,
+                            mid + glyph_baseline(judgement, 10.0),
                             Anchor::Middle,
                             Font::bold(10.0),
                             glyph(judgement),

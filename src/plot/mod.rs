@@ -69,6 +69,16 @@ impl Palette {
     }
 }
 
+/// How far below a circle's centre a judgement glyph's baseline sits, for a font size: the plus
+/// sign stands on the maths axis, lower than the others' centre, so it needs less.
+pub fn glyph_baseline(judgement: Judgement, size: f64) -> f64 {
+    if glyph(judgement) == "+" {
+        0.26 * size
+    } else {
+        0.36 * size
+    }
+}
+
 /// The glyph of a judgement: + ? − (blank when not assessed).
 pub fn glyph(judgement: Judgement) -> &'static str {
     match judgement {

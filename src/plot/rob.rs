@@ -3,7 +3,7 @@
 //! bar per domain, the unweighted share of studies at each judgement). RoB 1 and RoB 2.
 
 use super::svg::{Anchor, Font, Svg};
-use super::{Figure, Palette, glyph};
+use super::{Figure, Palette, glyph, glyph_baseline};
 use crate::model::{IncludedStudy, Judgement, Review, RobTool};
 
 const BODY: Font = Font::regular(11.0);
@@ -146,7 +146,7 @@ pub fn rob_summary(review: &Review, palette: Palette) -> Figure {
             );
             svg.text_filled(
                 centre.0,
-                centre.1 + 4.0,
+                centre.1 + glyph_baseline(judgement, 11.0),
                 Anchor::Middle,
                 Font::bold(11.0),
                 glyph(judgement),

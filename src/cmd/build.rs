@@ -24,10 +24,14 @@ pub fn build(paths: &[PathBuf], out: &Path, timings: bool) -> i32 {
 }
 
 fn build_all(paths: &[PathBuf], out: &Path) -> i32 {
-    let loaded = match load_all(paths) {
+    let mut loaded = match load_all(paths) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    // The previous results are read before the output folder is replaced, for "What's new".
+    for review in &mut loaded {
+        review.review.previous = crate::load::previous_build(out, &review.review.slug);
+    }
     // Reviews render in parallel; the results come back in folder order, so the output and
     // the messages are those of a one-thread build.
     let rendered = parallel::map(&loaded, render);

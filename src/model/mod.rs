@@ -4,10 +4,12 @@
 //! No IO here: `load` reads the files and turns these types into a [`Review`].
 
 mod analyses;
+mod previous;
 mod review;
 mod studies;
 
 pub use analyses::*;
+pub use previous::*;
 pub use review::*;
 pub use studies::*;
 
@@ -52,6 +54,8 @@ pub struct Review {
     pub studies: StudiesFile,
     /// analyses.yaml with every `data:` file read; empty when there is no analyses.yaml.
     pub comparisons: Vec<Comparison>,
+    /// The previous build's results, when the build command found them in the output folder.
+    pub previous: Option<PreviousBuild>,
 }
 
 impl Review {

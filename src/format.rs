@@ -11,7 +11,7 @@ pub fn decimal(x: f64) -> String {
 
 /// A number with `digits` decimals and the typographic minus sign; never "-0.00".
 pub fn fixed(x: f64, digits: usize) -> String {
-    let text = format!("{x:.digits$}");
+    let text = crate::decimal::fixed(x, digits);
     match text.strip_prefix('-') {
         Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
         Some(rest) => format!("\u{2212}{rest}"),

@@ -8,6 +8,7 @@
 
 pub mod cli;
 mod cmd;
+pub mod decimal;
 pub mod diagnostic;
 pub mod format;
 pub mod import;

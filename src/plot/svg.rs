@@ -20,34 +20,7 @@ const DESCENT: f64 = 0.22;
 
 /// A number as SVG writes it: two decimals at most, no trailing zeros, never "-0".
 pub fn num(x: f64) -> String {
-    // `format!("{x:.2}")` rounds the float's exact decimal value and costs about 1,600
-    // instructions; a large review writes a million coordinates. Rounding x * 100 to an integer
-    // gives the same digits unless x * 100 lies within a hair of a half (where the product's
-    // own rounding could tip it), so only those values, and huge ones, take the exact path.
-    let scaled = x * 100.0;
-    let rounded = scaled.round();
-    if !(scaled.abs() < 1e15) || ((scaled - scaled.trunc()).abs() - 0.5).abs() < 1e-6 {
-        return num_exact(x);
-    }
-    let hundredths = rounded as i64;
-    if hundredths == 0 {
-        return "0".to_string();
-    }
-    let sign = if hundredths < 0 { "-" } else { "" };
-    let (whole, fraction) = (
-        hundredths.unsigned_abs() / 100,
-        hundredths.unsigned_abs() % 100,
-    );
-    match fraction {
-        0 => format!("{sign}{whole}"),
-        f if f % 10 == 0 => format!("{sign}{whole}.{}", f / 10),
-        f => format!("{sign}{whole}.{f:02}"),
-    }
-}
-
-/// [`num`] through the standard library's exact decimal rounding.
-fn num_exact(x: f64) -> String {
-    let text = format!("{x:.2}");
+    let text = crate::decimal::fixed(x, 2);
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" || text.is_empty() {
         "0".to_string()
@@ -391,49 +364,6 @@ mod tests {
         assert_eq!(num(-0.001), "0");
         assert_eq!(num(2.345_678), "2.35");
         assert_eq!(num(-12.5), "-12.5");
-    }
-
-    #[test]
-    fn fast_numbers_match_exact_rounding() {
-        // Halves, near-halves, negatives, tiny, large and non-finite values, then 400,000
-        // pseudo-random coordinates of the sizes figures use.
-        let mut values = vec![
-            0.0,
-            -0.0,
-            0.005,
-            -0.005,
-            0.015,
-            1.005,
-            2.675,
-            0.125,
-            -0.125,
-            1e-9,
-            -1e-9,
-            0.994_999,
-            0.995,
-            99.995,
-            1e14,
-            -1e14,
-            1e16,
-            1e300,
-            f64::NAN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for i in 0..200_000u64 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
-            let scale = [1.0, 10.0, 1000.0, 0.01][(i % 4) as usize];
-            values.push((unit - 0.3) * scale);
-            // Exact hundredths and halves of hundredths, as layouts produce.
-            values.push((i % 20_000) as f64 / 200.0 - 20.0);
-        }
-        for x in values {
-            assert_eq!(num(x), num_exact(x), "{x:e}");
-        }
     }
 
     #[test]

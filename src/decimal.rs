@@ -43,8 +43,7 @@ fn push_digits(out: &mut String, mut n: u64, width: usize) {
         buffer[start] = b'0' + (n % 10) as u8;
         n /= 10;
     }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buffer[start..]).unwrap_or("0"));
+    out.extend(buffer[start..].iter().map(|&b| char::from(b)));
 }
 
 #[cfg(test)]

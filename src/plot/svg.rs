@@ -20,12 +20,13 @@ const DESCENT: f64 = 0.22;
 
 /// A number as SVG writes it: two decimals at most, no trailing zeros, never "-0".
 pub fn num(x: f64) -> String {
-    let text = crate::decimal::fixed(x, 2);
-    let text = text.trim_end_matches('0').trim_end_matches('.');
+    let mut text = crate::decimal::fixed(x, 2);
+    let kept = text.trim_end_matches('0').trim_end_matches('.').len();
+    text.truncate(kept);
     if text == "-0" || text.is_empty() {
         "0".to_string()
     } else {
-        text.to_string()
+        text
     }
 }
 

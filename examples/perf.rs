@@ -176,7 +176,10 @@ fn measure(revmark: &Path, dir: &Path, out: &Path, runs: usize) -> Measured {
     let (_, stderr) = run(revmark, &args);
     let mut stages = Vec::new();
     let mut peak_mb = None;
-    for line in stderr.lines().filter(|l| l.starts_with("  ")) {
+    let report = stderr
+        .split_once("\ntimings (")
+        .map_or("", |(_, report)| report);
+    for line in report.lines().filter(|l| l.starts_with("  ")) {
         // "  load            3.392 ms": the name, then the figure and its unit.
         let line = line.trim();
         let split = line

@@ -368,6 +368,18 @@ fn write_review(dir: &Path, shape: Shape, seed: u64, number: usize) -> io::Resul
         }
     }
 
+    // Every study gives data for at least one outcome, as an included study does.
+    for s in 0..studies.len() {
+        if !analyses.iter().any(|a| a.rows.contains(&s))
+            && let Some(a) = analyses
+                .iter_mut()
+                .find(|a| a.comparison == studies[s].comparison)
+        {
+            a.rows.push(s);
+            a.rows.sort_unstable();
+        }
+    }
+
     let review = review_yaml(&mut rng, shape, condition, number, &analyses);
     std::fs::write(dir.join("review.yaml"), review)?;
     let studies_text = studies_yaml(&mut rng, shape, &studies, &analyses, rob2);

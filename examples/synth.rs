@@ -369,11 +369,11 @@ fn write_review(dir: &Path, shape: Shape, seed: u64, number: usize) -> io::Resul
     }
 
     // Every study gives data for at least one outcome, as an included study does.
-    for s in 0..studies.len() {
+    for (s, study) in studies.iter().enumerate() {
         if !analyses.iter().any(|a| a.rows.contains(&s))
             && let Some(a) = analyses
                 .iter_mut()
-                .find(|a| a.comparison == studies[s].comparison)
+                .find(|a| a.comparison == study.comparison)
         {
             a.rows.push(s);
             a.rows.sort_unstable();

@@ -17,7 +17,7 @@ pub fn fixed(x: f64, digits: usize) -> String {
     // The product is off the exact x * 10^digits by at most half a unit in its last place:
     // below 1e9 that is under 1.2e-7, well inside the 1e-6 margin around a half.
     let scaled = (x * scale).abs();
-    if !(scaled < 1e9) || ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6 {
+    if !x.is_finite() || scaled >= 1e9 || ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6 {
         return format!("{x:.digits$}");
     }
     let units = scaled.round() as u64;

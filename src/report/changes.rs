@@ -83,8 +83,7 @@ pub struct Changes {
 
 /// The changes since the previous build of `review` (see the module header for the rule that
 /// keeps them across rebuilds of unchanged results).
-pub fn since_previous(review: &Review, analyses: &[crate::stats::ComparisonResult]) -> Changes {
-    let new_text = super::results_json::results_json(&review.slug, analyses);
+pub fn since_previous(review: &Review, new_text: &str) -> Changes {
     let Some(previous) = &review.previous else {
         return Changes {
             compared: false,
@@ -99,7 +98,7 @@ pub fn since_previous(review: &Review, analyses: &[crate::stats::ComparisonResul
     {
         return kept;
     }
-    let new: Value = serde_json::from_str(&new_text).expect("results.json is JSON");
+    let new: Value = serde_json::from_str(new_text).expect("results.json is JSON");
     match serde_json::from_str::<Value>(&previous.results) {
         Ok(old) => Changes {
             compared: true,

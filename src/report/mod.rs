@@ -221,37 +221,38 @@ pub fn render_review(
     analyses: &[ComparisonResult],
     figures: &[crate::plot::Figure],
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
-    // results.json and results.csv depend on the numbers only: written beside the pages, on a
-    // second thread when the review is large enough to be worth one (about 100 bytes of review
-    // text per data row).
+    // results.json and results.csv depend on the numbers only: written while the template
+    // context is built, on a second thread when the review is large enough to be worth one
+    // (about 100 bytes of review text per data row).
     let rows: usize = analyses
         .iter()
         .flat_map(|c| &c.outcomes)
         .map(|o| o.overall.rows.len())
         .sum();
-    let (rendered, numbers) = crate::parallel::join(
+    let (prepared, (results_json, results_csv)) = crate::parallel::join(
         rows * 100 >= crate::parallel::WORTH_A_THREAD,
-        || {
+        || -> Result<_, Vec<Diagnostic>> {
             let results = Arc::new(summaries(review, analyses));
             let templates = Templates::new(&review.templates, Arc::clone(&results))
                 .map_err(|e| vec![template_diagnostic(review, &e)])?;
             let context = review_context(review, analyses, figures, &templates, &results)?;
-            render_files(review, analyses, figures, &templates, &context)
+            Ok((templates, context))
         },
         || {
-            [
-                (
-                    "results.json",
-                    results_json::results_json(&review.slug, analyses),
-                ),
-                ("results.csv", export::results_csv(analyses)),
-            ]
+            (
+                results_json::results_json(&review.slug, analyses),
+                export::results_csv(analyses),
+            )
         },
     );
-    let mut rendered = rendered?;
-    for (name, text) in numbers {
-        rendered.files.insert(name.to_string(), text.into_bytes());
-    }
+    let (templates, context) = prepared?;
+    let mut rendered = render_files(review, &results_json, figures, &templates, &context)?;
+    rendered
+        .files
+        .insert("results.json".to_string(), results_json.into_bytes());
+    rendered
+        .files
+        .insert("results.csv".to_string(), results_csv.into_bytes());
     Ok(rendered)
 }
 
@@ -425,14 +426,14 @@ fn review_context(
 /// Renders the output files from the context.
 fn render_files(
     review: &Review,
-    analyses: &[ComparisonResult],
+    results_json: &str,
     figures: &[crate::plot::Figure],
     templates: &Templates,
     context: &ReviewContext,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let participants = context.review.participants;
     let mut tera_context = tera::Context::from_serialize(context).expect("views serialise");
-    let changes = changes::since_previous(review, analyses);
+    let changes = changes::since_previous(review, results_json);
     tera_context.insert("changes", &changes);
     let render = |name: &str| {
         templates

@@ -221,31 +221,27 @@ pub fn render_review(
     analyses: &[ComparisonResult],
     figures: &[crate::plot::Figure],
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
-    // results.json and results.csv depend on the numbers only: written while the template
-    // context is built, on a second thread when the review is large enough to be worth one
-    // (about 100 bytes of review text per data row).
+    // results.json depends on the numbers only: written while the template context is built,
+    // on a second thread when the review is large enough to be worth one (about 100 bytes of
+    // review text per data row).
     let rows: usize = analyses
         .iter()
         .flat_map(|c| &c.outcomes)
         .map(|o| o.overall.rows.len())
         .sum();
-    let (prepared, (results_json, results_csv)) = crate::parallel::join(
+    // results.json is the larger half; results.csv goes with the context to balance them.
+    let (prepared, results_json) = crate::parallel::join(
         rows * 100 >= crate::parallel::WORTH_A_THREAD,
         || -> Result<_, Vec<Diagnostic>> {
             let results = Arc::new(summaries(review, analyses));
             let templates = Templates::new(&review.templates, Arc::clone(&results))
                 .map_err(|e| vec![template_diagnostic(review, &e)])?;
             let context = review_context(review, analyses, figures, &templates, &results)?;
-            Ok((templates, context))
+            Ok((templates, context, export::results_csv(analyses)))
         },
-        || {
-            (
-                results_json::results_json(&review.slug, analyses),
-                export::results_csv(analyses),
-            )
-        },
+        || results_json::results_json(&review.slug, analyses),
     );
-    let (templates, context) = prepared?;
+    let (templates, context, results_csv) = prepared?;
     let mut rendered = render_files(review, &results_json, figures, &templates, &context)?;
     rendered
         .files

@@ -27,8 +27,19 @@ fn safe_url(url: &str) -> bool {
 /// prose can inject markup into the page. Every heading gets an id made from its text, so
 /// every section can be linked.
 pub fn to_html(markdown: &str) -> String {
+    to_html_with(markdown, false)
+}
+
+/// As [`to_html`], but with `raw_html` the author's raw HTML is kept after passing the
+/// allowlist of [`super::sanitise`] (review.yaml's `raw_html: true`). Data never produce raw
+/// HTML here: their `<` is backslash-escaped in the Markdown.
+pub fn to_html_with(markdown: &str, raw_html: bool) -> String {
     let events: Vec<Event> = Parser::new_ext(markdown, options())
         .map(|event| match event {
+            Event::Html(raw) if raw_html => Event::Html(super::sanitise::sanitise(&raw).into()),
+            Event::InlineHtml(raw) if raw_html => {
+                Event::InlineHtml(super::sanitise::sanitise(&raw).into())
+            }
             Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
             Event::Start(Tag::Link {
                 link_type,

@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod narrative;
 pub mod numbers;
 mod results_json;
+mod sanitise;
 mod templates;
 
 pub use templates::{BUILTIN, TemplateError};
@@ -331,7 +332,10 @@ pub fn render_review(
     let abstract_md = render("abstract.md")?;
     let review_md = render("review.md")?;
     let mut page_context = tera_context.clone();
-    page_context.insert("body", &markdown::to_html(&review_md));
+    page_context.insert(
+        "body",
+        &markdown::to_html_with(&review_md, review.protocol.raw_html),
+    );
     let page = templates
         .render("page.html", &page_context)
         .map_err(|e| vec![template_diagnostic(review, &e)])?;

@@ -71,6 +71,63 @@ pub fn to_html_with(markdown: &str, raw_html: bool) -> String {
     out
 }
 
+/// Makes an author's Markdown safe to publish as Markdown: raw HTML is backslash-escaped so
+/// that any Markdown renderer shows it as text (or, with `raw_html`, is replaced by what the
+/// allowlist of [`super::sanitise`] keeps), and links or images with scripting schemes become
+/// literal text. Repeated until nothing changes, because escaping an HTML block can turn its
+/// lines into Markdown with links of their own.
+pub fn neutralise(markdown: &str, raw_html: bool) -> String {
+    let mut text = markdown.to_string();
+    for _ in 0..8 {
+        let next = neutralise_once(&text, raw_html);
+        if next == text {
+            return text;
+        }
+        text = next;
+    }
+    // Pathological input that keeps changing: show all of it as text.
+    super::escape::markdown(markdown)
+}
+
+fn neutralise_once(markdown: &str, raw_html: bool) -> String {
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                let raw = &markdown[range.clone()];
+                let replacement = if raw_html {
+                    super::sanitise::sanitise(raw)
+                } else {
+                    raw.replace('<', "\\<")
+                };
+                edits.push((range, replacement));
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !safe_url(&dest_url) =>
+            {
+                // A backslash before the opening `[` (or `<` of an autolink) makes it text.
+                if let Some(i) = markdown[range.clone()].find(['[', '<']) {
+                    let at = range.start + i;
+                    edits.push((at..at, "\\".into()));
+                }
+            }
+            _ => {}
+        }
+    }
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse((range.start, range.end)));
+    let mut out = markdown.to_string();
+    let mut limit = usize::MAX;
+    for (range, replacement) in edits {
+        // Ranges never overlap except a link's insertion point with HTML inside it, which
+        // starts earlier and is zero-width.
+        if range.end <= limit {
+            out.replace_range(range.clone(), &replacement);
+            limit = range.start;
+        }
+    }
+    out
+}
+
 /// Gives every heading without an explicit id one made from its text ("Main results" ->
 /// "main-results"), numbered when it repeats.
 fn with_heading_ids(mut events: Vec<Event>) -> Vec<Event> {

@@ -281,7 +281,8 @@ pub fn render_review(
             };
             match templates.render_prose(&name, &field.text.value, &base) {
                 Ok(text) => {
-                    prose.insert(field.key, text.trim().to_string());
+                    let safe = markdown::neutralise(text.trim(), review.protocol.raw_html);
+                    prose.insert(field.key, safe);
                 }
                 Err(e) => {
                     let source = SourceFile::new(review.dir.join(field.file), String::new());

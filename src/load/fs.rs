@@ -151,7 +151,12 @@ pub fn read_data(dir: &Path, relative: &str) -> Result<SourceFile, String> {
             "the path `{relative}` points outside the review folder (through a symbolic link)"
         ));
     }
-    read(&path).map_err(|d| d.message)
+    // The message is shown at the `data:` entry, so it names the data file and, for bad
+    // bytes, the line and column in it.
+    read(&path).map_err(|d| match d.line {
+        0 => format!("{relative}: {}", d.message),
+        line => format!("{relative}:{line}:{}: {}", d.column, d.message),
+    })
 }
 
 /// Reads a UTF-8 text file, dropping a byte-order mark.

@@ -192,6 +192,27 @@ mod tests {
     }
 
     #[test]
+    fn neutralise_makes_raw_html_and_script_links_text() {
+        let source = "*a* <b onclick=x>b</b> [l](javascript:y) ![i](data:z) <javascript:w>\n\n<div>\n[m](javascript:v)\n</div>\n\np < 0.05 <https://doi.org/x>";
+        let safe = neutralise(source, false);
+        assert_eq!(neutralise(&safe, false), safe, "a fixed point");
+        let html = to_html_with(&safe, true);
+        assert!(html.contains("<em>a</em>"), "{html}");
+        assert!(html.contains("&lt;b onclick=x&gt;"), "{html}");
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(!html.contains("src=\"data"), "{html}");
+        assert!(!html.contains("<div>"), "{html}");
+        assert!(html.contains("p &lt; 0.05"), "{html}");
+        assert!(html.contains("href=\"https://doi.org/x\""), "{html}");
+    }
+
+    #[test]
+    fn neutralise_with_raw_html_keeps_allowed_tags() {
+        let safe = neutralise("H<sub>2</sub>O <script>x</script>", true);
+        assert_eq!(safe, "H<sub>2</sub>O &lt;script&gt;x&lt;/script&gt;");
+    }
+
+    #[test]
     fn tables_and_heading_ids_work() {
         let out = to_html("## Results\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n");
         assert!(out.contains("<h2 id=\"results\">"), "{out}");

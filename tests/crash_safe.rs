@@ -174,11 +174,16 @@ fn unwritable_output_paths_give_clear_errors() {
     let scratch = Scratch::new("unwritable");
     example(&scratch, "mmn-lactation");
     std::fs::write(scratch.path("file"), "keep me").unwrap();
-    for out in ["file", "file/out"] {
+    for (out, why) in [
+        ("file", "the output path exists and is not a folder"),
+        ("file/out", "file is a file, not a folder"),
+        ("file/a/out", "file is a file, not a folder"),
+    ] {
         let run = revmark(&scratch.0, &["build", "--out", out]);
         assert_eq!(run.code, 1, "{out}: {}", run.stderr);
         assert!(
-            run.stderr.contains(&format!("error: cannot write {out}:")),
+            run.stderr
+                .contains(&format!("error: cannot write {out}: {why}")),
             "{}",
             run.stderr
         );

@@ -48,10 +48,16 @@ impl Places {
 /// is written and synced.
 pub fn write_output(out: &Path, files: &Files) -> io::Result<()> {
     let places = Places::of(out)?;
-    if std::fs::symlink_metadata(out).is_ok_and(|m| !m.is_dir()) {
+    if std::fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
         return Err(io::Error::new(
             io::ErrorKind::AlreadyExists,
             "the output path exists and is not a folder",
+        ));
+    }
+    if let Some(file) = places.parent.ancestors().find(|a| a.is_file()) {
+        return Err(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            format!("{} is a file, not a folder", file.display()),
         ));
     }
     std::fs::create_dir_all(&places.parent)?;

@@ -30,11 +30,59 @@ pub enum Command {
         #[arg(long, default_value = "output")]
         out: PathBuf,
     },
+    /// Write the built-in templates out for editing.
+    ///
+    /// Copy the files you want to change into a review's `templates/` folder: each one there
+    /// replaces the built-in template of the same name for that review only.
+    Templates {
+        /// The folder to write the templates into (created if missing; existing files are
+        /// not overwritten).
+        #[arg(long, value_name = "DIR")]
+        eject: PathBuf,
+    },
     /// Validate reviews and report every problem; write nothing.
     Check {
         /// Review folders, or folders of review folders.
         #[arg(default_value = "reviews")]
         paths: Vec<PathBuf>,
+    },
+    /// Show what changed between two builds: flipped conclusions first, then outcomes and
+    /// studies added or removed, then changed estimates, certainty and wording.
+    Diff {
+        /// The earlier results.json, review output folder or output folder.
+        old: PathBuf,
+        /// The later one.
+        new: PathBuf,
+    },
+    /// Import a RevMan 5 review file (.rm5) or RevMan 5 CSV analysis export into a new review
+    /// folder; what cannot be imported is listed in IMPORT-REPORT.md there.
+    Import {
+        /// The .rm5 file or CSV export.
+        file: PathBuf,
+        /// The review folder to create (reviews/SLUG).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Build, serve the output on 127.0.0.1, rebuild when a review file changes and reload
+    /// open pages; a failed build shows its errors in the page and keeps the last good output.
+    Serve {
+        /// Review folders, or folders of review folders.
+        #[arg(default_value = "reviews")]
+        paths: Vec<PathBuf>,
+        /// The port (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// The output folder.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+    },
+    /// Create a new review folder with every field of the format shown, commented.
+    New {
+        /// The review's id: lower-case letters, digits and `-`.
+        slug: String,
+        /// The folder of review folders to create it in.
+        #[arg(long, default_value = "reviews")]
+        dir: PathBuf,
     },
 }
 

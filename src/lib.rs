@@ -9,8 +9,11 @@
 pub mod cli;
 mod cmd;
 pub mod diagnostic;
+pub mod format;
+pub mod import;
 pub mod load;
 pub mod model;
+pub mod plot;
 pub mod report;
 pub mod site;
 pub mod stats;
@@ -41,5 +44,10 @@ where
     match cli.command {
         cli::Command::Build { paths, out } => cmd::build(&paths, &out),
         cli::Command::Check { paths } => cmd::check(&paths),
+        cli::Command::Templates { eject } => cmd::eject_templates(&eject),
+        cli::Command::New { slug, dir } => cmd::new(&slug, &dir),
+        cli::Command::Diff { old, new } => cmd::diff(&old, &new),
+        cli::Command::Import { file, out } => cmd::import(&file, &out),
+        cli::Command::Serve { paths, port, out } => cmd::serve(&paths, &out, port),
     }
 }

@@ -136,7 +136,7 @@ fn data_and_analyses_table_matches_results_json() {
         let number = o["number"].as_str().unwrap();
         let row = md
             .lines()
-            .find(|l| l.starts_with(&format!("| {number} ")))
+            .find(|l| l.starts_with(&format!("| [{number} ")))
             .unwrap_or_else(|| panic!("no row {number}"));
         let p = &o["pooled"];
         let expected = format!(

@@ -26,7 +26,17 @@ fn data_are_escaped_and_never_templated() {
     build(&scratch);
     let page = read(&scratch, "mmn-lactation/index.html");
     assert!(!page.contains("<script"), "a script tag reached the page");
-    assert!(!page.contains("<img"), "an image tag reached the page");
+    assert!(
+        !page.contains("<img src=x"),
+        "the hostile image tag reached the page"
+    );
+    for figure in std::fs::read_dir(scratch.path("output/mmn-lactation/figures")).unwrap() {
+        let svg = std::fs::read_to_string(figure.unwrap().path()).unwrap();
+        assert!(
+            !svg.contains("<script") && !svg.contains("<img"),
+            "markup reached a figure"
+        );
+    }
     assert!(
         !page.to_lowercase().contains("href=\"javascript:"),
         "a javascript: link reached the page"

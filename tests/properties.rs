@@ -250,7 +250,9 @@ fn results(dir: &Path) -> Value {
         panic!("a valid random review was refused:\n{}", text.join("\n"))
     });
     let analyses = revmark::stats::analyse(&loaded.review);
-    let rendered = revmark::report::render_review(&loaded.review, &analyses)
+    // Figures too: the forest plots draw every random outcome.
+    let figures = revmark::plot::figures(&loaded.review, &analyses);
+    let rendered = revmark::report::render_review(&loaded.review, &analyses, &figures)
         .unwrap_or_else(|p| panic!("render failed: {p:?}"));
     let json = String::from_utf8(rendered.files["results.json"].clone()).unwrap();
     assert!(

@@ -13,10 +13,14 @@ pub fn build(paths: &[PathBuf], out: &Path) -> i32 {
     if let Err(e) = site::recover(out) {
         eprintln!("warning: cannot recover {}: {e}", out.display());
     }
-    let loaded = match load_all(paths) {
+    let mut loaded = match load_all(paths) {
         Ok(l) => l,
         Err(code) => return code,
     };
+    // The previous results are read before the output folder is replaced, for "What's new".
+    for review in &mut loaded {
+        review.review.previous = crate::load::previous_build(out, &review.review.slug);
+    }
     let mut files = site::Files::new();
     let mut entries = Vec::new();
     let mut failed = false;

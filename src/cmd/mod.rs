@@ -3,9 +3,19 @@
 
 mod build;
 mod check;
+mod diff;
+mod import;
+mod new;
+mod serve;
+mod templates;
 
 pub use build::build;
 pub use check::check;
+pub use diff::diff;
+pub use import::import;
+pub use new::new;
+pub use serve::serve;
+pub use templates::eject_templates;
 
 use std::path::PathBuf;
 
@@ -51,5 +61,7 @@ pub(crate) fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, i32> {
 
 /// Renders one loaded review.
 pub(crate) fn render(loaded: &Loaded) -> Result<RenderedReview, Vec<Diagnostic>> {
-    report::render_review(&loaded.review, &crate::stats::analyse(&loaded.review))
+    let analyses = crate::stats::analyse(&loaded.review);
+    let figures = crate::plot::figures(&loaded.review, &analyses);
+    report::render_review(&loaded.review, &analyses, &figures)
 }

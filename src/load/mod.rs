@@ -1,13 +1,17 @@
 //! The only stage that reads the disk: finds review folders, reads their files and turns them
 //! into validated [`Review`]s, collecting every problem of every file in one pass.
 
+mod consistency;
 mod csv;
 mod fs;
 pub mod limits;
+mod previous;
 mod validate;
 mod yaml;
 
+pub use consistency::prisma_checks;
 pub use fs::find_reviews;
+pub use previous::previous_build;
 
 use std::path::Path;
 
@@ -58,10 +62,13 @@ pub fn load_review(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         problems.extend(limits::check(review, &sources.studies));
     }
     match outcome.review {
-        Some(review) if !problems.iter().any(Diagnostic::is_error) => Ok(Loaded {
-            review,
-            warnings: problems,
-        }),
+        Some(review) if !problems.iter().any(Diagnostic::is_error) => {
+            problems.extend(consistency::consistency_warnings(&review, &sources));
+            Ok(Loaded {
+                review,
+                warnings: problems,
+            })
+        }
         _ => Err(problems),
     }
 }

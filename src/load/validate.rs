@@ -62,6 +62,8 @@ pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validat
         protocol,
         studies,
         comparisons,
+        previous: None,
+        study_index: std::sync::OnceLock::new(),
     };
     Validated {
         review: Some(review),
@@ -393,6 +395,54 @@ impl Checker<'_> {
         let data_type = spec.data_type.value;
         let measures = data_type.measures();
         let measure = spec.measure.value.clone();
+        let measure_for_default = measure.clone();
+        let is_ratio = matches!(measure.as_str(), "RR" | "OR")
+            && data_type == DataType::Dichotomous
+            || data_type == DataType::Generic
+                && spec
+                    .scale
+                    .as_ref()
+                    .is_some_and(|s| s.value == ScaleKey::Ratio);
+        if let Some(t) = &spec.important_effect {
+            let bad = if is_ratio {
+                !(t.value > 1.0 && t.value.is_finite())
+            } else {
+                !(t.value > 0.0 && t.value.is_finite())
+            };
+            if bad {
+                let rule = if is_ratio {
+                    "a ratio above 1, such as 1.25"
+                } else {
+                    "a difference above 0"
+                };
+                self.problems.push(at(
+                    file,
+                    t,
+                    format!(
+                        "{context}: `important_effect` must be {rule} (got {})",
+                        t.value
+                    ),
+                ));
+            }
+        }
+        if let Some(r) = &spec.assumed_risk {
+            if data_type != DataType::Dichotomous {
+                self.problems.push(at(
+                    file,
+                    r,
+                    format!("{context}: `assumed_risk` applies to dichotomous outcomes only"),
+                ));
+            } else if !(r.value > 0.0 && r.value < 1.0) {
+                self.problems.push(at(
+                    file,
+                    r,
+                    format!(
+                        "{context}: `assumed_risk` is a risk between 0 and 1, such as 0.2 (got {})",
+                        r.value
+                    ),
+                ));
+            }
+        }
         if !measures.is_empty() && !measures.contains(&measure.as_str()) {
             self.problems.push(
                 at(
@@ -528,12 +578,21 @@ impl Checker<'_> {
             } else {
                 measure
             },
-            scale: spec.scale.map(|s| s.value).unwrap_or_default(),
+            scale: spec.scale.as_ref().map(|s| s.value).unwrap_or_default(),
             method,
             model,
             tau2: spec.tau2.map(|t| t.value).unwrap_or_default(),
             hksj: spec.hksj.is_some_and(|h| h.value),
             certainty: spec.certainty,
+            important_effect: spec
+                .important_effect
+                .map(|t| t.value)
+                .or(default_important_effect(
+                    data_type,
+                    &measure_for_default,
+                    spec.scale.as_ref().map(|s| s.value),
+                )),
+            assumed_risk: spec.assumed_risk.map(|r| r.value),
             groups,
             has_subgroups,
         })
@@ -645,6 +704,22 @@ impl Checker<'_> {
             }
         }
         rows
+    }
+}
+
+/// The smallest important effect when the authors give none: a 25% relative change for ratio
+/// measures, and 0.2 standard deviations for SMD (Cohen's small effect). Other differences
+/// have no default: only the authors know their scale.
+fn default_important_effect(
+    data_type: DataType,
+    measure: &str,
+    scale: Option<ScaleKey>,
+) -> Option<f64> {
+    match (data_type, measure) {
+        (DataType::Dichotomous, "RR" | "OR") => Some(1.25),
+        (DataType::Continuous, "SMD") => Some(0.2),
+        (DataType::Generic, _) if scale == Some(ScaleKey::Ratio) => Some(1.25),
+        _ => None,
     }
 }
 

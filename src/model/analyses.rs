@@ -195,6 +195,12 @@ pub struct OutcomeSpec {
     pub hksj: Option<Located<bool>>,
     /// GRADE certainty.
     pub certainty: Option<Certainty>,
+    /// The smallest important effect: a ratio above 1 (1.25 = 25% relative change) for ratio
+    /// measures, a positive difference otherwise.
+    pub important_effect: Option<Located<f64>>,
+    /// The assumed control-group risk (0 to 1) for absolute effects; default the pooled
+    /// control-group risk.
+    pub assumed_risk: Option<Located<f64>>,
     /// Per-study rows.
     pub studies: Option<Vec<RawRow>>,
     /// A CSV file with the rows, relative to the review folder.
@@ -303,6 +309,10 @@ pub struct AnalysisOutcome {
     pub hksj: bool,
     /// GRADE certainty.
     pub certainty: Option<Certainty>,
+    /// The smallest important effect (see docs/format.md); defaults by measure.
+    pub important_effect: Option<f64>,
+    /// The assumed control-group risk for absolute effects, if the authors gave one.
+    pub assumed_risk: Option<f64>,
     /// The data: one unnamed group, or the subgroups.
     pub groups: Vec<DataGroup>,
     /// Whether `groups` are subgroups.

@@ -21,10 +21,39 @@ pub struct ReviewContext {
     pub studies: StudiesView,
     /// The risk-of-bias tool and its domains.
     pub rob: RobView,
+    /// The full review's generated sections.
+    pub sections: SectionsView,
     /// The Data and analyses tables, one per comparison.
     pub analyses: Vec<ComparisonView>,
-    /// Where the page's figures are (file names under figures/), with their descriptions.
+    /// Every figure, in the order drawn.
     pub figures: Vec<FigureView>,
+}
+
+/// The full review's generated sections (plain text; templates escape on output).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct SectionsView {
+    /// Summary of findings tables, one per comparison.
+    pub sof: Vec<super::sections::SofTable>,
+    /// Results of the search and the counts of studies.
+    pub description_of_studies: Vec<String>,
+    /// One sentence per risk-of-bias domain.
+    pub risk_of_bias: Vec<String>,
+    /// Effects of interventions, per comparison and outcome.
+    pub effects: Vec<super::sections::EffectsComparison>,
+    /// Protocol outcomes that no study reported in any form.
+    pub unreported: Vec<String>,
+    /// Outcomes studies reported without data for a meta-analysis, with what they found.
+    pub reported_without_data: Vec<String>,
+    /// The measures and models the analyses used.
+    pub methods: Vec<String>,
+    /// The PRISMA flow diagram, when the search flow is given.
+    pub prisma: Option<FigureView>,
+    /// The risk-of-bias summary and graph.
+    pub rob_figures: Vec<FigureView>,
+    /// The protocol's primary outcomes ("maternal morbidity (febrile illness, ...)").
+    pub primary_outcomes: Vec<String>,
+    /// The protocol's secondary outcomes.
+    pub secondary_outcomes: Vec<String>,
 }
 
 /// A comparison's Data and analyses table.
@@ -53,30 +82,22 @@ pub struct AnalysisRowView {
     pub method: String,
     /// "0.65 [0.46, 0.90]", or "Not estimable".
     pub effect: String,
+    /// The id of the outcome's section in Effects of interventions, for links.
+    pub anchor: String,
     /// Whether this is a subgroup row.
     pub subgroup: bool,
 }
 
 /// The Data and analyses tables from the engine's results.
 pub fn analyses_view(results: &[crate::stats::ComparisonResult]) -> Vec<ComparisonView> {
-    use super::numbers::{effect_bracketed, measure_name, method_tokens};
-    use crate::model::{MethodKey, ModelKey};
+    use crate::format::{effect_bracketed, measure_name, method_line};
     results
         .iter()
         .map(|c| {
             let mut rows = Vec::new();
             for r in &c.outcomes {
                 let o = r.outcome;
-                let method_key = match o.method {
-                    MethodKey::MH => "MH",
-                    MethodKey::IV => "IV",
-                    MethodKey::Peto => "Peto",
-                };
-                let method = format!(
-                    "{} ({})",
-                    measure_name(&o.measure, o.method == MethodKey::Peto),
-                    method_tokens(method_key, o.model == ModelKey::Random)
-                );
+                let method = format!("{} ({})", measure_name(r), method_line(r));
                 let measure = r.measure();
                 let effect = |fit: &crate::stats::Fit| match &fit.pooled {
                     Some(p) => effect_bracketed(
@@ -86,7 +107,9 @@ pub fn analyses_view(results: &[crate::stats::ComparisonResult]) -> Vec<Comparis
                     ),
                     None => "Not estimable".to_string(),
                 };
+                let anchor = super::markdown::slug(&format!("{} {}", r.number, o.name));
                 rows.push(AnalysisRowView {
+                    anchor: anchor.clone(),
                     number: r.number.clone(),
                     title: o.name.clone(),
                     studies: r.studies,
@@ -103,6 +126,7 @@ pub fn analyses_view(results: &[crate::stats::ComparisonResult]) -> Vec<Comparis
                         participants: sub.participants,
                         method: method.clone(),
                         effect: effect(&sub.fit),
+                        anchor: anchor.clone(),
                         subgroup: true,
                     });
                 }
@@ -225,12 +249,23 @@ pub struct DomainView {
 /// A figure file and what it shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct FigureView {
-    /// Kind: forest, rob-summary, rob-graph, prisma.
-    pub kind: String,
-    /// File name under figures/.
-    pub file: String,
-    /// Caption.
-    pub caption: String,
+    /// Path relative to the review's output folder ("figures/forest-1.1.svg").
+    pub path: String,
+    /// Title, used as the image's alternative text and caption.
+    pub title: String,
+    /// What the figure shows, in words.
+    pub description: String,
+}
+
+impl FigureView {
+    /// The view of a drawn figure.
+    pub fn of(figure: &crate::plot::Figure) -> Self {
+        FigureView {
+            path: format!("figures/{}", figure.file),
+            title: figure.title.clone(),
+            description: figure.description.clone(),
+        }
+    }
 }
 
 /// Markdown prose flattened to fit a table cell: line breaks become spaces, and pipes that

@@ -27,13 +27,24 @@ fn safe_url(url: &str) -> bool {
 /// prose can inject markup into the page. Every heading gets an id made from its text, so
 /// every section can be linked.
 pub fn to_html(markdown: &str) -> String {
-    to_html_with(markdown, false)
+    to_html_with_contents(markdown, false).0
 }
 
-/// As [`to_html`], but with `raw_html` the author's raw HTML is kept after passing the
-/// allowlist of [`super::sanitise`] (review.yaml's `raw_html: true`). Data never produce raw
-/// HTML here: their `<` is backslash-escaped in the Markdown.
-pub fn to_html_with(markdown: &str, raw_html: bool) -> String {
+/// A heading of the rendered page, for the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// Its id.
+    pub id: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// [`to_html`], with the page's headings in order. With `raw_html` the author's raw HTML is
+/// kept after passing the allowlist of [`super::sanitise`] (review.yaml's `raw_html: true`).
+/// Data never produce raw HTML here: their `<` is backslash-escaped in the Markdown.
+pub fn to_html_with_contents(markdown: &str, raw_html: bool) -> (String, Vec<Heading>) {
     let events: Vec<Event> = Parser::new_ext(markdown, options())
         .map(|event| match event {
             Event::Html(raw) if raw_html => Event::Html(super::sanitise::sanitise(&raw).into()),
@@ -66,8 +77,48 @@ pub fn to_html_with(markdown: &str, raw_html: bool) -> String {
             other => other,
         })
         .collect();
+    let (events, headings) = with_heading_ids(events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, with_heading_ids(events).into_iter());
+    html::push_html(&mut out, events.into_iter());
+    (out, headings)
+}
+
+/// A nested list of links to the headings of levels 2 and 3, as HTML.
+pub fn table_of_contents(headings: &[Heading]) -> String {
+    let mut out = String::from("<ul>");
+    let mut open_sub = false;
+    for (i, h) in headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .enumerate()
+    {
+        let link = format!(
+            "<a href=\"#{}\">{}</a>",
+            super::escape::html(&h.id),
+            super::escape::html(&h.text)
+        );
+        match (h.level, open_sub) {
+            (3, false) if i > 0 => {
+                out.push_str("<ul><li>");
+                open_sub = true;
+            }
+            (3, _) => out.push_str("</li><li>"),
+            (_, true) => {
+                out.push_str("</li></ul></li><li>");
+                open_sub = false;
+            }
+            _ if i > 0 => out.push_str("</li><li>"),
+            _ => out.push_str("<li>"),
+        }
+        out.push_str(&link);
+    }
+    if open_sub {
+        out.push_str("</li></ul>");
+    }
+    if out.len() > 4 {
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
     out
 }
 
@@ -130,12 +181,17 @@ fn neutralise_once(markdown: &str, raw_html: bool) -> String {
 
 /// Gives every heading without an explicit id one made from its text ("Main results" ->
 /// "main-results"), numbered when it repeats.
-fn with_heading_ids(mut events: Vec<Event>) -> Vec<Event> {
+fn with_heading_ids(mut events: Vec<Event>) -> (Vec<Event>, Vec<Heading>) {
     let mut used: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut headings = Vec::new();
     for i in 0..events.len() {
-        let Event::Start(Tag::Heading { id: None, .. }) = &events[i] else {
+        let Event::Start(Tag::Heading {
+            level, id: None, ..
+        }) = &events[i]
+        else {
             continue;
         };
+        let level = *level as u8;
         let mut text = String::new();
         for event in &events[i + 1..] {
             match event {
@@ -152,11 +208,16 @@ fn with_heading_ids(mut events: Vec<Event>) -> Vec<Event> {
         } else {
             format!("{base}-{count}")
         };
+        headings.push(Heading {
+            level,
+            id: id.clone(),
+            text,
+        });
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
             *slot = Some(CowStr::from(id));
         }
     }
-    events
+    (events, headings)
 }
 
 /// Lower-case letters and digits joined by `-`.
@@ -196,7 +257,7 @@ mod tests {
         let source = "*a* <b onclick=x>b</b> [l](javascript:y) ![i](data:z) <javascript:w>\n\n<div>\n[m](javascript:v)\n</div>\n\np < 0.05 <https://doi.org/x>";
         let safe = neutralise(source, false);
         assert_eq!(neutralise(&safe, false), safe, "a fixed point");
-        let html = to_html_with(&safe, true);
+        let html = to_html_with_contents(&safe, true).0;
         assert!(html.contains("<em>a</em>"), "{html}");
         assert!(html.contains("&lt;b onclick=x&gt;"), "{html}");
         assert!(!html.contains("href=\"javascript"), "{html}");
@@ -210,6 +271,15 @@ mod tests {
     fn neutralise_with_raw_html_keeps_allowed_tags() {
         let safe = neutralise("H<sub>2</sub>O <script>x</script>", true);
         assert_eq!(safe, "H<sub>2</sub>O &lt;script&gt;x&lt;/script&gt;");
+    }
+
+    #[test]
+    fn contents_nest_level_three_under_level_two() {
+        let (_, headings) = to_html_with_contents("## A\n### B\n### C\n## D & E\n", false);
+        assert_eq!(
+            table_of_contents(&headings),
+            "<ul><li><a href=\"#a\">A</a><ul><li><a href=\"#b\">B</a></li><li><a href=\"#c\">C</a></li></ul></li><li><a href=\"#d-e\">D &amp; E</a></li></ul>"
+        );
     }
 
     #[test]

@@ -1,14 +1,17 @@
 //! Review -> rendered files: the abstract and the full review in Markdown, the standalone HTML
 //! page and results.json, all from templates fed with views of the data.
 
+pub mod changes;
 mod context;
 pub mod english;
 pub mod escape;
+pub mod export;
 pub mod markdown;
 pub mod narrative;
 pub mod numbers;
 mod results_json;
 mod sanitise;
+pub mod sections;
 mod templates;
 
 pub use templates::{BUILTIN, TemplateError};
@@ -205,6 +208,8 @@ fn summaries(review: &Review, analyses: &[ComparisonResult]) -> Vec<ResultSummar
                 }),
                 null_value: measure.null_value(),
                 certainty: r.outcome.certainty.as_ref().map(|c| c.level),
+                ratio: measure.is_ratio(),
+                important_effect: r.outcome.important_effect,
             });
         }
     }
@@ -215,10 +220,38 @@ fn summaries(review: &Review, analyses: &[ComparisonResult]) -> Vec<ResultSummar
 pub fn render_review(
     review: &Review,
     analyses: &[ComparisonResult],
+    figures: &[crate::plot::Figure],
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let results = Arc::new(summaries(review, analyses));
     let templates = Templates::new(&review.templates, Arc::clone(&results))
         .map_err(|e| vec![template_diagnostic(review, &e)])?;
+    let context = review_context(review, analyses, figures, &templates, &results)?;
+    render_files(review, analyses, figures, &templates, &context)
+}
+
+/// Everything the review's templates see, as JSON: for documentation and for tests that keep
+/// docs/templates.md in step with the code.
+pub fn context_json(
+    review: &Review,
+    analyses: &[ComparisonResult],
+    figures: &[crate::plot::Figure],
+) -> Result<serde_json::Value, Vec<Diagnostic>> {
+    let results = Arc::new(summaries(review, analyses));
+    let templates = Templates::new(&review.templates, Arc::clone(&results))
+        .map_err(|e| vec![template_diagnostic(review, &e)])?;
+    let context = review_context(review, analyses, figures, &templates, &results)?;
+    Ok(serde_json::to_value(&context).expect("views serialise"))
+}
+
+/// Builds the template context: data views first, then the prose rendered against them, then
+/// the generated text.
+fn review_context(
+    review: &Review,
+    analyses: &[ComparisonResult],
+    figures: &[crate::plot::Figure],
+    templates: &Templates,
+    results: &[ResultSummary],
+) -> Result<ReviewContext, Vec<Diagnostic>> {
     let tool = review.studies.risk_of_bias_tool;
     let participants: i64 = review
         .studies
@@ -263,8 +296,9 @@ pub fn render_review(
                 })
                 .collect(),
         },
+        sections: context::SectionsView::default(),
         analyses: context::analyses_view(analyses),
-        figures: Vec::new(),
+        figures: figures.iter().map(context::FigureView::of).collect(),
     };
 
     // Prose is rendered first, against the data-only context, so that literate text can use
@@ -313,18 +347,68 @@ pub fn render_review(
         })
         .collect();
     let reporting = narrative::outcome_reporting(review, &narratives);
-    context.abstract_.main_results = narrative::main_results(review, &reporting, &results)
+    context.abstract_.main_results = narrative::main_results(review, &reporting, results)
         .into_iter()
         .map(|sentences| sentences.join(" "))
         .collect();
     context.studies = context::studies_view(review, &prose);
+    let outcome_list = |priority| {
+        review
+            .protocol
+            .outcomes
+            .iter()
+            .filter(|o| o.priority == priority)
+            .map(|o| {
+                let name =
+                    english::capitalise(&narrative::distinct_name(o, &review.protocol.outcomes));
+                match &o.detail {
+                    Some(d) => format!("{name}: {d}"),
+                    None => name,
+                }
+            })
+            .collect()
+    };
+    context.sections = context::SectionsView {
+        sof: sections::summary_of_findings(review, analyses, results),
+        description_of_studies: sections::description_of_studies(review),
+        risk_of_bias: sections::risk_of_bias_by_domain(review),
+        effects: sections::effects(review, analyses, results, figures),
+        prisma: figures
+            .iter()
+            .find(|f| f.file == "prisma.svg")
+            .map(context::FigureView::of),
+        rob_figures: figures
+            .iter()
+            .filter(|f| f.file.starts_with("rob-"))
+            .map(context::FigureView::of)
+            .collect(),
+        unreported: sections::unreported_outcomes(review, &reporting),
+        reported_without_data: narrative::reported_without_data(&reporting),
+        methods: sections::methods_used(analyses),
+        primary_outcomes: outcome_list(crate::model::Priority::Primary),
+        secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
+    };
     context.prose = prose
         .iter()
         .filter(|(k, _)| k.0.is_empty())
         .map(|(k, v)| (k.1.clone(), v.clone()))
         .collect();
 
-    let tera_context = tera::Context::from_serialize(&context).expect("views serialise");
+    Ok(context)
+}
+
+/// Renders the output files from the context.
+fn render_files(
+    review: &Review,
+    analyses: &[ComparisonResult],
+    figures: &[crate::plot::Figure],
+    templates: &Templates,
+    context: &ReviewContext,
+) -> Result<RenderedReview, Vec<Diagnostic>> {
+    let participants = context.review.participants;
+    let mut tera_context = tera::Context::from_serialize(context).expect("views serialise");
+    let changes = changes::since_previous(review, analyses);
+    tera_context.insert("changes", &changes);
     let render = |name: &str| {
         templates
             .render(name, &tera_context)
@@ -333,10 +417,9 @@ pub fn render_review(
     let abstract_md = render("abstract.md")?;
     let review_md = render("review.md")?;
     let mut page_context = tera_context.clone();
-    page_context.insert(
-        "body",
-        &markdown::to_html_with(&review_md, review.protocol.raw_html),
-    );
+    let (body, headings) = markdown::to_html_with_contents(&review_md, review.protocol.raw_html);
+    page_context.insert("body", &body);
+    page_context.insert("contents", &markdown::table_of_contents(&headings));
     let page = templates
         .render("page.html", &page_context)
         .map_err(|e| vec![template_diagnostic(review, &e)])?;
@@ -349,6 +432,17 @@ pub fn render_review(
         "results.json".to_string(),
         results_json::results_json(&review.slug, analyses).into_bytes(),
     );
+    for figure in figures {
+        files.insert(
+            format!("figures/{}", figure.file),
+            figure.svg.clone().into_bytes(),
+        );
+    }
+    files.insert(
+        "results.csv".to_string(),
+        export::results_csv(analyses).into_bytes(),
+    );
+    files.extend(changes.files(&review.slug));
     let entry = IndexEntry {
         slug: review.slug.clone(),
         title: review.protocol.title.clone(),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::english::{
     capitalise, count_noun, country_in_text, decapitalise, join_and, join_or, plural, words,
 };
-use super::numbers::{ResultSummary, effect_phrase};
+use super::numbers::{PooledSummary, ResultSummary, effect_phrase};
 use crate::model::{CertaintyLevel, Judgement, Priority, ProtocolOutcome, Review, RobTool};
 
 /// A study counts as small when it randomised fewer participants than this.
@@ -390,6 +390,16 @@ fn none_of_the_studies(review: &Review) -> &'static str {
     }
 }
 
+/// The outcome's name, with its group when another protocol outcome has the same name
+/// ("adverse effects ... (infant)").
+pub fn distinct_name(outcome: &ProtocolOutcome, all: &[ProtocolOutcome]) -> String {
+    let shared = all.iter().filter(|o| o.name == outcome.name).count() > 1;
+    match (&outcome.group, shared) {
+        (Some(group), true) => format!("{} ({group})", outcome.name),
+        _ => outcome.name.clone(),
+    }
+}
+
 /// "maternal morbidity (febrile illness, diarrhoea)".
 fn outcome_with_detail(outcome: &ProtocolOutcome) -> String {
     match &outcome.detail {
@@ -426,7 +436,7 @@ fn unreported_primary(review: &Review, reporting: &[OutcomeReporting]) -> Option
 }
 
 /// Outcomes that studies reported without data for a meta-analysis.
-fn reported_without_data(reporting: &[OutcomeReporting]) -> Vec<String> {
+pub fn reported_without_data(reporting: &[OutcomeReporting]) -> Vec<String> {
     reporting
         .iter()
         .filter(|r| r.with_data == 0 && !r.without_data.is_empty())
@@ -497,8 +507,63 @@ fn unreported_secondary(review: &Review, reporting: &[OutcomeReporting]) -> Vec<
     sentences
 }
 
+/// What a pooled result shows, by the rule in docs/format.md: a direction when the 95% CI
+/// excludes no effect; little to no difference when the CI lies within the outcome's band of
+/// unimportant effects; otherwise no clear difference, with an important effect not ruled out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EffectClass {
+    /// The CI lies below the line of no effect.
+    Reduces,
+    /// The CI lies above the line of no effect.
+    Increases,
+    /// The CI includes no effect and excludes important effects.
+    LittleOrNone,
+    /// The CI includes no effect and an important reduction (true) or increase (false).
+    Inconclusive {
+        /// Whether the point estimate is a reduction.
+        towards_reduction: bool,
+    },
+}
+
+impl EffectClass {
+    /// A short key for templates: reduces, increases, little_or_none, inconclusive.
+    pub fn key(self) -> &'static str {
+        match self {
+            EffectClass::Reduces => "reduces",
+            EffectClass::Increases => "increases",
+            EffectClass::LittleOrNone => "little_or_none",
+            EffectClass::Inconclusive { .. } => "inconclusive",
+        }
+    }
+}
+
+/// Classifies a pooled result (see [`EffectClass`]).
+pub fn classify(result: &ResultSummary, pooled: &PooledSummary) -> EffectClass {
+    let null = result.null_value;
+    if pooled.ci_high < null {
+        return EffectClass::Reduces;
+    }
+    if pooled.ci_low > null {
+        return EffectClass::Increases;
+    }
+    let within_band = match result.important_effect {
+        // Without a threshold, an interval that includes no effect reads as little to none.
+        None => true,
+        Some(t) if result.ratio => pooled.ci_low >= 1.0 / t && pooled.ci_high <= t,
+        Some(t) => pooled.ci_low >= -t && pooled.ci_high <= t,
+    };
+    if within_band {
+        EffectClass::LittleOrNone
+    } else {
+        EffectClass::Inconclusive {
+            towards_reduction: pooled.estimate < null,
+        }
+    }
+}
+
 /// "Multiple-micronutrient supplementation probably reduces maternal anaemia compared with
 /// placebo (RR 0.62, 95% CI 0.45 to 0.85; 3 studies, 1200 women; moderate-certainty evidence)."
+/// The wording follows GRADE guideline 26 (Santesso 2020).
 pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String> {
     let pooled = result.pooled.as_ref()?;
     let noun = review.participants_noun();
@@ -514,46 +579,52 @@ pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String
         facts.push(format!("{}-certainty evidence", level.words()));
     }
     let facts = facts.join("; ");
-    let x = &result.experimental;
+    let x = capitalise(&result.experimental);
     let y = decapitalise(&result.outcome_name);
     let control = &result.control;
-    let crosses_null = pooled.ci_low <= result.null_value && pooled.ci_high >= result.null_value;
-    let direction = if pooled.estimate < result.null_value {
-        ("reduces", "reduce")
-    } else {
-        ("increases", "increase")
+    let Some(level) = result.certainty else {
+        return Some(format!(
+            "For {y}, the certainty of the evidence was not assessed ({facts})."
+        ));
     };
-    let sentence = match (result.certainty, crosses_null) {
-        (None, _) => {
-            format!("For {y}, the certainty of the evidence was not assessed ({facts}).")
-        }
-        (Some(CertaintyLevel::VeryLow), _) => {
+    if level == CertaintyLevel::VeryLow {
+        return Some(format!(
+            "The evidence is very uncertain about the effect of {} on {y} compared with {control} ({facts}).",
+            result.experimental
+        ));
+    }
+    // (high, moderate, low) forms of each statement.
+    let pick = |forms: [&str; 3]| match level {
+        CertaintyLevel::High => forms[0].to_string(),
+        CertaintyLevel::Moderate => forms[1].to_string(),
+        _ => forms[2].to_string(),
+    };
+    let sentence = match classify(result, pooled) {
+        EffectClass::Reduces => {
             format!(
-                "The evidence is very uncertain about the effect of {x} on {y} compared with {control} ({facts})."
+                "{x} {} {y} compared with {control} ({facts}).",
+                pick(["reduces", "probably reduces", "may reduce"])
             )
         }
-        (Some(level), true) => {
-            let modal = match level {
-                CertaintyLevel::High => "results",
-                CertaintyLevel::Moderate => "probably results",
-                _ => "may result",
-            };
+        EffectClass::Increases => {
             format!(
-                "{} {modal} in little to no difference in {y} compared with {control} ({facts}).",
-                capitalise(x)
+                "{x} {} {y} compared with {control} ({facts}).",
+                pick(["increases", "probably increases", "may increase"])
             )
         }
-        (Some(level), false) => {
-            let verb = match level {
-                CertaintyLevel::High => direction.0.to_string(),
-                CertaintyLevel::Moderate => format!("probably {}", direction.0),
-                _ => format!("may {}", direction.1),
-            };
-            format!(
-                "{} {verb} {y} compared with {control} ({facts}).",
-                capitalise(x)
-            )
-        }
+        EffectClass::LittleOrNone => format!(
+            "{x} {} in little to no difference in {y} compared with {control} ({facts}).",
+            pick(["results", "probably results", "may result"])
+        ),
+        EffectClass::Inconclusive { towards_reduction } => format!(
+            "{x} {} in little to no difference in {y} compared with {control}, but the confidence interval includes an important {} ({facts}).",
+            pick(["results", "probably results", "may result"]),
+            if towards_reduction {
+                "reduction"
+            } else {
+                "increase"
+            }
+        ),
     };
     Some(sentence)
 }

@@ -146,12 +146,14 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("join_and", |items: Vec<String>, _: Kwargs, _: &State| {
         english::join_and(&items)
     });
-    tera.register_filter("pvalue", |p: f64, _: Kwargs, _: &State| numbers::p_value(p));
+    tera.register_filter("pvalue", |p: f64, _: Kwargs, _: &State| {
+        crate::format::p_value(p)
+    });
     tera.register_filter(
         "num",
         |x: f64, kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let digits = kwargs.get::<i64>("digits")?.unwrap_or(2).clamp(0, 10) as usize;
-            Ok(numbers::fixed(x, digits))
+            Ok(crate::format::fixed(x, digits))
         },
     );
     tera.register_filter("long_date", |s: &str, _: Kwargs, _: &State| {

@@ -50,6 +50,11 @@ collins <- read_data("collins1985b-diuretics-pregnancy.csv")
 normand <- read_data("normand1999-stroke.csv")
 
 dich <- function(ai, n1i, ci, n2i) list(type = "dichotomous", ai = ai, n1i = n1i, ci = ci, n2i = n2i)
+# The example review reviews/diuretics-pregnancy: pre-eclampsia in two subgroups (women selected
+# for oedema first, as its CSV files list them), and the deaths, leaving out trials that did
+# not report them.
+oedema_first <- collins[c(which(collins$oedema == 1), which(collins$oedema == 0)), ]
+reported <- function(x) collins[!is.na(collins[[x]]), ]
 datasets <- list(
   bcg = dich(bcg$tpos, bcg$tpos + bcg$tneg, bcg$cpos, bcg$cpos + bcg$cneg),
   diuretics = dich(collins$pre.xti, collins$pre.nti, collins$pre.xci, collins$pre.nci),
@@ -64,7 +69,11 @@ datasets <- list(
     e <- escalc("RR", ai = bcg$tpos, bi = bcg$tneg, ci = bcg$cpos, di = bcg$cneg)
     list(type = "generic", yi = as.numeric(e$yi), sei = sqrt(as.numeric(e$vi)))
   }),
-  identical = list(type = "generic", yi = rep(0.3, 4), sei = c(0.1, 0.2, 0.15, 0.3))
+  identical = list(type = "generic", yi = rep(0.3, 4), sei = c(0.1, 0.2, 0.15, 0.3)),
+  example_pre_eclampsia = with(oedema_first, dich(pre.xti, pre.nti, pre.xci, pre.nci)),
+  example_perinatal_death = with(reported("ped.xti"), dich(ped.xti, fup.nti, ped.xci, fup.nci)),
+  example_stillbirth = with(reported("stb.xti"), dich(stb.xti, fup.nti, stb.xci, fup.nci)),
+  example_neonatal_death = with(reported("ned.xti"), dich(ned.xti, fup.nti, ned.xci, fup.nci))
 )
 bcg_alloc <- bcg$alloc
 
@@ -295,14 +304,20 @@ cases <- c(
   case("identical_generic_random_dl", "identical", "GenericDifference", "IV", "random", "DL"),
   case("identical_generic_random_reml", "identical", "GenericDifference", "IV", "random", "REML"),
   case("identical_generic_random_pm", "identical", "GenericDifference", "IV", "random", "PM"),
-  case("none_estimable_rr_mh_fixed", "none_estimable", "RR", "MH", "fixed")
+  case("none_estimable_rr_mh_fixed", "none_estimable", "RR", "MH", "fixed"),
+  # The example review's analyses 1.2 to 1.4, as analyses.yaml sets them
+  case("example_perinatal_death", "example_perinatal_death", "OR", "Peto", "fixed"),
+  case("example_stillbirth", "example_stillbirth", "OR", "MH", "fixed"),
+  case("example_neonatal_death", "example_neonatal_death", "RR", "MH", "fixed")
 )
 
 subgroup_cases <- c(
   subgroup_case("bcg_alloc_rr_iv_fixed", "bcg", bcg_alloc, "RR", "IV", "fixed"),
   subgroup_case("bcg_alloc_rr_iv_random_dl", "bcg", bcg_alloc, "RR", "IV", "random", "DL"),
   subgroup_case("bcg_alloc_rr_mh_random_dl", "bcg", bcg_alloc, "RR", "MH", "random", "DL"),
-  subgroup_case("bcg_alloc_or_mh_fixed", "bcg", bcg_alloc, "OR", "MH", "fixed")
+  subgroup_case("bcg_alloc_or_mh_fixed", "bcg", bcg_alloc, "OR", "MH", "fixed"),
+  # The example review's analysis 1.1
+  subgroup_case("example_pre_eclampsia", "example_pre_eclampsia", 1 - oedema_first$oedema, "RR", "MH", "random", "DL")
 )
 
 json <- paste0(

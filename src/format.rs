@@ -1,0 +1,145 @@
+//! How Review Manager writes numbers and labels: effects with two decimals and a real minus
+//! sign, P values, measure and method names, and the heterogeneity and overall-effect lines.
+//! Shared by the figures and the text, so that both always say the same.
+
+use crate::stats::{Heterogeneity, Measure, Method, Model, OutcomeResult, Pooled};
+
+/// A number with two decimals and the typographic minus sign.
+pub fn decimal(x: f64) -> String {
+    fixed(x, 2)
+}
+
+/// A number with `digits` decimals and the typographic minus sign; never "-0.00".
+pub fn fixed(x: f64, digits: usize) -> String {
+    let text = format!("{x:.digits$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        Some(rest) => format!("\u{2212}{rest}"),
+        None => text,
+    }
+}
+
+/// "0.62 [0.45, 0.85]", as forest plots and tables print an effect.
+pub fn effect_bracketed(estimate: f64, low: f64, high: f64) -> String {
+    format!(
+        "{} [{}, {}]",
+        decimal(estimate),
+        decimal(low),
+        decimal(high)
+    )
+}
+
+/// A P value as RevMan prints it: two decimals from 0.01, one significant figure below,
+/// "< 0.00001" at the floor.
+pub fn p_value(p: f64) -> String {
+    if p < 0.00001 {
+        "< 0.00001".to_string()
+    } else if p < 0.01 {
+        let digits = (-p.log10()).ceil() as usize;
+        let text = format!("{p:.digits$}");
+        // Rounding up can reach the next power of ten (0.0096 -> 0.010); keep one figure.
+        text.trim_end_matches('0').to_string()
+    } else {
+        format!("{p:.2}")
+    }
+}
+
+/// The measure's name in column headers ("Risk Ratio", "Std. Mean Difference").
+pub fn measure_name(result: &OutcomeResult) -> String {
+    match (result.settings.measure, result.settings.method) {
+        (_, Method::Peto) => "Peto Odds Ratio".into(),
+        (Measure::RiskRatio, _) => "Risk Ratio".into(),
+        (Measure::OddsRatio, _) => "Odds Ratio".into(),
+        (Measure::RiskDifference, _) => "Risk Difference".into(),
+        (Measure::MeanDifference, _) => "Mean Difference".into(),
+        (Measure::StdMeanDifference, _) => "Std. Mean Difference".into(),
+        (Measure::GenericRatio | Measure::GenericDifference, _) => result.outcome.measure.clone(),
+    }
+}
+
+/// "M-H, Random, 95% CI".
+pub fn method_line(result: &OutcomeResult) -> String {
+    let method = match result.settings.method {
+        Method::MantelHaenszel => "M-H",
+        Method::InverseVariance => "IV",
+        Method::Peto => "Peto",
+    };
+    let model = match result.settings.model {
+        Model::Fixed => "Fixed",
+        Model::Random => "Random",
+    };
+    format!("{method}, {model}, 95% CI")
+}
+
+/// "P = 0.09" or "P < 0.00001".
+fn p_clause(p: f64) -> String {
+    let text = p_value(p);
+    if text.starts_with('<') {
+        format!("P {text}")
+    } else {
+        format!("P = {text}")
+    }
+}
+
+/// "Heterogeneity: Tau² = 0.04; Chi² = 8.12, df = 4 (P = 0.09); I² = 51%".
+pub fn heterogeneity_line(heterogeneity: Option<&Heterogeneity>) -> String {
+    match heterogeneity {
+        Some(h) if h.df > 0 => {
+            let tau2 = h
+                .tau2
+                .map(|t| format!("Tau\u{b2} = {}; ", fixed(t, 2)))
+                .unwrap_or_default();
+            format!(
+                "Heterogeneity: {tau2}Chi\u{b2} = {}, df = {} ({}); I\u{b2} = {}%",
+                fixed(h.q, 2),
+                h.df,
+                p_clause(h.p.unwrap_or(1.0)),
+                fixed(h.i2.unwrap_or(0.0), 0)
+            )
+        }
+        _ => "Heterogeneity: Not applicable".into(),
+    }
+}
+
+/// "Test for overall effect: Z = 2.98 (P = 0.003)"; with the Hartung-Knapp-Sidik-Jonkman
+/// interval the statistic is t.
+pub fn overall_effect_line(pooled: Option<&Pooled>, hksj: bool) -> String {
+    match pooled {
+        Some(p) => format!(
+            "Test for overall effect: {} = {} ({})",
+            if hksj { "t" } else { "Z" },
+            fixed(p.z.abs(), 2),
+            p_clause(p.p)
+        ),
+        None => "Test for overall effect: Not applicable".into(),
+    }
+}
+
+/// "Test for subgroup differences: Chi² = 1.58, df = 1 (P = 0.21), I² = 36.6%".
+pub fn subgroup_differences_line(differences: Option<&Heterogeneity>) -> String {
+    match differences {
+        Some(h) => format!(
+            "Test for subgroup differences: Chi\u{b2} = {}, df = {} ({}), I\u{b2} = {}%",
+            fixed(h.q, 2),
+            h.df,
+            p_clause(h.p.unwrap_or(1.0)),
+            fixed(h.i2.unwrap_or(0.0), 1)
+        ),
+        None => "Test for subgroup differences: Not applicable".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_revman() {
+        assert_eq!(decimal(-0.204), "\u{2212}0.20");
+        assert_eq!(decimal(-0.001), "0.00");
+        assert_eq!(p_value(0.35), "0.35");
+        assert_eq!(p_value(0.0032), "0.003");
+        assert_eq!(p_value(0.0000001), "< 0.00001");
+        assert_eq!(effect_bracketed(0.62, 0.45, 0.85), "0.62 [0.45, 0.85]");
+    }
+}

@@ -1,0 +1,129 @@
+//! Consistency checks across a review's files: problems that do not stop the build but that an
+//! author or editor wants to know of, reported as warnings by `check` and `build`.
+
+use super::Sources;
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::model::{Flow, Review};
+
+/// The inconsistencies between the flow's counts and with the number of included studies
+/// in studies.yaml, as messages; empty when everything adds up or is not given.
+pub fn prisma_checks(flow: &Flow, included_studies: usize) -> Vec<String> {
+    let mut problems = Vec::new();
+    let signed = |n: u64| i128::from(n);
+    if let (Some(identified), Some(removed), Some(screened)) =
+        (flow.identified, flow.duplicates_removed, flow.screened)
+        && signed(screened) != signed(identified) - signed(removed)
+    {
+        problems.push(format!(
+            "PRISMA flow: records screened ({screened}) should be records identified ({identified}) minus duplicates removed ({removed}) = {}",
+            signed(identified) - signed(removed)
+        ));
+    }
+    if let (Some(screened), Some(excluded), Some(full_text)) =
+        (flow.screened, flow.excluded_screening, flow.full_text)
+        && signed(full_text) != signed(screened) - signed(excluded)
+    {
+        problems.push(format!(
+            "PRISMA flow: reports assessed ({full_text}) should be records screened ({screened}) minus records excluded ({excluded}) = {}",
+            signed(screened) - signed(excluded)
+        ));
+    }
+    let excluded: i128 = flow.excluded_full_text.values().map(|n| signed(*n)).sum();
+    if let (Some(full_text), Some(included)) = (flow.full_text, flow.included)
+        && signed(included) != signed(full_text) - excluded
+    {
+        problems.push(format!(
+            "PRISMA flow: studies included ({included}) should be reports assessed ({full_text}) minus reports excluded with reasons ({excluded}) = {}",
+            signed(full_text) - excluded
+        ));
+    }
+    if let Some(included) = flow.included
+        && included != included_studies as u64
+    {
+        problems.push(format!(
+            "PRISMA flow: studies included ({included}) differs from the {included_studies} included studies in studies.yaml"
+        ));
+    }
+    problems
+}
+
+/// Every consistency warning of a loaded review, located in the files it was loaded from.
+pub(crate) fn consistency_warnings(review: &Review, sources: &Sources) -> Vec<Diagnostic> {
+    let review_file = &sources.review;
+    let studies_file = &sources.studies;
+    let no_analyses = SourceFile::new(review.dir.join("analyses.yaml"), String::new());
+    let analyses_file = sources.analyses.as_ref().unwrap_or(&no_analyses);
+    let mut warnings = Vec::new();
+    if let Some(flow) = review
+        .protocol
+        .search
+        .as_ref()
+        .and_then(|s| s.flow.as_ref())
+    {
+        let (line, column) = (
+            flow.referenced.line() as usize,
+            flow.referenced.column() as usize,
+        );
+        for message in prisma_checks(&flow.value, review.studies.included.len()) {
+            warnings.push(review_file.warning(line, column, message));
+        }
+    }
+    let rows = || {
+        review
+            .comparisons
+            .iter()
+            .flat_map(|c| &c.outcomes)
+            .flat_map(|o| o.groups.iter().flat_map(|g| &g.rows).map(move |r| (o, r)))
+    };
+    for outcome in &review.protocol.outcomes {
+        let id = outcome.id.value.as_str();
+        let analysed = review
+            .comparisons
+            .iter()
+            .flat_map(|c| &c.outcomes)
+            .any(|o| o.outcome == id);
+        let reported = review
+            .studies
+            .included
+            .iter()
+            .any(|s| s.outcomes_reported.iter().any(|r| r.outcome.value == id));
+        if !analysed && !reported {
+            let loc = &outcome.id.referenced;
+            warnings.push(review_file.warning(
+                loc.line() as usize,
+                loc.column() as usize,
+                format!("outcome `{id}` is neither analysed nor reported by any study; the review will say that no studies reported it"),
+            ));
+        }
+    }
+    // A set, not a scan of every row per study: a review may have very many studies.
+    let with_rows: std::collections::BTreeSet<&str> =
+        rows().map(|(_, r)| r.study.as_str()).collect();
+    for study in &review.studies.included {
+        let id = study.id.value.as_str();
+        let used = with_rows.contains(id) || !study.outcomes_reported.is_empty();
+        if !used {
+            let loc = &study.id.referenced;
+            warnings.push(studies_file.warning(
+                loc.line() as usize,
+                loc.column() as usize,
+                format!(
+                    "included study `{id}` has no data in analyses.yaml and no outcomes_reported"
+                ),
+            ));
+        }
+    }
+    for comparison in &review.comparisons {
+        for outcome in &comparison.outcomes {
+            let has_rows = outcome.groups.iter().any(|g| !g.rows.is_empty());
+            if outcome.certainty.is_some() && !has_rows {
+                warnings.push(analyses_file.warning(
+                    0,
+                    0,
+                    format!("comparison `{}`, outcome `{}`: a certainty rating is given but the outcome has no data", comparison.id, outcome.id),
+                ));
+            }
+        }
+    }
+    warnings
+}

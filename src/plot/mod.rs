@@ -1,0 +1,129 @@
+//! The figures of a review as SVG strings: PRISMA flow, risk-of-bias summary and graph,
+//! forest plots and funnel plots. Pure: reads the model and the computed results, returns
+//! text; the report stage writes and embeds the files.
+//!
+//! Drawn with a small hand-written SVG writer ([`svg`]) rather than plotters: these figures
+//! are mostly tables, and plotters offers no `<g class>`, `<title>` or real text widths
+//! (shared/notes/crates.md §1), while its log axis is a few lines here ([`axis`]).
+
+pub mod axis;
+pub mod font;
+pub mod forest;
+pub mod funnel;
+pub mod prisma;
+pub mod rob;
+pub mod svg;
+
+pub use forest::{forest, forest_axis};
+pub use funnel::funnel;
+pub use prisma::prisma;
+pub use rob::{rob_graph, rob_summary};
+
+use crate::model::{Judgement, Review};
+use crate::stats::ComparisonResult;
+
+/// One rendered figure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// The file name, e.g. "forest-1.1.svg".
+    pub file: String,
+    /// The caption ("Forest plot of comparison 1, outcome 1.1: ...").
+    pub title: String,
+    /// The content in words (also the SVG's `<desc>`).
+    pub description: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
+/// The colours of risk-of-bias judgements.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Palette {
+    /// Cochrane / robvis colours: green, yellow, red.
+    #[default]
+    Cochrane,
+    /// Okabe-Ito colours that colour-blind readers can tell apart: blue, yellow, vermillion.
+    ColourBlindSafe,
+}
+
+impl Palette {
+    /// The fill of a judgement's circle or bar.
+    pub fn fill(self, judgement: Judgement) -> &'static str {
+        match (self, judgement) {
+            (Palette::Cochrane, Judgement::Low) => "#02C100",
+            (Palette::Cochrane, Judgement::Unclear) => "#E2DF07",
+            (Palette::Cochrane, Judgement::High) => "#BF0000",
+            (Palette::ColourBlindSafe, Judgement::Low) => "#0072B2",
+            (Palette::ColourBlindSafe, Judgement::Unclear) => "#F0E442",
+            (Palette::ColourBlindSafe, Judgement::High) => "#D55E00",
+            (_, Judgement::NotAssessed) => "#CCCCCC",
+        }
+    }
+
+    /// The colour of the glyph drawn on a judgement's circle.
+    pub fn ink(self, judgement: Judgement) -> &'static str {
+        match (self, judgement) {
+            (_, Judgement::Unclear | Judgement::NotAssessed) => "#000000",
+            (Palette::Cochrane, Judgement::Low) => "#000000",
+            _ => "#FFFFFF",
+        }
+    }
+}
+
+/// How far below a circle's centre a judgement glyph's baseline sits, for a font size: the plus
+/// sign stands on the maths axis, lower than the others' centre, so it needs less.
+pub fn glyph_baseline(judgement: Judgement, size: f64) -> f64 {
+    if glyph(judgement) == "+" {
+        0.26 * size
+    } else {
+        0.36 * size
+    }
+}
+
+/// The glyph of a judgement: + ? − (blank when not assessed).
+pub fn glyph(judgement: Judgement) -> &'static str {
+    match judgement {
+        Judgement::Low => "+",
+        Judgement::Unclear => "?",
+        Judgement::High => "\u{2212}",
+        Judgement::NotAssessed => "",
+    }
+}
+
+/// Every figure of the review in a fixed order: PRISMA flow, risk-of-bias summary and
+/// graph, one forest plot per analysed outcome with rows, then the funnel plots.
+pub fn figures(review: &Review, results: &[ComparisonResult]) -> Vec<Figure> {
+    figures_with(review, results, Palette::default())
+}
+
+/// [`figures`] with a choice of risk-of-bias colours.
+pub fn figures_with(
+    review: &Review,
+    results: &[ComparisonResult],
+    palette: Palette,
+) -> Vec<Figure> {
+    let mut out = Vec::new();
+    if let Some(flow) = review
+        .protocol
+        .search
+        .as_ref()
+        .and_then(|s| s.flow.as_ref())
+    {
+        out.extend(prisma(&flow.value));
+    }
+    if !review.studies.included.is_empty() {
+        out.push(rob_summary(review, palette));
+        out.push(rob_graph(review, palette));
+    }
+    let outcomes = results
+        .iter()
+        .flat_map(|c| c.outcomes.iter().map(move |o| (c.comparison, o)));
+    for (comparison, result) in outcomes.clone() {
+        if !result.overall.rows.is_empty() {
+            out.push(forest(result, comparison, review));
+        }
+    }
+    for (_, result) in outcomes {
+        out.extend(funnel(result));
+    }
+    out
+}

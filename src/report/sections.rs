@@ -1,0 +1,524 @@
+//! The full review's generated sections: Summary of findings, Description of studies, risk of
+//! bias by domain, Effects of interventions and the methods the analyses used. Each returns
+//! plain text or plain views; the templates escape them on output.
+
+use serde::Serialize;
+
+use super::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
+use super::narrative::{self, OutcomeReporting};
+use super::numbers::ResultSummary;
+use crate::format::{decimal, heterogeneity_line, overall_effect_line, subgroup_differences_line};
+use crate::model::{CertaintyLevel, DataType, Judgement, MethodKey, ModelKey, Review, RobTool};
+use crate::stats::{ComparisonResult, Measure, OutcomeResult, Row};
+
+/// A Summary of findings table for one comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct SofTable {
+    /// 1-based comparison number.
+    pub number: usize,
+    /// "Diuretic treatment compared with placebo or no treatment for pregnant women".
+    pub title: String,
+    /// The control in running text.
+    pub control: String,
+    /// The intervention in running text.
+    pub experimental: String,
+    /// One row per analysed outcome.
+    pub rows: Vec<SofRow>,
+    /// Footnotes, in marker order.
+    pub footnotes: Vec<Footnote>,
+}
+
+/// A row of a Summary of findings table.
+#[derive(Debug, Clone, Serialize)]
+pub struct SofRow {
+    /// Outcome name.
+    pub outcome: String,
+    /// "200 per 1000", or "—" where no absolute risk applies.
+    pub risk_control: String,
+    /// "124 per 1000 (90 to 170)", or for continuous outcomes "The mean ... was 1.20 lower (...)".
+    pub risk_experimental: String,
+    /// "RR 0.62 (0.45 to 0.85)", or "—".
+    pub relative: String,
+    /// "1200 (3 studies)".
+    pub participants: String,
+    /// "⊕⊕⊕◯ Moderate", or "Not assessed".
+    pub certainty: String,
+    /// Footnote markers for the certainty cell ("a, b").
+    pub markers: String,
+    /// Comments.
+    pub comments: String,
+}
+
+/// A footnote of a Summary of findings table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Footnote {
+    /// "a", "b", ...
+    pub marker: String,
+    /// The note.
+    pub text: String,
+}
+
+/// GRADE's symbols and label.
+pub fn certainty_symbols(level: CertaintyLevel) -> &'static str {
+    match level {
+        CertaintyLevel::High => "\u{2295}\u{2295}\u{2295}\u{2295} High",
+        CertaintyLevel::Moderate => "\u{2295}\u{2295}\u{2295}\u{25EF} Moderate",
+        CertaintyLevel::Low => "\u{2295}\u{2295}\u{25EF}\u{25EF} Low",
+        CertaintyLevel::VeryLow => "\u{2295}\u{25EF}\u{25EF}\u{25EF} Very low",
+    }
+}
+
+/// The control-group risk assumed for absolute effects: the authors' value, or the pooled risk
+/// of the control arms (Cochrane Handbook ch. 14).
+fn assumed_risk(result: &OutcomeResult) -> Option<f64> {
+    if let Some(r) = result.outcome.assumed_risk {
+        return Some(r);
+    }
+    let (events, total) =
+        result
+            .outcome
+            .groups
+            .iter()
+            .flat_map(|g| &g.rows)
+            .fold((0u64, 0u64), |(e, t), row| match row.values {
+                Row::Dichotomous {
+                    c_events, c_total, ..
+                } => (e + c_events, t + c_total),
+                _ => (e, t),
+            });
+    (total > 0).then(|| events as f64 / total as f64)
+}
+
+/// The intervention-group risk from the comparator risk and a relative effect.
+fn intervention_risk(measure: Measure, acr: f64, effect: f64) -> f64 {
+    let risk = match measure {
+        Measure::OddsRatio => effect * acr / (1.0 - acr + effect * acr),
+        Measure::RiskDifference => acr + effect,
+        _ => acr * effect,
+    };
+    risk.clamp(0.0, 1.0)
+}
+
+fn per_1000(risk: f64) -> String {
+    format!("{}", (risk * 1000.0).round() as i64)
+}
+
+/// "1.20 lower" / "0.30 higher".
+fn difference_words(x: f64) -> String {
+    if x < 0.0 {
+        format!("{} lower", decimal(-x))
+    } else {
+        format!("{} higher", decimal(x))
+    }
+}
+
+/// The Summary of findings tables.
+pub fn summary_of_findings(
+    review: &Review,
+    analyses: &[ComparisonResult],
+    summaries: &[ResultSummary],
+) -> Vec<SofTable> {
+    let population = review.protocol.population.clone();
+    let mut summary_iter = summaries.iter();
+    analyses
+        .iter()
+        .map(|c| {
+            let mut rows = Vec::new();
+            let mut footnotes: Vec<Footnote> = Vec::new();
+            let mut experimental = String::new();
+            let mut control = String::new();
+            for r in &c.outcomes {
+                let s = summary_iter
+                    .next()
+                    .expect("one summary per analysed outcome");
+                experimental.clone_from(&s.experimental);
+                control.clone_from(&s.control);
+                rows.push(sof_row(r, s, &mut footnotes));
+            }
+            let for_whom = population
+                .as_ref()
+                .map(|p| format!(" for {p}"))
+                .unwrap_or_default();
+            SofTable {
+                number: c.number,
+                title: format!(
+                    "{} compared with {control}{for_whom}",
+                    capitalise(&experimental)
+                ),
+                control,
+                experimental,
+                rows,
+                footnotes,
+            }
+        })
+        .collect()
+}
+
+fn sof_row(r: &OutcomeResult, s: &ResultSummary, footnotes: &mut Vec<Footnote>) -> SofRow {
+    let measure = r.measure();
+    let dash = "\u{2014}".to_string();
+    let (mut risk_control, mut risk_experimental, mut relative) =
+        (dash.clone(), dash.clone(), dash.clone());
+    let mut comments = String::new();
+    match &s.pooled {
+        None => comments = "No study contributed an estimable result".into(),
+        Some(p) => {
+            let interval = format!("{} to {}", decimal(p.ci_low), decimal(p.ci_high));
+            match r.outcome.data_type {
+                DataType::Dichotomous => {
+                    relative = format!("{} {} ({interval})", s.measure, decimal(p.estimate));
+                    if let Some(acr) = assumed_risk(r) {
+                        let risk = |e| per_1000(intervention_risk(measure, acr, e));
+                        risk_control = format!("{} per 1000", per_1000(acr));
+                        risk_experimental = format!(
+                            "{} per 1000 ({} to {})",
+                            risk(p.estimate),
+                            risk(p.ci_low),
+                            risk(p.ci_high)
+                        );
+                    }
+                }
+                DataType::Continuous => {
+                    let name = decapitalise(&s.outcome_name);
+                    let unit = if s.measure == "SMD" {
+                        " standard deviations"
+                    } else {
+                        ""
+                    };
+                    risk_experimental = format!(
+                        "The mean {name} in the intervention group was {}{unit} ({} to {})",
+                        difference_words(p.estimate),
+                        difference_words(p.ci_low),
+                        difference_words(p.ci_high)
+                    );
+                }
+                DataType::Generic => {
+                    relative = format!("{} {} ({interval})", s.measure, decimal(p.estimate));
+                }
+            }
+        }
+    }
+    let (certainty, markers) = match &r.outcome.certainty {
+        Some(c) => {
+            let markers: Vec<String> = c
+                .reasons
+                .iter()
+                .map(|reason| {
+                    let text = format!("Downgraded for {reason}.");
+                    match footnotes.iter().find(|f| f.text == text) {
+                        Some(f) => f.marker.clone(),
+                        None => {
+                            let marker =
+                                ((b'a' + (footnotes.len() % 26) as u8) as char).to_string();
+                            footnotes.push(Footnote {
+                                marker: marker.clone(),
+                                text,
+                            });
+                            marker
+                        }
+                    }
+                })
+                .collect();
+            (certainty_symbols(c.level).to_string(), markers.join(", "))
+        }
+        None => ("Not assessed".to_string(), String::new()),
+    };
+    SofRow {
+        outcome: s.outcome_name.clone(),
+        risk_control,
+        risk_experimental,
+        relative,
+        participants: format!(
+            "{} ({})",
+            r.participants,
+            count_noun(r.studies as u64, "study")
+        ),
+        certainty,
+        markers,
+        comments,
+    }
+}
+
+/// An analysed outcome in Effects of interventions.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectView {
+    /// "1.1".
+    pub number: String,
+    /// Outcome title.
+    pub title: String,
+    /// The effect sentence (empty when nothing is estimable).
+    pub sentence: String,
+    /// "Heterogeneity: ..." and "Test for overall effect: ..." and subgroup sentences.
+    pub details: Vec<String>,
+    /// How the result reads: reduces, increases, little_or_none, inconclusive, or none.
+    pub reading: String,
+    /// The forest plot.
+    pub forest: Option<super::context::FigureView>,
+    /// The funnel plot (10 or more studies).
+    pub funnel: Option<super::context::FigureView>,
+}
+
+/// A comparison in Effects of interventions.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectsComparison {
+    /// 1-based number.
+    pub number: usize,
+    /// Title.
+    pub name: String,
+    /// Its outcomes.
+    pub outcomes: Vec<EffectView>,
+}
+
+/// Effects of interventions, per comparison and outcome.
+pub fn effects(
+    review: &Review,
+    analyses: &[ComparisonResult],
+    summaries: &[ResultSummary],
+    figures: &[crate::plot::Figure],
+) -> Vec<EffectsComparison> {
+    let figure = |file: String| {
+        figures
+            .iter()
+            .find(|f| f.file == file)
+            .map(super::context::FigureView::of)
+    };
+    let mut summary_iter = summaries.iter();
+    analyses
+        .iter()
+        .map(|c| EffectsComparison {
+            number: c.number,
+            name: c.comparison.name.clone(),
+            outcomes: c
+                .outcomes
+                .iter()
+                .map(|r| {
+                    let s = summary_iter.next().expect("one summary per analysed outcome");
+                    let mut details = Vec::new();
+                    let hksj = r.settings.hksj && r.settings.model == crate::stats::Model::Random;
+                    if r.overall.pooled.is_some() {
+                        details.push(format!("{}.", heterogeneity_line(r.overall.heterogeneity.as_ref())));
+                        details.push(format!("{}.", overall_effect_line(r.overall.pooled.as_ref(), hksj)));
+                    } else {
+                        details.push(format!("No study gave an estimable result for {}.", decapitalise(&r.outcome.name)));
+                    }
+                    if let Some((low, high)) = r.overall.prediction {
+                        let m = r.measure();
+                        details.push(format!("95% prediction interval: {} to {}.", decimal(m.to_natural(low)), decimal(m.to_natural(high))));
+                    }
+                    if r.differences.is_some() {
+                        details.push(format!("{}.", subgroup_differences_line(r.differences.as_ref())));
+                    }
+                    if let Some(estimator) = r.overall.not_converged {
+                        details.push(format!("The {estimator:?} estimate of the between-study variance did not converge; the DerSimonian-Laird estimate was used."));
+                    }
+                    EffectView {
+                        number: r.number.clone(),
+                        title: r.outcome.name.clone(),
+                        sentence: narrative::effect_sentence(review, s).unwrap_or_default(),
+                        details,
+                        reading: s.pooled.as_ref().map_or("none", |p| narrative::classify(s, p).key()).to_string(),
+                        forest: figure(format!("forest-{}.svg", r.number)),
+                        funnel: figure(format!("funnel-{}.svg", r.number)),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// "No studies reported maternal satisfaction." for protocol outcomes with no data and no
+/// report at all.
+pub fn unreported_outcomes(review: &Review, reporting: &[OutcomeReporting]) -> Vec<String> {
+    let names: Vec<String> = reporting
+        .iter()
+        .filter(|r| !r.reported())
+        .map(|r| narrative::distinct_name(r.outcome, &review.protocol.outcomes))
+        .collect();
+    if names.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!("No studies reported {}.", join_and(&names))]
+    }
+}
+
+/// Description of studies: the search flow and the counts of included, excluded, ongoing and
+/// awaiting studies.
+pub fn description_of_studies(review: &Review) -> Vec<String> {
+    let mut sentences = Vec::new();
+    if let Some(flow) = review
+        .protocol
+        .search
+        .as_ref()
+        .and_then(|s| s.flow.as_ref())
+        .map(|f| &f.value)
+    {
+        if let (Some(identified), Some(screened)) = (flow.identified, flow.screened) {
+            let duplicates = flow
+                .duplicates_removed
+                .map(|d| format!(" after removing {d} duplicates"))
+                .unwrap_or_default();
+            sentences.push(format!(
+                "The searches identified {identified} records; we screened {screened}{duplicates}."
+            ));
+        }
+        if let (Some(full), Some(included)) = (flow.full_text, flow.included) {
+            let excluded: u64 = flow.excluded_full_text.values().sum();
+            let reasons: Vec<String> = flow
+                .excluded_full_text
+                .iter()
+                .map(|(r, n)| format!("{r} ({n})"))
+                .collect();
+            let why = if reasons.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", join_and(&reasons))
+            };
+            sentences.push(format!(
+                "We assessed {full} full-text reports, excluded {excluded}{why}, and included {included} {}.",
+                plural(included, "study")
+            ));
+        }
+    }
+    let studies = &review.studies;
+    let n = studies.included.len() as u64;
+    let participants: i64 = studies
+        .included
+        .iter()
+        .filter_map(|s| s.participants.as_ref())
+        .map(|p| p.value)
+        .sum();
+    sentences.push(match n {
+        0 => "No studies met the inclusion criteria.".to_string(),
+        _ => format!(
+            "We included {} {} ({participants} {}).",
+            words(n),
+            plural(n, "study"),
+            review.participants_noun()
+        ),
+    });
+    let count = |n: usize| {
+        let n = n as u64;
+        let verb = if n == 1 { "is" } else { "are" };
+        (capitalise(&words(n)), plural(n, "study"), verb)
+    };
+    if !studies.excluded.is_empty() {
+        let n = studies.excluded.len() as u64;
+        sentences.push(format!(
+            "We excluded {} {} (see Characteristics of excluded studies).",
+            words(n),
+            plural(n, "study")
+        ));
+    }
+    if !studies.ongoing.is_empty() {
+        let (n, noun, verb) = count(studies.ongoing.len());
+        sentences.push(format!("{n} {noun} {verb} ongoing."));
+    }
+    if !studies.awaiting_classification.is_empty() {
+        let (n, noun, verb) = count(studies.awaiting_classification.len());
+        sentences.push(format!("{n} {noun} {verb} awaiting classification."));
+    }
+    sentences
+}
+
+/// Risk of bias by domain: "Random sequence generation (selection bias): one study at low risk
+/// and eight at unclear risk."
+pub fn risk_of_bias_by_domain(review: &Review) -> Vec<String> {
+    let tool = review.studies.risk_of_bias_tool;
+    let included = &review.studies.included;
+    if included.is_empty() {
+        return Vec::new();
+    }
+    tool.domains()
+        .iter()
+        .map(|d| {
+            let order = [
+                Judgement::Low,
+                Judgement::Unclear,
+                Judgement::High,
+                Judgement::NotAssessed,
+            ];
+            let mut first = true;
+            let parts: Vec<String> = order
+                .iter()
+                .filter_map(|&j| {
+                    let count = included
+                        .iter()
+                        .filter(|s| s.judgement(tool, d) == j)
+                        .count() as u64;
+                    (count > 0).then(|| {
+                        let label = match (tool, j) {
+                            (_, Judgement::Low) => "at low risk",
+                            (RobTool::Rob1, Judgement::Unclear) => "at unclear risk",
+                            (RobTool::Rob2, Judgement::Unclear) => "with some concerns",
+                            (_, Judgement::High) => "at high risk",
+                            (_, Judgement::NotAssessed) => "not assessed",
+                        };
+                        let noun = if first {
+                            format!(" {}", plural(count, "study"))
+                        } else {
+                            String::new()
+                        };
+                        first = false;
+                        format!("{}{noun} {label}", words(count))
+                    })
+                })
+                .collect();
+            format!("{}: {}.", d.name, join_and(&parts))
+        })
+        .collect()
+}
+
+/// The methods the analyses used, as sentences for "Measures of treatment effect" and "Data
+/// synthesis".
+pub fn methods_used(analyses: &[ComparisonResult]) -> Vec<String> {
+    let outcomes: Vec<&OutcomeResult> = analyses.iter().flat_map(|c| &c.outcomes).collect();
+    if outcomes.is_empty() {
+        return vec!["There were no data to analyse.".to_string()];
+    }
+    let mut measures: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !measures.contains(&s) {
+            measures.push(s);
+        }
+    };
+    for r in &outcomes {
+        let o = r.outcome;
+        push(match (o.data_type, o.measure.as_str(), o.method) {
+            (DataType::Dichotomous, _, MethodKey::Peto) => "Peto odds ratios for rare dichotomous outcomes".to_string(),
+            (DataType::Dichotomous, "RR", _) => "risk ratios (RR) for dichotomous outcomes".to_string(),
+            (DataType::Dichotomous, "OR", _) => "odds ratios (OR) for dichotomous outcomes".to_string(),
+            (DataType::Dichotomous, _, _) => "risk differences (RD) for dichotomous outcomes".to_string(),
+            (DataType::Continuous, "SMD", _) => "standardised mean differences (SMD, Hedges' adjusted g) for continuous outcomes measured on different scales".to_string(),
+            (DataType::Continuous, _, _) => "mean differences (MD) for continuous outcomes".to_string(),
+            (DataType::Generic, m, _) => format!("{m} with standard errors, pooled by the generic inverse-variance method"),
+        });
+    }
+    let fixed_count = outcomes
+        .iter()
+        .filter(|r| r.outcome.model == ModelKey::Fixed)
+        .count();
+    let random_count = outcomes.len() - fixed_count;
+    let mut synthesis = Vec::new();
+    if fixed_count > 0 {
+        synthesis.push(format!(
+            "a fixed-effect model for {}",
+            count_noun(fixed_count as u64, "outcome")
+        ));
+    }
+    if random_count > 0 {
+        synthesis.push(format!(
+            "a random-effects model for {}",
+            count_noun(random_count as u64, "outcome")
+        ));
+    }
+    vec![
+        format!(
+            "We used {}, with 95% confidence intervals.",
+            join_and(&measures)
+        ),
+        format!(
+            "We used {} (Review Manager 5 conventions: Mantel-Haenszel, inverse-variance or Peto weights as stated per analysis; DerSimonian-Laird, REML or Paule-Mandel estimates of the between-study variance for random effects).",
+            join_and(&synthesis)
+        ),
+    ]
+}

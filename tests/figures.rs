@@ -1,0 +1,399 @@
+//! Figure tests: forest plots of the BCG trials (tests/figures/bcg/), the risk-of-bias
+//! figures of reviews/mmn-lactation, a 300-study synthetic outcome, escaping and
+//! determinism. No browser: text boxes are measured with the plot's own font metrics.
+//!
+//! Snapshots live in tests/figures/snapshots/. After an intended change, regenerate them
+//! with `UPDATE_SNAPSHOTS=1 cargo test --test figures` and review the diff. Set
+//! `FIGURES_OUT=<dir>` to also write every figure rendered here to that folder (to look at
+//! them, e.g. with rsvg-convert).
+
+use std::path::Path;
+
+use revmark::load::load_review;
+use revmark::model::{DataRow, Origin, Review};
+use revmark::plot::svg::overlapping_texts;
+use revmark::plot::{self, Figure, Palette};
+use revmark::stats::Row;
+use revmark::stats::{OutcomeResult, analyse};
+
+fn load(dir: &str) -> Review {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    match load_review(&dir) {
+        Ok(loaded) => loaded.review,
+        Err(problems) => panic!("{} does not load: {problems:?}", dir.display()),
+    }
+}
+
+/// Writes the figure to `FIGURES_OUT` when set.
+fn keep(figure: &Figure) {
+    if let Ok(dir) = std::env::var("FIGURES_OUT") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(Path::new(&dir).join(&figure.file), &figure.svg).unwrap();
+    }
+}
+
+/// Compares with tests/figures/snapshots/<name>, or rewrites it under UPDATE_SNAPSHOTS=1.
+fn snapshot(name: &str, svg: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/figures/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, svg).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("no snapshot {name}; run with UPDATE_SNAPSHOTS=1"));
+    assert!(
+        expected == svg,
+        "{name} differs from its snapshot; if intended, run with UPDATE_SNAPSHOTS=1"
+    );
+}
+
+fn assert_no_overlaps(figure: &Figure) {
+    let overlaps = overlapping_texts(&figure.svg);
+    assert!(
+        overlaps.is_empty(),
+        "{}: overlapping texts: {:#?}",
+        figure.file,
+        &overlaps[..overlaps.len().min(5)]
+    );
+}
+
+/// Numbers of a `points="x,y x,y ..."` attribute.
+fn points(element: &str) -> Vec<(f64, f64)> {
+    let start = element.find("points=\"").unwrap() + 8;
+    let end = start + element[start..].find('"').unwrap();
+    element[start..end]
+        .split(' ')
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect()
+}
+
+/// The text of each `<g class="study">` group, in order.
+fn study_groups(svg: &str) -> Vec<&str> {
+    svg.split("<g class=\"study\">")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("</g>").unwrap()])
+        .collect()
+}
+
+fn bcg_forest(review: &Review, outcome: usize) -> (Figure, revmark::plot::axis::Axis) {
+    let results = analyse(review);
+    let comparison = &results[0];
+    let result = &comparison.outcomes[outcome];
+    (
+        plot::forest(result, comparison.comparison, review),
+        plot::forest_axis(result, comparison.comparison, review),
+    )
+}
+
+// One group per study, the total diamond centred on the pooled estimate, arrows exactly where
+// the CI leaves the axis, no overlapping text; the snapshot catches any other change.
+#[test]
+fn forest_plot_of_bcg_trials_is_laid_out_from_the_results() {
+    let review = load("tests/figures/bcg");
+    let results = analyse(&review);
+    let result: &OutcomeResult = &results[0].outcomes[0];
+    let (figure, axis) = bcg_forest(&review, 0);
+    keep(&figure);
+    let svg = &figure.svg;
+    let groups = study_groups(svg);
+    assert_eq!(groups.len(), 13);
+    for (group, row) in groups.iter().zip(&result.outcome.groups[0].rows) {
+        assert!(group.contains(&format!("<title>{}:", row.study.replace('&', "&amp;"))));
+    }
+
+    let pooled = result.overall.pooled.unwrap();
+    let diamond = svg
+        .lines()
+        .find(|l| l.contains("class=\"diamond\""))
+        .unwrap();
+    let centre = points(diamond)[1].0;
+    assert!(
+        (centre - axis.x(pooled.y)).abs() < 0.01,
+        "{centre} vs {}",
+        axis.x(pooled.y)
+    );
+    assert!((points(diamond)[0].0 - axis.x(pooled.ci_low)).abs() < 0.01);
+
+    let mut clipped = 0;
+    for (group, row) in groups.iter().zip(&result.overall.rows) {
+        let e = row.effect.unwrap();
+        let expected =
+            usize::from(!axis.contains(e.ci_low)) + usize::from(!axis.contains(e.ci_high));
+        clipped += expected;
+        assert_eq!(
+            group.matches("class=\"arrow\"").count(),
+            expected,
+            "{group}"
+        );
+    }
+    assert!(clipped > 0, "the BCG axis clips some intervals");
+    assert!(svg.contains("Risk Ratio"));
+    assert!(svg.contains("M-H, Random, 95% CI"));
+    assert!(svg.contains("Favours [BCG]") && svg.contains("Favours [no vaccine]"));
+    assert!(svg.contains("Total (95% CI)"));
+    assert!(svg.contains("Heterogeneity: Tau\u{b2} = "));
+    assert!(svg.contains("Test for overall effect: Z = "));
+    assert_no_overlaps(&figure);
+    snapshot("forest-bcg.svg", svg);
+}
+
+// Subgroup headings, subtotals, their footers and the test for subgroup differences.
+#[test]
+fn forest_plot_with_subgroups_has_revman_rows() {
+    let review = load("tests/figures/bcg");
+    let (figure, _) = bcg_forest(&review, 1);
+    keep(&figure);
+    let svg = &figure.svg;
+    assert_eq!(study_groups(svg).len(), 13);
+    for heading in [
+        "1.2.1 Random allocation",
+        "1.2.2 Alternate allocation",
+        "1.2.3 Systematic allocation",
+    ] {
+        assert!(svg.contains(heading), "{heading}");
+    }
+    assert_eq!(svg.matches("Subtotal (95% CI)").count(), 3);
+    assert_eq!(svg.matches("class=\"diamond\"").count(), 4);
+    assert_eq!(svg.matches("Total events").count(), 4);
+    assert!(svg.contains("Test for subgroup differences: Chi\u{b2} = "));
+    assert!(svg.contains("Prediction interval"));
+    assert_no_overlaps(&figure);
+}
+
+/// The BCG review with its first outcome's rows replaced by `n` synthetic studies.
+fn synthetic(n: usize, name: impl Fn(usize) -> String) -> Review {
+    let mut review = load("tests/figures/bcg");
+    let template = review.studies.included[0].clone();
+    review.studies.included = (0..n)
+        .map(|i| {
+            let mut study = template.clone();
+            study.id.value = name(i);
+            study
+        })
+        .collect();
+    let outcome = &mut review.comparisons[0].outcomes[0];
+    outcome.groups[0].rows = (0..n)
+        .map(|i| DataRow {
+            study: name(i),
+            values: Row::Dichotomous {
+                e_events: 3 + (i * 7 % 23) as u64,
+                e_total: 60 + (i * 13 % 200) as u64,
+                c_events: 5 + (i * 11 % 29) as u64,
+                c_total: 60 + (i * 17 % 180) as u64,
+            },
+            participants: 120 + (i * 13 % 200) as u64 + (i * 17 % 180) as u64,
+            origin: Origin {
+                file: "synthetic".into(),
+                line: 0,
+                column: 0,
+            },
+        })
+        .collect();
+    review
+}
+
+// 300 studies: every row drawn, taller than the 13-study plot, still no overlapping text.
+#[test]
+fn forest_plot_of_300_studies_grows_without_overlaps() {
+    let review = synthetic(300, |i| {
+        format!(
+            "Study number {i} with a rather long name et al. {}",
+            1950 + i % 70
+        )
+    });
+    let (figure, _) = bcg_forest(&review, 0);
+    keep(&Figure {
+        file: "forest-300.svg".into(),
+        ..figure.clone()
+    });
+    assert_eq!(study_groups(&figure.svg).len(), 300);
+    let height = |svg: &str| -> f64 {
+        let at = svg.find("height=\"").unwrap() + 8;
+        svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
+    };
+    let small = bcg_forest(&load("tests/figures/bcg"), 0).0;
+    assert!(height(&figure.svg) > height(&small.svg) + 280.0 * 14.0);
+    assert_no_overlaps(&figure);
+}
+
+// Hostile study names come out escaped, in text, titles and descriptions.
+#[test]
+fn study_names_are_escaped() {
+    let review = synthetic(3, |i| format!("</text><script>alert({i})</script> & \"x\""));
+    let (figure, _) = bcg_forest(&review, 0);
+    assert!(!figure.svg.contains("<script"));
+    assert!(
+        figure
+            .svg
+            .contains("&lt;/text&gt;&lt;script&gt;alert(0)&lt;/script&gt; &amp; &quot;x&quot;")
+    );
+    for rob in [
+        plot::rob_summary(&review, Palette::default()),
+        plot::rob_graph(&review, Palette::default()),
+    ] {
+        assert!(!rob.svg.contains("<script"));
+    }
+    assert_no_overlaps(&figure);
+}
+
+// Rendering twice gives the same bytes.
+#[test]
+fn figures_are_deterministic() {
+    let review = load("tests/figures/bcg");
+    let first = plot::figures(&review, &analyse(&review));
+    let second = plot::figures(&review, &analyse(&review));
+    assert_eq!(first, second);
+    let files: Vec<&str> = first.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "prisma.svg",
+            "rob-summary.svg",
+            "rob-graph.svg",
+            "forest-1.1.svg",
+            "forest-1.2.svg",
+            "funnel-1.1.svg",
+            "funnel-1.2.svg"
+        ]
+    );
+    for figure in &first {
+        keep(figure);
+        assert!(
+            figure
+                .svg
+                .starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        );
+        assert!(figure.svg.contains("viewBox=\"0 0 "));
+        assert!(figure.svg.contains("<desc>"));
+        assert_no_overlaps(figure);
+    }
+}
+
+// The risk-of-bias summary and graph of the seed review, as committed.
+#[test]
+fn risk_of_bias_figures_of_the_seed_review() {
+    let review = load("reviews/mmn-lactation");
+    let summary = plot::rob_summary(&review, Palette::default());
+    let graph = plot::rob_graph(&review, Palette::default());
+    keep(&summary);
+    keep(&graph);
+    assert_eq!(summary.svg.matches("<g class=\"study\">").count(), 2);
+    assert!(summary.description.contains(
+        "Allocation concealment (selection bias) (B): low risk 0, unclear risk 2, high risk 0"
+    ));
+    assert_no_overlaps(&summary);
+    assert_no_overlaps(&graph);
+    snapshot("rob-summary-mmn-lactation.svg", &summary.svg);
+    snapshot("rob-graph-mmn-lactation.svg", &graph.svg);
+    let safe = plot::rob_summary(&review, Palette::ColourBlindSafe);
+    assert!(safe.svg.contains("#0072B2") && !safe.svg.contains("#02C100"));
+}
+
+// The PRISMA counts of the BCG fixture add up; each broken sum is reported once.
+#[test]
+fn prisma_checks_report_each_inconsistent_count() {
+    let review = load("tests/figures/bcg");
+    let flow = review
+        .protocol
+        .search
+        .as_ref()
+        .unwrap()
+        .flow
+        .as_ref()
+        .unwrap()
+        .value
+        .clone();
+    assert_eq!(
+        revmark::load::prisma_checks(&flow, 13),
+        Vec::<String>::new()
+    );
+    let mut broken = flow.clone();
+    broken.screened = Some(900);
+    broken.included = Some(12);
+    let problems = revmark::load::prisma_checks(&broken, 13);
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert!(problems[0].contains("records screened (900) should be records identified (1250) minus duplicates removed (310) = 940"));
+    assert!(problems[3].contains("studies included (12) differs from the 13 included studies"));
+    let figure = plot::prisma(&flow).unwrap();
+    for count in [
+        "(n = 1250)",
+        "(n = 310)",
+        "(n = 940)",
+        "(n = 880)",
+        "(n = 60)",
+        "Not randomised (n = 25)",
+        "(n = 13)",
+    ] {
+        assert!(figure.svg.contains(count), "{count}");
+    }
+    assert_no_overlaps(&figure);
+}
+
+// A funnel plot needs 10 estimable studies; its points are the studies.
+#[test]
+fn funnel_plot_only_from_ten_studies() {
+    let review = load("tests/figures/bcg");
+    let results = analyse(&review);
+    let funnel = plot::funnel(&results[0].outcomes[0]).unwrap();
+    assert_eq!(funnel.svg.matches("<circle").count(), 13);
+    assert_no_overlaps(&funnel);
+    let few = synthetic(9, |i| format!("Study {i}"));
+    assert!(plot::funnel(&analyse(&few)[0].outcomes[0]).is_none());
+}
+
+// RoB 2 studies get D1–D5 and Overall columns, with 150 studies still free of overlaps.
+#[test]
+fn risk_of_bias_summary_of_150_rob2_studies() {
+    let mut review = synthetic(150, |i| format!("Trial {i} {}", 1990 + i % 30));
+    review.studies.risk_of_bias_tool = revmark::model::RobTool::Rob2;
+    let summary = plot::rob_summary(&review, Palette::default());
+    keep(&Figure {
+        file: "rob-summary-150.svg".into(),
+        ..summary.clone()
+    });
+    assert_eq!(summary.svg.matches("<g class=\"study\">").count(), 150);
+    for code in ["D1", "D5", "Overall"] {
+        assert!(summary.svg.contains(&format!(">{code}</text>")), "{code}");
+    }
+    assert_no_overlaps(&summary);
+    assert_no_overlaps(&plot::rob_graph(&review, Palette::ColourBlindSafe));
+}
+
+// Continuous and generic outcomes get their own columns and measure names; RoB 2 dots.
+#[test]
+fn forest_plots_of_continuous_and_generic_outcomes() {
+    let review = load("tests/figures/stroke");
+    let results = analyse(&review);
+    let comparison = &results[0];
+    let expected = [
+        ("Mean Difference", "IV, Fixed, 95% CI", ">Mean</text>"),
+        ("Std. Mean Difference", "IV, Random, 95% CI", ">SD</text>"),
+        (
+            "Ratio of means",
+            "IV, Random, 95% CI",
+            ">log[Ratio of means]</text>",
+        ),
+    ];
+    for (result, (measure, method, column)) in comparison.outcomes.iter().zip(expected) {
+        let figure = plot::forest(result, comparison.comparison, &review);
+        keep(&figure);
+        assert_eq!(study_groups(&figure.svg).len(), 9);
+        for text in [
+            measure,
+            method,
+            column,
+            ">D5</text>",
+            ">Overall</text>",
+            "Favours [stroke unit]",
+        ] {
+            assert!(figure.svg.contains(text), "{}: {text}", figure.file);
+        }
+        assert_no_overlaps(&figure);
+    }
+}

@@ -1,0 +1,269 @@
+//! `revmark import`: a RevMan 5 file becomes a review that builds, and the built numbers are
+//! the ones RevMan stored in the file.
+
+mod common;
+
+use common::*;
+use revmark::import::xml::{self, Element};
+use serde_json::Value;
+
+/// Relative agreement with the numbers RevMan 5 stored (it writes them to full precision).
+const REVMAN: f64 = 1e-6;
+
+fn close(what: &str, ours: f64, revman: f64) {
+    let scale = revman.abs().max(1e-12);
+    assert!(
+        ((ours - revman) / scale).abs() <= REVMAN || (ours - revman).abs() <= 1e-9,
+        "{what}: revmark {ours}, RevMan {revman}"
+    );
+}
+
+fn attr(e: &Element, name: &str) -> Option<f64> {
+    e.attr(name).and_then(|v| v.parse().ok())
+}
+
+fn import_fleiss(scratch: &Scratch) -> Run {
+    let file = root().join("tests/reference/revman/Fleiss1993.rm5");
+    revmark(
+        &scratch.0,
+        &["import", file.to_str().unwrap(), "--out", "reviews/fleiss"],
+    )
+}
+
+// Import Fleiss 1993, build it, and compare every number RevMan stored on the dichotomous
+// outcome and its rows with results.json.
+#[test]
+fn imported_fleiss_matches_revman_numbers() {
+    let scratch = Scratch::new("import-fleiss");
+    let run = import_fleiss(&scratch);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    build(&scratch);
+    let results: Value = serde_json::from_str(&read(&scratch, "fleiss/results.json")).unwrap();
+
+    let bytes = std::fs::read(root().join("tests/reference/revman/Fleiss1993.rm5")).unwrap();
+    let doc = xml::parse(&xml::decode(&bytes).0).unwrap();
+    let mut studies = Vec::new();
+    doc.descendants("STUDY", &mut studies);
+    let name_of = |id: &str| {
+        studies
+            .iter()
+            .find(|s| s.attr("ID") == Some(id))
+            .and_then(|s| s.attr("NAME"))
+            .unwrap()
+            .to_string()
+    };
+    let mut outcomes = Vec::new();
+    doc.descendants("DICH_OUTCOME", &mut outcomes);
+    assert_eq!(outcomes.len(), 1);
+    let rm = outcomes[0];
+    let ours = &results["comparisons"][0]["outcomes"][0];
+    assert_eq!(ours["measure"], "OR");
+    assert_eq!(ours["method"], "MH");
+    let pooled = &ours["pooled"];
+    let het = &ours["heterogeneity"];
+    let f = |v: &Value| v.as_f64().unwrap();
+    for (what, mine, theirs) in [
+        ("EFFECT_SIZE", f(&pooled["estimate"]), "EFFECT_SIZE"),
+        ("CI_START", f(&pooled["ci_low"]), "CI_START"),
+        ("CI_END", f(&pooled["ci_high"]), "CI_END"),
+        ("Z", f(&pooled["z"]).abs(), "Z"),
+        ("P_Z", f(&pooled["p"]), "P_Z"),
+        ("CHI2", f(&het["q"]), "CHI2"),
+        ("DF", f(&het["df"]), "DF"),
+        ("P_CHI2", f(&het["p"]), "P_CHI2"),
+        ("I2", f(&het["i2"]), "I2"),
+    ] {
+        close(what, mine, attr(rm, theirs).unwrap());
+    }
+    let rows: Vec<&Element> = rm.children_named("DICH_DATA").collect();
+    let ours_rows = ours["study_results"].as_array().unwrap();
+    assert_eq!(rows.len(), ours_rows.len());
+    assert_eq!(rows.len(), 7);
+    for row in rows {
+        let study = name_of(row.attr("STUDY_ID").unwrap());
+        let mine = ours_rows
+            .iter()
+            .find(|r| r["study"] == study.as_str())
+            .unwrap_or_else(|| panic!("{study} missing"));
+        for (key, theirs) in [
+            ("estimate", "EFFECT_SIZE"),
+            ("ci_low", "CI_START"),
+            ("ci_high", "CI_END"),
+            ("weight", "WEIGHT"),
+        ] {
+            close(
+                &format!("{study} {theirs}"),
+                f(&mine[key]),
+                attr(row, theirs).unwrap(),
+            );
+        }
+    }
+    // The study id with RevMan's escape came through decoded.
+    assert!(ours_rows.iter().any(|r| r["study"] == "ISIS-2"));
+}
+
+// The report is printed and written, lists what was not imported, and an existing review
+// is never overwritten.
+#[test]
+fn import_report_is_written_and_existing_review_kept() {
+    let scratch = Scratch::new("import-report");
+    let run = import_fleiss(&scratch);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = std::fs::read_to_string(scratch.path("reviews/fleiss/IMPORT-REPORT.md")).unwrap();
+    assert!(run.stderr.contains(&report), "the report is printed");
+    assert!(report.contains("## Not imported"), "{report}");
+    assert!(report.contains("group labels"), "{report}");
+    let studies = std::fs::read_to_string(scratch.path("reviews/fleiss/studies.yaml")).unwrap();
+    assert!(studies.contains("judgement: unclear"), "{studies}");
+    let again = import_fleiss(&scratch);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("already holds a review"));
+}
+
+// RevMan's CSV export imports too, and builds to the numbers RevMan printed in it.
+#[test]
+fn csv_export_imports_and_matches() {
+    let scratch = Scratch::new("import-csv");
+    let file = root().join("tests/reference/revman/Fleiss1993_CR.csv");
+    let run = revmark(
+        &scratch.0,
+        &[
+            "import",
+            file.to_str().unwrap(),
+            "--out",
+            "reviews/fleiss-csv",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    build(&scratch);
+    let results: Value = serde_json::from_str(&read(&scratch, "fleiss-csv/results.json")).unwrap();
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let at = |h: &str| header.iter().position(|x| x == h).unwrap();
+    let mut checked = 0;
+    for record in reader.records() {
+        let r = record.unwrap();
+        let (o, name) = (&r[at("Outcome Number")], &r[at("Name")]);
+        if o == "0" || !r[at("Data Type")].is_empty() {
+            continue;
+        }
+        let outcome = &results["comparisons"][0]["outcomes"][o.parse::<usize>().unwrap() - 1];
+        let mine = outcome["study_results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["study"] == name)
+            .unwrap();
+        // The export rounds to 8 significant digits.
+        for (key, column) in [("estimate", "Effect Estimate"), ("weight", "Weight")] {
+            let theirs: f64 = r[at(column)].parse().unwrap();
+            let ours = mine[key].as_f64().unwrap();
+            assert!(
+                ((ours - theirs) / theirs).abs() < 1e-6,
+                "{name} {column}: {ours} vs {theirs}"
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 12);
+}
+
+// Latin-1 bytes, entities, escapes and hostile text import as text, and the review builds.
+#[test]
+fn latin1_and_hostile_text_import_safely() {
+    let scratch = Scratch::new("import-latin1");
+    let rm5 = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<COCHRANE_REVIEW TYPE=\"INTERVENTION\">\
+<COVER_SHEET><TITLE>Caf\u{e9} &amp; {{ tea }}</TITLE></COVER_SHEET>\
+<MAIN_TEXT><BODY><BACKGROUND><P>Text with {{ undefined() }} and <![CDATA[<b>]]>.</P></BACKGROUND>\
+<OBJECTIVES><P>Objectives.</P></OBJECTIVES><RESULTS><INTERVENTION_EFFECTS><P>Not imported text.</P></INTERVENTION_EFFECTS></RESULTS></BODY></MAIN_TEXT>\
+<STUDIES_AND_REFERENCES><STUDIES><INCLUDED_STUDIES>\
+<STUDY ID=\"STD-M_x00fc_ller_x002d_1\" NAME=\"M\u{fc}ller-1 &quot;2001&quot;\" YEAR=\"2001\"/>\
+<STUDY ID=\"STD-B\" NAME=\"B 2002\" YEAR=\"2002\"/></INCLUDED_STUDIES></STUDIES></STUDIES_AND_REFERENCES>\
+<ANALYSES_AND_DATA><COMPARISON ID=\"CMP-001\" NO=\"1\"><NAME>A vs B</NAME>\
+<DICH_OUTCOME EFFECT_MEASURE=\"RR\" METHOD=\"MH\" RANDOM=\"YES\"><NAME>Death</NAME>\
+<DICH_SUBGROUP><NAME>Adults</NAME><DICH_DATA EVENTS_1=\"3\" EVENTS_2=\"5\" STUDY_ID=\"STD-M_x00fc_ller_x002d_1\" TOTAL_1=\"20\" TOTAL_2=\"21\"/></DICH_SUBGROUP>\
+<DICH_SUBGROUP><NAME>Children</NAME><DICH_DATA EVENTS_1=\"0\" EVENTS_2=\"0\" STUDY_ID=\"STD-B\" TOTAL_1=\"0\" TOTAL_2=\"0\"/>\
+<DICH_DATA EVENTS_1=\"2\" EVENTS_2=\"4\" STUDY_ID=\"STD-B\" TOTAL_1=\"30\" TOTAL_2=\"30\"/></DICH_SUBGROUP>\
+</DICH_OUTCOME><O_E_OUTCOME><NAME>Survival</NAME></O_E_OUTCOME></COMPARISON></ANALYSES_AND_DATA>\
+<QUALITY_ITEMS><QUALITY_ITEM><NAME>Adequate sequence generation?</NAME><QUALITY_ITEM_DATA>\
+<QUALITY_ITEM_DATA_ENTRY RESULT=\"YES\" STUDY_ID=\"STD-B\"><DESCRIPTION><P>Coin.</P></DESCRIPTION></QUALITY_ITEM_DATA_ENTRY>\
+<QUALITY_ITEM_DATA_ENTRY RESULT=\"NO\" STUDY_ID=\"STD-M_x00fc_ller_x002d_1\"/></QUALITY_ITEM_DATA></QUALITY_ITEM>\
+<QUALITY_ITEM><NAME>Funding</NAME><QUALITY_ITEM_DATA><QUALITY_ITEM_DATA_ENTRY RESULT=\"NO\" STUDY_ID=\"STD-B\"/></QUALITY_ITEM_DATA></QUALITY_ITEM></QUALITY_ITEMS>\
+</COCHRANE_REVIEW>";
+    // Latin-1 bytes: every character here is below U+0100.
+    let bytes: Vec<u8> = rm5.chars().map(|c| c as u32 as u8).collect();
+    assert!(std::str::from_utf8(&bytes).is_err());
+    std::fs::write(scratch.path("hostile.rm5"), &bytes).unwrap();
+    let run = revmark(
+        &scratch.0,
+        &["import", "hostile.rm5", "--out", "reviews/hostile"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    build(&scratch);
+    let report = std::fs::read_to_string(scratch.path("reviews/hostile/IMPORT-REPORT.md")).unwrap();
+    for expected in [
+        "ISO-8859-1",
+        "INTERVENTION\\_EFFECTS",
+        "O\\_E\\_OUTCOME",
+        "a total is 0",
+        "\"Funding\"",
+    ] {
+        assert!(
+            report.contains(expected),
+            "report lacks {expected}:\n{report}"
+        );
+    }
+    let review = read(&scratch, "hostile/review.md");
+    assert!(review.contains("# Café & \\{\\{ tea \\}\\}"), "{review}");
+    assert!(review.contains("{{ undefined() }}"), "prose kept literal");
+    let results: Value = serde_json::from_str(&read(&scratch, "hostile/results.json")).unwrap();
+    let outcome = &results["comparisons"][0]["outcomes"][0];
+    assert_eq!(outcome["model"], "random");
+    assert_eq!(outcome["subgroups"].as_array().unwrap().len(), 2);
+    assert_eq!(outcome["study_results"][0]["study"], "Müller-1 \"2001\"");
+    let studies = std::fs::read_to_string(scratch.path("reviews/hostile/studies.yaml")).unwrap();
+    assert!(studies.contains("judgement: high"), "{studies}");
+    assert!(studies.contains("judgement: low"), "{studies}");
+}
+
+// A file that is not XML is an error naming the line and column, and nothing is written.
+#[test]
+fn errors_on_broken_xml() {
+    let scratch = Scratch::new("import-broken");
+    std::fs::write(scratch.path("bad.rm5"), "<COCHRANE_REVIEW>\n<A></B>").unwrap();
+    let run = revmark(&scratch.0, &["import", "bad.rm5", "--out", "reviews/bad"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("bad.rm5:2:"), "{}", run.stderr);
+    assert!(!scratch.path("reviews/bad").exists());
+}
+
+// revmark's own results.csv imports back into a review that builds to the same results.
+#[test]
+fn own_results_csv_round_trips() {
+    let scratch = Scratch::new("import-roundtrip");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let run = revmark(
+        &scratch.0,
+        &[
+            "import",
+            "output/diuretics-pregnancy/results.csv",
+            "--out",
+            "reviews/roundtrip",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    build(&scratch);
+    let load = |slug: &str| -> Value {
+        serde_json::from_str(&read(&scratch, &format!("{slug}/results.json"))).unwrap()
+    };
+    let (original, again) = (load("diuretics-pregnancy"), load("roundtrip"));
+    let outcomes = |v: &Value| v["comparisons"][0]["outcomes"].as_array().unwrap().clone();
+    assert_eq!(outcomes(&original).len(), outcomes(&again).len());
+    for (a, b) in outcomes(&original).iter().zip(&outcomes(&again)) {
+        for key in ["pooled", "heterogeneity", "study_results", "subgroups"] {
+            assert_eq!(a[key], b[key], "{} {key}", a["name"]);
+        }
+    }
+}

@@ -63,6 +63,7 @@ pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validat
         studies,
         comparisons,
         previous: None,
+        study_index: std::sync::OnceLock::new(),
     };
     Validated {
         review: Some(review),
@@ -838,8 +839,9 @@ impl RowReader<'_> {
             } else if is_count && value.fract() != 0.0 {
                 Some(format!("`{name}` must be a whole number, not {value}"))
             } else if is_count && value > 1e12 {
+                // Scientific notation: 1e308 written out has 309 digits.
                 Some(format!(
-                    "`{name}` ({value}) is too large to be a count of participants"
+                    "`{name}` ({value:e}) is too large to be a count of participants"
                 ))
             } else if (name.ends_with("_total") || name.ends_with("_n")) && value < 1.0 {
                 Some(format!("`{name}` must be at least 1"))

@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod narrative;
 pub mod numbers;
 mod results_json;
+mod sanitise;
 pub mod sections;
 mod templates;
 
@@ -314,7 +315,8 @@ fn review_context(
             };
             match templates.render_prose(&name, &field.text.value, &base) {
                 Ok(text) => {
-                    prose.insert(field.key, text.trim().to_string());
+                    let safe = markdown::neutralise(text.trim(), review.protocol.raw_html);
+                    prose.insert(field.key, safe);
                 }
                 Err(e) => {
                     let source = SourceFile::new(review.dir.join(field.file), String::new());
@@ -415,7 +417,7 @@ fn render_files(
     let abstract_md = render("abstract.md")?;
     let review_md = render("review.md")?;
     let mut page_context = tera_context.clone();
-    let (body, headings) = markdown::to_html_with_contents(&review_md);
+    let (body, headings) = markdown::to_html_with_contents(&review_md, review.protocol.raw_html);
     page_context.insert("body", &body);
     page_context.insert("contents", &markdown::table_of_contents(&headings));
     let page = templates

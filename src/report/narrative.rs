@@ -60,7 +60,7 @@ pub fn outcome_reporting<'a>(
                 .studies
                 .included
                 .iter()
-                .filter(|s| !with_data.contains(&s.id.value.as_str()))
+                .filter(|s| with_data.binary_search(&s.id.value.as_str()).is_err())
                 .filter(|s| s.outcomes_reported.iter().any(|r| r.outcome.value == id))
                 .map(|s| {
                     let key = (s.id.value.clone(), id.to_string());

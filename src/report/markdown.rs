@@ -41,12 +41,27 @@ pub struct Heading {
     pub text: String,
 }
 
+/// Opens a block of text generated from the review's data: templates put it alone on a line,
+/// followed by a blank line, and close the block with [`GENERATED_CLOSE`] the same way. The
+/// page marks such blocks so that editors can tell generated text from the authors' prose.
+pub const GENERATED_OPEN: &str = "<div class=\"generated\">";
+/// Closes a block opened by [`GENERATED_OPEN`].
+pub const GENERATED_CLOSE: &str = "</div>";
+
+fn is_generated_marker(raw: &str) -> bool {
+    let raw = raw.trim();
+    raw == GENERATED_OPEN || raw == GENERATED_CLOSE
+}
+
 /// [`to_html`], with the page's headings in order. With `raw_html` the author's raw HTML is
 /// kept after passing the allowlist of [`super::sanitise`] (review.yaml's `raw_html: true`).
 /// Data never produce raw HTML here: their `<` is backslash-escaped in the Markdown.
 pub fn to_html_with_contents(markdown: &str, raw_html: bool) -> (String, Vec<Heading>) {
     let events: Vec<Event> = Parser::new_ext(markdown, options())
         .map(|event| match event {
+            // The templates' markers of generated text, kept whatever raw_html says: the
+            // exact tags, nothing else (authors' prose has its `<` escaped before this point).
+            Event::Html(raw) if is_generated_marker(&raw) => Event::Html(raw),
             Event::Html(raw) if raw_html => Event::Html(super::sanitise::sanitise(&raw).into()),
             Event::InlineHtml(raw) if raw_html => {
                 Event::InlineHtml(super::sanitise::sanitise(&raw).into())
@@ -271,6 +286,18 @@ mod tests {
     fn neutralise_with_raw_html_keeps_allowed_tags() {
         let safe = neutralise("H<sub>2</sub>O <script>x</script>", true);
         assert_eq!(safe, "H<sub>2</sub>O &lt;script&gt;x&lt;/script&gt;");
+    }
+
+    #[test]
+    fn generated_markers_pass_and_nothing_else() {
+        let html = to_html(
+            "<div class=\"generated\">\n\nWe *found*.\n\n</div>\n\n<div class=\"x\">\n\nno\n\n</div>\n",
+        );
+        assert!(
+            html.starts_with("<div class=\"generated\">\n<p>We <em>found</em>.</p>\n</div>"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;div class=\"x\"&gt;"), "{html}");
     }
 
     #[test]

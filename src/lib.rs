@@ -9,6 +9,7 @@
 pub mod cli;
 mod cmd;
 pub mod diagnostic;
+pub mod english;
 pub mod format;
 pub mod import;
 pub mod load;

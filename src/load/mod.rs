@@ -6,6 +6,7 @@ mod csv;
 mod fs;
 pub mod limits;
 mod previous;
+mod rows;
 mod validate;
 mod yaml;
 

@@ -3,7 +3,6 @@
 
 pub mod changes;
 mod context;
-pub mod english;
 pub mod escape;
 pub mod export;
 pub mod markdown;
@@ -22,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::english;
 use crate::model::{Located, Review};
 use crate::stats::ComparisonResult;
 use context::{AbstractView, DomainView, ReviewContext, ReviewView, RobView};

@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::english::{
+use super::numbers::{PooledSummary, ResultSummary, effect_phrase};
+use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, join_and, join_or, plural, words,
 };
-use super::numbers::{PooledSummary, ResultSummary, effect_phrase};
 use crate::model::{CertaintyLevel, Judgement, Priority, ProtocolOutcome, Review, RobTool};
 
 /// A study counts as small when it randomised fewer participants than this.

@@ -136,9 +136,9 @@ impl fmt::Display for Diagnostic {
         if let Some(source) = &self.source_line {
             let number = self.line.to_string();
             let pad = " ".repeat(number.len());
-            let source = source.replace('\t', " ");
-            let before: String = source.chars().take(self.column - 1).collect();
-            let width = token_width(source.chars().skip(self.column - 1));
+            let (source, column) = excerpt(&source.replace('\t', " "), self.column);
+            let before: String = source.chars().take(column - 1).collect();
+            let width = token_width(source.chars().skip(column - 1));
             write!(f, "\n {pad} |\n {number} | {source}\n {pad} | ")?;
             write!(
                 f,
@@ -152,6 +152,32 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Longest source line quoted whole; longer ones (a 100,000-character line in a hostile file)
+/// are cut to a window around the column.
+const MAX_QUOTED: usize = 160;
+
+/// The part of a long source line around `column`, with `…` where it was cut, and the column
+/// within that part.
+fn excerpt(source: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = source.chars().collect();
+    if chars.len() <= MAX_QUOTED {
+        return (source.to_string(), column);
+    }
+    let start = column.saturating_sub(1 + MAX_QUOTED / 2).min(chars.len());
+    let end = (start + MAX_QUOTED).min(chars.len());
+    let mut out = String::new();
+    let mut column = column - start;
+    if start > 0 {
+        out.push('…');
+        column += 1;
+    }
+    out.extend(&chars[start..end]);
+    if end < chars.len() {
+        out.push('…');
+    }
+    (out, column)
 }
 
 /// The width of the token a caret points at: up to the next YAML or CSV separator.

@@ -10,6 +10,7 @@ pub mod cli;
 mod cmd;
 pub mod decimal;
 pub mod diagnostic;
+pub mod english;
 pub mod format;
 pub mod import;
 pub mod load;

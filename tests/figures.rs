@@ -213,6 +213,7 @@ fn forest_plot_of_300_studies_grows_without_overlaps() {
         ..figure.clone()
     });
     assert_eq!(study_groups(&figure.svg).len(), 300);
+    snapshot("forest-300.svg", &figure.svg);
     let height = |svg: &str| -> f64 {
         let at = svg.find("height=\"").unwrap() + 8;
         svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
@@ -395,5 +396,19 @@ fn forest_plots_of_continuous_and_generic_outcomes() {
             assert!(figure.svg.contains(text), "{}: {text}", figure.file);
         }
         assert_no_overlaps(&figure);
+    }
+}
+
+// Every figure of both example reviews matches its snapshot.
+#[test]
+fn example_review_figures_match_their_snapshots() {
+    for slug in ["mmn-lactation", "diuretics-pregnancy"] {
+        let review = load(&format!("reviews/{slug}"));
+        let results = revmark::stats::analyse(&review);
+        let figures = plot::figures(&review, &results);
+        assert!(figures.len() >= 2, "{slug} has {} figures", figures.len());
+        for figure in &figures {
+            snapshot(&format!("examples/{slug}/{}", figure.file), &figure.svg);
+        }
     }
 }

@@ -195,3 +195,42 @@ fn a_changed_study_changes_every_place_that_shows_it() {
         section(&after[1], "##### 1.1 Pre-eclampsia", "![")
     );
 }
+
+// Text generated from the data is marked in the page; the authors' prose is not.
+#[test]
+fn generated_text_is_marked_and_prose_is_not() {
+    let scratch = Scratch::new("marked");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let page = read(&scratch, "diuretics-pregnancy/index.html");
+    let blocks: Vec<&str> = page
+        .split("<div class=\"generated\">")
+        .skip(1)
+        .map(|b| &b[..b.find("</div>").unwrap()])
+        .collect();
+    let marked = |needle: &str| blocks.iter().any(|b| b.contains(needle));
+    assert!(
+        marked("Diuretic treatment may reduce pre-eclampsia"),
+        "the Main results are marked"
+    );
+    assert!(
+        marked("Summary of findings 1") || marked("per 1000"),
+        "the Summary of findings is marked"
+    );
+    assert!(
+        marked("We included nine studies"),
+        "the Description of studies is marked"
+    );
+    assert!(
+        !marked("Pre-eclampsia is a leading cause"),
+        "the Background is the authors' prose"
+    );
+    assert!(
+        !marked("Diuretics should not be used"),
+        "the conclusions are the authors' prose"
+    );
+    assert!(
+        !read(&scratch, "diuretics-pregnancy/abstract.md").contains("<div"),
+        "abstract.md stays plain Markdown"
+    );
+}

@@ -24,6 +24,10 @@ pub fn build(paths: &[PathBuf], out: &Path, timings: bool) -> i32 {
 }
 
 fn build_all(paths: &[PathBuf], out: &Path) -> i32 {
+    // Put back the output an earlier, killed build set aside, even if this build fails.
+    if let Err(e) = site::recover(out) {
+        eprintln!("warning: cannot recover {}: {e}", out.display());
+    }
     let mut loaded = match load_all(paths) {
         Ok(l) => l,
         Err(code) => return code,

@@ -73,11 +73,17 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Imported, String> {
         let line = i + 2;
         let record = record.map_err(|e| format!("{name}: line {line}: {e}"))?;
         let cell = |h: &str| {
-            column
+            let text = column
                 .get(h)
                 .and_then(|&i| record.get(i))
                 .map(str::trim)
-                .unwrap_or("")
+                .unwrap_or("");
+            // revmark's own results.csv guards text against spreadsheet formulas with an
+            // apostrophe (report::export::text_cell); take it off again.
+            match text.strip_prefix('\'') {
+                Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+                _ => text,
+            }
         };
         let int = |h: &str| cell(h).parse::<usize>().ok();
         let (Some(c_no), Some(o_no), Some(s_no)) = (

@@ -290,7 +290,7 @@ pub fn review_files(imported: &Imported) -> BTreeMap<String, String> {
         for (id, name) in &outcome_order {
             review.push_str(&format!(
                 "  - id: {id}\n    name: {}\n",
-                q(&crate::report::english::decapitalise(name))
+                q(&crate::english::decapitalise(name))
             ));
         }
     }
@@ -300,13 +300,13 @@ pub fn review_files(imported: &Imported) -> BTreeMap<String, String> {
             review.push_str(&format!(
                 "  - id: {}\n    name: {}\n",
                 comparison_ids[ci],
-                q(&crate::report::english::decapitalise(&c.name))
+                q(&crate::english::decapitalise(&c.name))
             ));
             if let Some(o) = c.outcomes.first() {
                 review.push_str(&format!(
                     "    experimental: {}\n    control: {}\n",
-                    q(&crate::report::english::decapitalise(&o.experimental)),
-                    q(&crate::report::english::decapitalise(&o.control))
+                    q(&crate::english::decapitalise(&o.experimental)),
+                    q(&crate::english::decapitalise(&o.control))
                 ));
             }
         }
@@ -403,7 +403,7 @@ pub fn review_files(imported: &Imported) -> BTreeMap<String, String> {
 
 /// "1 study", "12 studies".
 fn count_noun(n: usize, singular: &str) -> String {
-    crate::report::english::count_noun(n as u64, singular)
+    crate::english::count_noun(n as u64, singular)
 }
 
 /// IMPORT-REPORT.md: what was imported and, one line each, what was not.

@@ -96,9 +96,12 @@ pub(crate) fn consistency_warnings(review: &Review, sources: &Sources) -> Vec<Di
             ));
         }
     }
+    // A set, not a scan of every row per study: a review may have very many studies.
+    let with_rows: std::collections::BTreeSet<&str> =
+        rows().map(|(_, r)| r.study.as_str()).collect();
     for study in &review.studies.included {
         let id = study.id.value.as_str();
-        let used = rows().any(|(_, r)| r.study == id) || !study.outcomes_reported.is_empty();
+        let used = with_rows.contains(id) || !study.outcomes_reported.is_empty();
         if !used {
             let loc = &study.id.referenced;
             warnings.push(studies_file.warning(

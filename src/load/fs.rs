@@ -45,7 +45,7 @@ pub fn read_required(dir: &Path, name: &str, problems: &mut Vec<Diagnostic>) -> 
         ));
         return None;
     }
-    read(&path).map_err(|d| problems.push(d)).ok()
+    read_inside(dir, &path).map_err(|d| problems.push(d)).ok()
 }
 
 /// Reads `dir/name` if it exists.
@@ -54,7 +54,26 @@ pub fn read_optional(dir: &Path, name: &str, problems: &mut Vec<Diagnostic>) -> 
     if !path.exists() {
         return None;
     }
-    read(&path).map_err(|d| problems.push(d)).ok()
+    read_inside(dir, &path).map_err(|d| problems.push(d)).ok()
+}
+
+/// Reads `path` after checking that, symbolic links resolved, it lies inside `dir`: a review
+/// file that is a link to a file elsewhere is refused before a byte of it is read, so that
+/// nothing outside the review folder can be quoted in an error message.
+fn read_inside(dir: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let (Ok(root), Ok(real)) = (dir.canonicalize(), path.canonicalize()) else {
+        return Err(Diagnostic::file_error(
+            path,
+            "cannot resolve the file's path",
+        ));
+    };
+    if !real.starts_with(&root) {
+        return Err(Diagnostic::file_error(
+            path,
+            "the file points outside the review folder (through a symbolic link)",
+        ));
+    }
+    read(path)
 }
 
 /// Reads the review's own templates (`templates/NAME.tera`), keyed by NAME. Only the names of
@@ -103,7 +122,7 @@ pub fn read_templates(
             ));
             continue;
         }
-        if let Ok(source) = read(&path).map_err(|d| problems.push(d)) {
+        if let Ok(source) = read_inside(dir, &path).map_err(|d| problems.push(d)) {
             templates.insert(name.to_string(), source.text);
         }
     }
@@ -132,24 +151,44 @@ pub fn read_data(dir: &Path, relative: &str) -> Result<SourceFile, String> {
             "the path `{relative}` points outside the review folder (through a symbolic link)"
         ));
     }
-    read(&path).map_err(|d| d.message)
+    // The message is shown at the `data:` entry, so it names the data file and, for bad
+    // bytes, the line and column in it.
+    read(&path).map_err(|d| match d.line {
+        0 => format!("{relative}: {}", d.message),
+        line => format!("{relative}:{line}:{}: {}", d.column, d.message),
+    })
 }
 
 /// Reads a UTF-8 text file, dropping a byte-order mark.
 fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::file_error(path, format!("cannot read the file: {e}")))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(Diagnostic::file_error(
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| Diagnostic::file_error(path, format!("cannot read the file: {e}"));
+    // Checked before opening: opening a named pipe blocks, and a device may never end.
+    if !std::fs::metadata(path).map_err(cannot)?.is_file() {
+        return Err(Diagnostic::file_error(path, "not a regular file"));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    let too_large = |size: u64| {
+        Diagnostic::file_error(
             path,
             format!(
                 "the file is {size} bytes; revmark reads files of at most {MAX_FILE_BYTES} bytes"
             ),
-        ));
+        )
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::file_error(path, format!("cannot read the file: {e}")))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The limit holds even if the file grows while it is read.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..offset];

@@ -4,7 +4,9 @@
 mod consistency;
 mod csv;
 mod fs;
+pub mod limits;
 mod previous;
+mod rows;
 mod validate;
 mod yaml;
 
@@ -57,6 +59,9 @@ pub fn load_review(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
     };
     let outcome = validate::validate(&sources, &mut |rel| fs::read_data(dir, rel));
     problems.extend(outcome.problems);
+    if let Some(review) = &outcome.review {
+        problems.extend(limits::check(review, &sources.studies));
+    }
     match outcome.review {
         Some(review) if !problems.iter().any(Diagnostic::is_error) => {
             problems.extend(consistency::consistency_warnings(&review, &sources));

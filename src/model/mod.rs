@@ -56,6 +56,9 @@ pub struct Review {
     pub comparisons: Vec<Comparison>,
     /// The previous build's results, when the build command found them in the output folder.
     pub previous: Option<PreviousBuild>,
+    /// Included studies by id, built on the first [`Review::study`] lookup, so that looking up
+    /// every row's study is not quadratic in a review with very many studies.
+    pub(crate) study_index: std::sync::OnceLock<std::collections::BTreeMap<String, usize>>,
 }
 
 impl Review {
@@ -74,6 +77,17 @@ impl Review {
 
     /// The included study with this id.
     pub fn study(&self, id: &str) -> Option<&IncludedStudy> {
-        self.studies.included.iter().find(|s| s.id.value == id)
+        let index = self.study_index.get_or_init(|| {
+            let mut index = std::collections::BTreeMap::new();
+            for (i, s) in self.studies.included.iter().enumerate() {
+                index.entry(s.id.value.clone()).or_insert(i);
+            }
+            index
+        });
+        match index.get(id).and_then(|&i| self.studies.included.get(i)) {
+            Some(s) if s.id.value == id => Some(s),
+            // The list changed after the index was built: look the slow way.
+            _ => self.studies.included.iter().find(|s| s.id.value == id),
+        }
     }
 }

@@ -41,6 +41,10 @@ pub struct Protocol {
     pub discussion: Option<Located<String>>,
     /// Authors' conclusions.
     pub conclusions: Option<Conclusions>,
+    /// Keep the authors' raw HTML in prose (sanitised by an allowlist) instead of showing it
+    /// as text. Default false.
+    #[serde(default)]
+    pub raw_html: bool,
 }
 
 /// The search: sources, date and the PRISMA flow.

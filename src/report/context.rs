@@ -4,7 +4,7 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-use super::english;
+use crate::english;
 use crate::model::{IncludedStudy, Review};
 
 /// Everything a review's templates can print.

@@ -57,6 +57,17 @@ fn col(name: &str) -> usize {
         .expect("a known column")
 }
 
+/// Text from review files as a CSV cell that a spreadsheet will not run as a formula: a
+/// leading `=`, `+`, `-`, `@`, tab or carriage return gets an apostrophe before it (OWASP's
+/// advice on CSV injection). Numbers are written by `set`, never through here.
+fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 /// A row being filled in, one cell per column.
 struct Line(Vec<String>);
 
@@ -66,8 +77,13 @@ impl Line {
         for (i, n) in numbers.iter().enumerate() {
             cells[i] = n.to_string();
         }
-        cells[col("Name")] = name.to_string();
+        cells[col("Name")] = text_cell(name);
         Line(cells)
+    }
+
+    /// Sets a text column (a label from the review files), guarded like [`text_cell`].
+    fn set_text(&mut self, column: &str, value: &str) {
+        self.0[col(column)] = text_cell(value);
     }
 
     fn set(&mut self, column: &str, value: impl ToString) {
@@ -137,8 +153,8 @@ fn outcome_lines(lines: &mut Vec<Line>, c: &ComparisonResult, number: usize, r: 
         head.set_opt("P(Qint)", d.p);
         head.set_opt("I²(Qint)", d.i2);
     }
-    head.set("Group Label 1", &c.comparison.experimental);
-    head.set("Group Label 2", &c.comparison.control);
+    head.set_text("Group Label 1", &c.comparison.experimental);
+    head.set_text("Group Label 2", &c.comparison.control);
     head.set(
         "Left Graph Label",
         format!("Favours {}", c.comparison.experimental),
@@ -277,4 +293,16 @@ fn heterogeneity(line: &mut Line, h: &Heterogeneity) {
     line.set_opt("I²(Q)", h.i2);
     line.set_opt("Tau²", h.tau2);
     line.set("df", h.df);
+}
+
+#[cfg(test)]
+mod text_cell_tests {
+    use super::text_cell;
+
+    #[test]
+    fn formulas_in_names_are_defused() {
+        assert_eq!(text_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(text_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(text_cell("Smith 2004"), "Smith 2004");
+    }
 }

@@ -27,7 +27,7 @@ fn safe_url(url: &str) -> bool {
 /// prose can inject markup into the page. Every heading gets an id made from its text, so
 /// every section can be linked.
 pub fn to_html(markdown: &str) -> String {
-    to_html_with_contents(markdown).0
+    to_html_with_contents(markdown, false).0
 }
 
 /// A heading of the rendered page, for the table of contents.
@@ -41,10 +41,31 @@ pub struct Heading {
     pub text: String,
 }
 
-/// [`to_html`], with the page's headings in order.
-pub fn to_html_with_contents(markdown: &str) -> (String, Vec<Heading>) {
+/// Opens a block of text generated from the review's data: templates put it alone on a line,
+/// followed by a blank line, and close the block with [`GENERATED_CLOSE`] the same way. The
+/// page marks such blocks so that editors can tell generated text from the authors' prose.
+pub const GENERATED_OPEN: &str = "<div class=\"generated\">";
+/// Closes a block opened by [`GENERATED_OPEN`].
+pub const GENERATED_CLOSE: &str = "</div>";
+
+fn is_generated_marker(raw: &str) -> bool {
+    let raw = raw.trim();
+    raw == GENERATED_OPEN || raw == GENERATED_CLOSE
+}
+
+/// [`to_html`], with the page's headings in order. With `raw_html` the author's raw HTML is
+/// kept after passing the allowlist of [`super::sanitise`] (review.yaml's `raw_html: true`).
+/// Data never produce raw HTML here: their `<` is backslash-escaped in the Markdown.
+pub fn to_html_with_contents(markdown: &str, raw_html: bool) -> (String, Vec<Heading>) {
     let events: Vec<Event> = Parser::new_ext(markdown, options())
         .map(|event| match event {
+            // The templates' markers of generated text, kept whatever raw_html says: the
+            // exact tags, nothing else (authors' prose has its `<` escaped before this point).
+            Event::Html(raw) if is_generated_marker(&raw) => Event::Html(raw),
+            Event::Html(raw) if raw_html => Event::Html(super::sanitise::sanitise(&raw).into()),
+            Event::InlineHtml(raw) if raw_html => {
+                Event::InlineHtml(super::sanitise::sanitise(&raw).into())
+            }
             Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
             Event::Start(Tag::Link {
                 link_type,
@@ -113,6 +134,63 @@ pub fn table_of_contents(headings: &[Heading]) -> String {
         out.push_str("</li>");
     }
     out.push_str("</ul>");
+    out
+}
+
+/// Makes an author's Markdown safe to publish as Markdown: raw HTML is backslash-escaped so
+/// that any Markdown renderer shows it as text (or, with `raw_html`, is replaced by what the
+/// allowlist of [`super::sanitise`] keeps), and links or images with scripting schemes become
+/// literal text. Repeated until nothing changes, because escaping an HTML block can turn its
+/// lines into Markdown with links of their own.
+pub fn neutralise(markdown: &str, raw_html: bool) -> String {
+    let mut text = markdown.to_string();
+    for _ in 0..8 {
+        let next = neutralise_once(&text, raw_html);
+        if next == text {
+            return text;
+        }
+        text = next;
+    }
+    // Pathological input that keeps changing: show all of it as text.
+    super::escape::markdown(markdown)
+}
+
+fn neutralise_once(markdown: &str, raw_html: bool) -> String {
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Html(_) | Event::InlineHtml(_) => {
+                let raw = &markdown[range.clone()];
+                let replacement = if raw_html {
+                    super::sanitise::sanitise(raw)
+                } else {
+                    raw.replace('<', "\\<")
+                };
+                edits.push((range, replacement));
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if !safe_url(&dest_url) =>
+            {
+                // A backslash before the opening `[` (or `<` of an autolink) makes it text.
+                if let Some(i) = markdown[range.clone()].find(['[', '<']) {
+                    let at = range.start + i;
+                    edits.push((at..at, "\\".into()));
+                }
+            }
+            _ => {}
+        }
+    }
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse((range.start, range.end)));
+    let mut out = markdown.to_string();
+    let mut limit = usize::MAX;
+    for (range, replacement) in edits {
+        // Ranges never overlap except a link's insertion point with HTML inside it, which
+        // starts earlier and is zero-width.
+        if range.end <= limit {
+            out.replace_range(range.clone(), &replacement);
+            limit = range.start;
+        }
+    }
     out
 }
 
@@ -190,8 +268,41 @@ mod tests {
     }
 
     #[test]
+    fn neutralise_makes_raw_html_and_script_links_text() {
+        let source = "*a* <b onclick=x>b</b> [l](javascript:y) ![i](data:z) <javascript:w>\n\n<div>\n[m](javascript:v)\n</div>\n\np < 0.05 <https://doi.org/x>";
+        let safe = neutralise(source, false);
+        assert_eq!(neutralise(&safe, false), safe, "a fixed point");
+        let html = to_html_with_contents(&safe, true).0;
+        assert!(html.contains("<em>a</em>"), "{html}");
+        assert!(html.contains("&lt;b onclick=x&gt;"), "{html}");
+        assert!(!html.contains("href=\"javascript"), "{html}");
+        assert!(!html.contains("src=\"data"), "{html}");
+        assert!(!html.contains("<div>"), "{html}");
+        assert!(html.contains("p &lt; 0.05"), "{html}");
+        assert!(html.contains("href=\"https://doi.org/x\""), "{html}");
+    }
+
+    #[test]
+    fn neutralise_with_raw_html_keeps_allowed_tags() {
+        let safe = neutralise("H<sub>2</sub>O <script>x</script>", true);
+        assert_eq!(safe, "H<sub>2</sub>O &lt;script&gt;x&lt;/script&gt;");
+    }
+
+    #[test]
+    fn generated_markers_pass_and_nothing_else() {
+        let html = to_html(
+            "<div class=\"generated\">\n\nWe *found*.\n\n</div>\n\n<div class=\"x\">\n\nno\n\n</div>\n",
+        );
+        assert!(
+            html.starts_with("<div class=\"generated\">\n<p>We <em>found</em>.</p>\n</div>"),
+            "{html}"
+        );
+        assert!(html.contains("&lt;div class=\"x\"&gt;"), "{html}");
+    }
+
+    #[test]
     fn contents_nest_level_three_under_level_two() {
-        let (_, headings) = to_html_with_contents("## A\n### B\n### C\n## D & E\n");
+        let (_, headings) = to_html_with_contents("## A\n### B\n### C\n## D & E\n", false);
         assert_eq!(
             table_of_contents(&headings),
             "<ul><li><a href=\"#a\">A</a><ul><li><a href=\"#b\">B</a></li><li><a href=\"#c\">C</a></li></ul></li><li><a href=\"#d-e\">D &amp; E</a></li></ul>"

@@ -3,13 +3,13 @@
 
 pub mod changes;
 mod context;
-pub mod english;
 pub mod escape;
 pub mod export;
 pub mod markdown;
 pub mod narrative;
 pub mod numbers;
 mod results_json;
+mod sanitise;
 pub mod sections;
 mod templates;
 
@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::english;
 use crate::model::{Located, Review};
 use crate::stats::ComparisonResult;
 use context::{AbstractView, DomainView, ReviewContext, ReviewView, RobView};
@@ -338,7 +339,8 @@ fn review_context(
             };
             match templates.render_prose(&name, &field.text.value, &base) {
                 Ok(text) => {
-                    prose.insert(field.key, text.trim().to_string());
+                    let safe = markdown::neutralise(text.trim(), review.protocol.raw_html);
+                    prose.insert(field.key, safe);
                 }
                 Err(e) => {
                     let source = SourceFile::new(review.dir.join(field.file), String::new());
@@ -440,7 +442,7 @@ fn render_files(
     let review_md = render("review.md")?;
     let mut page_context = tera_context.clone();
     let (body, headings) = crate::timings::time(crate::timings::Stage::Markdown, || {
-        markdown::to_html_with_contents(&review_md)
+        markdown::to_html_with_contents(&review_md, review.protocol.raw_html)
     });
     page_context.insert("body", &body);
     page_context.insert("contents", &markdown::table_of_contents(&headings));

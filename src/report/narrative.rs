@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use super::english::{
+use super::numbers::{PooledSummary, ResultSummary, effect_phrase};
+use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, join_and, join_or, plural, words,
 };
-use super::numbers::{PooledSummary, ResultSummary, effect_phrase};
 use crate::model::{CertaintyLevel, Judgement, Priority, ProtocolOutcome, Review, RobTool};
 
 /// A study counts as small when it randomised fewer participants than this.
@@ -60,7 +60,6 @@ pub fn outcome_reporting<'a>(
                 .studies
                 .included
                 .iter()
-                // with_data is sorted: a binary search keeps this linear in the studies.
                 .filter(|s| with_data.binary_search(&s.id.value.as_str()).is_err())
                 .filter(|s| s.outcomes_reported.iter().any(|r| r.outcome.value == id))
                 .map(|s| {

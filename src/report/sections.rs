@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
-use super::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
 use super::narrative::{self, OutcomeReporting};
 use super::numbers::ResultSummary;
+use crate::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
 use crate::format::{decimal, heterogeneity_line, overall_effect_line, subgroup_differences_line};
 use crate::model::{CertaintyLevel, DataType, Judgement, MethodKey, ModelKey, Review, RobTool};
 use crate::stats::{ComparisonResult, Measure, OutcomeResult, Row};

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera};
 
-use super::english;
 use super::escape;
 use super::numbers::{self, ResultSummary};
+use crate::english;
 
 /// The built-in templates by name, as files under templates/ (name + ".tera").
 pub const BUILTIN: &[(&str, &str)] = &[

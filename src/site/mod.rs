@@ -1,6 +1,11 @@
-//! The output folder, written whole: every file goes to a temporary folder beside the target,
-//! which then replaces the old output in one step. A failed build leaves the old output as it
-//! was.
+//! The output folder, written whole: every file goes to a staging folder beside the target,
+//! which then replaces the old output. A failed or killed build leaves the old output as it
+//! was, or (killed between the two renames) beside it, where [`recover`] puts it back.
+//!
+//! Linux has `renameat2(RENAME_EXCHANGE)`, which swaps two folders in one step, but std does
+//! not expose it and a `libc` dependency (or hand-written syscalls) for it is not worth it:
+//! two renames plus recovery give the same guarantee once the next build (or [`recover`]) has
+//! run. Only a reader looking at the instant between the renames sees no output folder.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -9,28 +14,97 @@ use std::path::{Path, PathBuf};
 /// Relative path -> bytes for the whole output folder.
 pub type Files = BTreeMap<PathBuf, Vec<u8>>;
 
+/// Where `out` lives and the names of its staging and set-aside folders.
+struct Places {
+    parent: PathBuf,
+    name: String,
+    old: PathBuf,
+}
+
+impl Places {
+    fn of(out: &Path) -> io::Result<Places> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = out
+            .file_name()
+            .ok_or_else(|| {
+                io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no name")
+            })?
+            .to_string_lossy()
+            .into_owned();
+        let old = parent.join(format!(".{name}.old"));
+        Ok(Places { parent, name, old })
+    }
+
+    /// The staging folder of the process `pid`.
+    fn staging(&self, pid: u32) -> PathBuf {
+        self.parent.join(format!(".{}.new-{pid}", self.name))
+    }
+}
+
 /// Writes `files` as the new content of `out`, replacing what was there only once everything
-/// is written.
+/// is written and synced.
 pub fn write_output(out: &Path, files: &Files) -> io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .ok_or_else(|| {
-            io::Error::new(io::ErrorKind::InvalidInput, "the output folder has no name")
-        })?
-        .to_string_lossy()
-        .into_owned();
-    let staging = parent.join(format!(".{name}.new-{}", std::process::id()));
-    let result =
-        write_tree(&staging, files).and_then(|()| swap_into_place(&staging, out, &parent, &name));
+    let places = Places::of(out)?;
+    if std::fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
+        return Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            "the output path exists and is not a folder",
+        ));
+    }
+    if let Some(file) = places.parent.ancestors().find(|a| a.is_file()) {
+        return Err(io::Error::new(
+            io::ErrorKind::NotADirectory,
+            format!("{} is a file, not a folder", file.display()),
+        ));
+    }
+    std::fs::create_dir_all(&places.parent)?;
+    recover(out)?;
+    let staging = places.staging(std::process::id());
+    let result = write_tree(&staging, files).and_then(|()| swap_into_place(&staging, out, &places));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Repairs what a build killed part-way left behind: puts the set-aside old output back if
+/// the new one never arrived, and removes staging folders of processes that no longer run.
+/// Safe to call at any time; `revmark build` calls it before anything else.
+pub fn recover(out: &Path) -> io::Result<()> {
+    let places = Places::of(out)?;
+    let out_present = std::fs::symlink_metadata(out).is_ok();
+    if places.old.is_dir() && !out_present {
+        // An earlier build stopped between its two renames: its old tree is the last good one.
+        std::fs::rename(&places.old, out)?;
+        sync_dir(&places.parent)?;
+    }
+    let Ok(entries) = std::fs::read_dir(&places.parent) else {
+        return Ok(());
+    };
+    let prefix = format!(".{}.new-", places.name);
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        // A staging folder whose process is gone is debris; a live one belongs to a build
+        // running now. (/proc exists on Linux; elsewhere nothing is removed.)
+        let proc_root = Path::new("/proc");
+        if pid != std::process::id()
+            && proc_root.is_dir()
+            && !proc_root.join(pid.to_string()).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+    Ok(())
 }
 
 fn write_tree(root: &Path, files: &Files) -> io::Result<()> {
@@ -39,41 +113,53 @@ fn write_tree(root: &Path, files: &Files) -> io::Result<()> {
     }
     std::fs::create_dir_all(root)?;
     // Folders first, each once; then the files, on several threads (a library of reviews is
-    // thousands of files, and the order files are written in does not change the tree).
-    let folders: std::collections::BTreeSet<&Path> = files
-        .keys()
-        .filter_map(|relative| relative.parent())
-        .collect();
-    for folder in folders {
-        std::fs::create_dir_all(root.join(folder))?;
+    // thousands of files, each synced, and the order files are written in does not change the
+    // tree).
+    let mut dirs = std::collections::BTreeSet::new();
+    dirs.insert(root.to_path_buf());
+    for relative in files.keys() {
+        if let Some(dir) = root.join(relative).parent() {
+            if !dirs.contains(dir) {
+                std::fs::create_dir_all(dir)?;
+            }
+            dirs.insert(dir.to_path_buf());
+        }
     }
     let files: Vec<(&PathBuf, &Vec<u8>)> = files.iter().collect();
     for written in crate::parallel::map(&files, |(relative, bytes)| {
-        std::fs::write(root.join(relative), bytes)
+        let mut file = std::fs::File::create(root.join(relative))?;
+        io::Write::write_all(&mut file, bytes)?;
+        // Each file's bytes must be on disk before the tree that holds it replaces the old one,
+        // or a power cut after the rename could leave empty files in place of good ones.
+        file.sync_all()
     }) {
         written?;
     }
-    // The new tree must be on disk before it replaces the old one.
-    std::fs::File::open(root)?.sync_all()
+    for dir in dirs.iter().rev() {
+        sync_dir(dir)?;
+    }
+    Ok(())
+}
+
+/// Makes a folder's entries (new names, renames) durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
 }
 
 /// Moves the staged tree to `out`. The old output is first renamed aside, so at every moment
 /// one complete tree exists: `out`, or (for the instant between the two renames) the old tree
-/// beside it, which the next build restores.
-fn swap_into_place(staging: &Path, out: &Path, parent: &Path, name: &str) -> io::Result<()> {
-    let old = parent.join(format!(".{name}.old"));
-    if old.exists() && !out.exists() {
-        // An earlier build stopped between its two renames: its old tree is the last good one.
-        std::fs::rename(&old, out)?;
-    }
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
+/// beside it, which [`recover`] restores.
+fn swap_into_place(staging: &Path, out: &Path, places: &Places) -> io::Result<()> {
+    if places.old.exists() {
+        // `out` exists (recover ran), so this is debris of a finished build.
+        std::fs::remove_dir_all(&places.old)?;
     }
     if out.exists() {
-        std::fs::rename(out, &old)?;
+        std::fs::rename(out, &places.old)?;
     }
     std::fs::rename(staging, out)?;
-    remove_tree(&old);
+    sync_dir(&places.parent)?;
+    remove_tree(&places.old);
     Ok(())
 }
 

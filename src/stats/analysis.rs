@@ -113,12 +113,13 @@ pub fn settings(outcome: &AnalysisOutcome) -> Settings {
 
 /// Distinct studies with an estimable row, and participants over every row.
 fn counts<'r>(rows: impl Iterator<Item = (&'r crate::model::DataRow, bool)>) -> (usize, u64) {
-    let mut estimable: Vec<&str> = Vec::new();
+    // A set, not a list: a review may have very many studies.
+    let mut estimable: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     let mut participants = 0;
     for (row, is_estimable) in rows {
         participants += row.participants;
-        if is_estimable && !estimable.contains(&row.study.as_str()) {
-            estimable.push(&row.study);
+        if is_estimable {
+            estimable.insert(&row.study);
         }
     }
     (estimable.len(), participants)

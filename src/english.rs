@@ -1,5 +1,5 @@
-//! English for generated text: numbers in words, lists, plurals and dates, as Cochrane writes
-//! them.
+//! English for generated text, as Cochrane writes it: numbers in words, lists, plurals and
+//! dates. Shared by the loader (default titles) and the report.
 
 /// A whole number in words ("two", "twenty-one"); numbers from 100 on stay in digits.
 pub fn words(n: u64) -> String {

@@ -127,13 +127,17 @@ fn write_tree(root: &Path, files: &Files) -> io::Result<()> {
     }
     let files: Vec<(&PathBuf, &Vec<u8>)> = files.iter().collect();
     for written in crate::parallel::map(&files, |(relative, bytes)| {
-        let mut file = std::fs::File::create(root.join(relative))?;
-        io::Write::write_all(&mut file, bytes)?;
-        // Each file's bytes must be on disk before the tree that holds it replaces the old one,
-        // or a power cut after the rename could leave empty files in place of good ones.
-        file.sync_all()
+        std::fs::write(root.join(relative), bytes)
     }) {
         written?;
+    }
+    // Each file's bytes must be on disk before the tree that holds it replaces the old one, or
+    // a power cut after the rename could leave empty files in place of good ones. Synced after
+    // every file is written, so that the disk writes the first files while the last are made.
+    for synced in crate::parallel::map(&files, |(relative, _)| {
+        std::fs::File::open(root.join(relative))?.sync_all()
+    }) {
+        synced?;
     }
     for dir in dirs.iter().rev() {
         sync_dir(dir)?;

@@ -2,8 +2,14 @@
 //! (y, inverted so precise studies are on top), with pseudo 95% confidence limits around
 //! the fixed-effect estimate. Drawn only for outcomes with at least 10 estimable studies.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use plotters::prelude::*;
+
 use super::Figure;
 use super::axis::{Axis, tick_label};
+use super::backend::SvgBackend;
 use super::svg::{Anchor, Font, Svg};
 use crate::format::fixed;
 use crate::format::measure_name;
@@ -73,53 +79,27 @@ pub fn funnel(result: &OutcomeResult) -> Option<Figure> {
     let left = MARGIN + y_label_width.max(BODY.width(&se_label) / 2.0) + 10.0;
     let top = MARGIN + 20.0;
     let axis = Axis::symmetric(extent, measure.is_ratio(), left, left + PLOT_WIDTH);
-    let y_of = |se: f64| top + se / se_top * PLOT_HEIGHT;
-    let bottom = y_of(se_top);
-
-    let mut svg = Svg::new();
-    svg.text(left, MARGIN + 11.0, Anchor::Middle, BODY, &se_label);
-    svg.open("axes", None);
-    svg.line((left, top), (left, bottom), "#000000", 0.75);
-    svg.line((left, bottom), (axis.right, bottom), "#000000", 0.75);
-    for k in 0..=4 {
-        let se = se_top * f64::from(k) / 4.0;
-        svg.line((left - 4.0, y_of(se)), (left, y_of(se)), "#000000", 0.75);
-        svg.text(
-            left - 6.0,
-            y_of(se) + 3.0,
-            Anchor::End,
-            SMALL,
-            &fixed(se, 2),
-        );
-    }
-    for tick in &axis.ticks {
-        let x = axis.x(tick.value);
-        svg.line((x, bottom), (x, bottom + 4.0), "#000000", 0.75);
-        svg.text(x, bottom + 15.0, Anchor::Middle, SMALL, &tick.label);
-    }
-    svg.text(
-        (axis.left + axis.right) / 2.0,
-        bottom + 32.0,
-        Anchor::Middle,
-        BODY,
-        &measure_name(result),
-    );
-    svg.close();
-    svg.open("funnel", None);
-    let apex = (axis.x(centre), top);
-    svg.dashed_line(apex, (axis.x(centre), bottom), "#000000", 0.75);
-    for side in [-1.0, 1.0] {
-        let end = centre + side * Z95 * se_top;
-        svg.dashed_line(apex, (axis.clamped_x(end), bottom), "#666666", 0.75);
-    }
-    svg.close();
-    svg.open("studies", None);
-    for &(y, se) in &effects {
-        svg.circle((axis.clamped_x(y), y_of(se)), 3.0, "none", Some("#1F4E9A"));
-    }
-    svg.close();
+    let bottom = top + PLOT_HEIGHT;
     let width = axis.right + MARGIN + 10.0;
     let height = bottom + 40.0 + MARGIN;
+
+    let svg = Rc::new(RefCell::new(Svg::new()));
+    svg.borrow_mut()
+        .text(left, MARGIN + 11.0, Anchor::Middle, BODY, &se_label);
+    let drawn = draw_chart(
+        &svg,
+        (width, height),
+        (left, top, bottom),
+        &axis,
+        se_top,
+        centre,
+        &effects,
+        &measure_name(result),
+    );
+    // The backend cannot fail; a layout plotters refuses leaves the outcome without a funnel
+    // plot rather than stopping the build.
+    drawn.ok()?;
+    let svg = Rc::try_unwrap(svg).ok()?.into_inner();
     let title = format!(
         "Funnel plot of comparison {}, outcome {} {}",
         result.number.split('.').next().unwrap_or(""),
@@ -151,4 +131,84 @@ fn nice_ceiling(x: f64) -> f64 {
         .map(|m| m * power)
         .find(|v| *v >= x)
         .unwrap_or(10.0 * power)
+}
+
+/// Draws the axes, the funnel and the studies into `svg`, with plotters mapping the
+/// coordinates (x on the analysis scale, y the standard error with zero at the top), drawing
+/// the axis lines and the study markers through [`SvgBackend`]; the ticks are the ones
+/// [`Axis`] chose, as Review Manager chooses them, placed at plotters' coordinates.
+#[allow(clippy::too_many_arguments)]
+fn draw_chart(
+    svg: &Rc<RefCell<Svg>>,
+    (width, height): (f64, f64),
+    (left, top, bottom): (f64, f64, f64),
+    axis: &Axis,
+    se_top: f64,
+    centre: f64,
+    effects: &[(f64, f64)],
+    x_title: &str,
+) -> Result<(), DrawingAreaErrorKind<std::fmt::Error>> {
+    let backend = SvgBackend::new(Rc::clone(svg), (width.ceil() as u32, height.ceil() as u32));
+    let root = backend.into_drawing_area();
+    // plotters draws the axis lines on the edge of its label areas: one pixel each, so that
+    // the plot itself keeps the place the layout gave it.
+    let plot_area = root.margin(
+        top as i32,
+        (height - bottom) as i32 - 1,
+        left as i32 - 1,
+        (width - axis.right) as i32,
+    );
+    let mut chart = ChartBuilder::on(&plot_area)
+        .x_label_area_size(1)
+        .y_label_area_size(1)
+        .build_cartesian_2d(axis.lo..axis.hi, se_top..0.0)?;
+    svg.borrow_mut().open("axes", None);
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_labels(0)
+        .y_labels(0)
+        .axis_style(BLACK.stroke_width(1))
+        .draw()?;
+    let at = |x: f64, se: f64| {
+        let (px, py) = chart.backend_coord(&(x, se));
+        (f64::from(px), f64::from(py))
+    };
+    let mut out = svg.borrow_mut();
+    for tick in &axis.ticks {
+        let (x, y) = at(tick.value, se_top);
+        out.line((x, y), (x, y + 4.0), "#000000", 0.75);
+        out.text(x, y + 15.0, Anchor::Middle, SMALL, &tick.label);
+    }
+    for k in 0..=4 {
+        let se = se_top * f64::from(k) / 4.0;
+        let (x, y) = at(axis.lo, se);
+        out.line((x - 4.0, y), (x, y), "#000000", 0.75);
+        out.text(x - 6.0, y + 3.0, Anchor::End, SMALL, &fixed(se, 2));
+    }
+    let (mid, base) = at((axis.lo + axis.hi) / 2.0, se_top);
+    out.text(mid, base + 32.0, Anchor::Middle, BODY, x_title);
+    out.close();
+    out.open("funnel", None);
+    let clamp = |x: f64| x.clamp(axis.lo, axis.hi);
+    let apex = at(clamp(centre), 0.0);
+    out.dashed_line(apex, at(clamp(centre), se_top), "#000000", 0.75);
+    for side in [-1.0, 1.0] {
+        let end = centre + side * Z95 * se_top;
+        // Where a pseudo-limit leaves the axis, it stops at the edge, at its own height.
+        let se_at_edge = ((clamp(end) - centre) / (side * Z95)).min(se_top);
+        out.dashed_line(apex, at(clamp(end), se_at_edge), "#666666", 0.75);
+    }
+    out.close();
+    out.open("studies", None);
+    drop(out);
+    chart.draw_series(effects.iter().map(|&(y, se)| {
+        Circle::new(
+            (clamp(y), se),
+            3,
+            RGBColor(0x1F, 0x4E, 0x9A).stroke_width(1),
+        )
+    }))?;
+    svg.borrow_mut().close();
+    Ok(())
 }

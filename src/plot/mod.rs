@@ -2,11 +2,16 @@
 //! forest plots and funnel plots. Pure: reads the model and the computed results, returns
 //! text; the report stage writes and embeds the files.
 //!
-//! Drawn with a small hand-written SVG writer ([`svg`]) rather than plotters: these figures
-//! are mostly tables, and plotters offers no `<g class>`, `<title>` or real text widths
-//! (shared/notes/crates.md §1), while its log axis is a few lines here ([`axis`]).
+//! Everything is written by a small SVG writer ([`svg`]) that gives full control of the
+//! markup: `<g class>`, `<title>`/`<desc>`, escaping, fixed number formats, and text measured
+//! with built-in metrics ([`font`]). plotters is the drawing layer for the one true x/y chart,
+//! the funnel plot: it maps coordinates and draws axes and markers through [`backend`], a
+//! plotters `DrawingBackend` that writes into the same SVG writer. The forest plot, the
+//! risk-of-bias figures and the PRISMA diagram are tables of text with marks, which plotters'
+//! chart model does not fit; their effect axis is [`axis`].
 
 pub mod axis;
+mod backend;
 pub mod font;
 pub mod forest;
 pub mod funnel;

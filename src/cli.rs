@@ -36,6 +36,11 @@ pub enum Command {
         /// Print the time spent in each stage and the peak memory to stderr.
         #[arg(long)]
         timings: bool,
+        /// Flush every output file to disk before the new output replaces the old, so that
+        /// a power cut cannot leave empty files behind. A killed build is safe without it;
+        /// it costs time on slow disks.
+        #[arg(long)]
+        durable: bool,
     },
     /// Write the built-in templates out for editing.
     ///

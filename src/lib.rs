@@ -51,9 +51,10 @@ where
             out,
             jobs,
             timings,
+            durable,
         } => {
             parallel::set_jobs(jobs.map(usize::from));
-            cmd::build(&paths, &out, timings)
+            cmd::build(&paths, &out, cmd::BuildOptions { timings, durable })
         }
         cli::Command::Check { paths } => cmd::check(&paths),
         cli::Command::Templates { eject } => cmd::eject_templates(&eject),

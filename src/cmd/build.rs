@@ -10,11 +10,20 @@ use crate::site;
 use crate::timings::{self, Stage};
 use crate::{EXIT_INVALID, EXIT_OK};
 
+/// How `build` runs, beyond what it builds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Print per-stage timings to stderr.
+    pub timings: bool,
+    /// Flush every file to disk before the swap (see `site::write_output`).
+    pub durable: bool,
+}
+
 /// `revmark build`; with `timings`, the time per stage and the peak memory go to stderr.
-pub fn build(paths: &[PathBuf], out: &Path, timings: bool) -> i32 {
+pub fn build(paths: &[PathBuf], out: &Path, options: BuildOptions) -> i32 {
     let start = Instant::now();
-    let code = build_all(paths, out);
-    if timings {
+    let code = build_all(paths, out, options.durable);
+    if options.timings {
         eprint!(
             "{}",
             crate::timings::report(start.elapsed(), parallel::jobs())
@@ -23,7 +32,7 @@ pub fn build(paths: &[PathBuf], out: &Path, timings: bool) -> i32 {
     code
 }
 
-fn build_all(paths: &[PathBuf], out: &Path) -> i32 {
+fn build_all(paths: &[PathBuf], out: &Path, durable: bool) -> i32 {
     // Put back the output an earlier, killed build set aside, even if this build fails.
     if let Err(e) = site::recover(out) {
         eprintln!("warning: cannot recover {}: {e}", out.display());
@@ -76,7 +85,7 @@ fn build_all(paths: &[PathBuf], out: &Path) -> i32 {
             return EXIT_INVALID;
         }
     }
-    if let Err(e) = timings::time(Stage::Write, || site::write_output(out, &files)) {
+    if let Err(e) = timings::time(Stage::Write, || site::write_output(out, &files, durable)) {
         eprintln!(
             "error: cannot write {}: {e}; the earlier output is unchanged",
             out.display()

@@ -9,7 +9,7 @@ mod new;
 mod serve;
 mod templates;
 
-pub use build::build;
+pub use build::{BuildOptions, build};
 pub use check::check;
 pub use diff::diff;
 pub use import::import;

@@ -45,8 +45,11 @@ impl Places {
 }
 
 /// Writes `files` as the new content of `out`, replacing what was there only once everything
-/// is written and synced.
-pub fn write_output(out: &Path, files: &Files) -> io::Result<()> {
+/// is written. The swap is two renames, so a killed build leaves the old or the new tree
+/// whole. With `durable`, every file and folder is also flushed to disk before the swap, so
+/// that a power cut after it cannot leave empty files; the page cache makes that unneeded for
+/// a killed process, and flushing thousands of files is slow, so it is opt-in.
+pub fn write_output(out: &Path, files: &Files, durable: bool) -> io::Result<()> {
     let places = Places::of(out)?;
     if std::fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
         return Err(io::Error::new(
@@ -63,7 +66,8 @@ pub fn write_output(out: &Path, files: &Files) -> io::Result<()> {
     std::fs::create_dir_all(&places.parent)?;
     recover(out)?;
     let staging = places.staging(std::process::id());
-    let result = write_tree(&staging, files).and_then(|()| swap_into_place(&staging, out, &places));
+    let result = write_tree(&staging, files, durable)
+        .and_then(|()| swap_into_place(&staging, out, &places, durable));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
@@ -107,14 +111,13 @@ pub fn recover(out: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn write_tree(root: &Path, files: &Files) -> io::Result<()> {
+fn write_tree(root: &Path, files: &Files, durable: bool) -> io::Result<()> {
     if root.exists() {
         std::fs::remove_dir_all(root)?;
     }
     std::fs::create_dir_all(root)?;
     // Folders first, each once; then the files, on several threads (a library of reviews is
-    // thousands of files, each synced, and the order files are written in does not change the
-    // tree).
+    // thousands of files, and the order files are written in does not change the tree).
     let mut dirs = std::collections::BTreeSet::new();
     dirs.insert(root.to_path_buf());
     for relative in files.keys() {
@@ -130,6 +133,9 @@ fn write_tree(root: &Path, files: &Files) -> io::Result<()> {
         std::fs::write(root.join(relative), bytes)
     }) {
         written?;
+    }
+    if !durable {
+        return Ok(());
     }
     // Each file's bytes must be on disk before the tree that holds it replaces the old one, or
     // a power cut after the rename could leave empty files in place of good ones. Synced after
@@ -153,7 +159,7 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 /// Moves the staged tree to `out`. The old output is first renamed aside, so at every moment
 /// one complete tree exists: `out`, or (for the instant between the two renames) the old tree
 /// beside it, which [`recover`] restores.
-fn swap_into_place(staging: &Path, out: &Path, places: &Places) -> io::Result<()> {
+fn swap_into_place(staging: &Path, out: &Path, places: &Places, durable: bool) -> io::Result<()> {
     if places.old.exists() {
         // `out` exists (recover ran), so this is debris of a finished build.
         std::fs::remove_dir_all(&places.old)?;
@@ -162,7 +168,9 @@ fn swap_into_place(staging: &Path, out: &Path, places: &Places) -> io::Result<()
         std::fs::rename(out, &places.old)?;
     }
     std::fs::rename(staging, out)?;
-    sync_dir(&places.parent)?;
+    if durable {
+        sync_dir(&places.parent)?;
+    }
     remove_tree(&places.old);
     Ok(())
 }

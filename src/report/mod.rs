@@ -440,7 +440,8 @@ fn render_files(
     };
     let abstract_md = render("abstract.md")?;
     let review_md = render("review.md")?;
-    let mut page_context = tera_context.clone();
+    // The page sees everything review.md saw, plus the rendered body (no copy of the context).
+    let mut page_context = tera_context;
     let (body, headings) = crate::timings::time(crate::timings::Stage::Markdown, || {
         markdown::to_html_with_contents(&review_md, review.protocol.raw_html)
     });

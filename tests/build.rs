@@ -19,6 +19,11 @@ fn builds_every_output_file() {
             );
         }
     }
+    assert_eq!(
+        read(&scratch, "README.md"),
+        std::fs::read_to_string(root().join("output/README.md")).unwrap(),
+        "the build writes the README that the repository keeps in output/"
+    );
     let index = read(&scratch, "index.html");
     assert!(
         index.contains("href=\"mmn-lactation/index.html\""),

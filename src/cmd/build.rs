@@ -79,6 +79,7 @@ fn build_all(paths: &[PathBuf], out: &Path, durable: bool) -> i32 {
     match timings::time(Stage::Templates, || report::render_index(&entries)) {
         Ok(index) => {
             files.insert(PathBuf::from("index.html"), index.into_bytes());
+            files.insert(PathBuf::from("README.md"), site::OUTPUT_README.into());
         }
         Err(e) => {
             eprintln!("error: template index.html: {}", e.message);

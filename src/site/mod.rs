@@ -11,6 +11,10 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// The README every output folder carries, so that a checkout's `output/` explains itself (it
+/// is the one file there under version control, and the build writes it like the rest).
+pub const OUTPUT_README: &str = include_str!("README.output.md");
+
 /// Relative path -> bytes for the whole output folder.
 pub type Files = BTreeMap<PathBuf, Vec<u8>>;
 

@@ -32,6 +32,16 @@ fn colour(c: BackendColor) -> String {
     format!("#{:02X}{:02X}{:02X}", c.rgb.0, c.rgb.1, c.rgb.2)
 }
 
+/// The fill and outline of a shape plotters draws filled or outlined; None when invisible.
+fn paint<S: BackendStyle>(style: &S, fill: bool) -> Option<(String, Option<String>)> {
+    let c = colour(style.color());
+    match (style.color().alpha > 0.0, fill) {
+        (false, _) => None,
+        (true, true) => Some((c, None)),
+        (true, false) => Some(("none".into(), Some(c))),
+    }
+}
+
 fn point(p: BackendCoord) -> (f64, f64) {
     (f64::from(p.0), f64::from(p.1))
 }
@@ -89,18 +99,15 @@ impl DrawingBackend for SvgBackend {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Never>> {
-        if style.color().alpha > 0.0 {
+        if let Some((fill_colour, stroke)) = paint(style, fill) {
             let (x0, y0) = point(upper_left);
             let (x1, y1) = point(bottom_right);
-            let c = colour(style.color());
-            let (fill_colour, stroke) = if fill {
-                (c.as_str(), None)
-            } else {
-                ("none", Some(c.as_str()))
-            };
-            self.svg
-                .borrow_mut()
-                .rect((x0, y0), (x1 - x0, y1 - y0), fill_colour, stroke);
+            self.svg.borrow_mut().rect(
+                (x0, y0),
+                (x1 - x0, y1 - y0),
+                &fill_colour,
+                stroke.as_deref(),
+            );
         }
         Ok(())
     }
@@ -124,16 +131,13 @@ impl DrawingBackend for SvgBackend {
         style: &S,
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Never>> {
-        if style.color().alpha > 0.0 {
-            let c = colour(style.color());
-            let (fill_colour, stroke) = if fill {
-                (c.as_str(), None)
-            } else {
-                ("none", Some(c.as_str()))
-            };
-            self.svg
-                .borrow_mut()
-                .circle(point(centre), f64::from(radius), fill_colour, stroke);
+        if let Some((fill_colour, stroke)) = paint(style, fill) {
+            self.svg.borrow_mut().circle(
+                point(centre),
+                f64::from(radius),
+                &fill_colour,
+                stroke.as_deref(),
+            );
         }
         Ok(())
     }

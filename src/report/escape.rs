@@ -43,7 +43,11 @@ pub fn markdown(text: &str) -> String {
 }
 
 /// Escapes text for HTML element content and attribute values.
-pub fn html(text: &str) -> String {
+/// Text without any of the five characters is returned as it is, without a copy.
+pub fn html(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"', '\'']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
@@ -55,7 +59,7 @@ pub fn html(text: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Tera's escape function for Markdown templates.

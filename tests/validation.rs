@@ -37,10 +37,10 @@ const ANALYSES: &str = "comparisons:
           - {study: Smith 2004, e_mean: 1, e_sd: 1, e_n: 50, c_mean: 2, c_sd: 1, c_n: 50}
 ";
 
-/// Writes the small valid review with one replacement in one file, checks it and returns
-/// stderr (asserting exit status 1).
-fn check_with(file: &str, from: &str, to: &str) -> String {
-    let scratch = Scratch::new("invalid");
+/// Writes the small valid review with each `(file, from, to)` replacement applied once, and
+/// runs `revmark check` on it.
+fn check_fixture(edits: &[(&str, &str, &str)]) -> Run {
+    let scratch = Scratch::new("fixture");
     let dir = scratch.path("reviews/r");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, text) in [
@@ -48,15 +48,19 @@ fn check_with(file: &str, from: &str, to: &str) -> String {
         ("studies.yaml", STUDIES),
         ("analyses.yaml", ANALYSES),
     ] {
-        let text = if name == file {
+        let mut text = text.to_string();
+        for (_, from, to) in edits.iter().filter(|(file, _, _)| *file == name) {
             assert!(text.contains(from), "{name} has no `{from}`");
-            text.replacen(from, to, 1)
-        } else {
-            text.to_string()
-        };
+            text = text.replacen(from, to, 1);
+        }
         std::fs::write(dir.join(name), text).unwrap();
     }
-    let run = revmark(&scratch.0, &["check"]);
+    revmark(&scratch.0, &["check"])
+}
+
+/// The fixture with one replacement in one file: stderr, asserting exit status 1.
+fn check_with(file: &str, from: &str, to: &str) -> String {
+    let run = check_fixture(&[(file, from, to)]);
     assert_eq!(
         run.code, 1,
         "expected exit 1, got {}:\n{}",
@@ -74,17 +78,7 @@ fn assert_reports(stderr: &str, expected: &[&str]) {
 // The unchanged fixture is valid, so every failure below comes from its one change.
 #[test]
 fn the_fixture_is_valid() {
-    let scratch = Scratch::new("valid");
-    let dir = scratch.path("reviews/r");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (name, text) in [
-        ("review.yaml", REVIEW),
-        ("studies.yaml", STUDIES),
-        ("analyses.yaml", ANALYSES),
-    ] {
-        std::fs::write(dir.join(name), text).unwrap();
-    }
-    let run = revmark(&scratch.0, &["check"]);
+    let run = check_fixture(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
@@ -270,24 +264,12 @@ fn errors_on_a_path_outside_the_review() {
 // One run reports the problems of every file, not only the first.
 #[test]
 fn reports_every_problem_in_one_run() {
-    let scratch = Scratch::new("many");
-    let dir = scratch.path("reviews/r");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("review.yaml"), REVIEW).unwrap();
-    std::fs::write(
-        dir.join("studies.yaml"),
-        STUDIES.replace("judgement: low", "judgement: lo"),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("analyses.yaml"),
-        ANALYSES
-            .replace("e_events: 5,", "e_events: 55,")
-            .replace("c_events: 6", "c_events: -6")
-            .replace("e_sd: 1", "e_sd: -1"),
-    )
-    .unwrap();
-    let run = revmark(&scratch.0, &["check"]);
+    let run = check_fixture(&[
+        ("studies.yaml", "judgement: low", "judgement: lo"),
+        ("analyses.yaml", "e_events: 5,", "e_events: 55,"),
+        ("analyses.yaml", "c_events: 6", "c_events: -6"),
+        ("analyses.yaml", "e_sd: 1", "e_sd: -1"),
+    ]);
     assert_eq!(run.code, 1);
     let errors = run.stderr.matches(": error: ").count();
     assert_eq!(errors, 4, "{}", run.stderr);

@@ -252,7 +252,7 @@ fn results(dir: &Path) -> Value {
     let analyses = revmark::stats::analyse(&loaded.review);
     // Figures too: the forest plots draw every random outcome.
     let figures = revmark::plot::figures(&loaded.review, &analyses);
-    let rendered = revmark::report::render_review(&loaded.review, &analyses, &figures)
+    let rendered = revmark::report::render_review(&loaded.review, &analyses, figures)
         .unwrap_or_else(|p| panic!("render failed: {p:?}"));
     let json = String::from_utf8(rendered.files["results.json"].clone()).unwrap();
     assert!(

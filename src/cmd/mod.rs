@@ -72,6 +72,6 @@ pub(crate) fn render(loaded: &Loaded) -> Result<RenderedReview, Vec<Diagnostic>>
         crate::plot::figures(&loaded.review, &analyses)
     });
     timings::time(Stage::Templates, || {
-        report::render_review(&loaded.review, &analyses, &figures)
+        report::render_review(&loaded.review, &analyses, figures)
     })
 }

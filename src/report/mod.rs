@@ -220,7 +220,7 @@ fn summaries(review: &Review, analyses: &[ComparisonResult]) -> Vec<ResultSummar
 pub fn render_review(
     review: &Review,
     analyses: &[ComparisonResult],
-    figures: &[crate::plot::Figure],
+    figures: Vec<crate::plot::Figure>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     // results.json depends on the numbers only: written while the template context is built,
     // on a second thread when the review is large enough to be worth one (about 100 bytes of
@@ -237,7 +237,7 @@ pub fn render_review(
             let results = Arc::new(summaries(review, analyses));
             let templates = Templates::new(&review.templates, Arc::clone(&results))
                 .map_err(|e| vec![template_diagnostic(review, &e)])?;
-            let context = review_context(review, analyses, figures, &templates, &results)?;
+            let context = review_context(review, analyses, &figures, &templates, &results)?;
             Ok((templates, context, export::results_csv(analyses)))
         },
         || results_json::results_json(&review.slug, analyses),
@@ -425,7 +425,7 @@ fn review_context(
 fn render_files(
     review: &Review,
     results_json: &str,
-    figures: &[crate::plot::Figure],
+    figures: Vec<crate::plot::Figure>,
     templates: &Templates,
     context: &ReviewContext,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
@@ -456,10 +456,7 @@ fn render_files(
     files.insert("review.md".to_string(), review_md.into_bytes());
     files.insert("index.html".to_string(), page.into_bytes());
     for figure in figures {
-        files.insert(
-            format!("figures/{}", figure.file),
-            figure.svg.clone().into_bytes(),
-        );
+        files.insert(format!("figures/{}", figure.file), figure.svg.into_bytes());
     }
     files.extend(changes.files(&review.slug));
     let entry = IndexEntry {

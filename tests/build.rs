@@ -63,6 +63,51 @@ fn two_builds_are_byte_identical() {
     }
 }
 
+// A rebuild writes only the files whose bytes changed: the others are the same files as before
+// (hard links, so their inode and modification time stay), and a file edited in the output is
+// written afresh even when its size did not change.
+#[test]
+fn a_rebuild_writes_only_changed_files() {
+    use std::os::unix::fs::MetadataExt;
+    let scratch = Scratch::new("relink");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let inode = |relative: &str| {
+        std::fs::metadata(scratch.path("output").join(relative))
+            .unwrap()
+            .ino()
+    };
+    let unchanged = "diuretics-pregnancy/figures/prisma.svg";
+    let forest = "diuretics-pregnancy/figures/forest-1.3.svg"; // stillbirth
+    let (prisma_before, forest_before) = (inode(unchanged), inode(forest));
+    // An output file tampered with in place, keeping its length.
+    let tampered = scratch.path("output/diuretics-pregnancy/figures/rob-summary.svg");
+    let original = std::fs::read(&tampered).unwrap();
+    let mut edited = original.clone();
+    edited[0] = if edited[0] == b'X' { b'Y' } else { b'X' };
+    std::fs::write(&tampered, &edited).unwrap();
+    edit(
+        &dir.join("data/stillbirth.csv"),
+        "Flowers 1962,3,335",
+        "Flowers 1962,4,335",
+    );
+    build(&scratch);
+    assert_eq!(
+        inode(unchanged),
+        prisma_before,
+        "an unchanged file was rewritten"
+    );
+    assert_ne!(
+        inode(forest),
+        forest_before,
+        "the changed forest plot was not rewritten"
+    );
+    assert!(
+        std::fs::read(&tampered).unwrap() == original,
+        "the output file edited in place was kept"
+    );
+}
+
 // A build that fails on an invalid review leaves the earlier output byte-identical.
 #[test]
 fn a_failed_build_leaves_the_old_output() {

@@ -70,7 +70,7 @@ pub fn write_output(out: &Path, files: &Files, durable: bool) -> io::Result<()> 
     std::fs::create_dir_all(&places.parent)?;
     recover(out)?;
     let staging = places.staging(std::process::id());
-    let result = write_tree(&staging, files, durable)
+    let result = write_tree(&staging, files, out, durable)
         .and_then(|()| swap_into_place(&staging, out, &places, durable));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
@@ -115,7 +115,13 @@ pub fn recover(out: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn write_tree(root: &Path, files: &Files, durable: bool) -> io::Result<()> {
+/// Writes `files` under `root`. A file whose bytes equal the same file in `previous` (the
+/// output being replaced) is hard-linked to it instead of written: a rebuild after a small
+/// edit then writes only what changed, unchanged files keep their modification time (what a
+/// static-site deploy compares), and removing the old tree afterwards frees only the changed
+/// files. Neither tree is ever modified in place, so sharing the unchanged files keeps both
+/// whole.
+fn write_tree(root: &Path, files: &Files, previous: &Path, durable: bool) -> io::Result<()> {
     if root.exists() {
         std::fs::remove_dir_all(root)?;
     }
@@ -134,7 +140,12 @@ fn write_tree(root: &Path, files: &Files, durable: bool) -> io::Result<()> {
     }
     let files: Vec<(&PathBuf, &Vec<u8>)> = files.iter().collect();
     for written in crate::parallel::map(&files, |(relative, bytes)| {
-        std::fs::write(root.join(relative), bytes)
+        let target = root.join(relative);
+        let old = previous.join(relative);
+        if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
+            return Ok(());
+        }
+        std::fs::write(target, bytes)
     }) {
         written?;
     }
@@ -153,6 +164,13 @@ fn write_tree(root: &Path, files: &Files, durable: bool) -> io::Result<()> {
         sync_dir(dir)?;
     }
     Ok(())
+}
+
+/// Whether `path` is a regular file holding exactly `bytes` (the size is compared first, so a
+/// changed file is rarely read).
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Makes a folder's entries (new names, renames) durable.

@@ -1,6 +1,6 @@
 //! `revmark serve`: serves the built output on 127.0.0.1, rebuilds after an edit so that the
-//! page shows the new number, shows a failed build's errors over the last good page, and
-//! refuses paths outside the output folder.
+//! page shows the new number and only the edited outcome's figures are drawn again, shows a
+//! failed build's errors over the last good page, and refuses paths outside the output folder.
 
 mod common;
 
@@ -134,6 +134,12 @@ fn rebuilds_on_change_and_shows_errors() {
     });
     let after = served_estimate(port);
     assert_ne!(before, after, "the edit changes the estimate");
+    // Only the edited outcome's forest plot was drawn again; the other figures came from the
+    // server's cache (tests/incremental.rs checks they equal fresh drawings).
+    assert_eq!(
+        version(port)["redrawn"],
+        serde_json::json!(["diuretics-pregnancy/figures/forest-1.1.svg"])
+    );
     let (_, page) = get(port, "/diuretics-pregnancy/index.html");
     assert!(page.contains(&after), "the page shows the new {after}");
     assert!(!page.contains("revmark-error"));

@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::{load_all, print_problems, render};
+use super::{Log, load_all, print_problems, render};
 use crate::parallel;
+use crate::plot::FigureCache;
 use crate::report;
 use crate::site;
 use crate::timings::{self, Stage};
@@ -22,7 +23,7 @@ pub struct BuildOptions {
 /// `revmark build`; with `timings`, the time per stage and the peak memory go to stderr.
 pub fn build(paths: &[PathBuf], out: &Path, options: BuildOptions) -> i32 {
     let start = Instant::now();
-    let code = build_all(paths, out, options.durable);
+    let code = build_all(paths, out, options.durable, None, &mut std::io::stderr());
     if options.timings {
         eprint!(
             "{}",
@@ -32,12 +33,20 @@ pub fn build(paths: &[PathBuf], out: &Path, options: BuildOptions) -> i32 {
     code
 }
 
-fn build_all(paths: &[PathBuf], out: &Path, durable: bool) -> i32 {
+/// Builds every review under `paths` into `out`, messages to `log`; with a `cache`, outcome
+/// figures whose inputs did not change since the cache's last build are not drawn again.
+pub(crate) fn build_all(
+    paths: &[PathBuf],
+    out: &Path,
+    durable: bool,
+    cache: Option<&FigureCache>,
+    log: Log,
+) -> i32 {
     // Put back the output an earlier, killed build set aside, even if this build fails.
     if let Err(e) = site::recover(out) {
-        eprintln!("warning: cannot recover {}: {e}", out.display());
+        let _ = writeln!(log, "warning: cannot recover {}: {e}", out.display());
     }
-    let mut loaded = match load_all(paths) {
+    let mut loaded = match load_all(paths, log) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -47,7 +56,7 @@ fn build_all(paths: &[PathBuf], out: &Path, durable: bool) -> i32 {
     }
     // Reviews render in parallel; the results come back in folder order, so the output and
     // the messages are those of a one-thread build.
-    let rendered = parallel::map(&loaded, render);
+    let rendered = parallel::map(&loaded, |review| render(review, cache));
     let mut files = site::Files::new();
     let mut entries = Vec::new();
     let mut failed = false;
@@ -56,7 +65,8 @@ fn build_all(paths: &[PathBuf], out: &Path, durable: bool) -> i32 {
             Ok(rendered) => {
                 let slug = &review.review.slug;
                 if entries.iter().any(|e: &report::IndexEntry| &e.slug == slug) {
-                    eprintln!(
+                    let _ = writeln!(
+                        log,
                         "error: two reviews are called `{slug}`; review folder names must be unique"
                     );
                     failed = true;
@@ -67,13 +77,17 @@ fn build_all(paths: &[PathBuf], out: &Path, durable: bool) -> i32 {
                 entries.push(rendered.entry);
             }
             Err(problems) => {
-                print_problems(&problems);
+                print_problems(&problems, log);
                 failed = true;
             }
         }
     }
     if failed {
-        eprintln!("error: the build failed; {} is unchanged", out.display());
+        let _ = writeln!(
+            log,
+            "error: the build failed; {} is unchanged",
+            out.display()
+        );
         return EXIT_INVALID;
     }
     match timings::time(Stage::Templates, || report::render_index(&entries)) {
@@ -82,18 +96,20 @@ fn build_all(paths: &[PathBuf], out: &Path, durable: bool) -> i32 {
             files.insert(PathBuf::from("README.md"), site::OUTPUT_README.into());
         }
         Err(e) => {
-            eprintln!("error: template index.html: {}", e.message);
+            let _ = writeln!(log, "error: template index.html: {}", e.message);
             return EXIT_INVALID;
         }
     }
     if let Err(e) = timings::time(Stage::Write, || site::write_output(out, &files, durable)) {
-        eprintln!(
+        let _ = writeln!(
+            log,
             "error: cannot write {}: {e}; the earlier output is unchanged",
             out.display()
         );
         return EXIT_INVALID;
     }
-    eprintln!(
+    let _ = writeln!(
+        log,
         "built {} {} into {}",
         entries.len(),
         if entries.len() == 1 {

@@ -7,14 +7,15 @@ use crate::{EXIT_INVALID, EXIT_OK};
 
 /// `revmark check`.
 pub fn check(paths: &[PathBuf]) -> i32 {
-    let loaded = match load_all(paths) {
+    let log = &mut std::io::stderr();
+    let loaded = match load_all(paths, log) {
         Ok(l) => l,
         Err(code) => return code,
     };
     let mut failed = false;
-    for result in crate::parallel::map(&loaded, render) {
+    for result in crate::parallel::map(&loaded, |review| render(review, None)) {
         if let Err(problems) = result {
-            print_problems(&problems);
+            print_problems(&problems, log);
             failed = true;
         }
     }

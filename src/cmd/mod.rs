@@ -17,27 +17,33 @@ pub use new::new;
 pub use serve::serve;
 pub use templates::eject_templates;
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Loaded};
 use crate::parallel;
+use crate::plot::{FigureCache, Palette};
 use crate::report::{self, RenderedReview};
 use crate::timings::{self, Stage};
 
 use crate::{EXIT_INVALID, EXIT_USAGE};
 
-/// Prints diagnostics to stderr, a blank line between them.
-pub(crate) fn print_problems(problems: &[Diagnostic]) {
+/// Where a command's messages go: stderr, or for `serve` a buffer that the error overlay
+/// also shows. Writing them can only fail on a closed stderr, which is ignored.
+pub(crate) type Log<'a> = &'a mut dyn Write;
+
+/// Prints diagnostics, a blank line between them.
+pub(crate) fn print_problems(problems: &[Diagnostic], log: Log) {
     for problem in problems {
-        eprintln!("{problem}\n");
+        let _ = writeln!(log, "{problem}\n");
     }
 }
 
 /// Loads every review under `paths`; returns the loaded ones, or the exit status on failure.
-pub(crate) fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, i32> {
+pub(crate) fn load_all(paths: &[PathBuf], log: Log) -> Result<Vec<Loaded>, i32> {
     let dirs = load::find_reviews(paths).map_err(|e| {
-        eprintln!("error: {e}");
+        let _ = writeln!(log, "error: {e}");
         EXIT_USAGE
     })?;
     // Read in parallel, reported in folder order.
@@ -49,27 +55,30 @@ pub(crate) fn load_all(paths: &[PathBuf]) -> Result<Vec<Loaded>, i32> {
     for result in results {
         match result {
             Ok(review) => {
-                print_problems(&review.warnings);
+                print_problems(&review.warnings, log);
                 loaded.push(review);
             }
             Err(problems) => {
-                print_problems(&problems);
+                print_problems(&problems, log);
                 failed += 1;
             }
         }
     }
     if failed > 0 {
-        eprintln!("error: {failed} of {} reviews are invalid", dirs.len());
+        let _ = writeln!(log, "error: {failed} of {} reviews are invalid", dirs.len());
         return Err(EXIT_INVALID);
     }
     Ok(loaded)
 }
 
-/// Renders one loaded review.
-pub(crate) fn render(loaded: &Loaded) -> Result<RenderedReview, Vec<Diagnostic>> {
+/// Renders one loaded review, taking unchanged outcome figures from `cache` when given.
+pub(crate) fn render(
+    loaded: &Loaded,
+    cache: Option<&FigureCache>,
+) -> Result<RenderedReview, Vec<Diagnostic>> {
     let analyses = timings::time(Stage::Statistics, || crate::stats::analyse(&loaded.review));
     let figures = timings::time(Stage::Figures, || {
-        crate::plot::figures(&loaded.review, &analyses)
+        crate::plot::figures_cached(&loaded.review, &analyses, Palette::default(), cache)
     });
     timings::time(Stage::Templates, || {
         report::render_review(&loaded.review, &analyses, figures)

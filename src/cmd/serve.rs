@@ -2,18 +2,23 @@
 //! 127.0.0.1 with a small HTTP/1.1 GET server, watches the review folders and rebuilds when a
 //! file changes, and reloads open pages.
 //!
-//! Each build runs as a child `revmark build` process: its messages reach the terminal and,
-//! when it fails, an error overlay in the page, and a crash in a build cannot take the server
-//! down. A failed build leaves the last good output in place (build writes it whole), so that
+//! Each build runs in this process, as `revmark build` would, with its messages collected: they
+//! reach the terminal and, when the build fails, an error overlay in the page. The server keeps
+//! a [`FigureCache`] between builds, so that an edit redraws only the figures of the outcomes
+//! it changed (the text, which speaks of every outcome, is rendered again whole), and the
+//! write hard-links every unchanged file. A panic in a build is caught and shown like an
+//! error. A failed build leaves the last good output in place (build writes it whole), so that
 //! output stays served. Pages learn of a new build by polling `/__revmark/version`; the script
 //! that does so is added to HTML responses only, never to the built files.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::panic::AssertUnwindSafe;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
+use crate::plot::FigureCache;
 use crate::report::escape;
 use crate::{EXIT_INVALID, EXIT_OK};
 
@@ -30,6 +35,9 @@ struct State {
     version: u64,
     /// The messages of the last build when it failed.
     error: Option<String>,
+    /// The figures the last build drew anew ("slug/figures/forest-1.2.svg"); the others
+    /// were unchanged and came from the cache.
+    redrawn: Vec<String>,
 }
 
 /// `revmark serve`. Runs until the process is stopped.
@@ -43,7 +51,8 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
     };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     let state = Arc::new(Mutex::new(State::default()));
-    run_build(paths, out, &state);
+    let cache = FigureCache::new();
+    run_build(paths, out, &state, &cache);
     println!(
         "serving {} at http://127.0.0.1:{port}/ (Ctrl-C stops)",
         out.display()
@@ -60,7 +69,7 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
             if now != seen {
                 seen = now;
                 eprintln!("change seen: rebuilding");
-                run_build(&watched, &watch_out, &watch_state);
+                run_build(&watched, &watch_out, &watch_state, &cache);
             }
         }
     });
@@ -76,31 +85,34 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
     EXIT_OK
 }
 
-/// Builds in a child process and records the outcome.
-fn run_build(paths: &[PathBuf], out: &Path, state: &Mutex<State>) {
-    let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("revmark"));
-    let result = std::process::Command::new(exe)
-        .arg("build")
-        .args(paths)
-        .arg("--out")
-        .arg(out)
-        .stdin(std::process::Stdio::null())
-        .output();
-    let error = match result {
-        Ok(o) => {
-            let messages = String::from_utf8_lossy(&o.stderr).into_owned();
-            eprint!("{messages}");
-            (!o.status.success()).then_some(messages)
+/// Builds, prints the messages and records the outcome.
+fn run_build(paths: &[PathBuf], out: &Path, state: &Mutex<State>, cache: &FigureCache) {
+    let start = Instant::now();
+    let mut messages = Vec::new();
+    let code = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        super::build::build_all(paths, out, false, Some(cache), &mut messages)
+    }));
+    let redrawn = cache.finish_build();
+    let mut messages = String::from_utf8_lossy(&messages).into_owned();
+    if code.is_err() {
+        // The panic message went to the terminal through the panic hook.
+        messages.push_str("error: the build stopped on an internal error (a bug in revmark); the terminal shows where\n");
+    }
+    eprint!("{messages}");
+    eprintln!(
+        "({} ms; {} {} drawn anew)",
+        start.elapsed().as_millis(),
+        redrawn.len(),
+        if redrawn.len() == 1 {
+            "figure"
+        } else {
+            "figures"
         }
-        Err(e) => {
-            let message = format!("error: cannot run the build: {e}\n");
-            eprint!("{message}");
-            Some(message)
-        }
-    };
+    );
     let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
     s.version += 1;
-    s.error = error;
+    s.error = (!matches!(code, Ok(EXIT_OK))).then_some(messages);
+    s.redrawn = redrawn;
 }
 
 /// Path, modification time and size of every file under the watched folders, sorted.
@@ -197,18 +209,21 @@ fn respond(target: &str, out: &Path, state: &Mutex<State>) -> Response {
     let path = target.split(['?', '#']).next().unwrap_or("");
     let (version, error) = {
         let s = state.lock().unwrap_or_else(|p| p.into_inner());
+        if path == "/__revmark/version" {
+            let body = serde_json::json!({
+                "version": s.version,
+                "error": s.error,
+                "redrawn": s.redrawn,
+            });
+            return Response {
+                status: 200,
+                reason: "OK",
+                content_type: "application/json",
+                body: body.to_string().into_bytes(),
+            };
+        }
         (s.version, s.error.clone())
     };
-    if path == "/__revmark/version" {
-        return Response {
-            status: 200,
-            reason: "OK",
-            content_type: "application/json",
-            body: serde_json::json!({ "version": version, "error": error })
-                .to_string()
-                .into_bytes(),
-        };
-    }
     let Some(relative) = safe_path(path) else {
         return Response::text(403, "Forbidden", "that path is outside the output folder\n");
     };

@@ -12,6 +12,7 @@
 
 pub mod axis;
 mod backend;
+mod cache;
 pub mod font;
 pub mod forest;
 pub mod funnel;
@@ -19,6 +20,7 @@ pub mod prisma;
 pub mod rob;
 pub mod svg;
 
+pub use cache::FigureCache;
 pub use forest::{forest, forest_axis};
 pub use funnel::funnel;
 pub use prisma::prisma;
@@ -106,6 +108,17 @@ pub fn figures_with(
     results: &[ComparisonResult],
     palette: Palette,
 ) -> Vec<Figure> {
+    figures_cached(review, results, palette, None)
+}
+
+/// [`figures_with`], taking each outcome's figures from `cache` when their inputs have not
+/// changed since they were drawn.
+pub fn figures_cached(
+    review: &Review,
+    results: &[ComparisonResult],
+    palette: Palette,
+    cache: Option<&FigureCache>,
+) -> Vec<Figure> {
     let mut out = Vec::new();
     if let Some(flow) = review
         .protocol
@@ -126,8 +139,15 @@ pub fn figures_with(
     // Each outcome's figures are drawn on whichever thread is free, and kept in outcome order:
     // every forest plot, then every funnel plot.
     let drawn = crate::parallel::map(&outcomes, |&(comparison, result)| {
-        let forest = (!result.overall.rows.is_empty()).then(|| forest(result, comparison, review));
-        (forest, funnel(result))
+        let draw = || {
+            let forest =
+                (!result.overall.rows.is_empty()).then(|| forest(result, comparison, review));
+            (forest, funnel(result))
+        };
+        match cache {
+            Some(cache) => cache.get_or_draw(result, comparison, review, palette, draw),
+            None => draw(),
+        }
     });
     let (forests, funnels): (Vec<_>, Vec<_>) = drawn.into_iter().unzip();
     out.extend(forests.into_iter().flatten());

@@ -1,0 +1,200 @@
+//! Figures kept between builds, for `serve`: each outcome's forest and funnel plot is stored
+//! under a fingerprint of everything it is drawn from, so that after an edit only the outcomes
+//! whose data changed are drawn again.
+//!
+//! The fingerprint hashes the `Debug` text of the inputs, which covers every field the types
+//! have, now and later. The model types are destructured without `..`, so a field added to
+//! them fails to compile here until someone decides whether the figures depend on it; the row
+//! origins (file, line) are left out, so that moving a row or editing an earlier line of
+//! analyses.yaml does not redraw every later outcome.
+
+use std::collections::HashMap;
+use std::fmt::{self, Write};
+use std::hash::{DefaultHasher, Hasher};
+use std::sync::Mutex;
+
+use super::{Figure, Palette};
+use crate::model::{AnalysisOutcome, Comparison, DataGroup, DataRow, Review};
+use crate::stats::OutcomeResult;
+
+/// The figures of one outcome: its forest plot (none without rows) and its funnel plot (none
+/// with fewer than ten studies).
+pub type OutcomeFigures = (Option<Figure>, Option<Figure>);
+
+/// A hash of a figure's inputs: two independent 64-bit hashes, so that a collision (which
+/// would show a stale figure) is out of reach.
+type Fingerprint = (u64, u64);
+
+/// Outcome figures from earlier builds, and which of them the current build used.
+#[derive(Debug, Default)]
+pub struct FigureCache {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    figures: HashMap<Fingerprint, OutcomeFigures>,
+    used: HashMap<Fingerprint, OutcomeFigures>,
+    drawn: Vec<String>,
+}
+
+impl FigureCache {
+    /// A new, empty cache.
+    pub fn new() -> FigureCache {
+        FigureCache::default()
+    }
+
+    /// The outcome's figures from the cache, or drawn by `draw` and kept.
+    pub(super) fn get_or_draw(
+        &self,
+        result: &OutcomeResult,
+        comparison: &Comparison,
+        review: &Review,
+        palette: Palette,
+        draw: impl FnOnce() -> OutcomeFigures,
+    ) -> OutcomeFigures {
+        let key = fingerprint(result, comparison, review, palette);
+        let kept = {
+            let mut inner = self.lock();
+            let kept = inner.figures.get(&key).cloned();
+            if let Some(figures) = &kept {
+                inner.used.insert(key, figures.clone());
+            }
+            kept
+        };
+        if let Some(figures) = kept {
+            return figures;
+        }
+        // Drawn outside the lock, so that other threads draw their outcomes meanwhile.
+        let figures = draw();
+        let mut inner = self.lock();
+        inner.drawn.extend(
+            [&figures.0, &figures.1]
+                .into_iter()
+                .flatten()
+                .map(|f| format!("{}/figures/{}", review.slug, f.file)),
+        );
+        inner.used.insert(key, figures.clone());
+        figures
+    }
+
+    /// Ends a build: keeps only the figures this build used (so the cache never holds more
+    /// than one build's figures) and returns the files drawn anew ("slug/figures/forest-1.2.svg"),
+    /// sorted.
+    pub fn finish_build(&self) -> Vec<String> {
+        let mut inner = self.lock();
+        inner.figures = std::mem::take(&mut inner.used);
+        let mut drawn = std::mem::take(&mut inner.drawn);
+        drawn.sort();
+        drawn
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        // A panic while drawing leaves the maps consistent: each insert is whole.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Everything an outcome's forest and funnel plots are drawn from.
+fn fingerprint(
+    result: &OutcomeResult,
+    comparison: &Comparison,
+    review: &Review,
+    palette: Palette,
+) -> Fingerprint {
+    let mut first = HashWriter(DefaultHasher::new());
+    let mut second = HashWriter(DefaultHasher::new());
+    second.0.write_u64(0x9e37_79b9_7f4a_7c15);
+    for hasher in [&mut first, &mut second] {
+        let _ = write_inputs(hasher, result, comparison, review, palette);
+    }
+    (first.0.finish(), second.0.finish())
+}
+
+fn write_inputs(
+    out: &mut HashWriter,
+    result: &OutcomeResult,
+    comparison: &Comparison,
+    review: &Review,
+    palette: Palette,
+) -> fmt::Result {
+    let OutcomeResult {
+        outcome,
+        number,
+        settings,
+        overall,
+        subgroups,
+        differences,
+        studies,
+        participants,
+    } = result;
+    write!(
+        out,
+        "{number:?}{settings:?}{overall:?}{subgroups:?}{differences:?}{studies:?}{participants:?}"
+    )?;
+    let AnalysisOutcome {
+        id,
+        outcome,
+        name,
+        data_type,
+        measure,
+        scale,
+        method,
+        model,
+        tau2,
+        hksj,
+        certainty,
+        important_effect,
+        assumed_risk,
+        groups,
+        has_subgroups,
+    } = outcome;
+    write!(
+        out,
+        "{id:?}{outcome:?}{name:?}{data_type:?}{measure:?}{scale:?}{method:?}{model:?}{tau2:?}\
+         {hksj:?}{certainty:?}{important_effect:?}{assumed_risk:?}{has_subgroups:?}"
+    )?;
+    let tool = review.studies.risk_of_bias_tool;
+    write!(out, "{tool:?}{palette:?}")?;
+    for DataGroup { name, rows } in groups {
+        write!(out, "{name:?}")?;
+        for DataRow {
+            study,
+            values,
+            participants,
+            origin: _,
+        } in rows
+        {
+            write!(out, "{study:?}{values:?}{participants:?}")?;
+            // The risk-of-bias dots beside the row.
+            match review.study(study) {
+                Some(s) => {
+                    write!(out, "{}", s.risk_of_bias.is_empty())?;
+                    for domain in tool.domains() {
+                        write!(out, "{:?}", s.judgement(tool, domain))?;
+                    }
+                }
+                None => out.write_str("-")?,
+            }
+        }
+    }
+    // The comparison's labels, not its other outcomes.
+    let Comparison {
+        id,
+        name,
+        experimental,
+        control,
+        outcomes: _,
+    } = comparison;
+    write!(out, "{id:?}{name:?}{experimental:?}{control:?}")
+}
+
+/// Feeds formatted text into a hasher without building the string.
+struct HashWriter(DefaultHasher);
+
+impl Write for HashWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.write(s.as_bytes());
+        Ok(())
+    }
+}

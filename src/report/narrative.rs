@@ -46,7 +46,12 @@ pub fn outcome_reporting<'a>(
     let mut with_data: HashMap<&str, Vec<&str>> = HashMap::new();
     for o in review.comparisons.iter().flat_map(|c| &c.outcomes) {
         let studies = with_data.entry(o.outcome.as_str()).or_default();
-        studies.extend(o.groups.iter().flat_map(|g| &g.rows).map(|r| r.study.as_str()));
+        studies.extend(
+            o.groups
+                .iter()
+                .flat_map(|g| &g.rows)
+                .map(|r| r.study.as_str()),
+        );
     }
     for studies in with_data.values_mut() {
         studies.sort_unstable();

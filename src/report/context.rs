@@ -2,7 +2,7 @@
 //! templates do no arithmetic and cannot disagree with the tables.
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::english;
 use crate::model::{IncludedStudy, Review};
@@ -302,6 +302,14 @@ fn participants_text(study: &IncludedStudy, noun: &str) -> String {
 pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>) -> StudiesView {
     let tool = review.studies.risk_of_bias_tool;
     let noun = review.participants_noun();
+    // Studies report many outcomes each: look their names up by id rather than scanning the
+    // protocol's list for every one (the first outcome with an id wins, as in Review::outcome).
+    let mut outcome_names: HashMap<&str, String> = HashMap::new();
+    for o in &review.protocol.outcomes {
+        outcome_names
+            .entry(o.id.value.as_str())
+            .or_insert_with(|| english::capitalise(&o.name));
+    }
     // Table cells hold one line: prose paragraphs are joined and pipes escaped.
     let field = |id: &str, name: &str| {
         prose
@@ -347,8 +355,7 @@ pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>)
                 outcomes: s
                     .outcomes_reported
                     .iter()
-                    .filter_map(|r| review.outcome(&r.outcome.value))
-                    .map(|o| english::capitalise(&o.name))
+                    .filter_map(|r| outcome_names.get(r.outcome.value.as_str()).cloned())
                     .collect(),
                 risk_of_bias: tool
                     .domains()

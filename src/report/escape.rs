@@ -4,6 +4,9 @@
 /// Escapes text so that Markdown renders it literally: inline markup, raw HTML, table pipes
 /// and line-start block markers are backslash-escaped; line breaks become spaces.
 pub fn markdown(text: &str) -> String {
+    if !needs_markdown_escape(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     let mut at_line_start = true;
     let mut chars = text.chars().peekable();
@@ -42,6 +45,34 @@ pub fn markdown(text: &str) -> String {
     out
 }
 
+/// Whether [`markdown`] would change the text: most printed values (names, numbers, labels)
+/// need no escaping and can be written as they are. Errs on the side of escaping: any `&` or
+/// leading digit takes the full path, which decides exactly.
+fn needs_markdown_escape(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '#' | '+' | '-' | '='))
+        || text.bytes().any(|b| {
+            matches!(
+                b,
+                b'\\'
+                    | b'`'
+                    | b'*'
+                    | b'_'
+                    | b'['
+                    | b']'
+                    | b'<'
+                    | b'>'
+                    | b'|'
+                    | b'~'
+                    | b'{'
+                    | b'}'
+                    | b'$'
+                    | b'&'
+                    | b'\r'
+                    | b'\n'
+            )
+        })
+}
+
 /// Escapes text for HTML element content and attribute values.
 /// Text without any of the five characters is returned as it is, without a copy.
 pub fn html(text: &str) -> std::borrow::Cow<'_, str> {
@@ -64,7 +95,11 @@ pub fn html(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Tera's escape function for Markdown templates.
 pub fn markdown_escape_fn(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    out.write_all(markdown(input).as_bytes())
+    if needs_markdown_escape(input) {
+        out.write_all(markdown(input).as_bytes())
+    } else {
+        out.write_all(input.as_bytes())
+    }
 }
 
 #[cfg(test)]

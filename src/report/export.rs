@@ -5,6 +5,8 @@
 //! study row. Numbers are written with Rust's shortest round-trip formatting, so the file is
 //! byte-identical across builds; a value that does not apply is an empty cell.
 
+use std::fmt::{Display, Write};
+
 use crate::model::{DataRow, DataType, MethodKey, ModelKey};
 use crate::stats::{ComparisonResult, Fit, Heterogeneity, Measure, OutcomeResult, Row, RowResult};
 
@@ -57,71 +59,118 @@ fn col(name: &str) -> usize {
         .expect("a known column")
 }
 
+/// What a spreadsheet formula may start with.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
 /// Text from review files as a CSV cell that a spreadsheet will not run as a formula: a
 /// leading `=`, `+`, `-`, `@`, tab or carriage return gets an apostrophe before it (OWASP's
 /// advice on CSV injection). Numbers are written by `set`, never through here.
+#[cfg(test)]
 fn text_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text.starts_with(FORMULA_STARTS) {
         format!("'{text}")
     } else {
         text.to_string()
     }
 }
 
-/// A row being filled in, one cell per column.
+/// A row being filled in, one cell per column. One buffer serves every row of the file: cells
+/// keep their capacity from row to row instead of being allocated afresh.
 struct Line(Vec<String>);
 
 impl Line {
-    fn new(numbers: [usize; 3], name: &str) -> Line {
-        let mut cells = vec![String::new(); COLUMNS.len()];
-        for (i, n) in numbers.iter().enumerate() {
-            cells[i] = n.to_string();
+    /// Empties every cell and starts a row with its numbers and name.
+    fn start(&mut self, numbers: [usize; 3], name: &str) -> &mut Line {
+        for cell in &mut self.0 {
+            cell.clear();
         }
-        cells[col("Name")] = text_cell(name);
-        Line(cells)
+        for (i, n) in numbers.iter().enumerate() {
+            self.set_at(i, n);
+        }
+        self.set_text("Name", name);
+        self
+    }
+
+    fn set_at(&mut self, index: usize, value: impl Display) {
+        let cell = &mut self.0[index];
+        cell.clear();
+        write!(cell, "{value}").expect("writing to a String cannot fail");
     }
 
     /// Sets a text column (a label from the review files), guarded like [`text_cell`].
     fn set_text(&mut self, column: &str, value: &str) {
-        self.0[col(column)] = text_cell(value);
+        let cell = &mut self.0[col(column)];
+        cell.clear();
+        if value.starts_with(FORMULA_STARTS) {
+            cell.push('\'');
+        }
+        cell.push_str(value);
     }
 
-    fn set(&mut self, column: &str, value: impl ToString) {
-        self.0[col(column)] = value.to_string();
+    fn set(&mut self, column: &str, value: impl Display) {
+        self.set_at(col(column), value);
     }
 
-    fn set_opt(&mut self, column: &str, value: Option<impl ToString>) {
+    fn set_opt(&mut self, column: &str, value: Option<impl Display>) {
         if let Some(v) = value {
             self.set(column, v);
         }
     }
 }
 
+/// The CSV being written and the row being filled in.
+struct Sheet {
+    writer: csv::Writer<Vec<u8>>,
+    line: Line,
+}
+
+impl Sheet {
+    /// Starts the next row; [`Sheet::end`] writes it.
+    fn start(&mut self, numbers: [usize; 3], name: &str) -> &mut Line {
+        self.line.start(numbers, name)
+    }
+
+    fn end(&mut self) {
+        self.writer
+            .write_record(&self.line.0)
+            .expect("writing CSV to memory cannot fail");
+    }
+}
+
 /// The whole results.csv.
 pub fn results_csv(results: &[ComparisonResult]) -> String {
-    let mut lines = Vec::new();
+    // About 170 bytes per row: one row per study row, outcome and subgroup.
+    let rows: usize = results
+        .iter()
+        .flat_map(|c| &c.outcomes)
+        .map(|o| o.overall.rows.len() + o.subgroups.len() + 1)
+        .sum();
+    let mut sheet = Sheet {
+        writer: csv::Writer::from_writer(Vec::with_capacity(1024 + rows * 200)),
+        line: Line(vec![String::new(); COLUMNS.len()]),
+    };
+    sheet
+        .writer
+        .write_record(COLUMNS)
+        .expect("writing CSV to memory cannot fail");
     for c in results {
-        lines.push(Line::new([c.number, 0, 0], &c.comparison.name));
+        sheet.start([c.number, 0, 0], &c.comparison.name);
+        sheet.end();
         for (j, r) in c.outcomes.iter().enumerate() {
-            outcome_lines(&mut lines, c, j + 1, r);
+            outcome_lines(&mut sheet, c, j + 1, r);
         }
     }
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let written = writer
-        .write_record(COLUMNS)
-        .and_then(|()| lines.iter().try_for_each(|l| writer.write_record(&l.0)));
-    written.expect("writing CSV to memory cannot fail");
-    let bytes = writer
+    let bytes = sheet
+        .writer
         .into_inner()
         .expect("writing CSV to memory cannot fail");
     String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")
 }
 
-fn outcome_lines(lines: &mut Vec<Line>, c: &ComparisonResult, number: usize, r: &OutcomeResult) {
+fn outcome_lines(sheet: &mut Sheet, c: &ComparisonResult, number: usize, r: &OutcomeResult) {
     let o = r.outcome;
     let measure = r.measure();
-    let all_rows: Vec<&DataRow> = o.groups.iter().flat_map(|g| &g.rows).collect();
-    let mut head = Line::new([c.number, number, 0], &o.name);
+    let head = sheet.start([c.number, number, 0], &o.name);
     head.set(
         "Data Type",
         match o.data_type {
@@ -146,8 +195,8 @@ fn outcome_lines(lines: &mut Vec<Line>, c: &ComparisonResult, number: usize, r: 
             ModelKey::Random => "Random",
         },
     );
-    totals(&mut head, all_rows.iter().copied(), o.data_type);
-    pooled(&mut head, &r.overall, measure);
+    totals(head, o.groups.iter().flat_map(|g| &g.rows), o.data_type);
+    pooled(head, &r.overall, measure);
     if let Some(d) = &r.differences {
         head.set("Qint", d.q);
         head.set_opt("P(Qint)", d.p);
@@ -163,7 +212,7 @@ fn outcome_lines(lines: &mut Vec<Line>, c: &ComparisonResult, number: usize, r: 
         "Right Graph Label",
         format!("Favours {}", c.comparison.control),
     );
-    lines.push(head);
+    sheet.end();
 
     let mut offset = 0;
     for (k, group) in o.groups.iter().enumerate() {
@@ -171,23 +220,23 @@ fn outcome_lines(lines: &mut Vec<Line>, c: &ComparisonResult, number: usize, r: 
         offset += group.rows.len();
         let (own_rows, subgroup) = if o.has_subgroups {
             let sub = &r.subgroups[k];
-            let mut line = Line::new(
+            let line = sheet.start(
                 [c.number, number, k + 1],
                 group.name.as_deref().unwrap_or(""),
             );
-            totals(&mut line, group.rows.iter(), o.data_type);
-            pooled(&mut line, &sub.fit, measure);
+            totals(line, group.rows.iter(), o.data_type);
+            pooled(line, &sub.fit, measure);
             line.set("Weight", overall_rows.iter().map(|w| w.weight).sum::<f64>());
-            lines.push(line);
+            sheet.end();
             (&sub.fit.rows[..], k + 1)
         } else {
             (overall_rows, 0)
         };
         for ((row, weighted), own) in group.rows.iter().zip(overall_rows).zip(own_rows) {
-            let mut line = Line::new([c.number, number, subgroup], &row.study);
-            data_cells(&mut line, &row.values);
-            study_cells(&mut line, own, weighted.weight, measure);
-            lines.push(line);
+            let line = sheet.start([c.number, number, subgroup], &row.study);
+            data_cells(line, &row.values);
+            study_cells(line, own, weighted.weight, measure);
+            sheet.end();
         }
     }
 }

@@ -143,6 +143,11 @@ pub fn table_of_contents(headings: &[Heading]) -> String {
 /// literal text. Repeated until nothing changes, because escaping an HTML block can turn its
 /// lines into Markdown with links of their own.
 pub fn neutralise(markdown: &str, raw_html: bool) -> String {
+    // Raw HTML and autolinks start with `<`, links and images with `[`: text with neither has
+    // nothing to neutralise, and most prose fields are such text.
+    if !markdown.contains(['<', '[']) {
+        return markdown.to_string();
+    }
     let mut text = markdown.to_string();
     for _ in 0..8 {
         let next = neutralise_once(&text, raw_html);

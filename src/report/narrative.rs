@@ -1,13 +1,15 @@
 //! The generated results text: every sentence of the abstract's Main results computed from the
 //! review's data, as plain text (the templates escape it on output).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::numbers::{PooledSummary, ResultSummary, effect_phrase};
 use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, join_and, join_or, plural, words,
 };
-use crate::model::{CertaintyLevel, Judgement, Priority, ProtocolOutcome, Review, RobTool};
+use crate::model::{
+    CertaintyLevel, IncludedStudy, Judgement, Priority, ProtocolOutcome, Review, RobTool,
+};
 
 /// A study counts as small when it randomised fewer participants than this.
 pub const SMALL_STUDY: i64 = 100;
@@ -39,29 +41,44 @@ pub fn outcome_reporting<'a>(
     review: &'a Review,
     narratives: &BTreeMap<(String, String), String>,
 ) -> Vec<OutcomeReporting<'a>> {
+    // Both lookups are grouped by outcome id in one pass each: scanning every study for every
+    // protocol outcome was quadratic on large reviews.
+    let mut with_data: HashMap<&str, Vec<&str>> = HashMap::new();
+    for o in review.comparisons.iter().flat_map(|c| &c.outcomes) {
+        let studies = with_data.entry(o.outcome.as_str()).or_default();
+        studies.extend(
+            o.groups
+                .iter()
+                .flat_map(|g| &g.rows)
+                .map(|r| r.study.as_str()),
+        );
+    }
+    for studies in with_data.values_mut() {
+        studies.sort_unstable();
+        studies.dedup();
+    }
+    // Studies that report each outcome, in study order, each once.
+    let mut reported_by: HashMap<&str, Vec<&IncludedStudy>> = HashMap::new();
+    for s in &review.studies.included {
+        for r in &s.outcomes_reported {
+            let studies = reported_by.entry(r.outcome.value.as_str()).or_default();
+            if !studies.last().is_some_and(|last| std::ptr::eq(*last, s)) {
+                studies.push(s);
+            }
+        }
+    }
     review
         .protocol
         .outcomes
         .iter()
         .map(|outcome| {
             let id = outcome.id.value.as_str();
-            let mut with_data: Vec<&str> = review
-                .comparisons
-                .iter()
-                .flat_map(|c| &c.outcomes)
-                .filter(|o| o.outcome == id)
-                .flat_map(|o| &o.groups)
-                .flat_map(|g| &g.rows)
-                .map(|r| r.study.as_str())
-                .collect();
-            with_data.sort_unstable();
-            with_data.dedup();
-            let without_data = review
-                .studies
-                .included
-                .iter()
+            let with_data = with_data.get(id).map_or(&[][..], Vec::as_slice);
+            let without_data = reported_by
+                .get(id)
+                .into_iter()
+                .flatten()
                 .filter(|s| with_data.binary_search(&s.id.value.as_str()).is_err())
-                .filter(|s| s.outcomes_reported.iter().any(|r| r.outcome.value == id))
                 .map(|s| {
                     let key = (s.id.value.clone(), id.to_string());
                     (s.id.value.clone(), narratives.get(&key).cloned())

@@ -8,10 +8,11 @@
 //! Builds the release `revmark` binary (a no-op when it is up to date), writes the synthetic
 //! reviews of examples/synth.rs (seed 1) into `<target>/bench-reviews/<size>`, then times
 //! `revmark build` as a child process: one warm-up run, then the median and the fastest of
-//! several runs, with the default number of threads and with `--jobs 1`. A last run with
-//! `--timings` gives the time per stage and the peak memory (VmHWM, which the child reads from
-//! its own /proc/self/status just before it exits). Prints a Markdown table for
-//! docs/benchmarks.md.
+//! several runs into an empty output folder (removed, untimed, before each run), with the
+//! default number of threads and with `--jobs 1`, and the median of rebuilds into the previous
+//! output (where unchanged files are hard-linked, not written). A last run with `--timings`, into
+//! an empty folder, gives the time per stage and the peak memory (VmHWM, which the child reads from its own
+//! /proc/self/status just before it exits). Prints a Markdown table for docs/benchmarks.md.
 
 #[path = "synth.rs"]
 mod synth;
@@ -57,6 +58,7 @@ struct Measured {
     median: Duration,
     fastest: Duration,
     median_one_thread: Duration,
+    median_rebuild: Duration,
     stages: Vec<(String, String)>,
     peak_mb: Option<f64>,
 }
@@ -90,9 +92,9 @@ fn main() {
         "revmark build, whole process, median of {runs} runs after a warm-up ({jobs} threads by default)\n"
     );
     println!(
-        "| size | reviews | median | fastest | median, --jobs 1 | peak memory | target | met |"
+        "| size | reviews | median | fastest | median, --jobs 1 | median rebuild | peak memory | target | met |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---|---|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---|---|");
     let mut details = Vec::new();
     for target in TARGETS.iter().filter(|t| sizes.contains(&t.size)) {
         let size = target.size;
@@ -114,11 +116,12 @@ fn main() {
                 _ => true,
             };
         println!(
-            "| {} | {count} | {} | {} | {} | {} | < {} ms{} | {} |",
+            "| {} | {count} | {} | {} | {} | {} | {} | < {} ms{} | {} |",
             size.name(),
             ms(m.median),
             ms(m.fastest),
             ms(m.median_one_thread),
+            ms(m.median_rebuild),
             m.peak_mb.map_or("?".into(), |p| format!("{p:.1} MB")),
             target.wall.as_millis(),
             target
@@ -156,23 +159,33 @@ fn main() {
     }
 }
 
-/// Times `revmark build dir --out out`: the median and fastest of `runs` runs with the default
-/// threads, the median with one thread, and one run with `--timings`.
+/// Times `revmark build dir --out out`: the median and fastest of `runs` runs into an empty
+/// folder with the default threads, the median with one thread, the median of rebuilds into
+/// the previous output, and one run with `--timings`.
 fn measure(revmark: &Path, dir: &Path, out: &Path, runs: usize) -> Measured {
     let path = |p: &Path| p.to_string_lossy().into_owned();
     let base = vec!["build".to_string(), path(dir), "--out".into(), path(out)];
-    let time_runs = |extra: &[&str]| {
+    let time_runs = |extra: &[&str], fresh: bool| {
         let mut args = base.clone();
         args.extend(extra.iter().map(|s| s.to_string()));
         run(revmark, &args); // warm-up: file cache, page cache for the binary
-        let mut times: Vec<Duration> = (0..runs).map(|_| run(revmark, &args).0).collect();
+        let mut times: Vec<Duration> = (0..runs)
+            .map(|_| {
+                if fresh {
+                    let _ = std::fs::remove_dir_all(out);
+                }
+                run(revmark, &args).0
+            })
+            .collect();
         times.sort();
         times
     };
-    let times = time_runs(&[]);
-    let one_thread = time_runs(&["--jobs", "1"]);
+    let times = time_runs(&[], true);
+    let one_thread = time_runs(&["--jobs", "1"], true);
+    let rebuilds = time_runs(&[], false);
     let mut args = base.clone();
     args.push("--timings".into());
+    let _ = std::fs::remove_dir_all(out);
     let (_, stderr) = run(revmark, &args);
     let mut stages = Vec::new();
     let mut peak_mb = None;
@@ -196,6 +209,7 @@ fn measure(revmark: &Path, dir: &Path, out: &Path, runs: usize) -> Measured {
         median: times[times.len() / 2],
         fastest: times[0],
         median_one_thread: one_thread[one_thread.len() / 2],
+        median_rebuild: rebuilds[rebuilds.len() / 2],
         stages,
         peak_mb,
     }

@@ -10,9 +10,10 @@
 //! `revmark build` as a child process: one warm-up run, then the median and the fastest of
 //! several runs into an empty output folder (removed, untimed, before each run), with the
 //! default number of threads and with `--jobs 1`, and the median of rebuilds into the previous
-//! output (where unchanged files are hard-linked, not written). A last run with `--timings`, into
-//! an empty folder, gives the time per stage and the peak memory (VmHWM, which the child reads from its own
-//! /proc/self/status just before it exits). Prints a Markdown table for docs/benchmarks.md.
+//! output (where unchanged files are hard-linked, not written). A last run with `--timings`,
+//! into an empty folder, gives the time per stage and the peak memory (VmHWM, which the child
+//! reads from its own /proc/self/status just before it exits). Prints a Markdown table for
+//! docs/benchmarks.md.
 
 #[path = "synth.rs"]
 mod synth;

@@ -10,40 +10,61 @@
 /// `format!("{x:.digits$}")`, byte for byte (a negative value that rounds to zero keeps its
 /// sign, "-0.00", as the standard library prints it).
 pub fn fixed(x: f64, digits: usize) -> String {
+    let mut out = String::with_capacity(24);
+    push_fixed(&mut out, x, digits);
+    out
+}
+
+/// Appends [`fixed`]`(x, digits)` to `out`, so that writers of many numbers (the SVG figures)
+/// need no string per number.
+pub fn push_fixed(out: &mut String, x: f64, digits: usize) {
     const POWERS: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
     let Some(&scale) = POWERS.get(digits) else {
-        return format!("{x:.digits$}");
+        return exact(out, x, digits);
     };
     // The product is off the exact x * 10^digits by at most half a unit in its last place:
     // below 1e9 that is under 1.2e-7, well inside the 1e-6 margin around a half.
     let scaled = (x * scale).abs();
     if !x.is_finite() || scaled >= 1e9 || ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6 {
-        return format!("{x:.digits$}");
+        return exact(out, x, digits);
     }
     let units = scaled.round() as u64;
     let scale = scale as u64;
-    let mut out = String::with_capacity(24);
-    if x.is_sign_negative() {
-        out.push('-');
-    }
-    push_digits(&mut out, units / scale, 1);
+    // Filled from the end: fraction digits, point, integer digits, sign. The integer part
+    // is below 1e9 and at most six fraction digits follow, so 24 bytes always suffice.
+    let mut buffer = [0u8; 24];
+    let mut start = buffer.len();
+    let mut push = |byte: u8| {
+        start -= 1;
+        buffer[start] = byte;
+    };
     if digits > 0 {
-        out.push('.');
-        push_digits(&mut out, units % scale, digits);
+        let mut fraction = units % scale;
+        for _ in 0..digits {
+            push(b'0' + (fraction % 10) as u8);
+            fraction /= 10;
+        }
+        push(b'.');
     }
-    out
+    let mut whole = units / scale;
+    loop {
+        push(b'0' + (whole % 10) as u8);
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    if x.is_sign_negative() {
+        push(b'-');
+    }
+    out.push_str(std::str::from_utf8(&buffer[start..]).unwrap_or_default());
 }
 
-/// Appends `n` in decimal, zero-padded to at least `width` digits.
-fn push_digits(out: &mut String, mut n: u64, width: usize) {
-    let mut buffer = [b'0'; 20];
-    let mut start = buffer.len();
-    while n > 0 || buffer.len() - start < width {
-        start -= 1;
-        buffer[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    out.extend(buffer[start..].iter().map(|&b| char::from(b)));
+/// The standard library's exact formatting, for the values the fast path leaves alone.
+#[cold]
+fn exact(out: &mut String, x: f64, digits: usize) {
+    use std::fmt::Write;
+    let _ = write!(out, "{x:.digits$}");
 }
 
 #[cfg(test)]
@@ -96,6 +117,10 @@ mod tests {
         for digits in 0..=7 {
             for &x in &values {
                 assert_eq!(fixed(x, digits), format!("{x:.digits$}"), "{x:e}, {digits}");
+                // Appending keeps what the buffer held.
+                let mut out = String::from("x=");
+                push_fixed(&mut out, x, digits);
+                assert_eq!(out, format!("x={x:.digits$}"), "{x:e}, {digits}");
             }
         }
     }

@@ -18,46 +18,47 @@ pub fn fixed(x: f64, digits: usize) -> String {
 /// Appends [`fixed`]`(x, digits)` to `out`, so that writers of many numbers (the SVG figures)
 /// need no string per number.
 pub fn push_fixed(out: &mut String, x: f64, digits: usize) {
-    const POWERS: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
-    let Some(&scale) = POWERS.get(digits) else {
+    let Some(units) = rounded_units(x, digits) else {
         return exact(out, x, digits);
     };
+    let scale = 10u64.pow(digits as u32);
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    push_digits(out, units / scale, 1);
+    if digits > 0 {
+        out.push('.');
+        push_digits(out, units % scale, digits);
+    }
+}
+
+/// `|x| * 10^digits` rounded to an integer, when that gives the same digits as the standard
+/// library's exact rounding; `None` for the values that need the exact path (near a half,
+/// 1e9 or more, not finite, or more than six digits).
+pub fn rounded_units(x: f64, digits: usize) -> Option<u64> {
+    const POWERS: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+    let &scale = POWERS.get(digits)?;
     // The product is off the exact x * 10^digits by at most half a unit in its last place:
     // below 1e9 that is under 1.2e-7, well inside the 1e-6 margin around a half.
     let scaled = (x * scale).abs();
     if !x.is_finite() || scaled >= 1e9 || ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6 {
-        return exact(out, x, digits);
+        return None;
     }
-    let units = scaled.round() as u64;
-    let scale = scale as u64;
-    // Filled from the end: fraction digits, point, integer digits, sign. The integer part
-    // is below 1e9 and at most six fraction digits follow, so 24 bytes always suffice.
-    let mut buffer = [0u8; 24];
+    Some(scaled.round() as u64)
+}
+
+/// Appends `n` in decimal, zero-padded to at least `width` digits.
+pub fn push_digits(out: &mut String, mut n: u64, width: usize) {
+    let mut buffer = [b'0'; 20];
     let mut start = buffer.len();
-    let mut push = |byte: u8| {
+    while n > 0 || buffer.len() - start < width {
         start -= 1;
-        buffer[start] = byte;
-    };
-    if digits > 0 {
-        let mut fraction = units % scale;
-        for _ in 0..digits {
-            push(b'0' + (fraction % 10) as u8);
-            fraction /= 10;
-        }
-        push(b'.');
+        buffer[start] = b'0' + (n % 10) as u8;
+        n /= 10;
     }
-    let mut whole = units / scale;
-    loop {
-        push(b'0' + (whole % 10) as u8);
-        whole /= 10;
-        if whole == 0 {
-            break;
-        }
+    for &digit in &buffer[start..] {
+        out.push(char::from(digit));
     }
-    if x.is_sign_negative() {
-        push(b'-');
-    }
-    out.push_str(std::str::from_utf8(&buffer[start..]).unwrap_or_default());
 }
 
 /// The standard library's exact formatting, for the values the fast path leaves alone.

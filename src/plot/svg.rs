@@ -22,9 +22,34 @@ pub fn num(x: f64) -> String {
     text
 }
 
-/// Appends [`num`]`(x)` to `out`: the two-decimal text trimmed in place, with no string of
-/// its own (a large review's figures print over a million numbers).
+/// Appends [`num`]`(x)` to `out` with no string of its own (a large review's figures print
+/// over a million numbers): the two-decimal text with its trailing zeros left unwritten.
 pub fn push_num(out: &mut String, x: f64) {
+    let Some(units) = crate::decimal::rounded_units(x, 2) else {
+        return push_num_exact(out, x);
+    };
+    // Zero, also a negative value that rounds to it, is "0".
+    if units == 0 {
+        out.push('0');
+        return;
+    }
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    crate::decimal::push_digits(out, units / 100, 1);
+    let cents = units % 100;
+    if cents != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (cents / 10) as u8));
+        if cents % 10 != 0 {
+            out.push(char::from(b'0' + (cents % 10) as u8));
+        }
+    }
+}
+
+/// [`push_num`] through the standard library, for the values its fast path leaves alone.
+#[cold]
+fn push_num_exact(out: &mut String, x: f64) {
     let start = out.len();
     crate::decimal::push_fixed(out, x, 2);
     let kept = out[start..]
@@ -38,10 +63,14 @@ pub fn push_num(out: &mut String, x: f64) {
     }
 }
 
-/// Appends `text` escaped as [`html`](crate::report::escape::html) escapes it, copying runs that need no escaping whole.
+/// Appends `text` escaped as [`html`](crate::report::escape::html) escapes it, copying runs
+/// that need no escaping whole. The five characters are ASCII, so a byte scan finds them.
 fn push_escaped(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
         out.push_str(&rest[..at]);
         out.push_str(match rest.as_bytes()[at] {
             b'&' => "&amp;",
@@ -122,6 +151,15 @@ impl Svg {
     /// An empty document.
     pub fn new() -> Svg {
         Svg::default()
+    }
+
+    /// An empty document with room for about `bytes` of markup, so that a large figure is
+    /// not copied over and over as it grows.
+    pub fn with_capacity(bytes: usize) -> Svg {
+        Svg {
+            body: String::with_capacity(bytes),
+            depth: 0,
+        }
     }
 
     /// Opens `<g class="...">`, with a `<title>` (a tooltip) when given.

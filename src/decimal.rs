@@ -38,13 +38,23 @@ pub fn push_fixed(out: &mut String, x: f64, digits: usize) {
 pub fn rounded_units(x: f64, digits: usize) -> Option<u64> {
     const POWERS: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
     let &scale = POWERS.get(digits)?;
-    // The product is off the exact x * 10^digits by at most half a unit in its last place:
-    // below 1e9 that is under 1.2e-7, well inside the 1e-6 margin around a half.
     let scaled = (x * scale).abs();
-    if !x.is_finite() || scaled >= 1e9 || ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6 {
+    // Also false for NaN; an infinite product fails it, so a finite x is all that is left
+    // to check.
+    if !(scaled < 1e9) || !x.is_finite() {
         return None;
     }
-    Some(scaled.round() as u64)
+    // Casts instead of `trunc` and `round`, which are library calls on baseline x86-64: below
+    // 1e9 the cast truncates exactly and the fraction is exact.
+    let whole = scaled as u64;
+    let fraction = scaled - whole as f64;
+    // The product is off the exact x * 10^digits by at most half a unit in its last place:
+    // below 1e9 that is under 1.2e-7, well inside the 1e-6 margin around a half, so away
+    // from a half rounding the product rounds the exact value the same way.
+    if (fraction - 0.5).abs() < 1e-6 {
+        return None;
+    }
+    Some(whole + u64::from(fraction > 0.5))
 }
 
 /// Appends `n` in decimal, zero-padded to at least `width` digits.

@@ -96,14 +96,6 @@ pub enum Anchor {
 }
 
 impl Anchor {
-    fn keyword(self) -> &'static str {
-        match self {
-            Anchor::Start => "start",
-            Anchor::Middle => "middle",
-            Anchor::End => "end",
-        }
-    }
-
     /// The left edge of a text of this width anchored at `x`.
     pub fn left(self, x: f64, width: f64) -> f64 {
         match self {
@@ -182,20 +174,17 @@ impl Svg {
         self.depth -= 1;
     }
 
-    /// Appends ` name="value"` with the value escaped.
+    /// Appends an attribute's ` name="` (given whole, so that it is one copy), the value
+    /// escaped, and the closing quote.
     fn attr(&mut self, name: &str, value: &str) {
-        self.body.push(' ');
         self.body.push_str(name);
-        self.body.push_str("=\"");
         push_escaped(&mut self.body, value);
         self.body.push('"');
     }
 
-    /// Appends ` name="number"`.
+    /// Appends ` name="` (given whole), the number and the closing quote.
     fn num_attr(&mut self, name: &str, value: f64) {
-        self.body.push(' ');
         self.body.push_str(name);
-        self.body.push_str("=\"");
         push_num(&mut self.body, value);
         self.body.push('"');
     }
@@ -215,18 +204,19 @@ impl Svg {
         text: &str,
         fill: Option<&str>,
     ) {
-        self.body.push_str("<text");
-        self.num_attr("x", x);
-        self.num_attr("y", y);
-        self.num_attr("font-size", font.size);
-        if anchor != Anchor::Start {
-            self.attr("text-anchor", anchor.keyword());
+        self.num_attr("<text x=\"", x);
+        self.num_attr(" y=\"", y);
+        self.num_attr(" font-size=\"", font.size);
+        match anchor {
+            Anchor::Start => {}
+            Anchor::Middle => self.body.push_str(" text-anchor=\"middle\""),
+            Anchor::End => self.body.push_str(" text-anchor=\"end\""),
         }
         if font.bold {
             self.body.push_str(" font-weight=\"bold\"");
         }
         if let Some(fill) = fill {
-            self.attr("fill", fill);
+            self.attr(" fill=\"", fill);
         }
         self.body.push('>');
         push_escaped(&mut self.body, text);
@@ -251,13 +241,12 @@ impl Svg {
         width: f64,
         dashes: Option<&str>,
     ) {
-        self.body.push_str("<line");
-        self.num_attr("x1", from.0);
-        self.num_attr("y1", from.1);
-        self.num_attr("x2", to.0);
-        self.num_attr("y2", to.1);
-        self.attr("stroke", stroke);
-        self.num_attr("stroke-width", width);
+        self.num_attr("<line x1=\"", from.0);
+        self.num_attr(" y1=\"", from.1);
+        self.num_attr(" x2=\"", to.0);
+        self.num_attr(" y2=\"", to.1);
+        self.attr(" stroke=\"", stroke);
+        self.num_attr(" stroke-width=\"", width);
         if let Some(dashes) = dashes {
             // Written as given, unescaped, as before: the dash patterns are constants.
             self.body.push_str(" stroke-dasharray=\"");
@@ -275,22 +264,20 @@ impl Svg {
         fill: &str,
         stroke: Option<&str>,
     ) {
-        self.body.push_str("<rect");
-        self.num_attr("x", x);
-        self.num_attr("y", y);
-        self.num_attr("width", w);
-        self.num_attr("height", h);
-        self.attr("fill", fill);
+        self.num_attr("<rect x=\"", x);
+        self.num_attr(" y=\"", y);
+        self.num_attr(" width=\"", w);
+        self.num_attr(" height=\"", h);
+        self.attr(" fill=\"", fill);
         if let Some(stroke) = stroke {
-            self.attr("stroke", stroke);
+            self.attr(" stroke=\"", stroke);
         }
         self.body.push_str("/>\n");
     }
 
     /// A closed polygon with a class (diamond, arrow) so tests and CSS can find it.
     pub fn polygon(&mut self, class: &str, points: &[(f64, f64)], fill: &str) {
-        self.body.push_str("<polygon");
-        self.attr("class", class);
+        self.attr("<polygon class=\"", class);
         self.body.push_str(" points=\"");
         for (i, (x, y)) in points.iter().enumerate() {
             if i > 0 {
@@ -301,19 +288,18 @@ impl Svg {
             push_num(&mut self.body, *y);
         }
         self.body.push('"');
-        self.attr("fill", fill);
+        self.attr(" fill=\"", fill);
         self.body.push_str("/>\n");
     }
 
     /// A circle, filled, with an optional outline.
     pub fn circle(&mut self, (cx, cy): (f64, f64), r: f64, fill: &str, stroke: Option<&str>) {
-        self.body.push_str("<circle");
-        self.num_attr("cx", cx);
-        self.num_attr("cy", cy);
-        self.num_attr("r", r);
-        self.attr("fill", fill);
+        self.num_attr("<circle cx=\"", cx);
+        self.num_attr(" cy=\"", cy);
+        self.num_attr(" r=\"", r);
+        self.attr(" fill=\"", fill);
         if let Some(stroke) = stroke {
-            self.attr("stroke", stroke);
+            self.attr(" stroke=\"", stroke);
         }
         self.body.push_str("/>\n");
     }

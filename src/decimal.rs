@@ -39,9 +39,8 @@ pub fn rounded_units(x: f64, digits: usize) -> Option<u64> {
     const POWERS: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
     let &scale = POWERS.get(digits)?;
     let scaled = (x * scale).abs();
-    // Also false for NaN; an infinite product fails it, so a finite x is all that is left
-    // to check.
-    if !(scaled < 1e9) || !x.is_finite() {
+    // A finite x gives a finite or infinite product, never NaN.
+    if !x.is_finite() || scaled >= 1e9 {
         return None;
     }
     // Casts instead of `trunc` and `round`, which are library calls on baseline x86-64: below

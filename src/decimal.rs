@@ -10,32 +10,54 @@
 /// `format!("{x:.digits$}")`, byte for byte (a negative value that rounds to zero keeps its
 /// sign, "-0.00", as the standard library prints it).
 pub fn fixed(x: f64, digits: usize) -> String {
-    const POWERS: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
-    let Some(&scale) = POWERS.get(digits) else {
-        return format!("{x:.digits$}");
-    };
-    // The product is off the exact x * 10^digits by at most half a unit in its last place:
-    // below 1e9 that is under 1.2e-7, well inside the 1e-6 margin around a half.
-    let scaled = (x * scale).abs();
-    if !x.is_finite() || scaled >= 1e9 || ((scaled - scaled.trunc()) - 0.5).abs() < 1e-6 {
-        return format!("{x:.digits$}");
-    }
-    let units = scaled.round() as u64;
-    let scale = scale as u64;
     let mut out = String::with_capacity(24);
-    if x.is_sign_negative() {
-        out.push('-');
-    }
-    push_digits(&mut out, units / scale, 1);
-    if digits > 0 {
-        out.push('.');
-        push_digits(&mut out, units % scale, digits);
-    }
+    push_fixed(&mut out, x, digits);
     out
 }
 
+/// Appends [`fixed`]`(x, digits)` to `out`, so that writers of many numbers (the SVG figures)
+/// need no string per number.
+pub fn push_fixed(out: &mut String, x: f64, digits: usize) {
+    let Some(units) = rounded_units(x, digits) else {
+        return exact(out, x, digits);
+    };
+    let scale = 10u64.pow(digits as u32);
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    push_digits(out, units / scale, 1);
+    if digits > 0 {
+        out.push('.');
+        push_digits(out, units % scale, digits);
+    }
+}
+
+/// `|x| * 10^digits` rounded to an integer, when that gives the same digits as the standard
+/// library's exact rounding; `None` for the values that need the exact path (near a half,
+/// 1e9 or more, not finite, or more than six digits).
+pub fn rounded_units(x: f64, digits: usize) -> Option<u64> {
+    const POWERS: [f64; 7] = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6];
+    let &scale = POWERS.get(digits)?;
+    let scaled = (x * scale).abs();
+    // A finite x gives a finite or infinite product, never NaN.
+    if !x.is_finite() || scaled >= 1e9 {
+        return None;
+    }
+    // Casts instead of `trunc` and `round`, which are library calls on baseline x86-64: below
+    // 1e9 the cast truncates exactly and the fraction is exact.
+    let whole = scaled as u64;
+    let fraction = scaled - whole as f64;
+    // The product is off the exact x * 10^digits by at most half a unit in its last place:
+    // below 1e9 that is under 1.2e-7, well inside the 1e-6 margin around a half, so away
+    // from a half rounding the product rounds the exact value the same way.
+    if (fraction - 0.5).abs() < 1e-6 {
+        return None;
+    }
+    Some(whole + u64::from(fraction > 0.5))
+}
+
 /// Appends `n` in decimal, zero-padded to at least `width` digits.
-fn push_digits(out: &mut String, mut n: u64, width: usize) {
+pub fn push_digits(out: &mut String, mut n: u64, width: usize) {
     let mut buffer = [b'0'; 20];
     let mut start = buffer.len();
     while n > 0 || buffer.len() - start < width {
@@ -43,7 +65,16 @@ fn push_digits(out: &mut String, mut n: u64, width: usize) {
         buffer[start] = b'0' + (n % 10) as u8;
         n /= 10;
     }
-    out.extend(buffer[start..].iter().map(|&b| char::from(b)));
+    for &digit in &buffer[start..] {
+        out.push(char::from(digit));
+    }
+}
+
+/// The standard library's exact formatting, for the values the fast path leaves alone.
+#[cold]
+fn exact(out: &mut String, x: f64, digits: usize) {
+    use std::fmt::Write;
+    let _ = write!(out, "{x:.digits$}");
 }
 
 #[cfg(test)]
@@ -96,6 +127,10 @@ mod tests {
         for digits in 0..=7 {
             for &x in &values {
                 assert_eq!(fixed(x, digits), format!("{x:.digits$}"), "{x:e}, {digits}");
+                // Appending keeps what the buffer held.
+                let mut out = String::from("x=");
+                push_fixed(&mut out, x, digits);
+                assert_eq!(out, format!("x={x:.digits$}"), "{x:e}, {digits}");
             }
         }
     }

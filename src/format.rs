@@ -11,22 +11,35 @@ pub fn decimal(x: f64) -> String {
 
 /// A number with `digits` decimals and the typographic minus sign; never "-0.00".
 pub fn fixed(x: f64, digits: usize) -> String {
-    let text = crate::decimal::fixed(x, digits);
-    match text.strip_prefix('-') {
-        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
-        Some(rest) => format!("\u{2212}{rest}"),
-        None => text,
+    let mut out = String::with_capacity(16);
+    push_fixed(&mut out, x, digits);
+    out
+}
+
+/// Appends [`fixed`]`(x, digits)` to `out`, for texts built of several numbers.
+pub fn push_fixed(out: &mut String, x: f64, digits: usize) {
+    let start = out.len();
+    crate::decimal::push_fixed(out, x, digits);
+    if out[start..].starts_with('-') {
+        // A value that rounds to zero loses its sign; any other gets the real minus.
+        if out[start + 1..].bytes().all(|b| b == b'0' || b == b'.') {
+            out.remove(start);
+        } else {
+            out.replace_range(start..start + 1, "\u{2212}");
+        }
     }
 }
 
 /// "0.62 [0.45, 0.85]", as forest plots and tables print an effect.
 pub fn effect_bracketed(estimate: f64, low: f64, high: f64) -> String {
-    format!(
-        "{} [{}, {}]",
-        decimal(estimate),
-        decimal(low),
-        decimal(high)
-    )
+    let mut out = String::with_capacity(32);
+    push_fixed(&mut out, estimate, 2);
+    out.push_str(" [");
+    push_fixed(&mut out, low, 2);
+    out.push_str(", ");
+    push_fixed(&mut out, high, 2);
+    out.push(']');
+    out
 }
 
 /// A P value as RevMan prints it: two decimals from 0.01, one significant figure below,
@@ -141,5 +154,53 @@ mod tests {
         assert_eq!(p_value(0.0032), "0.003");
         assert_eq!(p_value(0.0000001), "< 0.00001");
         assert_eq!(effect_bracketed(0.62, 0.45, 0.85), "0.62 [0.45, 0.85]");
+    }
+
+    /// `fixed` as it was before it appended in place: the reference.
+    fn reference_fixed(x: f64, digits: usize) -> String {
+        let text = format!("{x:.digits$}");
+        match text.strip_prefix('-') {
+            Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+            Some(rest) => format!("\u{2212}{rest}"),
+            None => text,
+        }
+    }
+
+    #[test]
+    fn appends_exactly_as_the_reference() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            -0.001,
+            -0.004_999,
+            -0.005,
+            0.125,
+            -0.125,
+            2.675,
+            -2.675,
+            -1e-12,
+            1e15,
+            -1e15,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        values.extend((-20_000..=20_000).map(|i| f64::from(i) / 2000.0));
+        for x in values {
+            for digits in 0..=3 {
+                assert_eq!(
+                    fixed(x, digits),
+                    reference_fixed(x, digits),
+                    "{x:e} {digits}"
+                );
+            }
+            let bracketed = format!(
+                "{} [{}, {}]",
+                reference_fixed(x, 2),
+                reference_fixed(-x, 2),
+                reference_fixed(x * 3.0, 2)
+            );
+            assert_eq!(effect_bracketed(x, -x, x * 3.0), bracketed, "{x:e}");
+        }
     }
 }

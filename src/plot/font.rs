@@ -35,14 +35,29 @@ const DEFAULT_EM: f64 = 1.0;
 /// Bold text is about this much wider than regular text in both fonts.
 const BOLD_FACTOR: f64 = 1.1;
 
+/// The wider of the two fonts for ASCII 32..=126 in em, worked out once at compile time:
+/// layouts measure every cell of every table.
+const ASCII_EM: [f64; 95] = {
+    let mut table = [0.0; 95];
+    let mut i = 0;
+    while i < table.len() {
+        let arial = ARIAL[i] as f64 / 1000.0;
+        let dejavu = DEJAVU[i] as f64 / 2048.0;
+        table[i] = if arial >= dejavu { arial } else { dejavu };
+        i += 1;
+    }
+    table
+};
+
 /// The advance width of one character in em, the wider of Arial and DejaVu Sans.
 pub fn char_em(c: char) -> f64 {
+    // ASCII, nearly every character measured, folds to itself.
+    if let Some(&em) = (c as usize).checked_sub(32).and_then(|i| ASCII_EM.get(i)) {
+        return em;
+    }
     let c = fold_latin1(c);
     match c as u32 {
-        code @ 32..=126 => {
-            let i = (code - 32) as usize;
-            (f64::from(ARIAL[i]) / 1000.0).max(f64::from(DEJAVU[i]) / 2048.0)
-        }
+        code @ 32..=126 => ASCII_EM[(code - 32) as usize],
         // Typographic minus, multiplication sign, superscript two, en dash.
         0x2212 | 0xD7 => 0.84,
         0xB2 => 0.41,
@@ -118,6 +133,15 @@ mod tests {
         // DejaVu's W (2025/2048 em) is wider than Arial's (0.944 em).
         assert!((width("WWWWWWWWWW", 10.0, false) - 98.877).abs() < 0.01);
         assert_eq!(width("Müller", 11.0, false), width("Muller", 11.0, false));
+    }
+
+    #[test]
+    fn the_table_is_the_wider_font() {
+        for code in 32..=126u8 {
+            let i = usize::from(code - 32);
+            let wider = (f64::from(ARIAL[i]) / 1000.0).max(f64::from(DEJAVU[i]) / 2048.0);
+            assert_eq!(char_em(char::from(code)).to_bits(), wider.to_bits());
+        }
     }
 
     #[test]

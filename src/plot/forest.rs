@@ -115,7 +115,8 @@ pub fn forest_axis(result: &OutcomeResult, comparison: &Comparison, review: &Rev
 /// The forest plot of one analysed outcome.
 pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) -> Figure {
     let layout = layout(result, comparison, review);
-    let mut svg = Svg::new();
+    // About 2 kB a row (a study row with risk-of-bias dots writes about that much).
+    let mut svg = Svg::with_capacity(4096 + 2048 * layout.rows.len());
     let mut y = MARGIN;
 
     // Header: spans, then column headers, then a rule.
@@ -159,6 +160,12 @@ pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) 
         .map(|r| r.weight)
         .fold(0.0, f64::max);
     let data_rows = data_rows(result);
+    // Each study's sentence is its row's tooltip and part of the description.
+    let sentences: Vec<String> = data_rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| study_sentence(result, row, i))
+        .collect();
     let tool = review.studies.risk_of_bias_tool;
     let palette = Palette::default();
     for row in &layout.rows {
@@ -166,8 +173,7 @@ pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) 
         let font = if row.bold { BOLD } else { BODY };
         let group = match &row.mark {
             Mark::Study(i) => {
-                let title = study_sentence(result, data_rows[*i], *i);
-                svg.open("study", Some(&title));
+                svg.open("study", Some(&sentences[*i]));
                 true
             }
             Mark::Diamond(_, class) => {
@@ -294,7 +300,7 @@ pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) 
         result.number,
         result.outcome.name
     );
-    let description = describe(result, &data_rows);
+    let description = describe(result, &sentences);
     Figure {
         file: format!("forest-{}.svg", result.number),
         svg: svg.finish(layout.width, y, &title, &description),
@@ -361,16 +367,17 @@ fn study_sentence(result: &OutcomeResult, row: &DataRow, index: usize) -> String
     }
 }
 
-/// The figure's description: every study's result and the pooled results.
-fn describe(result: &OutcomeResult, rows: &[&DataRow]) -> String {
+/// The figure's description: every study's result (`sentences`, from [`study_sentence`])
+/// and the pooled results.
+fn describe(result: &OutcomeResult, sentences: &[String]) -> String {
     let mut parts = vec![format!(
         "{} ({}) for {}.",
         measure_name(result),
         method_line(result),
         result.outcome.name
     )];
-    for (i, row) in rows.iter().enumerate() {
-        parts.push(format!("{}.", study_sentence(result, row, i)));
+    for sentence in sentences {
+        parts.push(format!("{sentence}."));
     }
     for (group, data) in result.subgroups.iter().zip(&result.outcome.groups) {
         parts.push(format!(

@@ -5,10 +5,7 @@
 //! Also the reverse for tests: [`text_boxes`] reads back the `<text>` elements this writer
 //! emitted and measures them with [`font`](super::font).
 
-use std::fmt::Write;
-
 use super::font;
-use crate::report::escape::html;
 
 /// The font stack of every figure.
 pub const FONT_FAMILY: &str = "Helvetica, Arial, 'DejaVu Sans', sans-serif";
@@ -20,14 +17,71 @@ const DESCENT: f64 = 0.22;
 
 /// A number as SVG writes it: two decimals at most, no trailing zeros, never "-0".
 pub fn num(x: f64) -> String {
-    let mut text = crate::decimal::fixed(x, 2);
-    let kept = text.trim_end_matches('0').trim_end_matches('.').len();
-    text.truncate(kept);
-    if text == "-0" || text.is_empty() {
-        "0".to_string()
-    } else {
-        text
+    let mut text = String::with_capacity(16);
+    push_num(&mut text, x);
+    text
+}
+
+/// Appends [`num`]`(x)` to `out` with no string of its own (a large review's figures print
+/// over a million numbers): the two-decimal text with its trailing zeros left unwritten.
+pub fn push_num(out: &mut String, x: f64) {
+    let Some(units) = crate::decimal::rounded_units(x, 2) else {
+        return push_num_exact(out, x);
+    };
+    // Zero, also a negative value that rounds to it, is "0".
+    if units == 0 {
+        out.push('0');
+        return;
     }
+    if x.is_sign_negative() {
+        out.push('-');
+    }
+    crate::decimal::push_digits(out, units / 100, 1);
+    let cents = units % 100;
+    if cents != 0 {
+        out.push('.');
+        out.push(char::from(b'0' + (cents / 10) as u8));
+        if cents % 10 != 0 {
+            out.push(char::from(b'0' + (cents % 10) as u8));
+        }
+    }
+}
+
+/// [`push_num`] through the standard library, for the values its fast path leaves alone.
+#[cold]
+fn push_num_exact(out: &mut String, x: f64) {
+    let start = out.len();
+    crate::decimal::push_fixed(out, x, 2);
+    let kept = out[start..]
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .len();
+    out.truncate(start + kept);
+    if kept == 0 || &out[start..] == "-0" {
+        out.truncate(start);
+        out.push('0');
+    }
+}
+
+/// Appends `text` escaped as [`html`](crate::report::escape::html) escapes it, copying runs
+/// that need no escaping whole. The five characters are ASCII, so a byte scan finds them.
+fn push_escaped(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        out.push_str(&rest[..at]);
+        out.push_str(match rest.as_bytes()[at] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        });
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
 }
 
 /// Where a text is anchored at its x position.
@@ -42,14 +96,6 @@ pub enum Anchor {
 }
 
 impl Anchor {
-    fn keyword(self) -> &'static str {
-        match self {
-            Anchor::Start => "start",
-            Anchor::Middle => "middle",
-            Anchor::End => "end",
-        }
-    }
-
     /// The left edge of a text of this width anchored at `x`.
     pub fn left(self, x: f64, width: f64) -> f64 {
         match self {
@@ -99,11 +145,24 @@ impl Svg {
         Svg::default()
     }
 
+    /// An empty document with room for about `bytes` of markup, so that a large figure is
+    /// not copied over and over as it grows.
+    pub fn with_capacity(bytes: usize) -> Svg {
+        Svg {
+            body: String::with_capacity(bytes),
+            depth: 0,
+        }
+    }
+
     /// Opens `<g class="...">`, with a `<title>` (a tooltip) when given.
     pub fn open(&mut self, class: &str, title: Option<&str>) {
-        let _ = write!(self.body, "<g class=\"{}\">", html(class));
+        self.body.push_str("<g class=\"");
+        push_escaped(&mut self.body, class);
+        self.body.push_str("\">");
         if let Some(title) = title {
-            let _ = write!(self.body, "<title>{}</title>", html(title));
+            self.body.push_str("<title>");
+            push_escaped(&mut self.body, title);
+            self.body.push_str("</title>");
         }
         self.body.push('\n');
         self.depth += 1;
@@ -113,6 +172,21 @@ impl Svg {
     pub fn close(&mut self) {
         self.body.push_str("</g>\n");
         self.depth -= 1;
+    }
+
+    /// Appends an attribute's ` name="` (given whole, so that it is one copy), the value
+    /// escaped, and the closing quote.
+    fn attr(&mut self, name: &str, value: &str) {
+        self.body.push_str(name);
+        push_escaped(&mut self.body, value);
+        self.body.push('"');
+    }
+
+    /// Appends ` name="` (given whole), the number and the closing quote.
+    fn num_attr(&mut self, name: &str, value: f64) {
+        self.body.push_str(name);
+        push_num(&mut self.body, value);
+        self.body.push('"');
     }
 
     /// A text with its baseline at `y`.
@@ -130,23 +204,23 @@ impl Svg {
         text: &str,
         fill: Option<&str>,
     ) {
-        let _ = write!(
-            self.body,
-            "<text x=\"{}\" y=\"{}\" font-size=\"{}\"",
-            num(x),
-            num(y),
-            num(font.size)
-        );
-        if anchor != Anchor::Start {
-            let _ = write!(self.body, " text-anchor=\"{}\"", anchor.keyword());
+        self.num_attr("<text x=\"", x);
+        self.num_attr(" y=\"", y);
+        self.num_attr(" font-size=\"", font.size);
+        match anchor {
+            Anchor::Start => {}
+            Anchor::Middle => self.body.push_str(" text-anchor=\"middle\""),
+            Anchor::End => self.body.push_str(" text-anchor=\"end\""),
         }
         if font.bold {
             self.body.push_str(" font-weight=\"bold\"");
         }
         if let Some(fill) = fill {
-            let _ = write!(self.body, " fill=\"{}\"", html(fill));
+            self.attr(" fill=\"", fill);
         }
-        let _ = writeln!(self.body, ">{}</text>", html(text));
+        self.body.push('>');
+        push_escaped(&mut self.body, text);
+        self.body.push_str("</text>\n");
     }
 
     /// A straight line.
@@ -167,18 +241,17 @@ impl Svg {
         width: f64,
         dashes: Option<&str>,
     ) {
-        let _ = write!(
-            self.body,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"",
-            num(from.0),
-            num(from.1),
-            num(to.0),
-            num(to.1),
-            html(stroke),
-            num(width)
-        );
+        self.num_attr("<line x1=\"", from.0);
+        self.num_attr(" y1=\"", from.1);
+        self.num_attr(" x2=\"", to.0);
+        self.num_attr(" y2=\"", to.1);
+        self.attr(" stroke=\"", stroke);
+        self.num_attr(" stroke-width=\"", width);
         if let Some(dashes) = dashes {
-            let _ = write!(self.body, " stroke-dasharray=\"{dashes}\"");
+            // Written as given, unescaped, as before: the dash patterns are constants.
+            self.body.push_str(" stroke-dasharray=\"");
+            self.body.push_str(dashes);
+            self.body.push('"');
         }
         self.body.push_str("/>\n");
     }
@@ -191,48 +264,42 @@ impl Svg {
         fill: &str,
         stroke: Option<&str>,
     ) {
-        let _ = write!(
-            self.body,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"",
-            num(x),
-            num(y),
-            num(w),
-            num(h),
-            html(fill)
-        );
+        self.num_attr("<rect x=\"", x);
+        self.num_attr(" y=\"", y);
+        self.num_attr(" width=\"", w);
+        self.num_attr(" height=\"", h);
+        self.attr(" fill=\"", fill);
         if let Some(stroke) = stroke {
-            let _ = write!(self.body, " stroke=\"{}\"", html(stroke));
+            self.attr(" stroke=\"", stroke);
         }
         self.body.push_str("/>\n");
     }
 
     /// A closed polygon with a class (diamond, arrow) so tests and CSS can find it.
     pub fn polygon(&mut self, class: &str, points: &[(f64, f64)], fill: &str) {
-        let points: Vec<String> = points
-            .iter()
-            .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
-            .collect();
-        let _ = writeln!(
-            self.body,
-            "<polygon class=\"{}\" points=\"{}\" fill=\"{}\"/>",
-            html(class),
-            points.join(" "),
-            html(fill)
-        );
+        self.attr("<polygon class=\"", class);
+        self.body.push_str(" points=\"");
+        for (i, (x, y)) in points.iter().enumerate() {
+            if i > 0 {
+                self.body.push(' ');
+            }
+            push_num(&mut self.body, *x);
+            self.body.push(',');
+            push_num(&mut self.body, *y);
+        }
+        self.body.push('"');
+        self.attr(" fill=\"", fill);
+        self.body.push_str("/>\n");
     }
 
     /// A circle, filled, with an optional outline.
     pub fn circle(&mut self, (cx, cy): (f64, f64), r: f64, fill: &str, stroke: Option<&str>) {
-        let _ = write!(
-            self.body,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\"",
-            num(cx),
-            num(cy),
-            num(r),
-            html(fill)
-        );
+        self.num_attr("<circle cx=\"", cx);
+        self.num_attr(" cy=\"", cy);
+        self.num_attr(" r=\"", r);
+        self.attr(" fill=\"", fill);
         if let Some(stroke) = stroke {
-            let _ = write!(self.body, " stroke=\"{}\"", html(stroke));
+            self.attr(" stroke=\"", stroke);
         }
         self.body.push_str("/>\n");
     }
@@ -242,13 +309,26 @@ impl Svg {
     pub fn finish(self, width: f64, height: f64, title: &str, description: &str) -> String {
         debug_assert_eq!(self.depth, 0, "every group is closed");
         let (w, h) = (num(width.ceil()), num(height.ceil()));
-        format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{}\" role=\"img\">\n<title>{}</title>\n<desc>{}</desc>\n<rect width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>\n{}</svg>\n",
-            html(FONT_FAMILY),
-            html(title),
-            html(description),
-            self.body
-        )
+        let (w, h) = (w.as_str(), h.as_str());
+        let mut out =
+            String::with_capacity(self.body.len() + title.len() + description.len() + 400);
+        out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"");
+        for part in [w, "\" height=\"", h, "\" viewBox=\"0 0 ", w, " ", h] {
+            out.push_str(part);
+        }
+        out.push_str("\" font-family=\"");
+        push_escaped(&mut out, FONT_FAMILY);
+        out.push_str("\" role=\"img\">\n<title>");
+        push_escaped(&mut out, title);
+        out.push_str("</title>\n<desc>");
+        push_escaped(&mut out, description);
+        out.push_str("</desc>\n<rect width=\"");
+        for part in [w, "\" height=\"", h, "\" fill=\"#ffffff\"/>\n"] {
+            out.push_str(part);
+        }
+        out.push_str(&self.body);
+        out.push_str("</svg>\n");
+        out
     }
 }
 
@@ -346,7 +426,7 @@ pub fn overlapping_texts(svg: &str) -> Vec<(TextBox, TextBox)> {
     pairs
 }
 
-/// The reverse of [`html`].
+/// The reverse of [`html`](crate::report::escape::html).
 fn unescape(text: &str) -> String {
     text.replace("&lt;", "<")
         .replace("&gt;", ">")
@@ -365,6 +445,81 @@ mod tests {
         assert_eq!(num(-0.001), "0");
         assert_eq!(num(2.345_678), "2.35");
         assert_eq!(num(-12.5), "-12.5");
+    }
+
+    /// The writer as it was before numbers were appended in place: the reference.
+    fn reference_num(x: f64) -> String {
+        let mut text = format!("{x:.2}");
+        let kept = text.trim_end_matches('0').trim_end_matches('.').len();
+        text.truncate(kept);
+        if text == "-0" || text.is_empty() {
+            "0".to_string()
+        } else {
+            text
+        }
+    }
+
+    #[test]
+    fn appends_numbers_exactly_as_the_reference() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            0.005,
+            -0.005,
+            0.125,
+            -0.125,
+            2.675,
+            1.005,
+            0.995,
+            -0.995,
+            99.995,
+            10.0,
+            -10.0,
+            100.5,
+            1e-9,
+            -1e-9,
+            1e9,
+            1e14,
+            -1e16,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        // Every thousandth from -50 to 50 (halves of the last digit included), then
+        // pseudo-random values of all sizes.
+        values.extend((-50_000..=50_000).map(|i| f64::from(i) / 1000.0));
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..100_000u64 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            values.push((unit - 0.5) * [1.0, 100.0, 1e4, 1e7, 1e10][(i % 5) as usize]);
+        }
+        for x in values {
+            let mut out = String::from("<");
+            push_num(&mut out, x);
+            assert_eq!(out, format!("<{}", reference_num(x)), "{x:e}");
+            assert_eq!(num(x), reference_num(x), "{x:e}");
+        }
+    }
+
+    #[test]
+    fn escapes_exactly_as_html() {
+        for text in [
+            "",
+            "plain",
+            "a & <b>",
+            "\"quoted\" 'single'",
+            "&&<<>>",
+            "ü & ß > 1",
+            "<",
+        ] {
+            let mut out = String::from("x");
+            push_escaped(&mut out, text);
+            assert_eq!(out, format!("x{}", crate::report::escape::html(text)));
+        }
     }
 
     #[test]

@@ -647,20 +647,21 @@ impl Checker<'_> {
         let mut rows = Vec::new();
         if let Some(yaml_rows) = yaml_rows {
             for raw in yaml_rows {
-                let cells: Vec<RowCell> = raw
-                    .value
-                    .iter()
-                    .map(|(name, v)| RowCell {
-                        name: name.clone(),
-                        value: v.value.clone(),
-                        line: v.referenced.line() as usize,
-                        column: v.referenced.column() as usize,
-                    })
-                    .collect();
                 let at = (
                     raw.referenced.line() as usize,
                     raw.referenced.column() as usize,
                 );
+                // The parsed row is not needed afterwards: its names and values move.
+                let cells: Vec<RowCell> = raw
+                    .value
+                    .into_iter()
+                    .map(|(name, v)| RowCell {
+                        name: name.into(),
+                        line: v.referenced.line() as usize,
+                        column: v.referenced.column() as usize,
+                        value: v.value,
+                    })
+                    .collect();
                 if let Some(row) = reader.read(file, &cells, at, &mut self.problems) {
                     rows.push(row);
                 }
@@ -722,7 +723,7 @@ impl Checker<'_> {
                 .zip(record)
                 .filter(|(_, cell)| !cell.text.trim().is_empty())
                 .map(|(h, cell)| RowCell {
-                    name: h.text.trim().to_string(),
+                    name: h.text.trim().into(),
                     value: match cell.text.trim().parse::<f64>() {
                         Ok(n) => Scalar::Number(n),
                         Err(_) => Scalar::Text(cell.text.trim().to_string()),

@@ -19,13 +19,12 @@ pub const MAX_REPLAYED_EVENTS: usize = 100_000;
 /// Most bytes of scalar text in one file.
 pub const MAX_SCALAR_BYTES: usize = 64 * 1024 * 1024;
 
-/// The parser's options: no snippets (the diagnostic draws its own), no comment events (no
-/// model type keeps comments, and collecting them cost about a third of parsing), and the
-/// explicit limits above, so that no file can make the parser take unbounded time or memory.
+/// The parser's options: no snippets (the diagnostic draws its own) and the explicit limits
+/// above, so that no file can make the parser take unbounded time or memory. (Comments are
+/// not collected at all: Cargo.toml leaves out serde-saphyr's `comments` feature.)
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         with_snippet: false,
-        emit_comments: false,
         budget: serde_saphyr::budget! {
             max_depth: MAX_DEPTH,
             max_events: MAX_EVENTS,

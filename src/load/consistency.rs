@@ -103,8 +103,7 @@ pub(crate) fn consistency_warnings(review: &Review, sources: &Sources) -> Vec<Di
             ));
         }
     }
-    let with_rows: HashSet<&str> =
-        rows().map(|(_, r)| r.study.as_str()).collect();
+    let with_rows: HashSet<&str> = rows().map(|(_, r)| r.study.as_str()).collect();
     for study in &review.studies.included {
         let id = study.id.value.as_str();
         let used = with_rows.contains(id) || !study.outcomes_reported.is_empty();

@@ -38,9 +38,8 @@ impl RowReader<'_> {
         let before = problems.len();
         let required = self.data_type.required_columns();
         let optional = self.data_type.optional_columns();
-        let is_known = |name: &str| {
-            name == "study" || required.contains(&name) || optional.contains(&name)
-        };
+        let is_known =
+            |name: &str| name == "study" || required.contains(&name) || optional.contains(&name);
         let study_cell = cells.iter().find(|c| c.name == "study");
         let study = match study_cell {
             Some(c) => match &c.value {
@@ -66,7 +65,10 @@ impl RowReader<'_> {
                 file.error(
                     cell.line,
                     cell.column,
-                    format!("{}: `{study}` is not an included study of studies.yaml", ctx()),
+                    format!(
+                        "{}: `{study}` is not an included study of studies.yaml",
+                        ctx()
+                    ),
                 )
                 .suggest(&study, included.iter().copied()),
             );
@@ -150,7 +152,10 @@ impl RowReader<'_> {
                 problems.push(file.error(
                     cell.line,
                     cell.column,
-                    format!("{}: `{events}` ({e}) is greater than `{total}` ({t})", ctx()),
+                    format!(
+                        "{}: `{events}` ({e}) is greater than `{total}` ({t})",
+                        ctx()
+                    ),
                 ));
             }
         }

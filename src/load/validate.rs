@@ -371,13 +371,9 @@ impl Checker<'_> {
             );
             let mut outcomes = Vec::new();
             for outcome in spec.outcomes {
-                if let Some(resolved) = self.resolve_outcome(
-                    file,
-                    &spec.id.value,
-                    &known,
-                    outcome,
-                    read_data,
-                ) {
+                if let Some(resolved) =
+                    self.resolve_outcome(file, &spec.id.value, &known, outcome, read_data)
+                {
                     outcomes.push(resolved);
                 }
             }

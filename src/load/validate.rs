@@ -72,7 +72,8 @@ pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validat
         studies,
         comparisons,
         previous: None,
-        study_index: std::sync::OnceLock::new(),
+        study_index: Default::default(),
+        outcome_index: Default::default(),
     };
     Validated {
         review: Some(review),

@@ -1,6 +1,8 @@
 //! Consistency checks across a review's files: problems that do not stop the build but that an
 //! author or editor wants to know of, reported as warnings by `check` and `build`.
 
+use std::collections::HashSet;
+
 use super::Sources;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::model::{Flow, Review};
@@ -75,19 +77,24 @@ pub(crate) fn consistency_warnings(review: &Review, sources: &Sources) -> Vec<Di
             .flat_map(|c| &c.outcomes)
             .flat_map(|o| o.groups.iter().flat_map(|g| &g.rows).map(move |r| (o, r)))
     };
+    // Sets, not a scan of every analysis and study per outcome: a review may have very many
+    // outcomes and studies.
+    let analysed: HashSet<&str> = review
+        .comparisons
+        .iter()
+        .flat_map(|c| &c.outcomes)
+        .map(|o| o.outcome.as_str())
+        .collect();
+    let reported: HashSet<&str> = review
+        .studies
+        .included
+        .iter()
+        .flat_map(|s| &s.outcomes_reported)
+        .map(|r| r.outcome.value.as_str())
+        .collect();
     for outcome in &review.protocol.outcomes {
         let id = outcome.id.value.as_str();
-        let analysed = review
-            .comparisons
-            .iter()
-            .flat_map(|c| &c.outcomes)
-            .any(|o| o.outcome == id);
-        let reported = review
-            .studies
-            .included
-            .iter()
-            .any(|s| s.outcomes_reported.iter().any(|r| r.outcome.value == id));
-        if !analysed && !reported {
+        if !analysed.contains(id) && !reported.contains(id) {
             let loc = &outcome.id.referenced;
             warnings.push(review_file.warning(
                 loc.line() as usize,
@@ -96,9 +103,7 @@ pub(crate) fn consistency_warnings(review: &Review, sources: &Sources) -> Vec<Di
             ));
         }
     }
-    // A set, not a scan of every row per study: a review may have very many studies.
-    let with_rows: std::collections::BTreeSet<&str> =
-        rows().map(|(_, r)| r.study.as_str()).collect();
+    let with_rows: HashSet<&str> = rows().map(|(_, r)| r.study.as_str()).collect();
     for study in &review.studies.included {
         let id = study.id.value.as_str();
         let used = with_rows.contains(id) || !study.outcomes_reported.is_empty();

@@ -2,15 +2,17 @@
 //! (required columns, counts, events within totals, positive SDs) and turned into the engine's
 //! rows.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::model::*;
 use crate::stats::Row;
 
-/// One named cell of a data row, from YAML or CSV.
-pub(crate) struct RowCell {
-    pub name: String,
+/// One named cell of a data row, from YAML or CSV. The name is borrowed from a CSV header,
+/// so that the header is not copied into every row.
+pub(crate) struct RowCell<'a> {
+    pub name: Cow<'a, str>,
     pub value: Scalar,
     pub line: usize,
     pub column: usize,
@@ -36,11 +38,10 @@ impl RowReader<'_> {
         let before = problems.len();
         let required = self.data_type.required_columns();
         let optional = self.data_type.optional_columns();
-        let known: Vec<&str> = std::iter::once("study")
-            .chain(required.iter().copied())
-            .chain(optional.iter().copied())
-            .collect();
-        let study = match cells.iter().find(|c| c.name == "study") {
+        let is_known =
+            |name: &str| name == "study" || required.contains(&name) || optional.contains(&name);
+        let study_cell = cells.iter().find(|c| c.name == "study");
+        let study = match study_cell {
             Some(c) => match &c.value {
                 Scalar::Text(s) => s.clone(),
                 Scalar::Number(n) => n.to_string(),
@@ -54,32 +55,37 @@ impl RowReader<'_> {
                 String::new()
             }
         };
-        let ctx = format!("{}, study `{study}`", self.context);
-        if let Some(included) = self.included
+        // Written only into messages: a valid row does not pay for it.
+        let ctx = || format!("{}, study `{study}`", self.context);
+        if let (Some(included), Some(cell)) = (self.included, study_cell)
             && !study.is_empty()
             && !included.contains(study.as_str())
         {
-            let cell = cells
-                .iter()
-                .find(|c| c.name == "study")
-                .expect("study found above");
             problems.push(
                 file.error(
                     cell.line,
                     cell.column,
-                    format!("{ctx}: `{study}` is not an included study of studies.yaml"),
+                    format!(
+                        "{}: `{study}` is not an included study of studies.yaml",
+                        ctx()
+                    ),
                 )
                 .suggest(&study, included.iter().copied()),
             );
         }
         for cell in cells {
-            if !known.contains(&cell.name.as_str()) {
+            if !is_known(&cell.name) {
+                let known: Vec<&str> = std::iter::once("study")
+                    .chain(required.iter().copied())
+                    .chain(optional.iter().copied())
+                    .collect();
                 problems.push(
                     file.error(
                         cell.line,
                         cell.column,
                         format!(
-                            "{ctx}: unknown column `{}` for {} data (expected {})",
+                            "{}: unknown column `{}` for {} data (expected {})",
+                            ctx(),
                             cell.name,
                             self.data_type.as_str(),
                             known.join(", ")
@@ -89,16 +95,19 @@ impl RowReader<'_> {
                 );
             }
         }
-        let mut numbers: BTreeMap<&str, f64> = BTreeMap::new();
+        // The checked numbers, by column name; a data type has at most eight columns, so a
+        // search of this short list is cheaper than a map.
+        let mut numbers: Vec<(&str, f64)> = Vec::with_capacity(required.len() + optional.len());
         for &name in required.iter().chain(optional) {
             let Some(cell) = cells.iter().find(|c| c.name == name) else {
                 if required.contains(&name) {
-                    problems.push(file.error(at.0, at.1, format!("{ctx}: missing `{name}`")));
+                    problems.push(file.error(at.0, at.1, format!("{}: missing `{name}`", ctx())));
                 }
                 continue;
             };
-            let error =
-                |message: String| file.error(cell.line, cell.column, format!("{ctx}: {message}"));
+            let error = |message: String| {
+                file.error(cell.line, cell.column, format!("{}: {message}", ctx()))
+            };
             let value = match &cell.value {
                 Scalar::Number(n) => *n,
                 Scalar::Text(t) => {
@@ -128,14 +137,12 @@ impl RowReader<'_> {
             };
             match problem {
                 Some(p) => problems.push(error(p)),
-                None => {
-                    numbers.insert(name, value);
-                }
+                None => numbers.push((name, value)),
             }
         }
-        for arm in ["e", "c"] {
-            let (events, total) = (format!("{arm}_events"), format!("{arm}_total"));
-            if let (Some(e), Some(t)) = (numbers.get(events.as_str()), numbers.get(total.as_str()))
+        let number = |name: &str| numbers.iter().find(|(n, _)| *n == name).map(|&(_, v)| v);
+        for (events, total) in [("e_events", "e_total"), ("c_events", "c_total")] {
+            if let (Some(e), Some(t)) = (number(events), number(total))
                 && e > t
             {
                 let cell = cells
@@ -145,15 +152,19 @@ impl RowReader<'_> {
                 problems.push(file.error(
                     cell.line,
                     cell.column,
-                    format!("{ctx}: `{events}` ({e}) is greater than `{total}` ({t})"),
+                    format!(
+                        "{}: `{events}` ({e}) is greater than `{total}` ({t})",
+                        ctx()
+                    ),
                 ));
             }
         }
         if problems[before..].iter().any(Diagnostic::is_error) {
             return None;
         }
-        let count = |name: &str| numbers[name] as u64;
-        let optional_count = |name: &str| numbers.get(name).map_or(0, |&v| v as u64);
+        let value = |name: &str| number(name).expect("required columns were checked");
+        let count = |name: &str| value(name) as u64;
+        let optional_count = |name: &str| number(name).map_or(0, |v| v as u64);
         let values = match self.data_type {
             DataType::Dichotomous => Row::Dichotomous {
                 e_events: count("e_events"),
@@ -162,16 +173,16 @@ impl RowReader<'_> {
                 c_total: count("c_total"),
             },
             DataType::Continuous => Row::Continuous {
-                e_mean: numbers["e_mean"],
-                e_sd: numbers["e_sd"],
+                e_mean: value("e_mean"),
+                e_sd: value("e_sd"),
                 e_n: count("e_n"),
-                c_mean: numbers["c_mean"],
-                c_sd: numbers["c_sd"],
+                c_mean: value("c_mean"),
+                c_sd: value("c_sd"),
                 c_n: count("c_n"),
             },
             DataType::Generic => Row::Generic {
-                estimate: numbers["estimate"],
-                se: numbers["se"],
+                estimate: value("estimate"),
+                se: value("se"),
             },
         };
         // Participants as Review Manager counts them: both arms' totals (optional for generic

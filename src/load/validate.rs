@@ -1,7 +1,7 @@
 //! Sources -> Review: parses the three review files, resolves every cross-reference and checks
 //! every number, collecting all problems instead of stopping at the first.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::rows::{RowCell, RowReader};
 use super::{Sources, csv, is_slug, yaml};
@@ -72,11 +72,41 @@ pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validat
         studies,
         comparisons,
         previous: None,
-        study_index: std::sync::OnceLock::new(),
+        study_index: Default::default(),
+        outcome_index: Default::default(),
     };
     Validated {
         review: Some(review),
         problems: checker.problems,
+    }
+}
+
+/// What analyses.yaml refers to, indexed once: every outcome looks up its protocol outcome
+/// and every data row its study, and a search of the lists for each would be quadratic.
+struct Known<'a> {
+    /// review.yaml, when it parsed.
+    protocol: Option<&'a Protocol>,
+    /// The protocol outcomes by id; the first of duplicate ids wins, as a search would find.
+    outcomes: HashMap<&'a str, &'a ProtocolOutcome>,
+    /// The included study ids; None when studies.yaml did not parse.
+    included: Option<BTreeSet<&'a str>>,
+}
+
+impl<'a> Known<'a> {
+    fn new(protocol: Option<&'a Protocol>, studies: Option<&'a StudiesFile>) -> Self {
+        let mut outcomes = HashMap::new();
+        for o in protocol.iter().flat_map(|p| &p.outcomes) {
+            outcomes.entry(o.id.value.as_str()).or_insert(o);
+        }
+        Known {
+            protocol,
+            outcomes,
+            included: studies.map(|st| st.included.iter().map(|s| s.id.value.as_str()).collect()),
+        }
+    }
+
+    fn protocol_outcome(&self, id: &str) -> Option<&'a ProtocolOutcome> {
+        self.outcomes.get(id).copied()
     }
 }
 
@@ -223,11 +253,14 @@ impl Checker<'_> {
             .map(|c| c.id.value.as_str())
             .chain(analyses.comparisons.iter().map(|c| c.id.value.as_str()))
             .collect();
+        // In file order for suggestions (the first of equally near ids wins), and as a set for
+        // the membership test of every reported outcome of every study.
         let outcome_ids: Vec<&str> = protocol
             .outcomes
             .iter()
             .map(|o| o.id.value.as_str())
             .collect();
+        let outcome_set: HashSet<&str> = outcome_ids.iter().copied().collect();
         let tool = studies.risk_of_bias_tool;
         let domain_keys: Vec<&str> = tool.domains().iter().map(|d| d.key).collect();
         for study in &studies.included {
@@ -251,7 +284,7 @@ impl Checker<'_> {
             }
             for reported in &study.outcomes_reported {
                 let o = &reported.outcome;
-                if !outcome_ids.contains(&o.value.as_str()) {
+                if !outcome_set.contains(o.value.as_str()) {
                     problems.push(
                         at(
                             file,
@@ -313,9 +346,7 @@ impl Checker<'_> {
             analyses.comparisons.iter().map(|c| &c.id),
             &mut self.problems,
         );
-        // Built once: every data row of every outcome is checked against it.
-        let included: Option<BTreeSet<&str>> =
-            studies.map(|st| st.included.iter().map(|s| s.id.value.as_str()).collect());
+        let known = Known::new(protocol, studies);
         let mut comparisons = Vec::new();
         for spec in analyses.comparisons {
             if !is_slug(&spec.id.value) {
@@ -341,14 +372,9 @@ impl Checker<'_> {
             );
             let mut outcomes = Vec::new();
             for outcome in spec.outcomes {
-                if let Some(resolved) = self.resolve_outcome(
-                    file,
-                    &spec.id.value,
-                    protocol,
-                    included.as_ref(),
-                    outcome,
-                    read_data,
-                ) {
+                if let Some(resolved) =
+                    self.resolve_outcome(file, &spec.id.value, &known, outcome, read_data)
+                {
                     outcomes.push(resolved);
                 }
             }
@@ -367,17 +393,15 @@ impl Checker<'_> {
         &mut self,
         file: &SourceFile,
         comparison: &str,
-        protocol: Option<&Protocol>,
-        included: Option<&BTreeSet<&str>>,
+        known: &Known,
         spec: OutcomeSpec,
         read_data: &mut DataReader,
     ) -> Option<AnalysisOutcome> {
         let id = spec.id.as_ref().unwrap_or(&spec.outcome).value.clone();
         let context = format!("comparison `{comparison}`, outcome `{id}`");
         let problems_before = self.problems.len();
-        let protocol_outcome =
-            protocol.and_then(|p| p.outcomes.iter().find(|o| o.id.value == spec.outcome.value));
-        if let Some(protocol) = protocol
+        let protocol_outcome = known.protocol_outcome(&spec.outcome.value);
+        if let Some(protocol) = known.protocol
             && protocol_outcome.is_none()
         {
             let ids = protocol.outcomes.iter().map(|o| o.id.value.as_str());
@@ -548,7 +572,7 @@ impl Checker<'_> {
         let reader = RowReader {
             data_type,
             context: &context,
-            included,
+            included: known.included.as_ref(),
         };
         let mut groups = Vec::new();
         let has_subgroups = spec.subgroups.is_some();
@@ -620,20 +644,21 @@ impl Checker<'_> {
         let mut rows = Vec::new();
         if let Some(yaml_rows) = yaml_rows {
             for raw in yaml_rows {
-                let cells: Vec<RowCell> = raw
-                    .value
-                    .iter()
-                    .map(|(name, v)| RowCell {
-                        name: name.clone(),
-                        value: v.value.clone(),
-                        line: v.referenced.line() as usize,
-                        column: v.referenced.column() as usize,
-                    })
-                    .collect();
                 let at = (
                     raw.referenced.line() as usize,
                     raw.referenced.column() as usize,
                 );
+                // The parsed row is not needed afterwards: its names and values move.
+                let cells: Vec<RowCell> = raw
+                    .value
+                    .into_iter()
+                    .map(|(name, v)| RowCell {
+                        name: name.into(),
+                        line: v.referenced.line() as usize,
+                        column: v.referenced.column() as usize,
+                        value: v.value,
+                    })
+                    .collect();
                 if let Some(row) = reader.read(file, &cells, at, &mut self.problems) {
                     rows.push(row);
                 }
@@ -695,7 +720,7 @@ impl Checker<'_> {
                 .zip(record)
                 .filter(|(_, cell)| !cell.text.trim().is_empty())
                 .map(|(h, cell)| RowCell {
-                    name: h.text.trim().to_string(),
+                    name: h.text.trim().into(),
                     value: match cell.text.trim().parse::<f64>() {
                         Ok(n) => Scalar::Number(n),
                         Err(_) => Scalar::Text(cell.text.trim().to_string()),

@@ -20,7 +20,8 @@ pub const MAX_REPLAYED_EVENTS: usize = 100_000;
 pub const MAX_SCALAR_BYTES: usize = 64 * 1024 * 1024;
 
 /// The parser's options: no snippets (the diagnostic draws its own) and the explicit limits
-/// above, so that no file can make the parser take unbounded time or memory.
+/// above, so that no file can make the parser take unbounded time or memory. (Comments are
+/// not collected at all: Cargo.toml leaves out serde-saphyr's `comments` feature.)
 fn options() -> serde_saphyr::Options {
     serde_saphyr::options! {
         with_snippet: false,

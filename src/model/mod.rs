@@ -58,7 +58,34 @@ pub struct Review {
     pub previous: Option<PreviousBuild>,
     /// Included studies by id, built on the first [`Review::study`] lookup, so that looking up
     /// every row's study is not quadratic in a review with very many studies.
-    pub(crate) study_index: std::sync::OnceLock<std::collections::BTreeMap<String, usize>>,
+    pub(crate) study_index: IdIndex,
+    /// Protocol outcomes by id, built on the first [`Review::outcome`] lookup, for the same
+    /// reason: every study's reported outcomes are looked up.
+    pub(crate) outcome_index: IdIndex,
+}
+
+/// Positions in a list by id (the first of duplicate ids), built on first use.
+pub(crate) type IdIndex = std::sync::OnceLock<std::collections::BTreeMap<String, usize>>;
+
+/// The item of `items` whose `id_of` is `id`, through `index`.
+fn find_by_id<'a, T>(
+    index: &IdIndex,
+    items: &'a [T],
+    id_of: impl Fn(&T) -> &str,
+    id: &str,
+) -> Option<&'a T> {
+    let index = index.get_or_init(|| {
+        let mut index = std::collections::BTreeMap::new();
+        for (i, item) in items.iter().enumerate() {
+            index.entry(id_of(item).to_string()).or_insert(i);
+        }
+        index
+    });
+    match index.get(id).and_then(|&i| items.get(i)) {
+        Some(item) if id_of(item) == id => Some(item),
+        // The list changed after the index was built: look the slow way.
+        _ => items.iter().find(|item| id_of(item) == id),
+    }
 }
 
 impl Review {
@@ -72,22 +99,21 @@ impl Review {
 
     /// The protocol outcome with this id.
     pub fn outcome(&self, id: &str) -> Option<&ProtocolOutcome> {
-        self.protocol.outcomes.iter().find(|o| o.id.value == id)
+        find_by_id(
+            &self.outcome_index,
+            &self.protocol.outcomes,
+            |o| &o.id.value,
+            id,
+        )
     }
 
     /// The included study with this id.
     pub fn study(&self, id: &str) -> Option<&IncludedStudy> {
-        let index = self.study_index.get_or_init(|| {
-            let mut index = std::collections::BTreeMap::new();
-            for (i, s) in self.studies.included.iter().enumerate() {
-                index.entry(s.id.value.clone()).or_insert(i);
-            }
-            index
-        });
-        match index.get(id).and_then(|&i| self.studies.included.get(i)) {
-            Some(s) if s.id.value == id => Some(s),
-            // The list changed after the index was built: look the slow way.
-            _ => self.studies.included.iter().find(|s| s.id.value == id),
-        }
+        find_by_id(
+            &self.study_index,
+            &self.studies.included,
+            |s| &s.id.value,
+            id,
+        )
     }
 }

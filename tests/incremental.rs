@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use revmark::load::load_review;
+use revmark::load::{ParseCache, load_review, load_review_cached};
 use revmark::model::Review;
 use revmark::plot::{self, FigureCache, Palette};
 use revmark::stats::analyse;
@@ -120,4 +120,53 @@ fn row_positions_do_not_redraw() {
     assert_eq!(draw(&review), Vec::<String>::new());
     review.comparisons[0].outcomes[0].groups[0].rows[0].participants += 1;
     assert_eq!(draw(&review).len(), 1);
+}
+
+// A YAML file is parsed again only when its text changed, a file with an error always is, and
+// the review loaded through the cache is the review loaded without it.
+#[test]
+fn unchanged_files_are_not_parsed_again() {
+    let scratch = Scratch::new("parse-cache");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let cache = ParseCache::new();
+    let through_cache = |cache: &ParseCache| match load_review_cached(&dir, Some(cache)) {
+        Ok(loaded) => format!("{:?}", loaded.review),
+        Err(problems) => format!("{problems:?}"),
+    };
+    let same_as_fresh = |cached: String| {
+        let fresh = match load_review(&dir) {
+            Ok(loaded) => format!("{:?}", loaded.review),
+            Err(problems) => format!("{problems:?}"),
+        };
+        assert!(cached == fresh, "the cached load differs from a fresh one");
+    };
+
+    same_as_fresh(through_cache(&cache));
+    assert_eq!(
+        cache.parses(),
+        3,
+        "review.yaml, studies.yaml, analyses.yaml"
+    );
+    same_as_fresh(through_cache(&cache));
+    assert_eq!(cache.parses(), 3, "nothing changed");
+
+    // A data file is not YAML of the cache; studies.yaml changes and only it is parsed.
+    edit(
+        &dir.join("studies.yaml"),
+        "Weseley & Douglas 1962\n    participants: 267",
+        "Weseley & Douglas 1962\n    participants: 268",
+    );
+    let loaded = through_cache(&cache);
+    assert!(loaded.contains("268"), "the edit is seen");
+    same_as_fresh(loaded);
+    assert_eq!(cache.parses(), 4);
+
+    // A broken file is parsed on every load, and reported every time.
+    append(&dir.join("studies.yaml"), "  - not: valid: yaml: [\n");
+    for expected in [5, 6] {
+        let problems = through_cache(&cache);
+        assert!(problems.contains("studies.yaml"), "{problems}");
+        same_as_fresh(problems);
+        assert_eq!(cache.parses(), expected);
+    }
 }

@@ -3,9 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::{Log, load_all, print_problems, render};
+use super::{BuildCache, Log, load_all, print_problems, render};
 use crate::parallel;
-use crate::plot::FigureCache;
 use crate::report;
 use crate::site;
 use crate::timings::{self, Stage};
@@ -33,20 +32,21 @@ pub fn build(paths: &[PathBuf], out: &Path, options: BuildOptions) -> i32 {
     code
 }
 
-/// Builds every review under `paths` into `out`, messages to `log`; with a `cache`, outcome
-/// figures whose inputs did not change since the cache's last build are not drawn again.
+/// Builds every review under `paths` into `out`, messages to `log`; with a `cache`, files and
+/// outcome figures that did not change since the cache's last build are not parsed or drawn
+/// again.
 pub(crate) fn build_all(
     paths: &[PathBuf],
     out: &Path,
     durable: bool,
-    cache: Option<&FigureCache>,
+    cache: Option<&BuildCache>,
     log: Log,
 ) -> i32 {
     // Put back the output an earlier, killed build set aside, even if this build fails.
     if let Err(e) = site::recover(out) {
         let _ = writeln!(log, "warning: cannot recover {}: {e}", out.display());
     }
-    let mut loaded = match load_all(paths, log) {
+    let mut loaded = match load_all(paths, cache, log) {
         Ok(l) => l,
         Err(code) => return code,
     };

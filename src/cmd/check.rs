@@ -8,7 +8,7 @@ use crate::{EXIT_INVALID, EXIT_OK};
 /// `revmark check`.
 pub fn check(paths: &[PathBuf]) -> i32 {
     let log = &mut std::io::stderr();
-    let loaded = match load_all(paths, log) {
+    let loaded = match load_all(paths, None, log) {
         Ok(l) => l,
         Err(code) => return code,
     };

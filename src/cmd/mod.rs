@@ -21,7 +21,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::{self, Loaded};
+use crate::load::{self, Loaded, ParseCache};
 use crate::parallel;
 use crate::plot::{FigureCache, Palette};
 use crate::report::{self, RenderedReview};
@@ -40,15 +40,31 @@ pub(crate) fn print_problems(problems: &[Diagnostic], log: Log) {
     }
 }
 
+/// What `serve` keeps from one build to the next, so that an edit costs only what depends on
+/// it: each YAML file's parse and each outcome's figures.
+#[derive(Debug, Default)]
+pub(crate) struct BuildCache {
+    /// Parsed review files, reused while their text is unchanged.
+    pub files: ParseCache,
+    /// Forest and funnel plots, reused while their inputs are unchanged.
+    pub figures: FigureCache,
+}
+
 /// Loads every review under `paths`; returns the loaded ones, or the exit status on failure.
-pub(crate) fn load_all(paths: &[PathBuf], log: Log) -> Result<Vec<Loaded>, i32> {
+pub(crate) fn load_all(
+    paths: &[PathBuf],
+    cache: Option<&BuildCache>,
+    log: Log,
+) -> Result<Vec<Loaded>, i32> {
     let dirs = load::find_reviews(paths).map_err(|e| {
         let _ = writeln!(log, "error: {e}");
         EXIT_USAGE
     })?;
     // Read in parallel, reported in folder order.
     let results = parallel::map(&dirs, |dir| {
-        timings::time(Stage::Load, || load::load_review(dir))
+        timings::time(Stage::Load, || {
+            load::load_review_cached(dir, cache.map(|c| &c.files))
+        })
     });
     let mut loaded = Vec::new();
     let mut failed = 0;
@@ -74,10 +90,11 @@ pub(crate) fn load_all(paths: &[PathBuf], log: Log) -> Result<Vec<Loaded>, i32> 
 /// Renders one loaded review, taking unchanged outcome figures from `cache` when given.
 pub(crate) fn render(
     loaded: &Loaded,
-    cache: Option<&FigureCache>,
+    cache: Option<&BuildCache>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let analyses = timings::time(Stage::Statistics, || crate::stats::analyse(&loaded.review));
     let figures = timings::time(Stage::Figures, || {
+        let cache = cache.map(|c| &c.figures);
         crate::plot::figures_cached(&loaded.review, &analyses, Palette::default(), cache)
     });
     timings::time(Stage::Templates, || {

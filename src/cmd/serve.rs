@@ -4,9 +4,9 @@
 //!
 //! Each build runs in this process, as `revmark build` would, with its messages collected: they
 //! reach the terminal and, when the build fails, an error overlay in the page. The server keeps
-//! a [`FigureCache`] between builds, so that an edit redraws only the figures of the outcomes
-//! it changed (the text, which speaks of every outcome, is rendered again whole), and the
-//! write hard-links every unchanged file. A panic in a build is caught and shown like an
+//! a [`BuildCache`] between builds, so that an edit re-parses only the YAML files it changed
+//! and redraws only the figures of the outcomes it changed (the text, which speaks of every
+//! outcome, is rendered again whole), and the write hard-links every unchanged file. A panic in a build is caught and shown like an
 //! error. A failed build leaves the last good output in place (build writes it whole), so that
 //! output stays served. Pages learn of a new build by polling `/__revmark/version`; the script
 //! that does so is added to HTML responses only, never to the built files.
@@ -18,7 +18,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::plot::FigureCache;
+use super::BuildCache;
 use crate::report::escape;
 use crate::{EXIT_INVALID, EXIT_OK};
 
@@ -51,7 +51,7 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
     };
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     let state = Arc::new(Mutex::new(State::default()));
-    let cache = FigureCache::new();
+    let cache = BuildCache::default();
     run_build(paths, out, &state, &cache);
     println!(
         "serving {} at http://127.0.0.1:{port}/ (Ctrl-C stops)",
@@ -86,13 +86,13 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
 }
 
 /// Builds, prints the messages and records the outcome.
-fn run_build(paths: &[PathBuf], out: &Path, state: &Mutex<State>, cache: &FigureCache) {
+fn run_build(paths: &[PathBuf], out: &Path, state: &Mutex<State>, cache: &BuildCache) {
     let start = Instant::now();
     let mut messages = Vec::new();
     let code = std::panic::catch_unwind(AssertUnwindSafe(|| {
         super::build::build_all(paths, out, false, Some(cache), &mut messages)
     }));
-    let redrawn = cache.finish_build();
+    let redrawn = cache.figures.finish_build();
     let mut messages = String::from_utf8_lossy(&messages).into_owned();
     if code.is_err() {
         // The panic message went to the terminal through the panic hook.

@@ -1,6 +1,7 @@
 //! The only stage that reads the disk: finds review folders, reads their files and turns them
 //! into validated [`Review`]s, collecting every problem of every file in one pass.
 
+mod cache;
 mod consistency;
 mod csv;
 mod fs;
@@ -10,6 +11,7 @@ mod rows;
 mod validate;
 mod yaml;
 
+pub use cache::ParseCache;
 pub use consistency::prisma_checks;
 pub use fs::find_reviews;
 pub use previous::previous_build;
@@ -31,6 +33,14 @@ pub struct Loaded {
 /// Reads and validates the review folder `dir`. On failure returns every problem found
 /// (errors and warnings), never only the first.
 pub fn load_review(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
+    load_review_cached(dir, None)
+}
+
+/// [`load_review`], taking the parse of each YAML file whose text did not change from `cache`.
+pub fn load_review_cached(
+    dir: &Path,
+    cache: Option<&ParseCache>,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let slug = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -57,7 +67,7 @@ pub fn load_review(dir: &Path) -> Result<Loaded, Vec<Diagnostic>> {
         studies: studies_file,
         analyses: analyses_file,
     };
-    let outcome = validate::validate(&sources, &mut |rel| fs::read_data(dir, rel));
+    let outcome = validate::validate(&sources, &mut |rel| fs::read_data(dir, rel), cache);
     problems.extend(outcome.problems);
     if let Some(review) = &outcome.review {
         problems.extend(limits::check(review, &sources.studies));

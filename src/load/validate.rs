@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::rows::{RowCell, RowReader};
-use super::{Sources, csv, is_slug, yaml};
+use super::{ParseCache, Sources, csv, is_slug, yaml};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::model::*;
 
@@ -19,19 +19,26 @@ pub(crate) struct Validated {
 /// Reads a data file named in analyses.yaml, relative to the review folder.
 pub(crate) type DataReader<'a> = dyn FnMut(&str) -> Result<SourceFile, String> + 'a;
 
-/// Parses and validates the review's files.
-pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validated {
+/// Parses (or takes from `cache`) and validates the review's files.
+pub(crate) fn validate(
+    sources: &Sources,
+    read_data: &mut DataReader,
+    cache: Option<&ParseCache>,
+) -> Validated {
     let mut problems = Vec::new();
     // Parsing dominates loading a large review: studies.yaml on one thread, review.yaml and
     // analyses.yaml on another. Problems are collected in file order all the same.
     let size = sources.studies.text.len() + sources.analyses.as_ref().map_or(0, |a| a.text.len());
     let (studies, (protocol, analyses)) = crate::parallel::join(
         size >= crate::parallel::WORTH_A_THREAD,
-        || yaml::parse::<StudiesFile>(&sources.studies),
+        || parse::<StudiesFile>(&sources.studies, cache),
         || {
             (
-                yaml::parse::<Protocol>(&sources.review),
-                sources.analyses.as_ref().map(yaml::parse::<AnalysesFile>),
+                parse::<Protocol>(&sources.review, cache),
+                sources
+                    .analyses
+                    .as_ref()
+                    .map(|a| parse::<AnalysesFile>(a, cache)),
             )
         },
     );
@@ -78,6 +85,17 @@ pub(crate) fn validate(sources: &Sources, read_data: &mut DataReader) -> Validat
     Validated {
         review: Some(review),
         problems: checker.problems,
+    }
+}
+
+/// Parses one YAML file, or takes its earlier parse from the cache.
+fn parse<T>(source: &SourceFile, cache: Option<&ParseCache>) -> Result<T, Diagnostic>
+where
+    T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    match cache {
+        Some(cache) => cache.get_or_parse(source, yaml::parse::<T>),
+        None => yaml::parse::<T>(source),
     }
 }
 

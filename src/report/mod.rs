@@ -271,9 +271,10 @@ pub fn render_review(
         &context,
         worth,
     )?;
-    rendered
-        .files
-        .insert("results.json".to_string(), exports.results_json.into_bytes());
+    rendered.files.insert(
+        "results.json".to_string(),
+        exports.results_json.into_bytes(),
+    );
     rendered
         .files
         .insert("results.csv".to_string(), exports.results_csv.into_bytes());

@@ -404,15 +404,16 @@ fn review_context(
         .map(|sentences| sentences.join(" "))
         .collect();
     context.studies = context::studies_view(review, &prose);
+    let distinct_names = narrative::distinct_names(&review.protocol.outcomes);
     let outcome_list = |priority| {
         review
             .protocol
             .outcomes
             .iter()
-            .filter(|o| o.priority == priority)
-            .map(|o| {
-                let name =
-                    english::capitalise(&narrative::distinct_name(o, &review.protocol.outcomes));
+            .zip(&distinct_names)
+            .filter(|(o, _)| o.priority == priority)
+            .map(|(o, name)| {
+                let name = english::capitalise(name);
                 match &o.detail {
                     Some(d) => format!("{name}: {d}"),
                     None => name,

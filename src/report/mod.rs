@@ -216,40 +216,68 @@ fn summaries(review: &Review, analyses: &[ComparisonResult]) -> Vec<ResultSummar
     summaries
 }
 
+/// What depends on the numbers only: the exports and the comparison with the previous build.
+struct Exports {
+    results_json: String,
+    results_csv: String,
+    changes: changes::Changes,
+}
+
+/// results.json, results.csv and "What's new" (which compares results.json with the previous
+/// build's, parsing both when they differ).
+fn exports(review: &Review, analyses: &[ComparisonResult]) -> Exports {
+    let results_json = results_json::results_json(&review.slug, analyses);
+    let changes = changes::since_previous(review, &results_json);
+    Exports {
+        results_csv: export::results_csv(analyses),
+        results_json,
+        changes,
+    }
+}
+
 /// Renders one review from its analyses.
 pub fn render_review(
     review: &Review,
     analyses: &[ComparisonResult],
     figures: Vec<crate::plot::Figure>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
-    // results.json depends on the numbers only: written while the template context is built,
-    // on a second thread when the review is large enough to be worth one (about 100 bytes of
+    // Work on two threads when the review is large enough to be worth one (about 100 bytes of
     // review text per data row).
     let rows: usize = analyses
         .iter()
         .flat_map(|c| &c.outcomes)
         .map(|o| o.overall.rows.len())
         .sum();
-    // results.json is the larger half; results.csv goes with the context to balance them.
-    let (prepared, results_json) = crate::parallel::join(
-        rows * 100 >= crate::parallel::WORTH_A_THREAD,
+    let worth = rows * 100 >= crate::parallel::WORTH_A_THREAD;
+    // The template context on this thread; beside it the exports, which need the numbers
+    // only and cost about as much (results.csv alone is two thirds of the context).
+    let (prepared, exports) = crate::parallel::join(
+        worth,
         || -> Result<_, Vec<Diagnostic>> {
             let results = Arc::new(summaries(review, analyses));
             let templates = Templates::new(&review.templates, Arc::clone(&results))
                 .map_err(|e| vec![template_diagnostic(review, &e)])?;
             let context = review_context(review, analyses, &figures, &templates, &results)?;
-            Ok((templates, context, export::results_csv(analyses)))
+            Ok((templates, context))
         },
-        || results_json::results_json(&review.slug, analyses),
+        || exports(review, analyses),
     );
-    let (templates, context, results_csv) = prepared?;
-    let mut rendered = render_files(review, &results_json, figures, &templates, &context)?;
+    let (templates, context) = prepared?;
+    let mut rendered = render_files(
+        review,
+        &exports.changes,
+        figures,
+        &templates,
+        &context,
+        worth,
+    )?;
+    rendered.files.insert(
+        "results.json".to_string(),
+        exports.results_json.into_bytes(),
+    );
     rendered
         .files
-        .insert("results.json".to_string(), results_json.into_bytes());
-    rendered
-        .files
-        .insert("results.csv".to_string(), results_csv.into_bytes());
+        .insert("results.csv".to_string(), exports.results_csv.into_bytes());
     Ok(rendered)
 }
 
@@ -376,15 +404,16 @@ fn review_context(
         .map(|sentences| sentences.join(" "))
         .collect();
     context.studies = context::studies_view(review, &prose);
+    let distinct_names = narrative::distinct_names(&review.protocol.outcomes);
     let outcome_list = |priority| {
         review
             .protocol
             .outcomes
             .iter()
-            .filter(|o| o.priority == priority)
-            .map(|o| {
-                let name =
-                    english::capitalise(&narrative::distinct_name(o, &review.protocol.outcomes));
+            .zip(&distinct_names)
+            .filter(|(o, _)| o.priority == priority)
+            .map(|(o, name)| {
+                let name = english::capitalise(name);
                 match &o.detail {
                     Some(d) => format!("{name}: {d}"),
                     None => name,
@@ -424,32 +453,39 @@ fn review_context(
 /// Renders the output files from the context.
 fn render_files(
     review: &Review,
-    results_json: &str,
+    changes: &changes::Changes,
     figures: Vec<crate::plot::Figure>,
     templates: &Templates,
     context: &ReviewContext,
+    worth: bool,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let participants = context.review.participants;
     let mut tera_context = tera::Context::from_serialize(context).expect("views serialise");
-    let changes = changes::since_previous(review, results_json);
-    tera_context.insert("changes", &changes);
-    let render = |name: &str| {
+    tera_context.insert("changes", changes);
+    let render = |name: &str, context: &tera::Context| {
         templates
-            .render(name, &tera_context)
+            .render(name, context)
             .map_err(|e| vec![template_diagnostic(review, &e)])
     };
-    let abstract_md = render("abstract.md")?;
-    let review_md = render("review.md")?;
+    // review.md and its HTML are the long chain; the abstract goes beside it.
+    let (abstract_md, review_html) = crate::parallel::join(
+        worth,
+        || render("abstract.md", &tera_context),
+        || -> Result<_, Vec<Diagnostic>> {
+            let review_md = render("review.md", &tera_context)?;
+            let html = crate::timings::time(crate::timings::Stage::Markdown, || {
+                markdown::to_html_with_contents(&review_md, review.protocol.raw_html)
+            });
+            Ok((review_md, html))
+        },
+    );
+    let abstract_md = abstract_md?;
+    let (review_md, (body, headings)) = review_html?;
     // The page sees everything review.md saw, plus the rendered body (no copy of the context).
     let mut page_context = tera_context;
-    let (body, headings) = crate::timings::time(crate::timings::Stage::Markdown, || {
-        markdown::to_html_with_contents(&review_md, review.protocol.raw_html)
-    });
     page_context.insert("body", &body);
     page_context.insert("contents", &markdown::table_of_contents(&headings));
-    let page = templates
-        .render("page.html", &page_context)
-        .map_err(|e| vec![template_diagnostic(review, &e)])?;
+    let page = render("page.html", &page_context)?;
 
     let mut files = BTreeMap::new();
     files.insert("abstract.md".to_string(), abstract_md.into_bytes());

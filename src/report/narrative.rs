@@ -417,6 +417,21 @@ pub fn distinct_name(outcome: &ProtocolOutcome, all: &[ProtocolOutcome]) -> Stri
     }
 }
 
+/// [`distinct_name`] of every outcome of `all`, in order, counting the names once rather than
+/// once per outcome.
+pub fn distinct_names(all: &[ProtocolOutcome]) -> Vec<String> {
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for o in all {
+        *count.entry(o.name.as_str()).or_default() += 1;
+    }
+    all.iter()
+        .map(|o| match &o.group {
+            Some(group) if count[o.name.as_str()] > 1 => format!("{} ({group})", o.name),
+            _ => o.name.clone(),
+        })
+        .collect()
+}
+
 /// "maternal morbidity (febrile illness, diarrhoea)".
 fn outcome_with_detail(outcome: &ProtocolOutcome) -> String {
     match &outcome.detail {

@@ -3,6 +3,7 @@
 //! plain text or plain views; the templates escape them on output.
 
 use serde::Serialize;
+use std::collections::HashMap;
 
 use super::narrative::{self, OutcomeReporting};
 use super::numbers::ResultSummary;
@@ -276,11 +277,15 @@ pub fn effects(
     summaries: &[ResultSummary],
     figures: &[crate::plot::Figure],
 ) -> Vec<EffectsComparison> {
+    // Two figures per outcome among hundreds: looked up by file name, the first drawn wins.
+    let mut by_file: HashMap<&str, &crate::plot::Figure> = HashMap::new();
+    for f in figures {
+        by_file.entry(f.file.as_str()).or_insert(f);
+    }
     let figure = |file: String| {
-        figures
-            .iter()
-            .find(|f| f.file == file)
-            .map(super::context::FigureView::of)
+        by_file
+            .get(file.as_str())
+            .map(|f| super::context::FigureView::of(f))
     };
     let mut summary_iter = summaries.iter();
     analyses

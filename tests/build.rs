@@ -64,8 +64,9 @@ fn two_builds_are_byte_identical() {
 }
 
 // A rebuild writes only the files whose bytes changed: the others are the same files as before
-// (hard links, so their inode and modification time stay), and a file edited in the output is
-// written afresh even when its size did not change.
+// (hard links, so their inode and modification time stay), a file edited in the output is
+// written afresh even when its size did not change, and files that another path could change
+// are never shared.
 #[test]
 fn a_rebuild_writes_only_changed_files() {
     use std::os::unix::fs::MetadataExt;
@@ -86,12 +87,34 @@ fn a_rebuild_writes_only_changed_files() {
     let mut edited = original.clone();
     edited[0] = if edited[0] == b'X' { b'Y' } else { b'X' };
     std::fs::write(&tampered, &edited).unwrap();
+    // An unchanged file that others may write, or that is linked from elsewhere, is not shared.
+    use std::os::unix::fs::PermissionsExt;
+    let writable = "diuretics-pregnancy/figures/rob-graph.svg";
+    let writable_path = scratch.path("output").join(writable);
+    std::fs::set_permissions(&writable_path, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let linked = "diuretics-pregnancy/figures/forest-1.1.svg";
+    std::fs::hard_link(
+        scratch.path("output").join(linked),
+        scratch.path("elsewhere.svg"),
+    )
+    .unwrap();
+    let (writable_before, linked_before) = (inode(writable), inode(linked));
     edit(
         &dir.join("data/stillbirth.csv"),
         "Flowers 1962,3,335",
         "Flowers 1962,4,335",
     );
     build(&scratch);
+    assert_ne!(
+        inode(writable),
+        writable_before,
+        "a file others may write was shared"
+    );
+    assert_ne!(
+        inode(linked),
+        linked_before,
+        "a file linked from elsewhere was shared"
+    );
     assert_eq!(
         inode(unchanged),
         prisma_before,

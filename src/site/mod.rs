@@ -167,10 +167,15 @@ fn write_tree(root: &Path, files: &Files, previous: &Path, durable: bool) -> io:
 }
 
 /// Whether `path` is a regular file holding exactly `bytes` (the size is compared first, so a
-/// changed file is rarely read).
+/// changed file is rarely read) that the new tree may share. A file with other links, or one
+/// that anyone may write, could be changed later through a path outside our control; such a
+/// file is written afresh instead. (Group-writable files are shared: a umask of 002 makes
+/// every file so.)
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-        && std::fs::read(path).is_ok_and(|old| old == bytes)
+    use std::os::unix::fs::MetadataExt;
+    std::fs::symlink_metadata(path).is_ok_and(|m| {
+        m.is_file() && m.len() == bytes.len() as u64 && m.nlink() == 1 && m.mode() & 0o002 == 0
+    }) && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 /// Makes a folder's entries (new names, renames) durable.

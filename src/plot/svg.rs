@@ -22,6 +22,34 @@ pub fn num(x: f64) -> String {
     text
 }
 
+/// "00" to "99": numbers are appended two digits at a time, each a two-byte copy, rather than
+/// a character at a time (a capacity check and a UTF-8 encoding each).
+const PAIRS: &str = "\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// Appends `n` (below 100) as two digits.
+fn push_pair(out: &mut String, n: u64) {
+    let at = 2 * n as usize;
+    out.push_str(&PAIRS[at..at + 2]);
+}
+
+/// Appends `n` in decimal with no leading zeros.
+fn push_whole(out: &mut String, n: u64) {
+    if n >= 100 {
+        push_whole(out, n / 100);
+        push_pair(out, n % 100);
+    } else if n >= 10 {
+        push_pair(out, n);
+    } else {
+        let at = 2 * n as usize + 1;
+        out.push_str(&PAIRS[at..at + 1]);
+    }
+}
+
 /// Appends [`num`]`(x)` to `out` with no string of its own (a large review's figures print
 /// over a million numbers): the two-decimal text with its trailing zeros left unwritten.
 pub fn push_num(out: &mut String, x: f64) {
@@ -36,13 +64,14 @@ pub fn push_num(out: &mut String, x: f64) {
     if x.is_sign_negative() {
         out.push('-');
     }
-    crate::decimal::push_digits(out, units / 100, 1);
+    push_whole(out, units / 100);
     let cents = units % 100;
     if cents != 0 {
         out.push('.');
-        out.push(char::from(b'0' + (cents / 10) as u8));
-        if cents % 10 != 0 {
-            out.push(char::from(b'0' + (cents % 10) as u8));
+        if cents % 10 == 0 {
+            push_whole(out, cents / 10);
+        } else {
+            push_pair(out, cents);
         }
     }
 }

@@ -118,8 +118,36 @@ pub fn forest_axis(result: &OutcomeResult, comparison: &Comparison, review: &Rev
 /// The forest plot of one analysed outcome.
 pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) -> Figure {
     let layout = layout(result, comparison, review);
+    let data_rows = data_rows(result);
+    // Each study's sentence is its row's tooltip and part of the description.
+    let sentences: Vec<String> = data_rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| study_sentence(result, row, i))
+        .collect();
+    let title = format!(
+        "Forest plot of comparison {}: {}, outcome {} {}",
+        result.number.split('.').next().unwrap_or(""),
+        comparison.name,
+        result.number,
+        result.outcome.name
+    );
+    let description = describe(result, &sentences);
+    // Header, rows, axis with favours labels, notes, margin: every height is known now, so
+    // the root element is written first and the body is never copied behind it.
+    let height = layout.body_top
+        + ROW * layout.rows.len() as f64
+        + 2.0 * ROW
+        + 10.0
+        + ROW * layout.notes.len() as f64
+        + MARGIN;
     // About 2 kB a row (a study row with risk-of-bias dots writes about that much).
-    let mut svg = Svg::with_capacity(4096 + 2048 * layout.rows.len());
+    let mut svg = Svg::document(
+        (layout.width, height),
+        &title,
+        &description,
+        4096 + 2048 * layout.rows.len(),
+    );
     let mut y = MARGIN;
 
     // Header: spans, then column headers, then a rule.
@@ -162,13 +190,6 @@ pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) 
         .iter()
         .map(|r| r.weight)
         .fold(0.0, f64::max);
-    let data_rows = data_rows(result);
-    // Each study's sentence is its row's tooltip and part of the description.
-    let sentences: Vec<String> = data_rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| study_sentence(result, row, i))
-        .collect();
     let tool = review.studies.risk_of_bias_tool;
     let palette = Palette::default();
     for row in &layout.rows {
@@ -295,18 +316,10 @@ pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) 
     }
     svg.close();
     y += MARGIN;
-
-    let title = format!(
-        "Forest plot of comparison {}: {}, outcome {} {}",
-        result.number.split('.').next().unwrap_or(""),
-        comparison.name,
-        result.number,
-        result.outcome.name
-    );
-    let description = describe(result, &sentences);
+    debug_assert_eq!(y, height, "the height written first is the height drawn");
     Figure {
         file: format!("forest-{}.svg", result.number),
-        svg: svg.finish(layout.width, y, &title, &description),
+        svg: svg.end(),
         title,
         description,
     }

@@ -830,7 +830,18 @@ mod tests {
                 None => text,
             }
         };
-        for x in [0.0, -0.0, 1.5, -1.5, 12.0, -0.001, 1e21, -1e-7, f64::NAN, f64::NEG_INFINITY] {
+        for x in [
+            0.0,
+            -0.0,
+            1.5,
+            -1.5,
+            12.0,
+            -0.001,
+            1e21,
+            -1e-7,
+            f64::NAN,
+            f64::NEG_INFINITY,
+        ] {
             assert_eq!(entered(x), reference(x), "{x:e}");
         }
     }

@@ -57,16 +57,41 @@ pub fn rounded_units(x: f64, digits: usize) -> Option<u64> {
 }
 
 /// Appends `n` in decimal, zero-padded to at least `width` digits.
-pub fn push_digits(out: &mut String, mut n: u64, width: usize) {
-    let mut buffer = [b'0'; 20];
-    let mut start = buffer.len();
-    while n > 0 || buffer.len() - start < width {
-        start -= 1;
-        buffer[start] = b'0' + (n % 10) as u8;
-        n /= 10;
+pub fn push_digits(out: &mut String, n: u64, width: usize) {
+    let digits = if n == 0 { 0 } else { n.ilog10() as usize + 1 };
+    for _ in digits..width {
+        out.push('0');
     }
-    for &digit in &buffer[start..] {
-        out.push(char::from(digit));
+    if n > 0 {
+        push_whole(out, n);
+    }
+}
+
+/// "00" to "99": numbers are appended two digits at a time, each a two-byte copy, rather than
+/// a character at a time (a capacity check and a UTF-8 encoding each).
+const PAIRS: &str = "\
+    0001020304050607080910111213141516171819\
+    2021222324252627282930313233343536373839\
+    4041424344454647484950515253545556575859\
+    6061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899";
+
+/// Appends `n` (below 100) as two digits.
+pub fn push_pair(out: &mut String, n: u64) {
+    let at = 2 * n as usize;
+    out.push_str(&PAIRS[at..at + 2]);
+}
+
+/// Appends `n` in decimal with no leading zeros ("0" for zero).
+pub fn push_whole(out: &mut String, n: u64) {
+    if n >= 100 {
+        push_whole(out, n / 100);
+        push_pair(out, n % 100);
+    } else if n >= 10 {
+        push_pair(out, n);
+    } else {
+        let at = 2 * n as usize + 1;
+        out.push_str(&PAIRS[at..at + 1]);
     }
 }
 
@@ -80,6 +105,27 @@ fn exact(out: &mut String, x: f64, digits: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn appends_digits_as_formatted() {
+        let mut values: Vec<u64> = (0..100_000).collect();
+        values.extend([999_999_999, 1_000_000_000, 123_456_789_012, u64::MAX]);
+        for n in values {
+            for width in 0..=12 {
+                let mut out = String::from("x");
+                push_digits(&mut out, n, width);
+                let reference = if n == 0 && width == 0 {
+                    String::new()
+                } else {
+                    format!("{n:0width$}")
+                };
+                assert_eq!(out, format!("x{reference}"), "{n} {width}");
+            }
+            let mut out = String::new();
+            push_whole(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
 
     #[test]
     fn matches_the_standard_library() {

@@ -33,13 +33,19 @@ pub fn push_fixed(out: &mut String, x: f64, digits: usize) {
 /// "0.62 [0.45, 0.85]", as forest plots and tables print an effect.
 pub fn effect_bracketed(estimate: f64, low: f64, high: f64) -> String {
     let mut out = String::with_capacity(32);
-    push_fixed(&mut out, estimate, 2);
-    out.push_str(" [");
-    push_fixed(&mut out, low, 2);
-    out.push_str(", ");
-    push_fixed(&mut out, high, 2);
-    out.push(']');
+    push_effect_bracketed(&mut out, estimate, low, high);
     out
+}
+
+/// Appends [`effect_bracketed`]`(estimate, low, high)` to `out`, for sentences that hold an
+/// effect among other words.
+pub fn push_effect_bracketed(out: &mut String, estimate: f64, low: f64, high: f64) {
+    push_fixed(out, estimate, 2);
+    out.push_str(" [");
+    push_fixed(out, low, 2);
+    out.push_str(", ");
+    push_fixed(out, high, 2);
+    out.push(']');
 }
 
 /// A P value as RevMan prints it: two decimals from 0.01, one significant figure below,
@@ -201,6 +207,9 @@ mod tests {
                 reference_fixed(x * 3.0, 2)
             );
             assert_eq!(effect_bracketed(x, -x, x * 3.0), bracketed, "{x:e}");
+            let mut appended = String::from("x: ");
+            push_effect_bracketed(&mut appended, x, -x, x * 3.0);
+            assert_eq!(appended, format!("x: {bracketed}"), "{x:e}");
         }
     }
 }

@@ -11,7 +11,7 @@ use super::svg::{Anchor, Font, Svg};
 use super::{Figure, Palette, glyph, glyph_baseline};
 use crate::format::{
     effect_bracketed, fixed, heterogeneity_line, measure_name, method_line, overall_effect_line,
-    subgroup_differences_line,
+    push_effect_bracketed, push_fixed, subgroup_differences_line,
 };
 use crate::model::{Comparison, DataRow, DataType, Review, RobDomain};
 use crate::stats::{Measure, Model, OutcomeResult, Pooled, Row};
@@ -47,11 +47,14 @@ fn hksj(result: &OutcomeResult) -> bool {
 
 /// A data value as entered (shortest exact decimal), with the typographic minus.
 fn entered(x: f64) -> String {
-    let text = format!("{x}");
-    match text.strip_prefix('-') {
-        Some(rest) => format!("\u{2212}{rest}"),
-        None => text,
+    use std::fmt::Write;
+    // One string, its sign swapped in place: a large review enters tens of thousands.
+    let mut text = String::with_capacity(16);
+    let _ = write!(text, "{x}");
+    if text.starts_with('-') {
+        text.replace_range(..1, "\u{2212}");
     }
+    text
 }
 
 /// What a body row draws in the graph column.
@@ -115,8 +118,36 @@ pub fn forest_axis(result: &OutcomeResult, comparison: &Comparison, review: &Rev
 /// The forest plot of one analysed outcome.
 pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) -> Figure {
     let layout = layout(result, comparison, review);
+    let data_rows = data_rows(result);
+    // Each study's sentence is its row's tooltip and part of the description.
+    let sentences: Vec<String> = data_rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| study_sentence(result, row, i))
+        .collect();
+    let title = format!(
+        "Forest plot of comparison {}: {}, outcome {} {}",
+        result.number.split('.').next().unwrap_or(""),
+        comparison.name,
+        result.number,
+        result.outcome.name
+    );
+    let description = describe(result, &sentences);
+    // Header, rows, axis with favours labels, notes, margin: every height is known now, so
+    // the root element is written first and the body is never copied behind it.
+    let height = layout.body_top
+        + ROW * layout.rows.len() as f64
+        + 2.0 * ROW
+        + 10.0
+        + ROW * layout.notes.len() as f64
+        + MARGIN;
     // About 2 kB a row (a study row with risk-of-bias dots writes about that much).
-    let mut svg = Svg::with_capacity(4096 + 2048 * layout.rows.len());
+    let mut svg = Svg::document(
+        (layout.width, height),
+        &title,
+        &description,
+        4096 + 2048 * layout.rows.len(),
+    );
     let mut y = MARGIN;
 
     // Header: spans, then column headers, then a rule.
@@ -159,13 +190,6 @@ pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) 
         .iter()
         .map(|r| r.weight)
         .fold(0.0, f64::max);
-    let data_rows = data_rows(result);
-    // Each study's sentence is its row's tooltip and part of the description.
-    let sentences: Vec<String> = data_rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| study_sentence(result, row, i))
-        .collect();
     let tool = review.studies.risk_of_bias_tool;
     let palette = Palette::default();
     for row in &layout.rows {
@@ -292,18 +316,10 @@ pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) 
     }
     svg.close();
     y += MARGIN;
-
-    let title = format!(
-        "Forest plot of comparison {}: {}, outcome {} {}",
-        result.number.split('.').next().unwrap_or(""),
-        comparison.name,
-        result.number,
-        result.outcome.name
-    );
-    let description = describe(result, &sentences);
+    debug_assert_eq!(y, height, "the height written first is the height drawn");
     Figure {
         file: format!("forest-{}.svg", result.number),
-        svg: svg.finish(layout.width, y, &title, &description),
+        svg: svg.end(),
         title,
         description,
     }
@@ -353,54 +369,76 @@ fn effect_text(measure: Measure, y: f64, low: f64, high: f64) -> String {
     )
 }
 
-/// "Aronson 1948: 0.41 [0.13, 1.26], weight 5.1%".
+/// "Aronson 1948: 0.41 [0.13, 1.26], weight 5.1%", written into one string of about the
+/// right size (one per study row).
 fn study_sentence(result: &OutcomeResult, row: &DataRow, index: usize) -> String {
     let row_result = &result.overall.rows[index];
+    let mut out = String::with_capacity(row.study.len() + 48);
+    out.push_str(&row.study);
     match row_result.effect {
-        Some(e) => format!(
-            "{}: {}, weight {}%",
-            row.study,
-            effect_text(result.measure(), e.y, e.ci_low, e.ci_high),
-            fixed(row_result.weight, 1)
-        ),
-        None => format!("{}: not estimable", row.study),
+        Some(e) => {
+            let measure = result.measure();
+            out.push_str(": ");
+            push_effect_bracketed(
+                &mut out,
+                measure.to_natural(e.y),
+                measure.to_natural(e.ci_low),
+                measure.to_natural(e.ci_high),
+            );
+            out.push_str(", weight ");
+            push_fixed(&mut out, row_result.weight, 1);
+            out.push('%');
+        }
+        None => out.push_str(": not estimable"),
     }
+    out
 }
 
 /// The figure's description: every study's result (`sentences`, from [`study_sentence`])
 /// and the pooled results.
 fn describe(result: &OutcomeResult, sentences: &[String]) -> String {
-    let mut parts = vec![format!(
+    use std::fmt::Write;
+    // Appended into one string sized for the study sentences, which are nearly all of it,
+    // instead of a string per part joined at the end.
+    let studies: usize = sentences.iter().map(|s| s.len() + 2).sum();
+    let mut out = String::with_capacity(studies + 256);
+    let _ = write!(
+        out,
         "{} ({}) for {}.",
         measure_name(result),
         method_line(result),
         result.outcome.name
-    )];
+    );
     for sentence in sentences {
-        parts.push(format!("{sentence}."));
+        out.push(' ');
+        out.push_str(sentence);
+        out.push('.');
     }
     for (group, data) in result.subgroups.iter().zip(&result.outcome.groups) {
-        parts.push(format!(
-            "Subtotal {} {}: {}.",
+        let _ = write!(
+            out,
+            " Subtotal {} {}: {}.",
             group.number,
             data.name.as_deref().unwrap_or(""),
             pooled_text(result.measure(), group.fit.pooled.as_ref())
-        ));
+        );
     }
-    parts.push(format!(
-        "Total (95% CI): {} ({} studies, {} participants).",
+    let _ = write!(
+        out,
+        " Total (95% CI): {} ({} studies, {} participants).",
         pooled_text(result.measure(), result.overall.pooled.as_ref()),
         result.studies,
         result.participants
-    ));
+    );
     if let Some((low, high)) = result.overall.prediction {
-        parts.push(format!(
-            "95% prediction interval: {} to {}.",
+        let _ = write!(
+            out,
+            " 95% prediction interval: {} to {}.",
             fixed(result.measure().to_natural(low), 2),
             fixed(result.measure().to_natural(high), 2)
-        ));
+        );
     }
-    parts.join(" ")
+    out
 }
 
 /// A pooled effect as text, or "not estimable".
@@ -440,20 +478,20 @@ fn columns(result: &OutcomeResult) -> (Vec<String>, Vec<(usize, usize)>) {
     (headers, spans)
 }
 
-/// The data cells of one study row.
-fn data_cells(values: &Row) -> Vec<String> {
+/// Appends the data cells of one study row to `cells`.
+fn push_data_cells(values: &Row, cells: &mut Vec<String>) {
     match *values {
         Row::Dichotomous {
             e_events,
             e_total,
             c_events,
             c_total,
-        } => vec![
+        } => cells.extend([
             e_events.to_string(),
             e_total.to_string(),
             c_events.to_string(),
             c_total.to_string(),
-        ],
+        ]),
         Row::Continuous {
             e_mean,
             e_sd,
@@ -461,15 +499,15 @@ fn data_cells(values: &Row) -> Vec<String> {
             c_mean,
             c_sd,
             c_n,
-        } => vec![
+        } => cells.extend([
             entered(e_mean),
             entered(e_sd),
             e_n.to_string(),
             entered(c_mean),
             entered(c_sd),
             c_n.to_string(),
-        ],
-        Row::Generic { estimate, se } => vec![entered(estimate), entered(se)],
+        ]),
+        Row::Generic { estimate, se } => cells.extend([entered(estimate), entered(se)]),
     }
 }
 
@@ -541,11 +579,15 @@ fn group_rows(result: &OutcomeResult, rows: &[&DataRow], offset: usize, out: &mu
     for (k, row) in rows.iter().enumerate() {
         let index = offset + k;
         let row_result = &result.overall.rows[index];
-        let mut cells = vec![row.study.clone()];
-        cells.extend(data_cells(&row.values));
+        // Name, at most six data cells, weight and effect: one allocation for the row.
+        let mut cells = Vec::with_capacity(9);
+        cells.push(row.study.clone());
+        push_data_cells(&row.values, &mut cells);
         match row_result.effect {
             Some(e) => {
-                cells.push(format!("{}%", fixed(row_result.weight, 1)));
+                let mut weight = fixed(row_result.weight, 1);
+                weight.push('%');
+                cells.push(weight);
                 cells.push(effect_text(result.measure(), e.y, e.ci_low, e.ci_high));
             }
             None => {
@@ -772,4 +814,35 @@ fn axis_extent(result: &OutcomeResult) -> f64 {
         .chain(result.overall.pooled)
         .flat_map(|p| [p.ci_low.abs(), p.ci_high.abs()]);
     studies.chain(pooled).fold(0.0, f64::max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enters_values_as_the_reference() {
+        // The writer before the sign was swapped in place.
+        let reference = |x: f64| {
+            let text = format!("{x}");
+            match text.strip_prefix('-') {
+                Some(rest) => format!("\u{2212}{rest}"),
+                None => text,
+            }
+        };
+        for x in [
+            0.0,
+            -0.0,
+            1.5,
+            -1.5,
+            12.0,
+            -0.001,
+            1e21,
+            -1e-7,
+            f64::NAN,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(entered(x), reference(x), "{x:e}");
+        }
+    }
 }

@@ -8,12 +8,11 @@
 //! Builds the release `revmark` binary (a no-op when it is up to date), writes the synthetic
 //! reviews of examples/synth.rs (seed 1) into `<target>/bench-reviews/<size>`, then times
 //! `revmark build` as a child process: one warm-up run, then the median and the fastest of
-//! several runs into an empty output folder (removed, untimed, before each run), with the
-//! default number of threads and with `--jobs 1`, and the median of rebuilds into the previous
-//! output (where unchanged files are hard-linked, not written). A last run with `--timings`,
-//! into an empty folder, gives the time per stage and the peak memory (VmHWM, which the child
-//! reads from its own /proc/self/status just before it exits). Prints a Markdown table for
-//! docs/benchmarks.md.
+//! several runs, each into a new empty output folder, with the default number of threads and
+//! with `--jobs 1`; one run with `--timings`, into an empty folder, for the time per stage and
+//! the peak memory (VmHWM, which the child reads from its own /proc/self/status just before it
+//! exits); then the median of rebuilds into that output (unchanged files are hard-linked, not
+//! written). Prints a Markdown table for docs/benchmarks.md.
 
 #[path = "synth.rs"]
 mod synth;
@@ -161,33 +160,43 @@ fn main() {
 }
 
 /// Times `revmark build dir --out out`: the median and fastest of `runs` runs into an empty
-/// folder with the default threads, the median with one thread, the median of rebuilds into
-/// the previous output, and one run with `--timings`.
+/// folder with the default threads, the median with one thread, one run with `--timings`, and
+/// the median of rebuilds into its output.
 fn measure(revmark: &Path, dir: &Path, out: &Path, runs: usize) -> Measured {
     let path = |p: &Path| p.to_string_lossy().into_owned();
-    let base = vec!["build".to_string(), path(dir), "--out".into(), path(out)];
-    let time_runs = |extra: &[&str], fresh: bool| {
-        let mut args = base.clone();
+    let args_for = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["build".to_string(), path(dir), "--out".into(), path(out)];
         args.extend(extra.iter().map(|s| s.to_string()));
-        run(revmark, &args); // warm-up: file cache, page cache for the binary
+        args
+    };
+    // Every build into an empty folder writes a folder of its own under `out`, all removed at
+    // the end: removing 50 MB just before a timed run keeps the file system busy during it.
+    let _ = std::fs::remove_dir_all(out);
+    let fresh_runs = |series: &str, extra: &[&str]| {
+        run(
+            revmark,
+            &args_for(&out.join(format!("{series}-warm-up")), extra),
+        );
         let mut times: Vec<Duration> = (0..runs)
-            .map(|_| {
-                if fresh {
-                    let _ = std::fs::remove_dir_all(out);
-                }
-                run(revmark, &args).0
+            .map(|i| {
+                run(
+                    revmark,
+                    &args_for(&out.join(format!("{series}-{i}")), extra),
+                )
+                .0
             })
             .collect();
         times.sort();
         times
     };
-    let times = time_runs(&[], true);
-    let one_thread = time_runs(&["--jobs", "1"], true);
-    let rebuilds = time_runs(&[], false);
-    let mut args = base.clone();
-    args.push("--timings".into());
+    let times = fresh_runs("default", &[]);
+    let one_thread = fresh_runs("one-thread", &["--jobs", "1"]);
+    let timed = out.join("timings");
+    let (_, stderr) = run(revmark, &args_for(&timed, &["--timings"]));
+    let rebuild_args = args_for(&timed, &[]);
+    let mut rebuilds: Vec<Duration> = (0..runs).map(|_| run(revmark, &rebuild_args).0).collect();
+    rebuilds.sort();
     let _ = std::fs::remove_dir_all(out);
-    let (_, stderr) = run(revmark, &args);
     let mut stages = Vec::new();
     let mut peak_mb = None;
     let report = stderr

@@ -408,7 +408,8 @@ fn review_context(
         return Err(problems);
     }
     // Later fields replace earlier ones with the same key, as a map insert does.
-    let mut study_prose: StudyProse = HashMap::new();
+    // Sized up front: growing a map of ~17,000 fields rehashes it a dozen times.
+    let mut study_prose: StudyProse = HashMap::with_capacity(prose.len());
     for (key, text) in &prose {
         match *key {
             ProseKey::Review(name) => {

@@ -298,8 +298,41 @@ fn participants_text(study: &IncludedStudy, noun: &str) -> String {
     }
 }
 
-/// The studies view; `prose` gives each study's rendered Markdown fields by (study, field).
-pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>) -> StudiesView {
+/// A study's prose field, for keying rendered prose by (study id, field) without building
+/// strings: large reviews have tens of thousands of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StudyField<'a> {
+    Methods,
+    Interventions,
+    Notes,
+    /// An ongoing or awaiting study's description.
+    Description,
+    /// The narrative for an outcome, by outcome id.
+    Narrative(&'a str),
+    /// The support for a risk-of-bias judgement, by domain key.
+    Rob(&'a str),
+}
+
+impl std::fmt::Display for StudyField<'_> {
+    /// The field's name in messages ("narrative:o1", "rob:random_sequence").
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StudyField::Methods => f.write_str("methods"),
+            StudyField::Interventions => f.write_str("interventions"),
+            StudyField::Notes => f.write_str("notes"),
+            StudyField::Description => f.write_str("description"),
+            StudyField::Narrative(outcome) => write!(f, "narrative:{outcome}"),
+            StudyField::Rob(domain) => write!(f, "rob:{domain}"),
+        }
+    }
+}
+
+/// Rendered study prose by (study id, field); of fields given twice the last wins.
+pub type StudyProse<'a> = HashMap<(&'a str, StudyField<'a>), &'a str>;
+
+/// The studies view with its prose fields empty, as prose templates see it; [`fill_prose`]
+/// adds the prose once it is rendered.
+pub fn studies_view(review: &Review) -> StudiesView {
     let tool = review.studies.risk_of_bias_tool;
     let noun = review.participants_noun();
     // Studies report many outcomes each: look their names up by id rather than scanning the
@@ -310,13 +343,6 @@ pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>)
             .entry(o.id.value.as_str())
             .or_insert_with(|| english::capitalise(&o.name));
     }
-    // Table cells hold one line: prose paragraphs are joined and pipes escaped.
-    let field = |id: &str, name: &str| {
-        prose
-            .get(&(id.to_string(), name.to_string()))
-            .map(|t| one_line(t))
-            .unwrap_or_default()
-    };
     let comparison_name = |id: &str| {
         review
             .protocol
@@ -349,9 +375,9 @@ pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>)
                     .as_ref()
                     .map(|c| comparison_name(&c.value))
                     .unwrap_or_default(),
-                methods: field(id, "methods"),
-                interventions: field(id, "interventions"),
-                notes: field(id, "notes"),
+                methods: String::new(),
+                interventions: String::new(),
+                notes: String::new(),
                 outcomes: s
                     .outcomes_reported
                     .iter()
@@ -363,7 +389,7 @@ pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>)
                     .map(|d| RobRowView {
                         domain: d.name.to_string(),
                         judgement: tool.judgement_label(s.judgement(tool, d)).to_string(),
-                        support: field(id, &format!("rob:{}", d.key)),
+                        support: String::new(),
                     })
                     .collect(),
             }
@@ -385,14 +411,45 @@ pub fn studies_view(review: &Review, prose: &BTreeMap<(String, String), String>)
             .studies
             .ongoing
             .iter()
-            .map(|s| named(&s.id.value, field(&s.id.value, "description")))
+            .map(|s| named(&s.id.value, String::new()))
             .collect(),
         awaiting: review
             .studies
             .awaiting_classification
             .iter()
-            .map(|s| named(&s.id.value, field(&s.id.value, "description")))
+            .map(|s| named(&s.id.value, String::new()))
             .collect(),
+    }
+}
+
+/// Fills in the prose fields of a view from [`studies_view`], looked up by study id as
+/// the data are. Table cells hold one line: prose paragraphs are joined and pipes escaped.
+pub fn fill_prose(view: &mut StudiesView, review: &Review, prose: &StudyProse) {
+    let field = |id: &str, name: StudyField| {
+        prose
+            .get(&(id, name))
+            .map(|t| one_line(t))
+            .unwrap_or_default()
+    };
+    let domains = review.studies.risk_of_bias_tool.domains();
+    for (v, s) in view.included.iter_mut().zip(&review.studies.included) {
+        let id = s.id.value.as_str();
+        v.methods = field(id, StudyField::Methods);
+        v.interventions = field(id, StudyField::Interventions);
+        v.notes = field(id, StudyField::Notes);
+        for (row, d) in v.risk_of_bias.iter_mut().zip(domains) {
+            row.support = field(id, StudyField::Rob(d.key));
+        }
+    }
+    let described = review
+        .studies
+        .ongoing
+        .iter()
+        .map(|s| &s.id)
+        .chain(review.studies.awaiting_classification.iter().map(|s| &s.id));
+    let views = view.ongoing.iter_mut().chain(&mut view.awaiting);
+    for (v, id) in views.zip(described) {
+        v.text = field(&id.value, StudyField::Description);
     }
 }
 

@@ -16,7 +16,7 @@ mod templates;
 pub use templates::{BUILTIN, TemplateError};
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,7 +24,9 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::english;
 use crate::model::{Located, Review};
 use crate::stats::ComparisonResult;
-use context::{AbstractView, DomainView, ReviewContext, ReviewView, RobView};
+use context::{
+    AbstractView, DomainView, ReviewContext, ReviewView, RobView, StudyField, StudyProse,
+};
 use numbers::ResultSummary;
 use templates::Templates;
 
@@ -58,11 +60,28 @@ pub struct IndexEntry {
 /// A prose field of a review file: where it is and its Markdown source.
 struct ProseField<'a> {
     file: &'static str,
-    key: (String, String),
+    key: ProseKey<'a>,
     text: &'a Located<String>,
 }
 
-/// All prose fields, keyed by ("", field) for review.yaml and (study id, field) for studies.
+/// Which prose field: one of review.yaml's, or a study's (by study id).
+#[derive(Clone, Copy)]
+enum ProseKey<'a> {
+    Review(&'static str),
+    Study(&'a str, StudyField<'a>),
+}
+
+impl ProseKey<'_> {
+    /// The field's name in messages.
+    fn name(&self) -> String {
+        match self {
+            ProseKey::Review(name) => name.to_string(),
+            ProseKey::Study(id, field) => format!("{field} of study `{id}`"),
+        }
+    }
+}
+
+/// All prose fields, in the order they are rendered.
 fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
     let mut fields = Vec::new();
     let p = &review.protocol;
@@ -89,22 +108,22 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
         if let Some(text) = value {
             fields.push(ProseField {
                 file: "review.yaml",
-                key: (String::new(), name.to_string()),
+                key: ProseKey::Review(name),
                 text,
             });
         }
     }
     for s in &review.studies.included {
-        let id = &s.id.value;
+        let id = s.id.value.as_str();
         for (name, value) in [
-            ("methods", &s.methods),
-            ("interventions", &s.interventions),
-            ("notes", &s.notes),
+            (StudyField::Methods, &s.methods),
+            (StudyField::Interventions, &s.interventions),
+            (StudyField::Notes, &s.notes),
         ] {
             if let Some(text) = value {
                 fields.push(ProseField {
                     file: "studies.yaml",
-                    key: (id.clone(), name.to_string()),
+                    key: ProseKey::Study(id, name),
                     text,
                 });
             }
@@ -113,7 +132,7 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
             if let Some(text) = &reported.narrative {
                 fields.push(ProseField {
                     file: "studies.yaml",
-                    key: (id.clone(), format!("narrative:{}", reported.outcome.value)),
+                    key: ProseKey::Study(id, StudyField::Narrative(&reported.outcome.value)),
                     text,
                 });
             }
@@ -122,7 +141,7 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
             if let Some(text) = &entry.support {
                 fields.push(ProseField {
                     file: "studies.yaml",
-                    key: (id.clone(), format!("rob:{domain}")),
+                    key: ProseKey::Study(id, StudyField::Rob(domain)),
                     text,
                 });
             }
@@ -137,7 +156,7 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
         if let Some(text) = &s.description {
             fields.push(ProseField {
                 file: "studies.yaml",
-                key: (s.id.value.clone(), "description".into()),
+                key: ProseKey::Study(&s.id.value, StudyField::Description),
                 text,
             });
         }
@@ -332,7 +351,7 @@ fn review_context(
             search_methods: context::search_methods(review),
             main_results: Vec::new(),
         },
-        studies: context::studies_view(review, &BTreeMap::new()),
+        studies: context::studies_view(review),
         rob: RobView {
             tool: if tool == crate::model::RobTool::Rob1 {
                 "rob1".into()
@@ -356,19 +375,14 @@ fn review_context(
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field.
     let mut problems = Vec::new();
-    let mut prose: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut prose: Vec<(ProseKey, String)> = Vec::new();
     {
         let base = tera::Context::from_serialize(&context).expect("views serialise");
         for field in prose_fields(review) {
-            let name = if field.key.0.is_empty() {
-                field.key.1.clone()
-            } else {
-                format!("{} of study `{}`", field.key.1, field.key.0)
-            };
-            match templates.render_prose(&name, &field.text.value, &base) {
+            match templates.render_prose(|| field.key.name(), &field.text.value, &base) {
                 Ok(text) => {
                     let safe = markdown::neutralise(text.trim(), review.protocol.raw_html);
-                    prose.insert(field.key, safe);
+                    prose.push((field.key, safe));
                 }
                 Err(e) => {
                     let source = SourceFile::new(review.dir.join(field.file), String::new());
@@ -377,8 +391,11 @@ fn review_context(
                         loc.line() as usize,
                         loc.column() as usize,
                         format!(
-                            "prose field `{name}`, line {} column {} of its text: {}",
-                            e.line, e.column, e.message
+                            "prose field `{}`, line {} column {} of its text: {}",
+                            field.key.name(),
+                            e.line,
+                            e.column,
+                            e.message
                         ),
                     );
                     d.source_line = None;
@@ -390,20 +407,25 @@ fn review_context(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let narratives: BTreeMap<(String, String), String> = prose
-        .iter()
-        .filter_map(|((study, field), text)| {
-            field
-                .strip_prefix("narrative:")
-                .map(|outcome| ((study.clone(), outcome.to_string()), text.clone()))
-        })
-        .collect();
-    let reporting = narrative::outcome_reporting(review, &narratives);
+    // Later fields replace earlier ones with the same key, as a map insert does.
+    // Sized up front: growing a map of ~17,000 fields rehashes it a dozen times.
+    let mut study_prose: StudyProse = HashMap::with_capacity(prose.len());
+    for (key, text) in &prose {
+        match *key {
+            ProseKey::Review(name) => {
+                context.prose.insert(name.to_string(), text.clone());
+            }
+            ProseKey::Study(id, field) => {
+                study_prose.insert((id, field), text);
+            }
+        }
+    }
+    let reporting = narrative::outcome_reporting(review, &study_prose);
     context.abstract_.main_results = narrative::main_results(review, &reporting, results)
         .into_iter()
         .map(|sentences| sentences.join(" "))
         .collect();
-    context.studies = context::studies_view(review, &prose);
+    context::fill_prose(&mut context.studies, review, &study_prose);
     let distinct_names = narrative::distinct_names(&review.protocol.outcomes);
     let outcome_list = |priority| {
         review
@@ -441,12 +463,6 @@ fn review_context(
         primary_outcomes: outcome_list(crate::model::Priority::Primary),
         secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
     };
-    context.prose = prose
-        .iter()
-        .filter(|(k, _)| k.0.is_empty())
-        .map(|(k, v)| (k.1.clone(), v.clone()))
-        .collect();
-
     Ok(context)
 }
 

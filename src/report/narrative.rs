@@ -1,8 +1,9 @@
 //! The generated results text: every sentence of the abstract's Main results computed from the
 //! review's data, as plain text (the templates escape it on output).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
+use super::context::StudyField;
 use super::numbers::{PooledSummary, ResultSummary, effect_phrase};
 use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, join_and, join_or, plural, words,
@@ -36,10 +37,10 @@ impl OutcomeReporting<'_> {
 }
 
 /// Which studies reported each protocol outcome, in protocol order. `narratives` holds the
-/// rendered narrative prose by (study, outcome).
+/// rendered study prose, narratives among it.
 pub fn outcome_reporting<'a>(
     review: &'a Review,
-    narratives: &BTreeMap<(String, String), String>,
+    prose: &super::context::StudyProse,
 ) -> Vec<OutcomeReporting<'a>> {
     // Both lookups are grouped by outcome id in one pass each: scanning every study for every
     // protocol outcome was quadratic on large reviews.
@@ -80,8 +81,8 @@ pub fn outcome_reporting<'a>(
                 .flatten()
                 .filter(|s| with_data.binary_search(&s.id.value.as_str()).is_err())
                 .map(|s| {
-                    let key = (s.id.value.clone(), id.to_string());
-                    (s.id.value.clone(), narratives.get(&key).cloned())
+                    let key = (s.id.value.as_str(), StudyField::Narrative(id));
+                    (s.id.value.clone(), prose.get(&key).map(|t| t.to_string()))
                 })
                 .collect();
             OutcomeReporting {

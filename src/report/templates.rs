@@ -120,10 +120,11 @@ impl Templates {
     }
 
     /// Renders an author's prose field (Markdown that may call the literate functions). Values
-    /// it prints are escaped for Markdown; the author's own Markdown is kept.
+    /// it prints are escaped for Markdown; the author's own Markdown is kept. `field` names the
+    /// field for an error; it is only called then (large reviews have thousands of fields).
     pub fn render_prose(
         &self,
-        field: &str,
+        field: impl FnOnce() -> String,
         text: &str,
         context: &tera::Context,
     ) -> Result<String, TemplateError> {
@@ -132,7 +133,7 @@ impl Templates {
         }
         self.markdown
             .render_str(text, context, true)
-            .map_err(|e| TemplateError::from_tera(field, &e))
+            .map_err(|e| TemplateError::from_tera(&field(), &e))
     }
 }
 

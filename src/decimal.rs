@@ -103,8 +103,20 @@ fn exact(out: &mut String, x: f64, digits: usize) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Pseudo-random numbers in [0, 1) from a seed (xorshift64), for comparing the fast
+    /// formatting paths with the standard library; other modules' tests use it too.
+    pub(crate) fn uniform(seed: u64) -> impl Iterator<Item = f64> {
+        let mut state = seed;
+        std::iter::repeat_with(move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        })
+    }
 
     #[test]
     fn appends_digits_as_formatted() {
@@ -160,12 +172,7 @@ mod tests {
             f64::NEG_INFINITY,
             f64::MIN_POSITIVE,
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for i in 0..100_000u64 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+        for (i, unit) in (0..100_000u64).zip(uniform(0x2545_f491_4f6c_dd1d)) {
             let scale = [1.0, 10.0, 1000.0, 0.01, 1e7, 1e9, 1e12][(i % 7) as usize];
             values.push((unit - 0.3) * scale);
             values.push((i % 20_000) as f64 / 200.0 - 20.0);

@@ -527,12 +527,8 @@ mod tests {
         // Every thousandth from -50 to 50 (halves of the last digit included), then
         // pseudo-random values of all sizes.
         values.extend((-50_000..=50_000).map(|i| f64::from(i) / 1000.0));
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        for i in 0..100_000u64 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+        for (i, unit) in (0..100_000u64).zip(crate::decimal::tests::uniform(0x9e37_79b9_7f4a_7c15))
+        {
             values.push((unit - 0.5) * [1.0, 100.0, 1e4, 1e7, 1e10][(i % 5) as usize]);
         }
         for x in values {

@@ -87,20 +87,10 @@ macro_rules! c {
     };
 }
 
-/// What a spreadsheet formula may start with.
+/// What a spreadsheet formula may start with. Text from review files that starts so gets an
+/// apostrophe before it (OWASP's advice on CSV injection), see [`Line::set_text`]; numbers are
+/// written by `set`, never guarded.
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
-
-/// Text from review files as a CSV cell that a spreadsheet will not run as a formula: a
-/// leading `=`, `+`, `-`, `@`, tab or carriage return gets an apostrophe before it (OWASP's
-/// advice on CSV injection). Numbers are written by `set`, never through here.
-#[cfg(test)]
-fn text_cell(text: &str) -> String {
-    if text.starts_with(FORMULA_STARTS) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
 
 /// A row being filled in, one cell per column. One buffer serves every row of the file: cells
 /// keep their capacity from row to row instead of being allocated afresh.
@@ -125,7 +115,8 @@ impl Line {
         write!(cell, "{value}").expect("writing to a String cannot fail");
     }
 
-    /// Sets a text column (a label from the review files), guarded like [`text_cell`].
+    /// Sets a text column (a label from the review files) so that a spreadsheet will not run it
+    /// as a formula.
     fn set_text(&mut self, column: usize, value: &str) {
         let cell = &mut self.0[column];
         cell.clear();
@@ -377,12 +368,20 @@ fn heterogeneity(line: &mut Line, h: &Heterogeneity) {
 
 #[cfg(test)]
 mod text_cell_tests {
-    use super::text_cell;
+    use super::*;
 
     #[test]
     fn formulas_in_names_are_defused() {
-        assert_eq!(text_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(text_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(text_cell("Smith 2004"), "Smith 2004");
+        let mut line = Line(vec![String::new(); COLUMNS.len()]);
+        for (text, cell) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("\tx", "'\tx"),
+            ("Smith 2004", "Smith 2004"),
+        ] {
+            line.start([1, 2, 3], text);
+            assert_eq!(line.0[c!("Name")], cell);
+        }
     }
 }

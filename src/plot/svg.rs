@@ -7,6 +7,7 @@
 
 use super::font;
 use crate::decimal::{push_pair, push_whole};
+use crate::report::escape;
 
 /// The font stack of every figure.
 pub const FONT_FAMILY: &str = "Helvetica, Arial, 'DejaVu Sans', sans-serif";
@@ -63,36 +64,6 @@ fn push_num_exact(out: &mut String, x: f64) {
         out.truncate(start);
         out.push('0');
     }
-}
-
-/// The bytes [`push_escaped`] replaces, as a table: one load a byte instead of five
-/// comparisons, for the hundreds of thousands of texts and colours a large review writes.
-const ESCAPED: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'&' as usize] = true;
-    table[b'<' as usize] = true;
-    table[b'>' as usize] = true;
-    table[b'"' as usize] = true;
-    table[b'\'' as usize] = true;
-    table
-};
-
-/// Appends `text` escaped as [`html`](crate::report::escape::html) escapes it, copying runs
-/// that need no escaping whole. The five characters are ASCII, so a byte scan finds them.
-fn push_escaped(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(at) = rest.bytes().position(|b| ESCAPED[usize::from(b)]) {
-        out.push_str(&rest[..at]);
-        out.push_str(match rest.as_bytes()[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        });
-        rest = &rest[at + 1..];
-    }
-    out.push_str(rest);
 }
 
 /// Where a text is anchored at its x position.
@@ -168,11 +139,11 @@ impl Svg {
     /// Opens `<g class="...">`, with a `<title>` (a tooltip) when given.
     pub fn open(&mut self, class: &str, title: Option<&str>) {
         self.body.push_str("<g class=\"");
-        push_escaped(&mut self.body, class);
+        escape::push_html(&mut self.body, class);
         self.body.push_str("\">");
         if let Some(title) = title {
             self.body.push_str("<title>");
-            push_escaped(&mut self.body, title);
+            escape::push_html(&mut self.body, title);
             self.body.push_str("</title>");
         }
         self.body.push('\n');
@@ -189,7 +160,7 @@ impl Svg {
     /// escaped, and the closing quote.
     fn attr(&mut self, name: &str, value: &str) {
         self.body.push_str(name);
-        push_escaped(&mut self.body, value);
+        escape::push_html(&mut self.body, value);
         self.body.push('"');
     }
 
@@ -230,7 +201,7 @@ impl Svg {
             self.attr(" fill=\"", fill);
         }
         self.body.push('>');
-        push_escaped(&mut self.body, text);
+        escape::push_html(&mut self.body, text);
         self.body.push_str("</text>\n");
     }
 
@@ -359,11 +330,11 @@ fn push_header(out: &mut String, width: f64, height: f64, title: &str, descripti
         out.push_str(part);
     }
     out.push_str("\" font-family=\"");
-    push_escaped(out, FONT_FAMILY);
+    escape::push_html(out, FONT_FAMILY);
     out.push_str("\" role=\"img\">\n<title>");
-    push_escaped(out, title);
+    escape::push_html(out, title);
     out.push_str("</title>\n<desc>");
-    push_escaped(out, description);
+    escape::push_html(out, description);
     out.push_str("</desc>\n<rect width=\"");
     for part in [w, "\" height=\"", h, "\" fill=\"#ffffff\"/>\n"] {
         out.push_str(part);
@@ -536,23 +507,6 @@ mod tests {
             push_num(&mut out, x);
             assert_eq!(out, format!("<{}", reference_num(x)), "{x:e}");
             assert_eq!(num(x), reference_num(x), "{x:e}");
-        }
-    }
-
-    #[test]
-    fn escapes_exactly_as_html() {
-        for text in [
-            "",
-            "plain",
-            "a & <b>",
-            "\"quoted\" 'single'",
-            "&&<<>>",
-            "ü & ß > 1",
-            "<",
-        ] {
-            let mut out = String::from("x");
-            push_escaped(&mut out, text);
-            assert_eq!(out, format!("x{}", crate::report::escape::html(text)));
         }
     }
 

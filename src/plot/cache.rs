@@ -54,16 +54,19 @@ impl FigureCache {
         draw: impl FnOnce() -> OutcomeFigures,
     ) -> OutcomeFigures {
         let key = fingerprint(result, comparison, review, palette);
-        let kept = {
+        {
             let mut inner = self.lock();
-            let kept = inner.figures.get(&key).cloned();
-            if let Some(figures) = &kept {
-                inner.used.insert(key, figures.clone());
+            // Moved from the last build's figures to this one's (or already moved, when two
+            // outcomes are drawn from the same inputs): one copy goes out, one stays.
+            let kept = match inner.used.get(&key) {
+                Some(figures) => Some(figures.clone()),
+                None => inner.figures.remove(&key).inspect(|figures| {
+                    inner.used.insert(key, figures.clone());
+                }),
+            };
+            if let Some(figures) = kept {
+                return figures;
             }
-            kept
-        };
-        if let Some(figures) = kept {
-            return figures;
         }
         // Drawn outside the lock, so that other threads draw their outcomes meanwhile.
         let figures = draw();

@@ -6,7 +6,7 @@
 #
 # It reads tests/reference/data/*.csv and (re)writes tests/reference/metafor.json.
 # The output is deterministic (every number printed with %.17g), so a rerun
-# reproduces the file byte for byte. The Rust tests (tests/reference.rs) read
+# reproduces the file byte for byte. The Rust tests (tests/it/reference.rs) read
 # only the JSON: they never need R. Written against R 4.2 / metafor 3.8-1
 # (Debian r-cran-metafor).
 #

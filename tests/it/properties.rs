@@ -3,11 +3,8 @@
 //! numbers, weights sum to 100, every interval contains its estimate and nothing depends on the
 //! order of the rows; random byte mutations of the example files never crash `revmark check`.
 
-mod common;
-mod hostile_support;
-
-use common::*;
-use hostile_support::*;
+use crate::common::*;
+use crate::hostile_support::*;
 
 use serde_json::Value;
 use std::path::Path;

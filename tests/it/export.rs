@@ -1,8 +1,6 @@
 //! results.csv: Review Manager's export columns, and the same numbers as results.json.
 
-mod common;
-
-use common::{Scratch, build, example, read, root};
+use crate::common::{Scratch, build, example, read, root};
 use serde_json::Value;
 
 fn parse(text: &str) -> (Vec<String>, Vec<Vec<String>>) {

@@ -1,9 +1,7 @@
 //! `revmark import`: a RevMan 5 file becomes a review that builds, and the built numbers are
 //! the ones RevMan stored in the file.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use revmark::import::xml::{self, Element};
 use serde_json::Value;
 

@@ -1,8 +1,7 @@
 //! Templates users own: the documented context, per-review overrides, ejected defaults, and
 //! errors that name the template file and line.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Every field path in a JSON value: `sections.sof[].rows[].outcome`.
 fn paths(value: &serde_json::Value, prefix: &str, out: &mut std::collections::BTreeSet<String>) {

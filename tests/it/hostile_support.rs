@@ -1,6 +1,5 @@
 //! Helpers for the hostile-input tests: a tiny deterministic PRNG, YAML quoting, a checker for
 //! executable markup in HTML and SVG, and a table-shape check for Markdown.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,11 +1,9 @@
 //! Parallel builds: `--jobs 1` and `--jobs 4` write byte-identical output, and `--timings`
 //! changes only stderr.
 
-mod common;
-use common::*;
+use crate::common::*;
 
-#[path = "../examples/synth.rs"]
-mod synth;
+use crate::synth_reviews as synth;
 
 // The example reviews and a synthetic medium review, built on one thread and on four.
 #[test]

@@ -1,8 +1,7 @@
 //! Strings from review files are escaped in Markdown and HTML, and data never run as template
 //! code.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const HOSTILE: &str = "<script>alert(1)</script> & {{ 7 * 7 }} *x* [l](javascript:alert(2))";
 

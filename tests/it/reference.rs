@@ -28,9 +28,9 @@ const REVMAN_P_REL: f64 = 1e-6;
 /// RevMan 5's CSV export rounds to 8 decimals.
 const REVMAN_CSV_ABS: f64 = 1e-7;
 
-const METAFOR_JSON: &str = include_str!("reference/metafor.json");
-const FLEISS_RM5: &[u8] = include_bytes!("reference/revman/Fleiss1993.rm5");
-const FLEISS_CSV: &str = include_str!("reference/revman/Fleiss1993_CR.csv");
+const METAFOR_JSON: &str = include_str!("../reference/metafor.json");
+const FLEISS_RM5: &[u8] = include_bytes!("../reference/revman/Fleiss1993.rm5");
+const FLEISS_CSV: &str = include_str!("../reference/revman/Fleiss1993_CR.csv");
 
 /// Collects every mismatch, naming the case and field, and fails once at the end.
 #[derive(Default)]

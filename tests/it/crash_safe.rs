@@ -2,11 +2,8 @@
 //! either the complete old or the complete new output; an output location that cannot be
 //! written gives a clear error and leaves the old output intact.
 
-mod common;
-mod hostile_support;
-
-use common::*;
-use hostile_support::Rng;
+use crate::common::*;
+use crate::hostile_support::Rng;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -24,7 +21,7 @@ fn sources(root: &Path, title: &str) -> PathBuf {
     let reviews = root.join("reviews");
     for i in 0..COPIES {
         let dir = reviews.join(format!("d{i:02}"));
-        copy_dir(&common::root().join("reviews/diuretics-pregnancy"), &dir);
+        copy_dir(&crate::common::root().join("reviews/diuretics-pregnancy"), &dir);
         edit(
             &dir.join("review.yaml"),
             "title: Diuretics for preventing",

@@ -1,8 +1,6 @@
 //! `revmark new`: the scaffold is valid at once and refuses bad ids and existing folders.
 
-mod common;
-
-use common::{Scratch, revmark};
+use crate::common::{Scratch, revmark};
 
 // A fresh scaffold checks and builds without a warning, and shows every review.yaml field.
 #[test]

@@ -3,8 +3,7 @@
 //! it onto a canvas. Also saves a screenshot of each page. Needs Debian's `chromium`, which
 //! .ci/run installs; without it the test says so and passes.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;

@@ -3,8 +3,7 @@
 //! with a located error; never a panic, a hang or unbounded memory (every run has a time limit
 //! and a 4 GB address-space limit).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -2,9 +2,7 @@
 //! page shows the new number and only the edited outcome's figures are drawn again, shows a
 //! failed build's errors over the last good page, and refuses paths outside the output folder.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -135,7 +133,7 @@ fn rebuilds_on_change_and_shows_errors() {
     let after = served_estimate(port);
     assert_ne!(before, after, "the edit changes the estimate");
     // Only the edited outcome's forest plot was drawn again; the other figures came from the
-    // server's cache (tests/incremental.rs checks they equal fresh drawings).
+    // server's cache (tests/it/incremental.rs checks they equal fresh drawings).
     assert_eq!(
         version(port)["redrawn"],
         serde_json::json!(["diuretics-pregnancy/figures/forest-1.1.svg"])

@@ -1,8 +1,7 @@
 //! The generated abstract: the seed review's Main results come from its data, and follow the
 //! data when they change.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The Main results section of a built abstract.
 fn main_results(scratch: &Scratch, slug: &str) -> String {

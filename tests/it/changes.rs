@@ -1,9 +1,7 @@
 //! What's new: each build compares its results with the previous build's, and `revmark diff`
 //! prints the same comparison for two results files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 const DATA: &str = "data/pre-eclampsia-no-oedema.csv";
 

@@ -1,8 +1,7 @@
 //! The full review: every section is there, every number on the page is the number in
 //! results.json, and a change in the data changes every place that shows it.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use serde_json::Value;
 

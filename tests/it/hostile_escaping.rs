@@ -2,11 +2,8 @@
 //! no executable markup in any HTML, SVG or (rendered) Markdown output, no template evaluation
 //! of data, no broken tables.
 
-mod common;
-mod hostile_support;
-
-use common::*;
-use hostile_support::*;
+use crate::common::*;
+use crate::hostile_support::*;
 
 /// Everything a hostile data field tries at once. `{{ 1234 * 1000 }}` and the `{% if false %}`
 /// block would change the text if data were ever evaluated as a template.

@@ -1,8 +1,7 @@
 //! Building: the output files exist, two builds are byte-identical, and a failed build leaves
 //! the earlier output untouched.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 // The example reviews build into every file the contract names, and the index links them.
 #[test]

@@ -2,8 +2,7 @@
 //! pointing outside are refused (data files, a symlinked data/ folder, review files, template
 //! overrides and a symlinked templates/ folder), and nothing of the outside file is printed.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};

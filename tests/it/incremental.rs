@@ -1,9 +1,7 @@
 //! The figure cache that `serve` keeps between builds: after an edit only the figures of the
 //! outcomes that depend on it are drawn again, and every figure equals a fresh drawing.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use revmark::load::{ParseCache, load_review, load_review_cached};
 use revmark::model::Review;
 use revmark::plot::{self, FigureCache, Palette};

@@ -1,8 +1,7 @@
 //! Validation: each rule's message names the file, line, column, study and outcome, and one run
 //! reports every problem.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const REVIEW: &str = "title: T
 outcomes:

@@ -1,8 +1,7 @@
 //! The diuretics example review, built end to end, gives in results.json the numbers metafor
 //! gives for the same analyses (tests/reference/make_reference.R, cases `example_*`).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use serde_json::Value;
 

@@ -1,11 +1,9 @@
 //! The synthetic review generator (examples/synth.rs): its reviews are valid, deterministic
 //! and have the features the benchmarks rely on.
 
-mod common;
-use common::*;
+use crate::common::*;
 
-#[path = "../examples/synth.rs"]
-mod synth;
+use crate::synth_reviews as synth;
 
 use synth::Size;
 

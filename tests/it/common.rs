@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: scratch folders, copies of the example reviews and
 //! running the built `revmark` binary.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,0 +1,36 @@
+//! The integration tests, one crate: each module tests one feature through the built binary or
+//! the library. One crate links once, where one binary per file linked 23 times.
+
+// Helpers shared by the test modules (not every module uses every helper).
+#[allow(dead_code)]
+mod common;
+#[allow(dead_code)]
+mod hostile_support;
+// The synthetic review generator of the benchmarks, shared with examples/.
+#[allow(dead_code)]
+#[path = "../../examples/synth.rs"]
+mod synth_reviews;
+
+mod abstract_text;
+mod browser;
+mod build;
+mod changes;
+mod confinement;
+mod crash_safe;
+mod escaping;
+mod example_reference;
+mod export;
+mod figures;
+mod full_review;
+mod hostile_escaping;
+mod import;
+mod incremental;
+mod jobs;
+mod limits;
+mod new;
+mod properties;
+mod reference;
+mod serve;
+mod synth;
+mod templates;
+mod validation;

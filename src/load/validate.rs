@@ -449,14 +449,10 @@ impl Checker<'_> {
         let data_type = spec.data_type.value;
         let measures = data_type.measures();
         let measure = spec.measure.value.clone();
-        let measure_for_default = measure.clone();
-        let is_ratio = matches!(measure.as_str(), "RR" | "OR")
-            && data_type == DataType::Dichotomous
-            || data_type == DataType::Generic
-                && spec
-                    .scale
-                    .as_ref()
-                    .is_some_and(|s| s.value == ScaleKey::Ratio);
+        let scale = spec.scale.as_ref().map(|s| s.value).unwrap_or_default();
+        // None when the label does not fit the data type, which is reported below.
+        let parsed = Measure::parse(data_type, &measure, scale);
+        let is_ratio = parsed.as_ref().is_some_and(Measure::is_ratio);
         if let Some(t) = &spec.important_effect {
             let bad = if is_ratio {
                 !(t.value > 1.0 && t.value.is_finite())
@@ -618,19 +614,18 @@ impl Checker<'_> {
             return None;
         }
         let protocol_outcome = protocol_outcome?;
+        // Peto pools odds ratios whatever the label (a label other than OR is an error above).
+        let measure = if method == MethodKey::Peto {
+            Measure::OddsRatio
+        } else {
+            parsed?
+        };
         Some(AnalysisOutcome {
             id,
             outcome: spec.outcome.value,
             name: spec
                 .name
                 .unwrap_or_else(|| crate::english::capitalise(&protocol_outcome.name)),
-            data_type,
-            measure: if method == MethodKey::Peto {
-                "OR".into()
-            } else {
-                measure
-            },
-            scale: spec.scale.as_ref().map(|s| s.value).unwrap_or_default(),
             method,
             model,
             tau2: spec.tau2.map(|t| t.value).unwrap_or_default(),
@@ -639,11 +634,8 @@ impl Checker<'_> {
             important_effect: spec
                 .important_effect
                 .map(|t| t.value)
-                .or(default_important_effect(
-                    data_type,
-                    &measure_for_default,
-                    spec.scale.as_ref().map(|s| s.value),
-                )),
+                .or(measure.default_important_effect()),
+            measure,
             assumed_risk: spec.assumed_risk.map(|r| r.value),
             groups,
             has_subgroups,
@@ -757,21 +749,5 @@ impl Checker<'_> {
             }
         }
         rows
-    }
-}
-
-/// The smallest important effect when the authors give none: a 25% relative change for ratio
-/// measures, and 0.2 standard deviations for SMD (Cohen's small effect). Other differences
-/// have no default: only the authors know their scale.
-fn default_important_effect(
-    data_type: DataType,
-    measure: &str,
-    scale: Option<ScaleKey>,
-) -> Option<f64> {
-    match (data_type, measure) {
-        (DataType::Dichotomous, "RR" | "OR") => Some(1.25),
-        (DataType::Continuous, "SMD") => Some(0.2),
-        (DataType::Generic, _) if scale == Some(ScaleKey::Ratio) => Some(1.25),
-        _ => None,
     }
 }

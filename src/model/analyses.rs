@@ -118,7 +118,7 @@ pub enum Tau2Key {
 }
 
 /// Scale of a generic outcome's estimates.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum ScaleKey {
     /// Estimates are natural logs of ratios.
@@ -293,12 +293,8 @@ pub struct AnalysisOutcome {
     pub outcome: String,
     /// Title.
     pub name: String,
-    /// The data type.
-    pub data_type: DataType,
-    /// The measure label as written (RR, OR, RD, MD, SMD, or a generic label such as HR).
-    pub measure: String,
-    /// Generic outcomes: the scale of the estimates.
-    pub scale: ScaleKey,
+    /// The effect measure (Peto analyses have the odds ratio); it implies the data type.
+    pub measure: super::Measure,
     /// Pooling method (Peto implies OR).
     pub method: MethodKey,
     /// Fixed or random.
@@ -317,6 +313,13 @@ pub struct AnalysisOutcome {
     pub groups: Vec<DataGroup>,
     /// Whether `groups` are subgroups.
     pub has_subgroups: bool,
+}
+
+impl AnalysisOutcome {
+    /// The kind of data the outcome holds.
+    pub fn data_type(&self) -> DataType {
+        self.measure.data_type()
+    }
 }
 
 /// A group of rows: the whole outcome or one subgroup.

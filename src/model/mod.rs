@@ -4,11 +4,13 @@
 //! No IO here: `load` reads the files and turns these types into a [`Review`].
 
 mod analyses;
+mod measure;
 mod previous;
 mod review;
 mod studies;
 
 pub use analyses::*;
+pub use measure::Measure;
 pub use previous::*;
 pub use review::*;
 pub use studies::*;

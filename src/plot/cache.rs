@@ -139,9 +139,7 @@ fn write_inputs(
         id,
         outcome,
         name,
-        data_type,
         measure,
-        scale,
         method,
         model,
         tau2,
@@ -154,7 +152,7 @@ fn write_inputs(
     } = outcome;
     write!(
         out,
-        "{id:?}{outcome:?}{name:?}{data_type:?}{measure:?}{scale:?}{method:?}{model:?}{tau2:?}\
+        "{id:?}{outcome:?}{name:?}{measure:?}{method:?}{model:?}{tau2:?}\
          {hksj:?}{certainty:?}{important_effect:?}{assumed_risk:?}{has_subgroups:?}"
     )?;
     let tool = review.studies.risk_of_bias_tool;

@@ -179,7 +179,7 @@ pub fn forest(result: &OutcomeResult, comparison: &Comparison, review: &Review) 
 
     let rows_top = y;
     let null_x = layout.axis.x(0.0);
-    let colour = match result.outcome.data_type {
+    let colour = match result.outcome.data_type() {
         DataType::Dichotomous => DICHOTOMOUS_BLUE,
         DataType::Continuous => CONTINUOUS_GREEN,
         DataType::Generic => GENERIC_RED,
@@ -452,7 +452,7 @@ fn pooled_text(measure: Measure, pooled: Option<&Pooled>) -> String {
 /// The table's column headers and alignment for a data type.
 fn columns(result: &OutcomeResult) -> (Vec<String>, Vec<(usize, usize)>) {
     let mut headers = vec!["Study or Subgroup".to_string()];
-    let arm: &[&str] = match result.outcome.data_type {
+    let arm: &[&str] = match result.outcome.data_type() {
         DataType::Dichotomous => &["Events", "Total"],
         DataType::Continuous => &["Mean", "SD", "Total"],
         DataType::Generic => &[],
@@ -530,7 +530,7 @@ fn pooled_cells(
         }
     }
     let mut cells = vec![label.to_string()];
-    match result.outcome.data_type {
+    match result.outcome.data_type() {
         DataType::Dichotomous => cells.extend(["".into(), e.to_string(), "".into(), c.to_string()]),
         DataType::Continuous => cells.extend([
             "".into(),

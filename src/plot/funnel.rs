@@ -59,7 +59,7 @@ pub fn funnel(result: &OutcomeResult) -> Option<Figure> {
     }
     let centre = fixed_effect_centre(result, &effects)?;
     let measure = result.measure();
-    let label = &result.outcome.measure;
+    let label = result.outcome.measure.label();
     let se_label = if measure.is_ratio() {
         format!("SE(log[{label}])")
     } else {

@@ -192,7 +192,7 @@ fn outcome_lines(sheet: &mut Sheet, c: &ComparisonResult, number: usize, r: &Out
     let head = sheet.start([c.number, number, 0], &o.name);
     head.set(
         c!("Data Type"),
-        match o.data_type {
+        match o.data_type() {
             DataType::Dichotomous => "DIC",
             DataType::Continuous => "CON",
             DataType::Generic => "GIV",
@@ -206,7 +206,7 @@ fn outcome_lines(sheet: &mut Sheet, c: &ComparisonResult, number: usize, r: &Out
             MethodKey::Peto => "Peto",
         },
     );
-    head.set(c!("Effect Measure"), &o.measure);
+    head.set(c!("Effect Measure"), o.measure.label());
     head.set(
         c!("Analysis Model"),
         match o.model {
@@ -214,7 +214,7 @@ fn outcome_lines(sheet: &mut Sheet, c: &ComparisonResult, number: usize, r: &Out
             ModelKey::Random => "Random",
         },
     );
-    totals(head, o.groups.iter().flat_map(|g| &g.rows), o.data_type);
+    totals(head, o.groups.iter().flat_map(|g| &g.rows), o.data_type());
     pooled(head, &r.overall, measure);
     if let Some(d) = &r.differences {
         head.set(c!("Qint"), d.q);
@@ -243,7 +243,7 @@ fn outcome_lines(sheet: &mut Sheet, c: &ComparisonResult, number: usize, r: &Out
                 [c.number, number, k + 1],
                 group.name.as_deref().unwrap_or(""),
             );
-            totals(line, group.rows.iter(), o.data_type);
+            totals(line, group.rows.iter(), o.data_type());
             pooled(line, &sub.fit, measure);
             line.set(
                 c!("Weight"),

@@ -217,7 +217,7 @@ fn summaries(review: &Review, analyses: &[ComparisonResult]) -> Vec<ResultSummar
                 outcome_name: r.outcome.name.clone(),
                 experimental: experimental.clone(),
                 control: control.clone(),
-                measure: r.outcome.measure.clone(),
+                measure: r.outcome.measure.label().to_string(),
                 studies: r.studies as u64,
                 participants: r.participants,
                 pooled: r.overall.pooled.as_ref().map(|p| numbers::PooledSummary {

@@ -164,8 +164,8 @@ fn outcome<'a>(r: &'a OutcomeResult<'a>) -> OutcomeJson<'a> {
         outcome: &o.outcome,
         number: &r.number,
         name: &o.name,
-        data_type: o.data_type.as_str(),
-        measure: &o.measure,
+        data_type: o.data_type().as_str(),
+        measure: o.measure.label(),
         scale: if measure.is_ratio() {
             "ratio"
         } else {

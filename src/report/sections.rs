@@ -165,7 +165,7 @@ fn sof_row(r: &OutcomeResult, s: &ResultSummary, footnotes: &mut Vec<Footnote>) 
         None => comments = "No study contributed an estimable result".into(),
         Some(p) => {
             let interval = format!("{} to {}", decimal(p.ci_low), decimal(p.ci_high));
-            match r.outcome.data_type {
+            match r.outcome.data_type() {
                 DataType::Dichotomous => {
                     relative = format!("{} {} ({interval})", s.measure, decimal(p.estimate));
                     if let Some(acr) = assumed_risk(r) {
@@ -488,7 +488,7 @@ pub fn methods_used(analyses: &[ComparisonResult]) -> Vec<String> {
     };
     for r in &outcomes {
         let o = r.outcome;
-        push(match (o.data_type, o.measure.as_str(), o.method) {
+        push(match (o.data_type(), o.measure.label(), o.method) {
             (DataType::Dichotomous, _, MethodKey::Peto) => "Peto odds ratios for rare dichotomous outcomes".to_string(),
             (DataType::Dichotomous, "RR", _) => "risk ratios (RR) for dichotomous outcomes".to_string(),
             (DataType::Dichotomous, "OR", _) => "odds ratios (OR) for dichotomous outcomes".to_string(),

@@ -6,7 +6,7 @@ use super::{
     Fit, Heterogeneity, Measure, Method, Model, Row, Settings, Tau2Estimator, fit, fit_subgroups,
 };
 use crate::model::{
-    AnalysisOutcome, Comparison, DataType, MethodKey, ModelKey, Review, ScaleKey, Tau2Key,
+    AnalysisOutcome, Comparison, MethodKey, ModelKey, Review, ScaleKey, Tau2Key,
 };
 
 /// The results of one comparison.
@@ -82,14 +82,15 @@ pub fn analyse(review: &Review) -> Vec<ComparisonResult<'_>> {
 
 /// The engine's settings for an outcome.
 pub fn settings(outcome: &AnalysisOutcome) -> Settings {
-    let measure = match (outcome.data_type, outcome.measure.as_str()) {
-        (DataType::Dichotomous, "RR") => Measure::RiskRatio,
-        (DataType::Dichotomous, "RD") => Measure::RiskDifference,
-        (DataType::Dichotomous, _) => Measure::OddsRatio,
-        (DataType::Continuous, "SMD") => Measure::StdMeanDifference,
-        (DataType::Continuous, _) => Measure::MeanDifference,
-        (DataType::Generic, _) if outcome.scale == ScaleKey::Ratio => Measure::GenericRatio,
-        (DataType::Generic, _) => Measure::GenericDifference,
+    use crate::model::Measure as Given;
+    let measure = match &outcome.measure {
+        Given::RiskRatio => Measure::RiskRatio,
+        Given::OddsRatio => Measure::OddsRatio,
+        Given::RiskDifference => Measure::RiskDifference,
+        Given::MeanDifference => Measure::MeanDifference,
+        Given::StdMeanDifference => Measure::StdMeanDifference,
+        Given::Generic { scale, .. } if *scale == ScaleKey::Ratio => Measure::GenericRatio,
+        Given::Generic { .. } => Measure::GenericDifference,
     };
     Settings {
         measure,

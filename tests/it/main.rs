@@ -6,8 +6,8 @@
 mod common;
 #[allow(dead_code)]
 mod hostile_support;
-// The synthetic review generator of the benchmarks, shared with examples/.
-#[allow(dead_code)]
+// The synthetic review generator of the benchmarks, shared with examples/ (it allows its own
+// dead code).
 #[path = "../../examples/synth.rs"]
 mod synth_reviews;
 

@@ -12,6 +12,7 @@ mod hostile_support;
 mod synth_reviews;
 
 mod abstract_text;
+mod bias_reference;
 mod browser;
 mod build;
 mod changes;
@@ -30,6 +31,7 @@ mod limits;
 mod new;
 mod properties;
 mod reference;
+mod sensitivity;
 mod serve;
 mod synth;
 mod templates;

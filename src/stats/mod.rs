@@ -9,6 +9,7 @@ mod analysis;
 mod dist;
 mod effect;
 mod fit;
+pub mod grade;
 mod input;
 mod interval;
 mod leave_one_out;

@@ -3,6 +3,9 @@
 //! tests/reference/make_bias_reference.R from six metadat data sets). None of these tests
 //! needs R.
 
+use revmark::stats::grade::{
+    ImportantEffect, PowerTarget, optimal_information_size, pooled_standard_deviation,
+};
 use revmark::stats::*;
 use serde_json::Value;
 
@@ -319,6 +322,70 @@ fn leave_one_out_matches_metafor() {
         }
     }
     checker.finish("leave-one-out");
+}
+
+#[test]
+fn optimal_information_sizes_match_the_sample_size_formulas() {
+    let reference = reference();
+    let mut checker = Checker::default();
+    for case in cases(&reference, "information_size") {
+        let name = text(case, "name");
+        let measure = measure(text(case, "measure"));
+        let rows = rows_of(&reference["datasets"][text(case, "data")]);
+        let important = ImportantEffect::from_natural(measure, number(&case["important"]))
+            .expect("an important effect");
+        let (comparator_risk, sd) = match text(case, "kind") {
+            "proportions" => {
+                // The pooled control-group risk, from the same rows as R.
+                let (events, total) = rows.iter().fold((0, 0), |(e, n), row| match *row {
+                    Row::Dichotomous {
+                        c_events, c_total, ..
+                    } => (e + c_events, n + c_total),
+                    _ => (e, n),
+                });
+                (Some(events as f64 / total as f64), None)
+            }
+            _ => (None, pooled_standard_deviation(&rows)),
+        };
+        let target = PowerTarget::for_outcome(measure, important, comparator_risk, sd)
+            .expect("a power target");
+        match target {
+            PowerTarget::Proportions {
+                comparator,
+                intervention,
+            } => {
+                checker.close(
+                    name,
+                    "comparator",
+                    comparator,
+                    number(&case["comparator"]),
+                    CLOSED_FORM_REL,
+                );
+                checker.close(
+                    name,
+                    "intervention",
+                    intervention,
+                    number(&case["intervention"]),
+                    CLOSED_FORM_REL,
+                );
+            }
+            PowerTarget::Means { sd, .. } => {
+                checker.close(name, "sd", sd, number(&case["sd"]), CLOSED_FORM_REL);
+            }
+        }
+        let size =
+            optimal_information_size(&target, number(&case["alpha"]), number(&case["power"]))
+                .expect("a size");
+        checker.close(
+            name,
+            "per_arm",
+            size.per_arm,
+            number(&case["per_arm"]),
+            CLOSED_FORM_REL,
+        );
+        checker.same(name, "total", size.total as f64, number(&case["total"]));
+    }
+    checker.finish("optimal information size");
 }
 
 #[test]

@@ -23,6 +23,7 @@ mod example_reference;
 mod export;
 mod figures;
 mod full_review;
+mod grade;
 mod hostile_escaping;
 mod import;
 mod incremental;

@@ -9,10 +9,14 @@ mod analysis;
 mod dist;
 mod effect;
 mod fit;
+pub mod grade;
 mod input;
+mod interval;
+mod leave_one_out;
 mod mh;
 mod output;
 mod pool;
+mod small_study;
 mod subgroups;
 mod tau2;
 
@@ -23,6 +27,14 @@ pub use analysis::{ComparisonResult, GroupResult, OutcomeResult, analyse, settin
 pub use dist::normal_ci;
 pub use fit::fit;
 pub use input::{Measure, Method, Model, Row, Settings, Tau2Estimator};
+pub use interval::IntervalPosition;
+pub use leave_one_out::{
+    ConclusionChange, LEAVE_ONE_OUT_MIN_STUDIES, LeftOut, conclusion_change, leave_one_out,
+};
 pub use output::{Effect, Fit, Heterogeneity, Pooled, RowResult, SubgroupFit};
+pub use small_study::{
+    FUNNEL_CONTOUR_P, FunnelContour, RegressionTest, SMALL_STUDY_MIN_STUDIES, SmallStudyEffects,
+    SmallStudyTest, egger, funnel_contours, peters, small_study_effects,
+};
 pub use subgroups::fit_subgroups;
 pub use tau2::{MAX_ITERATIONS, RELATIVE_TOLERANCE};

@@ -173,14 +173,17 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let file = self.file.display();
+        // Data reach the terminal only escaped: a control character in a study's name must
+        // not set the window title or move the cursor.
+        let file = escape_controls(&self.file.display().to_string()).into_owned();
+        let message = escape_controls(&self.message);
         if self.line == 0 {
-            write!(f, "{file}: {severity}: {}", self.message)?;
+            write!(f, "{file}: {severity}: {message}")?;
         } else {
             write!(
                 f,
-                "{file}:{}:{}: {severity}: {}",
-                self.line, self.column, self.message
+                "{file}:{}:{}: {severity}: {message}",
+                self.line, self.column
             )?;
         }
         if let Some(source) = &self.source_line {
@@ -188,8 +191,10 @@ impl fmt::Display for Diagnostic {
             let pad = " ".repeat(number.len());
             let (source, column) = excerpt(&source.replace('\t', " "), self.column);
             let before: String = source.chars().take(column - 1).collect();
-            let width = token_width(source.chars().skip(column - 1));
-            write!(f, "\n {pad} |\n {number} | {source}\n {pad} | ")?;
+            let rest: String = source.chars().skip(column - 1).collect();
+            let (before, rest) = (escape_controls(&before), escape_controls(&rest));
+            let width = token_width(rest.chars());
+            write!(f, "\n {pad} |\n {number} | {before}{rest}\n {pad} | ")?;
             write!(
                 f,
                 "{}{}",
@@ -198,10 +203,26 @@ impl fmt::Display for Diagnostic {
             )?;
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  = help: {help}")?;
+            write!(f, "\n  = help: {}", escape_controls(help))?;
         }
         Ok(())
     }
+}
+
+/// `text` with every control character but tab written as `\u{..}`.
+fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Longest source line quoted whole; longer ones (a 100,000-character line in a hostile file)
@@ -472,5 +493,24 @@ mod tests {
             )
         );
         assert_eq!(list[MAX_SHOWN + 1].message, "another kind");
+    }
+
+    #[test]
+    fn control_characters_are_printed_escaped() {
+        let file = SourceFile::new("r/studies.yaml", "  - id: A\u{1b}]0;pwned\u{7}B\n");
+        let d = file.error(1, 9, "study `A\u{1b}]0;pwned\u{7}B`: bad");
+        let text = d.to_string();
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("study `A\\u{1b}]0;pwned\\u{7}B`: bad"),
+            "{text}"
+        );
+        assert!(
+            text.contains(" 1 |   - id: A\\u{1b}]0;pwned\\u{7}B\n"),
+            "{text}"
+        );
     }
 }

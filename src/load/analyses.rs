@@ -2,8 +2,10 @@
 //! settings decided and checked against its data type, every data row read from YAML or CSV and
 //! checked (rows.rs).
 
+use std::collections::HashMap;
+
 use super::protocol::{check_slug, check_unique};
-use super::raw::{self, take};
+use super::raw;
 use super::rows::{RowCell, RowReader};
 use super::{csv, validate::DataReader};
 use crate::diagnostic::{Kind, Problems, SourceFile};
@@ -15,6 +17,18 @@ const IGNORED_SETTING: Kind = Kind::warning("a setting that random-effects model
 const DATA_SOURCES: Kind = Kind::error("an outcome without exactly one source of data");
 const DATA_FILE: Kind = Kind::error("a data file that cannot be read");
 const CSV_SHAPE: Kind = Kind::error("a CSV row that does not fit its header");
+const DUPLICATE_ROW: Kind = Kind::error("a second row for one study");
+const SHARED_STUDY: Kind = Kind::warning("a study in two subgroups");
+
+/// "file:line:column" of a row, for messages that point to a second place.
+fn origin_text(origin: &Origin) -> String {
+    format!(
+        "{}:{}:{}",
+        origin.file.display(),
+        origin.line,
+        origin.column
+    )
+}
 
 /// What analyses.yaml refers to in the other files; None where that file could not be read,
 /// so that its references are not checked.
@@ -39,19 +53,19 @@ pub(crate) fn resolve(
         "comparison",
         raw.comparisons
             .iter()
-            .map(|c| (c.id.value.as_str(), raw::at(&c.id))),
+            .map(|c| (c.id.value.as_str(), c.id.referenced)),
         problems,
     );
     let mut comparisons = Vec::new();
     for spec in raw.comparisons {
-        let id = take(spec.id);
+        let id = spec.id;
         check_slug(file, &id, problems);
         let outcome_ids: Vec<(&str, Location)> = spec
             .outcomes
             .iter()
             .map(|o| {
                 let id = o.id.as_ref().unwrap_or(&o.outcome);
-                (id.value.as_str(), raw::at(id))
+                (id.value.as_str(), id.referenced)
             })
             .collect();
         check_unique(
@@ -93,10 +107,11 @@ struct OutcomeChecker<'a, 'r> {
 
 impl OutcomeChecker<'_, '_> {
     /// An error at a located value of analyses.yaml.
-    fn error<T>(&mut self, kind: Kind, at: &raw::Spanned<T>, message: impl FnOnce() -> String) {
+    fn error<T>(&mut self, kind: Kind, at: &Located<T>, message: impl FnOnce() -> String) {
         let file = self.file;
-        self.problems
-            .add(&file.path, kind, |_| file.error_at(raw::at(at), message()));
+        self.problems.add(&file.path, kind, |_| {
+            file.error_at(at.referenced, message())
+        });
     }
 
     /// The outcome of comparison `comparison` written as `spec`, or None when it has errors.
@@ -115,7 +130,7 @@ impl OutcomeChecker<'_, '_> {
             let got = &spec.outcome;
             self.problems.add(&file.path, UNKNOWN_OUTCOME, |hint| {
                 file.error_at(
-                    raw::at(got),
+                    got.referenced,
                     format!(
                         "{context}: `{}` is not an outcome of review.yaml",
                         got.value
@@ -129,7 +144,7 @@ impl OutcomeChecker<'_, '_> {
             });
         }
         if let Some(i) = &spec.id {
-            check_slug(file, &raw::located(i), self.problems);
+            check_slug(file, i, self.problems);
         }
         let data_type = spec.data_type.value;
         let measures = data_type.measures();
@@ -176,7 +191,7 @@ impl OutcomeChecker<'_, '_> {
             let at = &spec.measure;
             self.problems.add(&file.path, BAD_SETTING, |hint| {
                 file.error_at(
-                    raw::at(at),
+                    at.referenced,
                     format!(
                         "{context}: measure `{measure}` does not fit {} data (use {})",
                         data_type.as_str(),
@@ -225,8 +240,8 @@ impl OutcomeChecker<'_, '_> {
         };
         let model = spec.model.as_ref().map(|m| m.value).unwrap_or_default();
         for (name, given) in [
-            ("tau2", spec.tau2.as_ref().map(raw::at)),
-            ("hksj", spec.hksj.as_ref().map(raw::at)),
+            ("tau2", spec.tau2.as_ref().map(|t| t.referenced)),
+            ("hksj", spec.hksj.as_ref().map(|h| h.referenced)),
         ] {
             if let Some(at) = given
                 && model != ModelKey::Random
@@ -277,6 +292,7 @@ impl OutcomeChecker<'_, '_> {
             let rows = self.read_rows(&reader, spec.studies, spec.data);
             groups.push(DataGroup { name: None, rows });
         }
+        self.check_counted_once(&context, &groups);
         if self.problems.errors() > errors_before {
             return None;
         }
@@ -312,12 +328,70 @@ impl OutcomeChecker<'_, '_> {
         })
     }
 
+    /// Each study counted once: a second row for a study in one group is an error; a study in
+    /// two subgroups is a warning, as the overall total then counts its participants twice.
+    fn check_counted_once(&mut self, context: &str, groups: &[DataGroup]) {
+        let mut first_in_outcome: HashMap<&str, (&DataGroup, &DataRow)> = HashMap::new();
+        for group in groups {
+            let mut first_in_group: HashMap<&str, &DataRow> = HashMap::new();
+            for row in &group.rows {
+                // A CSV file's text is not kept once its rows are read: its rows are quoted
+                // by place only.
+                let csv = SourceFile::new(row.origin.file.clone(), String::new());
+                let file = if row.origin.file == self.file.path {
+                    self.file
+                } else {
+                    &csv
+                };
+                let at = Location::new(row.origin.line, row.origin.column);
+                if let Some(first) = first_in_group.get(row.study.as_str()) {
+                    let place = match &group.name {
+                        Some(name) => format!("subgroup `{name}`"),
+                        None => "this outcome".to_string(),
+                    };
+                    self.problems.add(&row.origin.file, DUPLICATE_ROW, |_| {
+                        file.error_at(
+                            at,
+                            format!(
+                                "{context}: study `{}` has a second row in {place} (the first is at {}); a study is counted once",
+                                row.study,
+                                origin_text(&first.origin),
+                            ),
+                        )
+                    });
+                    continue;
+                }
+                first_in_group.insert(&row.study, row);
+                match first_in_outcome.get(row.study.as_str()) {
+                    Some((first_group, first)) => {
+                        let (Some(a), Some(b)) = (&first_group.name, &group.name) else {
+                            continue;
+                        };
+                        self.problems.add(&row.origin.file, SHARED_STUDY, |_| {
+                            file.warning_at(
+                                at,
+                                format!(
+                                    "{context}: study `{}` is in subgroups `{a}` (at {}) and `{b}`, so the overall total counts its participants twice: split its shared group between the subgroups, or report subgroup totals only (`totals: subtotals`)",
+                                    row.study,
+                                    origin_text(&first.origin),
+                                ),
+                            )
+                        });
+                    }
+                    None => {
+                        first_in_outcome.insert(&row.study, (group, row));
+                    }
+                }
+            }
+        }
+    }
+
     /// Reads the rows of an outcome or subgroup from YAML (`studies`) or a CSV file (`data`).
     fn read_rows(
         &mut self,
         reader: &RowReader,
         yaml_rows: Option<Vec<raw::RawRow>>,
-        data: Option<raw::Spanned<String>>,
+        data: Option<Located<String>>,
     ) -> Vec<DataRow> {
         let mut rows = Vec::new();
         if let Some(yaml_rows) = yaml_rows {
@@ -343,7 +417,10 @@ impl OutcomeChecker<'_, '_> {
             }
         } else if let Some(path) = data {
             match (self.read_data)(&path.value) {
-                Ok(csv_file) => rows = self.read_csv(&csv_file, reader),
+                Ok(csv_file) => {
+                    super::fs::refuse_control_characters(&csv_file, self.problems);
+                    rows = self.read_csv(&csv_file, reader);
+                }
                 Err(message) => {
                     self.error(DATA_FILE, &path, || {
                         format!("{}: {message}", reader.context)
@@ -403,9 +480,9 @@ impl OutcomeChecker<'_, '_> {
                 .filter(|(_, cell)| !cell.text.trim().is_empty())
                 .map(|(&name, cell)| RowCell {
                     name: name.into(),
-                    value: match cell.text.trim().parse::<f64>() {
-                        Ok(n) => raw::Scalar::Number(n),
-                        Err(_) => raw::Scalar::Text(cell.text.trim().to_string()),
+                    value: raw::Cell {
+                        text: cell.text.trim().to_string(),
+                        number: cell.text.trim().parse::<f64>().ok(),
                     },
                     line: cell.line,
                     column: cell.column,

@@ -64,6 +64,16 @@ pub fn load_review_cached(
     let (Some(review_file), Some(studies_file)) = (review_file, studies_file) else {
         return Err(problems.into_vec());
     };
+    for file in [
+        Some(&review_file),
+        Some(&studies_file),
+        analyses_file.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        fs::refuse_control_characters(file, &mut problems);
+    }
     let mut found = Vec::new();
     let templates = fs::read_templates(dir, &mut found);
     problems.extend(found);

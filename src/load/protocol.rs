@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::is_slug;
-use super::raw::{self, located, take};
+use super::raw;
 use crate::diagnostic::{Kind, Problems, SourceFile};
 use crate::model::{
     Conclusions, IdIndex, Located, Location, PlannedComparison, Protocol, ProtocolOutcome, Search,
@@ -19,7 +19,7 @@ pub(crate) fn check(raw: raw::Protocol, file: &SourceFile, problems: &mut Proble
         .outcomes
         .into_iter()
         .map(|o| ProtocolOutcome {
-            id: take(o.id),
+            id: o.id,
             name: o.name,
             detail: o.detail,
             priority: o.priority,
@@ -30,7 +30,7 @@ pub(crate) fn check(raw: raw::Protocol, file: &SourceFile, problems: &mut Proble
         .comparisons
         .into_iter()
         .map(|c| PlannedComparison {
-            id: take(c.id),
+            id: c.id,
             name: c.name,
             experimental: c.experimental,
             control: c.control,
@@ -58,12 +58,12 @@ pub(crate) fn check(raw: raw::Protocol, file: &SourceFile, problems: &mut Proble
     {
         check_slug(file, id, problems);
     }
-    let date = raw.date.as_ref().map(located);
+    let date = raw.date;
     let search = raw.search.map(|s| Search {
-        date: s.date.as_ref().map(located),
+        date: s.date,
         sources: s.sources,
         other: s.other,
-        flow: s.flow.map(take),
+        flow: s.flow,
     });
     for date in date
         .iter()
@@ -78,7 +78,7 @@ pub(crate) fn check(raw: raw::Protocol, file: &SourceFile, problems: &mut Proble
             });
         }
     }
-    let prose = |s: Option<raw::Spanned<String>>| s.map(take);
+    let prose = |s: Option<Located<String>>| s;
     Protocol {
         title: raw.title,
         authors: raw.authors,

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::raw::Scalar;
+use super::raw::Cell;
 use crate::diagnostic::{Kind, Problems, SourceFile};
 use crate::model::*;
 use crate::stats::Row;
@@ -21,7 +21,7 @@ const EVENTS_OVER_TOTAL: Kind = Kind::error("more events than participants");
 /// so that the header is not copied into every row.
 pub(crate) struct RowCell<'a> {
     pub name: Cow<'a, str>,
-    pub value: Scalar,
+    pub value: Cell,
     pub line: usize,
     pub column: usize,
 }
@@ -53,10 +53,8 @@ impl RowReader<'_> {
             |name: &str| name == "study" || required.contains(&name) || optional.contains(&name);
         let study_cell = cells.iter().find(|c| c.name == "study");
         let study = match study_cell {
-            Some(c) => match &c.value {
-                Scalar::Text(s) => s.clone(),
-                Scalar::Number(n) => n.to_string(),
-            },
+            // As written: a study `007` is `007`, not the number 7.
+            Some(c) => c.value.text.clone(),
             None => {
                 problems.add(path, NO_STUDY, |_| {
                     file.error(
@@ -133,9 +131,10 @@ impl RowReader<'_> {
             let error = |message: String| {
                 file.error(cell.line, cell.column, format!("{}: {message}", ctx()))
             };
-            let value = match &cell.value {
-                Scalar::Number(n) => *n,
-                Scalar::Text(t) => {
+            let value = match cell.value.number {
+                Some(n) => n,
+                None => {
+                    let t = &cell.value.text;
                     problems.add(path, NOT_A_NUMBER, |_| {
                         error(format!("`{name}` must be a number, not `{t}`"))
                     });

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::protocol::check_unique;
-use super::raw::{self, take};
+use super::raw;
 use crate::diagnostic::{Kind, Problems, SourceFile};
 use crate::model::{
     ExcludedStudy, IdIndex, IncludedStudy, Located, Location, OtherStudy, Protocol,
@@ -36,8 +36,8 @@ pub(crate) fn check(
 ) -> Studies {
     let tool = raw.risk_of_bias_tool;
     // Duplicates first, then each study's own problems, in file order.
-    fn id(s: &raw::Spanned<String>) -> (&str, Location) {
-        (s.value.as_str(), raw::at(s))
+    fn id(s: &Located<String>) -> (&str, Location) {
+        (s.value.as_str(), s.referenced)
     }
     check_unique(
         file,
@@ -66,15 +66,15 @@ pub(crate) fn check(
         .excluded
         .into_iter()
         .map(|s| ExcludedStudy {
-            id: take(s.id),
+            id: s.id,
             reason: s.reason,
         })
         .collect();
     let other = |list: Vec<raw::OtherStudy>| -> Vec<OtherStudy> {
         list.into_iter()
             .map(|s| OtherStudy {
-                id: take(s.id),
-                description: s.description.map(take),
+                id: s.id,
+                description: s.description,
             })
             .collect()
     };
@@ -98,9 +98,9 @@ fn study(
     referenced: &Referenced,
     problems: &mut Problems,
 ) -> IncludedStudy {
-    let id = take(raw.id);
+    let id = raw.id;
     let sid = &id.value;
-    let participants = raw.participants.map(take);
+    let participants = raw.participants;
     if let Some(n) = &participants
         && n.value < 0
     {
@@ -111,7 +111,7 @@ fn study(
             )
         });
     }
-    let comparison = raw.comparison.map(take);
+    let comparison = raw.comparison;
     if let (Some(c), Some(ids)) = (&comparison, &referenced.comparisons)
         && !ids.contains(c.value.as_str())
     {
@@ -130,8 +130,8 @@ fn study(
         .outcomes_reported
         .into_iter()
         .map(|r| ReportedOutcome {
-            outcome: take(r.outcome),
-            narrative: r.narrative.map(take),
+            outcome: r.outcome,
+            narrative: r.narrative,
         })
         .collect();
     if let Some(protocol) = referenced.protocol {
@@ -158,7 +158,8 @@ fn study(
     let domain_keys: Vec<&str> = tool.domains().iter().map(|d| d.key).collect();
     let mut risk_of_bias = BTreeMap::new();
     for (key, entry) in raw.risk_of_bias {
-        let judgement = take(entry.judgement);
+        let key = key.value;
+        let judgement = entry.judgement;
         let known_domain = domain_keys.contains(&key.as_str());
         if !known_domain {
             let tool_name = match tool {
@@ -196,24 +197,21 @@ fn study(
                 key,
                 RobEntry {
                     judgement: Located::new(parsed, judgement.referenced),
-                    support: entry.support.map(take),
+                    support: entry.support,
                 },
             );
         }
     }
     IncludedStudy {
         id,
-        country: raw
-            .country
-            .map(raw::OneOrMany::into_vec)
-            .unwrap_or_default(),
+        country: raw.country,
         participants,
         participants_label: raw.participants_label,
         setting: raw.setting,
         comparison,
-        methods: raw.methods.map(take),
-        interventions: raw.interventions.map(take),
-        notes: raw.notes.map(take),
+        methods: raw.methods,
+        interventions: raw.interventions,
+        notes: raw.notes,
         outcomes_reported,
         risk_of_bias,
     }

@@ -3,9 +3,9 @@
 //! stopping at the first. A file that does not parse is reported, and the others are still
 //! checked, all but their references into it.
 
-use super::raw::{AnalysesFile, Protocol, StudiesFile};
+use super::raw::{self, AnalysesFile, Reader};
 use super::{ParseCache, Sources, analyses, protocol, studies, yaml};
-use crate::diagnostic::{Diagnostic, Problems, SourceFile};
+use crate::diagnostic::{Problems, SourceFile};
 use crate::model::Review;
 
 /// Reads a data file named in analyses.yaml, relative to the review folder.
@@ -24,30 +24,41 @@ pub(crate) fn validate(
     let size = sources.studies.text.len() + sources.analyses.as_ref().map_or(0, |a| a.text.len());
     let (raw_studies, (raw_protocol, raw_analyses)) = crate::parallel::join(
         size >= crate::parallel::WORTH_A_THREAD,
-        || parse::<StudiesFile>(&sources.studies, cache),
+        || parse(&sources.studies, cache, raw::studies),
         || {
             (
-                parse::<Protocol>(&sources.review, cache),
+                parse(&sources.review, cache, raw::protocol),
                 sources
                     .analyses
                     .as_ref()
-                    .map(|a| parse::<AnalysesFile>(a, cache)),
+                    .map(|a| parse(a, cache, raw::analyses)),
             )
         },
     );
-    let raw_protocol = raw_protocol.map_err(|d| problems.push(d)).ok();
-    let raw_studies = raw_studies.map_err(|d| problems.push(d)).ok();
+    // In file order, as the files are listed.
+    fn take<T>(problems: &mut Problems, (value, found): raw::Read<T>) -> Option<T> {
+        problems.extend(found);
+        value
+    }
+    let raw_protocol = take(problems, raw_protocol);
+    let raw_studies = take(problems, raw_studies);
     let raw_analyses = match raw_analyses {
-        Some(parsed) => parsed.map_err(|d| problems.push(d)).ok(),
+        Some(parsed) => take(problems, parsed),
         None => Some(AnalysesFile {
+            complete: true,
             comparisons: Vec::new(),
         }),
     };
+    // References into a file that could not be read whole are not checked: the list they
+    // would be checked against has a gap.
+    let protocol_complete = raw_protocol.as_ref().is_some_and(|p| p.complete);
+    let studies_complete = raw_studies.as_ref().is_some_and(|s| s.complete);
+    let analyses_complete = raw_analyses.as_ref().is_some_and(|a| a.complete);
     let protocol = raw_protocol.map(|p| protocol::check(p, &sources.review, problems));
     // A study's comparison may be one of review.yaml or of analyses.yaml: checked when both
     // are known.
     let comparisons = match (&protocol, &raw_analyses) {
-        (Some(protocol), Some(analyses)) => Some(
+        (Some(protocol), Some(analyses)) if protocol_complete && analyses_complete => Some(
             protocol
                 .comparisons
                 .iter()
@@ -58,15 +69,15 @@ pub(crate) fn validate(
         _ => None,
     };
     let referenced = studies::Referenced {
-        protocol: protocol.as_ref(),
+        protocol: protocol.as_ref().filter(|_| protocol_complete),
         comparisons,
     };
     let studies = raw_studies.map(|s| studies::check(s, &sources.studies, &referenced, problems));
     let comparisons = match (raw_analyses, &sources.analyses) {
         (Some(raw), Some(file)) => {
             let referenced = analyses::Referenced {
-                protocol: protocol.as_ref(),
-                studies: studies.as_ref(),
+                protocol: protocol.as_ref().filter(|_| protocol_complete),
+                studies: studies.as_ref().filter(|_| studies_complete),
             };
             analyses::resolve(raw, file, &referenced, read_data, problems)
         }
@@ -83,13 +94,17 @@ pub(crate) fn validate(
     })
 }
 
-/// Parses one YAML file, or takes its earlier parse from the cache.
-fn parse<T>(source: &SourceFile, cache: Option<&ParseCache>) -> Result<T, Diagnostic>
+/// Parses and reads one YAML file, or takes its earlier reading from the cache.
+fn parse<T>(
+    source: &SourceFile,
+    cache: Option<&ParseCache>,
+    read: fn(&mut Reader, yaml::Node) -> T,
+) -> raw::Read<T>
 where
-    T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
 {
     match cache {
-        Some(cache) => cache.get_or_parse(source, yaml::parse::<T>),
-        None => yaml::parse::<T>(source),
+        Some(cache) => cache.get_or_parse(source, |s| raw::read(s, read)),
+        None => raw::read(source, read),
     }
 }

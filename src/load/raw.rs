@@ -989,14 +989,12 @@ impl Reader<'_> {
         None
     }
 
-    /// `true` or `false`.
+    /// `true` or `false` (also YAML 1.1's `yes`, `no`, `on`, `off`, as before).
     fn flag(&mut self, field: &str, node: Node) -> Option<Located<bool>> {
-        if let Value::Scalar { text, plain: true } = &node.value {
-            match text.as_str() {
-                "true" | "True" | "TRUE" => return Some(Located::new(true, node.at)),
-                "false" | "False" | "FALSE" => return Some(Located::new(false, node.at)),
-                _ => {}
-            }
+        if let Value::Scalar { text, plain: true } = &node.value
+            && let Some(b) = yaml_bool(text)
+        {
+            return Some(Located::new(b, node.at));
         }
         self.wrong_type(field, &node, "true or false");
         None
@@ -1036,6 +1034,19 @@ fn one_of(names: &[&str]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+    }
+}
+
+/// A boolean in any capitalisation: `true`, `yes`, `y`, `on` or `false`, `no`, `n`, `off`
+/// (YAML 1.1's words, which serde-saphyr accepted too).
+fn yaml_bool(text: &str) -> Option<bool> {
+    let is = |word: &str| text.eq_ignore_ascii_case(word);
+    if is("true") || is("yes") || is("y") || is("on") {
+        Some(true)
+    } else if is("false") || is("no") || is("n") || is("off") {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -1115,6 +1126,13 @@ mod tests {
         assert_eq!(yaml_integer("16.5"), None);
         assert_eq!(yaml_integer("-3"), Some(-3));
         assert_eq!(yaml_integer("1__0"), None);
+    }
+
+    #[test]
+    fn booleans_take_yaml_1_1_words() {
+        assert_eq!(yaml_bool("True"), Some(true));
+        assert_eq!(yaml_bool("off"), Some(false));
+        assert_eq!(yaml_bool("maybe"), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use super::raw::Read;
 use crate::diagnostic::SourceFile;
 
 /// The last successful parse of each file, with the text it was parsed from.
@@ -36,13 +37,13 @@ impl ParseCache {
     }
 
     /// `parse(source)`, or a copy of its earlier result when the file's text is the same
-    /// (compared whole, not by a hash). Only successes are kept: a file with errors is parsed
-    /// again, so its messages are always fresh.
-    pub(crate) fn get_or_parse<T, E>(
+    /// (compared whole, not by a hash). Only readings without problems are kept: a file with
+    /// errors or warnings is parsed again, so its messages are always fresh.
+    pub(crate) fn get_or_parse<T>(
         &self,
         source: &SourceFile,
-        parse: impl FnOnce(&SourceFile) -> Result<T, E>,
-    ) -> Result<T, E>
+        parse: impl FnOnce(&SourceFile) -> Read<T>,
+    ) -> Read<T>
     where
         T: Clone + Send + Sync + 'static,
     {
@@ -52,19 +53,21 @@ impl ParseCache {
             .get(&key)
             .and_then(|parsed| (parsed.text == source.text).then(|| Arc::clone(&parsed.value)));
         if let Some(value) = kept.as_ref().and_then(|v| v.downcast_ref::<T>()) {
-            return Ok(value.clone());
+            return (Some(value.clone()), Vec::new());
         }
         // Parsed outside the lock: the review's files parse on several threads.
         self.parses.fetch_add(1, Ordering::Relaxed);
-        let value = parse(source)?;
-        self.lock().insert(
-            key,
-            Parsed {
-                text: source.text.clone(),
-                value: Arc::new(value.clone()),
-            },
-        );
-        Ok(value)
+        let (value, problems) = parse(source);
+        if let (Some(value), true) = (&value, problems.is_empty()) {
+            self.lock().insert(
+                key,
+                Parsed {
+                    text: source.text.clone(),
+                    value: Arc::new(value.clone()),
+                },
+            );
+        }
+        (value, problems)
     }
 
     /// How many times a file was parsed rather than taken from the cache.

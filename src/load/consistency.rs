@@ -4,8 +4,13 @@
 use std::collections::HashSet;
 
 use super::Sources;
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Kind, Problems, SourceFile};
 use crate::model::{Flow, Review};
+
+const PRISMA: Kind = Kind::warning("PRISMA counts that do not add up");
+const UNUSED_OUTCOME: Kind = Kind::warning("an outcome that no study reports");
+const UNUSED_STUDY: Kind = Kind::warning("a study with no data and no reported outcomes");
+const CERTAINTY_WITHOUT_DATA: Kind = Kind::warning("a certainty rating without data");
 
 /// The inconsistencies between the flow's counts and with the number of included studies
 /// in studies.yaml, as messages; empty when everything adds up or is not given.
@@ -50,12 +55,11 @@ pub fn prisma_checks(flow: &Flow, included_studies: usize) -> Vec<String> {
 }
 
 /// Every consistency warning of a loaded review, located in the files it was loaded from.
-pub(crate) fn consistency_warnings(review: &Review, sources: &Sources) -> Vec<Diagnostic> {
+pub(crate) fn consistency_warnings(review: &Review, sources: &Sources, warnings: &mut Problems) {
     let review_file = &sources.review;
     let studies_file = &sources.studies;
     let no_analyses = SourceFile::new(review.dir.join("analyses.yaml"), String::new());
     let analyses_file = sources.analyses.as_ref().unwrap_or(&no_analyses);
-    let mut warnings = Vec::new();
     if let Some(flow) = review
         .protocol
         .search
@@ -67,7 +71,9 @@ pub(crate) fn consistency_warnings(review: &Review, sources: &Sources) -> Vec<Di
             flow.referenced.column() as usize,
         );
         for message in prisma_checks(&flow.value, review.studies.included.len()) {
-            warnings.push(review_file.warning(line, column, message));
+            warnings.add(&review_file.path, PRISMA, |_| {
+                review_file.warning(line, column, message)
+            });
         }
     }
     let rows = || {
@@ -95,12 +101,12 @@ pub(crate) fn consistency_warnings(review: &Review, sources: &Sources) -> Vec<Di
     for outcome in &review.protocol.outcomes {
         let id = outcome.id.value.as_str();
         if !analysed.contains(id) && !reported.contains(id) {
-            let loc = &outcome.id.referenced;
-            warnings.push(review_file.warning(
-                loc.line() as usize,
-                loc.column() as usize,
-                format!("outcome `{id}` is neither analysed nor reported by any study; the review will say that no studies reported it"),
-            ));
+            warnings.add(&review_file.path, UNUSED_OUTCOME, |_| {
+                review_file.warning_at(
+                    outcome.id.referenced,
+                    format!("outcome `{id}` is neither analysed nor reported by any study; the review will say that no studies reported it"),
+                )
+            });
         }
     }
     let with_rows: HashSet<&str> = rows().map(|(_, r)| r.study.as_str()).collect();
@@ -108,27 +114,28 @@ pub(crate) fn consistency_warnings(review: &Review, sources: &Sources) -> Vec<Di
         let id = study.id.value.as_str();
         let used = with_rows.contains(id) || !study.outcomes_reported.is_empty();
         if !used {
-            let loc = &study.id.referenced;
-            warnings.push(studies_file.warning(
-                loc.line() as usize,
-                loc.column() as usize,
-                format!(
-                    "included study `{id}` has no data in analyses.yaml and no outcomes_reported"
-                ),
-            ));
+            warnings.add(&studies_file.path, UNUSED_STUDY, |_| {
+                studies_file.warning_at(
+                    study.id.referenced,
+                    format!(
+                        "included study `{id}` has no data in analyses.yaml and no outcomes_reported"
+                    ),
+                )
+            });
         }
     }
     for comparison in &review.comparisons {
         for outcome in &comparison.outcomes {
             let has_rows = outcome.groups.iter().any(|g| !g.rows.is_empty());
             if outcome.certainty.is_some() && !has_rows {
-                warnings.push(analyses_file.warning(
-                    0,
-                    0,
-                    format!("comparison `{}`, outcome `{}`: a certainty rating is given but the outcome has no data", comparison.id, outcome.id),
-                ));
+                warnings.add(&analyses_file.path, CERTAINTY_WITHOUT_DATA, |_| {
+                    analyses_file.warning(
+                        0,
+                        0,
+                        format!("comparison `{}`, outcome `{}`: a certainty rating is given but the outcome has no data", comparison.id, outcome.id),
+                    )
+                });
             }
         }
     }
-    warnings
 }

@@ -2,7 +2,9 @@
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, Kind, Problems, SourceFile};
+
+const CONTROL_CHARACTER: Kind = Kind::error("a control character");
 
 /// Largest review file revmark reads; larger ones are refused rather than read into memory.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -89,27 +91,46 @@ pub fn read_templates(
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
-    let known: Vec<&str> = crate::report::BUILTIN.iter().map(|(n, _)| *n).collect();
+    // The index lists every review of a site: it is built from the site's templates, not a
+    // review's.
+    let known: Vec<&str> = crate::report::BUILTIN
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| *n != "index.html")
+        .collect();
+    let used = known
+        .iter()
+        .map(|k| format!("{k}.tera"))
+        .collect::<Vec<_>>()
+        .join(", ");
     for path in paths {
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let unused = |why: &str| {
+            let mut d = Diagnostic::file_error(
+                &path,
+                format!("`{file_name}` is not used: {why}; a review's templates are {used}"),
+            );
+            d.severity = crate::diagnostic::Severity::Warning;
+            d
+        };
         let Some(name) = file_name.strip_suffix(".tera") else {
+            problems.push(unused("templates end in `.tera`"));
             continue;
         };
+        if name == "index.html" {
+            problems.push(unused(
+                "the list of reviews (index.html) is built for the whole site from the built-in template",
+            ));
+            continue;
+        }
         if !known.contains(&name) {
             problems.push(
                 Diagnostic::file_error(
                     &path,
-                    format!(
-                        "`{file_name}` overrides no template: the templates are {}",
-                        known
-                            .iter()
-                            .map(|k| format!("{k}.tera"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    format!("`{file_name}` overrides no template: the templates are {used}"),
                 )
                 .suggest(name, known.iter().copied()),
             );
@@ -204,4 +225,41 @@ fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
         .map(str::to_string)
         .unwrap_or(text);
     Ok(SourceFile::new(path, text))
+}
+
+/// Reports every control character of `file` other than tab and line breaks (C0, DEL and C1):
+/// no output may contain them (XML forbids them even escaped, and a terminal obeys them), so
+/// they are refused where they are written.
+pub(crate) fn refuse_control_characters(file: &SourceFile, problems: &mut Problems) {
+    let bytes = file.text.as_bytes();
+    let (mut from, mut line, mut line_start) = (0, 1, 0);
+    while let Some(found) = bytes[from..]
+        .iter()
+        .position(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\r')) || b == 0x7f || b == 0xc2)
+    {
+        let at = from + found;
+        from = at + 1;
+        if bytes[at] == b'\n' {
+            // Lines are counted on the way, so that many control characters cost one pass.
+            line += 1;
+            line_start = from;
+            continue;
+        }
+        let c = file.text[at..].chars().next().unwrap_or_default();
+        if !c.is_control() {
+            // 0xc2 also starts printable characters (U+00A0..U+00BF).
+            continue;
+        }
+        problems.add(&file.path, CONTROL_CHARACTER, |_| {
+            let column = file.text[line_start..at].chars().count() + 1;
+            file.error(
+                line,
+                column,
+                format!(
+                    "a control character (U+{:04X}) is not allowed in a review file: delete it",
+                    u32::from(c)
+                ),
+            )
+        });
+    }
 }

@@ -1,13 +1,17 @@
 //! The only stage that reads the disk: finds review folders, reads their files and turns them
 //! into validated [`Review`]s, collecting every problem of every file in one pass.
 
+mod analyses;
 mod cache;
 mod consistency;
 mod csv;
 mod fs;
 pub mod limits;
 mod previous;
+mod protocol;
+pub(crate) mod raw;
 mod rows;
+mod studies;
 mod validate;
 mod yaml;
 
@@ -18,7 +22,7 @@ pub use previous::previous_build;
 
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, Problems, SourceFile};
 use crate::model::Review;
 
 /// A review that loaded, with the warnings found on the way.
@@ -45,20 +49,34 @@ pub fn load_review_cached(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
     if !is_slug(&slug) {
         problems.push(Diagnostic::file_error(
             dir,
             format!("`{slug}` is not a review id: a review folder's name uses lower-case letters, digits and `-`"),
         ));
     }
-    let review_file = fs::read_required(dir, "review.yaml", &mut problems);
-    let studies_file = fs::read_required(dir, "studies.yaml", &mut problems);
-    let analyses_file = fs::read_optional(dir, "analyses.yaml", &mut problems);
+    let mut found = Vec::new();
+    let review_file = fs::read_required(dir, "review.yaml", &mut found);
+    let studies_file = fs::read_required(dir, "studies.yaml", &mut found);
+    let analyses_file = fs::read_optional(dir, "analyses.yaml", &mut found);
+    problems.extend(found);
     let (Some(review_file), Some(studies_file)) = (review_file, studies_file) else {
-        return Err(problems);
+        return Err(problems.into_vec());
     };
-    let templates = fs::read_templates(dir, &mut problems);
+    for file in [
+        Some(&review_file),
+        Some(&studies_file),
+        analyses_file.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        fs::refuse_control_characters(file, &mut problems);
+    }
+    let mut found = Vec::new();
+    let templates = fs::read_templates(dir, &mut found);
+    problems.extend(found);
     let sources = Sources {
         dir,
         templates,
@@ -67,20 +85,24 @@ pub fn load_review_cached(
         studies: studies_file,
         analyses: analyses_file,
     };
-    let outcome = validate::validate(&sources, &mut |rel| fs::read_data(dir, rel), cache);
-    problems.extend(outcome.problems);
-    if let Some(review) = &outcome.review {
+    let review = validate::validate(
+        &sources,
+        &mut |rel| fs::read_data(dir, rel),
+        cache,
+        &mut problems,
+    );
+    if let Some(review) = &review {
         problems.extend(limits::check(review, &sources.studies));
     }
-    match outcome.review {
-        Some(review) if !problems.iter().any(Diagnostic::is_error) => {
-            problems.extend(consistency::consistency_warnings(&review, &sources));
+    match review {
+        Some(review) if !problems.has_errors() => {
+            consistency::consistency_warnings(&review, &sources, &mut problems);
             Ok(Loaded {
                 review,
-                warnings: problems,
+                warnings: problems.into_vec(),
             })
         }
-        _ => Err(problems),
+        _ => Err(problems.into_vec()),
     }
 }
 

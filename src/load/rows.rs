@@ -3,17 +3,25 @@
 //! rows.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use super::raw::Cell;
+use crate::diagnostic::{Kind, Problems, SourceFile};
 use crate::model::*;
 use crate::stats::Row;
+
+const NO_STUDY: Kind = Kind::error("a data row without a study");
+const NOT_INCLUDED: Kind = Kind::error("a data row for a study that is not included");
+const UNKNOWN_COLUMN: Kind = Kind::error("a column the data type does not have");
+const MISSING_COLUMN: Kind = Kind::error("a data row without a column it needs");
+const NOT_A_NUMBER: Kind = Kind::error("a text where a number belongs");
+const OUT_OF_RANGE: Kind = Kind::error("a number outside what its column allows");
+const EVENTS_OVER_TOTAL: Kind = Kind::error("more events than participants");
 
 /// One named cell of a data row, from YAML or CSV. The name is borrowed from a CSV header,
 /// so that the header is not copied into every row.
 pub(crate) struct RowCell<'a> {
     pub name: Cow<'a, str>,
-    pub value: Scalar,
+    pub value: Cell,
     pub line: usize,
     pub column: usize,
 }
@@ -23,35 +31,38 @@ pub(crate) struct RowCell<'a> {
 pub(crate) struct RowReader<'a> {
     pub data_type: DataType,
     pub context: &'a str,
-    /// The included study ids; None when studies.yaml could not be read.
-    pub included: Option<&'a BTreeSet<&'a str>>,
+    /// The included studies; None when studies.yaml could not be read.
+    pub included: Option<&'a Studies>,
 }
 
 impl RowReader<'_> {
+    /// The row of `cells`, written at `at` of `file`; None when it has errors, which go to
+    /// `problems`.
     pub(crate) fn read(
         &self,
         file: &SourceFile,
         cells: &[RowCell],
         at: (usize, usize),
-        problems: &mut Vec<Diagnostic>,
+        problems: &mut Problems,
     ) -> Option<DataRow> {
-        let before = problems.len();
+        let errors_before = problems.errors();
+        let path = file.path.as_path();
         let required = self.data_type.required_columns();
         let optional = self.data_type.optional_columns();
         let is_known =
             |name: &str| name == "study" || required.contains(&name) || optional.contains(&name);
         let study_cell = cells.iter().find(|c| c.name == "study");
         let study = match study_cell {
-            Some(c) => match &c.value {
-                Scalar::Text(s) => s.clone(),
-                Scalar::Number(n) => n.to_string(),
-            },
+            // As written: a study `007` is `007`, not the number 7.
+            Some(c) => c.value.text.clone(),
             None => {
-                problems.push(file.error(
-                    at.0,
-                    at.1,
-                    format!("{}: a data row needs a `study`", self.context),
-                ));
+                problems.add(path, NO_STUDY, |_| {
+                    file.error(
+                        at.0,
+                        at.1,
+                        format!("{}: a data row needs a `study`", self.context),
+                    )
+                });
                 String::new()
             }
         };
@@ -59,27 +70,37 @@ impl RowReader<'_> {
         let ctx = || format!("{}, study `{study}`", self.context);
         if let (Some(included), Some(cell)) = (self.included, study_cell)
             && !study.is_empty()
-            && !included.contains(study.as_str())
+            && !included.is_included(&study)
         {
-            problems.push(
-                file.error(
+            problems.add(path, NOT_INCLUDED, |hint| {
+                let d = file.error(
                     cell.line,
                     cell.column,
                     format!(
                         "{}: `{study}` is not an included study of studies.yaml",
                         ctx()
                     ),
-                )
-                .suggest(&study, included.iter().copied()),
-            );
+                );
+                if !hint.0 {
+                    return d;
+                }
+                // In sorted order, so that of equally near ids the first in that order wins.
+                let mut ids: Vec<&str> = included
+                    .included
+                    .iter()
+                    .map(|s| s.id.value.as_str())
+                    .collect();
+                ids.sort_unstable();
+                d.suggest(&study, ids)
+            });
         }
         for cell in cells {
             if !is_known(&cell.name) {
-                let known: Vec<&str> = std::iter::once("study")
-                    .chain(required.iter().copied())
-                    .chain(optional.iter().copied())
-                    .collect();
-                problems.push(
+                problems.add(path, UNKNOWN_COLUMN, |hint| {
+                    let known: Vec<&str> = std::iter::once("study")
+                        .chain(required.iter().copied())
+                        .chain(optional.iter().copied())
+                        .collect();
                     file.error(
                         cell.line,
                         cell.column,
@@ -91,8 +112,8 @@ impl RowReader<'_> {
                             known.join(", ")
                         ),
                     )
-                    .suggest(&cell.name, known.iter().copied()),
-                );
+                    .suggest_if(hint, &cell.name, known.iter().copied())
+                });
             }
         }
         // The checked numbers, by column name; a data type has at most eight columns, so a
@@ -101,17 +122,22 @@ impl RowReader<'_> {
         for &name in required.iter().chain(optional) {
             let Some(cell) = cells.iter().find(|c| c.name == name) else {
                 if required.contains(&name) {
-                    problems.push(file.error(at.0, at.1, format!("{}: missing `{name}`", ctx())));
+                    problems.add(path, MISSING_COLUMN, |_| {
+                        file.error(at.0, at.1, format!("{}: missing `{name}`", ctx()))
+                    });
                 }
                 continue;
             };
             let error = |message: String| {
                 file.error(cell.line, cell.column, format!("{}: {message}", ctx()))
             };
-            let value = match &cell.value {
-                Scalar::Number(n) => *n,
-                Scalar::Text(t) => {
-                    problems.push(error(format!("`{name}` must be a number, not `{t}`")));
+            let value = match cell.value.number {
+                Some(n) => n,
+                None => {
+                    let t = &cell.value.text;
+                    problems.add(path, NOT_A_NUMBER, |_| {
+                        error(format!("`{name}` must be a number, not `{t}`"))
+                    });
                     continue;
                 }
             };
@@ -136,7 +162,7 @@ impl RowReader<'_> {
                 None
             };
             match problem {
-                Some(p) => problems.push(error(p)),
+                Some(p) => problems.add(path, OUT_OF_RANGE, |_| error(p)),
                 None => numbers.push((name, value)),
             }
         }
@@ -149,17 +175,19 @@ impl RowReader<'_> {
                     .iter()
                     .find(|c| c.name == events)
                     .expect("value came from a cell");
-                problems.push(file.error(
-                    cell.line,
-                    cell.column,
-                    format!(
-                        "{}: `{events}` ({e}) is greater than `{total}` ({t})",
-                        ctx()
-                    ),
-                ));
+                problems.add(path, EVENTS_OVER_TOTAL, |_| {
+                    file.error(
+                        cell.line,
+                        cell.column,
+                        format!(
+                            "{}: `{events}` ({e}) is greater than `{total}` ({t})",
+                            ctx()
+                        ),
+                    )
+                });
             }
         }
-        if problems[before..].iter().any(Diagnostic::is_error) {
+        if problems.errors() > errors_before {
             return None;
         }
         let value = |name: &str| number(name).expect("required columns were checked");

@@ -1,38 +1,8 @@
-//! analyses.yaml: comparisons, their outcomes and the extracted data, as written and as resolved.
+//! analyses.yaml, resolved: comparisons, their outcomes with every setting decided, and the
+//! checked data rows.
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, Visitor};
-use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
-
-use super::Located;
-
-/// analyses.yaml.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AnalysesFile {
-    /// The comparisons with data.
-    #[serde(default)]
-    pub comparisons: Vec<ComparisonSpec>,
-}
-
-/// A comparison as written in analyses.yaml.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ComparisonSpec {
-    /// Slug; may repeat a review.yaml comparison id.
-    pub id: Located<String>,
-    /// The comparison's title.
-    pub name: String,
-    /// Experimental group label (column header, "Favours ..." label).
-    pub experimental: Option<String>,
-    /// Control group label.
-    pub control: Option<String>,
-    /// The outcomes analysed.
-    #[serde(default)]
-    pub outcomes: Vec<OutcomeSpec>,
-}
 
 /// The kind of data an outcome holds.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -155,107 +125,12 @@ impl CertaintyLevel {
 }
 
 /// A GRADE assessment.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Certainty {
     /// The level.
     pub level: CertaintyLevel,
     /// Reasons for downgrading (risk of bias, imprecision, ...).
-    #[serde(default)]
     pub reasons: Vec<String>,
-}
-
-/// A data row as written: column name to value, with positions.
-pub type RawRow = Located<BTreeMap<String, Located<Scalar>>>;
-
-/// An outcome of a comparison, as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutcomeSpec {
-    /// A review.yaml outcome id.
-    pub outcome: Located<String>,
-    /// Id unique in the comparison; defaults to `outcome`.
-    pub id: Option<Located<String>>,
-    /// Title; defaults to the protocol outcome's name.
-    pub name: Option<String>,
-    /// dichotomous | continuous | generic.
-    #[serde(rename = "type")]
-    pub data_type: Located<DataType>,
-    /// RR OR RD | MD SMD | a label for generic data.
-    pub measure: Located<String>,
-    /// Generic only: ratio | difference.
-    pub scale: Option<Located<ScaleKey>>,
-    /// MH IV Peto.
-    pub method: Option<Located<MethodKey>>,
-    /// fixed | random.
-    pub model: Option<Located<ModelKey>>,
-    /// DL REML PM (random only).
-    pub tau2: Option<Located<Tau2Key>>,
-    /// Hartung-Knapp-Sidik-Jonkman interval (random only).
-    pub hksj: Option<Located<bool>>,
-    /// GRADE certainty.
-    pub certainty: Option<Certainty>,
-    /// The smallest important effect: a ratio above 1 (1.25 = 25% relative change) for ratio
-    /// measures, a positive difference otherwise.
-    pub important_effect: Option<Located<f64>>,
-    /// The assumed control-group risk (0 to 1) for absolute effects; default the pooled
-    /// control-group risk.
-    pub assumed_risk: Option<Located<f64>>,
-    /// Per-study rows.
-    pub studies: Option<Vec<RawRow>>,
-    /// A CSV file with the rows, relative to the review folder.
-    pub data: Option<Located<String>>,
-    /// Subgroups instead of studies.
-    pub subgroups: Option<Vec<SubgroupSpec>>,
-}
-
-/// A subgroup as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SubgroupSpec {
-    /// The subgroup's title.
-    pub name: String,
-    /// Per-study rows.
-    pub studies: Option<Vec<RawRow>>,
-    /// A CSV file with the rows.
-    pub data: Option<Located<String>>,
-}
-
-/// A cell value: a number or text.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Scalar {
-    /// A number.
-    Number(f64),
-    /// Text.
-    Text(String),
-}
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ScalarVisitor;
-        impl Visitor<'_> for ScalarVisitor {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a number or a text")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar::Number(v as f64))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-                Ok(Scalar::Number(v as f64))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar::Number(v))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar::Text(v.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar::Text(v.to_string()))
-            }
-        }
-        deserializer.deserialize_any(ScalarVisitor)
-    }
 }
 
 /// Where a value was written: a file and a 1-based line and column (0 when unknown).

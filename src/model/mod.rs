@@ -1,7 +1,8 @@
-//! The review as authors write it: plain serde types for review.yaml, studies.yaml and
-//! analyses.yaml, plus the validated [`Review`] that the later stages read.
+//! The validated review that the later stages read: every id resolved, every judgement and
+//! number checked, every value with the place it was written. What the files say as written
+//! is `load::raw`; `load` turns it into these types or reports why it cannot.
 //!
-//! No IO here: `load` reads the files and turns these types into a [`Review`].
+//! No IO here.
 
 mod analyses;
 mod measure;
@@ -15,29 +16,98 @@ pub use previous::*;
 pub use review::*;
 pub use studies::*;
 
-use serde::Deserialize;
-use serde_saphyr::Spanned;
+use std::collections::HashMap;
 
-/// A value with the place in its file where it was written.
-pub type Located<T> = Spanned<T>;
-
-/// A field that takes one value or a list (`country: Brazil` or `country: [Brazil, Peru]`).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(untagged)]
-pub enum OneOrMany {
-    /// A single value.
-    One(String),
-    /// A list of values.
-    Many(Vec<String>),
+/// A 1-based line and column in a review file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Location {
+    line: u32,
+    column: u32,
 }
 
-impl OneOrMany {
-    /// The values as a slice-like list.
-    pub fn to_vec(&self) -> Vec<String> {
-        match self {
-            OneOrMany::One(s) => vec![s.clone()],
-            OneOrMany::Many(v) => v.clone(),
+impl Location {
+    /// The place at a 1-based line and column (0 when unknown).
+    pub fn new(line: usize, column: usize) -> Location {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Location {
+            line: narrow(line),
+            column: narrow(column),
         }
+    }
+
+    /// The 1-based line.
+    pub fn line(&self) -> u64 {
+        u64::from(self.line)
+    }
+
+    /// The 1-based column, in characters.
+    pub fn column(&self) -> u64 {
+        u64::from(self.column)
+    }
+}
+
+/// A value with the place in its file where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub referenced: Location,
+}
+
+impl<T> Located<T> {
+    /// `value`, written at `at`.
+    pub fn new(value: T, at: Location) -> Self {
+        Located {
+            value,
+            referenced: at,
+        }
+    }
+}
+
+/// Positions in a list by id, built once when the list is validated, so that looking up every
+/// data row's study or every reported outcome is not a search of the list. The first of
+/// duplicate ids wins, as a search would find (duplicates are errors anyway).
+#[derive(Clone, Default)]
+pub struct IdIndex(HashMap<String, usize>);
+
+/// The count only: the map's order is not deterministic, and a review's `Debug` text is
+/// compared in tests.
+impl std::fmt::Debug for IdIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IdIndex({} ids)", self.0.len())
+    }
+}
+
+impl IdIndex {
+    /// The index of `ids`, in list order.
+    pub fn new<'a>(ids: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut index = HashMap::new();
+        for (i, id) in ids.into_iter().enumerate() {
+            index.entry(id.to_string()).or_insert(i);
+        }
+        IdIndex(index)
+    }
+
+    /// The item of `items` whose `id_of` is `id`.
+    pub fn find<'a, T>(
+        &self,
+        items: &'a [T],
+        id_of: impl Fn(&T) -> &str,
+        id: &str,
+    ) -> Option<&'a T> {
+        match self.0.get(id).and_then(|&i| items.get(i)) {
+            Some(item) if id_of(item) == id => Some(item),
+            // An id that is not indexed, or a list changed after it was validated (tests build
+            // variants of a review this way): search it. Every id a loaded review looks up was
+            // validated, so this is the rare path.
+            _ => items.iter().find(|item| id_of(item) == id),
+        }
+    }
+
+    /// Whether `id` is in the list as it was validated.
+    pub fn contains(&self, id: &str) -> bool {
+        self.0.contains_key(id)
     }
 }
 
@@ -53,41 +123,11 @@ pub struct Review {
     /// review.yaml.
     pub protocol: Protocol,
     /// studies.yaml.
-    pub studies: StudiesFile,
+    pub studies: Studies,
     /// analyses.yaml with every `data:` file read; empty when there is no analyses.yaml.
     pub comparisons: Vec<Comparison>,
     /// The previous build's results, when the build command found them in the output folder.
     pub previous: Option<PreviousBuild>,
-    /// Included studies by id, built on the first [`Review::study`] lookup, so that looking up
-    /// every row's study is not quadratic in a review with very many studies.
-    pub(crate) study_index: IdIndex,
-    /// Protocol outcomes by id, built on the first [`Review::outcome`] lookup, for the same
-    /// reason: every study's reported outcomes are looked up.
-    pub(crate) outcome_index: IdIndex,
-}
-
-/// Positions in a list by id (the first of duplicate ids), built on first use.
-pub(crate) type IdIndex = std::sync::OnceLock<std::collections::BTreeMap<String, usize>>;
-
-/// The item of `items` whose `id_of` is `id`, through `index`.
-fn find_by_id<'a, T>(
-    index: &IdIndex,
-    items: &'a [T],
-    id_of: impl Fn(&T) -> &str,
-    id: &str,
-) -> Option<&'a T> {
-    let index = index.get_or_init(|| {
-        let mut index = std::collections::BTreeMap::new();
-        for (i, item) in items.iter().enumerate() {
-            index.entry(id_of(item).to_string()).or_insert(i);
-        }
-        index
-    });
-    match index.get(id).and_then(|&i| items.get(i)) {
-        Some(item) if id_of(item) == id => Some(item),
-        // The list changed after the index was built: look the slow way.
-        _ => items.iter().find(|item| id_of(item) == id),
-    }
 }
 
 impl Review {
@@ -101,21 +141,43 @@ impl Review {
 
     /// The protocol outcome with this id.
     pub fn outcome(&self, id: &str) -> Option<&ProtocolOutcome> {
-        find_by_id(
-            &self.outcome_index,
-            &self.protocol.outcomes,
-            |o| &o.id.value,
-            id,
-        )
+        self.protocol.outcome(id)
     }
 
     /// The included study with this id.
     pub fn study(&self, id: &str) -> Option<&IncludedStudy> {
-        find_by_id(
-            &self.study_index,
-            &self.studies.included,
-            |s| &s.id.value,
-            id,
-        )
+        self.studies.study(id)
+    }
+
+    /// The name of comparison `id`: the protocol's planned comparison, or else the analysed
+    /// one.
+    pub fn comparison_name(&self, id: &str) -> Option<&str> {
+        self.protocol
+            .comparison(id)
+            .map(|c| c.name.as_str())
+            .or_else(|| {
+                self.comparisons
+                    .iter()
+                    .find(|c| c.id == id)
+                    .map(|c| c.name.as_str())
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_finds_the_first_of_duplicates_and_survives_edits() {
+        let mut items = vec!["a", "b", "a"];
+        let index = IdIndex::new(items.iter().copied());
+        let found = index.find(&items, |s| s, "a").map(|s| s as *const _);
+        assert_eq!(found, Some(&items[0] as *const _));
+        assert_eq!(index.find(&items, |s| s, "c"), None);
+        // The list changed after the index was built: the index is not trusted.
+        items[1] = "c";
+        assert_eq!(index.find(&items, |s| s, "c"), Some(&"c"));
+        assert!(index.find(&items, |s| s, "b").is_none());
     }
 }

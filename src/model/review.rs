@@ -1,18 +1,16 @@
-//! review.yaml: the protocol and the authors' prose.
+//! review.yaml, validated: the protocol and the authors' prose.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-use super::Located;
+use super::{IdIndex, Located};
 
 /// review.yaml.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Protocol {
     /// The review's title.
     pub title: String,
     /// The authors' names.
-    #[serde(default)]
     pub authors: Vec<String>,
     /// The version date (ISO, YYYY-MM-DD).
     pub date: Option<Located<String>>,
@@ -35,7 +33,6 @@ pub struct Protocol {
     /// The protocol's outcomes, in order.
     pub outcomes: Vec<ProtocolOutcome>,
     /// The comparisons the protocol planned.
-    #[serde(default)]
     pub comparisons: Vec<PlannedComparison>,
     /// Discussion (md).
     pub discussion: Option<Located<String>>,
@@ -43,28 +40,46 @@ pub struct Protocol {
     pub conclusions: Option<Conclusions>,
     /// Keep the authors' raw HTML in prose (sanitised by an allowlist) instead of showing it
     /// as text. Default false.
-    #[serde(default)]
     pub raw_html: bool,
+    /// `outcomes` by id.
+    pub(crate) outcome_index: IdIndex,
+    /// `comparisons` by id.
+    pub(crate) comparison_index: IdIndex,
+}
+
+impl Protocol {
+    /// The outcome with this id.
+    pub fn outcome(&self, id: &str) -> Option<&ProtocolOutcome> {
+        self.outcome_index.find(&self.outcomes, |o| &o.id.value, id)
+    }
+
+    /// The planned comparison with this id.
+    pub fn comparison(&self, id: &str) -> Option<&PlannedComparison> {
+        self.comparison_index
+            .find(&self.comparisons, |c| &c.id.value, id)
+    }
+
+    /// Whether `id` is an outcome of the protocol.
+    pub fn has_outcome(&self, id: &str) -> bool {
+        self.outcome_index.contains(id)
+    }
 }
 
 /// The search: sources, date and the PRISMA flow.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Search {
     /// Date of the last search (ISO).
     pub date: Option<Located<String>>,
     /// Databases and registers searched.
-    #[serde(default)]
     pub sources: Vec<String>,
     /// Other sources (reference lists, contact with authors).
-    #[serde(default)]
     pub other: Vec<String>,
     /// PRISMA 2020 counts.
     pub flow: Option<Located<Flow>>,
 }
 
 /// PRISMA 2020 flow counts; all optional.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Flow {
     /// Records identified.
@@ -105,8 +120,7 @@ impl Priority {
 }
 
 /// An outcome of the protocol.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ProtocolOutcome {
     /// Slug, unique in the review.
     pub id: Located<String>,
@@ -115,19 +129,13 @@ pub struct ProtocolOutcome {
     /// What it covers ("febrile illness, diarrhoea").
     pub detail: Option<String>,
     /// Primary or secondary (default secondary).
-    #[serde(default = "secondary")]
     pub priority: Priority,
     /// A free group label ("maternal", "infant").
     pub group: Option<String>,
 }
 
-fn secondary() -> Priority {
-    Priority::Secondary
-}
-
 /// A comparison the protocol planned.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct PlannedComparison {
     /// Slug.
     pub id: Located<String>,
@@ -140,8 +148,7 @@ pub struct PlannedComparison {
 }
 
 /// Authors' conclusions.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Conclusions {
     /// Implications for practice (md).
     pub practice: Option<Located<String>>,

@@ -1,39 +1,49 @@
-//! studies.yaml: included, excluded, ongoing and awaiting studies, with risk of bias.
+//! studies.yaml, validated: included, excluded, ongoing and awaiting studies, with risk of
+//! bias.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-use super::{Located, OneOrMany};
+use super::{IdIndex, Located};
 
 /// studies.yaml.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StudiesFile {
+#[derive(Debug, Clone)]
+pub struct Studies {
     /// The risk-of-bias tool used for every study (default rob1).
-    #[serde(default)]
     pub risk_of_bias_tool: RobTool,
     /// Included studies.
     pub included: Vec<IncludedStudy>,
     /// Excluded studies with the reason.
-    #[serde(default)]
     pub excluded: Vec<ExcludedStudy>,
     /// Ongoing studies.
-    #[serde(default)]
     pub ongoing: Vec<OtherStudy>,
     /// Studies awaiting classification.
-    #[serde(default)]
     pub awaiting_classification: Vec<OtherStudy>,
+    /// `included` by id.
+    pub(crate) included_index: IdIndex,
+}
+
+impl Studies {
+    /// The included study with this id.
+    pub fn study(&self, id: &str) -> Option<&IncludedStudy> {
+        self.included_index
+            .find(&self.included, |s| &s.id.value, id)
+    }
+
+    /// Whether `id` is an included study.
+    pub fn is_included(&self, id: &str) -> bool {
+        self.included_index.contains(id)
+    }
 }
 
 /// An included study.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct IncludedStudy {
     /// "Author Year", unique.
     pub id: Located<String>,
-    /// Where the study was carried out.
-    pub country: Option<OneOrMany>,
-    /// Randomised participants.
+    /// Where the study was carried out (none, one or several countries).
+    pub country: Vec<String>,
+    /// Randomised participants (not negative).
     pub participants: Option<Located<i64>>,
     /// What the participants are called; defaults to the review's participants_noun.
     pub participants_label: Option<String>,
@@ -48,16 +58,13 @@ pub struct IncludedStudy {
     /// Notes (md).
     pub notes: Option<Located<String>>,
     /// What the study reported, also when it gave no usable data.
-    #[serde(default)]
     pub outcomes_reported: Vec<ReportedOutcome>,
-    /// Risk-of-bias judgements by domain key.
-    #[serde(default)]
+    /// Risk-of-bias judgements by domain key (keys of the review's tool only).
     pub risk_of_bias: BTreeMap<String, RobEntry>,
 }
 
 /// An outcome a study reported.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ReportedOutcome {
     /// A review.yaml outcome id.
     pub outcome: Located<String>,
@@ -66,18 +73,16 @@ pub struct ReportedOutcome {
 }
 
 /// One risk-of-bias judgement.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct RobEntry {
-    /// The judgement key (low, unclear, high; rob2: low, some_concerns, high).
-    pub judgement: Located<String>,
+    /// The judgement, in the tool's terms.
+    pub judgement: Located<Judgement>,
     /// Support for judgement (md).
     pub support: Option<Located<String>>,
 }
 
 /// An excluded study.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ExcludedStudy {
     /// Study id.
     pub id: Located<String>,
@@ -86,8 +91,7 @@ pub struct ExcludedStudy {
 }
 
 /// An ongoing study or one awaiting classification.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct OtherStudy {
     /// Study id.
     pub id: Located<String>,
@@ -252,19 +256,15 @@ impl RobTool {
 
 impl IncludedStudy {
     /// The study's judgement for a domain, with the tool's default when it is missing.
-    /// Keys were validated at load time.
     pub fn judgement(&self, tool: RobTool, domain: &RobDomain) -> Judgement {
         self.risk_of_bias
             .get(domain.key)
-            .and_then(|e| tool.judgement(&e.judgement.value))
+            .map(|e| e.judgement.value)
             .unwrap_or_else(|| tool.missing_judgement())
     }
 
     /// The countries the study was carried out in.
     pub fn countries(&self) -> Vec<String> {
-        self.country
-            .as_ref()
-            .map(OneOrMany::to_vec)
-            .unwrap_or_default()
+        self.country.clone()
     }
 }

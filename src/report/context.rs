@@ -335,30 +335,7 @@ pub type StudyProse<'a> = HashMap<(&'a str, StudyField<'a>), &'a str>;
 pub fn studies_view(review: &Review) -> StudiesView {
     let tool = review.studies.risk_of_bias_tool;
     let noun = review.participants_noun();
-    // Studies report many outcomes each: look their names up by id rather than scanning the
-    // protocol's list for every one (the first outcome with an id wins, as in Review::outcome).
-    let mut outcome_names: HashMap<&str, String> = HashMap::new();
-    for o in &review.protocol.outcomes {
-        outcome_names
-            .entry(o.id.value.as_str())
-            .or_insert_with(|| english::capitalise(&o.name));
-    }
-    let comparison_name = |id: &str| {
-        review
-            .protocol
-            .comparisons
-            .iter()
-            .find(|c| c.id.value == id)
-            .map(|c| c.name.clone())
-            .or_else(|| {
-                review
-                    .comparisons
-                    .iter()
-                    .find(|c| c.id == id)
-                    .map(|c| c.name.clone())
-            })
-            .unwrap_or_default()
-    };
+    let comparison_name = |id: &str| review.comparison_name(id).unwrap_or_default().to_string();
     let included = review
         .studies
         .included
@@ -381,7 +358,8 @@ pub fn studies_view(review: &Review) -> StudiesView {
                 outcomes: s
                     .outcomes_reported
                     .iter()
-                    .filter_map(|r| outcome_names.get(r.outcome.value.as_str()).cloned())
+                    .filter_map(|r| review.outcome(&r.outcome.value))
+                    .map(|o| english::capitalise(&o.name))
                     .collect(),
                 risk_of_bias: tool
                     .domains()

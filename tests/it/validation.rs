@@ -281,3 +281,230 @@ fn usage_errors_exit_2() {
     assert_eq!(revmark(&scratch.0, &["bild"]).code, 2);
     assert_eq!(revmark(&scratch.0, &["check", "no-such-folder"]).code, 2);
 }
+
+/// The fixture with replacements: the whole run (any exit status).
+fn check_run(edits: &[(&str, &str, &str)]) -> Run {
+    check_fixture(edits)
+}
+
+// A wrong type names the field, what was expected and what was found, and checking goes on:
+// the issue's four problems in three files are all reported by one run.
+#[test]
+fn a_wrong_type_is_named_and_checking_goes_on() {
+    for (written, found) in [
+        ("sixteen", "\"sixteen\""),
+        ("100 women", "\"100 women\""),
+        ("16.5", "\"16.5\""),
+    ] {
+        let err = check_with(
+            "studies.yaml",
+            "participants: 100",
+            &format!("participants: {written}"),
+        );
+        assert_reports(
+            &err,
+            &[&format!(
+                "reviews/r/studies.yaml:3:19: error: participants: expected a whole number of participants, found {found}"
+            )],
+        );
+    }
+    let run = check_run(&[
+        ("studies.yaml", "participants: 100", "participants: sixteen"),
+        (
+            "studies.yaml",
+            "id: Jones 2005",
+            "id: Smith 2004\n  - id: Jones 2005",
+        ),
+        ("studies.yaml", "judgement: low", "judgement: medium"),
+        ("analyses.yaml", "study: Jones 2005", "study: Brown 2006"),
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_reports(
+        &run.stderr,
+        &[
+            "studies.yaml:3:19: error: participants: expected a whole number of participants, found \"sixteen\"",
+            "studies.yaml:6:9: error: duplicate study id `Smith 2004` (first defined on line 2)",
+            "judgement `medium` is not one of low, unclear, high",
+            "analyses.yaml:10:21: error: comparison `a-vs-b`, outcome `death`, study `Brown 2006`: `Brown 2006` is not an included study of studies.yaml",
+        ],
+    );
+    assert_eq!(run.stderr.matches(": error: ").count(), 4, "{}", run.stderr);
+}
+
+// A second row for a study in one outcome is an error at its place naming the first row; a
+// study in two subgroups is a warning.
+#[test]
+fn each_study_is_counted_once() {
+    let err = check_with(
+        "analyses.yaml",
+        "          - {study: Jones 2005, e_events: 3",
+        "          - {study: Smith 2004, e_events: 3",
+    );
+    assert_reports(
+        &err,
+        &[
+            "reviews/r/analyses.yaml:10:13: error: comparison `a-vs-b`, outcome `death`: study `Smith 2004` has a second row in this outcome (the first is at reviews/r/analyses.yaml:9:13); a study is counted once",
+        ],
+    );
+    let run = check_run(&[(
+        "analyses.yaml",
+        "        studies:\n          - {study: Smith 2004, e_events: 5, e_total: 50, c_events: 8, c_total: 50}\n          - {study: Jones 2005, e_events: 3, e_total: 40, c_events: 6, c_total: 41}\n",
+        "        subgroups:\n          - name: Early\n            studies:\n              - {study: Smith 2004, e_events: 5, e_total: 50, c_events: 8, c_total: 50}\n          - name: Late\n            studies:\n              - {study: Smith 2004, e_events: 2, e_total: 25, c_events: 4, c_total: 50}\n              - {study: Jones 2005, e_events: 3, e_total: 40, c_events: 6, c_total: 41}\n",
+    )]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_reports(
+        &run.stderr,
+        &[
+            "reviews/r/analyses.yaml:14:17: warning: comparison `a-vs-b`, outcome `death`: study `Smith 2004` is in subgroups `Early` (at reviews/r/analyses.yaml:11:17) and `Late`, so the overall total counts its participants twice",
+            "`totals: subtotals`",
+        ],
+    );
+}
+
+// The same in a CSV data file, where a study id is read as text: `007` stays `007`.
+#[test]
+fn csv_rows_are_counted_once_and_ids_stay_text() {
+    let scratch = Scratch::new("csv-rows");
+    let dir = scratch.path("reviews/r");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("review.yaml"), REVIEW).unwrap();
+    std::fs::write(
+        dir.join("studies.yaml"),
+        "included:\n  - id: \"007\"\n  - id: Jones 2005\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("analyses.yaml"),
+        "comparisons:\n  - id: a-vs-b\n    name: A versus B\n    outcomes:\n      - {outcome: death, type: dichotomous, measure: RR, data: data/d.csv}\n",
+    )
+    .unwrap();
+    let csv = "study,e_events,e_total,c_events,c_total\n007,3,20,5,21\nJones 2005,2,30,4,28\n";
+    std::fs::write(dir.join("data/d.csv"), csv).unwrap();
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::write(dir.join("data/d.csv"), format!("{csv}007,1,10,1,10\n")).unwrap();
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_reports(
+        &run.stderr,
+        &[
+            "reviews/r/data/d.csv:4:1: error: comparison `a-vs-b`, outcome `death`: study `007` has a second row in this outcome (the first is at reviews/r/data/d.csv:2:1)",
+        ],
+    );
+}
+
+// Control characters are refused where they are written, in YAML and CSV, and diagnostics
+// print them escaped: none reaches the terminal.
+#[test]
+fn control_characters_are_refused_and_printed_escaped() {
+    let err = check_with(
+        "studies.yaml",
+        "id: Jones 2005",
+        "id: Jones\u{1b}]0;x\u{7} 2005",
+    );
+    assert_reports(
+        &err,
+        &[
+            "reviews/r/studies.yaml:6:14: error: a control character (U+001B) is not allowed in a review file: delete it",
+            "reviews/r/studies.yaml:6:19: error: a control character (U+0007)",
+        ],
+    );
+    assert!(
+        !err.chars().any(|c| c.is_control() && c != '\n'),
+        "raw control characters in: {err:?}"
+    );
+    let scratch = Scratch::new("csv-control");
+    let dir = scratch.path("reviews/r");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("review.yaml"), REVIEW).unwrap();
+    std::fs::write(dir.join("studies.yaml"), STUDIES).unwrap();
+    std::fs::write(
+        dir.join("analyses.yaml"),
+        "comparisons:\n  - id: a-vs-b\n    name: A versus B\n    outcomes:\n      - {outcome: death, type: dichotomous, measure: RR, data: data/d.csv}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("data/d.csv"),
+        "study,e_events,e_total,c_events,c_total\nSmith 2004,3,20,5,21\nJones\u{9b}2005,2,30,4,28\n",
+    )
+    .unwrap();
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_reports(
+        &run.stderr,
+        &["reviews/r/data/d.csv:3:6: error: a control character (U+009B)"],
+    );
+    assert!(!run.stderr.chars().any(|c| c.is_control() && c != '\n'));
+}
+
+// GRADE's own spellings of the certainty levels are accepted.
+#[test]
+fn certainty_levels_take_grades_spellings() {
+    for level in [
+        "very low", "very_low", "Very low", "VERY LOW", "High", "moderate", "Low",
+    ] {
+        let run = check_run(&[(
+            "analyses.yaml",
+            "        measure: RR\n",
+            &format!("        measure: RR\n        certainty: {{level: {level}}}\n"),
+        )]);
+        assert_eq!(run.code, 0, "{level}: {}", run.stderr);
+    }
+    let err = check_with(
+        "analyses.yaml",
+        "        measure: RR\n",
+        "        measure: RR\n        certainty: {level: very lo}\n",
+    );
+    assert_reports(
+        &err,
+        &[
+            "unknown variant `very lo`, expected one of `high`, `moderate`, `low`, `very low`",
+            "did you mean `very low`?",
+        ],
+    );
+}
+
+// A duplicate key is reported in revmark's words, at the second key.
+#[test]
+fn duplicate_keys_are_reported_in_revmarks_words() {
+    let err = check_with(
+        "studies.yaml",
+        "    participants: 100\n",
+        "    participants: 100\n    participants: 120\n",
+    );
+    assert_reports(
+        &err,
+        &[
+            "reviews/r/studies.yaml:4:5: error: `participants` is given twice in this mapping (first on line 3); keep one",
+        ],
+    );
+    assert!(!err.contains("DuplicateKeyPolicy"), "{err}");
+}
+
+// A file in a review's templates/ that revmark does not use is a warning naming the ones it
+// does use.
+#[test]
+fn unused_template_files_are_warned_of() {
+    let scratch = Scratch::new("templates-unused");
+    let dir = scratch.path("reviews/r");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    for (name, text) in [
+        ("review.yaml", REVIEW),
+        ("studies.yaml", STUDIES),
+        ("analyses.yaml", ANALYSES),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    std::fs::write(dir.join("templates/index.html.tera"), "<p>ignored</p>").unwrap();
+    std::fs::write(dir.join("templates/notes.txt"), "mine").unwrap();
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_reports(
+        &run.stderr,
+        &[
+            "reviews/r/templates/index.html.tera: warning: `index.html.tera` is not used",
+            "reviews/r/templates/notes.txt: warning: `notes.txt` is not used: templates end in `.tera`",
+            "a review's templates are abstract.md.tera, abstract_body.md.tera, review.md.tera, page.html.tera",
+        ],
+    );
+}

@@ -1,0 +1,502 @@
+//! analyses.yaml and its data files as written -> the resolved [`Comparison`]s: every outcome's
+//! settings decided and checked against its data type, every data row read from YAML or CSV and
+//! checked (rows.rs).
+
+use std::collections::HashMap;
+
+use super::protocol::{check_slug, check_unique};
+use super::raw;
+use super::rows::{RowCell, RowReader};
+use super::{csv, validate::DataReader};
+use crate::diagnostic::{Kind, Problems, SourceFile};
+use crate::model::*;
+
+const UNKNOWN_OUTCOME: Kind = Kind::error("an outcome that is not in review.yaml");
+const BAD_SETTING: Kind = Kind::error("a setting that does not fit the outcome");
+const IGNORED_SETTING: Kind = Kind::warning("a setting that random-effects models use only");
+const DATA_SOURCES: Kind = Kind::error("an outcome without exactly one source of data");
+const DATA_FILE: Kind = Kind::error("a data file that cannot be read");
+const CSV_SHAPE: Kind = Kind::error("a CSV row that does not fit its header");
+const DUPLICATE_ROW: Kind = Kind::error("a second row for one study");
+const SHARED_STUDY: Kind = Kind::warning("a study in two subgroups");
+
+/// "file:line:column" of a row, for messages that point to a second place.
+fn origin_text(origin: &Origin) -> String {
+    format!(
+        "{}:{}:{}",
+        origin.file.display(),
+        origin.line,
+        origin.column
+    )
+}
+
+/// What analyses.yaml refers to in the other files; None where that file could not be read,
+/// so that its references are not checked.
+pub(crate) struct Referenced<'a> {
+    /// review.yaml.
+    pub protocol: Option<&'a Protocol>,
+    /// studies.yaml.
+    pub studies: Option<&'a Studies>,
+}
+
+/// Checks analyses.yaml (in `file`) and the data files it names, and resolves its
+/// comparisons; an outcome with errors is left out, its problems go to `problems`.
+pub(crate) fn resolve(
+    raw: raw::AnalysesFile,
+    file: &SourceFile,
+    referenced: &Referenced,
+    read_data: &mut DataReader,
+    problems: &mut Problems,
+) -> Vec<Comparison> {
+    check_unique(
+        file,
+        "comparison",
+        raw.comparisons
+            .iter()
+            .map(|c| (c.id.value.as_str(), c.id.referenced)),
+        problems,
+    );
+    let mut comparisons = Vec::new();
+    for spec in raw.comparisons {
+        let id = spec.id;
+        check_slug(file, &id, problems);
+        let outcome_ids: Vec<(&str, Location)> = spec
+            .outcomes
+            .iter()
+            .map(|o| {
+                let id = o.id.as_ref().unwrap_or(&o.outcome);
+                (id.value.as_str(), id.referenced)
+            })
+            .collect();
+        check_unique(
+            file,
+            &format!("outcome (comparison `{}`)", id.value),
+            outcome_ids,
+            problems,
+        );
+        let mut outcomes = Vec::new();
+        for outcome in spec.outcomes {
+            let mut checker = OutcomeChecker {
+                file,
+                referenced,
+                read_data: &mut *read_data,
+                problems: &mut *problems,
+            };
+            if let Some(resolved) = checker.resolve(&id.value, outcome) {
+                outcomes.push(resolved);
+            }
+        }
+        comparisons.push(Comparison {
+            id: id.value,
+            name: spec.name,
+            experimental: spec.experimental.unwrap_or_else(|| "Experimental".into()),
+            control: spec.control.unwrap_or_else(|| "Control".into()),
+            outcomes,
+        });
+    }
+    comparisons
+}
+
+/// Resolves the outcomes of analyses.yaml one at a time.
+struct OutcomeChecker<'a, 'r> {
+    file: &'a SourceFile,
+    referenced: &'a Referenced<'r>,
+    read_data: &'a mut DataReader<'r>,
+    problems: &'a mut Problems,
+}
+
+impl OutcomeChecker<'_, '_> {
+    /// An error at a located value of analyses.yaml.
+    fn error<T>(&mut self, kind: Kind, at: &Located<T>, message: impl FnOnce() -> String) {
+        let file = self.file;
+        self.problems.add(&file.path, kind, |_| {
+            file.error_at(at.referenced, message())
+        });
+    }
+
+    /// The outcome of comparison `comparison` written as `spec`, or None when it has errors.
+    fn resolve(&mut self, comparison: &str, spec: raw::OutcomeSpec) -> Option<AnalysisOutcome> {
+        let file = self.file;
+        let id = spec.id.as_ref().unwrap_or(&spec.outcome).value.clone();
+        let context = format!("comparison `{comparison}`, outcome `{id}`");
+        let errors_before = self.problems.errors();
+        let protocol_outcome = self
+            .referenced
+            .protocol
+            .and_then(|p| p.outcome(&spec.outcome.value));
+        if let Some(protocol) = self.referenced.protocol
+            && protocol_outcome.is_none()
+        {
+            let got = &spec.outcome;
+            self.problems.add(&file.path, UNKNOWN_OUTCOME, |hint| {
+                file.error_at(
+                    got.referenced,
+                    format!(
+                        "{context}: `{}` is not an outcome of review.yaml",
+                        got.value
+                    ),
+                )
+                .suggest_if(
+                    hint,
+                    &got.value,
+                    protocol.outcomes.iter().map(|o| o.id.value.as_str()),
+                )
+            });
+        }
+        if let Some(i) = &spec.id {
+            check_slug(file, i, self.problems);
+        }
+        let data_type = spec.data_type.value;
+        let measures = data_type.measures();
+        let measure = spec.measure.value.clone();
+        let scale = spec.scale.as_ref().map(|s| s.value).unwrap_or_default();
+        // None when the label does not fit the data type, which is reported below.
+        let parsed = Measure::parse(data_type, &measure, scale);
+        let is_ratio = parsed.as_ref().is_some_and(Measure::is_ratio);
+        if let Some(t) = &spec.important_effect {
+            let bad = if is_ratio {
+                !(t.value > 1.0 && t.value.is_finite())
+            } else {
+                !(t.value > 0.0 && t.value.is_finite())
+            };
+            if bad {
+                let rule = if is_ratio {
+                    "a ratio above 1, such as 1.25"
+                } else {
+                    "a difference above 0"
+                };
+                self.error(BAD_SETTING, t, || {
+                    format!(
+                        "{context}: `important_effect` must be {rule} (got {})",
+                        t.value
+                    )
+                });
+            }
+        }
+        if let Some(r) = &spec.assumed_risk {
+            if data_type != DataType::Dichotomous {
+                self.error(BAD_SETTING, r, || {
+                    format!("{context}: `assumed_risk` applies to dichotomous outcomes only")
+                });
+            } else if !(r.value > 0.0 && r.value < 1.0) {
+                self.error(BAD_SETTING, r, || {
+                    format!(
+                        "{context}: `assumed_risk` is a risk between 0 and 1, such as 0.2 (got {})",
+                        r.value
+                    )
+                });
+            }
+        }
+        if !measures.is_empty() && !measures.contains(&measure.as_str()) {
+            let at = &spec.measure;
+            self.problems.add(&file.path, BAD_SETTING, |hint| {
+                file.error_at(
+                    at.referenced,
+                    format!(
+                        "{context}: measure `{measure}` does not fit {} data (use {})",
+                        data_type.as_str(),
+                        measures.join(", ")
+                    ),
+                )
+                .suggest_if(hint, &measure, measures.iter().copied())
+            });
+        } else if data_type == DataType::Generic && measure.trim().is_empty() {
+            self.error(BAD_SETTING, &spec.measure, || {
+                format!("{context}: a generic outcome needs a measure label such as HR")
+            });
+        }
+        if let Some(scale) = &spec.scale
+            && data_type != DataType::Generic
+        {
+            self.error(BAD_SETTING, scale, || {
+                format!("{context}: `scale` applies to generic outcomes only")
+            });
+        }
+        let method = match &spec.method {
+            Some(m) => {
+                let fits = match m.value {
+                    MethodKey::IV => true,
+                    MethodKey::MH => data_type == DataType::Dichotomous,
+                    MethodKey::Peto => data_type == DataType::Dichotomous && measure == "OR",
+                };
+                if !fits {
+                    let hint = if m.value == MethodKey::Peto {
+                        "Peto applies to dichotomous data with the OR measure"
+                    } else {
+                        "Mantel-Haenszel applies to dichotomous data"
+                    };
+                    self.error(BAD_SETTING, m, || {
+                        format!(
+                            "{context}: method {:?} does not fit {} {measure} data: {hint}",
+                            m.value,
+                            data_type.as_str()
+                        )
+                    });
+                }
+                m.value
+            }
+            None if data_type == DataType::Dichotomous => MethodKey::MH,
+            None => MethodKey::IV,
+        };
+        let model = spec.model.as_ref().map(|m| m.value).unwrap_or_default();
+        for (name, given) in [
+            ("tau2", spec.tau2.as_ref().map(|t| t.referenced)),
+            ("hksj", spec.hksj.as_ref().map(|h| h.referenced)),
+        ] {
+            if let Some(at) = given
+                && model != ModelKey::Random
+            {
+                self.problems.add(&file.path, IGNORED_SETTING, |_| {
+                    file.warning_at(
+                        at,
+                        format!(
+                            "{context}: `{name}` applies to random-effects models only and is ignored"
+                        ),
+                    )
+                });
+            }
+        }
+        let sources = [
+            spec.studies.is_some(),
+            spec.data.is_some(),
+            spec.subgroups.is_some(),
+        ];
+        if sources.iter().filter(|&&s| s).count() != 1 {
+            self.error(DATA_SOURCES, &spec.outcome, || {
+                format!(
+                    "{context}: give the data as exactly one of `studies`, `data` or `subgroups`"
+                )
+            });
+        }
+        let reader = RowReader {
+            data_type,
+            context: &context,
+            included: self.referenced.studies,
+        };
+        let mut groups = Vec::new();
+        let has_subgroups = spec.subgroups.is_some();
+        if let Some(subgroups) = spec.subgroups {
+            for sub in subgroups {
+                let context = format!("{context}, subgroup `{}`", sub.name);
+                let reader = RowReader {
+                    context: &context,
+                    ..reader
+                };
+                let rows = self.read_rows(&reader, sub.studies, sub.data);
+                groups.push(DataGroup {
+                    name: Some(sub.name),
+                    rows,
+                });
+            }
+        } else if spec.studies.is_some() || spec.data.is_some() {
+            let rows = self.read_rows(&reader, spec.studies, spec.data);
+            groups.push(DataGroup { name: None, rows });
+        }
+        self.check_counted_once(&context, &groups);
+        if self.problems.errors() > errors_before {
+            return None;
+        }
+        let protocol_outcome = protocol_outcome?;
+        // Peto pools odds ratios whatever the label (a label other than OR is an error above).
+        let measure = if method == MethodKey::Peto {
+            Measure::OddsRatio
+        } else {
+            parsed?
+        };
+        Some(AnalysisOutcome {
+            id,
+            outcome: spec.outcome.value,
+            name: spec
+                .name
+                .unwrap_or_else(|| crate::english::capitalise(&protocol_outcome.name)),
+            method,
+            model,
+            tau2: spec.tau2.map(|t| t.value).unwrap_or_default(),
+            hksj: spec.hksj.is_some_and(|h| h.value),
+            certainty: spec.certainty.map(|c| Certainty {
+                level: c.level,
+                reasons: c.reasons,
+            }),
+            important_effect: spec
+                .important_effect
+                .map(|t| t.value)
+                .or(measure.default_important_effect()),
+            measure,
+            assumed_risk: spec.assumed_risk.map(|r| r.value),
+            groups,
+            has_subgroups,
+        })
+    }
+
+    /// Each study counted once: a second row for a study in one group is an error; a study in
+    /// two subgroups is a warning, as the overall total then counts its participants twice.
+    fn check_counted_once(&mut self, context: &str, groups: &[DataGroup]) {
+        let mut first_in_outcome: HashMap<&str, (&DataGroup, &DataRow)> = HashMap::new();
+        for group in groups {
+            let mut first_in_group: HashMap<&str, &DataRow> = HashMap::new();
+            for row in &group.rows {
+                // A CSV file's text is not kept once its rows are read: its rows are quoted
+                // by place only.
+                let csv = SourceFile::new(row.origin.file.clone(), String::new());
+                let file = if row.origin.file == self.file.path {
+                    self.file
+                } else {
+                    &csv
+                };
+                let at = Location::new(row.origin.line, row.origin.column);
+                if let Some(first) = first_in_group.get(row.study.as_str()) {
+                    let place = match &group.name {
+                        Some(name) => format!("subgroup `{name}`"),
+                        None => "this outcome".to_string(),
+                    };
+                    self.problems.add(&row.origin.file, DUPLICATE_ROW, |_| {
+                        file.error_at(
+                            at,
+                            format!(
+                                "{context}: study `{}` has a second row in {place} (the first is at {}); a study is counted once",
+                                row.study,
+                                origin_text(&first.origin),
+                            ),
+                        )
+                    });
+                    continue;
+                }
+                first_in_group.insert(&row.study, row);
+                match first_in_outcome.get(row.study.as_str()) {
+                    Some((first_group, first)) => {
+                        let (Some(a), Some(b)) = (&first_group.name, &group.name) else {
+                            continue;
+                        };
+                        self.problems.add(&row.origin.file, SHARED_STUDY, |_| {
+                            file.warning_at(
+                                at,
+                                format!(
+                                    "{context}: study `{}` is in subgroups `{a}` (at {}) and `{b}`, so the overall total counts its participants twice: split its shared group between the subgroups, or report subgroup totals only (`totals: subtotals`)",
+                                    row.study,
+                                    origin_text(&first.origin),
+                                ),
+                            )
+                        });
+                    }
+                    None => {
+                        first_in_outcome.insert(&row.study, (group, row));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads the rows of an outcome or subgroup from YAML (`studies`) or a CSV file (`data`).
+    fn read_rows(
+        &mut self,
+        reader: &RowReader,
+        yaml_rows: Option<Vec<raw::RawRow>>,
+        data: Option<Located<String>>,
+    ) -> Vec<DataRow> {
+        let mut rows = Vec::new();
+        if let Some(yaml_rows) = yaml_rows {
+            for row in yaml_rows {
+                let at = (
+                    row.referenced.line() as usize,
+                    row.referenced.column() as usize,
+                );
+                // The parsed row is not needed afterwards: its names and values move.
+                let cells: Vec<RowCell> = row
+                    .value
+                    .into_iter()
+                    .map(|(name, v)| RowCell {
+                        name: name.into(),
+                        line: v.referenced.line() as usize,
+                        column: v.referenced.column() as usize,
+                        value: v.value,
+                    })
+                    .collect();
+                if let Some(row) = reader.read(self.file, &cells, at, self.problems) {
+                    rows.push(row);
+                }
+            }
+        } else if let Some(path) = data {
+            match (self.read_data)(&path.value) {
+                Ok(csv_file) => {
+                    super::fs::refuse_control_characters(&csv_file, self.problems);
+                    rows = self.read_csv(&csv_file, reader);
+                }
+                Err(message) => {
+                    self.error(DATA_FILE, &path, || {
+                        format!("{}: {message}", reader.context)
+                    });
+                }
+            }
+        }
+        rows
+    }
+
+    /// Reads the rows of a CSV data file.
+    fn read_csv(&mut self, file: &SourceFile, reader: &RowReader) -> Vec<DataRow> {
+        let records = match csv::parse(&file.text) {
+            Ok(r) => r,
+            Err((line, column, message)) => {
+                self.problems.push(file.error(
+                    line,
+                    column,
+                    format!("{}: {message}", reader.context),
+                ));
+                return Vec::new();
+            }
+        };
+        let Some((header, body)) = records.split_first() else {
+            self.problems.push(file.error(
+                1,
+                1,
+                format!(
+                    "{}: the CSV file is empty; it needs a header row",
+                    reader.context
+                ),
+            ));
+            return Vec::new();
+        };
+        // Header names are trimmed once, not for every row.
+        let names: Vec<&str> = header.iter().map(|h| h.text.trim()).collect();
+        let mut rows = Vec::new();
+        for record in body {
+            if record.len() != header.len() {
+                self.problems.add(&file.path, CSV_SHAPE, |_| {
+                    file.error(
+                        record[0].line,
+                        record[0].column,
+                        format!(
+                            "{}: this row has {} cells but the header has {}",
+                            reader.context,
+                            record.len(),
+                            header.len()
+                        ),
+                    )
+                });
+                continue;
+            }
+            let cells: Vec<RowCell> = names
+                .iter()
+                .zip(record)
+                .filter(|(_, cell)| !cell.text.trim().is_empty())
+                .map(|(&name, cell)| RowCell {
+                    name: name.into(),
+                    value: raw::Cell {
+                        text: cell.text.trim().to_string(),
+                        number: cell.text.trim().parse::<f64>().ok(),
+                    },
+                    line: cell.line,
+                    column: cell.column,
+                })
+                .collect();
+            if let Some(row) = reader.read(
+                file,
+                &cells,
+                (record[0].line, record[0].column),
+                self.problems,
+            ) {
+                rows.push(row);
+            }
+        }
+        rows
+    }
+}

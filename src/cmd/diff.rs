@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
 use crate::report::changes::{Changes, compare};
+use crate::results::Results;
 use crate::{EXIT_INVALID, EXIT_OK};
 
 /// `revmark diff OLD NEW`: each is a results.json, a review's output folder (holding
@@ -20,16 +19,15 @@ pub fn diff(old: &Path, new: &Path) -> i32 {
         }
     };
     // Two single files are compared whatever their review ids; folders pair reviews by id.
-    let pairs: Vec<(String, Option<&Value>, Option<&Value>)> = if old.len() == 1 && new.len() == 1 {
-        let (slug, o) = old.iter().next().expect("one");
-        let n = new.values().next().expect("one");
-        vec![(slug.clone(), Some(o), Some(n))]
-    } else {
-        let slugs: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-        slugs
-            .into_iter()
-            .map(|s| (s.clone(), old.get(s), new.get(s)))
-            .collect()
+    let pairs: Vec<(String, Option<&Results>, Option<&Results>)> = match (only(&old), only(&new)) {
+        (Some((slug, o)), Some((_, n))) => vec![(slug.clone(), Some(o), Some(n))],
+        _ => {
+            let slugs: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+            slugs
+                .into_iter()
+                .map(|s| (s.clone(), old.get(s), new.get(s)))
+                .collect()
+        }
     };
     let mut text = Vec::new();
     for (slug, o, n) in pairs {
@@ -48,8 +46,14 @@ pub fn diff(old: &Path, new: &Path) -> i32 {
     EXIT_OK
 }
 
+/// The one review of a side, when it holds exactly one.
+fn only(side: &BTreeMap<String, Results>) -> Option<(&String, &Results)> {
+    let mut all = side.iter();
+    all.next().filter(|_| all.next().is_none())
+}
+
 /// The results files of one side, by review id.
-fn read_side(path: &Path) -> Result<BTreeMap<String, Value>, String> {
+fn read_side(path: &Path) -> Result<BTreeMap<String, Results>, String> {
     let mut files: Vec<PathBuf> = Vec::new();
     if path.is_file() {
         files.push(path.to_path_buf());
@@ -73,13 +77,8 @@ fn read_side(path: &Path) -> Result<BTreeMap<String, Value>, String> {
     for file in files {
         let text =
             std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| format!("{}:{}:{}: {e}", file.display(), e.line(), e.column()))?;
-        let slug = value["review"]
-            .as_str()
-            .map(String::from)
-            .unwrap_or_else(|| file.display().to_string());
-        map.insert(slug, value);
+        let results = Results::from_json(&text).map_err(|e| format!("{}:{e}", file.display()))?;
+        map.insert(results.review.clone(), results);
     }
     Ok(map)
 }

@@ -92,12 +92,14 @@ pub(crate) fn render(
     loaded: &Loaded,
     cache: Option<&BuildCache>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
-    let analyses = timings::time(Stage::Statistics, || crate::stats::analyse(&loaded.review));
+    let results = timings::time(Stage::Statistics, || {
+        std::sync::Arc::new(crate::results::analyse(&loaded.review))
+    });
     let figures = timings::time(Stage::Figures, || {
         let cache = cache.map(|c| &c.figures);
-        crate::plot::figures_cached(&loaded.review, &analyses, Palette::default(), cache)
+        crate::plot::figures_cached(&loaded.review, &results, Palette::default(), cache)
     });
     timings::time(Stage::Templates, || {
-        report::render_review(&loaded.review, &analyses, figures)
+        report::render_review(&loaded.review, results, figures)
     })
 }

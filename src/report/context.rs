@@ -88,44 +88,43 @@ pub struct AnalysisRowView {
     pub subgroup: bool,
 }
 
-/// The Data and analyses tables from the engine's results.
-pub fn analyses_view(results: &[crate::stats::ComparisonResult]) -> Vec<ComparisonView> {
+/// The Data and analyses tables from the results.
+pub fn analyses_view(results: &crate::results::Results) -> Vec<ComparisonView> {
     use crate::format::{effect_bracketed, measure_name, method_line};
+    let effect = |pooled: Option<&crate::results::Pooled>| match pooled {
+        Some(p) => effect_bracketed(p.estimate, p.ci_low, p.ci_high),
+        None => "Not estimable".to_string(),
+    };
     results
+        .comparisons
         .iter()
         .map(|c| {
             let mut rows = Vec::new();
             for r in &c.outcomes {
-                let o = r.outcome;
-                let method = format!("{} ({})", measure_name(r), method_line(r));
-                let measure = r.measure();
-                let effect = |fit: &crate::stats::Fit| match &fit.pooled {
-                    Some(p) => effect_bracketed(
-                        measure.to_natural(p.y),
-                        measure.to_natural(p.ci_low),
-                        measure.to_natural(p.ci_high),
-                    ),
-                    None => "Not estimable".to_string(),
-                };
-                let anchor = super::markdown::slug(&format!("{} {}", r.number, o.name));
+                let method = format!(
+                    "{} ({})",
+                    measure_name(&r.measure, r.method),
+                    method_line(r.method, r.model)
+                );
+                let anchor = super::markdown::slug(&format!("{} {}", r.number, r.name));
                 rows.push(AnalysisRowView {
                     anchor: anchor.clone(),
                     number: r.number.clone(),
-                    title: o.name.clone(),
+                    title: r.name.clone(),
                     studies: r.studies,
                     participants: r.participants,
                     method: method.clone(),
-                    effect: effect(&r.overall),
+                    effect: effect(r.pooled.as_ref()),
                     subgroup: false,
                 });
-                for (group, sub) in o.groups.iter().zip(&r.subgroups) {
+                for sub in &r.subgroups {
                     rows.push(AnalysisRowView {
                         number: sub.number.clone(),
-                        title: group.name.clone().unwrap_or_default(),
+                        title: sub.name.clone().unwrap_or_default(),
                         studies: sub.studies,
                         participants: sub.participants,
                         method: method.clone(),
-                        effect: effect(&sub.fit),
+                        effect: effect(sub.pooled.as_ref()),
                         anchor: anchor.clone(),
                         subgroup: true,
                     });
@@ -133,7 +132,7 @@ pub fn analyses_view(results: &[crate::stats::ComparisonResult]) -> Vec<Comparis
             }
             ComparisonView {
                 number: c.number,
-                name: c.comparison.name.clone(),
+                name: c.name.clone(),
                 rows,
             }
         })
@@ -261,7 +260,7 @@ impl FigureView {
     /// The view of a drawn figure.
     pub fn of(figure: &crate::plot::Figure) -> Self {
         FigureView {
-            path: format!("figures/{}", figure.file),
+            path: figure.path(),
             title: figure.title.clone(),
             description: figure.description.clone(),
         }

@@ -5,10 +5,9 @@ pub mod changes;
 mod context;
 pub mod escape;
 pub mod export;
+pub mod findings;
 pub mod markdown;
 pub mod narrative;
-pub mod numbers;
-mod results_json;
 mod sanitise;
 pub mod sections;
 mod templates;
@@ -23,11 +22,12 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::english;
 use crate::model::{Located, Review};
-use crate::stats::ComparisonResult;
+use crate::plot::FigureSet;
+use crate::results::Results;
 use context::{
     AbstractView, DomainView, ReviewContext, ReviewView, RobView, StudyField, StudyProse,
 };
-use numbers::ResultSummary;
+use findings::ComparisonFindings;
 use templates::Templates;
 
 /// One review's output files (paths relative to the review's output folder) and its entry in
@@ -187,54 +187,6 @@ fn template_diagnostic(review: &Review, e: &TemplateError) -> Diagnostic {
     SourceFile::new(path, text).error(e.line, e.column, format!("template: {}", e.message))
 }
 
-/// What the text says of each analysed outcome, from the engine's results.
-fn summaries(review: &Review, analyses: &[ComparisonResult]) -> Vec<ResultSummary> {
-    let mut summaries = Vec::new();
-    for c in analyses {
-        let planned = review
-            .protocol
-            .comparisons
-            .iter()
-            .find(|p| p.id.value == c.comparison.id);
-        let running_text = |planned: Option<&String>, label: &str| {
-            planned
-                .cloned()
-                .unwrap_or_else(|| english::decapitalise(label))
-        };
-        let experimental = running_text(
-            planned.and_then(|p| p.experimental.as_ref()),
-            &c.comparison.experimental,
-        );
-        let control = running_text(
-            planned.and_then(|p| p.control.as_ref()),
-            &c.comparison.control,
-        );
-        for r in &c.outcomes {
-            let measure = r.measure();
-            summaries.push(ResultSummary {
-                comparison: c.comparison.id.clone(),
-                outcome: r.outcome.outcome.clone(),
-                outcome_name: r.outcome.name.clone(),
-                experimental: experimental.clone(),
-                control: control.clone(),
-                measure: r.outcome.measure.label().to_string(),
-                studies: r.studies as u64,
-                participants: r.participants,
-                pooled: r.overall.pooled.as_ref().map(|p| numbers::PooledSummary {
-                    estimate: measure.to_natural(p.y),
-                    ci_low: measure.to_natural(p.ci_low),
-                    ci_high: measure.to_natural(p.ci_high),
-                }),
-                null_value: measure.null_value(),
-                certainty: r.outcome.certainty.as_ref().map(|c| c.level),
-                ratio: measure.is_ratio(),
-                important_effect: r.outcome.important_effect,
-            });
-        }
-    }
-    summaries
-}
-
 /// What depends on the numbers only: the exports and the comparison with the previous build.
 struct Exports {
     results_json: String,
@@ -242,44 +194,35 @@ struct Exports {
     changes: changes::Changes,
 }
 
-/// results.json, results.csv and "What's new" (which compares results.json with the previous
-/// build's, parsing both when they differ).
-fn exports(review: &Review, analyses: &[ComparisonResult]) -> Exports {
-    let results_json = results_json::results_json(&review.slug, analyses);
-    let changes = changes::since_previous(review, &results_json);
+/// results.json, results.csv and "What's new".
+fn exports(review: &Review, results: &Results) -> Exports {
     Exports {
-        results_csv: export::results_csv(analyses),
-        results_json,
-        changes,
+        results_json: results.to_json(),
+        results_csv: export::results_csv(review, results),
+        changes: changes::since_previous(review, results),
     }
 }
 
-/// Renders one review from its analyses.
+/// Renders one review from its results and figures.
 pub fn render_review(
     review: &Review,
-    analyses: &[ComparisonResult],
-    figures: Vec<crate::plot::Figure>,
+    results: Arc<Results>,
+    figures: FigureSet,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     // Work on two threads when the review is large enough to be worth one (about 100 bytes of
     // review text per data row).
-    let rows: usize = analyses
-        .iter()
-        .flat_map(|c| &c.outcomes)
-        .map(|o| o.overall.rows.len())
-        .sum();
-    let worth = rows * 100 >= crate::parallel::WORTH_A_THREAD;
+    let worth = results.row_count() * 100 >= crate::parallel::WORTH_A_THREAD;
     // The template context on this thread; beside it the exports, which need the numbers
     // only and cost about as much (results.csv alone is two thirds of the context).
     let (prepared, exports) = crate::parallel::join(
         worth,
         || -> Result<_, Vec<Diagnostic>> {
-            let results = Arc::new(summaries(review, analyses));
             let templates = Templates::new(&review.templates, Arc::clone(&results))
                 .map_err(|e| vec![template_diagnostic(review, &e)])?;
-            let context = review_context(review, analyses, &figures, &templates, &results)?;
+            let context = review_context(review, &results, &figures, &templates)?;
             Ok((templates, context))
         },
-        || exports(review, analyses),
+        || exports(review, &results),
     );
     let (templates, context) = prepared?;
     let mut rendered = render_files(
@@ -304,13 +247,12 @@ pub fn render_review(
 /// docs/templates.md in step with the code.
 pub fn context_json(
     review: &Review,
-    analyses: &[ComparisonResult],
-    figures: &[crate::plot::Figure],
+    results: Arc<Results>,
+    figures: &FigureSet,
 ) -> Result<serde_json::Value, Vec<Diagnostic>> {
-    let results = Arc::new(summaries(review, analyses));
     let templates = Templates::new(&review.templates, Arc::clone(&results))
         .map_err(|e| vec![template_diagnostic(review, &e)])?;
-    let context = review_context(review, analyses, figures, &templates, &results)?;
+    let context = review_context(review, &results, figures, &templates)?;
     Ok(serde_json::to_value(&context).expect("views serialise"))
 }
 
@@ -318,11 +260,11 @@ pub fn context_json(
 /// the generated text.
 fn review_context(
     review: &Review,
-    analyses: &[ComparisonResult],
-    figures: &[crate::plot::Figure],
+    results: &Results,
+    figures: &FigureSet,
     templates: &Templates,
-    results: &[ResultSummary],
 ) -> Result<ReviewContext, Vec<Diagnostic>> {
+    let findings: Vec<ComparisonFindings> = findings::findings(review, results);
     let tool = review.studies.risk_of_bias_tool;
     let participants: i64 = review
         .studies
@@ -368,7 +310,7 @@ fn review_context(
                 .collect(),
         },
         sections: context::SectionsView::default(),
-        analyses: context::analyses_view(analyses),
+        analyses: context::analyses_view(results),
         figures: figures.iter().map(context::FigureView::of).collect(),
     };
 
@@ -421,7 +363,7 @@ fn review_context(
         }
     }
     let reporting = narrative::outcome_reporting(review, &study_prose);
-    context.abstract_.main_results = narrative::main_results(review, &reporting, results)
+    context.abstract_.main_results = narrative::main_results(review, &reporting, &findings)
         .into_iter()
         .map(|sentences| sentences.join(" "))
         .collect();
@@ -444,22 +386,20 @@ fn review_context(
             .collect()
     };
     context.sections = context::SectionsView {
-        sof: sections::summary_of_findings(review, analyses, results),
+        sof: sections::summary_of_findings(review, &findings),
         description_of_studies: sections::description_of_studies(review),
         risk_of_bias: sections::risk_of_bias_by_domain(review),
-        effects: sections::effects(review, analyses, results, figures),
-        prisma: figures
-            .iter()
-            .find(|f| f.file == "prisma.svg")
-            .map(context::FigureView::of),
+        effects: sections::effects(review, &findings, figures),
+        prisma: figures.prisma.as_ref().map(context::FigureView::of),
         rob_figures: figures
+            .risk_of_bias
             .iter()
-            .filter(|f| f.file.starts_with("rob-"))
+            .flat_map(|r| [&r.summary, &r.graph])
             .map(context::FigureView::of)
             .collect(),
         unreported: sections::unreported_outcomes(review, &reporting),
         reported_without_data: narrative::reported_without_data(&reporting),
-        methods: sections::methods_used(analyses),
+        methods: sections::methods_used(results),
         primary_outcomes: outcome_list(crate::model::Priority::Primary),
         secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
     };
@@ -470,7 +410,7 @@ fn review_context(
 fn render_files(
     review: &Review,
     changes: &changes::Changes,
-    figures: Vec<crate::plot::Figure>,
+    figures: FigureSet,
     templates: &Templates,
     context: &ReviewContext,
     worth: bool,
@@ -507,8 +447,8 @@ fn render_files(
     files.insert("abstract.md".to_string(), abstract_md.into_bytes());
     files.insert("review.md".to_string(), review_md.into_bytes());
     files.insert("index.html".to_string(), page.into_bytes());
-    for figure in figures {
-        files.insert(format!("figures/{}", figure.file), figure.svg.into_bytes());
+    for figure in figures.into_vec() {
+        files.insert(figure.path(), figure.svg.into_bytes());
     }
     files.extend(changes.files(&review.slug));
     let entry = IndexEntry {
@@ -524,7 +464,7 @@ fn render_files(
 
 /// The site's index page listing every built review.
 pub fn render_index(entries: &[IndexEntry]) -> Result<String, TemplateError> {
-    let templates = Templates::new(&BTreeMap::new(), Arc::new(Vec::new()))?;
+    let templates = Templates::new(&BTreeMap::new(), Arc::new(Results::default()))?;
     let mut context = tera::Context::new();
     context.insert("reviews", entries);
     context.insert(

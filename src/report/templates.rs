@@ -11,8 +11,9 @@ use std::sync::Arc;
 use tera::{Kwargs, State, Tera};
 
 use super::escape;
-use super::numbers::{self, ResultSummary};
 use crate::english;
+use crate::format::effect_phrase;
+use crate::results::{OutcomeResults, Results};
 
 /// The built-in templates by name, as files under templates/ (name + ".tera").
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -79,7 +80,7 @@ impl Templates {
     /// with the literate functions bound to this review's results.
     pub fn new(
         overrides: &BTreeMap<String, String>,
-        results: Arc<Vec<ResultSummary>>,
+        results: Arc<Results>,
     ) -> Result<Self, TemplateError> {
         let mut markdown = Tera::new();
         markdown.set_escape_fn(escape::markdown_escape_fn);
@@ -163,12 +164,13 @@ fn register_filters(tera: &mut Tera) {
 }
 
 /// Finds the analysed outcome a literate function names.
-fn find<'a>(results: &'a [ResultSummary], kwargs: &Kwargs) -> tera::TeraResult<&'a ResultSummary> {
+fn find<'a>(results: &'a Results, kwargs: &Kwargs) -> tera::TeraResult<&'a OutcomeResults> {
     let outcome: &str = kwargs.must_get("outcome")?;
     let comparison: Option<&str> = kwargs.get("comparison")?;
     let mut matches = results
-        .iter()
-        .filter(|r| r.outcome == outcome && comparison.is_none_or(|c| r.comparison == c));
+        .outcomes()
+        .filter(|(c, r)| r.outcome == outcome && comparison.is_none_or(|id| c.id == id))
+        .map(|(_, r)| r);
     let found = matches.next().ok_or_else(|| {
         tera::Error::message(format!(
             "no analysed outcome `{outcome}`{}",
@@ -185,14 +187,14 @@ fn find<'a>(results: &'a [ResultSummary], kwargs: &Kwargs) -> tera::TeraResult<&
     Ok(found)
 }
 
-fn register_functions(tera: &mut Tera, results: Arc<Vec<ResultSummary>>) {
+fn register_functions(tera: &mut Tera, results: Arc<Results>) {
     let r = Arc::clone(&results);
     tera.register_function(
         "effect",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let result = find(&r, &kwargs)?;
             Ok(match &result.pooled {
-                Some(p) => numbers::effect_phrase(&result.measure, p),
+                Some(p) => effect_phrase(result.measure.label(), p),
                 None => "not estimable".to_string(),
             })
         },

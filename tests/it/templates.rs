@@ -33,9 +33,9 @@ fn docs_name_every_context_field() {
     let mut all = std::collections::BTreeSet::new();
     for slug in ["mmn-lactation", "diuretics-pregnancy"] {
         let loaded = revmark::load::load_review(&root().join("reviews").join(slug)).unwrap();
-        let analyses = revmark::stats::analyse(&loaded.review);
-        let figures = revmark::plot::figures(&loaded.review, &analyses);
-        let context = revmark::report::context_json(&loaded.review, &analyses, &figures).unwrap();
+        let results = std::sync::Arc::new(revmark::results::analyse(&loaded.review));
+        let figures = revmark::plot::figures(&loaded.review, &results);
+        let context = revmark::report::context_json(&loaded.review, results, &figures).unwrap();
         paths(&context, "", &mut all);
     }
     // Prose fields are a map keyed by field name; the doc lists them separately.

@@ -48,7 +48,7 @@ fn stages(c: &mut Criterion) {
             b.iter_batched(
                 || figures.clone(),
                 |figures| {
-                    report::render_review(black_box(&review), Arc::clone(&analyses), figures)
+                    report::render_review(black_box(&review), Arc::clone(&analyses), figures, None)
                         .is_ok()
                 },
                 BatchSize::LargeInput,

@@ -50,12 +50,18 @@ where
         cli::Command::Build {
             paths,
             out,
+            baseline,
             jobs,
             timings,
             durable,
         } => {
             parallel::set_jobs(jobs.map(usize::from));
-            cmd::build(&paths, &out, cmd::BuildOptions { timings, durable })
+            let options = cmd::BuildOptions {
+                timings,
+                durable,
+                baseline,
+            };
+            cmd::build(&paths, &out, &options)
         }
         cli::Command::Check { paths } => cmd::check(&paths),
         cli::Command::Templates { eject } => cmd::eject_templates(&eject),

@@ -2,8 +2,9 @@
 //! the words of changes.md.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use super::baseline::{read_results, results_files};
 use crate::report::changes::{Changes, compare};
 use crate::results::Results;
 use crate::{EXIT_INVALID, EXIT_OK};
@@ -54,30 +55,9 @@ fn only(side: &BTreeMap<String, Results>) -> Option<(&String, &Results)> {
 
 /// The results files of one side, by review id.
 fn read_side(path: &Path) -> Result<BTreeMap<String, Results>, String> {
-    let mut files: Vec<PathBuf> = Vec::new();
-    if path.is_file() {
-        files.push(path.to_path_buf());
-    } else if path.join("results.json").is_file() {
-        files.push(path.join("results.json"));
-    } else if path.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        for entry in entries.flatten() {
-            let candidate = entry.path().join("results.json");
-            if candidate.is_file() {
-                files.push(candidate);
-            }
-        }
-        if files.is_empty() {
-            return Err(format!("{}: no results.json in it", path.display()));
-        }
-    } else {
-        return Err(format!("{}: no such file or folder", path.display()));
-    }
     let mut map = BTreeMap::new();
-    for file in files {
-        let text =
-            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let results = Results::from_json(&text).map_err(|e| format!("{}:{e}", file.display()))?;
+    for file in results_files(path)? {
+        let results = read_results(&file)?;
         map.insert(results.review.clone(), results);
     }
     Ok(map)

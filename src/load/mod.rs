@@ -6,7 +6,6 @@ mod consistency;
 mod csv;
 mod fs;
 pub mod limits;
-mod previous;
 mod rows;
 mod validate;
 mod yaml;
@@ -14,7 +13,6 @@ mod yaml;
 pub use cache::ParseCache;
 pub use consistency::prisma_checks;
 pub use fs::find_reviews;
-pub use previous::previous_build;
 
 use std::path::Path;
 

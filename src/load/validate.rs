@@ -78,7 +78,6 @@ pub(crate) fn validate(
         protocol,
         studies,
         comparisons,
-        previous: None,
         study_index: Default::default(),
         outcome_index: Default::default(),
     };

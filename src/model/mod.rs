@@ -5,13 +5,11 @@
 
 mod analyses;
 mod measure;
-mod previous;
 mod review;
 mod studies;
 
 pub use analyses::*;
 pub use measure::Measure;
-pub use previous::*;
 pub use review::*;
 pub use studies::*;
 
@@ -56,8 +54,6 @@ pub struct Review {
     pub studies: StudiesFile,
     /// analyses.yaml with every `data:` file read; empty when there is no analyses.yaml.
     pub comparisons: Vec<Comparison>,
-    /// The previous build's results, when the build command found them in the output folder.
-    pub previous: Option<PreviousBuild>,
     /// Included studies by id, built on the first [`Review::study`] lookup, so that looking up
     /// every row's study is not quadratic in a review with very many studies.
     pub(crate) study_index: IdIndex,

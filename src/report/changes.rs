@@ -1,18 +1,20 @@
-//! What's new: the results of this build compared with those of the previous one.
+//! What's new: the results of this build compared with those of a baseline, an earlier
+//! build's results (by default those of the output folder being replaced; `revmark build
+//! --baseline` names another).
 //!
 //! The comparison is pure ([`compare`] takes two [`Results`] and returns the list of changes,
 //! comparing typed values), most important first: conclusions that flipped (a 95% CI that now includes, or
 //! no longer includes, the line of no effect), then outcomes and studies added or removed,
-//! then changed estimates, certainty and wording. A build whose results equal the previous
-//! build's keeps the previous list, so that rebuilding unchanged sources gives byte-identical
-//! output and "What's new" keeps saying what the last change of the data brought.
+//! then changed estimates, certainty and wording. A build whose results equal the baseline's
+//! keeps the baseline's list, so that rebuilding unchanged sources gives byte-identical output
+//! and "What's new" keeps saying what the last change of the data brought.
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::escape;
 use crate::format::effect_phrase;
-use crate::model::{CertaintyLevel, Review};
+use crate::model::CertaintyLevel;
 use crate::results::{OutcomeResults, Results};
 
 /// The kinds of change, in the order they are listed.
@@ -81,33 +83,40 @@ pub struct Changes {
     pub items: Vec<Change>,
 }
 
-/// The changes since the previous build of `review` (see the module header for the rule that
-/// keeps them across rebuilds of unchanged results).
-pub fn since_previous(review: &Review, new: &Results) -> Changes {
-    let Some(previous) = &review.previous else {
-        return Changes {
+/// What a review's results are compared with: an earlier build's results and the changes
+/// that build listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    /// The earlier results.json.
+    pub results: Results,
+    /// The earlier changes.json, when there was a readable one.
+    pub changes: Option<Changes>,
+}
+
+impl Changes {
+    /// No baseline: nothing to compare with.
+    pub fn without_baseline() -> Changes {
+        Changes {
             compared: false,
             items: Vec::new(),
-        };
+        }
+    }
+}
+
+/// The changes from the `baseline` to the `new` results (see the module header for the rule
+/// that keeps them across rebuilds of unchanged results).
+pub fn since(baseline: Option<&Baseline>, new: &Results) -> Changes {
+    let Some(baseline) = baseline else {
+        return Changes::without_baseline();
     };
-    // An unreadable earlier file is as good as none.
-    let Ok(old) = Results::from_json(&previous.results) else {
-        return Changes {
-            compared: false,
-            items: Vec::new(),
-        };
-    };
-    if old == *new
-        && let Some(kept) = previous
-            .changes
-            .as_deref()
-            .and_then(|c| serde_json::from_str::<Changes>(c).ok())
+    if baseline.results == *new
+        && let Some(kept) = &baseline.changes
     {
-        return kept;
+        return kept.clone();
     }
     Changes {
         compared: true,
-        items: compare(&old, new),
+        items: compare(&baseline.results, new),
     }
 }
 

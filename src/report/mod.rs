@@ -24,6 +24,7 @@ use crate::english;
 use crate::model::{Located, Review};
 use crate::plot::FigureSet;
 use crate::results::Results;
+use changes::Baseline;
 use context::{
     AbstractView, DomainView, ReviewContext, ReviewView, RobView, StudyField, StudyProse,
 };
@@ -194,20 +195,22 @@ struct Exports {
     changes: changes::Changes,
 }
 
-/// results.json, results.csv and "What's new".
-fn exports(review: &Review, results: &Results) -> Exports {
+/// results.json, results.csv and "What's new" (the results compared with the baseline's).
+fn exports(review: &Review, results: &Results, baseline: Option<&Baseline>) -> Exports {
     Exports {
         results_json: results.to_json(),
         results_csv: export::results_csv(review, results),
-        changes: changes::since_previous(review, results),
+        changes: changes::since(baseline, results),
     }
 }
 
-/// Renders one review from its results and figures.
+/// Renders one review from its results and figures; What's new compares the results with the
+/// `baseline`, an earlier build's (none: "No earlier results to compare with").
 pub fn render_review(
     review: &Review,
     results: Arc<Results>,
     figures: FigureSet,
+    baseline: Option<&Baseline>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     // Work on two threads when the review is large enough to be worth one (about 100 bytes of
     // review text per data row).
@@ -222,7 +225,7 @@ pub fn render_review(
             let context = review_context(review, &results, &figures, &templates)?;
             Ok((templates, context))
         },
-        || exports(review, &results),
+        || exports(review, &results, baseline),
     );
     let (templates, context) = prepared?;
     let mut rendered = render_files(

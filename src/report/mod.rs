@@ -1,5 +1,16 @@
 //! Review -> rendered files: the abstract and the full review in Markdown, the standalone HTML
-//! page and results.json, all from templates fed with views of the data.
+//! page, results.json, results.csv and What's new, from the review, its results and figures.
+//! This module only orchestrates; dependencies run one way:
+//!
+//! ```text
+//! mod ─> context ─> sections ─> narrative ─> findings ─> results, model
+//!  │        │          │            └─> prose (the rendered study prose it quotes)
+//!  │        │          └─> view (types only: what templates see)
+//!  │        ├─> prose ─> templates ─> escape
+//!  │        └─> view
+//!  ├─> changes (What's new), export (results.csv)
+//!  └─> markdown ─> sanitise ─> escape
+//! ```
 
 pub mod changes;
 mod context;
@@ -8,28 +19,26 @@ pub mod export;
 pub mod findings;
 pub mod markdown;
 pub mod narrative;
+mod prose;
 mod sanitise;
 pub mod sections;
 mod templates;
+pub mod view;
 
 pub use templates::{BUILTIN, TemplateError};
 
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::english;
-use crate::model::{Located, Review};
+use crate::diagnostic::Diagnostic;
+use crate::model::Review;
 use crate::plot::FigureSet;
 use crate::results::Results;
 use changes::Baseline;
-use context::{
-    AbstractView, DomainView, ReviewContext, ReviewView, RobView, StudyField, StudyProse,
-};
-use findings::ComparisonFindings;
-use templates::Templates;
+use context::review_context;
+use templates::{Templates, template_diagnostic};
+use view::ReviewContext;
 
 /// One review's output files (paths relative to the review's output folder) and its entry in
 /// the site index.
@@ -56,136 +65,6 @@ pub struct IndexEntry {
     pub participants: i64,
     /// How participants are called.
     pub participants_noun: String,
-}
-
-/// A prose field of a review file: where it is and its Markdown source.
-struct ProseField<'a> {
-    file: &'static str,
-    key: ProseKey<'a>,
-    text: &'a Located<String>,
-}
-
-/// Which prose field: one of review.yaml's, or a study's (by study id).
-#[derive(Clone, Copy)]
-enum ProseKey<'a> {
-    Review(&'static str),
-    Study(&'a str, StudyField<'a>),
-}
-
-impl ProseKey<'_> {
-    /// The field's name in messages.
-    fn name(&self) -> String {
-        match self {
-            ProseKey::Review(name) => name.to_string(),
-            ProseKey::Study(id, field) => format!("{field} of study `{id}`"),
-        }
-    }
-}
-
-/// All prose fields, in the order they are rendered.
-fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
-    let mut fields = Vec::new();
-    let p = &review.protocol;
-    let top = [
-        ("plain_language_summary", &p.plain_language_summary),
-        ("background", &p.background),
-        ("objectives", &p.objectives),
-        ("selection_criteria", &p.selection_criteria),
-        ("data_collection", &p.data_collection),
-        ("discussion", &p.discussion),
-    ];
-    let conclusions = p.conclusions.as_ref();
-    let top = top.into_iter().chain([
-        (
-            "conclusions_practice",
-            conclusions.map_or(&None, |c| &c.practice),
-        ),
-        (
-            "conclusions_research",
-            conclusions.map_or(&None, |c| &c.research),
-        ),
-    ]);
-    for (name, value) in top {
-        if let Some(text) = value {
-            fields.push(ProseField {
-                file: "review.yaml",
-                key: ProseKey::Review(name),
-                text,
-            });
-        }
-    }
-    for s in &review.studies.included {
-        let id = s.id.value.as_str();
-        for (name, value) in [
-            (StudyField::Methods, &s.methods),
-            (StudyField::Interventions, &s.interventions),
-            (StudyField::Notes, &s.notes),
-        ] {
-            if let Some(text) = value {
-                fields.push(ProseField {
-                    file: "studies.yaml",
-                    key: ProseKey::Study(id, name),
-                    text,
-                });
-            }
-        }
-        for reported in &s.outcomes_reported {
-            if let Some(text) = &reported.narrative {
-                fields.push(ProseField {
-                    file: "studies.yaml",
-                    key: ProseKey::Study(id, StudyField::Narrative(&reported.outcome.value)),
-                    text,
-                });
-            }
-        }
-        for (domain, entry) in &s.risk_of_bias {
-            if let Some(text) = &entry.support {
-                fields.push(ProseField {
-                    file: "studies.yaml",
-                    key: ProseKey::Study(id, StudyField::Rob(domain)),
-                    text,
-                });
-            }
-        }
-    }
-    for s in review
-        .studies
-        .ongoing
-        .iter()
-        .chain(&review.studies.awaiting_classification)
-    {
-        if let Some(text) = &s.description {
-            fields.push(ProseField {
-                file: "studies.yaml",
-                key: ProseKey::Study(&s.id.value, StudyField::Description),
-                text,
-            });
-        }
-    }
-    fields
-}
-
-/// A template problem as a diagnostic in the file it came from.
-fn template_diagnostic(review: &Review, e: &TemplateError) -> Diagnostic {
-    let overridden = review.templates.contains_key(&e.template);
-    let path: PathBuf = if overridden {
-        review
-            .dir
-            .join("templates")
-            .join(format!("{}.tera", e.template))
-    } else {
-        Path::new("templates").join(format!("{}.tera (built in)", e.template))
-    };
-    let text = if overridden {
-        review.templates[&e.template].clone()
-    } else {
-        BUILTIN
-            .iter()
-            .find(|(n, _)| *n == e.template)
-            .map(|(_, s)| s.to_string())
-            .unwrap_or_default()
-    };
-    SourceFile::new(path, text).error(e.line, e.column, format!("template: {}", e.message))
 }
 
 /// What depends on the numbers only: the exports and the comparison with the previous build.
@@ -257,156 +136,6 @@ pub fn context_json(
         .map_err(|e| vec![template_diagnostic(review, &e)])?;
     let context = review_context(review, &results, figures, &templates)?;
     Ok(serde_json::to_value(&context).expect("views serialise"))
-}
-
-/// Builds the template context: data views first, then the prose rendered against them, then
-/// the generated text.
-fn review_context(
-    review: &Review,
-    results: &Results,
-    figures: &FigureSet,
-    templates: &Templates,
-) -> Result<ReviewContext, Vec<Diagnostic>> {
-    let findings: Vec<ComparisonFindings> = findings::findings(review, results);
-    let tool = review.studies.risk_of_bias_tool;
-    let participants: i64 = review
-        .studies
-        .included
-        .iter()
-        .filter_map(|s| s.participants.as_ref())
-        .map(|p| p.value)
-        .sum();
-    let mut context = ReviewContext {
-        review: ReviewView {
-            slug: review.slug.clone(),
-            title: review.protocol.title.clone(),
-            authors: review.protocol.authors.clone(),
-            date: review
-                .protocol
-                .date
-                .as_ref()
-                .map(|d| english::long_date(&d.value)),
-            participants_noun: review.participants_noun().to_string(),
-            included_count: review.studies.included.len(),
-            participants,
-            generator: format!("revmark {}", env!("CARGO_PKG_VERSION")),
-        },
-        prose: BTreeMap::new(),
-        abstract_: AbstractView {
-            search_methods: context::search_methods(review),
-            main_results: Vec::new(),
-        },
-        studies: context::studies_view(review),
-        rob: RobView {
-            tool: if tool == crate::model::RobTool::Rob1 {
-                "rob1".into()
-            } else {
-                "rob2".into()
-            },
-            domains: tool
-                .domains()
-                .iter()
-                .map(|d| DomainView {
-                    letter: d.letter.into(),
-                    name: d.name.into(),
-                })
-                .collect(),
-        },
-        sections: context::SectionsView::default(),
-        analyses: context::analyses_view(results),
-        figures: figures.iter().map(context::FigureView::of).collect(),
-    };
-
-    // Prose is rendered first, against the data-only context, so that literate text can use
-    // every generated value but never another prose field.
-    let mut problems = Vec::new();
-    let mut prose: Vec<(ProseKey, String)> = Vec::new();
-    {
-        let base = tera::Context::from_serialize(&context).expect("views serialise");
-        for field in prose_fields(review) {
-            match templates.render_prose(|| field.key.name(), &field.text.value, &base) {
-                Ok(text) => {
-                    let safe = markdown::neutralise(text.trim(), review.protocol.raw_html);
-                    prose.push((field.key, safe));
-                }
-                Err(e) => {
-                    let source = SourceFile::new(review.dir.join(field.file), String::new());
-                    let loc = &field.text.referenced;
-                    let mut d = source.error(
-                        loc.line() as usize,
-                        loc.column() as usize,
-                        format!(
-                            "prose field `{}`, line {} column {} of its text: {}",
-                            field.key.name(),
-                            e.line,
-                            e.column,
-                            e.message
-                        ),
-                    );
-                    d.source_line = None;
-                    problems.push(d);
-                }
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    // Later fields replace earlier ones with the same key, as a map insert does.
-    // Sized up front: growing a map of ~17,000 fields rehashes it a dozen times.
-    let mut study_prose: StudyProse = HashMap::with_capacity(prose.len());
-    for (key, text) in &prose {
-        match *key {
-            ProseKey::Review(name) => {
-                context.prose.insert(name.to_string(), text.clone());
-            }
-            ProseKey::Study(id, field) => {
-                study_prose.insert((id, field), text);
-            }
-        }
-    }
-    let reporting = narrative::outcome_reporting(review, &study_prose);
-    context.abstract_.main_results = narrative::main_results(review, &reporting, &findings)
-        .into_iter()
-        .map(|sentences| sentences.join(" "))
-        .collect();
-    context::fill_prose(&mut context.studies, review, &study_prose);
-    let distinct_names = narrative::distinct_names(&review.protocol.outcomes);
-    let outcome_list = |priority| {
-        review
-            .protocol
-            .outcomes
-            .iter()
-            .zip(&distinct_names)
-            .filter(|(o, _)| o.priority == priority)
-            .map(|(o, name)| {
-                let name = english::capitalise(name);
-                match &o.detail {
-                    Some(d) => format!("{name}: {d}"),
-                    None => name,
-                }
-            })
-            .collect()
-    };
-    context.sections = context::SectionsView {
-        sof: sections::summary_of_findings(review, &findings),
-        description_of_studies: sections::description_of_studies(review),
-        risk_of_bias: sections::risk_of_bias_by_domain(review),
-        effects: sections::effects(review, &findings, figures),
-        prisma: figures.prisma.as_ref().map(context::FigureView::of),
-        rob_figures: figures
-            .risk_of_bias
-            .iter()
-            .flat_map(|r| [&r.summary, &r.graph])
-            .map(context::FigureView::of)
-            .collect(),
-        unreported: sections::unreported_outcomes(review, &reporting),
-        reported_without_data: narrative::reported_without_data(&reporting),
-        methods: sections::methods_used(results),
-        primary_outcomes: outcome_list(crate::model::Priority::Primary),
-        secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
-    };
-    Ok(context)
 }
 
 /// Renders the output files from the context.

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::context::StudyField;
 use super::findings::{ComparisonFindings, Finding};
+use super::prose::{StudyField, StudyProse};
 use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, join_and, join_or, plural, words,
 };
@@ -40,10 +40,7 @@ impl OutcomeReporting<'_> {
 
 /// Which studies reported each protocol outcome, in protocol order. `narratives` holds the
 /// rendered study prose, narratives among it.
-pub fn outcome_reporting<'a>(
-    review: &'a Review,
-    prose: &super::context::StudyProse,
-) -> Vec<OutcomeReporting<'a>> {
+pub fn outcome_reporting<'a>(review: &'a Review, prose: &StudyProse) -> Vec<OutcomeReporting<'a>> {
     // Both lookups are grouped by outcome id in one pass each: scanning every study for every
     // protocol outcome was quadratic on large reviews.
     let mut with_data: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -426,15 +423,18 @@ pub fn distinct_name(outcome: &ProtocolOutcome, all: &[ProtocolOutcome]) -> Stri
 
 /// [`distinct_name`] of every outcome of `all`, in order, counting the names once rather than
 /// once per outcome.
-pub fn distinct_names(all: &[ProtocolOutcome]) -> Vec<String> {
+pub fn distinct_names(all: &[ProtocolOutcome]) -> Vec<(&ProtocolOutcome, String)> {
     let mut count: HashMap<&str, usize> = HashMap::new();
     for o in all {
         *count.entry(o.name.as_str()).or_default() += 1;
     }
     all.iter()
-        .map(|o| match &o.group {
-            Some(group) if count[o.name.as_str()] > 1 => format!("{} ({group})", o.name),
-            _ => o.name.clone(),
+        .map(|o| {
+            let name = match &o.group {
+                Some(group) if count[o.name.as_str()] > 1 => format!("{} ({group})", o.name),
+                _ => o.name.clone(),
+            };
+            (o, name)
         })
         .collect()
 }

@@ -2,8 +2,6 @@
 //! bias by domain, Effects of interventions and the methods the analyses used. Each returns
 //! plain text or plain views; the templates escape them on output.
 
-use serde::Serialize;
-
 use super::findings::{ComparisonFindings, Finding};
 use super::narrative::{self, OutcomeReporting};
 use crate::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
@@ -15,54 +13,7 @@ use crate::plot::FigureSet;
 use crate::results::{OutcomeResults, Results, Warning, engine_name};
 use crate::stats::Row;
 
-use super::context::FigureView;
-
-/// A Summary of findings table for one comparison.
-#[derive(Debug, Clone, Serialize)]
-pub struct SofTable {
-    /// 1-based comparison number.
-    pub number: usize,
-    /// "Diuretic treatment compared with placebo or no treatment for pregnant women".
-    pub title: String,
-    /// The control in running text.
-    pub control: String,
-    /// The intervention in running text.
-    pub experimental: String,
-    /// One row per analysed outcome.
-    pub rows: Vec<SofRow>,
-    /// Footnotes, in marker order.
-    pub footnotes: Vec<Footnote>,
-}
-
-/// A row of a Summary of findings table.
-#[derive(Debug, Clone, Serialize)]
-pub struct SofRow {
-    /// Outcome name.
-    pub outcome: String,
-    /// "200 per 1000", or "—" where no absolute risk applies.
-    pub risk_control: String,
-    /// "124 per 1000 (90 to 170)", or for continuous outcomes "The mean ... was 1.20 lower (...)".
-    pub risk_experimental: String,
-    /// "RR 0.62 (0.45 to 0.85)", or "—".
-    pub relative: String,
-    /// "1200 (3 studies)".
-    pub participants: String,
-    /// "⊕⊕⊕◯ Moderate", or "Not assessed".
-    pub certainty: String,
-    /// Footnote markers for the certainty cell ("a, b").
-    pub markers: String,
-    /// Comments.
-    pub comments: String,
-}
-
-/// A footnote of a Summary of findings table.
-#[derive(Debug, Clone, Serialize)]
-pub struct Footnote {
-    /// "a", "b", ...
-    pub marker: String,
-    /// The note.
-    pub text: String,
-}
+use super::view::{EffectView, EffectsComparison, FigureView, Footnote, SofRow, SofTable};
 
 /// GRADE's symbols and label.
 pub fn certainty_symbols(level: CertaintyLevel) -> &'static str {
@@ -237,36 +188,6 @@ fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
         markers,
         comments,
     }
-}
-
-/// An analysed outcome in Effects of interventions.
-#[derive(Debug, Clone, Serialize)]
-pub struct EffectView {
-    /// "1.1".
-    pub number: String,
-    /// Outcome title.
-    pub title: String,
-    /// The effect sentence (empty when nothing is estimable).
-    pub sentence: String,
-    /// "Heterogeneity: ..." and "Test for overall effect: ..." and subgroup sentences.
-    pub details: Vec<String>,
-    /// How the result reads: reduces, increases, little_or_none, inconclusive, or none.
-    pub reading: String,
-    /// The forest plot.
-    pub forest: Option<FigureView>,
-    /// The funnel plot (10 or more studies).
-    pub funnel: Option<FigureView>,
-}
-
-/// A comparison in Effects of interventions.
-#[derive(Debug, Clone, Serialize)]
-pub struct EffectsComparison {
-    /// 1-based number.
-    pub number: usize,
-    /// Title.
-    pub name: String,
-    /// Its outcomes.
-    pub outcomes: Vec<EffectView>,
 }
 
 /// Effects of interventions, per comparison and outcome.

@@ -6,13 +6,16 @@
 //! fields are rendered as templates.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera};
 
 use super::escape;
+use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::english;
 use crate::format::effect_phrase;
+use crate::model::Review;
 use crate::results::{OutcomeResults, Results};
 
 /// The built-in templates by name, as files under templates/ (name + ".tera").
@@ -67,6 +70,29 @@ impl TemplateError {
             },
         }
     }
+}
+
+/// A template problem as a diagnostic in the file it came from.
+pub fn template_diagnostic(review: &Review, e: &TemplateError) -> Diagnostic {
+    let overridden = review.templates.contains_key(&e.template);
+    let path: PathBuf = if overridden {
+        review
+            .dir
+            .join("templates")
+            .join(format!("{}.tera", e.template))
+    } else {
+        Path::new("templates").join(format!("{}.tera (built in)", e.template))
+    };
+    let text = if overridden {
+        review.templates[&e.template].clone()
+    } else {
+        BUILTIN
+            .iter()
+            .find(|(n, _)| *n == e.template)
+            .map(|(_, s)| s.to_string())
+            .unwrap_or_default()
+    };
+    SourceFile::new(path, text).error(e.line, e.column, format!("template: {}", e.message))
 }
 
 /// The template engines for one review.

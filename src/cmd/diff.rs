@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::baseline::{read_results, results_files};
-use crate::report::changes::{Changes, compare};
+use crate::report::WhatsNewPages;
+use crate::report::changes::{Changes, WhatsNew, compare};
 use crate::results::Results;
 use crate::{EXIT_INVALID, EXIT_OK};
 
@@ -30,19 +31,39 @@ pub fn diff(old: &Path, new: &Path) -> i32 {
                 .collect()
         }
     };
+    let pages = match WhatsNewPages::new() {
+        Ok(pages) => pages,
+        Err(e) => {
+            eprintln!("error: template changes.md: {}", e.message);
+            return EXIT_INVALID;
+        }
+    };
     let mut text = Vec::new();
     for (slug, o, n) in pairs {
-        text.push(match (o, n) {
+        let whats_new = match (o, n) {
             (Some(o), Some(n)) => Changes {
                 compared: true,
                 items: compare(o, n),
+            },
+            (None, Some(_)) => {
+                text.push(pages.page(&slug, WhatsNew::OnlyInNew));
+                continue;
             }
-            .markdown(&slug),
-            (None, Some(_)) => format!("# What's new: {slug}\n\nA new review.\n"),
-            (Some(_), None) => format!("# What's new: {slug}\n\nThe review is gone.\n"),
+            (Some(_), None) => {
+                text.push(pages.page(&slug, WhatsNew::OnlyInOld));
+                continue;
+            }
             (None, None) => continue,
-        });
+        };
+        text.push(pages.page(&slug, WhatsNew::Changes(&whats_new)));
     }
+    let text = match text.into_iter().collect::<Result<Vec<String>, _>>() {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: template changes.md: {}", e.message);
+            return EXIT_INVALID;
+        }
+    };
     print!("{}", text.join("\n"));
     EXIT_OK
 }

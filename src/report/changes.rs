@@ -12,7 +12,6 @@
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::escape;
 use crate::format::effect_phrase;
 use crate::model::CertaintyLevel;
 use crate::results::{OutcomeResults, Results};
@@ -96,10 +95,7 @@ pub struct Baseline {
 impl Changes {
     /// No baseline: nothing to compare with.
     pub fn without_baseline() -> Changes {
-        Changes {
-            compared: false,
-            items: Vec::new(),
-        }
+        NOTHING_COMPARED.clone()
     }
 }
 
@@ -121,50 +117,56 @@ pub fn since(baseline: Option<&Baseline>, new: &Results) -> Changes {
 }
 
 impl Changes {
-    /// changes.md and changes.json for the review's output folder.
-    pub fn files(&self, slug: &str) -> [(String, Vec<u8>); 2] {
+    /// changes.json: the list as JSON, pretty-printed with a final newline.
+    pub fn json(&self) -> String {
         let mut json = serde_json::to_string_pretty(self).expect("changes serialise");
         json.push('\n');
-        [
-            ("changes.md".to_string(), self.markdown(slug).into_bytes()),
-            ("changes.json".to_string(), json.into_bytes()),
-        ]
-    }
-
-    /// The list as a Markdown document.
-    pub fn markdown(&self, slug: &str) -> String {
-        let mut out = format!("# What's new: {}\n\n", escape::markdown(slug));
-        if !self.compared {
-            out.push_str(
-                "No earlier results to compare with: these results are those of the first build.\n",
-            );
-        } else if self.items.is_empty() {
-            out.push_str("No results changed since the previous build.\n");
-        } else {
-            out.push_str("Compared with the previous build's results:\n\n");
-            out.push_str(&markdown_list(&self.items));
-        }
-        out
+        json
     }
 }
 
-/// The changes as a Markdown list, one line each.
-pub fn markdown_list(items: &[Change]) -> String {
-    let mut out = String::new();
-    for c in items {
-        let place = match &c.number {
-            Some(n) => format!("{n} "),
-            None => String::new(),
+/// What a What's new page (changes.md, from the changes.md template) reports of one review.
+#[derive(Debug, Clone, Copy)]
+pub enum WhatsNew<'a> {
+    /// Its results compared with a baseline's (`compared` is false when there was none).
+    Changes(&'a Changes),
+    /// `revmark diff`: the review is only in the new results.
+    OnlyInNew,
+    /// `revmark diff`: the review is only in the old results.
+    OnlyInOld,
+}
+
+/// The context of the changes.md template.
+#[derive(Debug, Serialize)]
+pub(super) struct ChangesPage<'a> {
+    /// The review's id.
+    pub slug: &'a str,
+    /// The changes (none compared for a review on one side only).
+    pub changes: &'a Changes,
+    /// "new" or "old" for a review on one side only of `revmark diff`.
+    pub only_in: Option<&'static str>,
+}
+
+/// No changes, nothing compared: what a page of a review on one side only shows.
+static NOTHING_COMPARED: Changes = Changes {
+    compared: false,
+    items: Vec::new(),
+};
+
+impl<'a> ChangesPage<'a> {
+    /// The page of review `slug`.
+    pub fn new(slug: &'a str, whats_new: WhatsNew<'a>) -> ChangesPage<'a> {
+        let (changes, only_in) = match whats_new {
+            WhatsNew::Changes(changes) => (changes, None),
+            WhatsNew::OnlyInNew => (&NOTHING_COMPARED, Some("new")),
+            WhatsNew::OnlyInOld => (&NOTHING_COMPARED, Some("old")),
         };
-        out.push_str(&format!(
-            "- **{}:** {}{}: {}\n",
-            c.label,
-            place,
-            escape::markdown(&c.subject),
-            escape::markdown(&c.text)
-        ));
+        ChangesPage {
+            slug,
+            changes,
+            only_in,
+        }
     }
-    out
 }
 
 /// The side of the line of no effect a pooled interval lies on.
@@ -549,18 +551,5 @@ mod tests {
             changes[0].text,
             "now a (RR, IV, random effect); was a (RR, MH, fixed effect)"
         );
-    }
-
-    #[test]
-    fn markdown_escapes_names() {
-        let changes = Changes {
-            compared: true,
-            items: vec![study_change(
-                ChangeKind::StudyAdded,
-                "Smith & <Jones>",
-                "x".into(),
-            )],
-        };
-        assert!(changes.markdown("r").contains("Smith & \\<Jones\\>"));
     }
 }

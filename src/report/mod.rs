@@ -35,7 +35,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::Review;
 use crate::plot::FigureSet;
 use crate::results::Results;
-use changes::Baseline;
+use changes::{Baseline, ChangesPage, WhatsNew};
 use context::review_context;
 use templates::{Templates, template_diagnostic};
 use view::ReviewContext;
@@ -182,7 +182,10 @@ fn render_files(
     for figure in figures.into_vec() {
         files.insert(figure.path(), figure.svg.into_bytes());
     }
-    files.extend(changes.files(&review.slug));
+    let changes_md = changes_page(templates, &review.slug, WhatsNew::Changes(changes))
+        .map_err(|e| vec![template_diagnostic(review, &e)])?;
+    files.insert("changes.md".to_string(), changes_md.into_bytes());
+    files.insert("changes.json".to_string(), changes.json().into_bytes());
     let entry = IndexEntry {
         slug: review.slug.clone(),
         title: review.protocol.title.clone(),
@@ -194,9 +197,41 @@ fn render_files(
     Ok(RenderedReview { files, entry })
 }
 
+/// changes.md of review `slug`, from the changes.md template.
+fn changes_page(
+    templates: &Templates,
+    slug: &str,
+    whats_new: WhatsNew,
+) -> Result<String, TemplateError> {
+    let context = tera::Context::from_serialize(&ChangesPage::new(slug, whats_new))
+        .expect("changes serialise");
+    templates.render("changes.md", &context)
+}
+
+/// Writes What's new pages outside a build, from the built-in changes.md template: what
+/// `revmark diff` prints.
+pub struct WhatsNewPages(Templates);
+
+impl WhatsNewPages {
+    /// Loads the built-in templates.
+    pub fn new() -> Result<WhatsNewPages, TemplateError> {
+        Ok(WhatsNewPages(builtin_templates()?))
+    }
+
+    /// The page of review `slug`.
+    pub fn page(&self, slug: &str, whats_new: WhatsNew) -> Result<String, TemplateError> {
+        changes_page(&self.0, slug, whats_new)
+    }
+}
+
+/// The built-in templates, for pages of no review.
+fn builtin_templates() -> Result<Templates, TemplateError> {
+    Templates::new(&BTreeMap::new(), Arc::new(Results::default()))
+}
+
 /// The site's index page listing every built review.
 pub fn render_index(entries: &[IndexEntry]) -> Result<String, TemplateError> {
-    let templates = Templates::new(&BTreeMap::new(), Arc::new(Results::default()))?;
+    let templates = builtin_templates()?;
     let mut context = tera::Context::new();
     context.insert("reviews", entries);
     context.insert(
@@ -204,4 +239,65 @@ pub fn render_index(entries: &[IndexEntry]) -> Result<String, TemplateError> {
         &format!("revmark {}", env!("CARGO_PKG_VERSION")),
     );
     templates.render("index.html", &context)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changes::{Change, ChangeKind, Changes, WhatsNew};
+    use super::*;
+
+    fn change(subject: &str) -> Change {
+        Change {
+            kind: ChangeKind::StudyAdded,
+            label: ChangeKind::StudyAdded.label().to_string(),
+            number: None,
+            comparison: None,
+            outcome: None,
+            subject: subject.to_string(),
+            text: "now in analysis 1.1".into(),
+        }
+    }
+
+    // Each state of What's new has its own sentence under the same heading, and the list
+    // escapes what came from the review files.
+    #[test]
+    fn whats_new_pages_say_each_state() {
+        let pages = WhatsNewPages::new().unwrap();
+        let none = Changes::without_baseline();
+        let unchanged = Changes {
+            compared: true,
+            items: Vec::new(),
+        };
+        let listed = Changes {
+            compared: true,
+            items: vec![change("Smith & <Jones>"), change("Abe 2001")],
+        };
+        let cases = [
+            (WhatsNew::OnlyInNew, "A new review.\n"),
+            (WhatsNew::OnlyInOld, "The review is gone.\n"),
+            (
+                WhatsNew::Changes(&none),
+                "No earlier results to compare with: these results are those of the first build.\n",
+            ),
+            (
+                WhatsNew::Changes(&unchanged),
+                "No results changed since the previous build.\n",
+            ),
+        ];
+        for (whats_new, sentence) in cases {
+            let page = pages.page("r_1", whats_new).unwrap();
+            assert_eq!(page, format!("# What's new: r\\_1\n\n{sentence}"));
+        }
+        let page = pages.page("r", WhatsNew::Changes(&listed)).unwrap();
+        let lines: Vec<&str> = page.lines().collect();
+        assert_eq!(lines[2], "Compared with the previous build's results:");
+        assert_eq!(
+            &lines[4..],
+            [
+                "- **Study added:** Smith & \\<Jones\\>: now in analysis 1.1",
+                "- **Study added:** Abe 2001: now in analysis 1.1"
+            ]
+        );
+        assert!(page.ends_with("1.1\n"), "{page:?}");
+    }
 }

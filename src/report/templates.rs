@@ -29,6 +29,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/abstract_body.md.tera"),
     ),
     ("review.md", include_str!("../../templates/review.md.tera")),
+    (
+        "changes.md",
+        include_str!("../../templates/changes.md.tera"),
+    ),
     ("page.html", include_str!("../../templates/page.html.tera")),
     (
         "index.html",

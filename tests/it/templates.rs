@@ -157,3 +157,28 @@ fn prose_errors_name_the_field() {
         run.stderr
     );
 }
+
+// changes.md comes from a template like every other page: a review's own copy replaces it.
+#[test]
+fn changes_md_is_written_from_its_template() {
+    let scratch = Scratch::new("changes-template");
+    let dir = example(&scratch, "mmn-lactation");
+    build(&scratch);
+    let builtin = std::fs::read_to_string(root().join("templates/changes.md.tera")).unwrap();
+    assert_eq!(
+        read(&scratch, "mmn-lactation/changes.md"),
+        "# What's new: mmn-lactation\n\nNo earlier results to compare with: these results are those of the first build.\n"
+    );
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/changes.md.tera"),
+        builtin.replace("# What's new:", "# Changes in"),
+    )
+    .unwrap();
+    build(&scratch);
+    assert!(
+        read(&scratch, "mmn-lactation/changes.md").starts_with("# Changes in mmn-lactation\n"),
+        "{}",
+        read(&scratch, "mmn-lactation/changes.md")
+    );
+}

@@ -139,3 +139,39 @@ fn unknown_names_are_errors() {
     assert!(error.message.contains("unknown method `GLMM`"), "{error}");
     assert!(error.line > 1, "{error}");
 }
+
+/// Every key of a JSON value, at any depth.
+fn keys(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                out.insert(k.clone());
+                keys(v, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| keys(v, out)),
+        _ => {}
+    }
+}
+
+// docs/results.md names every key results.json has.
+#[test]
+fn docs_name_every_key() {
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/results.md"))
+            .unwrap();
+    let mut all = std::collections::BTreeSet::new();
+    for dir in REVIEWS {
+        let text = analysed(dir).to_json();
+        keys(&serde_json::from_str(&text).unwrap(), &mut all);
+    }
+    assert!(all.contains("subgroup_differences") && all.contains("tau2"));
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|k| !doc.contains(&format!("`{k}`")) && !doc.contains(&format!("\"{k}\"")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/results.md does not name {missing:?}"
+    );
+}

@@ -40,30 +40,27 @@ pub fn diff(old: &Path, new: &Path) -> i32 {
     };
     let mut text = Vec::new();
     for (slug, o, n) in pairs {
+        let changes;
         let whats_new = match (o, n) {
-            (Some(o), Some(n)) => Changes {
-                compared: true,
-                items: compare(o, n),
-            },
-            (None, Some(_)) => {
-                text.push(pages.page(&slug, WhatsNew::OnlyInNew));
-                continue;
+            (Some(o), Some(n)) => {
+                changes = Changes {
+                    compared: true,
+                    items: compare(o, n),
+                };
+                WhatsNew::Changes(&changes)
             }
-            (Some(_), None) => {
-                text.push(pages.page(&slug, WhatsNew::OnlyInOld));
-                continue;
-            }
+            (None, Some(_)) => WhatsNew::OnlyInNew,
+            (Some(_), None) => WhatsNew::OnlyInOld,
             (None, None) => continue,
         };
-        text.push(pages.page(&slug, WhatsNew::Changes(&whats_new)));
-    }
-    let text = match text.into_iter().collect::<Result<Vec<String>, _>>() {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("error: template changes.md: {}", e.message);
-            return EXIT_INVALID;
+        match pages.page(&slug, whats_new) {
+            Ok(page) => text.push(page),
+            Err(e) => {
+                eprintln!("error: template changes.md: {}", e.message);
+                return EXIT_INVALID;
+            }
         }
-    };
+    }
     print!("{}", text.join("\n"));
     EXIT_OK
 }

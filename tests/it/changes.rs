@@ -240,3 +240,38 @@ fn an_unusable_baseline_is_an_error() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("other.json:1:"), "{}", run.stderr);
 }
+
+// `diff` of two output folders says which reviews are new or gone, and compares the rest.
+#[test]
+fn diff_of_folders_names_new_and_gone_reviews() {
+    let scratch = Scratch::new("diff-sides");
+    example(&scratch, "diuretics-pregnancy");
+    example(&scratch, "mmn-lactation");
+    build(&scratch);
+    copy_dir(&scratch.path("output"), &scratch.path("before"));
+    std::fs::remove_dir_all(scratch.path("before/mmn-lactation")).unwrap();
+    let forward = revmark(&scratch.0, &["diff", "before", "output"]);
+    assert_eq!(forward.code, 0, "{}", forward.stderr);
+    assert!(
+        forward.stdout.contains(
+            "# What's new: diuretics-pregnancy\n\nNo results changed since the previous build.\n"
+        ),
+        "{}",
+        forward.stdout
+    );
+    assert!(
+        forward
+            .stdout
+            .ends_with("\n# What's new: mmn-lactation\n\nA new review.\n"),
+        "{}",
+        forward.stdout
+    );
+    let backward = revmark(&scratch.0, &["diff", "output", "before"]);
+    assert!(
+        backward
+            .stdout
+            .ends_with("\n# What's new: mmn-lactation\n\nThe review is gone.\n"),
+        "{}",
+        backward.stdout
+    );
+}

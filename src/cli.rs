@@ -30,7 +30,7 @@ pub enum Command {
         #[arg(long, default_value = "output")]
         out: PathBuf,
         /// The earlier results that "What's new" compares with: a results.json, or an output
-        /// folder holding <slug>/results.json. Default: the output folder being replaced, so a
+        /// folder holding SLUG/results.json. Default: the output folder being replaced, so a
         /// build into a fresh folder (as in CI) needs it to say what changed.
         #[arg(long, value_name = "PATH")]
         baseline: Option<PathBuf>,

@@ -1,6 +1,6 @@
 //! The values templates see: serialisable views of the review with ready-made text, so that
 //! templates do no arithmetic and cannot disagree with the tables. Types only: the context
-//! builder ([`super::context`]) and the generated text ([`super::sections`],
+//! builder (`context`) and the generated text ([`super::sections`],
 //! [`super::narrative`]) fill them in.
 
 use serde::Serialize;

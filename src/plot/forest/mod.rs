@@ -3,8 +3,8 @@
 //! the axis clips them, diamonds, the line of no effect), subgroup headings and footers in
 //! RevMan's wording, the prediction interval and risk-of-bias dots with their legend.
 //!
-//! Three steps: [`layout`] places every row, column and the axis; [`draw`] writes the SVG;
-//! [`describe`] says it in words. Every number drawn comes from the outcome's
+//! Three steps: `layout` places every row, column and the axis; `draw` writes the SVG;
+//! `describe` says it in words. Every number drawn comes from the outcome's
 //! [`OutcomeResults`] or is a data value as entered.
 
 mod describe;

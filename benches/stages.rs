@@ -10,9 +10,10 @@ mod synth;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use revmark::load::load_review;
-use revmark::{plot, report, stats};
+use revmark::{plot, report, results};
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Writes the synthetic review of `size` (seed 1) under target/ and returns its folder.
 fn review_folder(size: synth::Size) -> PathBuf {
@@ -30,7 +31,7 @@ fn stages(c: &mut Criterion) {
             Ok(loaded) => loaded.review,
             Err(problems) => panic!("{} does not load: {problems:?}", dir.display()),
         };
-        let analyses = stats::analyse(&review);
+        let analyses = Arc::new(results::analyse(&review));
         let figures = plot::figures(&review, &analyses);
         let name = size.name();
 
@@ -38,7 +39,7 @@ fn stages(c: &mut Criterion) {
             b.iter(|| load_review(black_box(&dir)).is_ok())
         });
         c.bench_function(&format!("statistics/{name}"), |b| {
-            b.iter(|| stats::analyse(black_box(&review)).len())
+            b.iter(|| results::analyse(black_box(&review)).comparisons.len())
         });
         c.bench_function(&format!("figures/{name}"), |b| {
             b.iter(|| plot::figures(black_box(&review), black_box(&analyses)).len())
@@ -46,7 +47,10 @@ fn stages(c: &mut Criterion) {
         c.bench_function(&format!("report/{name}"), |b| {
             b.iter_batched(
                 || figures.clone(),
-                |figures| report::render_review(black_box(&review), &analyses, figures).is_ok(),
+                |figures| {
+                    report::render_review(black_box(&review), Arc::clone(&analyses), figures, None)
+                        .is_ok()
+                },
                 BatchSize::LargeInput,
             )
         });

@@ -29,6 +29,11 @@ pub enum Command {
         /// The output folder.
         #[arg(long, default_value = "output")]
         out: PathBuf,
+        /// The earlier results that "What's new" compares with: a results.json, or an output
+        /// folder holding SLUG/results.json. Default: the output folder being replaced, so a
+        /// build into a fresh folder (as in CI) needs it to say what changed.
+        #[arg(long, value_name = "PATH")]
+        baseline: Option<PathBuf>,
         /// Threads to build with (default: the machine's available parallelism). The output
         /// is byte-identical whatever the number.
         #[arg(long, value_name = "N")]

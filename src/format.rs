@@ -2,7 +2,8 @@
 //! sign, P values, measure and method names, and the heterogeneity and overall-effect lines.
 //! Shared by the figures and the text, so that both always say the same.
 
-use crate::stats::{Heterogeneity, Measure, Method, Model, OutcomeResult, Pooled};
+use crate::model::{Measure, MethodKey, ModelKey};
+use crate::results::{Heterogeneity, Pooled, SubgroupDifferences};
 
 /// A number with two decimals and the typographic minus sign.
 pub fn decimal(x: f64) -> String {
@@ -63,31 +64,39 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
+/// "RR 0.62, 95% CI 0.45 to 0.85": a measure's label and an effect on the natural scale.
+pub fn effect_phrase(label: &str, pooled: &Pooled) -> String {
+    format!(
+        "{label} {}, 95% CI {} to {}",
+        decimal(pooled.estimate),
+        decimal(pooled.ci_low),
+        decimal(pooled.ci_high)
+    )
+}
+
 /// The measure's name in column headers ("Risk Ratio", "Std. Mean Difference").
-pub fn measure_name(result: &OutcomeResult) -> String {
-    match (result.settings.measure, result.settings.method) {
-        (_, Method::Peto) => "Peto Odds Ratio".into(),
+pub fn measure_name(measure: &Measure, method: MethodKey) -> String {
+    match (measure, method) {
+        (_, MethodKey::Peto) => "Peto Odds Ratio".into(),
         (Measure::RiskRatio, _) => "Risk Ratio".into(),
         (Measure::OddsRatio, _) => "Odds Ratio".into(),
         (Measure::RiskDifference, _) => "Risk Difference".into(),
         (Measure::MeanDifference, _) => "Mean Difference".into(),
         (Measure::StdMeanDifference, _) => "Std. Mean Difference".into(),
-        (Measure::GenericRatio | Measure::GenericDifference, _) => {
-            result.outcome.measure.label().to_string()
-        }
+        (Measure::Generic { label, .. }, _) => label.clone(),
     }
 }
 
 /// "M-H, Random, 95% CI".
-pub fn method_line(result: &OutcomeResult) -> String {
-    let method = match result.settings.method {
-        Method::MantelHaenszel => "M-H",
-        Method::InverseVariance => "IV",
-        Method::Peto => "Peto",
+pub fn method_line(method: MethodKey, model: ModelKey) -> String {
+    let method = match method {
+        MethodKey::MH => "M-H",
+        MethodKey::IV => "IV",
+        MethodKey::Peto => "Peto",
     };
-    let model = match result.settings.model {
-        Model::Fixed => "Fixed",
-        Model::Random => "Random",
+    let model = match model {
+        ModelKey::Fixed => "Fixed",
+        ModelKey::Random => "Random",
     };
     format!("{method}, {model}, 95% CI")
 }
@@ -137,7 +146,7 @@ pub fn overall_effect_line(pooled: Option<&Pooled>, hksj: bool) -> String {
 }
 
 /// "Test for subgroup differences: Chi² = 1.58, df = 1 (P = 0.21), I² = 36.6%".
-pub fn subgroup_differences_line(differences: Option<&Heterogeneity>) -> String {
+pub fn subgroup_differences_line(differences: Option<&SubgroupDifferences>) -> String {
     match differences {
         Some(h) => format!(
             "Test for subgroup differences: Chi\u{b2} = {}, df = {} ({}), I\u{b2} = {}%",
@@ -162,6 +171,16 @@ mod tests {
         assert_eq!(p_value(0.0032), "0.003");
         assert_eq!(p_value(0.0000001), "< 0.00001");
         assert_eq!(effect_bracketed(0.62, 0.45, 0.85), "0.62 [0.45, 0.85]");
+        let pooled = Pooled {
+            estimate: 0.62,
+            ci_low: 0.45,
+            ci_high: 0.85,
+            se: 0.16,
+            z: -2.95,
+            p: 0.0032,
+            analysis: Default::default(),
+        };
+        assert_eq!(effect_phrase("RR", &pooled), "RR 0.62, 95% CI 0.45 to 0.85");
     }
 
     /// `fixed` as it was before it appended in place: the reference.

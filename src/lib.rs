@@ -2,9 +2,9 @@
 //! review.
 //!
 //! The stages, each taking the previous stage's value: `load` (files -> validated
-//! [`model::Review`]) -> `stats` (numbers) -> `plot` (SVG) -> `report` (Markdown, HTML,
-//! results.json) -> `site` (the output folder, written whole). Only `load` and `site` touch
-//! the disk.
+//! [`model::Review`]) -> `stats` (the engine) -> `results` (every number, typed: results.json)
+//! -> `plot` (SVG) -> `report` (Markdown, HTML, results.json) -> `site` (the output folder,
+//! written whole). Only `load` and `site` touch the disk.
 
 pub mod cli;
 mod cmd;
@@ -18,6 +18,7 @@ pub mod model;
 pub mod parallel;
 pub mod plot;
 pub mod report;
+pub mod results;
 pub mod site;
 pub mod stats;
 pub mod timings;
@@ -49,12 +50,18 @@ where
         cli::Command::Build {
             paths,
             out,
+            baseline,
             jobs,
             timings,
             durable,
         } => {
             parallel::set_jobs(jobs.map(usize::from));
-            cmd::build(&paths, &out, cmd::BuildOptions { timings, durable })
+            let options = cmd::BuildOptions {
+                timings,
+                durable,
+                baseline,
+            };
+            cmd::build(&paths, &out, &options)
         }
         cli::Command::Check { paths } => cmd::check(&paths),
         cli::Command::Templates { eject } => cmd::eject_templates(&eject),

@@ -3,26 +3,37 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use super::baseline::{BaselineSource, baselines, missing_note};
 use super::{BuildCache, Log, load_all, print_problems, render};
 use crate::parallel;
 use crate::report;
 use crate::site;
 use crate::timings::{self, Stage};
-use crate::{EXIT_INVALID, EXIT_OK};
+use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 
 /// How `build` runs, beyond what it builds.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// Print per-stage timings to stderr.
     pub timings: bool,
     /// Flush every file to disk before the swap (see `site::write_output`).
     pub durable: bool,
+    /// The earlier results What's new compares with (a results.json or an output folder);
+    /// `None` for those of the output folder being replaced.
+    pub baseline: Option<PathBuf>,
 }
 
 /// `revmark build`; with `timings`, the time per stage and the peak memory go to stderr.
-pub fn build(paths: &[PathBuf], out: &Path, options: BuildOptions) -> i32 {
+pub fn build(paths: &[PathBuf], out: &Path, options: &BuildOptions) -> i32 {
     let start = Instant::now();
-    let code = build_all(paths, out, options.durable, None, &mut std::io::stderr());
+    let code = build_all(
+        paths,
+        out,
+        options.baseline.as_deref(),
+        options.durable,
+        None,
+        &mut std::io::stderr(),
+    );
     if options.timings {
         eprint!(
             "{}",
@@ -32,12 +43,13 @@ pub fn build(paths: &[PathBuf], out: &Path, options: BuildOptions) -> i32 {
     code
 }
 
-/// Builds every review under `paths` into `out`, messages to `log`; with a `cache`, files and
-/// outcome figures that did not change since the cache's last build are not parsed or drawn
-/// again.
+/// Builds every review under `paths` into `out`, What's new compared with `baseline` (by
+/// default the output being replaced), messages to `log`; with a `cache`, files and outcome
+/// figures that did not change since the cache's last build are not parsed or drawn again.
 pub(crate) fn build_all(
     paths: &[PathBuf],
     out: &Path,
+    baseline: Option<&Path>,
     durable: bool,
     cache: Option<&BuildCache>,
     log: Log,
@@ -46,17 +58,33 @@ pub(crate) fn build_all(
     if let Err(e) = site::recover(out) {
         let _ = writeln!(log, "warning: cannot recover {}: {e}", out.display());
     }
-    let mut loaded = match load_all(paths, cache, log) {
+    let loaded = match load_all(paths, cache, log) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    // The previous results are read before the output folder is replaced, for "What's new".
-    for review in &mut loaded {
-        review.review.previous = crate::load::previous_build(out, &review.review.slug);
+    // The baselines are read before the output folder is replaced.
+    let source = baseline.map_or(BaselineSource::Replaced(out), BaselineSource::Given);
+    let slugs: Vec<&str> = loaded.iter().map(|l| l.review.slug.as_str()).collect();
+    let baselines = match baselines(source, &slugs) {
+        Ok(b) => b,
+        Err(e) => {
+            let _ = writeln!(log, "error: {e}");
+            return EXIT_USAGE;
+        }
+    };
+    let missing: Vec<&str> = slugs
+        .iter()
+        .copied()
+        .filter(|s| !baselines.contains_key(*s))
+        .collect();
+    if !missing.is_empty() {
+        let _ = writeln!(log, "{}", missing_note(&missing, slugs.len(), source));
     }
     // Reviews render in parallel; the results come back in folder order, so the output and
     // the messages are those of a one-thread build.
-    let rendered = parallel::map(&loaded, |review| render(review, cache));
+    let rendered = parallel::map(&loaded, |review| {
+        render(review, baselines.get(&review.review.slug), cache)
+    });
     let mut files = site::Files::new();
     let mut entries = Vec::new();
     let mut failed = false;

@@ -13,7 +13,7 @@ pub fn check(paths: &[PathBuf]) -> i32 {
         Err(code) => return code,
     };
     let mut failed = false;
-    for result in crate::parallel::map(&loaded, |review| render(review, None)) {
+    for result in crate::parallel::map(&loaded, |review| render(review, None, None)) {
         if let Err(problems) = result {
             print_problems(&problems, log);
             failed = true;

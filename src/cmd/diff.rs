@@ -2,11 +2,12 @@
 //! the words of changes.md.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde_json::Value;
-
-use crate::report::changes::{Changes, compare};
+use super::baseline::{read_results, results_files};
+use crate::report::WhatsNewPages;
+use crate::report::changes::{Changes, WhatsNew, compare};
+use crate::results::Results;
 use crate::{EXIT_INVALID, EXIT_OK};
 
 /// `revmark diff OLD NEW`: each is a results.json, a review's output folder (holding
@@ -20,66 +21,62 @@ pub fn diff(old: &Path, new: &Path) -> i32 {
         }
     };
     // Two single files are compared whatever their review ids; folders pair reviews by id.
-    let pairs: Vec<(String, Option<&Value>, Option<&Value>)> = if old.len() == 1 && new.len() == 1 {
-        let (slug, o) = old.iter().next().expect("one");
-        let n = new.values().next().expect("one");
-        vec![(slug.clone(), Some(o), Some(n))]
-    } else {
-        let slugs: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
-        slugs
-            .into_iter()
-            .map(|s| (s.clone(), old.get(s), new.get(s)))
-            .collect()
+    let pairs: Vec<(String, Option<&Results>, Option<&Results>)> = match (only(&old), only(&new)) {
+        (Some((slug, o)), Some((_, n))) => vec![(slug.clone(), Some(o), Some(n))],
+        _ => {
+            let slugs: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+            slugs
+                .into_iter()
+                .map(|s| (s.clone(), old.get(s), new.get(s)))
+                .collect()
+        }
+    };
+    let pages = match WhatsNewPages::new() {
+        Ok(pages) => pages,
+        Err(e) => {
+            eprintln!("error: template changes.md: {}", e.message);
+            return EXIT_INVALID;
+        }
     };
     let mut text = Vec::new();
     for (slug, o, n) in pairs {
-        text.push(match (o, n) {
-            (Some(o), Some(n)) => Changes {
-                compared: true,
-                items: compare(o, n),
+        let changes;
+        let whats_new = match (o, n) {
+            (Some(o), Some(n)) => {
+                changes = Changes {
+                    compared: true,
+                    items: compare(o, n),
+                };
+                WhatsNew::Changes(&changes)
             }
-            .markdown(&slug),
-            (None, Some(_)) => format!("# What's new: {slug}\n\nA new review.\n"),
-            (Some(_), None) => format!("# What's new: {slug}\n\nThe review is gone.\n"),
+            (None, Some(_)) => WhatsNew::OnlyInNew,
+            (Some(_), None) => WhatsNew::OnlyInOld,
             (None, None) => continue,
-        });
+        };
+        match pages.page(&slug, whats_new) {
+            Ok(page) => text.push(page),
+            Err(e) => {
+                eprintln!("error: template changes.md: {}", e.message);
+                return EXIT_INVALID;
+            }
+        }
     }
     print!("{}", text.join("\n"));
     EXIT_OK
 }
 
+/// The one review of a side, when it holds exactly one.
+fn only(side: &BTreeMap<String, Results>) -> Option<(&String, &Results)> {
+    let mut all = side.iter();
+    all.next().filter(|_| all.next().is_none())
+}
+
 /// The results files of one side, by review id.
-fn read_side(path: &Path) -> Result<BTreeMap<String, Value>, String> {
-    let mut files: Vec<PathBuf> = Vec::new();
-    if path.is_file() {
-        files.push(path.to_path_buf());
-    } else if path.join("results.json").is_file() {
-        files.push(path.join("results.json"));
-    } else if path.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        for entry in entries.flatten() {
-            let candidate = entry.path().join("results.json");
-            if candidate.is_file() {
-                files.push(candidate);
-            }
-        }
-        if files.is_empty() {
-            return Err(format!("{}: no results.json in it", path.display()));
-        }
-    } else {
-        return Err(format!("{}: no such file or folder", path.display()));
-    }
+fn read_side(path: &Path) -> Result<BTreeMap<String, Results>, String> {
     let mut map = BTreeMap::new();
-    for file in files {
-        let text =
-            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| format!("{}:{}:{}: {e}", file.display(), e.line(), e.column()))?;
-        let slug = value["review"]
-            .as_str()
-            .map(String::from)
-            .unwrap_or_else(|| file.display().to_string());
-        map.insert(slug, value);
+    for file in results_files(path)? {
+        let results = read_results(&file)?;
+        map.insert(results.review.clone(), results);
     }
     Ok(map)
 }

@@ -1,6 +1,7 @@
 //! The subcommands, one file each, and what they share: loading every review and printing
 //! problems.
 
+mod baseline;
 mod build;
 mod check;
 mod diff;
@@ -24,6 +25,7 @@ use crate::diagnostic::Diagnostic;
 use crate::load::{self, Loaded, ParseCache};
 use crate::parallel;
 use crate::plot::{FigureCache, Palette};
+use crate::report::changes::Baseline;
 use crate::report::{self, RenderedReview};
 use crate::timings::{self, Stage};
 
@@ -87,17 +89,21 @@ pub(crate) fn load_all(
     Ok(loaded)
 }
 
-/// Renders one loaded review, taking unchanged outcome figures from `cache` when given.
+/// Renders one loaded review, its results compared with `baseline`, taking unchanged outcome
+/// figures from `cache` when given.
 pub(crate) fn render(
     loaded: &Loaded,
+    baseline: Option<&Baseline>,
     cache: Option<&BuildCache>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
-    let analyses = timings::time(Stage::Statistics, || crate::stats::analyse(&loaded.review));
+    let results = timings::time(Stage::Statistics, || {
+        std::sync::Arc::new(crate::results::analyse(&loaded.review))
+    });
     let figures = timings::time(Stage::Figures, || {
         let cache = cache.map(|c| &c.figures);
-        crate::plot::figures_cached(&loaded.review, &analyses, Palette::default(), cache)
+        crate::plot::figures_cached(&loaded.review, &results, Palette::default(), cache)
     });
     timings::time(Stage::Templates, || {
-        report::render_review(&loaded.review, &analyses, figures)
+        report::render_review(&loaded.review, results, figures, baseline)
     })
 }

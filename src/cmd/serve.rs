@@ -90,7 +90,7 @@ fn run_build(paths: &[PathBuf], out: &Path, state: &Mutex<State>, cache: &BuildC
     let start = Instant::now();
     let mut messages = Vec::new();
     let code = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        super::build::build_all(paths, out, false, Some(cache), &mut messages)
+        super::build::build_all(paths, out, None, false, Some(cache), &mut messages)
     }));
     let redrawn = cache.figures.finish_build();
     let mut messages = String::from_utf8_lossy(&messages).into_owned();

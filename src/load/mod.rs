@@ -7,7 +7,6 @@ mod consistency;
 mod csv;
 mod fs;
 pub mod limits;
-mod previous;
 mod protocol;
 pub(crate) mod raw;
 mod rows;
@@ -18,7 +17,6 @@ mod yaml;
 pub use cache::ParseCache;
 pub use consistency::prisma_checks;
 pub use fs::find_reviews;
-pub use previous::previous_build;
 
 use std::path::Path;
 

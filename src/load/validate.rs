@@ -90,7 +90,6 @@ pub(crate) fn validate(
         protocol: protocol?,
         studies: studies?,
         comparisons,
-        previous: None,
     })
 }
 

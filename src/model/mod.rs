@@ -6,13 +6,11 @@
 
 mod analyses;
 mod measure;
-mod previous;
 mod review;
 mod studies;
 
 pub use analyses::*;
 pub use measure::Measure;
-pub use previous::*;
 pub use review::*;
 pub use studies::*;
 
@@ -126,8 +124,6 @@ pub struct Review {
     pub studies: Studies,
     /// analyses.yaml with every `data:` file read; empty when there is no analyses.yaml.
     pub comparisons: Vec<Comparison>,
-    /// The previous build's results, when the build command found them in the output folder.
-    pub previous: Option<PreviousBuild>,
 }
 
 impl Review {

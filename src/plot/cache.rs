@@ -13,13 +13,9 @@ use std::fmt::{self, Write};
 use std::hash::{DefaultHasher, Hasher};
 use std::sync::Mutex;
 
-use super::{Figure, Palette};
-use crate::model::{AnalysisOutcome, Comparison, DataGroup, DataRow, Review};
-use crate::stats::OutcomeResult;
-
-/// The figures of one outcome: its forest plot (none without rows) and its funnel plot (none
-/// with fewer than ten studies).
-pub type OutcomeFigures = (Option<Figure>, Option<Figure>);
+use super::{Arms, OutcomeFigures, Palette};
+use crate::model::Review;
+use crate::results::{ComparisonResults, OutcomeResults};
 
 /// A hash of a figure's inputs: two independent 64-bit hashes, so that a collision (which
 /// would show a stale figure) is out of reach.
@@ -47,13 +43,14 @@ impl FigureCache {
     /// The outcome's figures from the cache, or drawn by `draw` and kept.
     pub(super) fn get_or_draw(
         &self,
-        result: &OutcomeResult,
-        comparison: &Comparison,
+        result: &OutcomeResults,
+        comparison: &ComparisonResults,
+        arms: &Arms,
         review: &Review,
         palette: Palette,
         draw: impl FnOnce() -> OutcomeFigures,
     ) -> OutcomeFigures {
-        let key = fingerprint(result, comparison, review, palette);
+        let key = fingerprint(result, comparison, arms, review, palette);
         {
             let mut inner = self.lock();
             // Moved from the last build's figures to this one's (or already moved, when two
@@ -72,10 +69,10 @@ impl FigureCache {
         let figures = draw();
         let mut inner = self.lock();
         inner.drawn.extend(
-            [&figures.0, &figures.1]
+            [&figures.forest, &figures.funnel]
                 .into_iter()
                 .flatten()
-                .map(|f| format!("{}/figures/{}", review.slug, f.file)),
+                .map(|f| format!("{}/{}", review.slug, f.path())),
         );
         inner.used.insert(key, figures.clone());
         figures
@@ -100,8 +97,9 @@ impl FigureCache {
 
 /// Everything an outcome's forest and funnel plots are drawn from.
 fn fingerprint(
-    result: &OutcomeResult,
-    comparison: &Comparison,
+    result: &OutcomeResults,
+    comparison: &ComparisonResults,
+    arms: &Arms,
     review: &Review,
     palette: Palette,
 ) -> Fingerprint {
@@ -109,85 +107,46 @@ fn fingerprint(
     let mut second = HashWriter(DefaultHasher::new());
     second.0.write_u64(0x9e37_79b9_7f4a_7c15);
     for hasher in [&mut first, &mut second] {
-        let _ = write_inputs(hasher, result, comparison, review, palette);
+        let _ = write_inputs(hasher, result, comparison, arms, review, palette);
     }
     (first.0.finish(), second.0.finish())
 }
 
 fn write_inputs(
     out: &mut HashWriter,
-    result: &OutcomeResult,
-    comparison: &Comparison,
+    result: &OutcomeResults,
+    comparison: &ComparisonResults,
+    arms: &Arms,
     review: &Review,
     palette: Palette,
 ) -> fmt::Result {
-    let OutcomeResult {
-        outcome,
-        number,
-        settings,
-        overall,
-        subgroups,
-        differences,
-        studies,
-        participants,
-    } = result;
-    write!(
-        out,
-        "{number:?}{settings:?}{overall:?}{subgroups:?}{differences:?}{studies:?}{participants:?}"
-    )?;
-    let AnalysisOutcome {
-        id,
-        outcome,
-        name,
-        measure,
-        method,
-        model,
-        tau2,
-        hksj,
-        certainty,
-        important_effect,
-        assumed_risk,
-        groups,
-        has_subgroups,
-    } = outcome;
-    write!(
-        out,
-        "{id:?}{outcome:?}{name:?}{measure:?}{method:?}{model:?}{tau2:?}\
-         {hksj:?}{certainty:?}{important_effect:?}{assumed_risk:?}{has_subgroups:?}"
-    )?;
+    write!(out, "{result:?}")?;
     let tool = review.studies.risk_of_bias_tool;
     write!(out, "{tool:?}{palette:?}")?;
-    for DataGroup { name, rows } in groups {
-        write!(out, "{name:?}")?;
-        for DataRow {
-            study,
-            values,
-            participants,
-            origin: _,
-        } in rows
-        {
-            write!(out, "{study:?}{values:?}{participants:?}")?;
-            // The risk-of-bias dots beside the row.
-            match review.study(study) {
-                Some(s) => {
-                    write!(out, "{}", s.risk_of_bias.is_empty())?;
-                    for domain in tool.domains() {
-                        write!(out, "{:?}", s.judgement(tool, domain))?;
-                    }
+    // The risk-of-bias dots beside each row.
+    for row in &result.study_results {
+        match review.study(&row.study) {
+            Some(s) => {
+                write!(out, "{}", s.risk_of_bias.is_empty())?;
+                for domain in tool.domains() {
+                    write!(out, "{:?}", s.judgement(tool, domain))?;
                 }
-                None => out.write_str("-")?,
             }
+            None => out.write_str("-")?,
         }
     }
     // The comparison's labels, not its other outcomes.
-    let Comparison {
+    let ComparisonResults {
         id,
+        number,
         name,
-        experimental,
-        control,
         outcomes: _,
     } = comparison;
-    write!(out, "{id:?}{name:?}{experimental:?}{control:?}")
+    let Arms {
+        experimental,
+        control,
+    } = arms;
+    write!(out, "{id:?}{number:?}{name:?}{experimental:?}{control:?}")
 }
 
 /// Feeds formatted text into a hasher without building the string.

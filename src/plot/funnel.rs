@@ -7,13 +7,12 @@ use std::rc::Rc;
 
 use plotters::prelude::*;
 
-use super::Figure;
 use super::axis::{Axis, tick_label};
 use super::backend::SvgBackend;
 use super::svg::{Anchor, Font, Svg};
-use crate::format::fixed;
-use crate::format::measure_name;
-use crate::stats::{Method, Model, OutcomeResult, Row, Settings, fit};
+use super::{Figure, FigureKind};
+use crate::format::{fixed, measure_name};
+use crate::results::{OutcomeResults, StudyResult};
 
 /// Fewer studies than this make a funnel plot meaningless (Cochrane Handbook 13.3.5.4).
 pub const MIN_STUDIES: usize = 10;
@@ -25,41 +24,23 @@ const PLOT_HEIGHT: f64 = 240.0;
 /// The two-sided 95% normal quantile.
 const Z95: f64 = 1.959_963_984_540_054;
 
-/// The fixed-effect estimate the funnel is centred on: the analysis's own pooled estimate
-/// under a fixed-effect model; under random effects, the engine's inverse-variance
-/// fixed-effect fit of the same study effects (the plot computes no statistics itself).
-fn fixed_effect_centre(result: &OutcomeResult, effects: &[(f64, f64)]) -> Option<f64> {
-    if result.settings.model == Model::Fixed {
-        return result.overall.pooled.map(|p| p.y);
-    }
-    let settings = Settings {
-        method: Method::InverseVariance,
-        model: Model::Fixed,
-        ..result.settings
-    };
-    let rows: Vec<Row> = effects
-        .iter()
-        .map(|&(estimate, se)| Row::Generic { estimate, se })
-        .collect();
-    fit(&settings, &rows).pooled.map(|p| p.y)
-}
-
 /// The funnel plot of an outcome, or `None` with fewer than [`MIN_STUDIES`] estimable
 /// studies.
-pub fn funnel(result: &OutcomeResult) -> Option<Figure> {
+pub fn funnel(result: &OutcomeResults) -> Option<Figure> {
     let effects: Vec<(f64, f64)> = result
-        .overall
-        .rows
+        .study_results
         .iter()
-        .filter_map(|r| r.effect)
+        .filter_map(StudyResult::effect)
         .map(|e| (e.y, e.se))
         .collect();
     if effects.len() < MIN_STUDIES {
         return None;
     }
-    let centre = fixed_effect_centre(result, &effects)?;
-    let measure = result.measure();
-    let label = result.outcome.measure.label();
+    // Centred on the fixed-effect estimate the statistics stage computed (the plot computes
+    // no statistics itself).
+    let centre = result.funnel_centre.get()?;
+    let measure = &result.measure;
+    let label = measure.label();
     let se_label = if measure.is_ratio() {
         format!("SE(log[{label}])")
     } else {
@@ -94,7 +75,7 @@ pub fn funnel(result: &OutcomeResult) -> Option<Figure> {
         se_top,
         centre,
         &effects,
-        &measure_name(result),
+        &measure_name(measure, result.method),
     );
     // The backend cannot fail; a layout plotters refuses leaves the outcome without a funnel
     // plot rather than stopping the build.
@@ -104,20 +85,25 @@ pub fn funnel(result: &OutcomeResult) -> Option<Figure> {
         "Funnel plot of comparison {}, outcome {} {}",
         result.number.split('.').next().unwrap_or(""),
         result.number,
-        result.outcome.name
+        result.name
     );
     let description = format!(
         "Funnel plot of {} studies: {} against its standard error, with pseudo 95% confidence limits around the fixed-effect estimate {}.",
         effects.len(),
-        measure_name(result),
-        tick_label((measure.to_natural(centre) * 100.0).round() / 100.0)
+        measure_name(measure, result.method),
+        tick_label((natural(centre, measure.is_ratio()) * 100.0).round() / 100.0)
     );
     Some(Figure {
-        file: format!("funnel-{}.svg", result.number),
+        kind: FigureKind::Funnel(result.number.clone()),
         svg: svg.finish(width, height, &title, &description),
         title,
         description,
     })
+}
+
+/// A value on the analysis scale on the natural scale.
+fn natural(y: f64, ratio: bool) -> f64 {
+    if ratio { y.exp() } else { y }
 }
 
 /// The smallest 1, 2, 2.5 or 5 times a power of ten at or above `x`.

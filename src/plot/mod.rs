@@ -1,6 +1,7 @@
 //! The figures of a review as SVG strings: PRISMA flow, risk-of-bias summary and graph,
-//! forest plots and funnel plots. Pure: reads the model and the computed results, returns
-//! text; the report stage writes and embeds the files.
+//! forest plots and funnel plots. Pure: reads the model and the [`Results`], returns a typed
+//! [`FigureSet`] (each figure knows what it shows, [`FigureKind`] names its file); the report
+//! stage writes and embeds the files.
 //!
 //! Everything is written by a small SVG writer ([`svg`]) that gives full control of the
 //! markup: `<g class>`, `<title>`/`<desc>`, escaping, fixed number formats, and text measured
@@ -26,20 +27,143 @@ pub use funnel::funnel;
 pub use prisma::prisma;
 pub use rob::{rob_graph, rob_summary};
 
-use crate::model::{Judgement, Review};
-use crate::stats::ComparisonResult;
+use std::collections::HashMap;
+
+use crate::model::{Comparison, Judgement, Review};
+use crate::results::{ComparisonResults, OutcomeResults, Results};
+
+/// Which figure a drawing is; it decides the figure's file name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FigureKind {
+    /// The PRISMA flow diagram.
+    Prisma,
+    /// The risk-of-bias summary (traffic lights).
+    RobSummary,
+    /// The risk-of-bias graph (percentages per domain).
+    RobGraph,
+    /// The forest plot of the analysed outcome with this number ("1.2").
+    Forest(String),
+    /// The funnel plot of the analysed outcome with this number.
+    Funnel(String),
+}
+
+impl FigureKind {
+    /// The file name: the one place figure files are named.
+    pub fn file_name(&self) -> String {
+        match self {
+            FigureKind::Prisma => "prisma.svg".into(),
+            FigureKind::RobSummary => "rob-summary.svg".into(),
+            FigureKind::RobGraph => "rob-graph.svg".into(),
+            FigureKind::Forest(number) => format!("forest-{number}.svg"),
+            FigureKind::Funnel(number) => format!("funnel-{number}.svg"),
+        }
+    }
+}
 
 /// One rendered figure.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
-    /// The file name, e.g. "forest-1.1.svg".
-    pub file: String,
+    /// Which figure it is.
+    pub kind: FigureKind,
     /// The caption ("Forest plot of comparison 1, outcome 1.1: ...").
     pub title: String,
     /// The content in words (also the SVG's `<desc>`).
     pub description: String,
     /// The SVG document.
     pub svg: String,
+}
+
+impl Figure {
+    /// The file name, e.g. "forest-1.1.svg".
+    pub fn file_name(&self) -> String {
+        self.kind.file_name()
+    }
+
+    /// The path in the review's output folder, e.g. "figures/forest-1.1.svg".
+    pub fn path(&self) -> String {
+        format!("figures/{}", self.file_name())
+    }
+}
+
+/// The figures of one analysed outcome: its forest plot (none without rows) and its funnel plot
+/// (none with fewer than ten studies).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct OutcomeFigures {
+    /// The forest plot.
+    pub forest: Option<Figure>,
+    /// The funnel plot.
+    pub funnel: Option<Figure>,
+}
+
+/// The risk-of-bias summary and graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RobFigures {
+    /// The summary (traffic lights).
+    pub summary: Figure,
+    /// The graph (percentages per domain).
+    pub graph: Figure,
+}
+
+/// Every figure of a review, by what it shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FigureSet {
+    /// The PRISMA flow diagram, when the search flow is given.
+    pub prisma: Option<Figure>,
+    /// The risk-of-bias figures, when there are included studies.
+    pub risk_of_bias: Option<RobFigures>,
+    /// Each analysed outcome's figures by its number ("1.2").
+    outcomes: HashMap<String, OutcomeFigures>,
+    /// The outcome numbers in the results' order.
+    order: Vec<String>,
+}
+
+impl FigureSet {
+    /// The figures of an analysed outcome (none when it has none).
+    pub fn outcome(&self, outcome: &OutcomeResults) -> Option<&OutcomeFigures> {
+        self.outcomes.get(&outcome.number)
+    }
+
+    /// Every figure in a fixed order: PRISMA flow, risk-of-bias summary and graph, every
+    /// forest plot in the results' order, then every funnel plot.
+    pub fn iter(&self) -> impl Iterator<Item = &Figure> {
+        let outcomes = || self.order.iter().filter_map(|n| self.outcomes.get(n));
+        self.prisma
+            .iter()
+            .chain(
+                self.risk_of_bias
+                    .iter()
+                    .flat_map(|r| [&r.summary, &r.graph]),
+            )
+            .chain(outcomes().filter_map(|o| o.forest.as_ref()))
+            .chain(outcomes().filter_map(|o| o.funnel.as_ref()))
+    }
+
+    /// Every figure, moved out, in the order of [`FigureSet::iter`].
+    pub fn into_vec(mut self) -> Vec<Figure> {
+        let mut out: Vec<Figure> = self.prisma.into_iter().collect();
+        if let Some(rob) = self.risk_of_bias {
+            out.extend([rob.summary, rob.graph]);
+        }
+        let mut funnels = Vec::new();
+        for number in &self.order {
+            if let Some(o) = self.outcomes.remove(number) {
+                out.extend(o.forest);
+                funnels.extend(o.funnel);
+            }
+        }
+        out.extend(funnels);
+        out
+    }
+
+    /// The number of figures.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 /// The colours of risk-of-bias judgements.
@@ -96,18 +220,13 @@ pub fn glyph(judgement: Judgement) -> &'static str {
     }
 }
 
-/// Every figure of the review in a fixed order: PRISMA flow, risk-of-bias summary and
-/// graph, one forest plot per analysed outcome with rows, then the funnel plots.
-pub fn figures(review: &Review, results: &[ComparisonResult]) -> Vec<Figure> {
+/// Every figure of the review.
+pub fn figures(review: &Review, results: &Results) -> FigureSet {
     figures_with(review, results, Palette::default())
 }
 
 /// [`figures`] with a choice of risk-of-bias colours.
-pub fn figures_with(
-    review: &Review,
-    results: &[ComparisonResult],
-    palette: Palette,
-) -> Vec<Figure> {
+pub fn figures_with(review: &Review, results: &Results, palette: Palette) -> FigureSet {
     figures_cached(review, results, palette, None)
 }
 
@@ -115,42 +234,74 @@ pub fn figures_with(
 /// changed since they were drawn.
 pub fn figures_cached(
     review: &Review,
-    results: &[ComparisonResult],
+    results: &Results,
     palette: Palette,
     cache: Option<&FigureCache>,
-) -> Vec<Figure> {
-    let mut out = Vec::new();
-    if let Some(flow) = review
+) -> FigureSet {
+    let prisma = review
         .protocol
         .search
         .as_ref()
         .and_then(|s| s.flow.as_ref())
-    {
-        out.extend(prisma(&flow.value));
-    }
-    if !review.studies.included.is_empty() {
-        out.push(rob_summary(review, palette));
-        out.push(rob_graph(review, palette));
-    }
-    let outcomes: Vec<_> = results
+        .and_then(|flow| prisma(&flow.value));
+    let risk_of_bias = (!review.studies.included.is_empty()).then(|| RobFigures {
+        summary: rob_summary(review, palette),
+        graph: rob_graph(review, palette),
+    });
+    // Each comparison's labels from the review, by id.
+    let labels: HashMap<&str, &Comparison> = review
+        .comparisons
         .iter()
-        .flat_map(|c| c.outcomes.iter().map(move |o| (c.comparison, o)))
+        .rev()
+        .map(|c| (c.id.as_str(), c))
         .collect();
-    // Each outcome's figures are drawn on whichever thread is free, and kept in outcome order:
-    // every forest plot, then every funnel plot.
+    let outcomes: Vec<(&ComparisonResults, &OutcomeResults)> = results.outcomes().collect();
+    // Each outcome's figures are drawn on whichever thread is free.
     let drawn = crate::parallel::map(&outcomes, |&(comparison, result)| {
-        let draw = || {
-            let forest =
-                (!result.overall.rows.is_empty()).then(|| forest(result, comparison, review));
-            (forest, funnel(result))
+        let arms = Arms::of(labels.get(comparison.id.as_str()).copied());
+        let draw = || OutcomeFigures {
+            forest: (!result.study_results.is_empty())
+                .then(|| forest(result, comparison, &arms, review)),
+            funnel: funnel(result),
         };
         match cache {
-            Some(cache) => cache.get_or_draw(result, comparison, review, palette, draw),
+            Some(cache) => cache.get_or_draw(result, comparison, &arms, review, palette, draw),
             None => draw(),
         }
     });
-    let (forests, funnels): (Vec<_>, Vec<_>) = drawn.into_iter().unzip();
-    out.extend(forests.into_iter().flatten());
-    out.extend(funnels.into_iter().flatten());
-    out
+    let mut order = Vec::with_capacity(drawn.len());
+    let mut by_number = HashMap::with_capacity(drawn.len());
+    for ((_, outcome), figures) in outcomes.iter().zip(drawn) {
+        // Numbers are unique; were one repeated, its first outcome would keep it.
+        if !by_number.contains_key(&outcome.number) {
+            order.push(outcome.number.clone());
+            by_number.insert(outcome.number.clone(), figures);
+        }
+    }
+    FigureSet {
+        prisma,
+        risk_of_bias,
+        outcomes: by_number,
+        order,
+    }
+}
+
+/// The labels of a comparison's two arms, as the forest plot's column groups and its
+/// "Favours" labels show them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Arms {
+    /// The experimental arm.
+    pub experimental: String,
+    /// The control arm.
+    pub control: String,
+}
+
+impl Arms {
+    /// The arms of a comparison of the review (empty labels for none).
+    pub fn of(comparison: Option<&Comparison>) -> Arms {
+        comparison.map_or_else(Arms::default, |c| Arms {
+            experimental: c.experimental.clone(),
+            control: c.control.clone(),
+        })
+    }
 }

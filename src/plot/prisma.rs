@@ -1,8 +1,8 @@
 //! The PRISMA 2020 flow diagram (new review, databases and registers only) from the counts
 //! in review.yaml, and the consistency checks of those counts (conventions.md §5).
 
-use super::Figure;
 use super::svg::{Anchor, Font, Svg};
+use super::{Figure, FigureKind};
 use crate::model::Flow;
 
 const BODY: Font = Font::regular(11.0);
@@ -122,7 +122,7 @@ pub fn prisma(flow: &Flow) -> Option<Figure> {
     let title = "PRISMA 2020 flow diagram of the search and selection of studies".to_string();
     let description = format!("{}.", description.join("; "));
     Some(Figure {
-        file: "prisma.svg".into(),
+        kind: FigureKind::Prisma,
         svg: svg.finish(width, height, &title, &description),
         title,
         description,

@@ -3,7 +3,7 @@
 //! bar per domain, the unweighted share of studies at each judgement). RoB 1 and RoB 2.
 
 use super::svg::{Anchor, Font, Svg};
-use super::{Figure, Palette, glyph, glyph_baseline};
+use super::{Figure, FigureKind, Palette, glyph, glyph_baseline};
 use crate::model::{IncludedStudy, Judgement, Review, RobTool};
 
 const BODY: Font = Font::regular(11.0);
@@ -173,7 +173,7 @@ pub fn rob_summary(review: &Review, palette: Palette) -> Figure {
     let title = "Risk of bias summary: review authors' judgements about each risk of bias item for each included study".to_string();
     let description = describe(review, "Risk of bias summary");
     Figure {
-        file: "rob-summary.svg".into(),
+        kind: FigureKind::RobSummary,
         svg: svg.finish(width, y, &title, &description),
         title,
         description,
@@ -232,7 +232,7 @@ pub fn rob_graph(review: &Review, palette: Palette) -> Figure {
     let title = "Risk of bias graph: review authors' judgements about each risk of bias item presented as percentages across all included studies".to_string();
     let description = describe(review, "Risk of bias graph");
     Figure {
-        file: "rob-graph.svg".into(),
+        kind: FigureKind::RobGraph,
         svg: svg.finish(width, y, &title, &description),
         title,
         description,

@@ -1,19 +1,20 @@
-//! What's new: the results of this build compared with those of the previous one.
+//! What's new: the results of this build compared with those of a baseline, an earlier
+//! build's results (by default those of the output folder being replaced; `revmark build
+//! --baseline` names another).
 //!
-//! The comparison is pure ([`compare`] takes two results.json values and returns the list of
-//! changes), most important first: conclusions that flipped (a 95% CI that now includes, or
+//! The comparison is pure ([`compare`] takes two [`Results`] and returns the list of changes,
+//! comparing typed values), most important first: conclusions that flipped (a 95% CI that now includes, or
 //! no longer includes, the line of no effect), then outcomes and studies added or removed,
-//! then changed estimates, certainty and wording. A build whose results equal the previous
-//! build's keeps the previous list, so that rebuilding unchanged sources gives byte-identical
-//! output and "What's new" keeps saying what the last change of the data brought.
+//! then changed estimates, certainty and wording. A build whose results equal the baseline's
+//! keeps the baseline's list, so that rebuilding unchanged sources gives byte-identical output
+//! and "What's new" keeps saying what the last change of the data brought.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::escape;
-use crate::format::decimal;
-use crate::model::Review;
+use crate::format::effect_phrase;
+use crate::model::CertaintyLevel;
+use crate::results::{OutcomeResults, Results};
 
 /// The kinds of change, in the order they are listed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -81,82 +82,91 @@ pub struct Changes {
     pub items: Vec<Change>,
 }
 
-/// The changes since the previous build of `review` (see the module header for the rule that
-/// keeps them across rebuilds of unchanged results).
-pub fn since_previous(review: &Review, new_text: &str) -> Changes {
-    let Some(previous) = &review.previous else {
-        return Changes {
-            compared: false,
-            items: Vec::new(),
-        };
-    };
-    if previous.results == new_text
-        && let Some(kept) = previous
-            .changes
-            .as_deref()
-            .and_then(|c| serde_json::from_str::<Changes>(c).ok())
-    {
-        return kept;
+/// What a review's results are compared with: an earlier build's results and the changes
+/// that build listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    /// The earlier results.json.
+    pub results: Results,
+    /// The earlier changes.json, when there was a readable one.
+    pub changes: Option<Changes>,
+}
+
+impl Changes {
+    /// No baseline: nothing to compare with.
+    pub fn without_baseline() -> Changes {
+        NOTHING_COMPARED.clone()
     }
-    let new: Value = serde_json::from_str(new_text).expect("results.json is JSON");
-    match serde_json::from_str::<Value>(&previous.results) {
-        Ok(old) => Changes {
-            compared: true,
-            items: compare(&old, &new),
-        },
-        // An unreadable earlier file is as good as none.
-        Err(_) => Changes {
-            compared: false,
-            items: Vec::new(),
-        },
+}
+
+/// The changes from the `baseline` to the `new` results (see the module header for the rule
+/// that keeps them across rebuilds of unchanged results).
+pub fn since(baseline: Option<&Baseline>, new: &Results) -> Changes {
+    let Some(baseline) = baseline else {
+        return Changes::without_baseline();
+    };
+    if baseline.results == *new
+        && let Some(kept) = &baseline.changes
+    {
+        return kept.clone();
+    }
+    Changes {
+        compared: true,
+        items: compare(&baseline.results, new),
     }
 }
 
 impl Changes {
-    /// changes.md and changes.json for the review's output folder.
-    pub fn files(&self, slug: &str) -> [(String, Vec<u8>); 2] {
+    /// changes.json: the list as JSON, pretty-printed with a final newline.
+    pub fn json(&self) -> String {
         let mut json = serde_json::to_string_pretty(self).expect("changes serialise");
         json.push('\n');
-        [
-            ("changes.md".to_string(), self.markdown(slug).into_bytes()),
-            ("changes.json".to_string(), json.into_bytes()),
-        ]
-    }
-
-    /// The list as a Markdown document.
-    pub fn markdown(&self, slug: &str) -> String {
-        let mut out = format!("# What's new: {}\n\n", escape::markdown(slug));
-        if !self.compared {
-            out.push_str(
-                "No earlier results to compare with: these results are those of the first build.\n",
-            );
-        } else if self.items.is_empty() {
-            out.push_str("No results changed since the previous build.\n");
-        } else {
-            out.push_str("Compared with the previous build's results:\n\n");
-            out.push_str(&markdown_list(&self.items));
-        }
-        out
+        json
     }
 }
 
-/// The changes as a Markdown list, one line each.
-pub fn markdown_list(items: &[Change]) -> String {
-    let mut out = String::new();
-    for c in items {
-        let place = match &c.number {
-            Some(n) => format!("{n} "),
-            None => String::new(),
+/// What a What's new page (changes.md, from the changes.md template) reports of one review.
+#[derive(Debug, Clone, Copy)]
+pub enum WhatsNew<'a> {
+    /// Its results compared with a baseline's (`compared` is false when there was none).
+    Changes(&'a Changes),
+    /// `revmark diff`: the review is only in the new results.
+    OnlyInNew,
+    /// `revmark diff`: the review is only in the old results.
+    OnlyInOld,
+}
+
+/// The context of the changes.md template.
+#[derive(Debug, Serialize)]
+pub(super) struct ChangesPage<'a> {
+    /// The review's id.
+    pub slug: &'a str,
+    /// The changes (none compared for a review on one side only).
+    pub changes: &'a Changes,
+    /// "new" or "old" for a review on one side only of `revmark diff`.
+    pub only_in: Option<&'static str>,
+}
+
+/// No changes, nothing compared: what a page of a review on one side only shows.
+static NOTHING_COMPARED: Changes = Changes {
+    compared: false,
+    items: Vec::new(),
+};
+
+impl<'a> ChangesPage<'a> {
+    /// The page of review `slug`.
+    pub fn new(slug: &'a str, whats_new: WhatsNew<'a>) -> ChangesPage<'a> {
+        let (changes, only_in) = match whats_new {
+            WhatsNew::Changes(changes) => (changes, None),
+            WhatsNew::OnlyInNew => (&NOTHING_COMPARED, Some("new")),
+            WhatsNew::OnlyInOld => (&NOTHING_COMPARED, Some("old")),
         };
-        out.push_str(&format!(
-            "- **{}:** {}{}: {}\n",
-            c.label,
-            place,
-            escape::markdown(&c.subject),
-            escape::markdown(&c.text)
-        ));
+        ChangesPage {
+            slug,
+            changes,
+            only_in,
+        }
     }
-    out
 }
 
 /// The side of the line of no effect a pooled interval lies on.
@@ -170,56 +180,20 @@ enum Side {
 /// An analysed outcome of a results file, with the comparison it belongs to.
 struct OutcomeRef<'a> {
     comparison: &'a str,
-    value: &'a Value,
+    outcome: &'a OutcomeResults,
 }
 
 impl<'a> OutcomeRef<'a> {
-    fn id(&self) -> &'a str {
-        text(&self.value["id"])
-    }
-
     fn key(&self) -> (&'a str, &'a str) {
-        (self.comparison, self.id())
-    }
-
-    fn number(&self) -> String {
-        text(&self.value["number"]).to_string()
-    }
-
-    fn name(&self) -> &'a str {
-        text(&self.value["name"])
-    }
-
-    fn measure(&self) -> &'a str {
-        text(&self.value["measure"])
-    }
-
-    /// The value of no effect: 1 on a ratio scale, 0 on a difference scale. Files written
-    /// before results.json had `scale` are read by their measure.
-    fn null_value(&self) -> f64 {
-        let ratio = match self.value["scale"].as_str() {
-            Some(scale) => scale == "ratio",
-            None => matches!(self.measure(), "RR" | "OR" | "HR" | "IRR" | "Peto OR"),
-        };
-        if ratio { 1.0 } else { 0.0 }
-    }
-
-    /// Estimate, low and high of the pooled result.
-    fn pooled(&self) -> Option<(f64, f64, f64)> {
-        let p = &self.value["pooled"];
-        Some((
-            p["estimate"].as_f64()?,
-            p["ci_low"].as_f64()?,
-            p["ci_high"].as_f64()?,
-        ))
+        (self.comparison, &self.outcome.id)
     }
 
     fn side(&self) -> Option<Side> {
-        let (_, low, high) = self.pooled()?;
-        let null = self.null_value();
-        Some(if high < null {
+        let pooled = self.outcome.pooled.as_ref()?;
+        let null = self.outcome.measure.null_value();
+        Some(if pooled.ci_high < null {
             Side::Below
-        } else if low > null {
+        } else if pooled.ci_low > null {
             Side::Above
         } else {
             Side::Crosses
@@ -228,71 +202,73 @@ impl<'a> OutcomeRef<'a> {
 
     /// "RR 0.65, 95% CI 0.46 to 0.90", or "not estimable".
     fn effect(&self) -> String {
-        match self.pooled() {
-            Some((e, l, h)) => format!(
-                "{} {}, 95% CI {} to {}",
-                self.measure(),
-                decimal(e),
-                decimal(l),
-                decimal(h)
-            ),
+        match &self.outcome.pooled {
+            Some(p) => effect_phrase(self.outcome.measure.label(), p),
             None => "not estimable".to_string(),
         }
     }
 
     /// "8 studies, 6942 participants".
     fn counts(&self) -> String {
-        let studies = self.value["studies"].as_u64().unwrap_or(0);
-        let participants = self.value["participants"].as_u64().unwrap_or(0);
+        let studies = self.outcome.studies;
         format!(
-            "{studies} {}, {participants} participants",
-            if studies == 1 { "study" } else { "studies" }
+            "{studies} {}, {} participants",
+            if studies == 1 { "study" } else { "studies" },
+            self.outcome.participants
         )
     }
 
+    /// Study ids with a row in the outcome.
     fn studies(&self) -> BTreeSet<&'a str> {
-        let mut set = BTreeSet::new();
-        collect_studies(self.value, &mut set);
-        set
+        self.outcome
+            .study_results
+            .iter()
+            .map(|row| row.study.as_str())
+            .collect()
+    }
+
+    /// "low certainty", or "not assessed".
+    fn certainty(&self) -> String {
+        self.outcome
+            .certainty
+            .map_or("not assessed".to_string(), |c: CertaintyLevel| {
+                format!("{} certainty", c.words())
+            })
+    }
+
+    /// "Pre-eclampsia (RR, MH, random effect)".
+    fn wording(&self) -> String {
+        let o = self.outcome;
+        format!(
+            "{} ({}, {}, {} effect)",
+            o.name,
+            o.measure.label(),
+            crate::results::method_name(o.method),
+            crate::results::model_name(o.model)
+        )
     }
 
     fn change(&self, kind: ChangeKind, text: String) -> Change {
         Change {
             kind,
             label: kind.label().to_string(),
-            number: Some(self.number()),
+            number: Some(self.outcome.number.clone()),
             comparison: Some(self.comparison.to_string()),
-            outcome: Some(self.id().to_string()),
-            subject: self.name().to_string(),
+            outcome: Some(self.outcome.id.clone()),
+            subject: self.outcome.name.clone(),
             text,
         }
     }
 }
 
-fn text(v: &Value) -> &str {
-    v.as_str().unwrap_or("")
-}
-
-/// Study ids with an estimable or listed row in an outcome (its subgroups included).
-fn collect_studies<'a>(outcome: &'a Value, set: &mut BTreeSet<&'a str>) {
-    for row in outcome["study_results"].as_array().into_iter().flatten() {
-        if let Some(s) = row["study"].as_str() {
-            set.insert(s);
-        }
-    }
-}
-
-fn outcomes(results: &Value) -> Vec<OutcomeRef<'_>> {
-    let mut list = Vec::new();
-    for c in results["comparisons"].as_array().into_iter().flatten() {
-        for o in c["outcomes"].as_array().into_iter().flatten() {
-            list.push(OutcomeRef {
-                comparison: text(&c["id"]),
-                value: o,
-            });
-        }
-    }
-    list
+fn outcomes(results: &Results) -> Vec<OutcomeRef<'_>> {
+    results
+        .outcomes()
+        .map(|(c, o)| OutcomeRef {
+            comparison: &c.id,
+            outcome: o,
+        })
+        .collect()
 }
 
 /// Position of each outcome by (comparison, outcome) key; the first wins, as a scan would find.
@@ -306,21 +282,19 @@ fn index<'a>(list: &[OutcomeRef<'a>]) -> HashMap<(&'a str, &'a str), usize> {
 
 /// Each study with the numbers of the analyses it is in, in the list's order: built in one
 /// pass, since a thousand studies each looking through every outcome took seconds.
-fn analyses_by_study<'a>(list: &[OutcomeRef<'a>]) -> BTreeMap<&'a str, Vec<String>> {
-    let mut by_study: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+fn analyses_by_study<'a>(list: &[OutcomeRef<'a>]) -> BTreeMap<&'a str, Vec<&'a str>> {
+    let mut by_study: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for o in list {
-        let number = o.number();
         for s in o.studies() {
-            by_study.entry(s).or_default().push(number.clone());
+            by_study.entry(s).or_default().push(&o.outcome.number);
         }
     }
     by_study
 }
 
-/// The changes from the `old` results to the `new` ones (both in the shape of results.json),
-/// most important first; within a kind, in the order of the new results (removed items in
-/// the order of the old ones).
-pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
+/// The changes from the `old` results to the `new` ones, most important first; within a kind,
+/// in the order of the new results (removed items in the order of the old ones).
+pub fn compare(old: &Results, new: &Results) -> Vec<Change> {
     let old_outcomes = outcomes(old);
     let new_outcomes = outcomes(new);
     let mut changes = Vec::new();
@@ -350,7 +324,7 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
         analyses_by_study(&old_outcomes),
         analyses_by_study(&new_outcomes),
     );
-    let analyses_of = |by_study: &BTreeMap<&str, Vec<String>>, study: &str| {
+    let analyses_of = |by_study: &BTreeMap<&str, Vec<&str>>, study: &str| {
         by_study
             .get(study)
             .map(|n| n.join(", "))
@@ -408,30 +382,16 @@ fn outcome_changes(o: &OutcomeRef, n: &OutcomeRef, changes: &mut Vec<Change>) {
         }
         _ => {}
     }
-    let certainty = |r: &OutcomeRef| {
-        r.value["certainty"]
-            .as_str()
-            .map_or("not assessed".to_string(), |c| format!("{c} certainty"))
-    };
-    if certainty(o) != certainty(n) {
+    if o.certainty() != n.certainty() {
         changes.push(n.change(
             ChangeKind::CertaintyChanged,
-            format!("now {}; was {}", certainty(n), certainty(o)),
+            format!("now {}; was {}", n.certainty(), o.certainty()),
         ));
     }
-    let wording = |r: &OutcomeRef| {
-        format!(
-            "{} ({}, {}, {} effect)",
-            r.name(),
-            r.measure(),
-            text(&r.value["method"]),
-            text(&r.value["model"])
-        )
-    };
-    if wording(o) != wording(n) {
+    if o.wording() != n.wording() {
         changes.push(n.change(
             ChangeKind::WordingChanged,
-            format!("now {}; was {}", wording(n), wording(o)),
+            format!("now {}; was {}", n.wording(), o.wording()),
         ));
     }
 }
@@ -439,34 +399,78 @@ fn outcome_changes(o: &OutcomeRef, n: &OutcomeRef, changes: &mut Vec<Change>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::model::{Measure, MethodKey, ModelKey, Tau2Key};
+    use crate::results::{BuildOnly, ComparisonResults, Pooled, StudyResult};
 
-    fn results(outcomes: Value) -> Value {
-        json!({"review": "r", "comparisons": [{"id": "c", "number": 1, "name": "C", "outcomes": outcomes}]})
+    fn results(outcomes: Vec<OutcomeResults>) -> Results {
+        Results {
+            review: "r".into(),
+            comparisons: vec![ComparisonResults {
+                id: "c".into(),
+                number: 1,
+                name: "C".into(),
+                outcomes,
+            }],
+        }
     }
 
-    fn outcome(id: &str, low: f64, high: f64, studies: &[&str]) -> Value {
-        json!({
-            "id": id, "number": "1.1", "name": id, "measure": "RR", "scale": "ratio",
-            "method": "MH", "model": "fixed", "studies": studies.len(), "participants": 100,
-            "certainty": "low",
-            "pooled": {"estimate": (low * high).sqrt(), "ci_low": low, "ci_high": high},
-            "study_results": studies.iter().map(|s| json!({"study": s})).collect::<Vec<_>>(),
-        })
+    fn outcome(id: &str, low: f64, high: f64, studies: &[&str]) -> OutcomeResults {
+        OutcomeResults {
+            id: id.into(),
+            outcome: id.into(),
+            number: "1.1".into(),
+            name: id.into(),
+            measure: Measure::RiskRatio,
+            method: MethodKey::MH,
+            model: ModelKey::Fixed,
+            tau2: Tau2Key::DL,
+            hksj: false,
+            certainty: Some(CertaintyLevel::Low),
+            studies: studies.len(),
+            participants: 100,
+            pooled: Some(Pooled {
+                estimate: (low * high).sqrt(),
+                ci_low: low,
+                ci_high: high,
+                se: 0.1,
+                z: 1.0,
+                p: 0.3,
+                analysis: BuildOnly(None),
+            }),
+            heterogeneity: None,
+            prediction: None,
+            study_results: studies
+                .iter()
+                .map(|s| StudyResult {
+                    study: s.to_string(),
+                    estimate: None,
+                    ci_low: None,
+                    ci_high: None,
+                    weight: 0.0,
+                    estimable: false,
+                    effect: BuildOnly(None),
+                    data: BuildOnly(None),
+                })
+                .collect(),
+            subgroups: Vec::new(),
+            subgroup_differences: None,
+            warning: None,
+            funnel_centre: BuildOnly(None),
+        }
     }
 
     #[test]
     fn identical_results_have_no_changes() {
-        let r = results(json!([outcome("a", 0.5, 0.9, &["S1"])]));
+        let r = results(vec![outcome("a", 0.5, 0.9, &["S1"])]);
         assert!(compare(&r, &r).is_empty());
     }
 
     #[test]
     fn flipped_conclusion_comes_first() {
-        let old = results(json!([outcome("a", 0.5, 0.9, &["S1"])]));
+        let old = results(vec![outcome("a", 0.5, 0.9, &["S1"])]);
         let mut changed = outcome("a", 0.7, 1.2, &["S1", "S2"]);
-        changed["certainty"] = json!("moderate");
-        let new = results(json!([changed]));
+        changed.certainty = Some(CertaintyLevel::Moderate);
+        let new = results(vec![changed]);
         let changes = compare(&old, &new);
         let kinds: Vec<ChangeKind> = changes.iter().map(|c| c.kind).collect();
         assert_eq!(
@@ -483,13 +487,14 @@ mod tests {
                 .starts_with("the 95% CI now includes no effect")
         );
         assert_eq!(changes[1].subject, "S2");
+        assert_eq!(changes[2].text, "now moderate certainty; was low certainty");
     }
 
     #[test]
     fn leaving_the_line_and_reversing_are_flips() {
-        let crossing = results(json!([outcome("a", 0.7, 1.2, &["S1"])]));
-        let below = results(json!([outcome("a", 0.5, 0.9, &["S1"])]));
-        let above = results(json!([outcome("a", 1.1, 1.9, &["S1"])]));
+        let crossing = results(vec![outcome("a", 0.7, 1.2, &["S1"])]);
+        let below = results(vec![outcome("a", 0.5, 0.9, &["S1"])]);
+        let above = results(vec![outcome("a", 1.1, 1.9, &["S1"])]);
         assert!(
             compare(&crossing, &below)[0]
                 .text
@@ -498,17 +503,35 @@ mod tests {
         assert!(compare(&below, &above)[0].text.contains("reversed"));
     }
 
+    // The line of no effect follows the measure's scale: 0 for a difference.
+    #[test]
+    fn differences_flip_at_zero() {
+        let mut before = outcome("a", -0.5, -0.1, &["S1"]);
+        before.measure = Measure::MeanDifference;
+        let mut after = before.clone();
+        after.pooled.as_mut().unwrap().ci_high = 0.2;
+        let changes = compare(&results(vec![before.clone()]), &results(vec![after]));
+        assert_eq!(changes[0].kind, ChangeKind::ConclusionFlipped);
+        // On a ratio scale the same interval lies below 1 both times.
+        let (mut ratio_before, mut ratio_after) = (before.clone(), before);
+        ratio_before.measure = Measure::RiskRatio;
+        ratio_after.measure = Measure::RiskRatio;
+        ratio_after.pooled.as_mut().unwrap().ci_high = 0.2;
+        let changes = compare(&results(vec![ratio_before]), &results(vec![ratio_after]));
+        assert_eq!(changes[0].kind, ChangeKind::EffectChanged);
+    }
+
     #[test]
     fn small_changes_below_printed_precision_are_not_listed() {
-        let old = results(json!([outcome("a", 0.5, 0.9, &["S1"])]));
-        let new = results(json!([outcome("a", 0.5000001, 0.9, &["S1"])]));
+        let old = results(vec![outcome("a", 0.5, 0.9, &["S1"])]);
+        let new = results(vec![outcome("a", 0.5000001, 0.9, &["S1"])]);
         assert!(compare(&old, &new).is_empty());
     }
 
     #[test]
     fn outcomes_added_and_removed() {
-        let old = results(json!([outcome("a", 0.5, 0.9, &["S1"])]));
-        let new = results(json!([outcome("b", 0.5, 0.9, &["S1"])]));
+        let old = results(vec![outcome("a", 0.5, 0.9, &["S1"])]);
+        let new = results(vec![outcome("b", 0.5, 0.9, &["S1"])]);
         let kinds: Vec<ChangeKind> = compare(&old, &new).iter().map(|c| c.kind).collect();
         assert_eq!(
             kinds,
@@ -517,15 +540,16 @@ mod tests {
     }
 
     #[test]
-    fn markdown_escapes_names() {
-        let changes = Changes {
-            compared: true,
-            items: vec![study_change(
-                ChangeKind::StudyAdded,
-                "Smith & <Jones>",
-                "x".into(),
-            )],
-        };
-        assert!(changes.markdown("r").contains("Smith & \\<Jones\\>"));
+    fn a_changed_method_is_a_change_of_wording() {
+        let old = results(vec![outcome("a", 0.5, 0.9, &["S1"])]);
+        let mut changed = outcome("a", 0.5, 0.9, &["S1"]);
+        changed.method = MethodKey::IV;
+        changed.model = ModelKey::Random;
+        let changes = compare(&old, &results(vec![changed]));
+        assert_eq!(changes.len(), 1);
+        assert_eq!(
+            changes[0].text,
+            "now a (RR, IV, random effect); was a (RR, MH, fixed effect)"
+        );
     }
 }

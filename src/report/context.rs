@@ -1,131 +1,168 @@
-//! The values templates see: serialisable views of the review with ready-made text, so that
-//! templates do no arithmetic and cannot disagree with the tables.
+//! The context builder: everything a review's templates see, assembled from the review, its
+//! results and figures — data views first, then the authors' prose rendered against them, then
+//! the generated text. The types are in [`super::view`]; the generated text in
+//! [`super::sections`] and [`super::narrative`], which do not depend on this module.
 
-use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
+use super::findings::{self, ComparisonFindings};
+use super::narrative;
+use super::prose::{Prose, StudyField, StudyProse};
+use super::sections;
+use super::templates::Templates;
+use super::view::{
+    AbstractView, AnalysisRowView, ComparisonView, DomainView, FigureView, IncludedView, NamedView,
+    ReviewContext, ReviewView, RobRowView, RobView, SectionsView, StudiesView,
+};
+use crate::diagnostic::Diagnostic;
 use crate::english;
 use crate::model::{IncludedStudy, Review};
+use crate::plot::FigureSet;
+use crate::results::Results;
 
-/// Everything a review's templates can print.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReviewContext {
-    /// The review's identity.
-    pub review: ReviewView,
-    /// The authors' prose, rendered from Markdown templates to Markdown; print with `| safe`.
-    pub prose: BTreeMap<String, String>,
-    /// The abstract's generated parts.
-    #[serde(rename = "abstract")]
-    pub abstract_: AbstractView,
-    /// The studies.
-    pub studies: StudiesView,
-    /// The risk-of-bias tool and its domains.
-    pub rob: RobView,
-    /// The full review's generated sections.
-    pub sections: SectionsView,
-    /// The Data and analyses tables, one per comparison.
-    pub analyses: Vec<ComparisonView>,
-    /// Every figure, in the order drawn.
-    pub figures: Vec<FigureView>,
+/// Builds the template context: data views first, then the prose rendered against them, then
+/// the generated text.
+pub fn review_context(
+    review: &Review,
+    results: &Results,
+    figures: &FigureSet,
+    templates: &Templates,
+) -> Result<ReviewContext, Vec<Diagnostic>> {
+    let findings: Vec<ComparisonFindings> = findings::findings(review, results);
+    let tool = review.studies.risk_of_bias_tool;
+    let participants: i64 = review
+        .studies
+        .included
+        .iter()
+        .filter_map(|s| s.participants.as_ref())
+        .map(|p| p.value)
+        .sum();
+    let mut context = ReviewContext {
+        review: ReviewView {
+            slug: review.slug.clone(),
+            title: review.protocol.title.clone(),
+            authors: review.protocol.authors.clone(),
+            date: review
+                .protocol
+                .date
+                .as_ref()
+                .map(|d| english::long_date(&d.value)),
+            participants_noun: review.participants_noun().to_string(),
+            included_count: review.studies.included.len(),
+            participants,
+            generator: format!("revmark {}", env!("CARGO_PKG_VERSION")),
+        },
+        prose: BTreeMap::new(),
+        abstract_: AbstractView {
+            search_methods: search_methods(review),
+            main_results: Vec::new(),
+        },
+        studies: studies_view(review),
+        rob: RobView {
+            tool: if tool == crate::model::RobTool::Rob1 {
+                "rob1".into()
+            } else {
+                "rob2".into()
+            },
+            domains: tool
+                .domains()
+                .iter()
+                .map(|d| DomainView {
+                    letter: d.letter.into(),
+                    name: d.name.into(),
+                })
+                .collect(),
+        },
+        sections: SectionsView::default(),
+        analyses: analyses_view(results),
+        figures: figures.iter().map(FigureView::of).collect(),
+    };
+
+    // Prose is rendered first, against the data-only context, so that literate text can use
+    // every generated value but never another prose field.
+    let base = tera::Context::from_serialize(&context).expect("views serialise");
+    let prose = Prose::render(review, templates, &base)?;
+    drop(base);
+    context.prose = prose.review_fields();
+    let study_prose = prose.study_fields();
+    let reporting = narrative::outcome_reporting(review, &study_prose);
+    context.abstract_.main_results = narrative::main_results(review, &reporting, &findings)
+        .into_iter()
+        .map(|sentences| sentences.join(" "))
+        .collect();
+    fill_prose(&mut context.studies, review, &study_prose);
+    let named = narrative::distinct_names(&review.protocol.outcomes);
+    let outcome_list = |priority| {
+        named
+            .iter()
+            .filter(|(o, _)| o.priority == priority)
+            .map(|(o, name)| {
+                let name = english::capitalise(name);
+                match &o.detail {
+                    Some(d) => format!("{name}: {d}"),
+                    None => name,
+                }
+            })
+            .collect()
+    };
+    context.sections = SectionsView {
+        sof: sections::summary_of_findings(review, &findings),
+        description_of_studies: sections::description_of_studies(review),
+        risk_of_bias: sections::risk_of_bias_by_domain(review),
+        effects: sections::effects(review, &findings, figures),
+        prisma: figures.prisma.as_ref().map(FigureView::of),
+        rob_figures: figures
+            .risk_of_bias
+            .iter()
+            .flat_map(|r| [&r.summary, &r.graph])
+            .map(FigureView::of)
+            .collect(),
+        unreported: sections::unreported_outcomes(review, &reporting),
+        reported_without_data: narrative::reported_without_data(&reporting),
+        methods: sections::methods_used(results),
+        primary_outcomes: outcome_list(crate::model::Priority::Primary),
+        secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
+    };
+    Ok(context)
 }
 
-/// The full review's generated sections (plain text; templates escape on output).
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct SectionsView {
-    /// Summary of findings tables, one per comparison.
-    pub sof: Vec<super::sections::SofTable>,
-    /// Results of the search and the counts of studies.
-    pub description_of_studies: Vec<String>,
-    /// One sentence per risk-of-bias domain.
-    pub risk_of_bias: Vec<String>,
-    /// Effects of interventions, per comparison and outcome.
-    pub effects: Vec<super::sections::EffectsComparison>,
-    /// Protocol outcomes that no study reported in any form.
-    pub unreported: Vec<String>,
-    /// Outcomes studies reported without data for a meta-analysis, with what they found.
-    pub reported_without_data: Vec<String>,
-    /// The measures and models the analyses used.
-    pub methods: Vec<String>,
-    /// The PRISMA flow diagram, when the search flow is given.
-    pub prisma: Option<FigureView>,
-    /// The risk-of-bias summary and graph.
-    pub rob_figures: Vec<FigureView>,
-    /// The protocol's primary outcomes ("maternal morbidity (febrile illness, ...)").
-    pub primary_outcomes: Vec<String>,
-    /// The protocol's secondary outcomes.
-    pub secondary_outcomes: Vec<String>,
-}
-
-/// A comparison's Data and analyses table.
-#[derive(Debug, Clone, Serialize)]
-pub struct ComparisonView {
-    /// 1-based number.
-    pub number: usize,
-    /// Title.
-    pub name: String,
-    /// Rows: outcomes, each followed by its subgroups.
-    pub rows: Vec<AnalysisRowView>,
-}
-
-/// A row of a Data and analyses table.
-#[derive(Debug, Clone, Serialize)]
-pub struct AnalysisRowView {
-    /// "1.1" or "1.1.1".
-    pub number: String,
-    /// Outcome or subgroup title.
-    pub title: String,
-    /// Studies with an estimable row.
-    pub studies: usize,
-    /// Participants.
-    pub participants: u64,
-    /// "Risk Ratio (M-H, Random, 95% CI)".
-    pub method: String,
-    /// "0.65 [0.46, 0.90]", or "Not estimable".
-    pub effect: String,
-    /// The id of the outcome's section in Effects of interventions, for links.
-    pub anchor: String,
-    /// Whether this is a subgroup row.
-    pub subgroup: bool,
-}
-
-/// The Data and analyses tables from the engine's results.
-pub fn analyses_view(results: &[crate::stats::ComparisonResult]) -> Vec<ComparisonView> {
+/// The Data and analyses tables from the results.
+pub fn analyses_view(results: &crate::results::Results) -> Vec<ComparisonView> {
     use crate::format::{effect_bracketed, measure_name, method_line};
+    let effect = |pooled: Option<&crate::results::Pooled>| match pooled {
+        Some(p) => effect_bracketed(p.estimate, p.ci_low, p.ci_high),
+        None => "Not estimable".to_string(),
+    };
     results
+        .comparisons
         .iter()
         .map(|c| {
             let mut rows = Vec::new();
             for r in &c.outcomes {
-                let o = r.outcome;
-                let method = format!("{} ({})", measure_name(r), method_line(r));
-                let measure = r.measure();
-                let effect = |fit: &crate::stats::Fit| match &fit.pooled {
-                    Some(p) => effect_bracketed(
-                        measure.to_natural(p.y),
-                        measure.to_natural(p.ci_low),
-                        measure.to_natural(p.ci_high),
-                    ),
-                    None => "Not estimable".to_string(),
-                };
-                let anchor = super::markdown::slug(&format!("{} {}", r.number, o.name));
+                let method = format!(
+                    "{} ({})",
+                    measure_name(&r.measure, r.method),
+                    method_line(r.method, r.model)
+                );
+                let anchor = super::markdown::slug(&format!("{} {}", r.number, r.name));
                 rows.push(AnalysisRowView {
                     anchor: anchor.clone(),
                     number: r.number.clone(),
-                    title: o.name.clone(),
+                    title: r.name.clone(),
                     studies: r.studies,
                     participants: r.participants,
                     method: method.clone(),
-                    effect: effect(&r.overall),
+                    effect: effect(r.pooled.as_ref()),
                     subgroup: false,
                 });
-                for (group, sub) in o.groups.iter().zip(&r.subgroups) {
+                for sub in &r.subgroups {
                     rows.push(AnalysisRowView {
                         number: sub.number.clone(),
-                        title: group.name.clone().unwrap_or_default(),
+                        title: sub.name.clone().unwrap_or_default(),
                         studies: sub.studies,
                         participants: sub.participants,
                         method: method.clone(),
-                        effect: effect(&sub.fit),
+                        effect: effect(sub.pooled.as_ref()),
                         anchor: anchor.clone(),
                         subgroup: true,
                     });
@@ -133,139 +170,11 @@ pub fn analyses_view(results: &[crate::stats::ComparisonResult]) -> Vec<Comparis
             }
             ComparisonView {
                 number: c.number,
-                name: c.comparison.name.clone(),
+                name: c.name.clone(),
                 rows,
             }
         })
         .collect()
-}
-
-/// Title, authors, dates.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReviewView {
-    /// Review id (folder name).
-    pub slug: String,
-    /// Title.
-    pub title: String,
-    /// Authors.
-    pub authors: Vec<String>,
-    /// "30 September 2015", when given.
-    pub date: Option<String>,
-    /// How participants are called.
-    pub participants_noun: String,
-    /// Included studies.
-    pub included_count: usize,
-    /// Randomised participants over the included studies that reported it.
-    pub participants: i64,
-    /// The tool version that wrote the page.
-    pub generator: String,
-}
-
-/// The abstract's generated sections.
-#[derive(Debug, Clone, Serialize)]
-pub struct AbstractView {
-    /// "We searched ... (30 September 2015) and ...", or empty.
-    pub search_methods: String,
-    /// The Main results paragraphs, each plain text.
-    pub main_results: Vec<String>,
-}
-
-/// Included, excluded, ongoing and awaiting studies.
-#[derive(Debug, Clone, Serialize)]
-pub struct StudiesView {
-    /// Included studies.
-    pub included: Vec<IncludedView>,
-    /// Excluded studies.
-    pub excluded: Vec<NamedView>,
-    /// Ongoing studies.
-    pub ongoing: Vec<NamedView>,
-    /// Studies awaiting classification.
-    pub awaiting: Vec<NamedView>,
-}
-
-/// An included study's characteristics.
-#[derive(Debug, Clone, Serialize)]
-pub struct IncludedView {
-    /// Study id.
-    pub id: String,
-    /// Countries, joined ("Brazil and Peru").
-    pub countries: String,
-    /// "36 adolescent mothers", or empty.
-    pub participants: String,
-    /// Setting.
-    pub setting: String,
-    /// The comparison's name.
-    pub comparison: String,
-    /// Methods (Markdown).
-    pub methods: String,
-    /// Interventions (Markdown).
-    pub interventions: String,
-    /// Notes (Markdown).
-    pub notes: String,
-    /// The protocol outcomes it reported, by name.
-    pub outcomes: Vec<String>,
-    /// Its risk-of-bias table.
-    pub risk_of_bias: Vec<RobRowView>,
-}
-
-/// One row of a study's risk-of-bias table.
-#[derive(Debug, Clone, Serialize)]
-pub struct RobRowView {
-    /// The domain's name.
-    pub domain: String,
-    /// "Low risk", "Unclear risk", ...
-    pub judgement: String,
-    /// Support for judgement (Markdown), or empty.
-    pub support: String,
-}
-
-/// A study with one describing text.
-#[derive(Debug, Clone, Serialize)]
-pub struct NamedView {
-    /// Study id.
-    pub id: String,
-    /// Reason or description.
-    pub text: String,
-}
-
-/// The risk-of-bias tool.
-#[derive(Debug, Clone, Serialize)]
-pub struct RobView {
-    /// "rob1" or "rob2".
-    pub tool: String,
-    /// Its domains.
-    pub domains: Vec<DomainView>,
-}
-
-/// A risk-of-bias domain.
-#[derive(Debug, Clone, Serialize)]
-pub struct DomainView {
-    /// A-G or D1-D5.
-    pub letter: String,
-    /// Name.
-    pub name: String,
-}
-
-/// A figure file and what it shows.
-#[derive(Debug, Clone, Serialize)]
-pub struct FigureView {
-    /// Path relative to the review's output folder ("figures/forest-1.1.svg").
-    pub path: String,
-    /// Title, used as the image's alternative text and caption.
-    pub title: String,
-    /// What the figure shows, in words.
-    pub description: String,
-}
-
-impl FigureView {
-    /// The view of a drawn figure.
-    pub fn of(figure: &crate::plot::Figure) -> Self {
-        FigureView {
-            path: format!("figures/{}", figure.file),
-            title: figure.title.clone(),
-            description: figure.description.clone(),
-        }
-    }
 }
 
 /// Markdown prose flattened to fit a table cell: line breaks become spaces, and pipes that
@@ -297,38 +206,6 @@ fn participants_text(study: &IncludedStudy, noun: &str) -> String {
         None => String::new(),
     }
 }
-
-/// A study's prose field, for keying rendered prose by (study id, field) without building
-/// strings: large reviews have tens of thousands of these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum StudyField<'a> {
-    Methods,
-    Interventions,
-    Notes,
-    /// An ongoing or awaiting study's description.
-    Description,
-    /// The narrative for an outcome, by outcome id.
-    Narrative(&'a str),
-    /// The support for a risk-of-bias judgement, by domain key.
-    Rob(&'a str),
-}
-
-impl std::fmt::Display for StudyField<'_> {
-    /// The field's name in messages ("narrative:o1", "rob:random_sequence").
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StudyField::Methods => f.write_str("methods"),
-            StudyField::Interventions => f.write_str("interventions"),
-            StudyField::Notes => f.write_str("notes"),
-            StudyField::Description => f.write_str("description"),
-            StudyField::Narrative(outcome) => write!(f, "narrative:{outcome}"),
-            StudyField::Rob(domain) => write!(f, "rob:{domain}"),
-        }
-    }
-}
-
-/// Rendered study prose by (study id, field); of fields given twice the last wins.
-pub type StudyProse<'a> = HashMap<(&'a str, StudyField<'a>), &'a str>;
 
 /// The studies view with its prose fields empty, as prose templates see it; [`fill_prose`]
 /// adds the prose once it is rendered.

@@ -7,8 +7,14 @@
 
 use std::fmt::{Display, Write};
 
-use crate::model::{DataRow, DataType, MethodKey, ModelKey};
-use crate::stats::{ComparisonResult, Fit, Heterogeneity, Measure, OutcomeResult, Row, RowResult};
+use std::collections::HashMap;
+
+use crate::model::{Comparison, DataType, MethodKey, ModelKey, Review};
+use crate::results::{
+    ComparisonResults, Heterogeneity, OutcomeResults, Pooled, Results, StudyResult,
+    SubgroupDifferences,
+};
+use crate::stats::Row;
 
 /// The header, as Review Manager 5 writes it.
 pub const COLUMNS: &[&str] = &[
@@ -156,13 +162,12 @@ impl Sheet {
     }
 }
 
-/// The whole results.csv.
-pub fn results_csv(results: &[ComparisonResult]) -> String {
+/// The whole results.csv: the results, with each comparison's arm labels from the review.
+pub fn results_csv(review: &Review, results: &Results) -> String {
     // About 170 bytes per row: one row per study row, outcome and subgroup.
     let rows: usize = results
-        .iter()
-        .flat_map(|c| &c.outcomes)
-        .map(|o| o.overall.rows.len() + o.subgroups.len() + 1)
+        .outcomes()
+        .map(|(_, o)| o.study_results.len() + o.subgroups.len() + 1)
         .sum();
     let mut sheet = Sheet {
         writer: csv::Writer::from_writer(Vec::with_capacity(1024 + rows * 200)),
@@ -172,11 +177,19 @@ pub fn results_csv(results: &[ComparisonResult]) -> String {
         .writer
         .write_record(COLUMNS)
         .expect("writing CSV to memory cannot fail");
-    for c in results {
-        sheet.start([c.number, 0, 0], &c.comparison.name);
+    // The first comparison with an id wins, as a search would find.
+    let mut arms: HashMap<&str, &Comparison> = HashMap::new();
+    for c in &review.comparisons {
+        arms.entry(c.id.as_str()).or_insert(c);
+    }
+    for c in &results.comparisons {
+        sheet.start([c.number, 0, 0], &c.name);
         sheet.end();
+        let labels = arms
+            .get(c.id.as_str())
+            .map_or(("", ""), |a| (a.experimental.as_str(), a.control.as_str()));
         for (j, r) in c.outcomes.iter().enumerate() {
-            outcome_lines(&mut sheet, c, j + 1, r);
+            outcome_lines(&mut sheet, c, labels, j + 1, r);
         }
     }
     let bytes = sheet
@@ -186,13 +199,17 @@ pub fn results_csv(results: &[ComparisonResult]) -> String {
     String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")
 }
 
-fn outcome_lines(sheet: &mut Sheet, c: &ComparisonResult, number: usize, r: &OutcomeResult) {
-    let o = r.outcome;
-    let measure = r.measure();
-    let head = sheet.start([c.number, number, 0], &o.name);
+fn outcome_lines(
+    sheet: &mut Sheet,
+    c: &ComparisonResults,
+    (experimental, control): (&str, &str),
+    number: usize,
+    r: &OutcomeResults,
+) {
+    let head = sheet.start([c.number, number, 0], &r.name);
     head.set(
         c!("Data Type"),
-        match o.data_type() {
+        match r.data_type() {
             DataType::Dichotomous => "DIC",
             DataType::Continuous => "CON",
             DataType::Generic => "GIV",
@@ -200,90 +217,78 @@ fn outcome_lines(sheet: &mut Sheet, c: &ComparisonResult, number: usize, r: &Out
     );
     head.set(
         c!("Statistical Method"),
-        match o.method {
+        match r.method {
             MethodKey::MH => "MH",
             MethodKey::IV => "IV",
             MethodKey::Peto => "Peto",
         },
     );
-    head.set(c!("Effect Measure"), o.measure.label());
+    head.set(c!("Effect Measure"), r.measure.label());
     head.set(
         c!("Analysis Model"),
-        match o.model {
+        match r.model {
             ModelKey::Fixed => "Fixed",
             ModelKey::Random => "Random",
         },
     );
-    totals(head, o.groups.iter().flat_map(|g| &g.rows), o.data_type());
-    pooled(head, &r.overall, measure);
-    if let Some(d) = &r.differences {
-        head.set(c!("Qint"), d.q);
-        head.set_opt(c!("P(Qint)"), d.p);
-        head.set_opt(c!("I²(Qint)"), d.i2);
+    totals(head, &r.study_results, r.data_type());
+    pooled(head, r.pooled.as_ref(), r.heterogeneity.as_ref());
+    if let Some(d) = &r.subgroup_differences {
+        differences(head, d);
     }
-    head.set_text(c!("Group Label 1"), &c.comparison.experimental);
-    head.set_text(c!("Group Label 2"), &c.comparison.control);
-    head.set(
-        c!("Left Graph Label"),
-        format!("Favours {}", c.comparison.experimental),
-    );
-    head.set(
-        c!("Right Graph Label"),
-        format!("Favours {}", c.comparison.control),
-    );
+    head.set_text(c!("Group Label 1"), experimental);
+    head.set_text(c!("Group Label 2"), control);
+    head.set(c!("Left Graph Label"), format!("Favours {experimental}"));
+    head.set(c!("Right Graph Label"), format!("Favours {control}"));
     sheet.end();
 
-    let mut offset = 0;
-    for (k, group) in o.groups.iter().enumerate() {
-        let overall_rows = &r.overall.rows[offset..offset + group.rows.len()];
-        offset += group.rows.len();
-        let (own_rows, subgroup) = if o.has_subgroups {
-            let sub = &r.subgroups[k];
-            let line = sheet.start(
-                [c.number, number, k + 1],
-                group.name.as_deref().unwrap_or(""),
-            );
-            totals(line, group.rows.iter(), o.data_type());
-            pooled(line, &sub.fit, measure);
-            line.set(
-                c!("Weight"),
-                overall_rows.iter().map(|w| w.weight).sum::<f64>(),
-            );
+    if r.has_subgroups() {
+        for (k, sub) in r.subgroups.iter().enumerate() {
+            let line = sheet.start([c.number, number, k + 1], sub.name.as_deref().unwrap_or(""));
+            totals(line, &sub.study_results, r.data_type());
+            pooled(line, sub.pooled.as_ref(), sub.heterogeneity.as_ref());
+            line.set(c!("Weight"), sub.weight);
             sheet.end();
-            (&sub.fit.rows[..], k + 1)
-        } else {
-            (overall_rows, 0)
-        };
-        for ((row, weighted), own) in group.rows.iter().zip(overall_rows).zip(own_rows) {
-            let line = sheet.start([c.number, number, subgroup], &row.study);
-            data_cells(line, &row.values);
-            study_cells(line, own, weighted.weight, measure);
-            sheet.end();
+            study_lines(sheet, [c.number, number, k + 1], &sub.study_results);
         }
+    } else {
+        study_lines(sheet, [c.number, number, 0], &r.study_results);
+    }
+}
+
+/// One line per study row, numbered `numbers`.
+fn study_lines(sheet: &mut Sheet, numbers: [usize; 3], rows: &[StudyResult]) {
+    for row in rows {
+        let line = sheet.start(numbers, &row.study);
+        if let Some(values) = row.data.get() {
+            data_cells(line, &values);
+        }
+        study_cells(line, row);
+        sheet.end();
     }
 }
 
 /// Events and totals summed over rows, as on RevMan's outcome and subgroup rows.
-fn totals<'r>(line: &mut Line, rows: impl Iterator<Item = &'r DataRow>, kind: DataType) {
+fn totals(line: &mut Line, rows: &[StudyResult], kind: DataType) {
     let (mut e_events, mut e_total, mut c_events, mut c_total) = (0, 0, 0, 0);
     let mut any = false;
     for row in rows {
-        match row.values {
-            Row::Dichotomous {
+        match row.data.get() {
+            Some(Row::Dichotomous {
                 e_events: ee,
                 e_total: et,
                 c_events: ce,
                 c_total: ct,
-            } => {
+            }) => {
                 any = true;
                 (e_events, e_total, c_events, c_total) =
                     (e_events + ee, e_total + et, c_events + ce, c_total + ct);
             }
-            Row::Continuous { e_n, c_n, .. } => {
+            Some(Row::Continuous { e_n, c_n, .. }) => {
                 any = true;
                 (e_total, c_total) = (e_total + e_n, c_total + c_n);
             }
-            Row::Generic { .. } => {}
+            Some(Row::Generic { .. }) | None => {}
         }
     }
     if any {
@@ -332,38 +337,41 @@ fn data_cells(line: &mut Line, row: &Row) {
 }
 
 /// A study row's estimate (natural scale), SE (analysis scale), interval and weight.
-fn study_cells(line: &mut Line, own: &RowResult, weight: f64, measure: Measure) {
-    if let Some(e) = &own.effect {
-        line.set(c!("Effect Estimate"), measure.to_natural(e.y));
-        line.set(c!("SE"), e.se);
-        line.set(c!("CI Start"), measure.to_natural(e.ci_low));
-        line.set(c!("CI End"), measure.to_natural(e.ci_high));
+fn study_cells(line: &mut Line, row: &StudyResult) {
+    if let (Some(estimate), Some(low), Some(high)) = (row.estimate, row.ci_low, row.ci_high) {
+        line.set(c!("Effect Estimate"), estimate);
+        line.set_opt(c!("SE"), row.effect().map(|e| e.se));
+        line.set(c!("CI Start"), low);
+        line.set(c!("CI End"), high);
     }
-    line.set(c!("Weight"), weight);
+    line.set(c!("Weight"), row.weight);
 }
 
 /// A pooled result with its heterogeneity, on an outcome or subgroup row.
-fn pooled(line: &mut Line, fit: &Fit, measure: Measure) {
-    if let Some(p) = &fit.pooled {
-        line.set(c!("Effect Estimate"), measure.to_natural(p.y));
+fn pooled(line: &mut Line, pooled: Option<&Pooled>, heterogeneity: Option<&Heterogeneity>) {
+    if let Some(p) = pooled {
+        line.set(c!("Effect Estimate"), p.estimate);
         line.set(c!("SE"), p.se);
-        line.set(c!("CI Start"), measure.to_natural(p.ci_low));
-        line.set(c!("CI End"), measure.to_natural(p.ci_high));
+        line.set(c!("CI Start"), p.ci_low);
+        line.set(c!("CI End"), p.ci_high);
         line.set(c!("Z"), p.z.abs());
         line.set(c!("P(Z)"), p.p);
         line.set(c!("Weight"), 100);
     }
-    if let Some(h) = &fit.heterogeneity {
-        heterogeneity(line, h);
+    if let Some(h) = heterogeneity {
+        line.set(c!("Q"), h.q);
+        line.set_opt(c!("P(Q)"), h.p);
+        line.set_opt(c!("I²(Q)"), h.i2);
+        line.set_opt(c!("Tau²"), h.tau2);
+        line.set(c!("df"), h.df);
     }
 }
 
-fn heterogeneity(line: &mut Line, h: &Heterogeneity) {
-    line.set(c!("Q"), h.q);
-    line.set_opt(c!("P(Q)"), h.p);
-    line.set_opt(c!("I²(Q)"), h.i2);
-    line.set_opt(c!("Tau²"), h.tau2);
-    line.set(c!("df"), h.df);
+/// The test for subgroup differences, on an outcome row.
+fn differences(line: &mut Line, d: &SubgroupDifferences) {
+    line.set(c!("Qint"), d.q);
+    line.set_opt(c!("P(Qint)"), d.p);
+    line.set_opt(c!("I²(Qint)"), d.i2);
 }
 
 #[cfg(test)]

@@ -1,34 +1,44 @@
 //! Review -> rendered files: the abstract and the full review in Markdown, the standalone HTML
-//! page and results.json, all from templates fed with views of the data.
+//! page, results.json, results.csv and What's new, from the review, its results and figures.
+//! This module only orchestrates; dependencies run one way:
+//!
+//! ```text
+//! mod ─> context ─> sections ─> narrative ─> findings ─> results, model
+//!  │        │          │            └─> prose (the rendered study prose it quotes)
+//!  │        │          └─> view (types only: what templates see)
+//!  │        ├─> prose ─> templates ─> escape
+//!  │        └─> view
+//!  ├─> changes (What's new), export (results.csv)
+//!  └─> markdown ─> sanitise ─> escape
+//! ```
 
 pub mod changes;
 mod context;
 pub mod escape;
 pub mod export;
+pub mod findings;
 pub mod markdown;
 pub mod narrative;
-pub mod numbers;
-mod results_json;
+mod prose;
 mod sanitise;
 pub mod sections;
 mod templates;
+pub mod view;
 
 pub use templates::{BUILTIN, TemplateError};
 
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::english;
-use crate::model::{Located, Review};
-use crate::stats::ComparisonResult;
-use context::{
-    AbstractView, DomainView, ReviewContext, ReviewView, RobView, StudyField, StudyProse,
-};
-use numbers::ResultSummary;
-use templates::Templates;
+use crate::diagnostic::Diagnostic;
+use crate::model::Review;
+use crate::plot::FigureSet;
+use crate::results::Results;
+use changes::{Baseline, ChangesPage, WhatsNew};
+use context::review_context;
+use templates::{Templates, template_diagnostic};
+use view::ReviewContext;
 
 /// One review's output files (paths relative to the review's output folder) and its entry in
 /// the site index.
@@ -57,184 +67,6 @@ pub struct IndexEntry {
     pub participants_noun: String,
 }
 
-/// A prose field of a review file: where it is and its Markdown source.
-struct ProseField<'a> {
-    file: &'static str,
-    key: ProseKey<'a>,
-    text: &'a Located<String>,
-}
-
-/// Which prose field: one of review.yaml's, or a study's (by study id).
-#[derive(Clone, Copy)]
-enum ProseKey<'a> {
-    Review(&'static str),
-    Study(&'a str, StudyField<'a>),
-}
-
-impl ProseKey<'_> {
-    /// The field's name in messages.
-    fn name(&self) -> String {
-        match self {
-            ProseKey::Review(name) => name.to_string(),
-            ProseKey::Study(id, field) => format!("{field} of study `{id}`"),
-        }
-    }
-}
-
-/// All prose fields, in the order they are rendered.
-fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
-    let mut fields = Vec::new();
-    let p = &review.protocol;
-    let top = [
-        ("plain_language_summary", &p.plain_language_summary),
-        ("background", &p.background),
-        ("objectives", &p.objectives),
-        ("selection_criteria", &p.selection_criteria),
-        ("data_collection", &p.data_collection),
-        ("discussion", &p.discussion),
-    ];
-    let conclusions = p.conclusions.as_ref();
-    let top = top.into_iter().chain([
-        (
-            "conclusions_practice",
-            conclusions.map_or(&None, |c| &c.practice),
-        ),
-        (
-            "conclusions_research",
-            conclusions.map_or(&None, |c| &c.research),
-        ),
-    ]);
-    for (name, value) in top {
-        if let Some(text) = value {
-            fields.push(ProseField {
-                file: "review.yaml",
-                key: ProseKey::Review(name),
-                text,
-            });
-        }
-    }
-    for s in &review.studies.included {
-        let id = s.id.value.as_str();
-        for (name, value) in [
-            (StudyField::Methods, &s.methods),
-            (StudyField::Interventions, &s.interventions),
-            (StudyField::Notes, &s.notes),
-        ] {
-            if let Some(text) = value {
-                fields.push(ProseField {
-                    file: "studies.yaml",
-                    key: ProseKey::Study(id, name),
-                    text,
-                });
-            }
-        }
-        for reported in &s.outcomes_reported {
-            if let Some(text) = &reported.narrative {
-                fields.push(ProseField {
-                    file: "studies.yaml",
-                    key: ProseKey::Study(id, StudyField::Narrative(&reported.outcome.value)),
-                    text,
-                });
-            }
-        }
-        for (domain, entry) in &s.risk_of_bias {
-            if let Some(text) = &entry.support {
-                fields.push(ProseField {
-                    file: "studies.yaml",
-                    key: ProseKey::Study(id, StudyField::Rob(domain)),
-                    text,
-                });
-            }
-        }
-    }
-    for s in review
-        .studies
-        .ongoing
-        .iter()
-        .chain(&review.studies.awaiting_classification)
-    {
-        if let Some(text) = &s.description {
-            fields.push(ProseField {
-                file: "studies.yaml",
-                key: ProseKey::Study(&s.id.value, StudyField::Description),
-                text,
-            });
-        }
-    }
-    fields
-}
-
-/// A template problem as a diagnostic in the file it came from.
-fn template_diagnostic(review: &Review, e: &TemplateError) -> Diagnostic {
-    let overridden = review.templates.contains_key(&e.template);
-    let path: PathBuf = if overridden {
-        review
-            .dir
-            .join("templates")
-            .join(format!("{}.tera", e.template))
-    } else {
-        Path::new("templates").join(format!("{}.tera (built in)", e.template))
-    };
-    let text = if overridden {
-        review.templates[&e.template].clone()
-    } else {
-        BUILTIN
-            .iter()
-            .find(|(n, _)| *n == e.template)
-            .map(|(_, s)| s.to_string())
-            .unwrap_or_default()
-    };
-    SourceFile::new(path, text).error(e.line, e.column, format!("template: {}", e.message))
-}
-
-/// What the text says of each analysed outcome, from the engine's results.
-fn summaries(review: &Review, analyses: &[ComparisonResult]) -> Vec<ResultSummary> {
-    let mut summaries = Vec::new();
-    for c in analyses {
-        let planned = review
-            .protocol
-            .comparisons
-            .iter()
-            .find(|p| p.id.value == c.comparison.id);
-        let running_text = |planned: Option<&String>, label: &str| {
-            planned
-                .cloned()
-                .unwrap_or_else(|| english::decapitalise(label))
-        };
-        let experimental = running_text(
-            planned.and_then(|p| p.experimental.as_ref()),
-            &c.comparison.experimental,
-        );
-        let control = running_text(
-            planned.and_then(|p| p.control.as_ref()),
-            &c.comparison.control,
-        );
-        for r in &c.outcomes {
-            let measure = r.measure();
-            summaries.push(ResultSummary {
-                comparison: c.comparison.id.clone(),
-                outcome: r.outcome.outcome.clone(),
-                outcome_name: r.outcome.name.clone(),
-                experimental: experimental.clone(),
-                control: control.clone(),
-                measure: r.outcome.measure.label().to_string(),
-                studies: r.studies as u64,
-                participants: r.participants,
-                pooled: r.overall.pooled.as_ref().map(|p| numbers::PooledSummary {
-                    estimate: measure.to_natural(p.y),
-                    ci_low: measure.to_natural(p.ci_low),
-                    ci_high: measure.to_natural(p.ci_high),
-                }),
-                null_value: measure.null_value(),
-                certainty: r.outcome.certainty.as_ref().map(|c| c.level),
-                ratio: measure.is_ratio(),
-                important_effect: r.outcome.important_effect,
-            });
-        }
-    }
-    summaries
-}
-
 /// What depends on the numbers only: the exports and the comparison with the previous build.
 struct Exports {
     results_json: String,
@@ -242,44 +74,37 @@ struct Exports {
     changes: changes::Changes,
 }
 
-/// results.json, results.csv and "What's new" (which compares results.json with the previous
-/// build's, parsing both when they differ).
-fn exports(review: &Review, analyses: &[ComparisonResult]) -> Exports {
-    let results_json = results_json::results_json(&review.slug, analyses);
-    let changes = changes::since_previous(review, &results_json);
+/// results.json, results.csv and "What's new" (the results compared with the baseline's).
+fn exports(review: &Review, results: &Results, baseline: Option<&Baseline>) -> Exports {
     Exports {
-        results_csv: export::results_csv(analyses),
-        results_json,
-        changes,
+        results_json: results.to_json(),
+        results_csv: export::results_csv(review, results),
+        changes: changes::since(baseline, results),
     }
 }
 
-/// Renders one review from its analyses.
+/// Renders one review from its results and figures; What's new compares the results with the
+/// `baseline`, an earlier build's (none: "No earlier results to compare with").
 pub fn render_review(
     review: &Review,
-    analyses: &[ComparisonResult],
-    figures: Vec<crate::plot::Figure>,
+    results: Arc<Results>,
+    figures: FigureSet,
+    baseline: Option<&Baseline>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     // Work on two threads when the review is large enough to be worth one (about 100 bytes of
     // review text per data row).
-    let rows: usize = analyses
-        .iter()
-        .flat_map(|c| &c.outcomes)
-        .map(|o| o.overall.rows.len())
-        .sum();
-    let worth = rows * 100 >= crate::parallel::WORTH_A_THREAD;
+    let worth = results.row_count() * 100 >= crate::parallel::WORTH_A_THREAD;
     // The template context on this thread; beside it the exports, which need the numbers
     // only and cost about as much (results.csv alone is two thirds of the context).
     let (prepared, exports) = crate::parallel::join(
         worth,
         || -> Result<_, Vec<Diagnostic>> {
-            let results = Arc::new(summaries(review, analyses));
             let templates = Templates::new(&review.templates, Arc::clone(&results))
                 .map_err(|e| vec![template_diagnostic(review, &e)])?;
-            let context = review_context(review, analyses, &figures, &templates, &results)?;
+            let context = review_context(review, &results, &figures, &templates)?;
             Ok((templates, context))
         },
-        || exports(review, analyses),
+        || exports(review, &results, baseline),
     );
     let (templates, context) = prepared?;
     let mut rendered = render_files(
@@ -304,173 +129,20 @@ pub fn render_review(
 /// docs/templates.md in step with the code.
 pub fn context_json(
     review: &Review,
-    analyses: &[ComparisonResult],
-    figures: &[crate::plot::Figure],
+    results: Arc<Results>,
+    figures: &FigureSet,
 ) -> Result<serde_json::Value, Vec<Diagnostic>> {
-    let results = Arc::new(summaries(review, analyses));
     let templates = Templates::new(&review.templates, Arc::clone(&results))
         .map_err(|e| vec![template_diagnostic(review, &e)])?;
-    let context = review_context(review, analyses, figures, &templates, &results)?;
+    let context = review_context(review, &results, figures, &templates)?;
     Ok(serde_json::to_value(&context).expect("views serialise"))
-}
-
-/// Builds the template context: data views first, then the prose rendered against them, then
-/// the generated text.
-fn review_context(
-    review: &Review,
-    analyses: &[ComparisonResult],
-    figures: &[crate::plot::Figure],
-    templates: &Templates,
-    results: &[ResultSummary],
-) -> Result<ReviewContext, Vec<Diagnostic>> {
-    let tool = review.studies.risk_of_bias_tool;
-    let participants: i64 = review
-        .studies
-        .included
-        .iter()
-        .filter_map(|s| s.participants.as_ref())
-        .map(|p| p.value)
-        .sum();
-    let mut context = ReviewContext {
-        review: ReviewView {
-            slug: review.slug.clone(),
-            title: review.protocol.title.clone(),
-            authors: review.protocol.authors.clone(),
-            date: review
-                .protocol
-                .date
-                .as_ref()
-                .map(|d| english::long_date(&d.value)),
-            participants_noun: review.participants_noun().to_string(),
-            included_count: review.studies.included.len(),
-            participants,
-            generator: format!("revmark {}", env!("CARGO_PKG_VERSION")),
-        },
-        prose: BTreeMap::new(),
-        abstract_: AbstractView {
-            search_methods: context::search_methods(review),
-            main_results: Vec::new(),
-        },
-        studies: context::studies_view(review),
-        rob: RobView {
-            tool: if tool == crate::model::RobTool::Rob1 {
-                "rob1".into()
-            } else {
-                "rob2".into()
-            },
-            domains: tool
-                .domains()
-                .iter()
-                .map(|d| DomainView {
-                    letter: d.letter.into(),
-                    name: d.name.into(),
-                })
-                .collect(),
-        },
-        sections: context::SectionsView::default(),
-        analyses: context::analyses_view(analyses),
-        figures: figures.iter().map(context::FigureView::of).collect(),
-    };
-
-    // Prose is rendered first, against the data-only context, so that literate text can use
-    // every generated value but never another prose field.
-    let mut problems = Vec::new();
-    let mut prose: Vec<(ProseKey, String)> = Vec::new();
-    {
-        let base = tera::Context::from_serialize(&context).expect("views serialise");
-        for field in prose_fields(review) {
-            match templates.render_prose(|| field.key.name(), &field.text.value, &base) {
-                Ok(text) => {
-                    let safe = markdown::neutralise(text.trim(), review.protocol.raw_html);
-                    prose.push((field.key, safe));
-                }
-                Err(e) => {
-                    let source = SourceFile::new(review.dir.join(field.file), String::new());
-                    let loc = &field.text.referenced;
-                    let mut d = source.error(
-                        loc.line() as usize,
-                        loc.column() as usize,
-                        format!(
-                            "prose field `{}`, line {} column {} of its text: {}",
-                            field.key.name(),
-                            e.line,
-                            e.column,
-                            e.message
-                        ),
-                    );
-                    d.source_line = None;
-                    problems.push(d);
-                }
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    // Later fields replace earlier ones with the same key, as a map insert does.
-    // Sized up front: growing a map of ~17,000 fields rehashes it a dozen times.
-    let mut study_prose: StudyProse = HashMap::with_capacity(prose.len());
-    for (key, text) in &prose {
-        match *key {
-            ProseKey::Review(name) => {
-                context.prose.insert(name.to_string(), text.clone());
-            }
-            ProseKey::Study(id, field) => {
-                study_prose.insert((id, field), text);
-            }
-        }
-    }
-    let reporting = narrative::outcome_reporting(review, &study_prose);
-    context.abstract_.main_results = narrative::main_results(review, &reporting, results)
-        .into_iter()
-        .map(|sentences| sentences.join(" "))
-        .collect();
-    context::fill_prose(&mut context.studies, review, &study_prose);
-    let distinct_names = narrative::distinct_names(&review.protocol.outcomes);
-    let outcome_list = |priority| {
-        review
-            .protocol
-            .outcomes
-            .iter()
-            .zip(&distinct_names)
-            .filter(|(o, _)| o.priority == priority)
-            .map(|(o, name)| {
-                let name = english::capitalise(name);
-                match &o.detail {
-                    Some(d) => format!("{name}: {d}"),
-                    None => name,
-                }
-            })
-            .collect()
-    };
-    context.sections = context::SectionsView {
-        sof: sections::summary_of_findings(review, analyses, results),
-        description_of_studies: sections::description_of_studies(review),
-        risk_of_bias: sections::risk_of_bias_by_domain(review),
-        effects: sections::effects(review, analyses, results, figures),
-        prisma: figures
-            .iter()
-            .find(|f| f.file == "prisma.svg")
-            .map(context::FigureView::of),
-        rob_figures: figures
-            .iter()
-            .filter(|f| f.file.starts_with("rob-"))
-            .map(context::FigureView::of)
-            .collect(),
-        unreported: sections::unreported_outcomes(review, &reporting),
-        reported_without_data: narrative::reported_without_data(&reporting),
-        methods: sections::methods_used(analyses),
-        primary_outcomes: outcome_list(crate::model::Priority::Primary),
-        secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
-    };
-    Ok(context)
 }
 
 /// Renders the output files from the context.
 fn render_files(
     review: &Review,
     changes: &changes::Changes,
-    figures: Vec<crate::plot::Figure>,
+    figures: FigureSet,
     templates: &Templates,
     context: &ReviewContext,
     worth: bool,
@@ -507,10 +179,13 @@ fn render_files(
     files.insert("abstract.md".to_string(), abstract_md.into_bytes());
     files.insert("review.md".to_string(), review_md.into_bytes());
     files.insert("index.html".to_string(), page.into_bytes());
-    for figure in figures {
-        files.insert(format!("figures/{}", figure.file), figure.svg.into_bytes());
+    for figure in figures.into_vec() {
+        files.insert(figure.path(), figure.svg.into_bytes());
     }
-    files.extend(changes.files(&review.slug));
+    let changes_md = changes_page(templates, &review.slug, WhatsNew::Changes(changes))
+        .map_err(|e| vec![template_diagnostic(review, &e)])?;
+    files.insert("changes.md".to_string(), changes_md.into_bytes());
+    files.insert("changes.json".to_string(), changes.json().into_bytes());
     let entry = IndexEntry {
         slug: review.slug.clone(),
         title: review.protocol.title.clone(),
@@ -522,9 +197,41 @@ fn render_files(
     Ok(RenderedReview { files, entry })
 }
 
+/// changes.md of review `slug`, from the changes.md template.
+fn changes_page(
+    templates: &Templates,
+    slug: &str,
+    whats_new: WhatsNew,
+) -> Result<String, TemplateError> {
+    let context = tera::Context::from_serialize(&ChangesPage::new(slug, whats_new))
+        .expect("changes serialise");
+    templates.render("changes.md", &context)
+}
+
+/// Writes What's new pages outside a build, from the built-in changes.md template: what
+/// `revmark diff` prints.
+pub struct WhatsNewPages(Templates);
+
+impl WhatsNewPages {
+    /// Loads the built-in templates.
+    pub fn new() -> Result<WhatsNewPages, TemplateError> {
+        Ok(WhatsNewPages(builtin_templates()?))
+    }
+
+    /// The page of review `slug`.
+    pub fn page(&self, slug: &str, whats_new: WhatsNew) -> Result<String, TemplateError> {
+        changes_page(&self.0, slug, whats_new)
+    }
+}
+
+/// The built-in templates, for pages of no review.
+fn builtin_templates() -> Result<Templates, TemplateError> {
+    Templates::new(&BTreeMap::new(), Arc::new(Results::default()))
+}
+
 /// The site's index page listing every built review.
 pub fn render_index(entries: &[IndexEntry]) -> Result<String, TemplateError> {
-    let templates = Templates::new(&BTreeMap::new(), Arc::new(Vec::new()))?;
+    let templates = builtin_templates()?;
     let mut context = tera::Context::new();
     context.insert("reviews", entries);
     context.insert(
@@ -532,4 +239,65 @@ pub fn render_index(entries: &[IndexEntry]) -> Result<String, TemplateError> {
         &format!("revmark {}", env!("CARGO_PKG_VERSION")),
     );
     templates.render("index.html", &context)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changes::{Change, ChangeKind, Changes, WhatsNew};
+    use super::*;
+
+    fn change(subject: &str) -> Change {
+        Change {
+            kind: ChangeKind::StudyAdded,
+            label: ChangeKind::StudyAdded.label().to_string(),
+            number: None,
+            comparison: None,
+            outcome: None,
+            subject: subject.to_string(),
+            text: "now in analysis 1.1".into(),
+        }
+    }
+
+    // Each state of What's new has its own sentence under the same heading, and the list
+    // escapes what came from the review files.
+    #[test]
+    fn whats_new_pages_say_each_state() {
+        let pages = WhatsNewPages::new().unwrap();
+        let none = Changes::without_baseline();
+        let unchanged = Changes {
+            compared: true,
+            items: Vec::new(),
+        };
+        let listed = Changes {
+            compared: true,
+            items: vec![change("Smith & <Jones>"), change("Abe 2001")],
+        };
+        let cases = [
+            (WhatsNew::OnlyInNew, "A new review.\n"),
+            (WhatsNew::OnlyInOld, "The review is gone.\n"),
+            (
+                WhatsNew::Changes(&none),
+                "No earlier results to compare with: these results are those of the first build.\n",
+            ),
+            (
+                WhatsNew::Changes(&unchanged),
+                "No results changed since the previous build.\n",
+            ),
+        ];
+        for (whats_new, sentence) in cases {
+            let page = pages.page("r_1", whats_new).unwrap();
+            assert_eq!(page, format!("# What's new: r\\_1\n\n{sentence}"));
+        }
+        let page = pages.page("r", WhatsNew::Changes(&listed)).unwrap();
+        let lines: Vec<&str> = page.lines().collect();
+        assert_eq!(lines[2], "Compared with the previous build's results:");
+        assert_eq!(
+            &lines[4..],
+            [
+                "- **Study added:** Smith & \\<Jones\\>: now in analysis 1.1",
+                "- **Study added:** Abe 2001: now in analysis 1.1"
+            ]
+        );
+        assert!(page.ends_with("1.1\n"), "{page:?}");
+    }
 }

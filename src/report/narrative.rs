@@ -3,14 +3,16 @@
 
 use std::collections::HashMap;
 
-use super::context::StudyField;
-use super::numbers::{PooledSummary, ResultSummary, effect_phrase};
+use super::findings::{ComparisonFindings, Finding};
+use super::prose::{StudyField, StudyProse};
 use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, join_and, join_or, plural, words,
 };
+use crate::format::effect_phrase;
 use crate::model::{
     CertaintyLevel, IncludedStudy, Judgement, Priority, ProtocolOutcome, Review, RobTool,
 };
+use crate::results::Pooled;
 
 /// A study counts as small when it randomised fewer participants than this.
 pub const SMALL_STUDY: i64 = 100;
@@ -38,10 +40,7 @@ impl OutcomeReporting<'_> {
 
 /// Which studies reported each protocol outcome, in protocol order. `narratives` holds the
 /// rendered study prose, narratives among it.
-pub fn outcome_reporting<'a>(
-    review: &'a Review,
-    prose: &super::context::StudyProse,
-) -> Vec<OutcomeReporting<'a>> {
+pub fn outcome_reporting<'a>(review: &'a Review, prose: &StudyProse) -> Vec<OutcomeReporting<'a>> {
     // Both lookups are grouped by outcome id in one pass each: scanning every study for every
     // protocol outcome was quadratic on large reviews.
     let mut with_data: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -98,22 +97,26 @@ pub fn outcome_reporting<'a>(
 pub fn main_results(
     review: &Review,
     reporting: &[OutcomeReporting],
-    results: &[ResultSummary],
+    findings: &[ComparisonFindings],
 ) -> Vec<Vec<String>> {
+    let all = || {
+        findings
+            .iter()
+            .flat_map(|c| c.outcomes.iter().map(move |f| (c, f)))
+    };
     let mut paragraphs = Vec::new();
     paragraphs.push(unmade_comparisons(review));
     let mut studies = included_studies(review);
     studies.extend(risk_of_bias(review));
-    if !review.studies.included.is_empty() && !results.iter().any(|r| r.pooled.is_some()) {
+    if !review.studies.included.is_empty() && !all().any(|(_, f)| f.result.pooled.is_some()) {
         studies.push(
             "There were no quantitative data for any of this review's outcomes so meta-analysis was not possible."
                 .to_string(),
         );
     }
     paragraphs.push(studies);
-    let mut effects: Vec<String> = results
-        .iter()
-        .filter_map(|r| effect_sentence(review, r))
+    let mut effects: Vec<String> = all()
+        .filter_map(|(c, f)| effect_sentence(review, c, f))
         .collect();
     effects.extend(unreported_primary(review, reporting));
     paragraphs.push(effects);
@@ -420,15 +423,18 @@ pub fn distinct_name(outcome: &ProtocolOutcome, all: &[ProtocolOutcome]) -> Stri
 
 /// [`distinct_name`] of every outcome of `all`, in order, counting the names once rather than
 /// once per outcome.
-pub fn distinct_names(all: &[ProtocolOutcome]) -> Vec<String> {
+pub fn distinct_names(all: &[ProtocolOutcome]) -> Vec<(&ProtocolOutcome, String)> {
     let mut count: HashMap<&str, usize> = HashMap::new();
     for o in all {
         *count.entry(o.name.as_str()).or_default() += 1;
     }
     all.iter()
-        .map(|o| match &o.group {
-            Some(group) if count[o.name.as_str()] > 1 => format!("{} ({group})", o.name),
-            _ => o.name.clone(),
+        .map(|o| {
+            let name = match &o.group {
+                Some(group) if count[o.name.as_str()] > 1 => format!("{} ({group})", o.name),
+                _ => o.name.clone(),
+            };
+            (o, name)
         })
         .collect()
 }
@@ -570,19 +576,20 @@ impl EffectClass {
     }
 }
 
-/// Classifies a pooled result (see [`EffectClass`]).
-pub fn classify(result: &ResultSummary, pooled: &PooledSummary) -> EffectClass {
-    let null = result.null_value;
+/// Classifies the pooled result of a finding (see [`EffectClass`]).
+pub fn classify(finding: &Finding, pooled: &Pooled) -> EffectClass {
+    let measure = &finding.result.measure;
+    let null = measure.null_value();
     if pooled.ci_high < null {
         return EffectClass::Reduces;
     }
     if pooled.ci_low > null {
         return EffectClass::Increases;
     }
-    let within_band = match result.important_effect {
+    let within_band = match finding.important_effect() {
         // Without a threshold, an interval that includes no effect reads as little to none.
         None => true,
-        Some(t) if result.ratio => pooled.ci_low >= 1.0 / t && pooled.ci_high <= t,
+        Some(t) if measure.is_ratio() => pooled.ci_low >= 1.0 / t && pooled.ci_high <= t,
         Some(t) => pooled.ci_low >= -t && pooled.ci_high <= t,
     };
     if within_band {
@@ -597,14 +604,19 @@ pub fn classify(result: &ResultSummary, pooled: &PooledSummary) -> EffectClass {
 /// "Multiple-micronutrient supplementation probably reduces maternal anaemia compared with
 /// placebo (RR 0.62, 95% CI 0.45 to 0.85; 3 studies, 1200 women; moderate-certainty evidence)."
 /// The wording follows GRADE guideline 26 (Santesso 2020).
-pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String> {
+pub fn effect_sentence(
+    review: &Review,
+    comparison: &ComparisonFindings,
+    finding: &Finding,
+) -> Option<String> {
+    let result = finding.result;
     let pooled = result.pooled.as_ref()?;
     let noun = review.participants_noun();
     let mut facts = vec![
-        effect_phrase(&result.measure, pooled),
+        effect_phrase(result.measure.label(), pooled),
         format!(
             "{}, {} {noun}",
-            count_noun(result.studies, "study"),
+            count_noun(result.studies as u64, "study"),
             result.participants
         ),
     ];
@@ -612,9 +624,9 @@ pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String
         facts.push(format!("{}-certainty evidence", level.words()));
     }
     let facts = facts.join("; ");
-    let x = capitalise(&result.experimental);
-    let y = decapitalise(&result.outcome_name);
-    let control = &result.control;
+    let x = capitalise(&comparison.experimental);
+    let y = decapitalise(&result.name);
+    let control = &comparison.control;
     let Some(level) = result.certainty else {
         return Some(format!(
             "For {y}, the certainty of the evidence was not assessed ({facts})."
@@ -623,7 +635,7 @@ pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String
     if level == CertaintyLevel::VeryLow {
         return Some(format!(
             "The evidence is very uncertain about the effect of {} on {y} compared with {control} ({facts}).",
-            result.experimental
+            comparison.experimental
         ));
     }
     // (high, moderate, low) forms of each statement.
@@ -632,7 +644,7 @@ pub fn effect_sentence(review: &Review, result: &ResultSummary) -> Option<String
         CertaintyLevel::Moderate => forms[1].to_string(),
         _ => forms[2].to_string(),
     };
-    let sentence = match classify(result, pooled) {
+    let sentence = match classify(finding, pooled) {
         EffectClass::Reduces => {
             format!(
                 "{x} {} {y} compared with {control} ({facts}).",

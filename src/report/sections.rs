@@ -2,62 +2,18 @@
 //! bias by domain, Effects of interventions and the methods the analyses used. Each returns
 //! plain text or plain views; the templates escape them on output.
 
-use serde::Serialize;
-use std::collections::HashMap;
-
+use super::findings::{ComparisonFindings, Finding};
 use super::narrative::{self, OutcomeReporting};
-use super::numbers::ResultSummary;
 use crate::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
 use crate::format::{decimal, heterogeneity_line, overall_effect_line, subgroup_differences_line};
-use crate::model::{CertaintyLevel, DataType, Judgement, MethodKey, ModelKey, Review, RobTool};
-use crate::stats::{ComparisonResult, Measure, OutcomeResult, Row};
+use crate::model::{
+    CertaintyLevel, DataType, Judgement, Measure, MethodKey, ModelKey, Review, RobTool,
+};
+use crate::plot::FigureSet;
+use crate::results::{OutcomeResults, Results, Warning, engine_name};
+use crate::stats::Row;
 
-/// A Summary of findings table for one comparison.
-#[derive(Debug, Clone, Serialize)]
-pub struct SofTable {
-    /// 1-based comparison number.
-    pub number: usize,
-    /// "Diuretic treatment compared with placebo or no treatment for pregnant women".
-    pub title: String,
-    /// The control in running text.
-    pub control: String,
-    /// The intervention in running text.
-    pub experimental: String,
-    /// One row per analysed outcome.
-    pub rows: Vec<SofRow>,
-    /// Footnotes, in marker order.
-    pub footnotes: Vec<Footnote>,
-}
-
-/// A row of a Summary of findings table.
-#[derive(Debug, Clone, Serialize)]
-pub struct SofRow {
-    /// Outcome name.
-    pub outcome: String,
-    /// "200 per 1000", or "—" where no absolute risk applies.
-    pub risk_control: String,
-    /// "124 per 1000 (90 to 170)", or for continuous outcomes "The mean ... was 1.20 lower (...)".
-    pub risk_experimental: String,
-    /// "RR 0.62 (0.45 to 0.85)", or "—".
-    pub relative: String,
-    /// "1200 (3 studies)".
-    pub participants: String,
-    /// "⊕⊕⊕◯ Moderate", or "Not assessed".
-    pub certainty: String,
-    /// Footnote markers for the certainty cell ("a, b").
-    pub markers: String,
-    /// Comments.
-    pub comments: String,
-}
-
-/// A footnote of a Summary of findings table.
-#[derive(Debug, Clone, Serialize)]
-pub struct Footnote {
-    /// "a", "b", ...
-    pub marker: String,
-    /// The note.
-    pub text: String,
-}
+use super::view::{EffectView, EffectsComparison, FigureView, Footnote, SofRow, SofTable};
 
 /// GRADE's symbols and label.
 pub fn certainty_symbols(level: CertaintyLevel) -> &'static str {
@@ -71,27 +27,25 @@ pub fn certainty_symbols(level: CertaintyLevel) -> &'static str {
 
 /// The control-group risk assumed for absolute effects: the authors' value, or the pooled risk
 /// of the control arms (Cochrane Handbook ch. 14).
-fn assumed_risk(result: &OutcomeResult) -> Option<f64> {
-    if let Some(r) = result.outcome.assumed_risk {
+fn assumed_risk(finding: &Finding) -> Option<f64> {
+    if let Some(r) = finding.spec.and_then(|s| s.assumed_risk) {
         return Some(r);
     }
-    let (events, total) =
-        result
-            .outcome
-            .groups
-            .iter()
-            .flat_map(|g| &g.rows)
-            .fold((0u64, 0u64), |(e, t), row| match row.values {
-                Row::Dichotomous {
-                    c_events, c_total, ..
-                } => (e + c_events, t + c_total),
-                _ => (e, t),
-            });
+    let (events, total) = finding
+        .result
+        .study_results
+        .iter()
+        .fold((0u64, 0u64), |(e, t), row| match row.data.get() {
+            Some(Row::Dichotomous {
+                c_events, c_total, ..
+            }) => (e + c_events, t + c_total),
+            _ => (e, t),
+        });
     (total > 0).then(|| events as f64 / total as f64)
 }
 
 /// The intervention-group risk from the comparator risk and a relative effect.
-fn intervention_risk(measure: Measure, acr: f64, effect: f64) -> f64 {
+fn intervention_risk(measure: &Measure, acr: f64, effect: f64) -> f64 {
     let risk = match measure {
         Measure::OddsRatio => effect * acr / (1.0 - acr + effect * acr),
         Measure::RiskDifference => acr + effect,
@@ -114,34 +68,29 @@ fn difference_words(x: f64) -> String {
 }
 
 /// The Summary of findings tables.
-pub fn summary_of_findings(
-    review: &Review,
-    analyses: &[ComparisonResult],
-    summaries: &[ResultSummary],
-) -> Vec<SofTable> {
+pub fn summary_of_findings(review: &Review, findings: &[ComparisonFindings]) -> Vec<SofTable> {
     let population = review.protocol.population.clone();
-    let mut summary_iter = summaries.iter();
-    analyses
+    findings
         .iter()
         .map(|c| {
-            let mut rows = Vec::new();
             let mut footnotes: Vec<Footnote> = Vec::new();
-            let mut experimental = String::new();
-            let mut control = String::new();
-            for r in &c.outcomes {
-                let s = summary_iter
-                    .next()
-                    .expect("one summary per analysed outcome");
-                experimental.clone_from(&s.experimental);
-                control.clone_from(&s.control);
-                rows.push(sof_row(r, s, &mut footnotes));
-            }
+            let rows = c
+                .outcomes
+                .iter()
+                .map(|f| sof_row(f, &mut footnotes))
+                .collect();
+            // A comparison without analysed outcomes has no arms to speak of.
+            let (experimental, control) = if c.outcomes.is_empty() {
+                (String::new(), String::new())
+            } else {
+                (c.experimental.clone(), c.control.clone())
+            };
             let for_whom = population
                 .as_ref()
                 .map(|p| format!(" for {p}"))
                 .unwrap_or_default();
             SofTable {
-                number: c.number,
+                number: c.results.number,
                 title: format!(
                     "{} compared with {control}{for_whom}",
                     capitalise(&experimental)
@@ -155,20 +104,21 @@ pub fn summary_of_findings(
         .collect()
 }
 
-fn sof_row(r: &OutcomeResult, s: &ResultSummary, footnotes: &mut Vec<Footnote>) -> SofRow {
-    let measure = r.measure();
+fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
+    let r = finding.result;
+    let measure = &r.measure;
     let dash = "\u{2014}".to_string();
     let (mut risk_control, mut risk_experimental, mut relative) =
         (dash.clone(), dash.clone(), dash.clone());
     let mut comments = String::new();
-    match &s.pooled {
+    match &r.pooled {
         None => comments = "No study contributed an estimable result".into(),
         Some(p) => {
             let interval = format!("{} to {}", decimal(p.ci_low), decimal(p.ci_high));
-            match r.outcome.data_type() {
+            match r.data_type() {
                 DataType::Dichotomous => {
-                    relative = format!("{} {} ({interval})", s.measure, decimal(p.estimate));
-                    if let Some(acr) = assumed_risk(r) {
+                    relative = format!("{} {} ({interval})", measure.label(), decimal(p.estimate));
+                    if let Some(acr) = assumed_risk(finding) {
                         let risk = |e| per_1000(intervention_risk(measure, acr, e));
                         risk_control = format!("{} per 1000", per_1000(acr));
                         risk_experimental = format!(
@@ -180,8 +130,8 @@ fn sof_row(r: &OutcomeResult, s: &ResultSummary, footnotes: &mut Vec<Footnote>) 
                     }
                 }
                 DataType::Continuous => {
-                    let name = decapitalise(&s.outcome_name);
-                    let unit = if s.measure == "SMD" {
+                    let name = decapitalise(&r.name);
+                    let unit = if *measure == Measure::StdMeanDifference {
                         " standard deviations"
                     } else {
                         ""
@@ -194,12 +144,12 @@ fn sof_row(r: &OutcomeResult, s: &ResultSummary, footnotes: &mut Vec<Footnote>) 
                     );
                 }
                 DataType::Generic => {
-                    relative = format!("{} {} ({interval})", s.measure, decimal(p.estimate));
+                    relative = format!("{} {} ({interval})", measure.label(), decimal(p.estimate));
                 }
             }
         }
     }
-    let (certainty, markers) = match &r.outcome.certainty {
+    let (certainty, markers) = match finding.spec.and_then(|s| s.certainty.as_ref()) {
         Some(c) => {
             let markers: Vec<String> = c
                 .reasons
@@ -225,7 +175,7 @@ fn sof_row(r: &OutcomeResult, s: &ResultSummary, footnotes: &mut Vec<Footnote>) 
         None => ("Not assessed".to_string(), String::new()),
     };
     SofRow {
-        outcome: s.outcome_name.clone(),
+        outcome: r.name.clone(),
         risk_control,
         risk_experimental,
         relative,
@@ -240,95 +190,78 @@ fn sof_row(r: &OutcomeResult, s: &ResultSummary, footnotes: &mut Vec<Footnote>) 
     }
 }
 
-/// An analysed outcome in Effects of interventions.
-#[derive(Debug, Clone, Serialize)]
-pub struct EffectView {
-    /// "1.1".
-    pub number: String,
-    /// Outcome title.
-    pub title: String,
-    /// The effect sentence (empty when nothing is estimable).
-    pub sentence: String,
-    /// "Heterogeneity: ..." and "Test for overall effect: ..." and subgroup sentences.
-    pub details: Vec<String>,
-    /// How the result reads: reduces, increases, little_or_none, inconclusive, or none.
-    pub reading: String,
-    /// The forest plot.
-    pub forest: Option<super::context::FigureView>,
-    /// The funnel plot (10 or more studies).
-    pub funnel: Option<super::context::FigureView>,
-}
-
-/// A comparison in Effects of interventions.
-#[derive(Debug, Clone, Serialize)]
-pub struct EffectsComparison {
-    /// 1-based number.
-    pub number: usize,
-    /// Title.
-    pub name: String,
-    /// Its outcomes.
-    pub outcomes: Vec<EffectView>,
-}
-
 /// Effects of interventions, per comparison and outcome.
 pub fn effects(
     review: &Review,
-    analyses: &[ComparisonResult],
-    summaries: &[ResultSummary],
-    figures: &[crate::plot::Figure],
+    findings: &[ComparisonFindings],
+    figures: &FigureSet,
 ) -> Vec<EffectsComparison> {
-    // Two figures per outcome among hundreds: looked up by file name, the first drawn wins.
-    let mut by_file: HashMap<&str, &crate::plot::Figure> = HashMap::new();
-    for f in figures {
-        by_file.entry(f.file.as_str()).or_insert(f);
-    }
-    let figure = |file: String| {
-        by_file
-            .get(file.as_str())
-            .map(|f| super::context::FigureView::of(f))
-    };
-    let mut summary_iter = summaries.iter();
-    analyses
+    findings
         .iter()
         .map(|c| EffectsComparison {
-            number: c.number,
-            name: c.comparison.name.clone(),
+            number: c.results.number,
+            name: c.results.name.clone(),
             outcomes: c
                 .outcomes
                 .iter()
-                .map(|r| {
-                    let s = summary_iter.next().expect("one summary per analysed outcome");
-                    let mut details = Vec::new();
-                    let hksj = r.settings.hksj && r.settings.model == crate::stats::Model::Random;
-                    if r.overall.pooled.is_some() {
-                        details.push(format!("{}.", heterogeneity_line(r.overall.heterogeneity.as_ref())));
-                        details.push(format!("{}.", overall_effect_line(r.overall.pooled.as_ref(), hksj)));
-                    } else {
-                        details.push(format!("No study gave an estimable result for {}.", decapitalise(&r.outcome.name)));
-                    }
-                    if let Some((low, high)) = r.overall.prediction {
-                        let m = r.measure();
-                        details.push(format!("95% prediction interval: {} to {}.", decimal(m.to_natural(low)), decimal(m.to_natural(high))));
-                    }
-                    if r.differences.is_some() {
-                        details.push(format!("{}.", subgroup_differences_line(r.differences.as_ref())));
-                    }
-                    if let Some(estimator) = r.overall.not_converged {
-                        details.push(format!("The {estimator:?} estimate of the between-study variance did not converge; the DerSimonian-Laird estimate was used."));
-                    }
+                .map(|f| {
+                    let r = f.result;
+                    let drawn = figures.outcome(r);
                     EffectView {
                         number: r.number.clone(),
-                        title: r.outcome.name.clone(),
-                        sentence: narrative::effect_sentence(review, s).unwrap_or_default(),
-                        details,
-                        reading: s.pooled.as_ref().map_or("none", |p| narrative::classify(s, p).key()).to_string(),
-                        forest: figure(format!("forest-{}.svg", r.number)),
-                        funnel: figure(format!("funnel-{}.svg", r.number)),
+                        title: r.name.clone(),
+                        sentence: narrative::effect_sentence(review, c, f).unwrap_or_default(),
+                        details: effect_details(r),
+                        reading: r
+                            .pooled
+                            .as_ref()
+                            .map_or("none", |p| narrative::classify(f, p).key())
+                            .to_string(),
+                        forest: drawn.and_then(|d| d.forest.as_ref()).map(FigureView::of),
+                        funnel: drawn.and_then(|d| d.funnel.as_ref()).map(FigureView::of),
                     }
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// Heterogeneity, the test for overall effect, the prediction interval, the test for subgroup
+/// differences and any warning, as sentences.
+fn effect_details(r: &OutcomeResults) -> Vec<String> {
+    let mut details = Vec::new();
+    if r.pooled.is_some() {
+        details.push(format!("{}.", heterogeneity_line(r.heterogeneity.as_ref())));
+        details.push(format!(
+            "{}.",
+            overall_effect_line(r.pooled.as_ref(), r.uses_hksj())
+        ));
+    } else {
+        details.push(format!(
+            "No study gave an estimable result for {}.",
+            decapitalise(&r.name)
+        ));
+    }
+    if let Some(prediction) = &r.prediction {
+        details.push(format!(
+            "95% prediction interval: {} to {}.",
+            decimal(prediction.low),
+            decimal(prediction.high)
+        ));
+    }
+    if r.subgroup_differences.is_some() {
+        details.push(format!(
+            "{}.",
+            subgroup_differences_line(r.subgroup_differences.as_ref())
+        ));
+    }
+    if let Some(Warning::Tau2NotConverged(estimator)) = &r.warning {
+        details.push(format!(
+            "The {} estimate of the between-study variance did not converge; the DerSimonian-Laird estimate was used.",
+            engine_name(*estimator)
+        ));
+    }
+    details
 }
 
 /// "No studies reported maternal satisfaction." for protocol outcomes with no data and no
@@ -475,8 +408,8 @@ pub fn risk_of_bias_by_domain(review: &Review) -> Vec<String> {
 
 /// The methods the analyses used, as sentences for "Measures of treatment effect" and "Data
 /// synthesis".
-pub fn methods_used(analyses: &[ComparisonResult]) -> Vec<String> {
-    let outcomes: Vec<&OutcomeResult> = analyses.iter().flat_map(|c| &c.outcomes).collect();
+pub fn methods_used(results: &Results) -> Vec<String> {
+    let outcomes: Vec<&OutcomeResults> = results.outcomes().map(|(_, o)| o).collect();
     if outcomes.is_empty() {
         return vec!["There were no data to analyse.".to_string()];
     }
@@ -486,21 +419,20 @@ pub fn methods_used(analyses: &[ComparisonResult]) -> Vec<String> {
             measures.push(s);
         }
     };
-    for r in &outcomes {
-        let o = r.outcome;
-        push(match (o.data_type(), o.measure.label(), o.method) {
-            (DataType::Dichotomous, _, MethodKey::Peto) => "Peto odds ratios for rare dichotomous outcomes".to_string(),
-            (DataType::Dichotomous, "RR", _) => "risk ratios (RR) for dichotomous outcomes".to_string(),
-            (DataType::Dichotomous, "OR", _) => "odds ratios (OR) for dichotomous outcomes".to_string(),
-            (DataType::Dichotomous, _, _) => "risk differences (RD) for dichotomous outcomes".to_string(),
-            (DataType::Continuous, "SMD", _) => "standardised mean differences (SMD, Hedges' adjusted g) for continuous outcomes measured on different scales".to_string(),
-            (DataType::Continuous, _, _) => "mean differences (MD) for continuous outcomes".to_string(),
-            (DataType::Generic, m, _) => format!("{m} with standard errors, pooled by the generic inverse-variance method"),
+    for o in &outcomes {
+        push(match (&o.measure, o.method) {
+            (Measure::RiskRatio | Measure::OddsRatio | Measure::RiskDifference, MethodKey::Peto) => "Peto odds ratios for rare dichotomous outcomes".to_string(),
+            (Measure::RiskRatio, _) => "risk ratios (RR) for dichotomous outcomes".to_string(),
+            (Measure::OddsRatio, _) => "odds ratios (OR) for dichotomous outcomes".to_string(),
+            (Measure::RiskDifference, _) => "risk differences (RD) for dichotomous outcomes".to_string(),
+            (Measure::StdMeanDifference, _) => "standardised mean differences (SMD, Hedges' adjusted g) for continuous outcomes measured on different scales".to_string(),
+            (Measure::MeanDifference, _) => "mean differences (MD) for continuous outcomes".to_string(),
+            (Measure::Generic { label, .. }, _) => format!("{label} with standard errors, pooled by the generic inverse-variance method"),
         });
     }
     let fixed_count = outcomes
         .iter()
-        .filter(|r| r.outcome.model == ModelKey::Fixed)
+        .filter(|o| o.model == ModelKey::Fixed)
         .count();
     let random_count = outcomes.len() - fixed_count;
     let mut synthesis = Vec::new();

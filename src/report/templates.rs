@@ -6,13 +6,17 @@
 //! fields are rendered as templates.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera};
 
 use super::escape;
-use super::numbers::{self, ResultSummary};
+use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::english;
+use crate::format::effect_phrase;
+use crate::model::Review;
+use crate::results::{OutcomeResults, Results};
 
 /// The built-in templates by name, as files under templates/ (name + ".tera").
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -25,6 +29,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/abstract_body.md.tera"),
     ),
     ("review.md", include_str!("../../templates/review.md.tera")),
+    (
+        "changes.md",
+        include_str!("../../templates/changes.md.tera"),
+    ),
     ("page.html", include_str!("../../templates/page.html.tera")),
     (
         "index.html",
@@ -68,6 +76,29 @@ impl TemplateError {
     }
 }
 
+/// A template problem as a diagnostic in the file it came from.
+pub fn template_diagnostic(review: &Review, e: &TemplateError) -> Diagnostic {
+    let overridden = review.templates.contains_key(&e.template);
+    let path: PathBuf = if overridden {
+        review
+            .dir
+            .join("templates")
+            .join(format!("{}.tera", e.template))
+    } else {
+        Path::new("templates").join(format!("{}.tera (built in)", e.template))
+    };
+    let text = if overridden {
+        review.templates[&e.template].clone()
+    } else {
+        BUILTIN
+            .iter()
+            .find(|(n, _)| *n == e.template)
+            .map(|(_, s)| s.to_string())
+            .unwrap_or_default()
+    };
+    SourceFile::new(path, text).error(e.line, e.column, format!("template: {}", e.message))
+}
+
 /// The template engines for one review.
 pub struct Templates {
     markdown: Tera,
@@ -79,7 +110,7 @@ impl Templates {
     /// with the literate functions bound to this review's results.
     pub fn new(
         overrides: &BTreeMap<String, String>,
-        results: Arc<Vec<ResultSummary>>,
+        results: Arc<Results>,
     ) -> Result<Self, TemplateError> {
         let mut markdown = Tera::new();
         markdown.set_escape_fn(escape::markdown_escape_fn);
@@ -163,12 +194,13 @@ fn register_filters(tera: &mut Tera) {
 }
 
 /// Finds the analysed outcome a literate function names.
-fn find<'a>(results: &'a [ResultSummary], kwargs: &Kwargs) -> tera::TeraResult<&'a ResultSummary> {
+fn find<'a>(results: &'a Results, kwargs: &Kwargs) -> tera::TeraResult<&'a OutcomeResults> {
     let outcome: &str = kwargs.must_get("outcome")?;
     let comparison: Option<&str> = kwargs.get("comparison")?;
     let mut matches = results
-        .iter()
-        .filter(|r| r.outcome == outcome && comparison.is_none_or(|c| r.comparison == c));
+        .outcomes()
+        .filter(|(c, r)| r.outcome == outcome && comparison.is_none_or(|id| c.id == id))
+        .map(|(_, r)| r);
     let found = matches.next().ok_or_else(|| {
         tera::Error::message(format!(
             "no analysed outcome `{outcome}`{}",
@@ -185,14 +217,14 @@ fn find<'a>(results: &'a [ResultSummary], kwargs: &Kwargs) -> tera::TeraResult<&
     Ok(found)
 }
 
-fn register_functions(tera: &mut Tera, results: Arc<Vec<ResultSummary>>) {
+fn register_functions(tera: &mut Tera, results: Arc<Results>) {
     let r = Arc::clone(&results);
     tera.register_function(
         "effect",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let result = find(&r, &kwargs)?;
             Ok(match &result.pooled {
-                Some(p) => numbers::effect_phrase(&result.measure, p),
+                Some(p) => effect_phrase(result.measure.label(), p),
                 None => "not estimable".to_string(),
             })
         },

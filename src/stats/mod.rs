@@ -23,7 +23,7 @@ mod tau2;
 #[cfg(test)]
 mod tests;
 
-pub use analysis::{ComparisonResult, GroupResult, OutcomeResult, analyse, settings};
+pub use analysis::{OutcomeFit, analyse_outcome, settings};
 pub use dist::normal_ci;
 pub use fit::fit;
 pub use input::{Measure, Method, Model, Row, Settings, Tau2Estimator};

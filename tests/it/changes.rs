@@ -122,3 +122,156 @@ fn diff_errors_on_missing_file() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("a.json"), "{}", run.stderr);
 }
+
+/// Builds the reviews of `scratch` into `out` with `args` added, asserting success; returns
+/// the messages.
+fn build_into(scratch: &Scratch, out: &str, args: &[&str]) -> String {
+    let mut all = vec!["build", "--out", out];
+    all.extend(args);
+    let run = revmark(&scratch.0, &all);
+    assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+    run.stderr
+}
+
+/// What's new of a build in `out`: changes.md, changes.json and review.md.
+fn whats_new(scratch: &Scratch, out: &str) -> [String; 3] {
+    ["changes.md", "changes.json", "review.md"].map(|file| {
+        std::fs::read_to_string(scratch.path(out).join("diuretics-pregnancy").join(file))
+            .unwrap_or_else(|e| panic!("{out}/{file}: {e}"))
+    })
+}
+
+// A build into a fresh folder (as in CI) given the earlier output as its baseline says what a
+// build replacing that output says, whether the baseline is the output folder or the review's
+// results.json.
+#[test]
+fn a_fresh_folder_with_a_baseline_says_what_replacing_says() {
+    let scratch = Scratch::new("baseline-fresh");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build_into(&scratch, "output", &[]);
+    copy_dir(&scratch.path("output"), &scratch.path("before"));
+    edit(
+        &dir.join(DATA),
+        "Landesman 1965,138,1370",
+        "Landesman 1965,260,1370",
+    );
+    let replacing = build_into(&scratch, "output", &[]);
+    assert!(!replacing.contains("note:"), "{replacing}");
+    let replaced = whats_new(&scratch, "output");
+    assert!(
+        replaced[0].contains("Conclusion changed"),
+        "{}",
+        replaced[0]
+    );
+
+    let fresh = build_into(&scratch, "fresh", &["--baseline", "before"]);
+    assert!(!fresh.contains("note:"), "{fresh}");
+    assert_eq!(whats_new(&scratch, "fresh"), replaced);
+    build_into(
+        &scratch,
+        "fresh-file",
+        &["--baseline", "before/diuretics-pregnancy/results.json"],
+    );
+    assert_eq!(whats_new(&scratch, "fresh-file"), replaced);
+    build_into(
+        &scratch,
+        "fresh-review",
+        &["--baseline", "before/diuretics-pregnancy"],
+    );
+    assert_eq!(whats_new(&scratch, "fresh-review"), replaced);
+
+    // Without a baseline the fresh folder has nothing to compare with, and says so on stderr
+    // in one line.
+    let lost = build_into(&scratch, "lost", &[]);
+    let notes: Vec<&str> = lost.lines().filter(|l| l.starts_with("note:")).collect();
+    assert_eq!(notes.len(), 1, "{lost}");
+    assert!(notes[0].contains("`diuretics-pregnancy`"), "{lost}");
+    assert!(notes[0].contains("--baseline"), "{lost}");
+    assert!(whats_new(&scratch, "lost")[0].contains("No earlier results to compare with"));
+}
+
+// Results equal to the baseline's keep the baseline's list, wherever the build writes: an
+// unchanged rebuild into a fresh folder still says what the last change brought.
+#[test]
+fn unchanged_results_keep_the_baselines_list() {
+    let scratch = Scratch::new("baseline-kept");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build_into(&scratch, "output", &[]);
+    append(&dir.join(DATA), "Newstudy 2020,10,100,12,100\n");
+    edit(
+        &dir.join("studies.yaml"),
+        "excluded: []",
+        "  - id: Newstudy 2020\n    participants: 200\nexcluded: []",
+    );
+    build_into(&scratch, "output", &[]);
+    let changed = whats_new(&scratch, "output");
+    assert!(changed[0].contains("Study added"), "{}", changed[0]);
+    build_into(&scratch, "again", &["--baseline", "output"]);
+    assert_eq!(whats_new(&scratch, "again"), changed);
+}
+
+// A baseline that is not there, or that holds another review's results, is an error that
+// names it; the output is not written.
+#[test]
+fn an_unusable_baseline_is_an_error() {
+    let scratch = Scratch::new("baseline-bad");
+    example(&scratch, "diuretics-pregnancy");
+    let missing = revmark(&scratch.0, &["build", "--baseline", "nowhere"]);
+    assert_eq!(missing.code, 2, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("baseline nowhere"),
+        "{}",
+        missing.stderr
+    );
+    assert!(!scratch.path("output").exists());
+
+    let other = scratch.path("other.json");
+    std::fs::write(
+        &other,
+        "{\"review\": \"another-review\", \"comparisons\": []}\n",
+    )
+    .unwrap();
+    let run = revmark(&scratch.0, &["build", "--baseline", "other.json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("`another-review`"), "{}", run.stderr);
+
+    std::fs::write(&other, "{\"review\": ").unwrap();
+    let run = revmark(&scratch.0, &["build", "--baseline", "other.json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("other.json:1:"), "{}", run.stderr);
+}
+
+// `diff` of two output folders says which reviews are new or gone, and compares the rest.
+#[test]
+fn diff_of_folders_names_new_and_gone_reviews() {
+    let scratch = Scratch::new("diff-sides");
+    example(&scratch, "diuretics-pregnancy");
+    example(&scratch, "mmn-lactation");
+    build(&scratch);
+    copy_dir(&scratch.path("output"), &scratch.path("before"));
+    std::fs::remove_dir_all(scratch.path("before/mmn-lactation")).unwrap();
+    let forward = revmark(&scratch.0, &["diff", "before", "output"]);
+    assert_eq!(forward.code, 0, "{}", forward.stderr);
+    assert!(
+        forward.stdout.contains(
+            "# What's new: diuretics-pregnancy\n\nNo results changed since the previous build.\n"
+        ),
+        "{}",
+        forward.stdout
+    );
+    assert!(
+        forward
+            .stdout
+            .ends_with("\n# What's new: mmn-lactation\n\nA new review.\n"),
+        "{}",
+        forward.stdout
+    );
+    let backward = revmark(&scratch.0, &["diff", "output", "before"]);
+    assert!(
+        backward
+            .stdout
+            .ends_with("\n# What's new: mmn-lactation\n\nThe review is gone.\n"),
+        "{}",
+        backward.stdout
+    );
+}

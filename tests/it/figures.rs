@@ -12,9 +12,9 @@ use std::path::Path;
 use revmark::load::load_review;
 use revmark::model::{DataRow, Origin, Review};
 use revmark::plot::svg::overlapping_texts;
-use revmark::plot::{self, Figure, Palette};
+use revmark::plot::{self, Arms, Figure, Palette};
+use revmark::results::{OutcomeResults, analyse};
 use revmark::stats::Row;
-use revmark::stats::{OutcomeResult, analyse};
 
 fn load(dir: &str) -> Review {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
@@ -26,9 +26,14 @@ fn load(dir: &str) -> Review {
 
 /// Writes the figure to `FIGURES_OUT` when set.
 fn keep(figure: &Figure) {
+    keep_as(&figure.file_name(), figure);
+}
+
+/// Writes the figure to `FIGURES_OUT` under `name` when set.
+fn keep_as(name: &str, figure: &Figure) {
     if let Ok(dir) = std::env::var("FIGURES_OUT") {
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(Path::new(&dir).join(&figure.file), &figure.svg).unwrap();
+        std::fs::write(Path::new(&dir).join(name), &figure.svg).unwrap();
     }
 }
 
@@ -55,7 +60,7 @@ fn assert_no_overlaps(figure: &Figure) {
     assert!(
         overlaps.is_empty(),
         "{}: overlapping texts: {:#?}",
-        figure.file,
+        figure.file_name(),
         &overlaps[..overlaps.len().min(5)]
     );
 }
@@ -83,11 +88,12 @@ fn study_groups(svg: &str) -> Vec<&str> {
 
 fn bcg_forest(review: &Review, outcome: usize) -> (Figure, revmark::plot::axis::Axis) {
     let results = analyse(review);
-    let comparison = &results[0];
+    let comparison = &results.comparisons[0];
     let result = &comparison.outcomes[outcome];
+    let arms = Arms::of(review.comparisons.first());
     (
-        plot::forest(result, comparison.comparison, review),
-        plot::forest_axis(result, comparison.comparison, review),
+        plot::forest(result, comparison, &arms, review),
+        plot::forest_axis(result, &arms, review),
     )
 }
 
@@ -97,17 +103,17 @@ fn bcg_forest(review: &Review, outcome: usize) -> (Figure, revmark::plot::axis::
 fn forest_plot_of_bcg_trials_is_laid_out_from_the_results() {
     let review = load("tests/figures/bcg");
     let results = analyse(&review);
-    let result: &OutcomeResult = &results[0].outcomes[0];
+    let result: &OutcomeResults = &results.comparisons[0].outcomes[0];
     let (figure, axis) = bcg_forest(&review, 0);
     keep(&figure);
     let svg = &figure.svg;
     let groups = study_groups(svg);
     assert_eq!(groups.len(), 13);
-    for (group, row) in groups.iter().zip(&result.outcome.groups[0].rows) {
+    for (group, row) in groups.iter().zip(&result.study_results) {
         assert!(group.contains(&format!("<title>{}:", row.study.replace('&', "&amp;"))));
     }
 
-    let pooled = result.overall.pooled.unwrap();
+    let pooled = result.pooled.unwrap().analysis.get().unwrap();
     let diamond = svg
         .lines()
         .find(|l| l.contains("class=\"diamond\""))
@@ -121,8 +127,8 @@ fn forest_plot_of_bcg_trials_is_laid_out_from_the_results() {
     assert!((points(diamond)[0].0 - axis.x(pooled.ci_low)).abs() < 0.01);
 
     let mut clipped = 0;
-    for (group, row) in groups.iter().zip(&result.overall.rows) {
-        let e = row.effect.unwrap();
+    for (group, row) in groups.iter().zip(&result.study_results) {
+        let e = row.effect().unwrap();
         let expected =
             usize::from(!axis.contains(e.ci_low)) + usize::from(!axis.contains(e.ci_high));
         clipped += expected;
@@ -208,10 +214,7 @@ fn forest_plot_of_300_studies_grows_without_overlaps() {
         )
     });
     let (figure, _) = bcg_forest(&review, 0);
-    keep(&Figure {
-        file: "forest-300.svg".into(),
-        ..figure.clone()
-    });
+    keep_as("forest-300.svg", &figure);
     assert_eq!(study_groups(&figure.svg).len(), 300);
     snapshot("forest-300.svg", &figure.svg);
     let height = |svg: &str| -> f64 {
@@ -250,7 +253,7 @@ fn figures_are_deterministic() {
     let first = plot::figures(&review, &analyse(&review));
     let second = plot::figures(&review, &analyse(&review));
     assert_eq!(first, second);
-    let files: Vec<&str> = first.iter().map(|f| f.file.as_str()).collect();
+    let files: Vec<String> = first.iter().map(Figure::file_name).collect();
     assert_eq!(
         files,
         [
@@ -263,7 +266,7 @@ fn figures_are_deterministic() {
             "funnel-1.2.svg"
         ]
     );
-    for figure in &first {
+    for figure in first.iter() {
         keep(figure);
         assert!(
             figure
@@ -341,11 +344,11 @@ fn prisma_checks_report_each_inconsistent_count() {
 fn funnel_plot_only_from_ten_studies() {
     let review = load("tests/figures/bcg");
     let results = analyse(&review);
-    let funnel = plot::funnel(&results[0].outcomes[0]).unwrap();
+    let funnel = plot::funnel(&results.comparisons[0].outcomes[0]).unwrap();
     assert_eq!(funnel.svg.matches("<circle").count(), 13);
     assert_no_overlaps(&funnel);
     let few = synthetic(9, |i| format!("Study {i}"));
-    assert!(plot::funnel(&analyse(&few)[0].outcomes[0]).is_none());
+    assert!(plot::funnel(&analyse(&few).comparisons[0].outcomes[0]).is_none());
 }
 
 // RoB 2 studies get D1–D5 and Overall columns, with 150 studies still free of overlaps.
@@ -354,10 +357,7 @@ fn risk_of_bias_summary_of_150_rob2_studies() {
     let mut review = synthetic(150, |i| format!("Trial {i} {}", 1990 + i % 30));
     review.studies.risk_of_bias_tool = revmark::model::RobTool::Rob2;
     let summary = plot::rob_summary(&review, Palette::default());
-    keep(&Figure {
-        file: "rob-summary-150.svg".into(),
-        ..summary.clone()
-    });
+    keep_as("rob-summary-150.svg", &summary);
     assert_eq!(summary.svg.matches("<g class=\"study\">").count(), 150);
     for code in ["D1", "D5", "Overall"] {
         assert!(summary.svg.contains(&format!(">{code}</text>")), "{code}");
@@ -371,7 +371,8 @@ fn risk_of_bias_summary_of_150_rob2_studies() {
 fn forest_plots_of_continuous_and_generic_outcomes() {
     let review = load("tests/figures/stroke");
     let results = analyse(&review);
-    let comparison = &results[0];
+    let comparison = &results.comparisons[0];
+    let arms = Arms::of(review.comparisons.first());
     let expected = [
         ("Mean Difference", "IV, Fixed, 95% CI", ">Mean</text>"),
         ("Std. Mean Difference", "IV, Random, 95% CI", ">SD</text>"),
@@ -382,7 +383,7 @@ fn forest_plots_of_continuous_and_generic_outcomes() {
         ),
     ];
     for (result, (measure, method, column)) in comparison.outcomes.iter().zip(expected) {
-        let figure = plot::forest(result, comparison.comparison, &review);
+        let figure = plot::forest(result, comparison, &arms, &review);
         keep(&figure);
         assert_eq!(study_groups(&figure.svg).len(), 9);
         for text in [
@@ -393,7 +394,7 @@ fn forest_plots_of_continuous_and_generic_outcomes() {
             ">Overall</text>",
             "Favours [stroke unit]",
         ] {
-            assert!(figure.svg.contains(text), "{}: {text}", figure.file);
+            assert!(figure.svg.contains(text), "{}: {text}", figure.file_name());
         }
         assert_no_overlaps(&figure);
     }
@@ -404,11 +405,14 @@ fn forest_plots_of_continuous_and_generic_outcomes() {
 fn example_review_figures_match_their_snapshots() {
     for slug in ["mmn-lactation", "diuretics-pregnancy"] {
         let review = load(&format!("reviews/{slug}"));
-        let results = revmark::stats::analyse(&review);
+        let results = analyse(&review);
         let figures = plot::figures(&review, &results);
         assert!(figures.len() >= 2, "{slug} has {} figures", figures.len());
-        for figure in &figures {
-            snapshot(&format!("examples/{slug}/{}", figure.file), &figure.svg);
+        for figure in figures.iter() {
+            snapshot(
+                &format!("examples/{slug}/{}", figure.file_name()),
+                &figure.svg,
+            );
         }
     }
 }

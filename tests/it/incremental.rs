@@ -5,7 +5,7 @@ use crate::common::*;
 use revmark::load::{ParseCache, load_review, load_review_cached};
 use revmark::model::Review;
 use revmark::plot::{self, FigureCache, Palette};
-use revmark::stats::analyse;
+use revmark::results::analyse;
 use std::path::Path;
 
 fn load(dir: &Path) -> Review {
@@ -22,9 +22,10 @@ fn draw(dir: &Path, cache: &FigureCache) -> Vec<String> {
     let results = analyse(&review);
     let cached = plot::figures_cached(&review, &results, Palette::default(), Some(cache));
     let fresh = plot::figures_with(&review, &results, Palette::default());
+    let (cached, fresh) = (cached.into_vec(), fresh.into_vec());
     assert_eq!(cached.len(), fresh.len());
     for (c, f) in cached.iter().zip(&fresh) {
-        assert!(c == f, "{} differs from a fresh drawing", f.file);
+        assert!(c == f, "{} differs from a fresh drawing", f.file_name());
     }
     cache.finish_build()
 }
@@ -52,8 +53,9 @@ fn an_edit_redraws_only_the_figures_that_depend_on_it() {
     assert_eq!(stillbirth.len(), 1, "{stillbirth:?}");
     let review = load(&dir);
     let redrawn = plot::figures_with(&review, &analyse(&review), Palette::default())
+        .into_vec()
         .into_iter()
-        .find(|f| stillbirth[0].ends_with(&format!("/{}", f.file)))
+        .find(|f| stillbirth[0].ends_with(&format!("/{}", f.path())))
         .unwrap();
     assert!(
         redrawn.title.to_lowercase().contains("stillbirth"),

@@ -246,10 +246,10 @@ fn results(dir: &Path) -> Value {
         let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
         panic!("a valid random review was refused:\n{}", text.join("\n"))
     });
-    let analyses = revmark::stats::analyse(&loaded.review);
+    let results = std::sync::Arc::new(revmark::results::analyse(&loaded.review));
     // Figures too: the forest plots draw every random outcome.
-    let figures = revmark::plot::figures(&loaded.review, &analyses);
-    let rendered = revmark::report::render_review(&loaded.review, &analyses, figures)
+    let figures = revmark::plot::figures(&loaded.review, &results);
+    let rendered = revmark::report::render_review(&loaded.review, results, figures, None)
         .unwrap_or_else(|p| panic!("render failed: {p:?}"));
     let json = String::from_utf8(rendered.files["results.json"].clone()).unwrap();
     assert!(

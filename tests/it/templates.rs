@@ -33,9 +33,9 @@ fn docs_name_every_context_field() {
     let mut all = std::collections::BTreeSet::new();
     for slug in ["mmn-lactation", "diuretics-pregnancy"] {
         let loaded = revmark::load::load_review(&root().join("reviews").join(slug)).unwrap();
-        let analyses = revmark::stats::analyse(&loaded.review);
-        let figures = revmark::plot::figures(&loaded.review, &analyses);
-        let context = revmark::report::context_json(&loaded.review, &analyses, &figures).unwrap();
+        let results = std::sync::Arc::new(revmark::results::analyse(&loaded.review));
+        let figures = revmark::plot::figures(&loaded.review, &results);
+        let context = revmark::report::context_json(&loaded.review, results, &figures).unwrap();
         paths(&context, "", &mut all);
     }
     // Prose fields are a map keyed by field name; the doc lists them separately.
@@ -155,5 +155,30 @@ fn prose_errors_name_the_field() {
         run.stderr.contains("no analysed outcome `pre-eclampsa`"),
         "{}",
         run.stderr
+    );
+}
+
+// changes.md comes from a template like every other page: a review's own copy replaces it.
+#[test]
+fn changes_md_is_written_from_its_template() {
+    let scratch = Scratch::new("changes-template");
+    let dir = example(&scratch, "mmn-lactation");
+    build(&scratch);
+    let builtin = std::fs::read_to_string(root().join("templates/changes.md.tera")).unwrap();
+    assert_eq!(
+        read(&scratch, "mmn-lactation/changes.md"),
+        "# What's new: mmn-lactation\n\nNo earlier results to compare with: these results are those of the first build.\n"
+    );
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/changes.md.tera"),
+        builtin.replace("# What's new:", "# Changes in"),
+    )
+    .unwrap();
+    build(&scratch);
+    assert!(
+        read(&scratch, "mmn-lactation/changes.md").starts_with("# Changes in mmn-lactation\n"),
+        "{}",
+        read(&scratch, "mmn-lactation/changes.md")
     );
 }

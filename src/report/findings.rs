@@ -1,0 +1,99 @@
+//! What the generated text says of each analysed outcome: its [`OutcomeResults`], with what
+//! the results do not hold but the text needs — the running-text words for the comparison's
+//! two arms, and the authors' settings for the outcome (smallest important effect, assumed
+//! risk, reasons for the certainty) — found by id in the review.
+
+use std::collections::HashMap;
+
+use crate::english;
+use crate::model::{AnalysisOutcome, Comparison, Review};
+use crate::results::{ComparisonResults, OutcomeResults, Results};
+
+/// The findings of one comparison.
+#[derive(Debug, Clone)]
+pub struct ComparisonFindings<'a> {
+    /// Its results.
+    pub results: &'a ComparisonResults,
+    /// The experimental intervention in running text ("diuretics").
+    pub experimental: String,
+    /// The control in running text ("placebo or no treatment").
+    pub control: String,
+    /// Its analysed outcomes, in order.
+    pub outcomes: Vec<Finding<'a>>,
+}
+
+/// One analysed outcome.
+#[derive(Debug, Clone, Copy)]
+pub struct Finding<'a> {
+    /// Its results.
+    pub result: &'a OutcomeResults,
+    /// The outcome as the authors specified it in analyses.yaml.
+    pub spec: Option<&'a AnalysisOutcome>,
+}
+
+impl Finding<'_> {
+    /// The smallest important effect (a ratio above 1, or a difference above 0), if any.
+    pub fn important_effect(&self) -> Option<f64> {
+        self.spec.and_then(|s| s.important_effect)
+    }
+}
+
+/// The findings of every comparison of `results`, in order.
+pub fn findings<'a>(review: &'a Review, results: &'a Results) -> Vec<ComparisonFindings<'a>> {
+    // The first comparison (and outcome) with an id wins, as a search would find.
+    let mut comparisons: HashMap<&str, &Comparison> = HashMap::new();
+    let mut specs: HashMap<(&str, &str), &AnalysisOutcome> = HashMap::new();
+    for c in &review.comparisons {
+        comparisons.entry(c.id.as_str()).or_insert(c);
+        for o in &c.outcomes {
+            specs.entry((c.id.as_str(), o.id.as_str())).or_insert(o);
+        }
+    }
+    results
+        .comparisons
+        .iter()
+        .map(|c| {
+            let analysed = comparisons.get(c.id.as_str()).copied();
+            let (experimental, control) = arms_in_text(review, &c.id, analysed);
+            let outcomes = c
+                .outcomes
+                .iter()
+                .map(|result| Finding {
+                    result,
+                    spec: specs.get(&(c.id.as_str(), result.id.as_str())).copied(),
+                })
+                .collect();
+            ComparisonFindings {
+                results: c,
+                experimental,
+                control,
+                outcomes,
+            }
+        })
+        .collect()
+}
+
+/// The comparison's arms in running text: as review.yaml words them, or else its labels in
+/// analyses.yaml, decapitalised.
+fn arms_in_text(review: &Review, id: &str, analysed: Option<&Comparison>) -> (String, String) {
+    let planned = review
+        .protocol
+        .comparisons
+        .iter()
+        .find(|p| p.id.value == id);
+    let running_text = |planned: Option<&String>, label: Option<&String>| {
+        planned
+            .cloned()
+            .unwrap_or_else(|| english::decapitalise(label.map_or("", String::as_str)))
+    };
+    (
+        running_text(
+            planned.and_then(|p| p.experimental.as_ref()),
+            analysed.map(|a| &a.experimental),
+        ),
+        running_text(
+            planned.and_then(|p| p.control.as_ref()),
+            analysed.map(|a| &a.control),
+        ),
+    )
+}

@@ -1,0 +1,191 @@
+//! The results of a review from the engine's fits: every analysed outcome of every comparison,
+//! numbered as Review Manager numbers analyses (1.1, 1.1.1), with its numbers on the natural
+//! scale as results.json states them and the analysis-scale values beside them.
+
+use std::collections::BTreeSet;
+
+use super::{
+    BuildOnly, ComparisonResults, Effect, Heterogeneity, Interval, OutcomeResults, Pooled,
+    Prediction, Results, StudyResult, SubgroupDifferences, SubgroupResults, Warning,
+};
+use crate::model::{AnalysisOutcome, DataRow, Measure, Review, Tau2Key};
+use crate::stats::{self, Fit, OutcomeFit, RowResult, Tau2Estimator};
+
+/// Fits every analysed outcome of the review.
+pub fn analyse(review: &Review) -> Results {
+    Results {
+        review: review.slug.clone(),
+        comparisons: review
+            .comparisons
+            .iter()
+            .enumerate()
+            .map(|(i, comparison)| ComparisonResults {
+                id: comparison.id.clone(),
+                number: i + 1,
+                name: comparison.name.clone(),
+                outcomes: comparison
+                    .outcomes
+                    .iter()
+                    .enumerate()
+                    .map(|(j, outcome)| {
+                        let fit = stats::analyse_outcome(outcome);
+                        outcome_results(outcome, format!("{}.{}", i + 1, j + 1), &fit)
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+/// Back-transforms a value on the analysis scale to the natural scale.
+fn natural(measure: &Measure, y: f64) -> f64 {
+    if measure.is_ratio() { y.exp() } else { y }
+}
+
+fn outcome_results(outcome: &AnalysisOutcome, number: String, fit: &OutcomeFit) -> OutcomeResults {
+    let measure = &outcome.measure;
+    let all_rows = outcome.groups.iter().flat_map(|g| &g.rows);
+    let (studies, participants) = counts(all_rows.clone().zip(&fit.overall.rows));
+    // Each subgroup's rows keep their weight in the whole outcome's pooled result.
+    let mut offset = 0;
+    let subgroups = outcome
+        .groups
+        .iter()
+        .zip(&fit.subgroups)
+        .enumerate()
+        .map(|(k, (group, own))| {
+            let end = offset + group.rows.len();
+            // The engine returns one row result per row, so the range is always there.
+            let weighted = fit.overall.rows.get(offset..end).unwrap_or_default();
+            offset = end;
+            let (studies, participants) = counts(group.rows.iter().zip(&own.rows));
+            SubgroupResults {
+                name: group.name.clone(),
+                number: format!("{number}.{}", k + 1),
+                studies,
+                participants,
+                weight: weighted.iter().map(|row| row.weight).sum(),
+                pooled: pooled(own, measure),
+                heterogeneity: own.heterogeneity.as_ref().map(heterogeneity),
+                prediction: prediction(own, measure),
+                study_results: study_results(group.rows.iter(), weighted, &own.rows, measure),
+            }
+        })
+        .collect();
+    OutcomeResults {
+        id: outcome.id.clone(),
+        outcome: outcome.outcome.clone(),
+        number,
+        name: outcome.name.clone(),
+        measure: measure.clone(),
+        method: outcome.method,
+        model: outcome.model,
+        tau2: outcome.tau2,
+        hksj: outcome.hksj,
+        certainty: outcome.certainty.as_ref().map(|c| c.level),
+        studies,
+        participants,
+        pooled: pooled(&fit.overall, measure),
+        heterogeneity: fit.overall.heterogeneity.as_ref().map(heterogeneity),
+        prediction: prediction(&fit.overall, measure),
+        study_results: study_results(all_rows, &fit.overall.rows, &fit.overall.rows, measure),
+        subgroups,
+        subgroup_differences: fit.differences.as_ref().map(|d| SubgroupDifferences {
+            q: d.q,
+            df: d.df,
+            p: d.p,
+            i2: d.i2,
+        }),
+        warning: fit.overall.not_converged.map(|estimator| {
+            Warning::Tau2NotConverged(match estimator {
+                Tau2Estimator::DerSimonianLaird => Tau2Key::DL,
+                Tau2Estimator::Reml => Tau2Key::REML,
+                Tau2Estimator::PauleMandel => Tau2Key::PM,
+            })
+        }),
+        funnel_centre: BuildOnly(fit.funnel_centre),
+    }
+}
+
+/// Distinct studies with an estimable row, and participants over every row.
+fn counts<'r>(rows: impl Iterator<Item = (&'r DataRow, &'r RowResult)>) -> (usize, u64) {
+    // A set, not a list: a review may have very many studies.
+    let mut estimable: BTreeSet<&str> = BTreeSet::new();
+    let mut participants = 0;
+    for (row, result) in rows {
+        participants += row.participants;
+        if result.effect.is_some() {
+            estimable.insert(&row.study);
+        }
+    }
+    (estimable.len(), participants)
+}
+
+fn pooled(fit: &Fit, measure: &Measure) -> Option<Pooled> {
+    fit.pooled.as_ref().map(|p| Pooled {
+        estimate: natural(measure, p.y),
+        ci_low: natural(measure, p.ci_low),
+        ci_high: natural(measure, p.ci_high),
+        se: p.se,
+        z: p.z,
+        p: p.p,
+        analysis: BuildOnly(Some(Interval {
+            y: p.y,
+            ci_low: p.ci_low,
+            ci_high: p.ci_high,
+        })),
+    })
+}
+
+fn heterogeneity(h: &stats::Heterogeneity) -> Heterogeneity {
+    Heterogeneity {
+        q: h.q,
+        df: h.df,
+        p: h.p,
+        i2: h.i2,
+        tau2: h.tau2,
+    }
+}
+
+fn prediction(fit: &Fit, measure: &Measure) -> Option<Prediction> {
+    fit.prediction.map(|(low, high)| Prediction {
+        low: natural(measure, low),
+        high: natural(measure, high),
+        analysis: BuildOnly(Some((low, high))),
+    })
+}
+
+/// Rows with their estimate from `own` (the fit they are listed under) and their weight from
+/// `weighted` (the whole outcome's fit).
+fn study_results<'r>(
+    rows: impl Iterator<Item = &'r DataRow>,
+    weighted: &[RowResult],
+    own: &[RowResult],
+    measure: &Measure,
+) -> Vec<StudyResult> {
+    rows.zip(weighted)
+        .zip(own)
+        .map(|((row, weighted), own)| {
+            let effect = own.effect.map(|e| Effect {
+                y: e.y,
+                se: e.se,
+                ci_low: e.ci_low,
+                ci_high: e.ci_high,
+            });
+            StudyResult {
+                study: row.study.clone(),
+                estimate: effect.map(|e| natural(measure, e.y)),
+                ci_low: effect.map(|e| natural(measure, e.ci_low)),
+                ci_high: effect.map(|e| natural(measure, e.ci_high)),
+                weight: if effect.is_some() {
+                    weighted.weight
+                } else {
+                    0.0
+                },
+                estimable: effect.is_some(),
+                effect: BuildOnly(Some(effect)),
+                data: BuildOnly(Some(row.values)),
+            }
+        })
+        .collect()
+}

@@ -54,20 +54,27 @@ where
             jobs,
             timings,
             durable,
+            templates,
         } => {
             parallel::set_jobs(jobs.map(usize::from));
             let options = cmd::BuildOptions {
                 timings,
                 durable,
                 baseline,
+                templates,
             };
             cmd::build(&paths, &out, &options)
         }
-        cli::Command::Check { paths } => cmd::check(&paths),
+        cli::Command::Check { paths, templates } => cmd::check(&paths, templates.as_deref()),
         cli::Command::Templates { eject } => cmd::eject_templates(&eject),
         cli::Command::New { slug, dir } => cmd::new(&slug, &dir),
         cli::Command::Diff { old, new } => cmd::diff(&old, &new),
         cli::Command::Import { file, out } => cmd::import(&file, &out),
-        cli::Command::Serve { paths, port, out } => cmd::serve(&paths, &out, port),
+        cli::Command::Serve {
+            paths,
+            port,
+            out,
+            templates,
+        } => cmd::serve(&paths, templates.as_deref(), &out, port),
     }
 }

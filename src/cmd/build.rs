@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::baseline::{BaselineSource, baselines, missing_note};
-use super::{BuildCache, Log, load_all, print_problems, render};
+use super::{BuildCache, Log, load_all, load_site_templates, print_problems, render};
 use crate::parallel;
 use crate::report;
 use crate::site;
@@ -21,6 +21,8 @@ pub struct BuildOptions {
     /// The earlier results What's new compares with (a results.json or an output folder);
     /// `None` for those of the output folder being replaced.
     pub baseline: Option<PathBuf>,
+    /// The site's templates folder (`--templates`); `None` for `templates/` if it exists.
+    pub templates: Option<PathBuf>,
 }
 
 /// `revmark build`; with `timings`, the time per stage and the peak memory go to stderr.
@@ -28,6 +30,7 @@ pub fn build(paths: &[PathBuf], out: &Path, options: &BuildOptions) -> i32 {
     let start = Instant::now();
     let code = build_all(
         paths,
+        options.templates.as_deref(),
         out,
         options.baseline.as_deref(),
         options.durable,
@@ -43,11 +46,13 @@ pub fn build(paths: &[PathBuf], out: &Path, options: &BuildOptions) -> i32 {
     code
 }
 
-/// Builds every review under `paths` into `out`, What's new compared with `baseline` (by
-/// default the output being replaced), messages to `log`; with a `cache`, files and outcome
-/// figures that did not change since the cache's last build are not parsed or drawn again.
+/// Builds every review under `paths` into `out` through the site's templates (`templates`, as
+/// `--templates`), What's new compared with `baseline` (by default the output being replaced),
+/// messages to `log`; with a `cache`, files and outcome figures that did not change since the
+/// cache's last build are not parsed or drawn again.
 pub(crate) fn build_all(
     paths: &[PathBuf],
+    templates: Option<&Path>,
     out: &Path,
     baseline: Option<&Path>,
     durable: bool,
@@ -58,6 +63,10 @@ pub(crate) fn build_all(
     if let Err(e) = site::recover(out) {
         let _ = writeln!(log, "warning: cannot recover {}: {e}", out.display());
     }
+    let site = match load_site_templates(templates, log) {
+        Ok(site) => site,
+        Err(code) => return code,
+    };
     let loaded = match load_all(paths, cache, log) {
         Ok(l) => l,
         Err(code) => return code,
@@ -83,7 +92,7 @@ pub(crate) fn build_all(
     // Reviews render in parallel; the results come back in folder order, so the output and
     // the messages are those of a one-thread build.
     let rendered = parallel::map(&loaded, |review| {
-        render(review, baselines.get(&review.review.slug), cache)
+        render(review, &site, baselines.get(&review.review.slug), cache)
     });
     let mut files = site::Files::new();
     let mut entries = Vec::new();
@@ -118,13 +127,13 @@ pub(crate) fn build_all(
         );
         return EXIT_INVALID;
     }
-    match timings::time(Stage::Templates, || report::render_index(&entries)) {
+    match timings::time(Stage::Templates, || report::render_index(&entries, &site)) {
         Ok(index) => {
             files.insert(PathBuf::from("index.html"), index.into_bytes());
             files.insert(PathBuf::from("README.md"), site::OUTPUT_README.into());
         }
-        Err(e) => {
-            let _ = writeln!(log, "error: template index.html: {}", e.message);
+        Err(problem) => {
+            print_problems(&[problem], log);
             return EXIT_INVALID;
         }
     }

@@ -40,8 +40,9 @@ struct State {
     redrawn: Vec<String>,
 }
 
-/// `revmark serve`. Runs until the process is stopped.
-pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
+/// `revmark serve`, with the site's templates in `templates` (see `--templates`). Runs until
+/// the process is stopped.
+pub fn serve(paths: &[PathBuf], templates: Option<&Path>, out: &Path, port: u16) -> i32 {
     let listener = match TcpListener::bind(("127.0.0.1", port)) {
         Ok(l) => l,
         Err(e) => {
@@ -52,14 +53,21 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     let state = Arc::new(Mutex::new(State::default()));
     let cache = BuildCache::default();
-    run_build(paths, out, &state, &cache);
+    let templates = templates.map(Path::to_path_buf);
+    run_build(paths, templates.as_deref(), out, &state, &cache);
     println!(
         "serving {} at http://127.0.0.1:{port}/ (Ctrl-C stops)",
         out.display()
     );
     let _ = std::io::stdout().flush();
 
-    let watched: Vec<PathBuf> = paths.to_vec();
+    // The site's templates folder is watched too (the default one even before it exists), so
+    // that editing a template rebuilds.
+    let site_folder = templates
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(super::SITE_TEMPLATES));
+    let watched: Vec<PathBuf> = paths.iter().cloned().chain([site_folder]).collect();
+    let paths = paths.to_vec();
     let (watch_out, watch_state) = (out.to_path_buf(), Arc::clone(&state));
     std::thread::spawn(move || {
         let mut seen = fingerprint(&watched);
@@ -69,7 +77,13 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
             if now != seen {
                 seen = now;
                 eprintln!("change seen: rebuilding");
-                run_build(&watched, &watch_out, &watch_state, &cache);
+                run_build(
+                    &paths,
+                    templates.as_deref(),
+                    &watch_out,
+                    &watch_state,
+                    &cache,
+                );
             }
         }
     });
@@ -86,11 +100,25 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
 }
 
 /// Builds, prints the messages and records the outcome.
-fn run_build(paths: &[PathBuf], out: &Path, state: &Mutex<State>, cache: &BuildCache) {
+fn run_build(
+    paths: &[PathBuf],
+    templates: Option<&Path>,
+    out: &Path,
+    state: &Mutex<State>,
+    cache: &BuildCache,
+) {
     let start = Instant::now();
     let mut messages = Vec::new();
     let code = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        super::build::build_all(paths, out, None, false, Some(cache), &mut messages)
+        super::build::build_all(
+            paths,
+            templates,
+            out,
+            None,
+            false,
+            Some(cache),
+            &mut messages,
+        )
     }));
     let redrawn = cache.figures.finish_build();
     let mut messages = String::from_utf8_lossy(&messages).into_owned();

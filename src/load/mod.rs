@@ -16,7 +16,7 @@ mod yaml;
 
 pub use cache::ParseCache;
 pub use consistency::prisma_checks;
-pub use fs::find_reviews;
+pub use fs::{find_reviews, read_site_templates};
 
 use std::path::Path;
 

@@ -169,17 +169,19 @@ fn render_files(
         || -> Result<_, Vec<Diagnostic>> {
             let review_md = render("review.md", &tera_context)?;
             let html = crate::timings::time(crate::timings::Stage::Markdown, || {
-                markdown::to_html_with_contents(&review_md, review.protocol.raw_html)
+                markdown::to_page_body(&review_md, review.protocol.raw_html)
             });
             Ok((review_md, html))
         },
     );
     let abstract_md = abstract_md?;
-    let (review_md, (body, headings)) = review_html?;
+    let (review_md, body) = review_html?;
     // The page sees everything review.md saw, plus the rendered body (no copy of the context).
     let mut page_context = tera_context;
-    page_context.insert("body", &body);
-    page_context.insert("contents", &markdown::table_of_contents(&headings));
+    page_context.insert("body", &format!("{}{}", body.front, body.content));
+    page_context.insert("front", &body.front);
+    page_context.insert("content", &body.content);
+    page_context.insert("contents", &markdown::table_of_contents(&body.headings));
     let page = render("page.html", &page_context)?;
 
     let mut files = BTreeMap::new();

@@ -7,13 +7,37 @@ use std::path::Path;
 use crate::import::{self, Imported};
 use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 
+/// Reads at most one byte more than [`crate::load::MAX_FILE_BYTES`], so that a huge file is
+/// refused (by the reader's size check) without being read into memory.
+fn read_limited(file: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", file.display());
+    let meta = std::fs::metadata(file).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(format!("{} is not a regular file", file.display()));
+    }
+    let limit = crate::load::MAX_FILE_BYTES;
+    if meta.len() > limit {
+        return Err(format!(
+            "{}: the file is {} bytes; revmark reads files of at most {limit} bytes",
+            file.display(),
+            meta.len()
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(file)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    Ok(bytes)
+}
+
 /// `revmark import FILE --out DIR`. Refuses to write into a folder that already holds a
 /// review.yaml, so an import never overwrites an author's work.
 pub fn import(file: &Path, out: &Path) -> i32 {
-    let bytes = match std::fs::read(file) {
+    let bytes = match read_limited(file) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
+            eprintln!("error: {e}");
             return EXIT_USAGE;
         }
     };

@@ -112,6 +112,19 @@ pub struct ImportedRow {
     pub values: Row,
 }
 
+/// Refuses input larger than revmark reads from any file ([`crate::load::MAX_FILE_BYTES`]),
+/// before any of it is decoded.
+pub(crate) fn check_size(bytes: &[u8], name: &str) -> Result<(), String> {
+    let limit = crate::load::MAX_FILE_BYTES;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "{name}: the file is {} bytes; revmark reads files of at most {limit} bytes",
+            bytes.len()
+        ));
+    }
+    Ok(())
+}
+
 /// Checks a row against revmark's rules (the same as load/validate: whole positive totals,
 /// events within totals, positive SDs and SEs); returns why it cannot be imported.
 pub fn row_problem(row: &Row) -> Option<&'static str> {

@@ -2,9 +2,9 @@
 //! revmark's own results.csv: comparison rows, outcome rows with the settings, subgroup rows
 //! and study rows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
-use super::xml::{self, Encoding};
+use super::xml;
 use super::{
     Imported, ImportedComparison, ImportedGroup, ImportedOutcome, ImportedRow, ImportedStudy,
     is_ratio_label, measure_of, row_problem,
@@ -14,10 +14,11 @@ use crate::stats::Row;
 
 /// Reads the export's bytes (`name` is used in messages).
 pub fn read(bytes: &[u8], name: &str) -> Result<Imported, String> {
-    let (text, encoding) = xml::decode(bytes);
+    super::check_size(bytes, name)?;
+    let decoded = xml::decode(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(text.as_bytes());
+        .from_reader(decoded.text.as_bytes());
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| format!("{name}: {e}"))?
@@ -48,10 +49,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Imported, String> {
             .unwrap_or_else(|| "Imported review".into()),
         source: format!(
             "{name} (RevMan CSV analysis export), read as {}",
-            match encoding {
-                Encoding::Utf8 => "UTF-8",
-                Encoding::Latin1 => "ISO-8859-1 (the bytes are not valid UTF-8)",
-            }
+            decoded.encoding
         ),
         ..Imported::default()
     };
@@ -66,6 +64,8 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Imported, String> {
         }
     }
 
+    // Studies already listed: a set, so that many studies stay linear.
+    let mut known_studies: HashSet<String> = HashSet::new();
     // State: the outcome being read and whether it is skipped.
     let mut skip_outcome = false;
     let mut current_subgroup = 0usize;
@@ -221,7 +221,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Imported, String> {
             ));
             continue;
         }
-        if !imported.studies.iter().any(|s| s.id == row_name) {
+        if known_studies.insert(row_name.clone()) {
             imported.studies.push(ImportedStudy {
                 id: row_name.clone(),
                 ..ImportedStudy::default()

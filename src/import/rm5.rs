@@ -1,9 +1,9 @@
 //! RevMan 5 review files (.rm5): the review's title, authors and main text, the studies with
 //! their characteristics and risk of bias, and every analysis with its data.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::xml::{self, Element, Encoding};
+use super::xml::{self, Node, child, children, descendants, elements, path};
 use super::{
     Imported, ImportedComparison, ImportedGroup, ImportedOutcome, ImportedRow, ImportedStudy,
     is_ratio_label, measure_of, row_problem,
@@ -13,40 +13,47 @@ use crate::stats::Row;
 
 /// Reads a .rm5 file's bytes (`name` is used in messages).
 pub fn read(bytes: &[u8], name: &str) -> Result<Imported, String> {
-    let (text, encoding) = xml::decode(bytes);
-    let root = xml::parse(&text).map_err(|e| format!("{name}:{e}"))?;
-    if root.name != "COCHRANE_REVIEW" {
+    super::check_size(bytes, name)?;
+    let decoded = xml::decode(bytes);
+    let doc = xml::parse(&decoded.text).map_err(|e| format!("{name}:{e}"))?;
+    let root = doc.root_element();
+    if xml::name(root) != "COCHRANE_REVIEW" {
         return Err(format!(
             "{name}: not a RevMan 5 review (the root element is `{}`, not `COCHRANE_REVIEW`)",
-            root.name
+            xml::name(root)
         ));
     }
     let mut imported = Imported {
-        source: format!(
-            "{name}, read as {}",
-            match encoding {
-                Encoding::Utf8 => "UTF-8",
-                Encoding::Latin1 => "ISO-8859-1 (the bytes are not valid UTF-8)",
-            }
-        ),
+        source: format!("{name}, read as {}", decoded.encoding),
         ..Imported::default()
     };
-    if let Some(kind) = root.attr("TYPE").filter(|t| *t != "INTERVENTION") {
+    if decoded.replaced {
+        imported.report.push(
+            "Some bytes could not be decoded in the file's encoding and were replaced by \u{fffd}."
+                .into(),
+        );
+    }
+    if let Some(kind) = root.attribute("TYPE").filter(|t| *t != "INTERVENTION") {
         imported.report.push(format!(
             "The review type is `{kind}`; revmark imports intervention reviews, so only the parts that fit were read."
         ));
     }
-    imported.title = root
-        .path("COVER_SHEET/TITLE")
-        .map(Element::text)
+    imported.title = path(root, "COVER_SHEET/TITLE")
+        .map(text)
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "Imported review".into());
-    authors(&root, &mut imported);
-    main_text(&root, &mut imported);
-    let ids = studies(&root, &mut imported);
-    characteristics(&root, &ids, &mut imported);
-    risk_of_bias(&root, &ids, &mut imported);
-    analyses(&root, &ids, &mut imported);
+    authors(root, &mut imported);
+    main_text(root, &mut imported);
+    let ids = studies(root, &mut imported);
+    let index: HashMap<String, usize> = imported
+        .studies
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.clone(), i))
+        .collect();
+    characteristics(root, &ids, &index, &mut imported);
+    risk_of_bias(root, &ids, &index, &mut imported);
+    analyses(root, &ids, &mut imported);
     Ok(imported)
 }
 
@@ -77,12 +84,31 @@ pub fn unescape_id(id: &str) -> String {
     out
 }
 
-fn authors(root: &Element, imported: &mut Imported) {
-    let Some(creators) = root.path("COVER_SHEET/CREATORS") else {
+/// All text inside an element, whitespace runs collapsed to one space and trimmed; child
+/// elements are set off by spaces.
+fn text(node: Node) -> String {
+    fn collect(node: Node, out: &mut String) {
+        for c in node.children() {
+            if c.is_text() {
+                out.push_str(c.text().unwrap_or(""));
+            } else if c.is_element() {
+                out.push(' ');
+                collect(c, out);
+                out.push(' ');
+            }
+        }
+    }
+    let mut raw = String::new();
+    collect(node, &mut raw);
+    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn authors(root: Node, imported: &mut Imported) {
+    let Some(creators) = path(root, "COVER_SHEET/CREATORS") else {
         return;
     };
-    for person in creators.children_named("PERSON") {
-        let part = |n: &str| person.child(n).map(Element::text).unwrap_or_default();
+    for person in children(creators, "PERSON") {
+        let part = |n: &str| child(person, n).map(text).unwrap_or_default();
         let name = [
             part("FIRST_NAME"),
             part("MIDDLE_INITIALS"),
@@ -104,12 +130,10 @@ fn is_placeholder(t: &str) -> bool {
 }
 
 /// The text of a section as Markdown paragraphs; None when empty or a placeholder.
-fn paragraphs(section: &Element) -> Option<String> {
-    let mut ps = Vec::new();
-    section.descendants("P", &mut ps);
-    let mut texts: Vec<String> = ps.iter().map(|p| p.text()).collect();
+fn paragraphs(section: Node) -> Option<String> {
+    let mut texts: Vec<String> = descendants(section, "P").map(text).collect();
     if texts.is_empty() {
-        texts.push(section.text());
+        texts.push(text(section));
     }
     let texts: Vec<String> = texts
         .into_iter()
@@ -119,8 +143,8 @@ fn paragraphs(section: &Element) -> Option<String> {
 }
 
 /// The review's main text: the sections revmark has fields for; the others are reported.
-fn main_text(root: &Element, imported: &mut Imported) {
-    let Some(main) = root.child("MAIN_TEXT") else {
+fn main_text(root: Node, imported: &mut Imported) {
+    let Some(main) = child(root, "MAIN_TEXT") else {
         return;
     };
     let fields: [(&str, &'static str); 7] = [
@@ -132,9 +156,9 @@ fn main_text(root: &Element, imported: &mut Imported) {
         ("BODY/DISCUSSION", "discussion"),
         ("BODY/CONCLUSIONS/IMPLICATIONS_PRACTICE", ""),
     ];
-    let mut used: Vec<&Element> = Vec::new();
-    for (path, field) in fields {
-        let Some(section) = main.path(path) else {
+    let mut used: Vec<Node> = Vec::new();
+    for (at, field) in fields {
+        let Some(section) = path(main, at) else {
             continue;
         };
         used.push(section);
@@ -146,76 +170,77 @@ fn main_text(root: &Element, imported: &mut Imported) {
             }
         }
     }
-    if let Some(section) = main.path("BODY/CONCLUSIONS/IMPLICATIONS_RESEARCH") {
+    if let Some(section) = path(main, "BODY/CONCLUSIONS/IMPLICATIONS_RESEARCH") {
         used.push(section);
         imported.research = paragraphs(section);
     }
     // Every other section that holds text is named in the report.
     let mut leftovers = Vec::new();
     collect_unused(main, &used, "", &mut leftovers);
-    for (path, chars) in leftovers {
+    for (at, chars) in leftovers {
         imported.report.push(format!(
-            "Main text section {path} ({chars} characters) has no place in revmark's format and was not imported."
+            "Main text section {at} ({chars} characters) has no place in revmark's format and was not imported."
         ));
     }
 }
 
-fn collect_unused(e: &Element, used: &[&Element], prefix: &str, out: &mut Vec<(String, usize)>) {
-    for child in e.elements() {
-        if used.iter().any(|u| std::ptr::eq(*u, child)) {
+fn collect_unused(e: Node, used: &[Node], prefix: &str, out: &mut Vec<(String, usize)>) {
+    for c in elements(e) {
+        if used.contains(&c) {
             continue;
         }
-        let path = if prefix.is_empty() {
-            child.name.clone()
+        let at = if prefix.is_empty() {
+            xml::name(c).to_string()
         } else {
-            format!("{prefix}/{}", child.name)
+            format!("{prefix}/{}", xml::name(c))
         };
-        let direct_text = child.children_named("P").next().is_some()
-            || child
-                .children
-                .iter()
-                .any(|n| matches!(n, xml::Node::Text(t) if !t.trim().is_empty()));
-        if direct_text && child.name != "TITLE" {
-            if let Some(text) = paragraphs(child) {
-                out.push((path, text.chars().count()));
+        let direct_text = child(c, "P").is_some()
+            || c.children()
+                .any(|n| n.is_text() && !n.text().unwrap_or("").trim().is_empty());
+        if direct_text && xml::name(c) != "TITLE" {
+            if let Some(text) = paragraphs(c) {
+                out.push((at, text.chars().count()));
             }
         } else {
-            collect_unused(child, used, &path, out);
+            collect_unused(c, used, &at, out);
         }
     }
 }
 
 /// Included, excluded, ongoing and awaiting studies; returns RevMan id -> revmark id.
-fn studies(root: &Element, imported: &mut Imported) -> BTreeMap<String, String> {
+fn studies(root: Node, imported: &mut Imported) -> BTreeMap<String, String> {
     let mut ids = BTreeMap::new();
-    let Some(list) = root.path("STUDIES_AND_REFERENCES/STUDIES") else {
+    let Some(list) = path(root, "STUDIES_AND_REFERENCES/STUDIES") else {
         return ids;
     };
-    let mut taken: Vec<String> = Vec::new();
-    let mut name_of = |study: &Element, taken: &mut Vec<String>| {
-        let raw_id = study.attr("ID").unwrap_or("");
+    // Names already given, and for each base name the next number to try: a set and a
+    // counter, so that thousands of studies with one name and year stay linear.
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut next_number: HashMap<String, usize> = HashMap::new();
+    let mut name_of = |study: Node, taken: &mut HashSet<String>| {
+        let raw_id = study.attribute("ID").unwrap_or("");
         let mut name = study
-            .attr("NAME")
+            .attribute("NAME")
             .map(str::trim)
             .filter(|n| !n.is_empty())
             .map(String::from)
             .unwrap_or_else(|| unescape_id(raw_id.trim_start_matches("STD-")));
         if taken.contains(&name) {
-            let year = study.attr("YEAR").unwrap_or("");
-            let mut n = 2;
+            let year = study.attribute("YEAR").unwrap_or("");
             let base = format!("{name} {year}").trim().to_string();
             name = base.clone();
+            let n = next_number.entry(base.clone()).or_insert(2);
             while taken.contains(&name) {
                 name = format!("{base} ({n})");
-                n += 1;
+                *n += 1;
             }
         }
-        taken.push(name.clone());
+        taken.insert(name.clone());
         ids.insert(raw_id.to_string(), name.clone());
         name
     };
-    if let Some(included) = list.child("INCLUDED_STUDIES") {
-        for s in included.children_named("STUDY") {
+    if let Some(included) = child(list, "INCLUDED_STUDIES") {
+        for s in children(included, "STUDY") {
             let id = name_of(s, &mut taken);
             imported.studies.push(ImportedStudy {
                 id,
@@ -223,20 +248,22 @@ fn studies(root: &Element, imported: &mut Imported) -> BTreeMap<String, String> 
             });
         }
     }
-    let reasons: BTreeMap<String, String> = root
-        .path("CHARACTERISTICS_OF_STUDIES/CHARACTERISTICS_OF_EXCLUDED_STUDIES")
-        .map(|c| {
-            c.children_named("EXCLUDED_CHAR")
-                .filter_map(|e| {
-                    let reason = e.child("REASON_FOR_EXCLUSION").and_then(paragraphs)?;
-                    Some((e.attr("STUDY_ID")?.to_string(), reason))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    if let Some(excluded) = list.child("EXCLUDED_STUDIES") {
-        for s in excluded.children_named("STUDY") {
-            let reason = s.attr("ID").and_then(|i| reasons.get(i)).cloned();
+    let reasons: BTreeMap<String, String> = path(
+        root,
+        "CHARACTERISTICS_OF_STUDIES/CHARACTERISTICS_OF_EXCLUDED_STUDIES",
+    )
+    .map(|c| {
+        children(c, "EXCLUDED_CHAR")
+            .filter_map(|e| {
+                let reason = child(e, "REASON_FOR_EXCLUSION").and_then(paragraphs)?;
+                Some((e.attribute("STUDY_ID")?.to_string(), reason))
+            })
+            .collect()
+    })
+    .unwrap_or_default();
+    if let Some(excluded) = child(list, "EXCLUDED_STUDIES") {
+        for s in children(excluded, "STUDY") {
+            let reason = s.attribute("ID").and_then(|i| reasons.get(i)).cloned();
             let id = name_of(s, &mut taken);
             imported.excluded.push((id, reason));
         }
@@ -245,8 +272,8 @@ fn studies(root: &Element, imported: &mut Imported) -> BTreeMap<String, String> 
         ("ONGOING_STUDIES", &mut imported.ongoing),
         ("AWAITING_STUDIES", &mut imported.awaiting),
     ] {
-        if let Some(group) = list.child(tag) {
-            for s in group.children_named("STUDY") {
+        if let Some(group) = child(list, tag) {
+            for s in children(group, "STUDY") {
                 target.push(name_of(s, &mut taken));
             }
         }
@@ -256,8 +283,8 @@ fn studies(root: &Element, imported: &mut Imported) -> BTreeMap<String, String> 
         "CHARACTERISTICS_OF_ONGOING_STUDIES",
         "CHARACTERISTICS_OF_AWAITING_STUDIES",
     ] {
-        if let Some(c) = root.path(&format!("CHARACTERISTICS_OF_STUDIES/{tag}")) {
-            for e in c.elements().filter(|e| e.name != "FOOTNOTES") {
+        if let Some(c) = path(root, &format!("CHARACTERISTICS_OF_STUDIES/{tag}")) {
+            for e in elements(c).filter(|e| xml::name(*e) != "FOOTNOTES") {
                 if paragraphs(e).is_some() {
                     characteristics += 1;
                 }
@@ -272,19 +299,28 @@ fn studies(root: &Element, imported: &mut Imported) -> BTreeMap<String, String> 
     ids
 }
 
-fn characteristics(root: &Element, ids: &BTreeMap<String, String>, imported: &mut Imported) {
-    let Some(table) = root.path("CHARACTERISTICS_OF_STUDIES/CHARACTERISTICS_OF_INCLUDED_STUDIES")
-    else {
+fn characteristics(
+    root: Node,
+    ids: &BTreeMap<String, String>,
+    index: &HashMap<String, usize>,
+    imported: &mut Imported,
+) {
+    let Some(table) = path(
+        root,
+        "CHARACTERISTICS_OF_STUDIES/CHARACTERISTICS_OF_INCLUDED_STUDIES",
+    ) else {
         return;
     };
-    for c in table.children_named("INCLUDED_CHAR") {
-        let Some(id) = c.attr("STUDY_ID").and_then(|i| ids.get(i)) else {
+    for c in children(table, "INCLUDED_CHAR") {
+        let Some(&at) = c
+            .attribute("STUDY_ID")
+            .and_then(|i| ids.get(i))
+            .and_then(|id| index.get(id))
+        else {
             continue;
         };
-        let Some(study) = imported.studies.iter_mut().find(|s| &s.id == id) else {
-            continue;
-        };
-        let field = |tag: &str| c.child(tag).and_then(paragraphs);
+        let study = &mut imported.studies[at];
+        let field = |tag: &str| child(c, tag).and_then(paragraphs);
         study.methods = field("CHAR_METHODS");
         study.interventions = field("CHAR_INTERVENTIONS");
         // revmark has no text fields for participants and outcomes: they go into the notes,
@@ -331,15 +367,19 @@ fn domain_of(name: &str) -> Option<&'static str> {
     }
 }
 
-fn risk_of_bias(root: &Element, ids: &BTreeMap<String, String>, imported: &mut Imported) {
-    let Some(items) = root.child("QUALITY_ITEMS") else {
+fn risk_of_bias(
+    root: Node,
+    ids: &BTreeMap<String, String>,
+    index: &HashMap<String, usize>,
+    imported: &mut Imported,
+) {
+    let Some(items) = child(root, "QUALITY_ITEMS") else {
         return;
     };
-    for item in items.children_named("QUALITY_ITEM") {
-        let name = item.child("NAME").map(Element::text).unwrap_or_default();
-        let entries: Vec<&Element> = item
-            .child("QUALITY_ITEM_DATA")
-            .map(|d| d.children_named("QUALITY_ITEM_DATA_ENTRY").collect())
+    for item in children(items, "QUALITY_ITEM") {
+        let name = child(item, "NAME").map(text).unwrap_or_default();
+        let entries: Vec<Node> = child(item, "QUALITY_ITEM_DATA")
+            .map(|d| children(d, "QUALITY_ITEM_DATA_ENTRY").collect())
             .unwrap_or_default();
         let Some(domain) = domain_of(&name) else {
             if !entries.is_empty() {
@@ -351,19 +391,17 @@ fn risk_of_bias(root: &Element, ids: &BTreeMap<String, String>, imported: &mut I
             continue;
         };
         for entry in entries {
-            let study_id = entry.attr("STUDY_ID").unwrap_or("");
-            let Some(study) = ids
-                .get(study_id)
-                .and_then(|id| imported.studies.iter_mut().find(|s| &s.id == id))
-            else {
+            let study_id = entry.attribute("STUDY_ID").unwrap_or("");
+            let Some(&at) = ids.get(study_id).and_then(|id| index.get(id)) else {
                 continue;
             };
-            let judgement = match entry.attr("RESULT").unwrap_or("") {
+            let study = &mut imported.studies[at];
+            let judgement = match entry.attribute("RESULT").unwrap_or("") {
                 "YES" => "low",
                 "NO" => "high",
                 _ => "unclear",
             };
-            let support = entry.child("DESCRIPTION").and_then(paragraphs);
+            let support = child(entry, "DESCRIPTION").and_then(paragraphs);
             if study.risk_of_bias.iter().any(|(d, _, _)| *d == domain) {
                 imported.report.push(format!(
                     "Study {}: a second \"{name}\" judgement (for another outcome group) was not imported; revmark keeps one judgement per domain.",
@@ -376,21 +414,20 @@ fn risk_of_bias(root: &Element, ids: &BTreeMap<String, String>, imported: &mut I
     }
 }
 
-fn analyses(root: &Element, ids: &BTreeMap<String, String>, imported: &mut Imported) {
-    let Some(all) = root.child("ANALYSES_AND_DATA") else {
+fn analyses(root: Node, ids: &BTreeMap<String, String>, imported: &mut Imported) {
+    let Some(all) = child(root, "ANALYSES_AND_DATA") else {
         return;
     };
-    for (ci, c) in all.children_named("COMPARISON").enumerate() {
+    for (ci, c) in children(all, "COMPARISON").enumerate() {
         let mut comparison = ImportedComparison {
-            name: c
-                .child("NAME")
-                .map(Element::text)
+            name: child(c, "NAME")
+                .map(text)
                 .unwrap_or_else(|| format!("Comparison {}", ci + 1)),
             outcomes: Vec::new(),
         };
-        for (oi, o) in c.elements().filter(|e| e.name != "NAME").enumerate() {
+        for (oi, o) in elements(c).filter(|e| xml::name(*e) != "NAME").enumerate() {
             let number = format!("{}.{}", ci + 1, oi + 1);
-            let data_type = match o.name.as_str() {
+            let data_type = match xml::name(o) {
                 "DICH_OUTCOME" => DataType::Dichotomous,
                 "CONT_OUTCOME" => DataType::Continuous,
                 "IV_OUTCOME" => DataType::Generic,
@@ -401,7 +438,7 @@ fn analyses(root: &Element, ids: &BTreeMap<String, String>, imported: &mut Impor
                     continue;
                 }
                 other => {
-                    let title = o.child("NAME").map(Element::text).unwrap_or_default();
+                    let title = child(o, "NAME").map(text).unwrap_or_default();
                     imported.report.push(format!(
                         "Analysis {number} \"{title}\" ({other}) is a kind of outcome revmark cannot analyse and was not imported."
                     ));
@@ -417,35 +454,34 @@ fn analyses(root: &Element, ids: &BTreeMap<String, String>, imported: &mut Impor
 }
 
 fn outcome(
-    o: &Element,
+    o: Node,
     data_type: DataType,
     number: &str,
     ids: &BTreeMap<String, String>,
     imported: &mut Imported,
 ) -> Option<ImportedOutcome> {
-    let name = o
-        .child("NAME")
-        .map(Element::text)
+    let name = child(o, "NAME")
+        .map(text)
         .unwrap_or_else(|| format!("Outcome {number}"));
-    let raw_measure = o.attr("EFFECT_MEASURE").unwrap_or("");
-    let (measure, method) = match measure_of(data_type, raw_measure, o.attr("METHOD").unwrap_or(""))
-    {
-        Ok(m) => m,
-        Err(why) => {
-            imported.report.push(format!(
-                "Analysis {number} \"{name}\" was not imported: {why}."
-            ));
-            return None;
-        }
-    };
+    let raw_measure = o.attribute("EFFECT_MEASURE").unwrap_or("");
+    let (measure, method) =
+        match measure_of(data_type, raw_measure, o.attribute("METHOD").unwrap_or("")) {
+            Ok(m) => m,
+            Err(why) => {
+                imported.report.push(format!(
+                    "Analysis {number} \"{name}\" was not imported: {why}."
+                ));
+                return None;
+            }
+        };
     let label = |tag: &str, default: &str| {
-        o.child(tag)
-            .map(Element::text)
+        child(o, tag)
+            .map(text)
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| default.to_string())
     };
     let ratio = data_type == DataType::Generic
-        && (o.attr("LOG_DATA") == Some("YES") || is_ratio_label(raw_measure));
+        && (o.attribute("LOG_DATA") == Some("YES") || is_ratio_label(raw_measure));
     let mut settings_note = |what: String| {
         imported
             .report
@@ -455,18 +491,21 @@ fn outcome(
         ("CI_STUDY", "95", "study confidence level"),
         ("CI_TOTAL", "95", "total confidence level"),
     ] {
-        if let Some(v) = o.attr(attr).filter(|v| !v.is_empty() && *v != expected) {
+        if let Some(v) = o
+            .attribute(attr)
+            .filter(|v| !v.is_empty() && *v != expected)
+        {
             settings_note(format!(
                 "the {what} of {v}% was not imported; revmark uses 95%."
             ));
         }
     }
-    if o.attr("SWAP_EVENTS") == Some("YES") {
+    if o.attribute("SWAP_EVENTS") == Some("YES") {
         settings_note(
             "RevMan swapped events and non-events; revmark analyses the events as entered.".into(),
         );
     }
-    if let Some(t) = o.attr("TOTALS").filter(|t| *t != "YES") {
+    if let Some(t) = o.attribute("TOTALS").filter(|t| *t != "YES") {
         settings_note(format!(
             "totals were set to `{t}` in RevMan; revmark always shows the overall total."
         ));
@@ -488,7 +527,7 @@ fn outcome(
         measure,
         ratio,
         method,
-        random: o.attr("RANDOM") == Some("YES"),
+        random: o.attribute("RANDOM") == Some("YES"),
         experimental: label("GROUP_LABEL_1", "Experimental"),
         control: label("GROUP_LABEL_2", "Control"),
         groups: Vec::new(),
@@ -504,19 +543,18 @@ fn outcome(
         DataType::Continuous => "CONT_SUBGROUP",
         DataType::Generic => "IV_SUBGROUP",
     };
-    let subgroups: Vec<&Element> = o.children_named(subgroup_tag).collect();
+    let subgroups: Vec<Node> = children(o, subgroup_tag).collect();
     if subgroups.is_empty() {
         let rows = rows(o, data_tag, ratio, number, &name, ids, imported);
         outcome.groups.push(ImportedGroup { name: None, rows });
     } else {
         outcome.subgroups = true;
         for (k, s) in subgroups.iter().enumerate() {
-            let sub_name = s
-                .child("NAME")
-                .map(Element::text)
+            let sub_name = child(*s, "NAME")
+                .map(text)
                 .unwrap_or_else(|| format!("Subgroup {}", k + 1));
             let sub_number = format!("{number}.{}", k + 1);
-            let rows = rows(s, data_tag, ratio, &sub_number, &sub_name, ids, imported);
+            let rows = rows(*s, data_tag, ratio, &sub_number, &sub_name, ids, imported);
             outcome.groups.push(ImportedGroup {
                 name: Some(sub_name),
                 rows,
@@ -526,13 +564,13 @@ fn outcome(
     Some(outcome)
 }
 
-fn number(e: &Element, attr: &str) -> f64 {
-    e.attr(attr)
+fn number(e: Node, attr: &str) -> f64 {
+    e.attribute(attr)
         .and_then(|v| v.trim().parse::<f64>().ok())
         .unwrap_or(f64::NAN)
 }
 
-fn count(e: &Element, attr: &str) -> u64 {
+fn count(e: Node, attr: &str) -> u64 {
     let v = number(e, attr);
     if v.is_finite() && v >= 0.0 && v.fract() == 0.0 {
         v as u64
@@ -542,8 +580,8 @@ fn count(e: &Element, attr: &str) -> u64 {
 }
 
 fn rows(
-    parent: &Element,
-    tag: &str,
+    parent: Node,
+    tag: &'static str,
     ratio: bool,
     number_label: &str,
     name: &str,
@@ -551,8 +589,8 @@ fn rows(
     imported: &mut Imported,
 ) -> Vec<ImportedRow> {
     let mut out = Vec::new();
-    for d in parent.children_named(tag) {
-        let raw_id = d.attr("STUDY_ID").unwrap_or("");
+    for d in children(parent, tag) {
+        let raw_id = d.attribute("STUDY_ID").unwrap_or("");
         let study = match ids.get(raw_id) {
             Some(s) => s.clone(),
             None => {
@@ -581,7 +619,7 @@ fn rows(
             _ => {
                 // RevMan stores the entered value in ESTIMATE (a log for ratio measures);
                 // older files give only EFFECT_SIZE, on the natural scale.
-                let estimate = match d.attr("ESTIMATE").and_then(|v| v.parse::<f64>().ok()) {
+                let estimate = match d.attribute("ESTIMATE").and_then(|v| v.parse::<f64>().ok()) {
                     Some(v) => v,
                     None if ratio => number(d, "EFFECT_SIZE").ln(),
                     None => number(d, "EFFECT_SIZE"),

@@ -3,7 +3,7 @@
 //! with YAML escapes, and prose that looks like template syntax is kept literal, so no text
 //! from the RevMan file can change the meaning of the files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::{Imported, ImportedRow};
 use crate::model::{DataType, MethodKey};
@@ -62,15 +62,23 @@ fn slug(s: &str, fallback: &str) -> String {
     }
 }
 
+/// Slugs already given, and for each base the next number to try (a set and a counter, so
+/// that many equal titles stay linear).
+#[derive(Default)]
+struct Taken {
+    ids: HashSet<String>,
+    next: BTreeMap<String, usize>,
+}
+
 /// A slug not yet in `taken`, which it joins.
-fn unique(base: String, taken: &mut Vec<String>) -> String {
+fn unique(base: String, taken: &mut Taken) -> String {
     let mut id = base.clone();
-    let mut n = 2;
-    while taken.contains(&id) {
+    let n = taken.next.entry(base.clone()).or_insert(2);
+    while taken.ids.contains(&id) {
         id = format!("{base}-{n}");
-        n += 1;
+        *n += 1;
     }
-    taken.push(id.clone());
+    taken.ids.insert(id.clone());
     id
 }
 
@@ -131,7 +139,7 @@ pub fn review_files(imported: &Imported) -> BTreeMap<String, String> {
 
     // Protocol outcomes: one per distinct outcome title.
     let mut outcome_ids: BTreeMap<String, String> = BTreeMap::new();
-    let mut taken_outcomes = Vec::new();
+    let mut taken_outcomes = Taken::default();
     let mut outcome_order = Vec::new();
     for c in &imported.comparisons {
         for o in &c.outcomes {
@@ -142,7 +150,7 @@ pub fn review_files(imported: &Imported) -> BTreeMap<String, String> {
             }
         }
     }
-    let mut taken_comparisons = Vec::new();
+    let mut taken_comparisons = Taken::default();
     let comparison_ids: Vec<String> = imported
         .comparisons
         .iter()
@@ -155,6 +163,7 @@ pub fn review_files(imported: &Imported) -> BTreeMap<String, String> {
     );
     // study -> (largest participants of any row, first comparison, outcomes reported)
     let mut study_facts: BTreeMap<&str, (u64, usize, Vec<String>)> = BTreeMap::new();
+    let mut reported: HashSet<(&str, &str)> = HashSet::new();
     for (ci, c) in imported.comparisons.iter().enumerate() {
         let first = c.outcomes.first();
         let experimental = first.map_or("Experimental", |o| o.experimental.as_str());
@@ -167,7 +176,7 @@ pub fn review_files(imported: &Imported) -> BTreeMap<String, String> {
             q(control)
         ));
         let mut written = 0;
-        let mut taken_here = Vec::new();
+        let mut taken_here = Taken::default();
         for (oi, o) in c.outcomes.iter().enumerate() {
             let number = format!("{}.{}", ci + 1, oi + 1);
             if o.experimental != experimental || o.control != control {
@@ -254,7 +263,7 @@ pub fn review_files(imported: &Imported) -> BTreeMap<String, String> {
                 for r in &g.rows {
                     let facts = study_facts.entry(&r.study).or_insert((0, ci, Vec::new()));
                     facts.0 = facts.0.max(participants(&r.values));
-                    if !facts.2.contains(protocol_id) {
+                    if reported.insert((&r.study, protocol_id)) {
                         facts.2.push(protocol_id.clone());
                     }
                 }
@@ -464,7 +473,7 @@ mod tests {
             "death-all-causes-1-year"
         );
         assert_eq!(slug("§§", "x"), "x");
-        let mut taken = vec![];
+        let mut taken = Taken::default();
         assert_eq!(unique("a".into(), &mut taken), "a");
         assert_eq!(unique("a".into(), &mut taken), "a-2");
     }

@@ -13,7 +13,7 @@ mod yaml;
 
 pub use cache::ParseCache;
 pub use consistency::prisma_checks;
-pub use fs::find_reviews;
+pub use fs::{MAX_FILE_BYTES, find_reviews};
 pub use previous::previous_build;
 
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! the ones RevMan stored in the file.
 
 use crate::common::*;
-use revmark::import::xml::{self, Element};
+use revmark::import::xml::{self, Node};
 use serde_json::Value;
 
 /// Relative agreement with the numbers RevMan 5 stored (it writes them to full precision).
@@ -16,8 +16,8 @@ fn close(what: &str, ours: f64, revman: f64) {
     );
 }
 
-fn attr(e: &Element, name: &str) -> Option<f64> {
-    e.attr(name).and_then(|v| v.parse().ok())
+fn attr(e: Node, name: &str) -> Option<f64> {
+    e.attribute(name).and_then(|v| v.parse().ok())
 }
 
 fn import_fleiss(scratch: &Scratch) -> Run {
@@ -39,19 +39,18 @@ fn imported_fleiss_matches_revman_numbers() {
     let results: Value = serde_json::from_str(&read(&scratch, "fleiss/results.json")).unwrap();
 
     let bytes = std::fs::read(root().join("tests/reference/revman/Fleiss1993.rm5")).unwrap();
-    let doc = xml::parse(&xml::decode(&bytes).0).unwrap();
-    let mut studies = Vec::new();
-    doc.descendants("STUDY", &mut studies);
+    let decoded = xml::decode(&bytes);
+    let doc = xml::parse(&decoded.text).unwrap();
+    let studies: Vec<Node> = xml::descendants(doc.root_element(), "STUDY").collect();
     let name_of = |id: &str| {
         studies
             .iter()
-            .find(|s| s.attr("ID") == Some(id))
-            .and_then(|s| s.attr("NAME"))
+            .find(|s| s.attribute("ID") == Some(id))
+            .and_then(|s| s.attribute("NAME"))
             .unwrap()
             .to_string()
     };
-    let mut outcomes = Vec::new();
-    doc.descendants("DICH_OUTCOME", &mut outcomes);
+    let outcomes: Vec<Node> = xml::descendants(doc.root_element(), "DICH_OUTCOME").collect();
     assert_eq!(outcomes.len(), 1);
     let rm = outcomes[0];
     let ours = &results["comparisons"][0]["outcomes"][0];
@@ -73,12 +72,12 @@ fn imported_fleiss_matches_revman_numbers() {
     ] {
         close(what, mine, attr(rm, theirs).unwrap());
     }
-    let rows: Vec<&Element> = rm.children_named("DICH_DATA").collect();
+    let rows: Vec<Node> = xml::children(rm, "DICH_DATA").collect();
     let ours_rows = ours["study_results"].as_array().unwrap();
     assert_eq!(rows.len(), ours_rows.len());
     assert_eq!(rows.len(), 7);
     for row in rows {
-        let study = name_of(row.attr("STUDY_ID").unwrap());
+        let study = name_of(row.attribute("STUDY_ID").unwrap());
         let mine = ours_rows
             .iter()
             .find(|r| r["study"] == study.as_str())

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::import::{self, Imported};
+use crate::import::{self, Document};
 use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 
 /// Reads at most one byte more than [`crate::load::MAX_FILE_BYTES`], so that a huge file is
@@ -45,7 +45,7 @@ pub fn import(file: &Path, out: &Path) -> i32 {
     let is_csv = file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let result: Result<Imported, String> = if is_csv {
+    let result: Result<Document, String> = if is_csv {
         import::revman_csv::read(&bytes, &name)
     } else {
         import::rm5::read(&bytes, &name)

@@ -201,7 +201,7 @@ fn latin1_and_hostile_text_import_safely() {
     let report = std::fs::read_to_string(scratch.path("reviews/hostile/IMPORT-REPORT.md")).unwrap();
     for expected in [
         "ISO-8859-1",
-        "INTERVENTION\\_EFFECTS",
+        "`RESULTS` 1",
         "O\\_E\\_OUTCOME",
         "a total is 0",
         "\"Funding\"",

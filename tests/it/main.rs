@@ -30,6 +30,7 @@ mod limits;
 mod new;
 mod properties;
 mod reference;
+mod revman;
 mod serve;
 mod synth;
 mod templates;

@@ -1,5 +1,6 @@
 //! The typed document every importer fills: all that a Review Manager 5 file holds (a CSV
-//! export fills the parts it has), before anything is fitted to revmark's review format.
+//! export or a RevMan Web data package fills the parts it has), before anything is fitted to
+//! revmark's review format.
 //!
 //! The document derives `Serialize` so that `inventory` can list every part it holds without
 //! a hand-kept list: a part the writer does not carry over is named in IMPORT-REPORT.md with

@@ -1,15 +1,16 @@
-//! Import from Review Manager: RevMan 5 review files (.rm5, XML) and RevMan 5's CSV analysis
-//! export, turned into a revmark review folder (review.yaml, studies.yaml, analyses.yaml, data
-//! CSV files and IMPORT-REPORT.md).
+//! Import from Review Manager: RevMan 5 review files (.rm5, XML), RevMan 5's CSV analysis
+//! export and RevMan Web data packages (zip or folder), turned into a revmark review folder
+//! (review.yaml, studies.yaml, analyses.yaml, data CSV files and IMPORT-REPORT.md).
 //!
 //! Every reader fills the same typed [`Document`] with all that its source holds; `write`
 //! carries over what revmark's review format can hold and claims it in a [`Ledger`]; the
 //! report names, from the document's [`inventory`], every part that was not carried over, with
-//! its count, and every row or setting that could not be read. No IO here: the `import`
-//! command reads the file and writes the folder.
+//! its count, and every row or setting that could not be read. No IO here but the reading
+//! of an extracted package's folder: the `import` command reads the file and writes the folder.
 
 pub mod document;
 pub mod inventory;
+pub mod package;
 pub mod revman_csv;
 pub mod rm5;
 mod sof;

@@ -1111,7 +1111,7 @@ pub fn report(
         }
     }
     if !doc.unread.is_empty() {
-        out.push_str("\n## Not read\n\nParts of the file the importer does not read, with their count: elements by their path, attributes by their name (`MODIFIED` and `MODIFIED_BY` are Review Manager's record of who edited what, and when):\n\n");
+        out.push_str("\n## Not read\n\nParts of the source the importer does not read, with their count: elements by their path (files and columns of a data package by their name), attributes by their name (`MODIFIED` and `MODIFIED_BY` are Review Manager's record of who edited what, and when):\n\n");
         let mut attributes: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
         for (path, n) in &doc.unread {
             match path.rsplit_once('@') {
@@ -1122,7 +1122,7 @@ pub fn report(
                         .1
                         .insert(element.rsplit('/').next().unwrap_or(element));
                 }
-                None => out.push_str(&format!("- element `{path}`: {n}\n")),
+                None => out.push_str(&format!("- `{path}`: {n}\n")),
             }
         }
         for (name, (n, on)) in attributes {

@@ -264,3 +264,71 @@ fn own_results_csv_round_trips() {
         }
     }
 }
+
+// A RevMan Web data package imports as its zip, as the folder it was extracted to, and from
+// its data-rows.csv; each builds to the numbers the package states (it rounds to 6 decimals).
+#[test]
+fn revman_web_data_package_imports_and_matches_its_numbers() {
+    let package = root().join("tests/reference/revman/Fleiss1993-package");
+    let settings = std::fs::read_to_string(package.join(
+        "921923100913455418-analysis-data/921923100913455418-overall-estimates-and-settings.csv",
+    ))
+    .unwrap();
+    let mut reader = csv::Reader::from_reader(settings.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let first = reader.records().next().unwrap().unwrap();
+    let stated = |h: &str| -> f64 {
+        first[header.iter().position(|x| x == h).unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let sources = [
+        root().join("tests/reference/revman/Fleiss1993.zip"),
+        package.clone(),
+        package.join("921923100913455418-analysis-data/921923100913455418-data-rows.csv"),
+    ];
+    for (i, source) in sources.iter().enumerate() {
+        let scratch = Scratch::new("import-package");
+        let out = format!("reviews/package-{i}");
+        let run = revmark(
+            &scratch.0,
+            &["import", source.to_str().unwrap(), "--out", &out],
+        );
+        assert_eq!(run.code, 0, "{}: {}", source.display(), run.stderr);
+        build(&scratch);
+        let results: Value =
+            serde_json::from_str(&read(&scratch, &format!("package-{i}/results.json"))).unwrap();
+        let aspirin = &results["comparisons"][0]["outcomes"][0];
+        assert_eq!(aspirin["measure"], "OR");
+        for (key, column) in [
+            ("estimate", "Mean"),
+            ("ci_low", "CI start"),
+            ("ci_high", "CI end"),
+        ] {
+            let ours = aspirin["pooled"][key].as_f64().unwrap();
+            assert!(
+                (ours - stated(column)).abs() <= 5e-7,
+                "{key}: {ours} vs {}",
+                stated(column)
+            );
+        }
+        assert_eq!(
+            aspirin["participants"].as_f64().unwrap(),
+            stated("Experimental N") + stated("Control N")
+        );
+        let report =
+            std::fs::read_to_string(scratch.path(&format!("{out}/IMPORT-REPORT.md"))).unwrap();
+        assert!(report.contains("Not applicable"), "{report}");
+    }
+}
+
+// A file that is neither Review Manager XML nor a package says so, in revmark's words.
+#[test]
+fn a_zip_that_is_not_a_package_is_refused() {
+    let scratch = Scratch::new("import-not-package");
+    std::fs::write(scratch.path("x.zip"), b"PK\x05\x06not really").unwrap();
+    let run = revmark(&scratch.0, &["import", "x.zip", "--out", "reviews/x"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("x.zip"), "{}", run.stderr);
+    assert!(!scratch.path("reviews/x").exists());
+}

@@ -670,10 +670,12 @@ fn studies_files(
             for h in &chars {
                 let v = t.cell(row, h);
                 if !v.is_empty() {
-                    let tag = format!(
-                        "CHAR_{}",
-                        h["Char: ".len()..].to_ascii_uppercase().replace(' ', "_")
-                    );
+                    // A name like Review Manager 5's (CHAR_METHODS): letters, digits and `_`.
+                    let tag: String = format!("CHAR_{}", &h["Char: ".len()..])
+                        .to_ascii_uppercase()
+                        .chars()
+                        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                        .collect();
                     s.characteristics.insert(tag, super::rm5::escape(v));
                 }
             }

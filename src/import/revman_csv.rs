@@ -163,8 +163,12 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, String> {
                 "{name}: line {line}: the comparison, outcome and subgroup numbers must be whole numbers"
             ));
         };
-        if c_no == 0 {
-            return Err(format!("{name}: line {line}: comparison number 0"));
+        // Comparisons are numbered from 1 and come in order: a number far beyond the rows
+        // read is not one (and would allocate that many comparisons).
+        if c_no == 0 || c_no > doc.comparisons.len() + 1_000 {
+            return Err(format!(
+                "{name}: line {line}: comparison number {c_no} does not follow the comparisons before it"
+            ));
         }
         let row_name = cell("Name").to_string();
         if doc.comparisons.len() < c_no {

@@ -19,7 +19,8 @@ fn certainty(cell: &str) -> Option<(String, String)> {
         .filter_map(|l| find_word(&lower, l).map(|at| (at, *l)))
         .min_by_key(|(at, l)| (*at, std::cmp::Reverse(l.len())))?;
     // A level word alone, not in a sentence, unless GRADE's symbols say it is a rating.
-    let rest = plain[at + level.len()..].trim();
+    // `lower` is sliced, not `plain`: lower-casing may change a text's byte length.
+    let rest = lower[at + level.len()..].trim();
     if !has_symbols && plain.split_whitespace().count() > 4 {
         return None;
     }

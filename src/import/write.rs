@@ -1122,7 +1122,8 @@ pub fn report(
                         .1
                         .insert(element.rsplit('/').next().unwrap_or(element));
                 }
-                None => out.push_str(&format!("- `{path}`: {n}\n")),
+                // A package's file and column names are the package's text: escaped.
+                None => out.push_str(&format!("- {}: {n}\n", md(path))),
             }
         }
         for (name, (n, on)) in attributes {

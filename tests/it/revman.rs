@@ -401,3 +401,74 @@ fn refuses_files_over_the_size_limit() {
     );
     assert!(!scratch.path("reviews/huge").exists());
 }
+
+// Mutated Review Manager files (bytes replaced, ranges cut or doubled, values made hostile)
+// import or are refused with a message: never a panic. REVMARK_MUTATIONS sets the number of
+// cases per file (300 by default).
+#[test]
+fn mutated_files_never_panic() {
+    let cases: usize = std::env::var("REVMARK_MUTATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(300);
+    for name in [
+        "Fleiss1993.rm5",
+        "benzodiazepines-pregabalin-gad-excerpt.rm5",
+    ] {
+        mutate(name, cases);
+    }
+}
+
+fn mutate(name: &str, cases: usize) {
+    let original = std::fs::read(fixture(name)).unwrap();
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |bound: usize| {
+        // xorshift64*: a fixed sequence, so a failure repeats.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        (state.wrapping_mul(0x2545_f491_4f6c_dd1d) % bound as u64) as usize
+    };
+    let pieces: [&[u8]; 12] = [
+        b"<",
+        b">",
+        b"&",
+        b"\"",
+        b"=\"NaN\"",
+        b"-3",
+        b"1e308",
+        b"\xff\xfe",
+        b"</P>",
+        b"<LINK REF=\"x\">",
+        b"\x00",
+        b"<INS>",
+    ];
+    let mut imported = 0;
+    for _ in 0..cases {
+        let mut bytes = original.clone();
+        for _ in 0..1 + next(4) {
+            let at = next(bytes.len());
+            match next(3) {
+                0 => {
+                    let piece = pieces[next(pieces.len())];
+                    bytes.splice(at..at, piece.iter().copied());
+                }
+                1 => {
+                    let end = (at + next(200)).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+                _ => {
+                    let end = (at + next(500)).min(bytes.len());
+                    let copy: Vec<u8> = bytes[at..end].to_vec();
+                    bytes.splice(at..at, copy);
+                }
+            }
+        }
+        if let Ok(doc) = revmark::import::rm5::read(&bytes, "mutated.rm5") {
+            imported += 1;
+            let files = revmark::import::review_files(&doc);
+            assert!(files.contains_key("IMPORT-REPORT.md"));
+        }
+    }
+    assert!(imported > 0, "{name}: some mutations still import");
+}

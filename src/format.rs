@@ -72,7 +72,9 @@ pub fn measure_name(result: &OutcomeResult) -> String {
         (Measure::RiskDifference, _) => "Risk Difference".into(),
         (Measure::MeanDifference, _) => "Mean Difference".into(),
         (Measure::StdMeanDifference, _) => "Std. Mean Difference".into(),
-        (Measure::GenericRatio | Measure::GenericDifference, _) => result.outcome.measure.label().to_string(),
+        (Measure::GenericRatio | Measure::GenericDifference, _) => {
+            result.outcome.measure.label().to_string()
+        }
     }
 }
 

@@ -134,7 +134,10 @@ mod tests {
         assert!(Measure::OddsRatio.is_ratio());
         assert!(!Measure::RiskDifference.is_ratio());
         assert_eq!(Measure::RiskRatio.default_important_effect(), Some(1.25));
-        assert_eq!(Measure::StdMeanDifference.default_important_effect(), Some(0.2));
+        assert_eq!(
+            Measure::StdMeanDifference.default_important_effect(),
+            Some(0.2)
+        );
         assert_eq!(Measure::MeanDifference.default_important_effect(), None);
         assert_eq!(Measure::MeanDifference.data_type(), DataType::Continuous);
     }

@@ -5,9 +5,7 @@
 use super::{
     Fit, Heterogeneity, Measure, Method, Model, Row, Settings, Tau2Estimator, fit, fit_subgroups,
 };
-use crate::model::{
-    AnalysisOutcome, Comparison, MethodKey, ModelKey, Review, ScaleKey, Tau2Key,
-};
+use crate::model::{AnalysisOutcome, Comparison, MethodKey, ModelKey, Review, ScaleKey, Tau2Key};
 
 /// The results of one comparison.
 #[derive(Debug, Clone)]

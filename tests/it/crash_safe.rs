@@ -21,7 +21,10 @@ fn sources(root: &Path, title: &str) -> PathBuf {
     let reviews = root.join("reviews");
     for i in 0..COPIES {
         let dir = reviews.join(format!("d{i:02}"));
-        copy_dir(&crate::common::root().join("reviews/diuretics-pregnancy"), &dir);
+        copy_dir(
+            &crate::common::root().join("reviews/diuretics-pregnancy"),
+            &dir,
+        );
         edit(
             &dir.join("review.yaml"),
             "title: Diuretics for preventing",

@@ -53,8 +53,11 @@ where
             timings,
             durable,
         } => {
-            parallel::set_jobs(jobs.map(usize::from));
-            cmd::build(&paths, &out, cmd::BuildOptions { timings, durable })
+            let build = || cmd::build(&paths, &out, cmd::BuildOptions { timings, durable });
+            match jobs {
+                Some(jobs) => parallel::with_jobs(jobs.get(), build),
+                None => build(),
+            }
         }
         cli::Command::Check { paths } => cmd::check(&paths),
         cli::Command::Templates { eject } => cmd::eject_templates(&eject),

@@ -11,6 +11,7 @@ mod cmd;
 pub mod decimal;
 pub mod diagnostic;
 pub mod english;
+pub mod error;
 pub mod format;
 pub mod import;
 pub mod load;
@@ -22,18 +23,14 @@ pub mod site;
 pub mod stats;
 pub mod timings;
 
+pub use error::Error;
+
 use clap::Parser;
+use std::process::ExitCode;
 
-/// Exit status: success.
-pub const EXIT_OK: i32 = 0;
-/// Exit status: a review is invalid (or could not be written).
-pub const EXIT_INVALID: i32 = 1;
-/// Exit status: the command line was wrong.
-pub const EXIT_USAGE: i32 = 2;
-
-/// Runs revmark with these arguments (the first is the program name) and returns the exit
-/// status.
-pub fn run<I, T>(args: I) -> i32
+/// Runs revmark with these arguments (the first is the program name): prints what went wrong,
+/// if anything, and returns the exit status ([`Error::status`]).
+pub fn run<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -42,10 +39,25 @@ where
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            return ExitCode::from(if e.use_stderr() {
+                error::EXIT_USAGE
+            } else {
+                error::EXIT_OK
+            });
         }
     };
-    match cli.command {
+    match execute(cli.command) {
+        Ok(()) => ExitCode::from(error::EXIT_OK),
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Runs one subcommand.
+fn execute(command: cli::Command) -> Result<(), Error> {
+    match command {
         cli::Command::Build {
             paths,
             out,

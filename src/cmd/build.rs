@@ -4,11 +4,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{BuildCache, Log, load_all, print_problems, render};
+use crate::Error;
 use crate::parallel;
 use crate::report;
 use crate::site;
 use crate::timings::{self, Stage};
-use crate::{EXIT_INVALID, EXIT_OK};
 
 /// How `build` runs, beyond what it builds.
 #[derive(Debug, Clone, Copy, Default)]
@@ -20,36 +20,33 @@ pub struct BuildOptions {
 }
 
 /// `revmark build`; with `timings`, the time per stage and the peak memory go to stderr.
-pub fn build(paths: &[PathBuf], out: &Path, options: BuildOptions) -> i32 {
+pub fn build(paths: &[PathBuf], out: &Path, options: BuildOptions) -> Result<(), Error> {
     let start = Instant::now();
-    let code = build_all(paths, out, options.durable, None, &mut std::io::stderr());
+    let built = build_all(paths, out, options.durable, None, &mut std::io::stderr());
     if options.timings {
         eprint!(
             "{}",
             crate::timings::report(start.elapsed(), parallel::jobs())
         );
     }
-    code
+    built
 }
 
 /// Builds every review under `paths` into `out`, messages to `log`; with a `cache`, files and
 /// outcome figures that did not change since the cache's last build are not parsed or drawn
-/// again.
+/// again. The error is the caller's to print.
 pub(crate) fn build_all(
     paths: &[PathBuf],
     out: &Path,
     durable: bool,
     cache: Option<&BuildCache>,
     log: Log,
-) -> i32 {
+) -> Result<(), Error> {
     // Put back the output an earlier, killed build set aside, even if this build fails.
     if let Err(e) = site::recover(out) {
         let _ = writeln!(log, "warning: cannot recover {}: {e}", out.display());
     }
-    let mut loaded = match load_all(paths, cache, log) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    let mut loaded = load_all(paths, cache, log)?;
     // The previous results are read before the output folder is replaced, for "What's new".
     for review in &mut loaded {
         review.review.previous = crate::load::previous_build(out, &review.review.slug);
@@ -83,31 +80,25 @@ pub(crate) fn build_all(
         }
     }
     if failed {
-        let _ = writeln!(
-            log,
-            "error: the build failed; {} is unchanged",
-            out.display()
-        );
-        return EXIT_INVALID;
+        return Err(Error::BuildFailed {
+            out: out.to_path_buf(),
+        });
     }
-    match timings::time(Stage::Templates, || report::render_index(&entries)) {
-        Ok(index) => {
-            files.insert(PathBuf::from("index.html"), index.into_bytes());
-            files.insert(PathBuf::from("README.md"), site::OUTPUT_README.into());
+    let index =
+        timings::time(Stage::Templates, || report::render_index(&entries)).map_err(|e| {
+            Error::Template {
+                name: "index.html".into(),
+                message: e.message,
+            }
+        })?;
+    files.insert(PathBuf::from("index.html"), index.into_bytes());
+    files.insert(PathBuf::from("README.md"), site::OUTPUT_README.into());
+    timings::time(Stage::Write, || site::write_output(out, &files, durable)).map_err(|source| {
+        Error::Output {
+            out: out.to_path_buf(),
+            source,
         }
-        Err(e) => {
-            let _ = writeln!(log, "error: template index.html: {}", e.message);
-            return EXIT_INVALID;
-        }
-    }
-    if let Err(e) = timings::time(Stage::Write, || site::write_output(out, &files, durable)) {
-        let _ = writeln!(
-            log,
-            "error: cannot write {}: {e}; the earlier output is unchanged",
-            out.display()
-        );
-        return EXIT_INVALID;
-    }
+    })?;
     let _ = writeln!(
         log,
         "built {} {} into {}",
@@ -119,5 +110,5 @@ pub(crate) fn build_all(
         },
         out.display()
     );
-    EXIT_OK
+    Ok(())
 }

@@ -6,18 +6,15 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::Error;
 use crate::report::changes::{Changes, compare};
-use crate::{EXIT_INVALID, EXIT_OK};
 
 /// `revmark diff OLD NEW`: each is a results.json, a review's output folder (holding
 /// results.json) or an output folder of reviews. Prints the changes of every review.
-pub fn diff(old: &Path, new: &Path) -> i32 {
+pub fn diff(old: &Path, new: &Path) -> Result<(), Error> {
     let (old, new) = match (read_side(old), read_side(new)) {
         (Ok(o), Ok(n)) => (o, n),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
-            return EXIT_INVALID;
-        }
+        (Err(message), _) | (_, Err(message)) => return Err(Error::Results { message }),
     };
     // Two single files are compared whatever their review ids; folders pair reviews by id.
     let pairs: Vec<(String, Option<&Value>, Option<&Value>)> = if old.len() == 1 && new.len() == 1 {
@@ -45,7 +42,7 @@ pub fn diff(old: &Path, new: &Path) -> i32 {
         });
     }
     print!("{}", text.join("\n"));
-    EXIT_OK
+    Ok(())
 }
 
 /// The results files of one side, by review id.

@@ -4,19 +4,17 @@
 
 use std::path::Path;
 
+use crate::Error;
+use crate::error::Hint;
 use crate::import::{self, Imported};
-use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 
 /// `revmark import FILE --out DIR`. Refuses to write into a folder that already holds a
 /// review.yaml, so an import never overwrites an author's work.
-pub fn import(file: &Path, out: &Path) -> i32 {
-    let bytes = match std::fs::read(file) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", file.display());
-            return EXIT_USAGE;
-        }
-    };
+pub fn import(file: &Path, out: &Path) -> Result<(), Error> {
+    let bytes = std::fs::read(file).map_err(|source| Error::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
     let name = file.display().to_string();
     let is_csv = file
         .extension()
@@ -26,19 +24,12 @@ pub fn import(file: &Path, out: &Path) -> i32 {
     } else {
         import::rm5::read(&bytes, &name)
     };
-    let imported = match result {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INVALID;
-        }
-    };
+    let imported = result.map_err(|message| Error::Import { message })?;
     if out.join("review.yaml").exists() {
-        eprintln!(
-            "error: {} already holds a review; import into a new folder",
-            out.display()
-        );
-        return EXIT_INVALID;
+        return Err(Error::WouldOverwrite {
+            paths: vec![out.to_path_buf()],
+            hint: Hint::NewFolder,
+        });
     }
     let files = import::review_files(&imported);
     for (rel, text) in &files {
@@ -47,10 +38,7 @@ pub fn import(file: &Path, out: &Path) -> i32 {
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&path, text));
-        if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return EXIT_INVALID;
-        }
+        written.map_err(|source| Error::Write { path, source })?;
     }
     eprint!("{}", files["IMPORT-REPORT.md"]);
     eprintln!(
@@ -58,5 +46,5 @@ pub fn import(file: &Path, out: &Path) -> i32 {
         file.display(),
         out.display()
     );
-    EXIT_OK
+    Ok(())
 }

@@ -19,8 +19,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::BuildCache;
+use crate::Error;
 use crate::report::escape;
-use crate::{EXIT_INVALID, EXIT_OK};
 
 /// How often the review folders are checked for changes.
 const POLL: Duration = Duration::from_millis(300);
@@ -41,14 +41,9 @@ struct State {
 }
 
 /// `revmark serve`. Runs until the process is stopped.
-pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
-    let listener = match TcpListener::bind(("127.0.0.1", port)) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: cannot listen on 127.0.0.1:{port}: {e}");
-            return EXIT_INVALID;
-        }
-    };
+pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> Result<(), Error> {
+    let listener =
+        TcpListener::bind(("127.0.0.1", port)).map_err(|source| Error::Listen { port, source })?;
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     let state = Arc::new(Mutex::new(State::default()));
     let cache = BuildCache::default();
@@ -82,19 +77,22 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> i32 {
             let _ = handle(stream, &out, &state);
         });
     }
-    EXIT_OK
+    Ok(())
 }
 
 /// Builds, prints the messages and records the outcome.
 fn run_build(paths: &[PathBuf], out: &Path, state: &Mutex<State>, cache: &BuildCache) {
     let start = Instant::now();
     let mut messages = Vec::new();
-    let code = std::panic::catch_unwind(AssertUnwindSafe(|| {
+    let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
         super::build::build_all(paths, out, false, Some(cache), &mut messages)
     }));
+    if let Ok(Err(e)) = &built {
+        let _ = writeln!(messages, "error: {e}");
+    }
     let redrawn = cache.figures.finish_build();
     let mut messages = String::from_utf8_lossy(&messages).into_owned();
-    if code.is_err() {
+    if built.is_err() {
         // The panic message went to the terminal through the panic hook.
         messages.push_str("error: the build stopped on an internal error (a bug in revmark); the terminal shows where\n");
     }
@@ -111,7 +109,7 @@ fn run_build(paths: &[PathBuf], out: &Path, state: &Mutex<State>, cache: &BuildC
     );
     let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
     s.version += 1;
-    s.error = (!matches!(code, Ok(EXIT_OK))).then_some(messages);
+    s.error = (!matches!(built, Ok(Ok(())))).then_some(messages);
     s.redrawn = redrawn;
 }
 

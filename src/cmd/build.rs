@@ -1,10 +1,13 @@
 //! `revmark build`: load, compute, render and write the output folder whole.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::{BuildCache, Log, load_all, print_problems, render};
 use crate::Error;
+use crate::diagnostic::Diagnostic;
+use crate::load::Loaded;
 use crate::parallel;
 use crate::report;
 use crate::site;
@@ -15,7 +18,7 @@ use crate::timings::{self, Stage};
 pub struct BuildOptions {
     /// Print per-stage timings to stderr.
     pub timings: bool,
-    /// Flush every file to disk before the swap (see `site::write_output`).
+    /// Flush every file to disk before the swap (see `site::Staging`).
     pub durable: bool,
 }
 
@@ -51,31 +54,52 @@ pub(crate) fn build_all(
     for review in &mut loaded {
         review.review.previous = crate::load::previous_build(out, &review.review.slug);
     }
-    // Reviews render in parallel; the results come back in folder order, so the output and
-    // the messages are those of a one-thread build.
-    let rendered = parallel::map(&loaded, |review| render(review, cache));
-    let mut files = site::Files::new();
+    // Two review folders of the same name would write one output folder: found before
+    // anything is written, reported where the second one's messages go.
+    let mut slugs = std::collections::HashSet::new();
+    let duplicate: Vec<bool> = loaded
+        .iter()
+        .map(|r| !slugs.insert(r.review.slug.as_str()))
+        .collect();
+    let output_error = |source| Error::Output {
+        out: out.to_path_buf(),
+        source,
+    };
+    let staging = site::Staging::begin(out, durable).map_err(output_error)?;
+    // Reviews render in parallel, each written to the staging folder as soon as it is
+    // rendered, so that only the reviews being rendered are held in memory. The outcomes come
+    // back in folder order, so the messages are those of a one-thread build.
+    let items: Vec<(&Loaded, bool)> = loaded.iter().zip(duplicate).collect();
+    let outcomes = parallel::map(&items, |&(review, duplicate)| {
+        let rendered = render(review, cache).map_err(Outcome::Invalid)?;
+        if duplicate {
+            return Err(Outcome::Duplicate);
+        }
+        let slug = Path::new(&review.review.slug);
+        timings::time(Stage::Write, || staging.write(slug, &rendered.files))
+            .map_err(Outcome::Unwritten)?;
+        Ok(rendered.entry)
+    });
     let mut entries = Vec::new();
     let mut failed = false;
-    for (review, result) in loaded.iter().zip(rendered) {
-        match result {
-            Ok(rendered) => {
-                let slug = &review.review.slug;
-                if entries.iter().any(|e: &report::IndexEntry| &e.slug == slug) {
-                    let _ = writeln!(
-                        log,
-                        "error: two reviews are called `{slug}`; review folder names must be unique"
-                    );
-                    failed = true;
-                }
-                for (name, bytes) in rendered.files {
-                    files.insert(Path::new(slug).join(name), bytes);
-                }
-                entries.push(rendered.entry);
-            }
-            Err(problems) => {
+    let mut unwritten = None;
+    for (review, outcome) in loaded.iter().zip(outcomes) {
+        match outcome {
+            Ok(entry) => entries.push(entry),
+            Err(Outcome::Invalid(problems)) => {
                 print_problems(&problems, log);
                 failed = true;
+            }
+            Err(Outcome::Duplicate) => {
+                let _ = writeln!(
+                    log,
+                    "error: two reviews are called `{}`; review folder names must be unique",
+                    review.review.slug
+                );
+                failed = true;
+            }
+            Err(Outcome::Unwritten(e)) => {
+                unwritten.get_or_insert(e);
             }
         }
     }
@@ -84,6 +108,9 @@ pub(crate) fn build_all(
             out: out.to_path_buf(),
         });
     }
+    if let Some(e) = unwritten {
+        return Err(output_error(e));
+    }
     let index =
         timings::time(Stage::Templates, || report::render_index(&entries)).map_err(|e| {
             Error::Template {
@@ -91,14 +118,15 @@ pub(crate) fn build_all(
                 message: e.message,
             }
         })?;
-    files.insert(PathBuf::from("index.html"), index.into_bytes());
-    files.insert(PathBuf::from("README.md"), site::OUTPUT_README.into());
-    timings::time(Stage::Write, || site::write_output(out, &files, durable)).map_err(|source| {
-        Error::Output {
-            out: out.to_path_buf(),
-            source,
-        }
-    })?;
+    let top = BTreeMap::from([
+        ("index.html".to_string(), index.into_bytes()),
+        ("README.md".to_string(), site::OUTPUT_README.into()),
+    ]);
+    timings::time(Stage::Write, || {
+        staging.write(Path::new(""), &top)?;
+        staging.finish()
+    })
+    .map_err(output_error)?;
     let _ = writeln!(
         log,
         "built {} {} into {}",
@@ -111,4 +139,14 @@ pub(crate) fn build_all(
         out.display()
     );
     Ok(())
+}
+
+/// Why a review did not reach the output folder.
+enum Outcome {
+    /// Its problems, to be printed.
+    Invalid(Vec<Diagnostic>),
+    /// An earlier review has its name.
+    Duplicate,
+    /// Its files could not be written.
+    Unwritten(std::io::Error),
 }

@@ -49,6 +49,8 @@ pub enum Error {
     Results { message: String },
     /// `revmark serve` cannot listen on its port.
     Listen { port: u16, source: io::Error },
+    /// A thread revmark needs cannot be started.
+    Thread { source: io::Error },
 }
 
 /// What the user may do about [`Error::WouldOverwrite`].
@@ -78,7 +80,8 @@ impl Error {
             | Error::Output { .. }
             | Error::Import { .. }
             | Error::Results { .. }
-            | Error::Listen { .. } => EXIT_INVALID,
+            | Error::Listen { .. }
+            | Error::Thread { .. } => EXIT_INVALID,
         }
     }
 
@@ -139,6 +142,7 @@ impl fmt::Display for Error {
             Error::Listen { port, source } => {
                 write!(f, "cannot listen on 127.0.0.1:{port}: {source}")
             }
+            Error::Thread { source } => write!(f, "cannot start a thread: {source}"),
         }
     }
 }
@@ -149,7 +153,8 @@ impl std::error::Error for Error {
             Error::Read { source, .. }
             | Error::Write { source, .. }
             | Error::Output { source, .. }
-            | Error::Listen { source, .. } => Some(source),
+            | Error::Listen { source, .. }
+            | Error::Thread { source } => Some(source),
             _ => None,
         }
     }

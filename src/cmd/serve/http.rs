@@ -1,147 +1,28 @@
-//! `revmark serve [PATH...] [--port N] [--out DIR]`: builds, serves the output folder on
-//! 127.0.0.1 with a small HTTP/1.1 GET server, watches the review folders and rebuilds when a
-//! file changes, and reloads open pages.
-//!
-//! Each build runs in this process, as `revmark build` would, with its messages collected: they
-//! reach the terminal and, when the build fails, an error overlay in the page. The server keeps
-//! a [`BuildCache`] between builds, so that an edit re-parses only the YAML files it changed
-//! and redraws only the figures of the outcomes it changed (the text, which speaks of every
-//! outcome, is rendered again whole), and the write hard-links every unchanged file. A panic in a build is caught and shown like an
-//! error. A failed build leaves the last good output in place (build writes it whole), so that
-//! output stays served. Pages learn of a new build by polling `/__revmark/version`; the script
-//! that does so is added to HTML responses only, never to the built files.
+//! The HTTP side of `revmark serve`: a small HTTP/1.1 server for GET and HEAD of the output
+//! folder, which adds the reload script (and a failed build's error overlay) to HTML pages.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::panic::AssertUnwindSafe;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use super::BuildCache;
-use crate::Error;
+use super::State;
 use crate::report::escape;
-
-/// How often the review folders are checked for changes.
-const POLL: Duration = Duration::from_millis(300);
 
 /// The longest request head read; longer requests are refused.
 const MAX_HEAD: usize = 16 * 1024;
 
-/// What the pages see of the builds.
-#[derive(Debug, Default)]
-struct State {
-    /// Increases with every build, good or failed.
-    version: u64,
-    /// The messages of the last build when it failed.
-    error: Option<String>,
-    /// The figures the last build drew anew ("slug/figures/forest-1.2.svg"); the others
-    /// were unchanged and came from the cache.
-    redrawn: Vec<String>,
-}
-
-/// `revmark serve`. Runs until the process is stopped.
-pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> Result<(), Error> {
-    let listener =
-        TcpListener::bind(("127.0.0.1", port)).map_err(|source| Error::Listen { port, source })?;
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
-    let state = Arc::new(Mutex::new(State::default()));
-    let cache = BuildCache::default();
-    run_build(paths, out, &state, &cache);
-    println!(
-        "serving {} at http://127.0.0.1:{port}/ (Ctrl-C stops)",
-        out.display()
-    );
-    let _ = std::io::stdout().flush();
-
-    let watched: Vec<PathBuf> = paths.to_vec();
-    let (watch_out, watch_state) = (out.to_path_buf(), Arc::clone(&state));
-    std::thread::spawn(move || {
-        let mut seen = fingerprint(&watched);
-        loop {
-            std::thread::sleep(POLL);
-            let now = fingerprint(&watched);
-            if now != seen {
-                seen = now;
-                eprintln!("change seen: rebuilding");
-                run_build(&watched, &watch_out, &watch_state, &cache);
-            }
-        }
-    });
-
+/// Answers connections on `listener` until the process is stopped.
+pub(super) fn serve_forever(listener: &TcpListener, out: &Path, state: &Arc<Mutex<State>>) {
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
-        let (out, state) = (out.to_path_buf(), Arc::clone(&state));
+        let (out, state) = (out.to_path_buf(), Arc::clone(state));
         std::thread::spawn(move || {
             // A broken connection concerns that client only.
             let _ = handle(stream, &out, &state);
         });
     }
-    Ok(())
-}
-
-/// Builds, prints the messages and records the outcome.
-fn run_build(paths: &[PathBuf], out: &Path, state: &Mutex<State>, cache: &BuildCache) {
-    let start = Instant::now();
-    let mut messages = Vec::new();
-    let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        super::build::build_all(paths, out, false, Some(cache), &mut messages)
-    }));
-    if let Ok(Err(e)) = &built {
-        let _ = writeln!(messages, "error: {e}");
-    }
-    let redrawn = cache.figures.finish_build();
-    let mut messages = String::from_utf8_lossy(&messages).into_owned();
-    if built.is_err() {
-        // The panic message went to the terminal through the panic hook.
-        messages.push_str("error: the build stopped on an internal error (a bug in revmark); the terminal shows where\n");
-    }
-    eprint!("{messages}");
-    eprintln!(
-        "({} ms; {} {} drawn anew)",
-        start.elapsed().as_millis(),
-        redrawn.len(),
-        if redrawn.len() == 1 {
-            "figure"
-        } else {
-            "figures"
-        }
-    );
-    let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
-    s.version += 1;
-    s.error = (!matches!(built, Ok(Ok(())))).then_some(messages);
-    s.redrawn = redrawn;
-}
-
-/// Path, modification time and size of every file under the watched folders, sorted.
-fn fingerprint(paths: &[PathBuf]) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
-    fn walk(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Option<SystemTime>, u64)>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Ok(meta) = entry.metadata() else { continue };
-            if meta.is_dir() {
-                // Symlink loops and deep trees are cut off.
-                if depth < 16 {
-                    walk(&path, depth + 1, out);
-                }
-            } else {
-                out.push((path, meta.modified().ok(), meta.len()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk(p, 0, &mut out);
-        } else if let Ok(meta) = std::fs::metadata(p) {
-            out.push((p.clone(), meta.modified().ok(), meta.len()));
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Reads one request and answers it.

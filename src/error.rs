@@ -29,6 +29,26 @@ pub enum Error {
     /// A file or folder that revmark would create exists already; revmark does not overwrite
     /// it (`revmark new`, `revmark templates --eject`, `revmark import`).
     WouldOverwrite { paths: Vec<PathBuf>, hint: Hint },
+    /// The output folder is, contains or lies inside a source revmark reads (`--force` does not
+    /// change this).
+    OutputOverlapsSource {
+        out: PathBuf,
+        relation: Overlap,
+        source: PathBuf,
+        kind: SourceKind,
+    },
+    /// The output folder exists and holds files revmark did not write.
+    OutputNotOurs {
+        out: PathBuf,
+        /// Whether the folder has no marker at all (else: the marker lists other files).
+        unmarked: bool,
+        /// Some of the files revmark did not write, relative to `out`.
+        foreign: Vec<PathBuf>,
+        /// How many more there are.
+        more: usize,
+    },
+    /// The output path is a symbolic link (revmark would replace the link, not its target).
+    OutputIsSymlink { out: PathBuf },
     /// An input file named on the command line cannot be read.
     Read { path: PathBuf, source: io::Error },
     /// A file or folder cannot be written (outside the output folder's swap).
@@ -53,6 +73,28 @@ pub enum Error {
     Thread { source: io::Error },
 }
 
+/// How an output folder overlaps a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlap {
+    /// The same folder.
+    Is,
+    /// The output folder holds the source.
+    Contains,
+    /// The output folder is inside the source.
+    Inside,
+}
+
+/// What kind of source an output folder overlapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A review folder, or a folder of reviews named on the command line.
+    Review,
+    /// The folder revmark runs in (the project: its reviews, templates and everything else).
+    Project,
+    /// A version-control folder (`.git`): a project's history.
+    VersionControl,
+}
+
 /// What the user may do about [`Error::WouldOverwrite`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hint {
@@ -72,6 +114,9 @@ impl Error {
             Error::NoReviews { .. }
             | Error::NotASlug { .. }
             | Error::WouldOverwrite { .. }
+            | Error::OutputOverlapsSource { .. }
+            | Error::OutputNotOurs { .. }
+            | Error::OutputIsSymlink { .. }
             | Error::Read { .. } => EXIT_USAGE,
             Error::Write { .. }
             | Error::InvalidReviews { .. }
@@ -115,11 +160,64 @@ impl fmt::Display for Error {
                         write!(f, "{what} already exists; choose another id or remove it")
                     }
                     Hint::KeepEdits => write!(f, "not overwriting {what}"),
-                    Hint::NewFolder => {
-                        write!(f, "{what} already holds a review; import into a new folder")
-                    }
+                    Hint::NewFolder => write!(
+                        f,
+                        "{what} already exists and is not empty; import into a new folder"
+                    ),
                 }
             }
+            Error::OutputOverlapsSource {
+                out,
+                relation,
+                source,
+                kind,
+            } => {
+                let source_name = match kind {
+                    SourceKind::Review => format!("the review source {}", source.display()),
+                    SourceKind::Project => {
+                        format!("the folder revmark runs in ({})", source.display())
+                    }
+                    SourceKind::VersionControl => {
+                        format!("the version-control folder {}", source.display())
+                    }
+                };
+                let relation = match relation {
+                    Overlap::Is => "is",
+                    Overlap::Contains => "contains",
+                    Overlap::Inside => "lies inside",
+                };
+                write!(
+                    f,
+                    "refusing to write the output into {}: it {relation} {source_name}, which would be replaced. Choose an output folder of its own (nothing was written)",
+                    out.display()
+                )
+            }
+            Error::OutputNotOurs {
+                out,
+                unmarked,
+                foreign,
+                more,
+            } => {
+                let files = list(foreign, *more);
+                let why = if *unmarked {
+                    format!(
+                        "it is not empty and revmark did not write it (it has no {})",
+                        crate::site::marker::MARKER
+                    )
+                } else {
+                    "it holds files revmark did not write".to_string()
+                };
+                write!(
+                    f,
+                    "refusing to replace {}: {why}: {files}. Choose a new or empty folder, or add --force to replace it, deleting those files (nothing was written)",
+                    out.display()
+                )
+            }
+            Error::OutputIsSymlink { out } => write!(
+                f,
+                "the output folder {} is a symbolic link; give the folder it points to (nothing was written)",
+                out.display()
+            ),
             Error::Read { path, source } => {
                 write!(f, "cannot read {}: {source}", path.display())
             }
@@ -177,5 +275,18 @@ mod tests {
         };
         assert_eq!(failed.status(), EXIT_INVALID);
         assert_eq!(failed.to_string(), "the build failed; site is unchanged");
+    }
+
+    #[test]
+    fn long_lists_of_foreign_files_are_cut() {
+        let e = Error::OutputNotOurs {
+            out: PathBuf::from("site"),
+            unmarked: true,
+            foreign: vec![PathBuf::from("about.html"), PathBuf::from("cv.pdf")],
+            more: 3,
+        };
+        let text = e.to_string();
+        assert!(text.contains("about.html, cv.pdf and 3 more"), "{text}");
+        assert!(text.contains("--force"), "{text}");
     }
 }

@@ -64,8 +64,14 @@ fn execute(command: cli::Command) -> Result<(), Error> {
             jobs,
             timings,
             durable,
+            force,
         } => {
-            let build = || cmd::build(&paths, &out, cmd::BuildOptions { timings, durable });
+            let options = cmd::BuildOptions {
+                timings,
+                durable,
+                force,
+            };
+            let build = || cmd::build(&paths, &out, options);
             match jobs {
                 Some(jobs) => parallel::with_jobs(jobs.get(), build),
                 None => build(),
@@ -76,6 +82,11 @@ fn execute(command: cli::Command) -> Result<(), Error> {
         cli::Command::New { slug, dir } => cmd::new(&slug, &dir),
         cli::Command::Diff { old, new } => cmd::diff(&old, &new),
         cli::Command::Import { file, out } => cmd::import(&file, &out),
-        cli::Command::Serve { paths, port, out } => cmd::serve(&paths, &out, port),
+        cli::Command::Serve {
+            paths,
+            port,
+            out,
+            force,
+        } => cmd::serve(&paths, &out, port, force),
     }
 }

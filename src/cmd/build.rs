@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::{BuildCache, Log, load_all, print_problems, render};
+use super::{BuildCache, Log, find_reviews, load_dirs, print_problems, render};
 use crate::Error;
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
@@ -20,12 +20,14 @@ pub struct BuildOptions {
     pub timings: bool,
     /// Flush every file to disk before the swap (see `site::Staging`).
     pub durable: bool,
+    /// Replace an output folder that holds files revmark did not write.
+    pub force: bool,
 }
 
 /// `revmark build`; with `timings`, the time per stage and the peak memory go to stderr.
 pub fn build(paths: &[PathBuf], out: &Path, options: BuildOptions) -> Result<(), Error> {
     let start = Instant::now();
-    let built = build_all(paths, out, options.durable, None, &mut std::io::stderr());
+    let built = build_all(paths, out, options, None, &mut std::io::stderr());
     if options.timings {
         eprint!(
             "{}",
@@ -41,15 +43,19 @@ pub fn build(paths: &[PathBuf], out: &Path, options: BuildOptions) -> Result<(),
 pub(crate) fn build_all(
     paths: &[PathBuf],
     out: &Path,
-    durable: bool,
+    options: BuildOptions,
     cache: Option<&BuildCache>,
     log: Log,
 ) -> Result<(), Error> {
+    let dirs = find_reviews(paths)?;
+    // Before anything is touched: the output folder must be one revmark may replace.
+    let sources: Vec<PathBuf> = paths.iter().chain(&dirs).cloned().collect();
+    site::check_output(out, &sources, options.force)?;
     // Put back the output an earlier, killed build set aside, even if this build fails.
     if let Err(e) = site::recover(out) {
         let _ = writeln!(log, "warning: cannot recover {}: {e}", out.display());
     }
-    let mut loaded = load_all(paths, cache, log)?;
+    let mut loaded = load_dirs(&dirs, cache, log)?;
     // The previous results are read before the output folder is replaced, for "What's new".
     for review in &mut loaded {
         review.review.previous = crate::load::previous_build(out, &review.review.slug);
@@ -65,7 +71,7 @@ pub(crate) fn build_all(
         out: out.to_path_buf(),
         source,
     };
-    let staging = site::Staging::begin(out, durable).map_err(output_error)?;
+    let staging = site::Staging::begin(out, options.durable).map_err(output_error)?;
     // Reviews render in parallel, each written to the staging folder as soon as it is
     // rendered, so that only the reviews being rendered are held in memory. The outcomes come
     // back in folder order, so the messages are those of a one-thread build.

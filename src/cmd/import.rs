@@ -5,12 +5,12 @@
 use std::path::Path;
 
 use crate::Error;
-use crate::error::Hint;
 use crate::import::{self, Imported};
 
-/// `revmark import FILE --out DIR`. Refuses to write into a folder that already holds a
-/// review.yaml, so an import never overwrites an author's work.
+/// `revmark import FILE --out DIR`. Refuses, before reading FILE, a folder that exists and is
+/// not empty or lies inside a review, so an import never overwrites an author's work.
 pub fn import(file: &Path, out: &Path) -> Result<(), Error> {
+    crate::site::check_new_review(out)?;
     let bytes = std::fs::read(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),
         source,
@@ -25,12 +25,6 @@ pub fn import(file: &Path, out: &Path) -> Result<(), Error> {
         import::rm5::read(&bytes, &name)
     };
     let imported = result.map_err(|message| Error::Import { message })?;
-    if out.join("review.yaml").exists() {
-        return Err(Error::WouldOverwrite {
-            paths: vec![out.to_path_buf()],
-            hint: Hint::NewFolder,
-        });
-    }
     let files = import::review_files(&imported);
     for (rel, text) in &files {
         let path = out.join(rel);

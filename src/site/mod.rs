@@ -7,6 +7,12 @@
 //! two renames plus recovery give the same guarantee once the next build (or [`recover`]) has
 //! run. Only a reader looking at the instant between the renames sees no output folder.
 
+pub mod marker;
+mod owner;
+
+pub use marker::{MARKER, Marker};
+pub use owner::{check_new_review, check_output};
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -59,8 +65,9 @@ pub struct Staging {
     /// The staging folder.
     root: PathBuf,
     durable: bool,
-    /// Every file written so far, relative to the output folder.
-    written: Mutex<Vec<PathBuf>>,
+    /// Every file written so far: folder (relative to the output folder) -> file names
+    /// (relative to that folder).
+    written: Mutex<BTreeMap<PathBuf, Vec<String>>>,
     finished: bool,
 }
 
@@ -96,7 +103,7 @@ impl Staging {
             places,
             root,
             durable,
-            written: Mutex::new(Vec::new()),
+            written: Mutex::new(BTreeMap::new()),
             finished: false,
         })
     }
@@ -133,14 +140,18 @@ impl Staging {
         self.written
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .extend(relatives.into_iter().map(|(r, _)| r));
+            .entry(folder.to_path_buf())
+            .or_default()
+            .extend(files.keys().cloned());
         Ok(())
     }
 
-    /// Moves the staged tree into place as the output folder (flushing it to disk first when
-    /// durable). The swap is two renames, so a killed build leaves the old or the new tree
-    /// whole.
+    /// Writes the [`Marker`] listing every file written, then moves the staged tree into
+    /// place as the output folder (flushing it to disk first when durable). The swap is two
+    /// renames, so a killed build leaves the old or the new tree whole.
     pub fn finish(mut self) -> io::Result<()> {
+        let marker = self.marker();
+        std::fs::write(self.root.join(MARKER), marker.to_json())?;
         if self.durable {
             self.sync()?;
         }
@@ -149,12 +160,42 @@ impl Staging {
         Ok(())
     }
 
+    /// The marker of what was written: the root's files, and each other folder as a review.
+    fn marker(&self) -> Marker {
+        let written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        let mut marker = Marker::new();
+        for (folder, files) in written.iter() {
+            let mut files = files.clone();
+            files.sort();
+            if folder.as_os_str().is_empty() {
+                marker.files.extend(files);
+            } else {
+                let review = folder.to_string_lossy().replace('\\', "/");
+                marker
+                    .reviews
+                    .entry(review)
+                    .or_default()
+                    .files
+                    .extend(files);
+            }
+        }
+        marker.files.sort();
+        marker
+    }
+
     /// Flushes every file and folder of the staged tree to disk. Each file's bytes must be on
     /// disk before the tree that holds it replaces the old one, or a power cut after the rename
     /// could leave empty files in place of good ones. Synced after every file is written, so
     /// that the disk writes the first files while the last are made.
     fn sync(&self) -> io::Result<()> {
-        let written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        let written: Vec<PathBuf> = self
+            .written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .flat_map(|(folder, files)| files.iter().map(|f| folder.join(f)))
+            .chain([PathBuf::from(MARKER)])
+            .collect();
         for synced in crate::parallel::map(&written, |relative| {
             std::fs::File::open(self.root.join(relative))?.sync_all()
         }) {

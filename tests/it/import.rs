@@ -115,7 +115,7 @@ fn import_report_is_written_and_existing_review_kept() {
     assert!(studies.contains("judgement: unclear"), "{studies}");
     let again = import_fleiss(&scratch);
     assert_eq!(again.code, 2, "a refused target is a usage error");
-    assert!(again.stderr.contains("already holds a review"));
+    assert!(again.stderr.contains("already exists and is not empty"));
 }
 
 // RevMan's CSV export imports too, and builds to the numbers RevMan printed in it.

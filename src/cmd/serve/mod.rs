@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use super::BuildCache;
+use super::{BuildCache, BuildOptions};
 use crate::Error;
 
 /// What the pages see of the builds.
@@ -40,13 +40,21 @@ pub(super) struct State {
 }
 
 /// `revmark serve`. Runs until the process is stopped.
-pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> Result<(), Error> {
+pub fn serve(paths: &[PathBuf], out: &Path, port: u16, force: bool) -> Result<(), Error> {
+    // The output folder is refused here, before the server starts, as `build` would refuse
+    // it (every build checks it again, with the review folders found then).
+    crate::site::check_output(out, paths, force)?;
     let listener =
         TcpListener::bind(("127.0.0.1", port)).map_err(|source| Error::Listen { port, source })?;
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     let state = Arc::new(Mutex::new(State::default()));
     let cache = BuildCache::default();
-    run_build(paths, out, &state, &cache);
+    let options = BuildOptions {
+        timings: false,
+        durable: false,
+        force,
+    };
+    run_build(paths, out, options, &state, &cache);
     println!(
         "serving {} at http://127.0.0.1:{port}/ (Ctrl-C stops)",
         out.display()
@@ -56,7 +64,7 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> Result<(), Error> {
     let (watched, watch_out, watch_state) = (paths.to_vec(), out.to_path_buf(), Arc::clone(&state));
     watch::watch(paths.to_vec(), move || {
         eprintln!("change seen: rebuilding");
-        run_build(&watched, &watch_out, &watch_state, &cache);
+        run_build(&watched, &watch_out, options, &watch_state, &cache);
     })
     .map_err(|source| Error::Thread { source })?;
     http::serve_forever(&listener, out, &state);
@@ -64,11 +72,17 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16) -> Result<(), Error> {
 }
 
 /// Builds, prints the messages and records the outcome.
-fn run_build(paths: &[PathBuf], out: &Path, state: &Mutex<State>, cache: &BuildCache) {
+fn run_build(
+    paths: &[PathBuf],
+    out: &Path,
+    options: BuildOptions,
+    state: &Mutex<State>,
+    cache: &BuildCache,
+) {
     let start = Instant::now();
     let mut messages = Vec::new();
     let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        super::build::build_all(paths, out, false, Some(cache), &mut messages)
+        super::build::build_all(paths, out, options, Some(cache), &mut messages)
     }));
     if let Ok(Err(e)) = &built {
         let _ = writeln!(messages, "error: {e}");

@@ -67,7 +67,7 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16, force: bool) -> Result<()
         run_build(&watched, &watch_out, options, &watch_state, &cache);
     })
     .map_err(|source| Error::Thread { source })?;
-    http::serve_forever(&listener, out, &state);
+    http::serve_forever(&listener, out, port, &state);
     Ok(())
 }
 

@@ -4,7 +4,8 @@
 //! The stages, each taking the previous stage's value: `load` (files -> validated
 //! [`model::Review`]) -> `stats` (numbers) -> `plot` (SVG) -> `report` (Markdown, HTML,
 //! results.json) -> `site` (the output folder, written whole). Only `load` and `site` touch
-//! the disk.
+//! the disk. `cmd` runs the subcommands over these stages; each returns `Result<(), Error>`,
+//! and [`run`] prints the [`Error`] and maps it to the exit status.
 
 pub mod cli;
 mod cmd;

@@ -3,28 +3,25 @@
 use std::path::{Path, PathBuf};
 
 use super::{load_all, load_site_templates, print_problems, render};
-use crate::{EXIT_INVALID, EXIT_OK};
+use crate::Error;
 
 /// `revmark check`, with the site's templates in `templates` (see `--templates`).
-pub fn check(paths: &[PathBuf], templates: Option<&Path>) -> i32 {
+pub fn check(paths: &[PathBuf], templates: Option<&Path>) -> Result<(), Error> {
     let log = &mut std::io::stderr();
-    let site = match load_site_templates(templates, log) {
-        Ok(site) => site,
-        Err(code) => return code,
-    };
-    let loaded = match load_all(paths, None, log) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let mut failed = false;
+    let site = load_site_templates(templates, log)?;
+    let loaded = load_all(paths, None, log)?;
+    let mut invalid = 0;
     for result in crate::parallel::map(&loaded, |review| render(review, &site, None, None)) {
         if let Err(problems) = result {
             print_problems(&problems, log);
-            failed = true;
+            invalid += 1;
         }
     }
-    if failed {
-        return EXIT_INVALID;
+    if invalid > 0 {
+        return Err(Error::InvalidReviews {
+            invalid,
+            total: loaded.len(),
+        });
     }
     eprintln!(
         "{} {} valid",
@@ -35,5 +32,5 @@ pub fn check(paths: &[PathBuf], templates: Option<&Path>) -> i32 {
             "reviews are"
         }
     );
-    EXIT_OK
+    Ok(())
 }

@@ -179,14 +179,36 @@ pub fn template_diagnostic(
         e.column,
         format!("template: {}", e.message),
     );
+    let name = Origin::of(&e.template, site, overrides).name();
     if e.message.contains("Circular extend") || e.message.contains("is inheriting from") {
-        let name = Origin::of(&e.template, site, overrides).name();
         diagnostic.with_help(format!(
             "an override extends the built-in template, `{{% extends \"{BUILTIN_PREFIX}{name}\" %}}`, or the site's, `{SITE_PREFIX}{name}`"
         ))
+    } else if let Some(block) = e
+        .message
+        .strip_prefix("Block `")
+        .and_then(|rest| rest.split_once("` is not defined"))
+        .map(|(block, _)| block)
+    {
+        // A misspelt block: the built-in template of the same name has the right one.
+        let builtin = BUILTIN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, s)| *s);
+        diagnostic.suggest(block, block_names(builtin))
     } else {
         diagnostic
     }
+}
+
+/// The names of the blocks a template defines (`{% block name %}`, with or without `-`).
+fn block_names(source: &str) -> impl Iterator<Item = &str> {
+    source.split("{%").skip(1).filter_map(|tag| {
+        let mut words = tag.trim_start_matches('-').split_whitespace();
+        (words.next() == Some("block"))
+            .then(|| words.next())
+            .flatten()
+    })
 }
 
 /// The template engines for one review.

@@ -306,6 +306,11 @@ fn block_and_extends_errors_name_the_override() {
         "{}",
         run.stderr
     );
+    assert!(
+        run.stderr.contains("help: did you mean `discussion`?"),
+        "{}",
+        run.stderr
+    );
     std::fs::write(&override_file, "{% extends \"review.md\" %}\n").unwrap();
     let run = revmark(&scratch.0, &["check"]);
     assert_eq!(run.code, 1);

@@ -48,8 +48,14 @@ fn stages(c: &mut Criterion) {
             b.iter_batched(
                 || figures.clone(),
                 |figures| {
-                    report::render_review(black_box(&review), Arc::clone(&analyses), figures, None)
-                        .is_ok()
+                    report::render_review(
+                        black_box(&review),
+                        &Default::default(),
+                        Arc::clone(&analyses),
+                        figures,
+                        None,
+                    )
+                    .is_ok()
                 },
                 BatchSize::LargeInput,
             )

@@ -52,11 +52,18 @@ pub enum Command {
         /// deleted). Never replaces a review source or the folder revmark runs in.
         #[arg(long)]
         force: bool,
+        /// The site's templates folder: its templates replace the built-in ones for every
+        /// review (a review's own templates/ still wins), and index.html.tera there makes the
+        /// list of reviews. Default: templates/ in the current folder, if there is one.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
     },
     /// Write the built-in templates out for editing.
     ///
-    /// Copy the files you want to change into a review's `templates/` folder: each one there
-    /// replaces the built-in template of the same name for that review only.
+    /// Copy the files you want to change into the site's templates folder (every review) or a
+    /// review's `templates/` folder (that review only): each one there replaces the built-in
+    /// template of the same name. To change one section, a template may instead extend the
+    /// built-in one (`{% extends "builtin/review.md" %}`) and redefine one block.
     Templates {
         /// The folder to write the templates into (created if missing; existing files are
         /// not overwritten).
@@ -68,6 +75,9 @@ pub enum Command {
         /// Review folders, or folders of review folders.
         #[arg(default_value = "reviews")]
         paths: Vec<PathBuf>,
+        /// The site's templates folder, as for `build`.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
     },
     /// Show what changed between two builds: flipped conclusions first, then outcomes and
     /// studies added or removed, then changed estimates, certainty and wording.
@@ -103,6 +113,9 @@ pub enum Command {
         /// `build --force` does.
         #[arg(long)]
         force: bool,
+        /// The site's templates folder, as for `build`; watched like the reviews.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
     },
     /// Create a new review folder with every field of the format shown, commented.
     New {

@@ -60,6 +60,11 @@ pub enum Error {
     BuildFailed { out: PathBuf },
     /// A site-level template failed.
     Template { name: String, message: String },
+    /// The site's templates folder that `--templates` names does not exist.
+    NoTemplatesFolder { path: PathBuf },
+    /// The site's templates folder holds a template revmark cannot use; the problems were
+    /// printed.
+    InvalidTemplates { dir: PathBuf },
     /// The output folder could not be written or swapped in; the old output is unchanged.
     Output { out: PathBuf, source: io::Error },
     /// A file given to `revmark import` is not an importable review (the importer's message,
@@ -120,11 +125,13 @@ impl Error {
             | Error::OutputNotOurs { .. }
             | Error::OutputIsSymlink { .. }
             | Error::Read { .. }
+            | Error::NoTemplatesFolder { .. }
             | Error::Baseline { .. } => EXIT_USAGE,
             Error::Write { .. }
             | Error::InvalidReviews { .. }
             | Error::BuildFailed { .. }
             | Error::Template { .. }
+            | Error::InvalidTemplates { .. }
             | Error::Output { .. }
             | Error::Import { .. }
             | Error::Results { .. }
@@ -234,6 +241,14 @@ impl fmt::Display for Error {
                 write!(f, "the build failed; {} is unchanged", out.display())
             }
             Error::Template { name, message } => write!(f, "template {name}: {message}"),
+            Error::NoTemplatesFolder { path } => {
+                write!(f, "the templates folder {} does not exist", path.display())
+            }
+            Error::InvalidTemplates { dir } => write!(
+                f,
+                "the site's templates in {} cannot be used (nothing was written)",
+                dir.display()
+            ),
             Error::Output { out, source } => write!(
                 f,
                 "cannot write {}: {source}; the earlier output is unchanged",

@@ -69,12 +69,14 @@ fn execute(command: cli::Command) -> Result<(), Error> {
             timings,
             durable,
             force,
+            templates,
         } => {
             let options = cmd::BuildOptions {
                 timings,
                 durable,
                 force,
                 baseline,
+                templates,
             };
             let build = || cmd::build(&paths, &out, &options);
             match jobs {
@@ -82,7 +84,7 @@ fn execute(command: cli::Command) -> Result<(), Error> {
                 None => build(),
             }
         }
-        cli::Command::Check { paths } => cmd::check(&paths),
+        cli::Command::Check { paths, templates } => cmd::check(&paths, templates.as_deref()),
         cli::Command::Templates { eject } => cmd::eject_templates(&eject),
         cli::Command::New { slug, dir } => cmd::new(&slug, &dir),
         cli::Command::Diff { old, new } => cmd::diff(&old, &new),
@@ -92,6 +94,7 @@ fn execute(command: cli::Command) -> Result<(), Error> {
             port,
             out,
             force,
-        } => cmd::serve(&paths, &out, port, force),
+            templates,
+        } => cmd::serve(&paths, templates, &out, port, force),
     }
 }

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::baseline::{BaselineSource, baselines, missing_note};
-use super::{BuildCache, Log, find_reviews, load_dirs, print_problems, render};
+use super::{
+    BuildCache, Log, find_reviews, load_dirs, load_site_templates, print_problems, render,
+};
 use crate::Error;
 use crate::diagnostic::Diagnostic;
 use crate::load::Loaded;
@@ -26,6 +28,8 @@ pub struct BuildOptions {
     /// The earlier results What's new compares with (a results.json or an output folder);
     /// `None` for those of the output folder being replaced.
     pub baseline: Option<PathBuf>,
+    /// The site's templates folder (`--templates`); `None` for `templates/` if it exists.
+    pub templates: Option<PathBuf>,
 }
 
 /// `revmark build`; with `timings`, the time per stage and the peak memory go to stderr.
@@ -41,10 +45,11 @@ pub fn build(paths: &[PathBuf], out: &Path, options: &BuildOptions) -> Result<()
     built
 }
 
-/// Builds every review under `paths` into `out`, What's new compared with `options.baseline`
-/// (by default the output being replaced), messages to `log`; with a `cache`, files and
-/// outcome figures that did not change since the cache's last build are not parsed or drawn
-/// again. The error is the caller's to print.
+/// Builds every review under `paths` into `out` through the site's templates
+/// (`options.templates`), What's new compared with `options.baseline` (by default the output
+/// being replaced), messages to `log`; with a `cache`, files and outcome figures that did not
+/// change since the cache's last build are not parsed or drawn again. The error is the
+/// caller's to print.
 pub(crate) fn build_all(
     paths: &[PathBuf],
     out: &Path,
@@ -54,12 +59,18 @@ pub(crate) fn build_all(
 ) -> Result<(), Error> {
     let dirs = find_reviews(paths)?;
     // Before anything is touched: the output folder must be one revmark may replace.
-    let sources: Vec<PathBuf> = paths.iter().chain(&dirs).cloned().collect();
+    let sources: Vec<PathBuf> = paths
+        .iter()
+        .chain(&dirs)
+        .cloned()
+        .chain(super::site_templates_dir(options.templates.as_deref()))
+        .collect();
     site::check_output(out, &sources, options.force)?;
     // Put back the output an earlier, killed build set aside, even if this build fails.
     if let Err(e) = site::recover(out) {
         let _ = writeln!(log, "warning: cannot recover {}: {e}", out.display());
     }
+    let site = load_site_templates(options.templates.as_deref(), log)?;
     let loaded = load_dirs(&dirs, cache, log)?;
     // The baselines are read before the output folder is replaced.
     let source = options
@@ -93,8 +104,8 @@ pub(crate) fn build_all(
     // back in folder order, so the messages are those of a one-thread build.
     let items: Vec<(&Loaded, bool)> = loaded.iter().zip(duplicate).collect();
     let outcomes = parallel::map(&items, |&(review, duplicate)| {
-        let rendered =
-            render(review, baselines.get(&review.review.slug), cache).map_err(Outcome::Invalid)?;
+        let rendered = render(review, &site, baselines.get(&review.review.slug), cache)
+            .map_err(Outcome::Invalid)?;
         if duplicate {
             return Err(Outcome::Duplicate);
         }
@@ -134,13 +145,14 @@ pub(crate) fn build_all(
     if let Some(e) = unwritten {
         return Err(output_error(e));
     }
-    let index =
-        timings::time(Stage::Templates, || report::render_index(&entries)).map_err(|e| {
-            Error::Template {
-                name: "index.html".into(),
-                message: e.message,
+    let index = timings::time(Stage::Templates, || report::render_index(&entries, &site)).map_err(
+        |problem| {
+            print_problems(&[problem], log);
+            Error::BuildFailed {
+                out: out.to_path_buf(),
             }
-        })?;
+        },
+    )?;
     let top = BTreeMap::from([
         ("index.html".to_string(), index.into_bytes()),
         ("README.md".to_string(), site::OUTPUT_README.into()),

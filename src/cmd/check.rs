@@ -1,16 +1,17 @@
 //! `revmark check`: load, validate and compute every review; write nothing.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::{load_all, print_problems, render};
+use super::{load_all, load_site_templates, print_problems, render};
 use crate::Error;
 
-/// `revmark check`.
-pub fn check(paths: &[PathBuf]) -> Result<(), Error> {
+/// `revmark check`, with the site's templates in `templates` (see `--templates`).
+pub fn check(paths: &[PathBuf], templates: Option<&Path>) -> Result<(), Error> {
     let log = &mut std::io::stderr();
+    let site = load_site_templates(templates, log)?;
     let loaded = load_all(paths, None, log)?;
     let mut invalid = 0;
-    for result in crate::parallel::map(&loaded, |review| render(review, None, None)) {
+    for result in crate::parallel::map(&loaded, |review| render(review, &site, None, None)) {
         if let Err(problems) = result {
             print_problems(&problems, log);
             invalid += 1;

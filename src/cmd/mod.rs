@@ -19,14 +19,14 @@ pub use serve::serve;
 pub use templates::eject_templates;
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Loaded, ParseCache};
 use crate::parallel;
 use crate::plot::{FigureCache, Palette};
 use crate::report::changes::Baseline;
-use crate::report::{self, RenderedReview};
+use crate::report::{self, RenderedReview, SiteTemplates};
 use crate::timings::{self, Stage};
 
 use crate::Error;
@@ -50,6 +50,36 @@ pub(crate) struct BuildCache {
     pub files: ParseCache,
     /// Forest and funnel plots, reused while their inputs are unchanged.
     pub figures: FigureCache,
+}
+
+/// The site's templates folder when `--templates` names none: `templates/` in the current
+/// folder, beside the default `reviews/` and `output/`, used when it exists.
+pub(crate) const SITE_TEMPLATES: &str = "templates";
+
+/// The site's templates folder: the one `given` (`--templates DIR`), else [`SITE_TEMPLATES`] if
+/// it is a folder; `None` when there is none.
+pub(crate) fn site_templates_dir(given: Option<&Path>) -> Option<PathBuf> {
+    given
+        .map(Path::to_path_buf)
+        .or_else(|| Some(PathBuf::from(SITE_TEMPLATES)).filter(|p| p.is_dir()))
+}
+
+/// Reads the site's templates (see [`site_templates_dir`]), printing their problems to `log`;
+/// fails when one is an error or a folder `given` does not exist.
+pub(crate) fn load_site_templates(given: Option<&Path>, log: Log) -> Result<SiteTemplates, Error> {
+    let Some(dir) = site_templates_dir(given) else {
+        return Ok(SiteTemplates::default());
+    };
+    if !dir.is_dir() {
+        return Err(Error::NoTemplatesFolder { path: dir });
+    }
+    let mut problems = Vec::new();
+    let sources = load::read_site_templates(&dir, &mut problems);
+    print_problems(&problems, log);
+    if problems.iter().any(Diagnostic::is_error) {
+        return Err(Error::InvalidTemplates { dir });
+    }
+    Ok(SiteTemplates { dir, sources })
 }
 
 /// The review folders under `paths` (each a review folder or a folder of them), in order.
@@ -102,10 +132,11 @@ pub(crate) fn load_dirs(
     Ok(loaded)
 }
 
-/// Renders one loaded review, its results compared with `baseline`, taking unchanged outcome
-/// figures from `cache` when given.
+/// Renders one loaded review through the `site`'s templates, its results compared with
+/// `baseline`, taking unchanged outcome figures from `cache` when given.
 pub(crate) fn render(
     loaded: &Loaded,
+    site: &SiteTemplates,
     baseline: Option<&Baseline>,
     cache: Option<&BuildCache>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
@@ -117,6 +148,6 @@ pub(crate) fn render(
         crate::plot::figures_cached(&loaded.review, &results, Palette::default(), cache)
     });
     timings::time(Stage::Templates, || {
-        report::render_review(&loaded.review, results, figures, baseline)
+        report::render_review(&loaded.review, site, results, figures, baseline)
     })
 }

@@ -1,4 +1,5 @@
-//! `revmark templates --eject DIR`: writes the built-in templates out for editing.
+//! `revmark templates --eject DIR`: writes the built-in templates (block-structured, so that an
+//! override can extend them) out for editing.
 
 use std::path::{Path, PathBuf};
 
@@ -28,7 +29,7 @@ pub fn eject_templates(dir: &Path) -> Result<(), Error> {
         std::fs::write(&path, template).map_err(|source| Error::Write { path, source })?;
     }
     eprintln!(
-        "wrote {} templates to {}; copy the ones you change into a review's templates/ folder",
+        "wrote {} templates to {}; keep the ones you change in the site's templates folder (`templates/`, or `--templates DIR`) or a review's templates/ folder, and delete the others (they would hide later versions of the built-in ones); to change one section, extend the built-in template instead: {{% extends \"builtin/review.md\" %}}",
         BUILTIN.len(),
         dir.display()
     );

@@ -78,15 +78,43 @@ fn read_inside(dir: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     read(path)
 }
 
+/// Whose templates a folder holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TemplateScope {
+    /// A review's `templates/`: every built-in template but the list of reviews.
+    Review,
+    /// The site's templates folder: every built-in template, the list of reviews included.
+    Site,
+}
+
 /// Reads the review's own templates (`templates/NAME.tera`), keyed by NAME. Only the names of
 /// built-in templates are accepted, so a typo is reported rather than silently ignored.
 pub fn read_templates(
     dir: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> std::collections::BTreeMap<String, String> {
+    read_template_folder(&dir.join("templates"), dir, TemplateScope::Review, problems)
+}
+
+/// Reads the site's templates folder (`revmark build --templates DIR`), keyed by NAME, with the
+/// same rules as a review's: only the built-in templates' names, regular files inside `folder`.
+pub fn read_site_templates(
+    folder: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> std::collections::BTreeMap<String, String> {
+    read_template_folder(folder, folder, TemplateScope::Site, problems)
+}
+
+/// Reads every `NAME.tera` of `folder` that lies inside `root`; any other file is reported,
+/// naming the templates the folder may hold.
+fn read_template_folder(
+    folder: &Path,
+    root: &Path,
+    scope: TemplateScope,
+    problems: &mut Vec<Diagnostic>,
+) -> std::collections::BTreeMap<String, String> {
     let mut templates = std::collections::BTreeMap::new();
-    let folder = dir.join("templates");
-    let Ok(entries) = std::fs::read_dir(&folder) else {
+    let Ok(entries) = std::fs::read_dir(folder) else {
         return templates;
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
@@ -96,8 +124,12 @@ pub fn read_templates(
     let known: Vec<&str> = crate::report::BUILTIN
         .iter()
         .map(|(n, _)| *n)
-        .filter(|n| *n != "index.html")
+        .filter(|n| scope == TemplateScope::Site || *n != "index.html")
         .collect();
+    let whose = match scope {
+        TemplateScope::Review => "a review's templates are",
+        TemplateScope::Site => "the site's templates are",
+    };
     let used = known
         .iter()
         .map(|k| format!("{k}.tera"))
@@ -111,7 +143,7 @@ pub fn read_templates(
         let unused = |why: &str| {
             let mut d = Diagnostic::file_error(
                 &path,
-                format!("`{file_name}` is not used: {why}; a review's templates are {used}"),
+                format!("`{file_name}` is not used: {why}; {whose} {used}"),
             );
             d.severity = crate::diagnostic::Severity::Warning;
             d
@@ -120,9 +152,9 @@ pub fn read_templates(
             problems.push(unused("templates end in `.tera`"));
             continue;
         };
-        if name == "index.html" {
+        if name == "index.html" && scope == TemplateScope::Review {
             problems.push(unused(
-                "the list of reviews (index.html) is built for the whole site from the built-in template",
+                "the list of reviews (index.html) belongs to the whole site: put it in the site's templates folder (`revmark build --templates DIR`, by default `templates/` in the current folder)",
             ));
             continue;
         }
@@ -130,7 +162,7 @@ pub fn read_templates(
             problems.push(
                 Diagnostic::file_error(
                     &path,
-                    format!("`{file_name}` overrides no template: the templates are {used}"),
+                    format!("`{file_name}` overrides no template: {whose} {used}"),
                 )
                 .suggest(name, known.iter().copied()),
             );
@@ -143,7 +175,7 @@ pub fn read_templates(
             ));
             continue;
         }
-        if let Ok(source) = read_inside(dir, &path).map_err(|d| problems.push(d)) {
+        if let Ok(source) = read_inside(root, &path).map_err(|d| problems.push(d)) {
             templates.insert(name.to_string(), source.text);
         }
     }

@@ -1,7 +1,7 @@
 //! Markdown to HTML with pulldown-cmark, made safe: raw HTML in the source is shown as text and
 //! links or images with scripting schemes are neutralised.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// The Markdown extensions revmark's output uses.
 fn options() -> Options {
@@ -57,6 +57,24 @@ fn is_generated_marker(raw: &str) -> bool {
 /// kept after passing the allowlist of [`super::sanitise`] (review.yaml's `raw_html: true`).
 /// Data never produce raw HTML here: their `<` is backslash-escaped in the Markdown.
 pub fn to_html_with_contents(markdown: &str, raw_html: bool) -> (String, Vec<Heading>) {
+    let body = to_page_body(markdown, raw_html);
+    (body.front + &body.content, body.headings)
+}
+
+/// A review as the body of its page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageBody {
+    /// What comes before the first section (`##` heading): the title, authors and version.
+    pub front: String,
+    /// The sections, from the first `##` heading on.
+    pub content: String,
+    /// Every heading, in order.
+    pub headings: Vec<Heading>,
+}
+
+/// [`to_html_with_contents`], split where the first section starts, so that a page can put its
+/// title before its table of contents.
+pub fn to_page_body(markdown: &str, raw_html: bool) -> PageBody {
     let events: Vec<Event> = Parser::new_ext(markdown, options())
         .map(|event| match event {
             // The templates' markers of generated text, kept whatever raw_html says: the
@@ -93,9 +111,106 @@ pub fn to_html_with_contents(markdown: &str, raw_html: bool) -> (String, Vec<Hea
         })
         .collect();
     let (events, headings) = with_heading_ids(events);
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
-    (out, headings)
+    let mut events = tables(events);
+    let first_section = events
+        .iter()
+        .position(|e| {
+            matches!(
+                e,
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H2,
+                    ..
+                })
+            )
+        })
+        .unwrap_or(0);
+    let content_events = events.split_off(first_section);
+    let mut front = String::new();
+    html::push_html(&mut front, events.into_iter());
+    let mut content = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut content, content_events.into_iter());
+    PageBody {
+        front,
+        content,
+        headings,
+    }
+}
+
+/// Makes every table of the page fit a narrow screen and read as what it is: each is wrapped
+/// in a `<div class="table">` that scrolls sideways on its own, so that the page itself never
+/// does; and a table whose header row is empty (`| | |`, Markdown's way of writing a table
+/// without a header) is written without it, as a table of keys and values, the keys being
+/// row headers.
+fn tables(events: Vec<Event>) -> Vec<Event> {
+    let mut out = Vec::with_capacity(events.len() + 8);
+    let mut iter = events.into_iter().peekable();
+    // Inside a table without a header: the column of the current cell.
+    let mut key_value: Option<usize> = None;
+    while let Some(event) = iter.next() {
+        match event {
+            Event::Start(Tag::Table(alignments)) => {
+                out.push(Event::Html("<div class=\"table\">".into()));
+                let mut head = Vec::new();
+                while let Some(e) = iter.next_if(|e| !matches!(e, Event::End(TagEnd::TableHead))) {
+                    head.push(e);
+                }
+                let end_head = iter.next();
+                let empty = head.iter().all(|e| {
+                    matches!(
+                        e,
+                        Event::Start(Tag::TableHead | Tag::TableCell)
+                            | Event::End(TagEnd::TableCell)
+                    )
+                });
+                if empty {
+                    out.push(Event::Html("<table class=\"key-value\"><tbody>\n".into()));
+                    key_value = Some(0);
+                } else {
+                    out.push(Event::Start(Tag::Table(alignments)));
+                    out.extend(head);
+                    out.extend(end_head);
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if key_value.take().is_some() {
+                    out.push(Event::Html("</tbody></table>\n".into()));
+                } else {
+                    out.push(Event::End(TagEnd::Table));
+                }
+                out.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::TableRow) if key_value.is_some() => {
+                key_value = Some(0);
+                out.push(Event::Html("<tr>".into()));
+            }
+            Event::End(TagEnd::TableRow) if key_value.is_some() => {
+                out.push(Event::Html("</tr>\n".into()));
+            }
+            Event::Start(Tag::TableCell) if key_value.is_some() => {
+                out.push(Event::Html(
+                    if key_value == Some(0) {
+                        "<th scope=\"row\">"
+                    } else {
+                        "<td>"
+                    }
+                    .into(),
+                ));
+            }
+            Event::End(TagEnd::TableCell) if key_value.is_some() => {
+                out.push(Event::Html(
+                    if key_value == Some(0) {
+                        "</th>"
+                    } else {
+                        "</td>"
+                    }
+                    .into(),
+                ));
+                key_value = key_value.map(|column| column + 1);
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// A nested list of links to the headings of levels 2 and 3, as HTML.
@@ -311,6 +426,39 @@ mod tests {
         assert_eq!(
             table_of_contents(&headings),
             "<ul><li><a href=\"#a\">A</a><ul><li><a href=\"#b\">B</a></li><li><a href=\"#c\">C</a></li></ul></li><li><a href=\"#d-e\">D &amp; E</a></li></ul>"
+        );
+    }
+
+    #[test]
+    fn tables_scroll_in_their_own_box_and_an_empty_header_row_is_dropped() {
+        let out = to_html(
+            "| | |\n|---|---|\n| Methods | RCT |\n| Notes | |\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n",
+        );
+        assert_eq!(
+            out,
+            "<div class=\"table\"><table class=\"key-value\"><tbody>\n\
+             <tr><th scope=\"row\">Methods</th><td>RCT</td></tr>\n\
+             <tr><th scope=\"row\">Notes</th><td></td></tr>\n\
+             </tbody></table>\n</div>\n\
+             <div class=\"table\"><table><thead><tr><th>a</th><th style=\"text-align: right\">b</th></tr></thead><tbody>\n\
+             <tr><td>1</td><td style=\"text-align: right\">2</td></tr>\n\
+             </tbody></table>\n</div>\n"
+        );
+    }
+
+    #[test]
+    fn the_front_is_what_comes_before_the_first_section() {
+        let body = to_page_body("# T\n\nA and B\n\n## One\n\nx\n\n### Two\n", false);
+        assert_eq!(body.front, "<h1 id=\"t\">T</h1>\n<p>A and B</p>\n");
+        assert_eq!(
+            body.content,
+            "<h2 id=\"one\">One</h2>\n<p>x</p>\n<h3 id=\"two\">Two</h3>\n"
+        );
+        assert_eq!(body.headings.len(), 3);
+        let untitled = to_page_body("x\n", false);
+        assert_eq!(
+            (untitled.front.as_str(), untitled.content.as_str()),
+            ("", "<p>x</p>\n")
         );
     }
 

@@ -25,7 +25,7 @@ pub mod sections;
 mod templates;
 pub mod view;
 
-pub use templates::{BUILTIN, TemplateError};
+pub use templates::{BUILTIN, BUILTIN_PREFIX, SITE_PREFIX, SiteTemplates, TemplateError};
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -83,10 +83,12 @@ fn exports(review: &Review, results: &Results, baseline: Option<&Baseline>) -> E
     }
 }
 
-/// Renders one review from its results and figures; What's new compares the results with the
-/// `baseline`, an earlier build's (none: "No earlier results to compare with").
+/// Renders one review from its results and figures, through the `site`'s templates and the
+/// review's own; What's new compares the results with the `baseline`, an earlier build's
+/// (none: "No earlier results to compare with").
 pub fn render_review(
     review: &Review,
+    site: &SiteTemplates,
     results: Arc<Results>,
     figures: FigureSet,
     baseline: Option<&Baseline>,
@@ -99,8 +101,8 @@ pub fn render_review(
     let (prepared, exports) = crate::parallel::join(
         worth,
         || -> Result<_, Vec<Diagnostic>> {
-            let templates = Templates::new(&review.templates, Arc::clone(&results))
-                .map_err(|e| vec![template_diagnostic(review, &e)])?;
+            let templates = Templates::new(site, &review.templates, Arc::clone(&results))
+                .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
             let context = review_context(review, &results, &figures, &templates)?;
             Ok((templates, context))
         },
@@ -109,6 +111,7 @@ pub fn render_review(
     let (templates, context) = prepared?;
     let mut rendered = render_files(
         review,
+        site,
         &exports.changes,
         figures,
         &templates,
@@ -132,8 +135,9 @@ pub fn context_json(
     results: Arc<Results>,
     figures: &FigureSet,
 ) -> Result<serde_json::Value, Vec<Diagnostic>> {
-    let templates = Templates::new(&review.templates, Arc::clone(&results))
-        .map_err(|e| vec![template_diagnostic(review, &e)])?;
+    let site = SiteTemplates::default();
+    let templates = Templates::new(&site, &review.templates, Arc::clone(&results))
+        .map_err(|e| vec![template_diagnostic(Some(review), &site, &e)])?;
     let context = review_context(review, &results, figures, &templates)?;
     Ok(serde_json::to_value(&context).expect("views serialise"))
 }
@@ -141,6 +145,7 @@ pub fn context_json(
 /// Renders the output files from the context.
 fn render_files(
     review: &Review,
+    site: &SiteTemplates,
     changes: &changes::Changes,
     figures: FigureSet,
     templates: &Templates,
@@ -153,8 +158,10 @@ fn render_files(
     let render = |name: &str, context: &tera::Context| {
         templates
             .render(name, context)
-            .map_err(|e| vec![template_diagnostic(review, &e)])
+            .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])
     };
+    let abstract_body = render_abstract_body(&mut tera_context, &render)?;
+    tera_context.insert("abstract_body", &abstract_body);
     // review.md and its HTML are the long chain; the abstract goes beside it.
     let (abstract_md, review_html) = crate::parallel::join(
         worth,
@@ -162,17 +169,19 @@ fn render_files(
         || -> Result<_, Vec<Diagnostic>> {
             let review_md = render("review.md", &tera_context)?;
             let html = crate::timings::time(crate::timings::Stage::Markdown, || {
-                markdown::to_html_with_contents(&review_md, review.protocol.raw_html)
+                markdown::to_page_body(&review_md, review.protocol.raw_html)
             });
             Ok((review_md, html))
         },
     );
     let abstract_md = abstract_md?;
-    let (review_md, (body, headings)) = review_html?;
+    let (review_md, body) = review_html?;
     // The page sees everything review.md saw, plus the rendered body (no copy of the context).
     let mut page_context = tera_context;
-    page_context.insert("body", &body);
-    page_context.insert("contents", &markdown::table_of_contents(&headings));
+    page_context.insert("body", &format!("{}{}", body.front, body.content));
+    page_context.insert("front", &body.front);
+    page_context.insert("content", &body.content);
+    page_context.insert("contents", &markdown::table_of_contents(&body.headings));
     let page = render("page.html", &page_context)?;
 
     let mut files = BTreeMap::new();
@@ -183,7 +192,7 @@ fn render_files(
         files.insert(figure.path(), figure.svg.into_bytes());
     }
     let changes_md = changes_page(templates, &review.slug, WhatsNew::Changes(changes))
-        .map_err(|e| vec![template_diagnostic(review, &e)])?;
+        .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
     files.insert("changes.md".to_string(), changes_md.into_bytes());
     files.insert("changes.json".to_string(), changes.json().into_bytes());
     let entry = IndexEntry {
@@ -195,6 +204,35 @@ fn render_files(
         participants_noun: review.participants_noun().to_string(),
     };
     Ok(RenderedReview { files, entry })
+}
+
+/// The abstract's sections as abstract.md and review.md print them.
+#[derive(Debug, Serialize)]
+struct AbstractBody {
+    /// With `##` headings, for abstract.md.
+    abstract_md: String,
+    /// With `###` headings and the generated text marked, for review.md.
+    review_md: String,
+}
+
+/// Renders abstract_body.md for abstract.md and for review.md. It is rendered here rather than
+/// included by those templates because Tera cannot include a template that extends another,
+/// and an override of abstract_body.md may extend the built-in one to change one section.
+fn render_abstract_body(
+    context: &mut tera::Context,
+    render: &impl Fn(&str, &tera::Context) -> Result<String, Vec<Diagnostic>>,
+) -> Result<AbstractBody, Vec<Diagnostic>> {
+    context.insert("h", "##");
+    let abstract_md = render("abstract_body.md", context);
+    context.insert("h", "###");
+    context.insert("mark_generated", &true);
+    let review_md = render("abstract_body.md", context);
+    context.remove("h");
+    context.remove("mark_generated");
+    Ok(AbstractBody {
+        abstract_md: abstract_md?,
+        review_md: review_md?,
+    })
 }
 
 /// changes.md of review `slug`, from the changes.md template.
@@ -226,19 +264,26 @@ impl WhatsNewPages {
 
 /// The built-in templates, for pages of no review.
 fn builtin_templates() -> Result<Templates, TemplateError> {
-    Templates::new(&BTreeMap::new(), Arc::new(Results::default()))
+    Templates::new(
+        &SiteTemplates::default(),
+        &BTreeMap::new(),
+        Arc::new(Results::default()),
+    )
 }
 
-/// The site's index page listing every built review.
-pub fn render_index(entries: &[IndexEntry]) -> Result<String, TemplateError> {
-    let templates = builtin_templates()?;
+/// The site's index page listing every built review, from the site's index.html template if
+/// it has one.
+pub fn render_index(entries: &[IndexEntry], site: &SiteTemplates) -> Result<String, Diagnostic> {
+    let diagnose = |e: TemplateError| template_diagnostic(None, site, &e);
+    let templates =
+        Templates::new(site, &BTreeMap::new(), Arc::new(Results::default())).map_err(diagnose)?;
     let mut context = tera::Context::new();
     context.insert("reviews", entries);
     context.insert(
         "generator",
         &format!("revmark {}", env!("CARGO_PKG_VERSION")),
     );
-    templates.render("index.html", &context)
+    templates.render("index.html", &context).map_err(diagnose)
 }
 
 #[cfg(test)]

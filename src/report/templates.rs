@@ -40,6 +40,56 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
+/// The prefix of the built-in templates' names in Tera: an override extends
+/// `builtin/review.md` to keep the built-in review and redefine one of its blocks.
+pub const BUILTIN_PREFIX: &str = "builtin/";
+
+/// The prefix of the site's templates' names in Tera (`site/review.md`), which a review's own
+/// template may extend.
+pub const SITE_PREFIX: &str = "site/";
+
+/// The site's own templates (`revmark build --templates DIR`): they replace the built-in ones
+/// for every review, and the list of reviews (index.html) is theirs alone.
+#[derive(Debug, Clone, Default)]
+pub struct SiteTemplates {
+    /// The folder they were read from.
+    pub dir: PathBuf,
+    /// Template name ("review.md") -> source.
+    pub sources: BTreeMap<String, String>,
+}
+
+/// Where a template that Tera names comes from: a review's folder, the site's, or the binary.
+enum Origin<'a> {
+    Review(&'a str),
+    Site(&'a str),
+    Builtin(&'a str),
+}
+
+impl<'a> Origin<'a> {
+    /// The template's name without its origin ("review.md").
+    fn name(&self) -> &'a str {
+        match self {
+            Origin::Review(n) | Origin::Site(n) | Origin::Builtin(n) => n,
+        }
+    }
+
+    /// The origin of Tera's template `name`, given the overrides there are: an unprefixed name
+    /// is the first of the review's, the site's and the built-in template of that name.
+    fn of(name: &'a str, site: &SiteTemplates, review: &BTreeMap<String, String>) -> Self {
+        if let Some(n) = name.strip_prefix(BUILTIN_PREFIX) {
+            Origin::Builtin(n)
+        } else if let Some(n) = name.strip_prefix(SITE_PREFIX) {
+            Origin::Site(n)
+        } else if review.contains_key(name) {
+            Origin::Review(name)
+        } else if site.sources.contains_key(name) {
+            Origin::Site(name)
+        } else {
+            Origin::Builtin(name)
+        }
+    }
+}
+
 /// A template that failed, with where.
 #[derive(Debug, Clone)]
 pub struct TemplateError {
@@ -66,37 +116,99 @@ impl TemplateError {
                 column: r.span().start_col + 1,
                 message: r.message().to_string(),
             },
-            other => TemplateError {
-                template: template.to_string(),
-                line: 0,
-                column: 0,
-                message: other.to_string(),
-            },
+            other => {
+                // Checks across templates (a block no parent defines, a parent that does not
+                // exist, circular inheritance) come as one message, a report of Tera's
+                // "error: what\n --> name:line:col\n..." for some: keep what and where.
+                let text = other.to_string();
+                let mut lines = text.lines();
+                let what = lines.next().unwrap_or_default();
+                let message = what.strip_prefix("error: ").unwrap_or(what).to_string();
+                let place = lines
+                    .find_map(|l| l.trim_start().strip_prefix("--> "))
+                    .and_then(|at| {
+                        let mut parts = at.rsplitn(3, ':');
+                        let column = parts.next()?.parse().ok()?;
+                        let line = parts.next()?.parse().ok()?;
+                        Some((parts.next()?.to_string(), line, column))
+                    });
+                let (template, line, column) =
+                    place.unwrap_or_else(|| (template.to_string(), 0, 0));
+                TemplateError {
+                    template,
+                    line,
+                    column,
+                    message,
+                }
+            }
         }
     }
 }
 
-/// A template problem as a diagnostic in the file it came from.
-pub fn template_diagnostic(review: &Review, e: &TemplateError) -> Diagnostic {
-    let overridden = review.templates.contains_key(&e.template);
-    let path: PathBuf = if overridden {
-        review
-            .dir
-            .join("templates")
-            .join(format!("{}.tera", e.template))
-    } else {
-        Path::new("templates").join(format!("{}.tera (built in)", e.template))
+/// A template problem as a diagnostic in the file it came from: the review's
+/// `templates/NAME.tera`, the site's, or the built-in one. `review` is `None` for the pages of
+/// no review (the list of reviews).
+pub fn template_diagnostic(
+    review: Option<&Review>,
+    site: &SiteTemplates,
+    e: &TemplateError,
+) -> Diagnostic {
+    let no_overrides = BTreeMap::new();
+    let overrides = review.map_or(&no_overrides, |r| &r.templates);
+    let (path, text): (PathBuf, &str) = match Origin::of(&e.template, site, overrides) {
+        Origin::Review(name) if review.is_some() => (
+            review
+                .map(|r| r.dir.join("templates"))
+                .unwrap_or_default()
+                .join(format!("{name}.tera")),
+            &overrides[name],
+        ),
+        Origin::Site(name) if site.sources.contains_key(name) => {
+            (site.dir.join(format!("{name}.tera")), &site.sources[name])
+        }
+        Origin::Review(name) | Origin::Site(name) | Origin::Builtin(name) => (
+            Path::new("templates").join(format!("{name}.tera (built in)")),
+            BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or("", |(_, s)| *s),
+        ),
     };
-    let text = if overridden {
-        review.templates[&e.template].clone()
-    } else {
-        BUILTIN
+    let diagnostic = SourceFile::new(path, text.to_string()).error(
+        e.line,
+        e.column,
+        format!("template: {}", e.message),
+    );
+    let name = Origin::of(&e.template, site, overrides).name();
+    if e.message.contains("Circular extend") || e.message.contains("is inheriting from") {
+        diagnostic.with_help(format!(
+            "an override extends the built-in template, `{{% extends \"{BUILTIN_PREFIX}{name}\" %}}`, or the site's, `{SITE_PREFIX}{name}`"
+        ))
+    } else if let Some(block) = e
+        .message
+        .strip_prefix("Block `")
+        .and_then(|rest| rest.split_once("` is not defined"))
+        .map(|(block, _)| block)
+    {
+        // A misspelt block: the built-in template of the same name has the right one.
+        let builtin = BUILTIN
             .iter()
-            .find(|(n, _)| *n == e.template)
-            .map(|(_, s)| s.to_string())
-            .unwrap_or_default()
-    };
-    SourceFile::new(path, text).error(e.line, e.column, format!("template: {}", e.message))
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, s)| *s);
+        diagnostic.suggest(block, block_names(builtin))
+    } else {
+        diagnostic
+    }
+}
+
+/// The names of the blocks a template defines (`{% block name %}`, with or without `-`).
+fn block_names(source: &str) -> impl Iterator<Item = &str> {
+    source.split("{%").skip(1).filter_map(|tag| {
+        let mut words = tag.trim_start_matches('-').split_whitespace();
+        (words.next() == Some("block"))
+            .then(|| words.next())
+            .flatten()
+    })
 }
 
 /// The template engines for one review.
@@ -106,9 +218,11 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads the built-in templates, replaced file by file by `overrides` (name -> source),
-    /// with the literate functions bound to this review's results.
+    /// Loads the built-in templates, replaced file by file by the `site`'s and then by a
+    /// review's `overrides` (name -> source), with the literate functions bound to this
+    /// review's results.
     pub fn new(
+        site: &SiteTemplates,
         overrides: &BTreeMap<String, String>,
         results: Arc<Results>,
     ) -> Result<Self, TemplateError> {
@@ -120,20 +234,39 @@ impl Templates {
         let mut html = Tera::new();
         html.autoescape_on([".html"]);
         register_filters(&mut html);
-        // Added together, so that templates may include one another in any order.
+        // Each template is there under the name of its origin: `builtin/NAME`, `site/NAME`
+        // and, for a review's own, `NAME`. A name is looked up in that order of precedence
+        // (Tera's fallback prefixes), so `review.md` is the review's if it has one, else the
+        // site's, else the built-in one; and an override may extend `builtin/review.md` (or
+        // `site/review.md`) to change one block of it. The built-ins are added together;
+        // then each override on its own, so that a problem Tera finds only across templates
+        // (a block no parent has) is the override's that was added.
         for (engine, suffix) in [(&mut markdown, ".md"), (&mut html, ".html")] {
-            let sources = BUILTIN
+            engine
+                .set_fallback_prefixes([SITE_PREFIX, BUILTIN_PREFIX])
+                .map_err(|e| TemplateError::from_tera(suffix, &e))?;
+            let builtins: Vec<(String, &str)> = BUILTIN
                 .iter()
                 .filter(|(name, _)| name.ends_with(suffix))
-                .map(|(name, builtin)| {
-                    (
-                        *name,
-                        overrides.get(*name).map(String::as_str).unwrap_or(builtin),
-                    )
-                });
+                .map(|(name, source)| (format!("{BUILTIN_PREFIX}{name}"), *source))
+                .collect();
             engine
-                .add_raw_templates(sources)
+                .add_raw_templates(builtins)
                 .map_err(|e| TemplateError::from_tera(suffix, &e))?;
+            let sites = site
+                .sources
+                .iter()
+                .map(|(name, source)| (format!("{SITE_PREFIX}{name}"), source));
+            let reviews = overrides
+                .iter()
+                .map(|(name, source)| (name.clone(), source));
+            for (name, source) in sites.chain(reviews) {
+                if name.ends_with(suffix) {
+                    engine
+                        .add_raw_template(&name, source)
+                        .map_err(|e| TemplateError::from_tera(&name, &e))?;
+                }
+            }
         }
         Ok(Templates { markdown, html })
     }

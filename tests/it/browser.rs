@@ -174,3 +174,151 @@ fn chromium_draws_every_figure() {
         );
     }
 }
+
+/// The layout check page: loads the review page in a frame of each size and reports, as JSON,
+/// where the title and the contents are and whether anything but a table scrolls sideways.
+const LAYOUT_PAGE: &str = r#"<!DOCTYPE html><html><body><pre id="result">pending</pre>
+<script>
+async function measure(width, height) {
+  const frame = document.createElement('iframe');
+  frame.width = width; frame.height = height; frame.src = 'PAGE';
+  const loaded = new Promise(resolve => frame.addEventListener('load', resolve));
+  document.body.appendChild(frame);
+  await loaded;
+  const doc = frame.contentDocument;
+  await Promise.all(Array.from(doc.images).map(img => img.decode().catch(() => null)));
+  const root = doc.documentElement;
+  const h1 = doc.querySelector('h1');
+  const title = h1.getBoundingClientRect();
+  const nav = doc.querySelector('nav.contents');
+  const contents = nav.getBoundingClientRect();
+  const link = nav.querySelector('a');
+  const tables = Array.from(doc.querySelectorAll('table'));
+  const wider = tables.filter(t => t.getBoundingClientRect().width > root.clientWidth - 2 * title.left);
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const lines = el => { const r = doc.createRange(); r.selectNodeContents(el); return r.getClientRects().length; };
+  const analyses = doc.getElementById('data-and-analyses');
+  const effects = analyses ? Array.from(analyses.nextElementSibling.querySelectorAll('tbody td:last-child')) : [];
+  const key = Array.from(doc.querySelectorAll('p, span, div')).filter(e => e.textContent.includes('written by revmark')).pop();
+  return {
+    width: root.clientWidth, scroll_width: root.scrollWidth,
+    title: h1.textContent, title_left: title.left, title_top: title.top, title_bottom: title.bottom,
+    contents_left: contents.left, contents_right: contents.right, contents_top: contents.top,
+    contents_shown: link.checkVisibility() && link.getBoundingClientRect().height > 0,
+    tables: tables.length,
+    wider_tables: wider.length,
+    wider_tables_scrolling: wider.filter(t => scrolls(t.parentElement) && t.parentElement.scrollWidth > t.parentElement.clientWidth).length,
+    heading_fonts: new Set(Array.from(doc.querySelectorAll('h1, h2, h3, h4, h5, h6')).map(h => getComputedStyle(h).fontFamily)).size,
+    empty_header_rows: Array.from(doc.querySelectorAll('thead tr')).filter(tr => tr.textContent.trim() === '').length,
+    effects: effects.length,
+    effect_lines: Math.max(0, ...effects.map(lines)),
+    key_top: key ? key.getBoundingClientRect().top : null,
+    first_section_top: doc.querySelector('h2').getBoundingClientRect().top,
+  };
+}
+(async () => {
+  const report = { narrow: await measure(420, 900), wide: await measure(1400, 1000) };
+  document.getElementById('result').textContent = 'RESULT' + JSON.stringify(report) + 'END';
+})();
+</script></body></html>"#;
+
+// At 420 px (a phone) the page does not scroll sideways, only its wide tables do, and the
+// title is in the first screen, before the contents; at 1,400 px the contents are shown in a
+// column beside the text. Fails on a page with the contents before the title or tables that
+// overflow the page.
+#[test]
+fn the_page_reads_on_a_phone_and_a_wide_screen() {
+    let Some(browser) = chromium() else {
+        eprintln!("chromium is not installed: the browser test did not run (.ci/run installs it)");
+        return;
+    };
+    let scratch = Scratch::new("layout");
+    example(&scratch, "mmn-lactation");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let out = scratch.path("output");
+    let port = serve(out.clone());
+    let (mut wider_tables, mut effects) = (0.0, 0.0);
+    for slug in ["mmn-lactation", "diuretics-pregnancy"] {
+        std::fs::write(
+            out.join(format!("layout-{slug}.html")),
+            LAYOUT_PAGE.replace("PAGE", &format!("{slug}/index.html")),
+        )
+        .unwrap();
+        let dom = run_chromium(
+            &browser,
+            &scratch.path("profile"),
+            &[
+                "--virtual-time-budget=20000",
+                "--dump-dom",
+                &format!("http://127.0.0.1:{port}/layout-{slug}.html"),
+            ],
+        );
+        let json = dom
+            .split("RESULT")
+            .nth(1)
+            .and_then(|r| r.split("END").next())
+            .unwrap_or_else(|| panic!("no report for {slug}:\n{dom}"));
+        let report: serde_json::Value = serde_json::from_str(json).unwrap();
+        let (narrow, wide) = (&report["narrow"], &report["wide"]);
+        let number = |v: &serde_json::Value, key: &str| {
+            v[key]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{slug}: no {key} in {v}"))
+        };
+        // The title as review.md gives it (neither example's needs escaping in Markdown).
+        let review_md = std::fs::read_to_string(out.join(slug).join("review.md")).unwrap();
+        let title = review_md.lines().next().unwrap().trim_start_matches("# ");
+        for (name, view) in [("narrow", narrow), ("wide", wide)] {
+            assert_eq!(view["title"], title, "{slug} {name}: {view}");
+            // Every heading in one typeface (outcome headings, h5, were serif).
+            assert_eq!(view["heading_fonts"], 1, "{slug} {name}: {view}");
+            // Characteristics of studies without an empty header row.
+            assert_eq!(view["empty_header_rows"], 0, "{slug} {name}: {view}");
+            // Effect sizes in Data and analyses ("0.68 [0.59, 0.79]") on one line.
+            effects += number(view, "effects");
+            assert!(
+                number(view, "effect_lines") <= 1.0,
+                "{slug} {name}: an effect size wraps: {view}"
+            );
+            // What the marked text means is said before the first section.
+            assert!(
+                number(view, "key_top") < number(view, "first_section_top"),
+                "{slug} {name}: the marked text is explained only after the first section: {view}"
+            );
+            assert_eq!(
+                number(view, "scroll_width"),
+                number(view, "width"),
+                "{slug} {name}: the page scrolls sideways: {view}"
+            );
+        }
+        // A phone: the title in the first screen, then the contents (folded).
+        assert!(
+            number(narrow, "title_top") >= 0.0 && number(narrow, "title_bottom") <= 900.0,
+            "{slug}: the title is not in the first screen at 420 px: {narrow}"
+        );
+        assert!(
+            number(narrow, "contents_top") >= number(narrow, "title_bottom"),
+            "{slug}: the contents come before the title at 420 px: {narrow}"
+        );
+        // The tables wider than the screen scroll inside their own box.
+        wider_tables += number(narrow, "wider_tables");
+        assert_eq!(
+            narrow["wider_tables_scrolling"], narrow["wider_tables"],
+            "{slug}: a wide table does not scroll on its own at 420 px: {narrow}"
+        );
+        // A wide screen: the contents shown, beside the text and in the first screen.
+        assert_eq!(
+            wide["contents_shown"], true,
+            "{slug}: contents hidden at 1400 px: {wide}"
+        );
+        assert!(
+            number(wide, "contents_right") <= number(wide, "title_left")
+                && number(wide, "contents_top") < 1000.0,
+            "{slug}: the contents are not beside the text at 1400 px: {wide}"
+        );
+    }
+    // The diuretics review's Summary of findings (seven columns) is wider than a phone.
+    assert!(wider_tables >= 1.0, "no table was wider than a phone");
+    assert!(effects >= 1.0, "no effect size was measured");
+}

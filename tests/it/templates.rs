@@ -182,3 +182,264 @@ fn changes_md_is_written_from_its_template() {
         read(&scratch, "mmn-lactation/changes.md")
     );
 }
+
+/// The output files that differ between two trees of the same files.
+fn changed_files(
+    before: &[(std::path::PathBuf, Vec<u8>)],
+    after: &[(std::path::PathBuf, Vec<u8>)],
+) -> Vec<String> {
+    assert_eq!(before.len(), after.len());
+    before
+        .iter()
+        .zip(after)
+        .filter(|(a, b)| a != b)
+        .map(|(a, _)| a.0.display().to_string())
+        .collect()
+}
+
+/// `text` without the section that starts at the line `heading`: up to the next heading of the
+/// same or a higher level.
+fn without_section(text: &str, heading: &str) -> String {
+    let level = heading.split(' ').next().unwrap();
+    let start = text
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("no `{heading}` in {text}"))
+        + 1;
+    let rest = &text[start + heading.len()..];
+    let end = rest
+        .match_indices("\n#")
+        .map(|(i, _)| i + 1)
+        .find(|&i| {
+            let marks = rest[i..].chars().take_while(|&c| c == '#').count();
+            marks <= level.len()
+        })
+        .map_or(text.len(), |i| start + heading.len() + i);
+    format!("{}{}", &text[..start], &text[end..])
+}
+
+// A review's review.md.tera that extends the built-in one and redefines one block changes
+// that section and nothing else.
+#[test]
+fn one_block_of_an_override_changes_one_section() {
+    let scratch = Scratch::new("block-override");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let before = tree(&scratch.path("output"));
+    let review_before = read(&scratch, "diuretics-pregnancy/review.md");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/review.md.tera"),
+        "{% extends \"builtin/review.md\" %}\n\
+         {% block discussion -%}\n## Discussion\n\nOur own discussion of {{ review.title }}.\n\n{% endblock discussion %}\n",
+    )
+    .unwrap();
+    build(&scratch);
+    let after = tree(&scratch.path("output"));
+    assert_eq!(
+        changed_files(&before, &after),
+        [
+            "diuretics-pregnancy/index.html",
+            "diuretics-pregnancy/review.md"
+        ]
+    );
+    let review_after = read(&scratch, "diuretics-pregnancy/review.md");
+    assert_eq!(
+        without_section(&review_after, "## Discussion"),
+        without_section(&review_before, "## Discussion")
+    );
+    assert!(
+        review_after.contains(
+            "\n## Discussion\n\nOur own discussion of Diuretics for preventing pre-eclampsia and its complications in pregnancy.\n\n## Authors' conclusions\n"
+        ),
+        "{review_after}"
+    );
+}
+
+// An abstract_body.md.tera that extends the built-in one changes one section of the abstract,
+// in abstract.md and in review.md alike.
+#[test]
+fn one_block_of_the_abstract_changes_in_both_places() {
+    let scratch = Scratch::new("abstract-block");
+    let dir = example(&scratch, "mmn-lactation");
+    build(&scratch);
+    let abstract_before = read(&scratch, "mmn-lactation/abstract.md");
+    let review_before = read(&scratch, "mmn-lactation/review.md");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/abstract_body.md.tera"),
+        "{% extends \"builtin/abstract_body.md\" %}\n\
+         {% block abstract_objectives -%}\n{{ h | safe }} Objectives\n\nOur objectives.\n\n{% endblock abstract_objectives %}\n",
+    )
+    .unwrap();
+    build(&scratch);
+    let abstract_after = read(&scratch, "mmn-lactation/abstract.md");
+    let review_after = read(&scratch, "mmn-lactation/review.md");
+    assert!(abstract_after.contains("\n## Objectives\n\nOur objectives.\n\n## Search methods\n"));
+    assert!(review_after.contains("\n### Objectives\n\nOur objectives.\n\n### Search methods\n"));
+    assert_eq!(
+        without_section(&abstract_after, "## Objectives"),
+        without_section(&abstract_before, "## Objectives")
+    );
+    assert_eq!(
+        without_section(&review_after, "### Objectives"),
+        without_section(&review_before, "### Objectives")
+    );
+}
+
+// A block that the extended template does not have, and an override that extends itself, are
+// errors at the override's line, with what to extend instead.
+#[test]
+fn block_and_extends_errors_name_the_override() {
+    let scratch = Scratch::new("block-errors");
+    let dir = example(&scratch, "mmn-lactation");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    let override_file = dir.join("templates/review.md.tera");
+    std::fs::write(
+        &override_file,
+        "{% extends \"builtin/review.md\" %}\n{% block discusion %}x{% endblock %}\n",
+    )
+    .unwrap();
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("reviews/mmn-lactation/templates/review.md.tera:2:10: error: template: Block `discusion` is not defined in any parent template"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: did you mean `discussion`?"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(&override_file, "{% extends \"review.md\" %}\n").unwrap();
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "reviews/mmn-lactation/templates/review.md.tera: error: template: Circular extend"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "help: an override extends the built-in template, `{% extends \"builtin/review.md\" %}`"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+// The site's templates folder (--templates DIR) changes every review and the list of reviews;
+// a review's own template wins over the site's and may extend it.
+#[test]
+fn site_templates_change_every_review_and_the_index() {
+    let scratch = Scratch::new("site-templates");
+    example(&scratch, "mmn-lactation");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let before = tree(&scratch.path("output"));
+    let site = scratch.path("house-style");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(
+        site.join("index.html.tera"),
+        "{% extends \"builtin/index.html\" %}{% block title %}Our library{% endblock title %}",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("page.html.tera"),
+        "{% extends \"builtin/page.html\" %}{% block title %}{{ review.title }} | Our library{% endblock title %}",
+    )
+    .unwrap();
+    let run = revmark(&scratch.0, &["build", "--templates", "house-style"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = tree(&scratch.path("output"));
+    assert_eq!(
+        changed_files(&before, &after),
+        [
+            "diuretics-pregnancy/index.html",
+            "index.html",
+            "mmn-lactation/index.html"
+        ]
+    );
+    assert!(read(&scratch, "index.html").contains("<title>Our library</title>"));
+    for slug in ["mmn-lactation", "diuretics-pregnancy"] {
+        let page = read(&scratch, &format!("{slug}/index.html"));
+        assert!(page.contains(" | Our library</title>"), "{slug}");
+    }
+    // The review's own page template extends the site's.
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/page.html.tera"),
+        "{% extends \"site/page.html\" %}{% block footer %}<footer>Diuretics team</footer>{% endblock footer %}",
+    )
+    .unwrap();
+    let run = revmark(&scratch.0, &["build", "--templates", "house-style"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let own = read(&scratch, "diuretics-pregnancy/index.html");
+    assert!(
+        own.contains(" | Our library</title>") && own.contains("<footer>Diuretics team</footer>")
+    );
+    assert!(!read(&scratch, "mmn-lactation/index.html").contains("Diuretics team"));
+    // Without --templates, templates/ in the current folder is the site's.
+    std::fs::rename(&site, scratch.path("templates")).unwrap();
+    build(&scratch);
+    assert!(read(&scratch, "index.html").contains("<title>Our library</title>"));
+}
+
+// A file in the site's templates folder that revmark does not use is a warning naming the
+// templates it does use; a misspelt one is an error; a folder that --templates names must exist.
+#[test]
+fn site_template_folders_report_what_they_do_not_use() {
+    let scratch = Scratch::new("site-unused");
+    example(&scratch, "mmn-lactation");
+    let site = scratch.path("templates");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("notes.txt"), "mine").unwrap();
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/notes.txt: warning: `notes.txt` is not used: templates end in `.tera`; the site's templates are abstract.md.tera, abstract_body.md.tera, review.md.tera, changes.md.tera, page.html.tera, index.html.tera"),
+        "{}",
+        run.stderr
+    );
+    std::fs::write(site.join("indx.html.tera"), "x").unwrap();
+    let run = revmark(&scratch.0, &["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("templates/indx.html.tera: error: `indx.html.tera` overrides no template"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `index.html`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(!scratch.path("output").exists());
+    let run = revmark(&scratch.0, &["build", "--templates", "no-such-folder"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: the templates folder no-such-folder does not exist"),
+        "{}",
+        run.stderr
+    );
+}
+
+// Ejected templates, used unchanged as the site's templates, give byte-identical output, and
+// they are block-structured: an override can extend them block by block.
+#[test]
+fn ejected_templates_are_a_site_folder_and_have_blocks() {
+    let scratch = Scratch::new("eject-site");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let before = tree(&scratch.path("output"));
+    let run = revmark(&scratch.0, &["templates", "--eject", "templates"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let review = std::fs::read_to_string(scratch.path("templates/review.md.tera")).unwrap();
+    assert!(review.contains("{% block discussion -%}"), "{review}");
+    build(&scratch);
+    assert_eq!(before, tree(&scratch.path("output")));
+}

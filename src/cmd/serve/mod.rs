@@ -39,8 +39,15 @@ pub(super) struct State {
     redrawn: Vec<String>,
 }
 
-/// `revmark serve`. Runs until the process is stopped.
-pub fn serve(paths: &[PathBuf], out: &Path, port: u16, force: bool) -> Result<(), Error> {
+/// `revmark serve`, with the site's templates in `templates` (see `--templates`). Runs until
+/// the process is stopped.
+pub fn serve(
+    paths: &[PathBuf],
+    templates: Option<PathBuf>,
+    out: &Path,
+    port: u16,
+    force: bool,
+) -> Result<(), Error> {
     // The output folder is refused here, before the server starts, as `build` would refuse
     // it (every build checks it again, with the review folders found then).
     crate::site::check_output(out, paths, force)?;
@@ -49,11 +56,17 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16, force: bool) -> Result<()
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     let state = Arc::new(Mutex::new(State::default()));
     let cache = BuildCache::default();
+    // The site's templates folder is watched too (the default one even before it exists), so
+    // that editing a template rebuilds.
+    let site_folder = templates
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(super::SITE_TEMPLATES));
     let options = BuildOptions {
         timings: false,
         durable: false,
         force,
         baseline: None,
+        templates,
     };
     run_build(paths, out, &options, &state, &cache);
     println!(
@@ -63,7 +76,8 @@ pub fn serve(paths: &[PathBuf], out: &Path, port: u16, force: bool) -> Result<()
     let _ = std::io::stdout().flush();
 
     let (watched, watch_out, watch_state) = (paths.to_vec(), out.to_path_buf(), Arc::clone(&state));
-    watch::watch(paths.to_vec(), move || {
+    let watched_folders = paths.iter().cloned().chain([site_folder]).collect();
+    watch::watch(watched_folders, move || {
         eprintln!("change seen: rebuilding");
         run_build(&watched, &watch_out, &options, &watch_state, &cache);
     })

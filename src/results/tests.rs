@@ -48,15 +48,15 @@ fn results_that_differ_in_a_number_are_not_equal() {
     assert_ne!(changed, results);
 }
 
-// The measure is written as `type`, `measure` and `scale` in that place, and read back as the
+// The measure is written as `type`, `measure`, `measure_name` and `scale` in that place, and read back as the
 // same measure, generic labels and their scale included.
 #[test]
-fn the_measure_round_trips_through_three_keys() {
+fn the_measure_round_trips_through_four_keys() {
     let results = analysed("tests/figures/stroke");
     let text = results.to_json();
     assert!(
         text.contains(
-            "\"type\": \"generic\",\n          \"measure\": \"Ratio of means\",\n          \"scale\": \"ratio\",\n          \"method\": \"IV\""
+            "\"type\": \"generic\",\n          \"measure\": \"Ratio of means\",\n          \"measure_name\": \"Ratio of means\",\n          \"scale\": \"ratio\",\n          \"method\": \"IV\""
         ),
         "{text}"
     );
@@ -69,6 +69,7 @@ fn the_measure_round_trips_through_three_keys() {
             &Measure::StdMeanDifference,
             &Measure::Generic {
                 label: "Ratio of means".into(),
+                name: "Ratio of means".into(),
                 scale: ScaleKey::Ratio
             }
         ]

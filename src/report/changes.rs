@@ -442,6 +442,7 @@ mod tests {
                 .iter()
                 .map(|s| StudyResult {
                     study: s.to_string(),
+                    arm: None,
                     estimate: None,
                     ci_low: None,
                     ci_high: None,

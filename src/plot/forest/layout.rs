@@ -483,19 +483,34 @@ pub(super) fn layout(result: &OutcomeResults, arms: &Arms, review: &Review) -> L
 }
 
 /// How far the axis must reach either side of the null (analysis scale): every study's
-/// estimate and the pooled intervals (study intervals beyond it get arrows).
+/// estimate and the pooled intervals (study intervals beyond it get arrows). When nothing is
+/// pooled (no totals), the study intervals take the pooled intervals' place, so that the axis
+/// is not cut at the outermost estimate.
 fn axis_extent(result: &OutcomeResults) -> f64 {
-    let studies = result
-        .study_results
-        .iter()
-        .filter_map(StudyResult::effect)
-        .map(|e| e.y.abs());
-    let pooled = result
+    let pooled: Vec<Interval> = result
         .subgroups
         .iter()
         .filter_map(|g| g.pooled)
         .chain(result.pooled)
         .filter_map(|p| p.analysis.get())
+        .collect();
+    // Without totals nothing is pooled: each study's estimate and both ends of its interval.
+    let per_study = if result.pools_overall() || result.pools_subgroups() {
+        1
+    } else {
+        3
+    };
+    let studies = result
+        .study_results
+        .iter()
+        .filter_map(StudyResult::effect)
+        .flat_map(|e| {
+            [e.y.abs(), e.ci_low.abs(), e.ci_high.abs()]
+                .into_iter()
+                .take(per_study)
+        });
+    let pooled = pooled
+        .into_iter()
         .flat_map(|p| [p.ci_low.abs(), p.ci_high.abs()]);
     studies.chain(pooled).fold(0.0, f64::max)
 }

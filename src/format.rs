@@ -2,8 +2,8 @@
 //! sign, P values, measure and method names, and the heterogeneity and overall-effect lines.
 //! Shared by the figures and the text, so that both always say the same.
 
-use crate::model::{Measure, MethodKey, ModelKey};
-use crate::results::{Heterogeneity, Pooled, SubgroupDifferences};
+use crate::model::{Measure, MethodKey, ModelKey, Totals};
+use crate::results::{Heterogeneity, OutcomeResults, Pooled, SubgroupDifferences};
 
 /// A number with two decimals and the typographic minus sign.
 pub fn decimal(x: f64) -> String {
@@ -74,16 +74,33 @@ pub fn effect_phrase(label: &str, pooled: &Pooled) -> String {
     )
 }
 
-/// The measure's name in column headers ("Risk Ratio", "Std. Mean Difference").
+/// The measure's name in column headers ("Risk Ratio", "Std. Mean Difference", a generic
+/// measure's "Hazard Ratio"); the Peto method's odds ratio is "Peto Odds Ratio".
 pub fn measure_name(measure: &Measure, method: MethodKey) -> String {
-    match (measure, method) {
-        (_, MethodKey::Peto) => "Peto Odds Ratio".into(),
-        (Measure::RiskRatio, _) => "Risk Ratio".into(),
-        (Measure::OddsRatio, _) => "Odds Ratio".into(),
-        (Measure::RiskDifference, _) => "Risk Difference".into(),
-        (Measure::MeanDifference, _) => "Mean Difference".into(),
-        (Measure::StdMeanDifference, _) => "Std. Mean Difference".into(),
-        (Measure::Generic { label, .. }, _) => label.clone(),
+    match method {
+        MethodKey::Peto => "Peto Odds Ratio".into(),
+        _ => measure.name().to_string(),
+    }
+}
+
+/// Review Manager's words for an analysis without an overall total, where the effect of the
+/// whole analysis would stand: "Subtotals only" (each subgroup is pooled) or "Totals not
+/// selected" (nothing is; also subtotals without subgroups); None with an overall total.
+pub fn totals_label(result: &OutcomeResults) -> Option<&'static str> {
+    match result.totals {
+        Totals::Overall => None,
+        Totals::Subtotals if result.has_subgroups() => Some("Subtotals only"),
+        _ => Some("Totals not selected"),
+    }
+}
+
+/// An analysis's effect in running text: "RR 0.65, 95% CI 0.46 to 0.90", "not estimable", or
+/// for an analysis without an overall total "not pooled (subtotals only)".
+pub fn effect_in_text(result: &OutcomeResults) -> String {
+    match (&result.pooled, totals_label(result)) {
+        (Some(p), _) => effect_phrase(result.measure.label(), p),
+        (None, Some(label)) => format!("not pooled ({})", label.to_lowercase()),
+        (None, None) => "not estimable".to_string(),
     }
 }
 

@@ -180,11 +180,13 @@ pub fn row_problem(row: &Row) -> Option<&'static str> {
     }
 }
 
-/// The short label of a Review Manager effect measure name ("Hazard Ratio" → HR); other
-/// names are kept as written ("Ratio of Means").
+/// The short label of a Review Manager effect measure name ("Hazard Ratio" → HR, "Ratio of
+/// means" → RoM); other names are kept as written ("Rate Ratio"). The name itself is kept
+/// beside the label where it differs from the label's own (`measure_name`).
 pub(crate) fn measure_label(name: &str) -> String {
     let known = [
         ("hazard ratio", "HR"),
+        ("ratio of means", "RoM"),
         ("odds ratio", "OR"),
         ("peto odds ratio", "Peto OR"),
         ("risk ratio", "RR"),
@@ -347,7 +349,8 @@ mod tests {
     #[test]
     fn labels_review_manager_measures() {
         assert_eq!(measure_label("Hazard Ratio"), "HR");
-        assert_eq!(measure_label("Ratio of Means"), "Ratio of Means");
+        assert_eq!(measure_label("Ratio of Means"), "RoM");
+        assert_eq!(measure_label("Rate Ratio"), "Rate Ratio");
         assert!(is_ratio_label("Hazard Ratio") && is_ratio_label("Ratio of Means"));
         assert!(!is_ratio_label("Mean Difference"));
     }

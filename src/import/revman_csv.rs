@@ -190,9 +190,11 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, String> {
                 _ => None,
             };
             skip_outcome = false;
+            // Kept where it is not the outcome's position (a gap in the numbers).
+            let own_number = (o_no != comparison.outcomes.len() + 1).then(|| o_no.to_string());
             comparison.outcomes.push(Outcome {
                 id: String::new(),
-                number: None,
+                number: own_number,
                 name: row_name,
                 data_type,
                 kind,
@@ -232,7 +234,9 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, String> {
                 outcome.has_subgroups = true;
                 outcome.groups.clear();
             }
+            let position = outcome.groups.len() + 1;
             outcome.groups.push(Group {
+                number: (s_no != position).then(|| s_no.to_string()),
                 name: Some(row_name),
                 stored: stored_of(&[]),
                 ..Group::default()

@@ -283,15 +283,49 @@ fn usable(rows: &[DataRow]) -> Vec<&DataRow> {
         .collect()
 }
 
-/// Whether a stored number is the position it would get anyway (no `number` field exists
-/// yet in the format, so analyses keep their numbers only by their order).
-fn numbers_are_positions(doc: &Document) -> bool {
-    doc.comparisons.iter().all(|c| {
-        c.number.is_none()
-            && c.outcomes
-                .iter()
-                .all(|o| o.number.is_none() && o.groups.iter().all(|g| g.number.is_none()))
-    })
+/// The `totals` and `subgroup_test` lines of an analysis: Review Manager's TOTALS and
+/// SUBGROUP_TEST, written where they differ from revmark's defaults (an overall total; the
+/// test with an overall total, not with subtotals only). Subtotals without subgroups pool
+/// nothing, in Review Manager as in revmark: written as `none`, which says so.
+fn totals_lines(o: &Outcome) -> String {
+    let totals = match o.totals {
+        Totals::Subtotals if !o.has_subgroups => Totals::None,
+        totals => totals,
+    };
+    let mut lines = match totals {
+        Totals::Overall => String::new(),
+        Totals::Subtotals => "        totals: subtotals\n".to_string(),
+        Totals::None => "        totals: none\n".to_string(),
+    };
+    let asked = !o.no_subgroup_test;
+    let default = totals == Totals::Overall;
+    if o.has_subgroups && totals != Totals::None && asked != default {
+        lines.push_str(&format!("        subgroup_test: {asked}\n"));
+    }
+    lines
+}
+
+/// The `number` line of an item numbered `number` (as Review Manager shows it), where the
+/// item before it in the same place was numbered `previous`: none when revmark's default (one
+/// more than the one before) gives the same number, so that only numbers with gaps are
+/// written. `previous` becomes `number`.
+fn number_line(indent: &str, number: usize, previous: &mut usize) -> String {
+    let line = if number == *previous + 1 {
+        String::new()
+    } else {
+        format!("{indent}number: {number}\n")
+    };
+    *previous = number;
+    line
+}
+
+/// An item's number: Review Manager's (kept when it is not the item's position) or its
+/// position. A number that is not a whole number above 0 counts as absent.
+fn number_of(given: Option<&String>, position: usize) -> usize {
+    given
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(position)
 }
 
 /// GRADE's level as revmark writes it.
@@ -381,7 +415,11 @@ impl Writer<'_> {
 
     fn analyses(&mut self) -> Analyses {
         let doc = self.doc;
-        let numbered = numbers_are_positions(doc);
+        self.claim(&[
+            "comparisons[].number",
+            "comparisons[].outcomes[].number",
+            "comparisons[].outcomes[].groups[].number",
+        ]);
         self.claim(&[
             "comparisons[]",
             "comparisons[].name",
@@ -402,6 +440,13 @@ impl Writer<'_> {
             "comparisons[].outcomes[].log_data",
             "comparisons[].outcomes[].has_subgroups",
             "comparisons[].outcomes[].groups[].rows[].entered",
+            // As `totals` and `subgroup_test`.
+            "comparisons[].outcomes[].totals",
+            "comparisons[].outcomes[].no_subgroup_test",
+            // Review Manager's ids name the analyses by their numbers, which are kept.
+            "comparisons[].id",
+            "comparisons[].outcomes[].id",
+            "comparisons[].outcomes[].groups[].id",
         ] {
             self.ledger.claim_mapped(path);
         }
@@ -427,16 +472,6 @@ impl Writer<'_> {
             for path in [
                 "comparisons[].outcomes[].graph_label_1",
                 "comparisons[].outcomes[].graph_label_2",
-            ] {
-                self.ledger.claim_mapped(path);
-            }
-        }
-        if numbered {
-            // Review Manager's ids name the analyses by their numbers, which their order keeps.
-            for path in [
-                "comparisons[].id",
-                "comparisons[].outcomes[].id",
-                "comparisons[].outcomes[].groups[].id",
             ] {
                 self.ledger.claim_mapped(path);
             }
@@ -473,8 +508,10 @@ impl Writer<'_> {
         );
         let mut studies: HashMap<String, (String, Vec<String>)> = HashMap::new();
         let mut reported: HashSet<(String, String)> = HashSet::new();
+        let mut previous_comparison = 0;
         for (ci, c) in doc.comparisons.iter().enumerate() {
             let id = unique(slug(&c.name, "comparison"), &mut taken_comparisons);
+            let comparison_number = number_of(c.number.as_ref(), ci + 1);
             let first = c.outcomes.first();
             let experimental = first
                 .map(|o| o.group_label_1.as_str())
@@ -487,22 +524,20 @@ impl Writer<'_> {
                 .unwrap_or("Control")
                 .to_string();
             yaml.push_str(&format!(
-                "  - id: {id}\n    name: {}\n    experimental: {}\n    control: {}\n    outcomes:",
+                "  - id: {id}\n{}    name: {}\n    experimental: {}\n    control: {}\n    outcomes:",
+                number_line("    ", comparison_number, &mut previous_comparison),
                 q(&c.name),
                 q(&experimental),
                 q(&control)
             ));
             let mut written = 0;
             let mut taken_here = Taken::default();
+            let mut previous_outcome = 0;
             for (oi, o) in c.outcomes.iter().enumerate() {
-                let number = format!("{}.{}", ci + 1, oi + 1);
+                let own_number = number_of(o.number.as_ref(), oi + 1);
+                let number = format!("{comparison_number}.{own_number}");
+                // An analysis left out keeps its number free: the others keep theirs.
                 let Some((data_type, measure, method)) = self.analysable(o, &number) else {
-                    if oi + 1 < c.outcomes.len() {
-                        self.notes.push(format!(
-                            "Analysis {number} was not imported, so the analyses after it in comparison {} are numbered one lower than in Review Manager.",
-                            ci + 1
-                        ));
-                    }
                     continue;
                 };
                 let labels = (
@@ -534,12 +569,23 @@ impl Writer<'_> {
                 if own_id != protocol_id {
                     yaml.push_str(&format!("        id: {own_id}\n"));
                 }
+                yaml.push_str(&number_line("        ", own_number, &mut previous_outcome));
                 yaml.push_str(&format!(
                     "        name: {}\n        type: {}\n        measure: {}\n",
                     q(&o.name),
                     data_type.as_str(),
                     q(&measure)
                 ));
+                // A generic measure's name where the label alone would name it otherwise
+                // ("Ratio of means" for RoM, whose default name is "Ratio of Means").
+                let name = o.effect_measure.trim();
+                if data_type == DataType::Generic
+                    && !name.is_empty()
+                    && name != measure
+                    && crate::model::measure::known_name(&measure) != Some(name)
+                {
+                    yaml.push_str(&format!("        measure_name: {}\n", q(name)));
+                }
                 if data_type == DataType::Generic {
                     let ratio = o.log_data || super::is_ratio_label(&o.effect_measure);
                     yaml.push_str(&format!(
@@ -556,6 +602,7 @@ impl Writer<'_> {
                     },
                     if o.random { "random" } else { "fixed" }
                 ));
+                yaml.push_str(&totals_lines(o));
                 // The first analysis of a name takes its Summary of findings row's level.
                 let finding = findings
                     .iter()
@@ -569,19 +616,22 @@ impl Writer<'_> {
                         o.name
                     ));
                 }
-                let base = format!("data/analysis-{}-{}", ci + 1, oi + 1);
+                let base = format!("data/analysis-{comparison_number}-{own_number}");
                 if o.has_subgroups {
                     yaml.push_str("        subgroups:\n");
+                    let mut previous_subgroup = 0;
                     for (k, g) in o.groups.iter().enumerate() {
                         let rows = usable(&g.rows);
+                        let subgroup_number = number_of(g.number.as_ref(), k + 1);
                         yaml.push_str(&format!(
-                            "          - name: {}\n",
-                            q(g.name.as_deref().unwrap_or("Subgroup"))
+                            "          - name: {}\n{}",
+                            q(g.name.as_deref().unwrap_or("Subgroup")),
+                            number_line("            ", subgroup_number, &mut previous_subgroup)
                         ));
                         if rows.is_empty() {
                             yaml.push_str("            studies: []\n");
                         } else {
-                            let path = format!("{base}-{}.csv", k + 1);
+                            let path = format!("{base}-{subgroup_number}.csv");
                             yaml.push_str(&format!("            data: {path}\n"));
                             self.files.insert(path, data_csv(data_type, &rows));
                         }
@@ -632,11 +682,6 @@ impl Writer<'_> {
                 ));
             }
         }
-        if !numbered {
-            self.notes.push(
-                "Review Manager numbers some comparisons, analyses or subgroups out of order; revmark numbers them by their order, so their numbers change (the `number` values below).".into(),
-            );
-        }
         Analyses {
             yaml,
             outcomes,
@@ -679,15 +724,6 @@ impl Writer<'_> {
         }
         if o.swap_events {
             notes.push("Review Manager swapped events and non-events; revmark analyses the events as entered".into());
-        }
-        match o.totals {
-            Totals::Overall => {}
-            Totals::Subtotals => notes.push("Totals are subtotals only in Review Manager; revmark also pools an overall total, so its overall result and weights differ".into()),
-            Totals::None => notes.push("Review Manager shows no totals; revmark pools them, so its totals and weights differ".into()),
-        }
-        if o.no_subgroup_test {
-            notes
-                .push("Review Manager shows no test for subgroup differences; revmark does".into());
         }
         let own = o.own_graph_labels();
         if !own.is_empty() {

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::numbers::Numbering;
 use super::protocol::{check_slug, check_unique};
 use super::raw;
 use super::rows::{RowCell, RowReader};
@@ -14,6 +15,7 @@ use crate::model::*;
 const UNKNOWN_OUTCOME: Kind = Kind::error("an outcome that is not in review.yaml");
 const BAD_SETTING: Kind = Kind::error("a setting that does not fit the outcome");
 const IGNORED_SETTING: Kind = Kind::warning("a setting that random-effects models use only");
+const UNUSED_SETTING: Kind = Kind::warning("a setting that does not apply to the outcome");
 const DATA_SOURCES: Kind = Kind::error("an outcome without exactly one source of data");
 const DATA_FILE: Kind = Kind::error("a data file that cannot be read");
 const CSV_SHAPE: Kind = Kind::error("a CSV row that does not fit its header");
@@ -58,9 +60,17 @@ pub(crate) fn resolve(
         problems,
     );
     let mut comparisons = Vec::new();
+    let mut comparison_numbers = Numbering::new(file, Vec::new());
     for spec in raw.comparisons {
         let id = spec.id;
         check_slug(file, &id, problems);
+        let number = comparison_numbers.next(
+            spec.number.as_ref(),
+            &format!("comparison `{}`", id.value),
+            id.referenced,
+            problems,
+        );
+        let mut outcome_numbers = Numbering::new(file, vec![number]);
         let outcome_ids: Vec<(&str, Location)> = spec
             .outcomes
             .iter()
@@ -77,18 +87,27 @@ pub(crate) fn resolve(
         );
         let mut outcomes = Vec::new();
         for outcome in spec.outcomes {
+            let outcome_id = &outcome.id.as_ref().unwrap_or(&outcome.outcome).value;
+            let outcome_number = outcome_numbers.next(
+                outcome.number.as_ref(),
+                &format!("comparison `{}`, outcome `{outcome_id}`", id.value),
+                outcome.outcome.referenced,
+                problems,
+            );
             let mut checker = OutcomeChecker {
                 file,
                 referenced,
                 read_data: &mut *read_data,
                 problems: &mut *problems,
             };
-            if let Some(resolved) = checker.resolve(&id.value, outcome) {
+            let numbers = [number, outcome_number];
+            if let Some(resolved) = checker.resolve(&id.value, numbers, outcome) {
                 outcomes.push(resolved);
             }
         }
         comparisons.push(Comparison {
             id: id.value,
+            number,
             name: spec.name,
             experimental: spec.experimental.unwrap_or_else(|| "Experimental".into()),
             control: spec.control.unwrap_or_else(|| "Control".into()),
@@ -115,8 +134,14 @@ impl OutcomeChecker<'_, '_> {
         });
     }
 
-    /// The outcome of comparison `comparison` written as `spec`, or None when it has errors.
-    fn resolve(&mut self, comparison: &str, spec: raw::OutcomeSpec) -> Option<AnalysisOutcome> {
+    /// The outcome of comparison `comparison` written as `spec`, numbered `numbers`
+    /// (comparison and outcome), or None when it has errors.
+    fn resolve(
+        &mut self,
+        comparison: &str,
+        numbers: [usize; 2],
+        spec: raw::OutcomeSpec,
+    ) -> Option<AnalysisOutcome> {
         let file = self.file;
         let id = spec.id.as_ref().unwrap_or(&spec.outcome).value.clone();
         let context = format!("comparison `{comparison}`, outcome `{id}`");
@@ -213,6 +238,19 @@ impl OutcomeChecker<'_, '_> {
                 format!("{context}: `scale` applies to generic outcomes only")
             });
         }
+        if let Some(name) = &spec.measure_name {
+            if data_type != DataType::Generic {
+                self.error(BAD_SETTING, name, || {
+                    format!(
+                        "{context}: `measure_name` applies to generic outcomes only ({measure} is named as Review Manager names it)"
+                    )
+                });
+            } else if name.value.trim().is_empty() {
+                self.error(BAD_SETTING, name, || {
+                    format!("{context}: `measure_name` is blank; give the measure's full name, such as Hazard Ratio, or leave it out")
+                });
+            }
+        }
         let method = match &spec.method {
             Some(m) => {
                 let fits = match m.value {
@@ -257,6 +295,9 @@ impl OutcomeChecker<'_, '_> {
                 });
             }
         }
+        let has_subgroups = spec.subgroups.is_some();
+        let totals = spec.totals.as_ref().map(|t| t.value).unwrap_or_default();
+        self.check_totals(&context, &spec, has_subgroups);
         let sources = [
             spec.studies.is_some(),
             spec.data.is_some(),
@@ -275,10 +316,16 @@ impl OutcomeChecker<'_, '_> {
             included: self.referenced.studies,
         };
         let mut groups = Vec::new();
-        let has_subgroups = spec.subgroups.is_some();
         if let Some(subgroups) = spec.subgroups {
+            let mut subgroup_numbers = Numbering::new(file, numbers.to_vec());
             for sub in subgroups {
                 let context = format!("{context}, subgroup `{}`", sub.name);
+                let number = subgroup_numbers.next(
+                    sub.number.as_ref(),
+                    &context,
+                    spec.outcome.referenced,
+                    self.problems,
+                );
                 let reader = RowReader {
                     context: &context,
                     ..reader
@@ -286,14 +333,19 @@ impl OutcomeChecker<'_, '_> {
                 let rows = self.read_rows(&reader, sub.studies, sub.data);
                 groups.push(DataGroup {
                     name: Some(sub.name),
+                    number: Some(number),
                     rows,
                 });
             }
         } else if spec.studies.is_some() || spec.data.is_some() {
             let rows = self.read_rows(&reader, spec.studies, spec.data);
-            groups.push(DataGroup { name: None, rows });
+            groups.push(DataGroup {
+                name: None,
+                number: None,
+                rows,
+            });
         }
-        self.check_counted_once(&context, &groups);
+        self.check_counted_once(&context, &groups, totals);
         if self.problems.errors() > errors_before {
             return None;
         }
@@ -302,10 +354,11 @@ impl OutcomeChecker<'_, '_> {
         let measure = if method == MethodKey::Peto {
             Measure::OddsRatio
         } else {
-            parsed?
+            parsed?.with_name(spec.measure_name.as_ref().map(|n| n.value.as_str()))
         };
         Some(AnalysisOutcome {
             id,
+            number: numbers[1],
             outcome: spec.outcome.value,
             name: spec
                 .name
@@ -314,6 +367,12 @@ impl OutcomeChecker<'_, '_> {
             model,
             tau2: spec.tau2.map(|t| t.value).unwrap_or_default(),
             hksj: spec.hksj.is_some_and(|h| h.value),
+            totals,
+            // Review Manager gives the test with an overall total unless told not to; with
+            // subtotals only, when asked.
+            subgroup_test: spec
+                .subgroup_test
+                .map_or(totals == Totals::Overall, |t| t.value),
             certainty: spec.certainty.map(|c| Certainty {
                 level: c.level,
                 reasons: c.reasons,
@@ -329,11 +388,50 @@ impl OutcomeChecker<'_, '_> {
         })
     }
 
+    /// Warnings for `totals` and `subgroup_test` that cannot do what they say: subtotals
+    /// without subgroups (nothing is pooled), a test for subgroup differences without
+    /// subgroups or with nothing pooled.
+    fn check_totals(&mut self, context: &str, spec: &raw::OutcomeSpec, has_subgroups: bool) {
+        let file = self.file;
+        let totals = spec.totals.as_ref().map(|t| t.value).unwrap_or_default();
+        if let Some(at) = &spec.totals
+            && at.value == Totals::Subtotals
+            && !has_subgroups
+        {
+            self.problems.add(&file.path, UNUSED_SETTING, |_| {
+                file.warning_at(
+                    at.referenced,
+                    format!(
+                        "{context}: `totals: subtotals` pools each subgroup, and this outcome has none, so nothing is pooled (as in Review Manager); write `totals: none` to say so"
+                    ),
+                )
+            });
+        }
+        if let Some(at) = &spec.subgroup_test {
+            let why = if !has_subgroups {
+                Some("applies to outcomes with subgroups only")
+            } else if totals == Totals::None {
+                Some("does not apply with `totals: none`, which pools nothing")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                self.problems.add(&file.path, UNUSED_SETTING, |_| {
+                    file.warning_at(
+                        at.referenced,
+                        format!("{context}: `subgroup_test` {why}, and is ignored"),
+                    )
+                });
+            }
+        }
+    }
+
     /// Each study counted once: a second row for a study in one group is an error, unless the
     /// rows name different arms of a multi-arm trial (an `arm` column), which Review Manager
     /// allows and which is a warning, as a shared arm is then counted twice; a study in two
-    /// subgroups is a warning, as the overall total counts its participants twice.
-    fn check_counted_once(&mut self, context: &str, groups: &[DataGroup]) {
+    /// subgroups of an outcome with an overall total is a warning, as that total then counts
+    /// its participants twice (with subgroup totals only, or none, nothing is counted twice).
+    fn check_counted_once(&mut self, context: &str, groups: &[DataGroup], totals: Totals) {
         let mut first_in_outcome: HashMap<&str, (&DataGroup, &DataRow)> = HashMap::new();
         for group in groups {
             let mut first_in_group: HashMap<(&str, Option<&str>), &DataRow> = HashMap::new();
@@ -392,6 +490,9 @@ impl OutcomeChecker<'_, '_> {
                         let (Some(a), Some(b)) = (&first_group.name, &group.name) else {
                             continue;
                         };
+                        if totals != Totals::Overall {
+                            continue;
+                        }
                         self.problems.add(&row.origin.file, SHARED_STUDY, |_| {
                             file.warning_at(
                                 at,

@@ -7,6 +7,7 @@ mod consistency;
 mod csv;
 mod fs;
 pub mod limits;
+mod numbers;
 mod protocol;
 pub(crate) mod raw;
 mod rows;

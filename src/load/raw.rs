@@ -14,7 +14,7 @@ use super::yaml::{self, Node, Value};
 use crate::diagnostic::{Diagnostic, Kind, Problems, SourceFile};
 use crate::model::{
     CertaintyLevel, DataType, Flow, Located, Location, MethodKey, ModelKey, Priority, RobTool,
-    ScaleKey, Tau2Key,
+    ScaleKey, Tau2Key, Totals,
 };
 
 const WRONG_TYPE: Kind = Kind::error("a value of the wrong type");
@@ -145,6 +145,7 @@ pub(crate) struct AnalysesFile {
 #[derive(Debug, Clone)]
 pub(crate) struct ComparisonSpec {
     pub id: Located<String>,
+    pub number: Option<Located<String>>,
     pub name: String,
     pub experimental: Option<String>,
     pub control: Option<String>,
@@ -166,14 +167,18 @@ pub(crate) type RawRow = Located<Vec<(String, Located<Cell>)>>;
 pub(crate) struct OutcomeSpec {
     pub outcome: Located<String>,
     pub id: Option<Located<String>>,
+    pub number: Option<Located<String>>,
     pub name: Option<String>,
     pub data_type: Located<DataType>,
     pub measure: Located<String>,
+    pub measure_name: Option<Located<String>>,
     pub scale: Option<Located<ScaleKey>>,
     pub method: Option<Located<MethodKey>>,
     pub model: Option<Located<ModelKey>>,
     pub tau2: Option<Located<Tau2Key>>,
     pub hksj: Option<Located<bool>>,
+    pub totals: Option<Located<Totals>>,
+    pub subgroup_test: Option<Located<bool>>,
     pub certainty: Option<Certainty>,
     pub important_effect: Option<Located<f64>>,
     pub assumed_risk: Option<Located<f64>>,
@@ -186,6 +191,7 @@ pub(crate) struct OutcomeSpec {
 #[derive(Debug, Clone)]
 pub(crate) struct SubgroupSpec {
     pub name: String,
+    pub number: Option<Located<String>>,
     pub studies: Option<Vec<RawRow>>,
     pub data: Option<Located<String>>,
 }
@@ -544,8 +550,19 @@ pub(crate) fn analyses(r: &mut Reader, root: Node) -> AnalysesFile {
 }
 
 fn comparison(r: &mut Reader, node: Node) -> Option<ComparisonSpec> {
-    let mut f = r.item_fields(node, &["id", "name", "experimental", "control", "outcomes"])?;
+    let mut f = r.item_fields(
+        node,
+        &[
+            "id",
+            "number",
+            "name",
+            "experimental",
+            "control",
+            "outcomes",
+        ],
+    )?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
+    let number = f.optional(r, "number", Reader::text);
     let name = f.required(r, "name").and_then(|n| r.text("name", n));
     let experimental = f.optional_text(r, "experimental");
     let control = f.optional_text(r, "control");
@@ -556,6 +573,7 @@ fn comparison(r: &mut Reader, node: Node) -> Option<ComparisonSpec> {
     r.whole_item(|| {
         Some(ComparisonSpec {
             id: id?,
+            number,
             name: name?.value,
             experimental,
             control,
@@ -568,14 +586,18 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
     const FIELDS: &[&str] = &[
         "outcome",
         "id",
+        "number",
         "name",
         "type",
         "measure",
+        "measure_name",
         "scale",
         "method",
         "model",
         "tau2",
         "hksj",
+        "totals",
+        "subgroup_test",
         "certainty",
         "important_effect",
         "assumed_risk",
@@ -586,6 +608,7 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
     let mut f = r.item_fields(node, FIELDS)?;
     let outcome = f.required(r, "outcome").and_then(|n| r.text("outcome", n));
     let id = f.optional(r, "id", Reader::text);
+    let number = f.optional(r, "number", Reader::text);
     let name = f.optional_text(r, "name");
     let data_type = f.required(r, "type").and_then(|n| {
         r.choice(
@@ -599,6 +622,7 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
         )
     });
     let measure = f.required(r, "measure").and_then(|n| r.text("measure", n));
+    let measure_name = f.optional(r, "measure_name", Reader::text);
     let scale = f.optional(r, "scale", |r, field, n| {
         r.choice(
             field,
@@ -639,6 +663,18 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
         )
     });
     let hksj = f.optional(r, "hksj", Reader::flag);
+    let totals = f.optional(r, "totals", |r, field, n| {
+        r.choice(
+            field,
+            n,
+            &[
+                ("overall", Totals::Overall),
+                ("subtotals", Totals::Subtotals),
+                ("none", Totals::None),
+            ],
+        )
+    });
+    let subgroup_test = f.optional(r, "subgroup_test", Reader::flag);
     let certainty = f.optional(r, "certainty", certainty);
     let important_effect = f.optional(r, "important_effect", Reader::number);
     let assumed_risk = f.optional(r, "assumed_risk", Reader::number);
@@ -651,14 +687,18 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
         Some(OutcomeSpec {
             outcome: outcome?,
             id,
+            number,
             name,
             data_type: data_type?,
             measure: measure?,
+            measure_name,
             scale,
             method,
             model,
             tau2,
             hksj,
+            totals,
+            subgroup_test,
             certainty,
             important_effect,
             assumed_risk,
@@ -700,13 +740,15 @@ fn rows(r: &mut Reader, field: &str, node: Node) -> Option<Vec<RawRow>> {
 }
 
 fn subgroup(r: &mut Reader, node: Node) -> Option<SubgroupSpec> {
-    let mut f = r.item_fields(node, &["name", "studies", "data"])?;
+    let mut f = r.item_fields(node, &["name", "number", "studies", "data"])?;
     let name = f.required(r, "name").and_then(|n| r.text("name", n));
+    let number = f.optional(r, "number", Reader::text);
     let studies = f.optional(r, "studies", rows);
     let data = f.optional(r, "data", Reader::text);
     r.whole_item(|| {
         Some(SubgroupSpec {
             name: name?.value,
+            number,
             studies,
             data,
         })

@@ -98,6 +98,30 @@ pub enum ScaleKey {
     Difference,
 }
 
+/// What an analysis pools besides its study rows (Review Manager's TOTALS setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Totals {
+    /// Every subgroup, and an overall total of every row (TOTALS="YES").
+    #[default]
+    Overall,
+    /// Each subgroup on its own, and no overall total (TOTALS="SUB"); without subgroups,
+    /// nothing is pooled.
+    Subtotals,
+    /// Nothing: the study rows only (TOTALS="NO").
+    None,
+}
+
+impl Totals {
+    /// The name analyses.yaml and results.json use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Totals::Overall => "overall",
+            Totals::Subtotals => "subtotals",
+            Totals::None => "none",
+        }
+    }
+}
+
 /// GRADE certainty of the evidence.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -149,6 +173,8 @@ pub struct Origin {
 pub struct Comparison {
     /// Slug.
     pub id: String,
+    /// Its number ("Comparison 3"): as given, else one more than the comparison before.
+    pub number: usize,
     /// Title.
     pub name: String,
     /// Experimental group label.
@@ -164,6 +190,9 @@ pub struct Comparison {
 pub struct AnalysisOutcome {
     /// Id unique in the comparison.
     pub id: String,
+    /// Its number in the comparison (16 in "Analysis 1.16"): as given, gaps kept, else one
+    /// more than the analysis before.
+    pub number: usize,
     /// The protocol outcome id.
     pub outcome: String,
     /// Title.
@@ -178,6 +207,10 @@ pub struct AnalysisOutcome {
     pub tau2: Tau2Key,
     /// HKSJ interval.
     pub hksj: bool,
+    /// What is pooled besides the rows: an overall total, subgroup totals only, or nothing.
+    pub totals: Totals,
+    /// Whether the test for subgroup differences is given (with subgroups that are pooled).
+    pub subgroup_test: bool,
     /// GRADE certainty.
     pub certainty: Option<Certainty>,
     /// The smallest important effect (see docs/format.md); defaults by measure.
@@ -205,6 +238,23 @@ impl AnalysisOutcome {
     pub fn data_type(&self) -> DataType {
         self.measure.data_type()
     }
+
+    /// Whether every row is pooled into an overall total.
+    pub fn pools_overall(&self) -> bool {
+        self.totals == Totals::Overall
+    }
+
+    /// Whether each subgroup is pooled on its own (subgroups, with totals overall or
+    /// subtotals).
+    pub fn pools_subgroups(&self) -> bool {
+        self.has_subgroups && self.totals != Totals::None
+    }
+
+    /// Whether the test for subgroup differences is computed: asked for, and the subgroups
+    /// are pooled.
+    pub fn tests_subgroups(&self) -> bool {
+        self.subgroup_test && self.pools_subgroups()
+    }
 }
 
 /// A group of rows: the whole outcome or one subgroup.
@@ -212,6 +262,9 @@ impl AnalysisOutcome {
 pub struct DataGroup {
     /// The subgroup's title (None for the whole outcome).
     pub name: Option<String>,
+    /// The subgroup's number in its outcome (3 in "1.16.3"): as given, else one more than the
+    /// subgroup before (None for the whole outcome).
+    pub number: Option<usize>,
     /// Its rows.
     pub rows: Vec<DataRow>,
 }

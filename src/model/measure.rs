@@ -18,14 +18,43 @@ pub enum Measure {
     MeanDifference,
     /// Standardised mean difference, Hedges' adjusted g (continuous data).
     StdMeanDifference,
-    /// A generic inverse-variance measure: the authors' label ("HR") and the scale its
-    /// estimates are given on (natural logs for ratios).
+    /// A generic inverse-variance measure: the authors' label ("HR"), the measure's full name
+    /// ("Hazard Ratio") and the scale its estimates are given on (natural logs for ratios).
     Generic {
-        /// The label as written.
+        /// The label as written: what sentences print before a number ("HR 0.90").
         label: String,
+        /// The full name, for column headers and tables ("Hazard Ratio"): as the authors gave
+        /// it, else the name of a known abbreviation, else the label.
+        name: String,
         /// Ratio (estimates entered as natural logs) or difference.
         scale: ScaleKey,
     },
+}
+
+/// Abbreviations of generic inverse-variance measures and the names Review Manager gives
+/// them, so that a review that writes only `measure: HR` still reads "Hazard Ratio" in its
+/// tables. Matched without regard to case.
+const KNOWN_NAMES: &[(&str, &str)] = &[
+    ("HR", "Hazard Ratio"),
+    ("RR", "Risk Ratio"),
+    ("OR", "Odds Ratio"),
+    ("Peto OR", "Peto Odds Ratio"),
+    ("RD", "Risk Difference"),
+    ("MD", "Mean Difference"),
+    ("SMD", "Std. Mean Difference"),
+    ("RoM", "Ratio of Means"),
+    ("RaR", "Rate Ratio"),
+    ("IRR", "Rate Ratio"),
+    ("GMR", "Geometric Mean Ratio"),
+];
+
+/// The full name of a known abbreviation ("HR" → "Hazard Ratio").
+pub fn known_name(label: &str) -> Option<&'static str> {
+    let label = label.trim();
+    KNOWN_NAMES
+        .iter()
+        .find(|(abbreviation, _)| abbreviation.eq_ignore_ascii_case(label))
+        .map(|(_, name)| *name)
 }
 
 impl Measure {
@@ -40,6 +69,7 @@ impl Measure {
             (DataType::Continuous, "SMD") => Measure::StdMeanDifference,
             (DataType::Generic, label) if !label.trim().is_empty() => Measure::Generic {
                 label: label.to_string(),
+                name: known_name(label).unwrap_or(label).to_string(),
                 scale,
             },
             _ => return None,
@@ -55,6 +85,36 @@ impl Measure {
             Measure::MeanDifference => "MD",
             Measure::StdMeanDifference => "SMD",
             Measure::Generic { label, .. } => label,
+        }
+    }
+
+    /// The measure with the full name the authors gave it; only a generic measure takes one
+    /// (the others have Review Manager's names). A blank name keeps the default.
+    pub fn with_name(self, given: Option<&str>) -> Measure {
+        match (self, given.map(str::trim)) {
+            (Measure::Generic { label, scale, .. }, Some(name)) if !name.is_empty() => {
+                Measure::Generic {
+                    label,
+                    name: name.to_string(),
+                    scale,
+                }
+            }
+            (measure, _) => measure,
+        }
+    }
+
+    /// The full name, as column headers and the Data and analyses table print it: "Risk
+    /// Ratio", "Std. Mean Difference", or a generic measure's name ("Hazard Ratio"). The Peto
+    /// method's "Peto Odds Ratio" is the method's, not the measure's: see
+    /// `format::measure_name`.
+    pub fn name(&self) -> &str {
+        match self {
+            Measure::RiskRatio => "Risk Ratio",
+            Measure::OddsRatio => "Odds Ratio",
+            Measure::RiskDifference => "Risk Difference",
+            Measure::MeanDifference => "Mean Difference",
+            Measure::StdMeanDifference => "Std. Mean Difference",
+            Measure::Generic { name, .. } => name,
         }
     }
 
@@ -123,9 +183,31 @@ mod tests {
         );
         let hr = Measure::parse(DataType::Generic, "HR", ScaleKey::Ratio).unwrap();
         assert_eq!((hr.label(), hr.null_value()), ("HR", 1.0));
+        assert_eq!(hr.name(), "Hazard Ratio");
         assert_eq!(
             Measure::parse(DataType::Generic, " ", ScaleKey::Ratio),
             None
+        );
+    }
+
+    #[test]
+    fn generic_measures_keep_their_name() {
+        let parse = |label| Measure::parse(DataType::Generic, label, ScaleKey::Ratio).unwrap();
+        // Known abbreviations are named, in any case; others are their own name.
+        assert_eq!(parse("rom").name(), "Ratio of Means");
+        assert_eq!(parse("IRR").name(), "Rate Ratio");
+        assert_eq!(parse("Ratio of means").name(), "Ratio of means");
+        // The authors' name wins; the label stays what sentences print.
+        let named = parse("HR").with_name(Some("Hazard ratio (death)"));
+        assert_eq!(
+            (named.label(), named.name()),
+            ("HR", "Hazard ratio (death)")
+        );
+        assert_eq!(parse("HR").with_name(Some("  ")).name(), "Hazard Ratio");
+        // Measures other than generic keep Review Manager's names.
+        assert_eq!(
+            Measure::RiskRatio.with_name(Some("Relative risk")).name(),
+            "Risk Ratio"
         );
     }
 

@@ -5,7 +5,7 @@
 //! No IO here.
 
 mod analyses;
-mod measure;
+pub mod measure;
 mod review;
 mod studies;
 

@@ -12,7 +12,6 @@
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::format::effect_phrase;
 use crate::model::CertaintyLevel;
 use crate::results::{OutcomeResults, Results};
 
@@ -200,12 +199,9 @@ impl<'a> OutcomeRef<'a> {
         })
     }
 
-    /// "RR 0.65, 95% CI 0.46 to 0.90", or "not estimable".
+    /// "RR 0.65, 95% CI 0.46 to 0.90", "not estimable", or "not pooled (subtotals only)".
     fn effect(&self) -> String {
-        match &self.outcome.pooled {
-            Some(p) => effect_phrase(self.outcome.measure.label(), p),
-            None => "not estimable".to_string(),
-        }
+        crate::format::effect_in_text(self.outcome)
     }
 
     /// "8 studies, 6942 participants".
@@ -399,7 +395,7 @@ fn outcome_changes(o: &OutcomeRef, n: &OutcomeRef, changes: &mut Vec<Change>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Measure, MethodKey, ModelKey, Tau2Key};
+    use crate::model::{Measure, MethodKey, ModelKey, Tau2Key, Totals};
     use crate::results::{BuildOnly, ComparisonResults, Pooled, StudyResult};
 
     fn results(outcomes: Vec<OutcomeResults>) -> Results {
@@ -425,8 +421,11 @@ mod tests {
             model: ModelKey::Fixed,
             tau2: Tau2Key::DL,
             hksj: false,
+            totals: Totals::Overall,
+            subgroup_test: true,
             certainty: Some(CertaintyLevel::Low),
             studies: studies.len(),
+            estimable_studies: studies.len(),
             participants: 100,
             pooled: Some(Pooled {
                 estimate: (low * high).sqrt(),

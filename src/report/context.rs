@@ -126,9 +126,11 @@ pub fn review_context(
     Ok(context)
 }
 
-/// The Data and analyses tables from the results.
+/// The Data and analyses tables from the results. An analysis without an overall total reads
+/// as Review Manager prints it: "Subtotals only" (its subgroups with their effects) or
+/// "Totals not selected" (its subgroups too).
 pub fn analyses_view(results: &crate::results::Results) -> Vec<ComparisonView> {
-    use crate::format::{effect_bracketed, measure_name, method_line};
+    use crate::format::{effect_bracketed, measure_name, method_line, totals_label};
     let effect = |pooled: Option<&crate::results::Pooled>| match pooled {
         Some(p) => effect_bracketed(p.estimate, p.ci_low, p.ci_high),
         None => "Not estimable".to_string(),
@@ -152,17 +154,23 @@ pub fn analyses_view(results: &crate::results::Results) -> Vec<ComparisonView> {
                     studies: r.studies,
                     participants: r.participants,
                     method: method.clone(),
-                    effect: effect(r.pooled.as_ref()),
+                    effect: totals_label(r)
+                        .map_or_else(|| effect(r.pooled.as_ref()), str::to_string),
                     subgroup: false,
                 });
                 for sub in &r.subgroups {
+                    let effect = if r.pools_subgroups() {
+                        effect(sub.pooled.as_ref())
+                    } else {
+                        "Totals not selected".to_string()
+                    };
                     rows.push(AnalysisRowView {
                         number: sub.number.clone(),
                         title: sub.name.clone().unwrap_or_default(),
                         studies: sub.studies,
                         participants: sub.participants,
                         method: method.clone(),
-                        effect: effect(sub.pooled.as_ref()),
+                        effect,
                         anchor: anchor.clone(),
                         subgroup: true,
                     });

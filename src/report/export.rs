@@ -9,10 +9,9 @@ use std::fmt::{Display, Write};
 
 use std::collections::HashMap;
 
-use crate::model::{Comparison, DataType, MethodKey, ModelKey, Review};
+use crate::model::{Comparison, DataType, Measure, MethodKey, ModelKey, Review};
 use crate::results::{
-    ComparisonResults, Heterogeneity, OutcomeResults, Pooled, Results, StudyResult,
-    SubgroupDifferences,
+    Heterogeneity, OutcomeResults, Pooled, Results, StudyResult, SubgroupDifferences,
 };
 use crate::stats::Row;
 
@@ -103,8 +102,9 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 struct Line(Vec<String>);
 
 impl Line {
-    /// Empties every cell and starts a row with its numbers and name.
-    fn start(&mut self, numbers: [usize; 3], name: &str) -> &mut Line {
+    /// Empties every cell and starts a row with its numbers (comparison, outcome, subgroup;
+    /// "0" where none applies) and name.
+    fn start(&mut self, numbers: [&str; 3], name: &str) -> &mut Line {
         for cell in &mut self.0 {
             cell.clear();
         }
@@ -151,7 +151,7 @@ struct Sheet {
 
 impl Sheet {
     /// Starts the next row; [`Sheet::end`] writes it.
-    fn start(&mut self, numbers: [usize; 3], name: &str) -> &mut Line {
+    fn start(&mut self, numbers: [&str; 3], name: &str) -> &mut Line {
         self.line.start(numbers, name)
     }
 
@@ -183,13 +183,14 @@ pub fn results_csv(review: &Review, results: &Results) -> String {
         arms.entry(c.id.as_str()).or_insert(c);
     }
     for c in &results.comparisons {
-        sheet.start([c.number, 0, 0], &c.name);
+        let number = c.number.to_string();
+        sheet.start([&number, "0", "0"], &c.name);
         sheet.end();
         let labels = arms
             .get(c.id.as_str())
             .map_or(("", ""), |a| (a.experimental.as_str(), a.control.as_str()));
-        for (j, r) in c.outcomes.iter().enumerate() {
-            outcome_lines(&mut sheet, c, labels, j + 1, r);
+        for r in &c.outcomes {
+            outcome_lines(&mut sheet, &number, labels, r);
         }
     }
     let bytes = sheet
@@ -199,14 +200,16 @@ pub fn results_csv(review: &Review, results: &Results) -> String {
     String::from_utf8(bytes).expect("CSV of UTF-8 strings is UTF-8")
 }
 
+/// The lines of one outcome of comparison number `comparison`: its own, then each subgroup's
+/// and each study row's, numbered as the results number them (gaps kept).
 fn outcome_lines(
     sheet: &mut Sheet,
-    c: &ComparisonResults,
+    comparison: &str,
     (experimental, control): (&str, &str),
-    number: usize,
     r: &OutcomeResults,
 ) {
-    let head = sheet.start([c.number, number, 0], &r.name);
+    let number = r.own_number();
+    let head = sheet.start([comparison, number, "0"], &r.name);
     head.set(
         c!("Data Type"),
         match r.data_type() {
@@ -223,7 +226,12 @@ fn outcome_lines(
             MethodKey::Peto => "Peto",
         },
     );
-    head.set(c!("Effect Measure"), r.measure.label());
+    // Review Manager writes its codes (RR, OR, ...) for its own measures and a generic
+    // measure's name ("Hazard Ratio").
+    match &r.measure {
+        Measure::Generic { name, .. } => head.set_text(c!("Effect Measure"), name),
+        measure => head.set(c!("Effect Measure"), measure.label()),
+    }
     head.set(
         c!("Analysis Model"),
         match r.model {
@@ -243,21 +251,22 @@ fn outcome_lines(
     sheet.end();
 
     if r.has_subgroups() {
-        for (k, sub) in r.subgroups.iter().enumerate() {
-            let line = sheet.start([c.number, number, k + 1], sub.name.as_deref().unwrap_or(""));
+        for sub in &r.subgroups {
+            let numbers = [comparison, number, sub.own_number()];
+            let line = sheet.start(numbers, sub.name.as_deref().unwrap_or(""));
             totals(line, &sub.study_results, r.data_type());
             pooled(line, sub.pooled.as_ref(), sub.heterogeneity.as_ref());
             line.set(c!("Weight"), sub.weight);
             sheet.end();
-            study_lines(sheet, [c.number, number, k + 1], &sub.study_results);
+            study_lines(sheet, numbers, &sub.study_results);
         }
     } else {
-        study_lines(sheet, [c.number, number, 0], &r.study_results);
+        study_lines(sheet, [comparison, number, "0"], &r.study_results);
     }
 }
 
 /// One line per study row, numbered `numbers`.
-fn study_lines(sheet: &mut Sheet, numbers: [usize; 3], rows: &[StudyResult]) {
+fn study_lines(sheet: &mut Sheet, numbers: [&str; 3], rows: &[StudyResult]) {
     for row in rows {
         let line = sheet.start(numbers, &row.label());
         if let Some(values) = row.data.get() {
@@ -388,7 +397,7 @@ mod text_cell_tests {
             ("\tx", "'\tx"),
             ("Smith 2004", "Smith 2004"),
         ] {
-            line.start([1, 2, 3], text);
+            line.start(["1", "2", "3"], text);
             assert_eq!(line.0[c!("Name")], cell);
         }
     }

@@ -12,7 +12,7 @@ use crate::format::effect_phrase;
 use crate::model::{
     CertaintyLevel, IncludedStudy, Judgement, Priority, ProtocolOutcome, Review, RobTool,
 };
-use crate::results::Pooled;
+use crate::results::{OutcomeResults, Pooled};
 
 /// A study counts as small when it randomised fewer participants than this.
 pub const SMALL_STUDY: i64 = 100;
@@ -108,7 +108,9 @@ pub fn main_results(
     paragraphs.push(unmade_comparisons(review));
     let mut studies = included_studies(review);
     studies.extend(risk_of_bias(review));
-    if !review.studies.included.is_empty() && !all().any(|(_, f)| f.result.pooled.is_some()) {
+    // Any estimable row is a quantitative result, pooled or (as its authors chose) not.
+    let estimable = |f: &Finding| f.result.study_results.iter().any(|r| r.estimable);
+    if !review.studies.included.is_empty() && !all().any(|(_, f)| estimable(f)) {
         studies.push(
             "There were no quantitative data for any of this review's outcomes so meta-analysis was not possible."
                 .to_string(),
@@ -546,6 +548,49 @@ fn unreported_secondary(review: &Review, reporting: &[OutcomeReporting]) -> Vec<
     sentences
 }
 
+/// "16 studies, 10101 women", as Review Manager counts them (every study with a row), and
+/// "7 studies with an estimable result" when fewer contributed to the pooled estimate.
+fn counts(review: &Review, result: &OutcomeResults) -> Vec<String> {
+    let mut facts = vec![format!(
+        "{}, {} {}",
+        count_noun(result.studies as u64, "study"),
+        result.participants,
+        review.participants_noun()
+    )];
+    if result.pools_overall() && result.estimable_studies < result.studies {
+        facts.push(format!(
+            "{} with an estimable result",
+            count_noun(result.estimable_studies as u64, "study")
+        ));
+    }
+    facts
+}
+
+/// The sentence for an analysis whose authors chose not to pool an overall total: it says so,
+/// and never states an effect of the whole analysis (Effects of interventions adds each
+/// subgroup's).
+fn unpooled_sentence(review: &Review, finding: &Finding) -> String {
+    let result = finding.result;
+    let y = decapitalise(&result.name);
+    let mut facts = vec![if result.pools_subgroups() {
+        "subtotals only".to_string()
+    } else {
+        "totals not selected".to_string()
+    }];
+    facts.extend(counts(review, result));
+    if let Some(level) = result.certainty {
+        facts.push(format!("{}-certainty evidence", level.words()));
+    }
+    let facts = facts.join("; ");
+    if result.pools_subgroups() {
+        format!(
+            "For {y}, the review's authors pooled each subgroup on its own and chose not to pool the subgroups together ({facts})."
+        )
+    } else {
+        format!("For {y}, the review's authors chose not to pool the studies ({facts}).")
+    }
+}
+
 /// What a pooled result shows, by the rule in docs/format.md: a direction when the 95% CI
 /// excludes no effect; little to no difference when the CI lies within the outcome's band of
 /// unimportant effects; otherwise no clear difference, with an important effect not ruled out.
@@ -610,16 +655,12 @@ pub fn effect_sentence(
     finding: &Finding,
 ) -> Option<String> {
     let result = finding.result;
+    if !result.pools_overall() {
+        return Some(unpooled_sentence(review, finding));
+    }
     let pooled = result.pooled.as_ref()?;
-    let noun = review.participants_noun();
-    let mut facts = vec![
-        effect_phrase(result.measure.label(), pooled),
-        format!(
-            "{}, {} {noun}",
-            count_noun(result.studies as u64, "study"),
-            result.participants
-        ),
-    ];
+    let mut facts = vec![effect_phrase(result.measure.label(), pooled)];
+    facts.extend(counts(review, result));
     if let Some(level) = result.certainty {
         facts.push(format!("{}-certainty evidence", level.words()));
     }

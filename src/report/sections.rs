@@ -5,7 +5,10 @@
 use super::findings::{ComparisonFindings, Finding};
 use super::narrative::{self, OutcomeReporting};
 use crate::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
-use crate::format::{decimal, heterogeneity_line, overall_effect_line, subgroup_differences_line};
+use crate::format::{
+    decimal, effect_phrase, heterogeneity_line, overall_effect_line, subgroup_differences_line,
+};
+use crate::model::measure::known_name;
 use crate::model::{
     CertaintyLevel, DataType, Judgement, Measure, MethodKey, ModelKey, Review, RobTool,
 };
@@ -112,6 +115,20 @@ fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
         (dash.clone(), dash.clone(), dash.clone());
     let mut comments = String::new();
     match &r.pooled {
+        // The authors pooled no total: the table carries none, and says so.
+        None if !r.pools_overall() => {
+            comments = if r.pools_subgroups() {
+                format!(
+                    "Subtotals only: the review's authors did not pool the subgroups together (Analysis {})",
+                    r.number
+                )
+            } else {
+                format!(
+                    "Totals not selected: the review's authors did not pool the studies (Analysis {})",
+                    r.number
+                )
+            }
+        }
         None => comments = "No study contributed an estimable result".into(),
         Some(p) => {
             let interval = format!("{} to {}", decimal(p.ci_low), decimal(p.ci_high));
@@ -211,7 +228,7 @@ pub fn effects(
                         number: r.number.clone(),
                         title: r.name.clone(),
                         sentence: narrative::effect_sentence(review, c, f).unwrap_or_default(),
-                        details: effect_details(r),
+                        details: effect_details(r, review.participants_noun()),
                         reading: r
                             .pooled
                             .as_ref()
@@ -227,10 +244,27 @@ pub fn effects(
 }
 
 /// Heterogeneity, the test for overall effect, the prediction interval, the test for subgroup
-/// differences and any warning, as sentences.
-fn effect_details(r: &OutcomeResults) -> Vec<String> {
+/// differences and any warning, as sentences; for an analysis with subtotals only, each
+/// subgroup's effect instead of an overall one.
+fn effect_details(r: &OutcomeResults, noun: &str) -> Vec<String> {
     let mut details = Vec::new();
-    if r.pooled.is_some() {
+    if !r.pools_overall() {
+        if r.pools_subgroups() {
+            details.extend(r.subgroups.iter().map(|sub| {
+                let effect = match &sub.pooled {
+                    Some(p) => effect_phrase(r.measure.label(), p),
+                    None => "not estimable".to_string(),
+                };
+                format!(
+                    "{} {}: {effect} ({}, {} {noun}).",
+                    sub.number,
+                    sub.name.as_deref().unwrap_or(""),
+                    count_noun(sub.studies as u64, "study"),
+                    sub.participants
+                )
+            }));
+        }
+    } else if r.pooled.is_some() {
         details.push(format!("{}.", heterogeneity_line(r.heterogeneity.as_ref())));
         details.push(format!(
             "{}.",
@@ -249,7 +283,7 @@ fn effect_details(r: &OutcomeResults) -> Vec<String> {
             decimal(prediction.high)
         ));
     }
-    if r.subgroup_differences.is_some() {
+    if r.shows_subgroup_test() && r.subgroup_differences.is_some() {
         details.push(format!(
             "{}.",
             subgroup_differences_line(r.subgroup_differences.as_ref())
@@ -427,7 +461,16 @@ pub fn methods_used(results: &Results) -> Vec<String> {
             (Measure::RiskDifference, _) => "risk differences (RD) for dichotomous outcomes".to_string(),
             (Measure::StdMeanDifference, _) => "standardised mean differences (SMD, Hedges' adjusted g) for continuous outcomes measured on different scales".to_string(),
             (Measure::MeanDifference, _) => "mean differences (MD) for continuous outcomes".to_string(),
-            (Measure::Generic { label, .. }, _) => format!("{label} with standard errors, pooled by the generic inverse-variance method"),
+            (Measure::Generic { label, name, .. }, _) => {
+                // "hazard ratio (HR)" for the names revmark knows; the authors' own names
+                // as written.
+                let measure = match known_name(label) {
+                    Some(known) if known == name => format!("{} ({label})", known.to_lowercase()),
+                    _ if name != label => format!("{name} ({label})"),
+                    _ => label.clone(),
+                };
+                format!("{measure} estimates with standard errors, pooled by the generic inverse-variance method")
+            }
         });
     }
     let fixed_count = outcomes

@@ -14,7 +14,6 @@ use tera::{Kwargs, State, Tera};
 use super::escape;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::english;
-use crate::format::effect_phrase;
 use crate::model::Review;
 use crate::results::{OutcomeResults, Results};
 
@@ -355,11 +354,7 @@ fn register_functions(tera: &mut Tera, results: Arc<Results>) {
     tera.register_function(
         "effect",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let result = find(&r, &kwargs)?;
-            Ok(match &result.pooled {
-                Some(p) => effect_phrase(result.measure.label(), p),
-                None => "not estimable".to_string(),
-            })
+            Ok(crate::format::effect_in_text(find(&r, &kwargs)?))
         },
     );
     let r = Arc::clone(&results);
@@ -367,6 +362,13 @@ fn register_functions(tera: &mut Tera, results: Arc<Results>) {
         "studies",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<i64> {
             Ok(find(&r, &kwargs)?.studies as i64)
+        },
+    );
+    let r = Arc::clone(&results);
+    tera.register_function(
+        "estimable_studies",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<i64> {
+            Ok(find(&r, &kwargs)?.estimable_studies as i64)
         },
     );
     let r = Arc::clone(&results);

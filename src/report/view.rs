@@ -58,7 +58,7 @@ pub struct SectionsView {
 /// A comparison's Data and analyses table.
 #[derive(Debug, Clone, Serialize)]
 pub struct ComparisonView {
-    /// 1-based number.
+    /// The comparison's number.
     pub number: usize,
     /// Title.
     pub name: String,
@@ -73,13 +73,14 @@ pub struct AnalysisRowView {
     pub number: String,
     /// Outcome or subgroup title.
     pub title: String,
-    /// Studies with an estimable row.
+    /// Studies with a row, estimable or not (Review Manager's count).
     pub studies: usize,
     /// Participants.
     pub participants: u64,
     /// "Risk Ratio (M-H, Random, 95% CI)".
     pub method: String,
-    /// "0.65 [0.46, 0.90]", or "Not estimable".
+    /// "0.65 [0.46, 0.90]", "Not estimable", or where the authors pooled no total "Subtotals
+    /// only" or "Totals not selected".
     pub effect: String,
     /// The id of the outcome's section in Effects of interventions, for links.
     pub anchor: String,
@@ -218,7 +219,7 @@ impl FigureView {
 /// A Summary of findings table for one comparison.
 #[derive(Debug, Clone, Serialize)]
 pub struct SofTable {
-    /// 1-based comparison number.
+    /// The comparison's number.
     pub number: usize,
     /// "Diuretic treatment compared with placebo or no treatment for pregnant women".
     pub title: String,
@@ -284,7 +285,7 @@ pub struct EffectView {
 /// A comparison in Effects of interventions.
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectsComparison {
-    /// 1-based number.
+    /// The comparison's number.
     pub number: usize,
     /// Title.
     pub name: String,

@@ -1,6 +1,7 @@
 //! The results of a review from the engine's fits: every analysed outcome of every comparison,
-//! numbered as Review Manager numbers analyses (1.1, 1.1.1), with its numbers on the natural
-//! scale as results.json states them and the analysis-scale values beside them.
+//! numbered as analyses.yaml numbers them (Review Manager's 1.16, 1.16.3, gaps kept), with its
+//! numbers on the natural scale as results.json states them and the analysis-scale values
+//! beside them.
 
 use std::collections::BTreeSet;
 
@@ -18,18 +19,17 @@ pub fn analyse(review: &Review) -> Results {
         comparisons: review
             .comparisons
             .iter()
-            .enumerate()
-            .map(|(i, comparison)| ComparisonResults {
+            .map(|comparison| ComparisonResults {
                 id: comparison.id.clone(),
-                number: i + 1,
+                number: comparison.number,
                 name: comparison.name.clone(),
                 outcomes: comparison
                     .outcomes
                     .iter()
-                    .enumerate()
-                    .map(|(j, outcome)| {
+                    .map(|outcome| {
                         let fit = stats::analyse_outcome(outcome);
-                        outcome_results(outcome, format!("{}.{}", i + 1, j + 1), &fit)
+                        let number = format!("{}.{}", comparison.number, outcome.number);
+                        outcome_results(outcome, number, &fit)
                     })
                     .collect(),
             })
@@ -45,8 +45,9 @@ fn natural(measure: &Measure, y: f64) -> f64 {
 fn outcome_results(outcome: &AnalysisOutcome, number: String, fit: &OutcomeFit) -> OutcomeResults {
     let measure = &outcome.measure;
     let all_rows = outcome.groups.iter().flat_map(|g| &g.rows);
-    let (studies, participants) = counts(all_rows.clone().zip(&fit.overall.rows));
-    // Each subgroup's rows keep their weight in the whole outcome's pooled result.
+    let counted = counts(all_rows.clone().zip(&fit.overall.rows));
+    // Each subgroup's rows keep their weight as the outcome's rows have it: in the overall
+    // total, or in the subgroup with subtotals only.
     let mut offset = 0;
     let subgroups = outcome
         .groups
@@ -58,12 +59,13 @@ fn outcome_results(outcome: &AnalysisOutcome, number: String, fit: &OutcomeFit) 
             // The engine returns one row result per row, so the range is always there.
             let weighted = fit.overall.rows.get(offset..end).unwrap_or_default();
             offset = end;
-            let (studies, participants) = counts(group.rows.iter().zip(&own.rows));
+            let counted = counts(group.rows.iter().zip(&own.rows));
             SubgroupResults {
                 name: group.name.clone(),
-                number: format!("{number}.{}", k + 1),
-                studies,
-                participants,
+                number: format!("{number}.{}", group.number.unwrap_or(k + 1)),
+                studies: counted.studies,
+                estimable_studies: counted.estimable,
+                participants: counted.participants,
                 weight: weighted.iter().map(|row| row.weight).sum(),
                 pooled: pooled(own, measure),
                 heterogeneity: own.heterogeneity.as_ref().map(heterogeneity),
@@ -82,9 +84,12 @@ fn outcome_results(outcome: &AnalysisOutcome, number: String, fit: &OutcomeFit) 
         model: outcome.model,
         tau2: outcome.tau2,
         hksj: outcome.hksj,
+        totals: outcome.totals,
+        subgroup_test: outcome.subgroup_test,
         certainty: outcome.certainty.as_ref().map(|c| c.level),
-        studies,
-        participants,
+        studies: counted.studies,
+        estimable_studies: counted.estimable,
+        participants: counted.participants,
         pooled: pooled(&fit.overall, measure),
         heterogeneity: fit.overall.heterogeneity.as_ref().map(heterogeneity),
         prediction: prediction(&fit.overall, measure),
@@ -107,18 +112,34 @@ fn outcome_results(outcome: &AnalysisOutcome, number: String, fit: &OutcomeFit) 
     }
 }
 
-/// Distinct studies with an estimable row, and participants over every row.
-fn counts<'r>(rows: impl Iterator<Item = (&'r DataRow, &'r RowResult)>) -> (usize, u64) {
-    // A set, not a list: a review may have very many studies.
+/// The counts of an outcome or subgroup, as Review Manager counts them (docs/statistics.md,
+/// "Counts").
+struct Counts {
+    /// Distinct studies with a row, estimable or not.
+    studies: usize,
+    /// Distinct studies with an estimable row.
+    estimable: usize,
+    /// Participants over every row.
+    participants: u64,
+}
+
+fn counts<'r>(rows: impl Iterator<Item = (&'r DataRow, &'r RowResult)>) -> Counts {
+    // Sets, not lists: a review may have very many studies.
+    let mut studies: BTreeSet<&str> = BTreeSet::new();
     let mut estimable: BTreeSet<&str> = BTreeSet::new();
     let mut participants = 0;
     for (row, result) in rows {
         participants += row.participants;
+        studies.insert(&row.study);
         if result.effect.is_some() {
             estimable.insert(&row.study);
         }
     }
-    (estimable.len(), participants)
+    Counts {
+        studies: studies.len(),
+        estimable: estimable.len(),
+        participants,
+    }
 }
 
 fn pooled(fit: &Fit, measure: &Measure) -> Option<Pooled> {
@@ -156,7 +177,7 @@ fn prediction(fit: &Fit, measure: &Measure) -> Option<Prediction> {
 }
 
 /// Rows with their estimate from `own` (the fit they are listed under) and their weight from
-/// `weighted` (the whole outcome's fit).
+/// `weighted` (the outcome's rows).
 fn study_results<'r>(
     rows: impl Iterator<Item = &'r DataRow>,
     weighted: &[RowResult],

@@ -1,9 +1,34 @@
 //! results.json as text: written pretty-printed with a final newline, read back exactly (with
 //! serde_json's `float_roundtrip`, every number parses to the bits it was written from).
 
+use std::collections::BTreeSet;
 use std::fmt;
 
-use super::Results;
+use super::{Results, StudyResult};
+
+/// `estimable_studies` while a file written before it was added is read: no count is this
+/// large, and [`Results::from_json`] replaces it before anyone sees it.
+const UNKNOWN_COUNT: usize = usize::MAX;
+
+/// What serde puts in a missing `estimable_studies`.
+pub(super) fn unknown_count() -> usize {
+    UNKNOWN_COUNT
+}
+
+/// Counts written before `estimable_studies` was added: then `studies` counted the estimable
+/// studies, which it now leaves to `estimable_studies`, and counts every study with a row, as
+/// Review Manager does; both are known from the file (its rows list every study, estimable or
+/// not).
+fn recount(studies: &mut usize, estimable: &mut usize, rows: &[StudyResult]) {
+    if *estimable == UNKNOWN_COUNT {
+        *estimable = *studies;
+        *studies = rows
+            .iter()
+            .map(|r| r.study.as_str())
+            .collect::<BTreeSet<_>>()
+            .len();
+    }
+}
 
 /// A results.json that could not be read, with where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +60,7 @@ impl Results {
 
     /// Reads a results.json, of this version or an earlier one.
     pub fn from_json(text: &str) -> Result<Results, ReadError> {
-        serde_json::from_str(text).map_err(|e| {
+        let mut results: Results = serde_json::from_str(text).map_err(|e| {
             let message = e.to_string();
             // serde_json ends its message with the place, which `ReadError` holds.
             let place = format!(" at line {} column {}", e.line(), e.column());
@@ -44,6 +69,15 @@ impl Results {
                 column: e.column(),
                 message: message.strip_suffix(&place).unwrap_or(&message).to_string(),
             }
-        })
+        })?;
+        for c in &mut results.comparisons {
+            for o in &mut c.outcomes {
+                recount(&mut o.studies, &mut o.estimable_studies, &o.study_results);
+                for s in &mut o.subgroups {
+                    recount(&mut s.studies, &mut s.estimable_studies, &s.study_results);
+                }
+            }
+        }
+        Ok(results)
     }
 }

@@ -18,7 +18,7 @@ pub use file::ReadError;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{CertaintyLevel, DataType, Measure, MethodKey, ModelKey, Tau2Key};
+use crate::model::{CertaintyLevel, DataType, Measure, MethodKey, ModelKey, Tau2Key, Totals};
 use crate::stats::Row;
 
 /// Every analysis of one review: results.json.
@@ -35,7 +35,7 @@ pub struct Results {
 pub struct ComparisonResults {
     /// The comparison's id.
     pub id: String,
-    /// 1-based number.
+    /// Its number, as analyses.yaml gives it (gaps kept) or by position.
     pub number: usize,
     /// Title.
     pub name: String,
@@ -51,11 +51,11 @@ pub struct OutcomeResults {
     pub id: String,
     /// The protocol outcome it analyses.
     pub outcome: String,
-    /// "1.2": comparison number and outcome number.
+    /// "1.2": comparison number and outcome number, as analyses.yaml gives them (gaps kept).
     pub number: String,
     /// Title.
     pub name: String,
-    /// The effect measure; the file writes it as `type`, `measure` and `scale`.
+    /// The effect measure; the file writes it as `type`, `measure`, `measure_name` and `scale`.
     #[serde(flatten, with = "serial::measure")]
     pub measure: Measure,
     /// Pooling method.
@@ -70,24 +70,39 @@ pub struct OutcomeResults {
     /// Whether the Hartung-Knapp-Sidik-Jonkman interval was asked for (see
     /// [`OutcomeResults::uses_hksj`]).
     pub hksj: bool,
+    /// What is pooled besides the rows: an overall total (`overall`, the default of files
+    /// written before it was added), subgroup totals only (`subtotals`) or nothing (`none`).
+    #[serde(default, with = "serial::totals")]
+    pub totals: Totals,
+    /// Whether the test for subgroup differences was asked for (it is given where subgroups
+    /// are pooled); files written before it was added always gave it.
+    #[serde(default = "asked")]
+    pub subgroup_test: bool,
     /// The authors' GRADE certainty; absent from files written before it was added.
     #[serde(default, with = "serial::certainty")]
     pub certainty: Option<CertaintyLevel>,
-    /// Distinct studies with an estimable row.
+    /// Distinct studies with a row, estimable or not, as Review Manager counts them.
     pub studies: usize,
+    /// Distinct studies with an estimable row (see [`file`] for files written before it was
+    /// added).
+    #[serde(default = "file::unknown_count")]
+    pub estimable_studies: usize,
     /// Participants over every row.
     pub participants: u64,
-    /// The pooled result of every row; `None` when no row is estimable.
+    /// The pooled result of every row; `None` when no row is estimable, or the totals are not
+    /// `overall`.
     pub pooled: Option<Pooled>,
     /// Heterogeneity of every row.
     pub heterogeneity: Option<Heterogeneity>,
     /// The 95% prediction interval (random effects, 3 or more studies).
     pub prediction: Option<Prediction>,
-    /// Every row, with its weight in the pooled result of every row.
+    /// Every row, with its weight: in the pooled result of every row with an overall total, in
+    /// its subgroup's with subtotals, 0 with no totals.
     pub study_results: Vec<StudyResult>,
     /// The subgroups, each pooled on its own; empty without subgroups.
     pub subgroups: Vec<SubgroupResults>,
-    /// The test for subgroup differences; `None` with fewer than two estimable subgroups.
+    /// The test for subgroup differences; `None` with fewer than two estimable subgroups, or
+    /// when it is not asked for or the subgroups are not pooled.
     pub subgroup_differences: Option<SubgroupDifferences>,
     /// What went wrong in the computation, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,11 +121,15 @@ pub struct SubgroupResults {
     pub name: Option<String>,
     /// "1.2.1".
     pub number: String,
-    /// Distinct studies with an estimable row.
+    /// Distinct studies with a row, estimable or not.
     pub studies: usize,
+    /// Distinct studies with an estimable row.
+    #[serde(default = "file::unknown_count")]
+    pub estimable_studies: usize,
     /// Participants over the subgroup's rows.
     pub participants: u64,
-    /// The share of the outcome's pooled result its rows carry, in percent.
+    /// The share of the outcome's pooled result its rows carry, in percent (with subtotals
+    /// only, 100 when the subgroup is pooled; with no totals, 0).
     pub weight: f64,
     /// The subgroup's own pooled result.
     pub pooled: Option<Pooled>,
@@ -118,8 +137,14 @@ pub struct SubgroupResults {
     pub heterogeneity: Option<Heterogeneity>,
     /// Its own prediction interval.
     pub prediction: Option<Prediction>,
-    /// Its rows: estimates from the subgroup's own analysis, weights from the outcome's.
+    /// Its rows: estimates from the subgroup's own analysis, weights as the outcome's rows
+    /// have them.
     pub study_results: Vec<StudyResult>,
+}
+
+/// What `subgroup_test` is in files written before it was added.
+fn asked() -> bool {
+    true
 }
 
 /// A pooled estimate: natural scale, except `se` and `z`, which are on the analysis scale.
@@ -334,6 +359,28 @@ impl OutcomeResults {
         !self.subgroups.is_empty()
     }
 
+    /// Whether every row is pooled into an overall total.
+    pub fn pools_overall(&self) -> bool {
+        self.totals == Totals::Overall
+    }
+
+    /// Whether each subgroup is pooled on its own.
+    pub fn pools_subgroups(&self) -> bool {
+        self.has_subgroups() && self.totals != Totals::None
+    }
+
+    /// Whether the test for subgroup differences is part of the results (asked for, with
+    /// pooled subgroups), even where it is not applicable (fewer than two estimable
+    /// subgroups).
+    pub fn shows_subgroup_test(&self) -> bool {
+        self.subgroup_test && self.pools_subgroups()
+    }
+
+    /// The outcome's own number in its comparison ("16" of "1.16").
+    pub fn own_number(&self) -> &str {
+        last_part(&self.number)
+    }
+
     /// Each subgroup with its rows as they stand in the outcome's `study_results` (estimates
     /// of the whole outcome's analysis), which list the subgroups' rows in order.
     pub fn subgroup_rows(&self) -> impl Iterator<Item = (&SubgroupResults, &[StudyResult])> {
@@ -345,6 +392,18 @@ impl OutcomeResults {
             (s, rows)
         })
     }
+}
+
+impl SubgroupResults {
+    /// The subgroup's own number in its outcome ("3" of "1.16.3").
+    pub fn own_number(&self) -> &str {
+        last_part(&self.number)
+    }
+}
+
+/// The last part of a dotted number.
+fn last_part(number: &str) -> &str {
+    number.rsplit('.').next().unwrap_or(number)
 }
 
 impl StudyResult {

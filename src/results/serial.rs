@@ -6,7 +6,9 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::Warning;
-use crate::model::{CertaintyLevel, DataType, Measure, MethodKey, ModelKey, ScaleKey, Tau2Key};
+use crate::model::{
+    CertaintyLevel, DataType, Measure, MethodKey, ModelKey, ScaleKey, Tau2Key, Totals,
+};
 
 /// Names an enum's values with a fixed list of names (`name` and `parse`); with `field`, also
 /// writes and reads a field of that enum as its name (`#[serde(with = "...")]`).
@@ -63,6 +65,12 @@ names!(tau2, Tau2Key, [
     Tau2Key::PM => "PM",
 ], field "tau² method");
 
+names!(totals, Totals, [
+    Totals::Overall => "overall",
+    Totals::Subtotals => "subtotals",
+    Totals::None => "none",
+], field "totals");
+
 names!(data_type, DataType, [
     DataType::Dichotomous => "dichotomous",
     DataType::Continuous => "continuous",
@@ -104,7 +112,8 @@ pub mod certainty {
     }
 }
 
-/// The measure as three keys of the outcome: `type`, `measure` (its label) and `scale`.
+/// The measure as four keys of the outcome: `type`, `measure` (its label), `measure_name`
+/// (its full name) and `scale`.
 pub mod measure {
     use super::*;
 
@@ -113,6 +122,7 @@ pub mod measure {
         #[serde(rename = "type")]
         data_type: &'static str,
         measure: &'a str,
+        measure_name: &'a str,
         scale: &'static str,
     }
 
@@ -121,6 +131,9 @@ pub mod measure {
         #[serde(rename = "type")]
         data_type: String,
         measure: String,
+        /// Absent from files written before `measure_name` was added.
+        #[serde(default)]
+        measure_name: Option<String>,
         /// Absent from files written before `scale` was added.
         #[serde(default)]
         scale: Option<String>,
@@ -130,6 +143,7 @@ pub mod measure {
         Written {
             data_type: data_type::name(value.data_type()),
             measure: value.label(),
+            measure_name: value.name(),
             scale: scale::name(value.scale()),
         }
         .serialize(s)
@@ -146,12 +160,12 @@ pub mod measure {
         };
         // A label that does not fit its data type (another version's wording) is kept as a
         // generic measure: its label and scale are all that comparisons read.
-        Ok(
-            Measure::parse(kind, &read.measure, scale).unwrap_or(Measure::Generic {
-                label: read.measure,
-                scale,
-            }),
-        )
+        let measure = Measure::parse(kind, &read.measure, scale).unwrap_or(Measure::Generic {
+            name: read.measure.clone(),
+            label: read.measure,
+            scale,
+        });
+        Ok(measure.with_name(read.measure_name.as_deref()))
     }
 
     /// The scale of a measure in a file written before `scale` was added, by its label (the

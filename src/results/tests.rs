@@ -48,15 +48,15 @@ fn results_that_differ_in_a_number_are_not_equal() {
     assert_ne!(changed, results);
 }
 
-// The measure is written as `type`, `measure` and `scale` in that place, and read back as the
+// The measure is written as `type`, `measure`, `measure_name` and `scale` in that place, and read back as the
 // same measure, generic labels and their scale included.
 #[test]
-fn the_measure_round_trips_through_three_keys() {
+fn the_measure_round_trips_through_four_keys() {
     let results = analysed("tests/figures/stroke");
     let text = results.to_json();
     assert!(
         text.contains(
-            "\"type\": \"generic\",\n          \"measure\": \"Ratio of means\",\n          \"scale\": \"ratio\",\n          \"method\": \"IV\""
+            "\"type\": \"generic\",\n          \"measure\": \"Ratio of means\",\n          \"measure_name\": \"Ratio of means\",\n          \"scale\": \"ratio\",\n          \"method\": \"IV\""
         ),
         "{text}"
     );
@@ -69,6 +69,7 @@ fn the_measure_round_trips_through_three_keys() {
             &Measure::StdMeanDifference,
             &Measure::Generic {
                 label: "Ratio of means".into(),
+                name: "Ratio of means".into(),
                 scale: ScaleKey::Ratio
             }
         ]
@@ -108,6 +109,41 @@ fn files_without_scale_or_certainty_are_read() {
     let old = Results::from_json(&without(&stroke.to_json(), &["scale"])).unwrap();
     let (_, md) = old.outcomes().next().unwrap();
     assert_eq!(md.measure.null_value(), 0.0);
+}
+
+// Files written before `estimable_studies`, `totals`, `subgroup_test` and `measure_name`
+// existed are read: their `studies` counted the estimable studies, so it becomes
+// `estimable_studies` and `studies` is counted from the rows; every analysis had an overall
+// total and the test for subgroup differences; the name follows the label.
+#[test]
+fn files_without_counts_totals_or_names_are_read() {
+    let results = analysed("reviews/diuretics-pregnancy");
+    let mut old: serde_json::Value = serde_json::from_str(&results.to_json()).unwrap();
+    for c in old["comparisons"].as_array_mut().unwrap() {
+        for o in c["outcomes"].as_array_mut().unwrap() {
+            // Then `studies` was the estimable count.
+            o["studies"] = o["estimable_studies"].clone();
+            for key in [
+                "estimable_studies",
+                "totals",
+                "subgroup_test",
+                "measure_name",
+            ] {
+                o.as_object_mut().unwrap().remove(key);
+            }
+            for s in o["subgroups"].as_array_mut().unwrap() {
+                s["studies"] = s["estimable_studies"].clone();
+                s.as_object_mut().unwrap().remove("estimable_studies");
+            }
+        }
+    }
+    let read = Results::from_json(&serde_json::to_string(&old).unwrap()).unwrap();
+    assert_eq!(read, results);
+    assert!(
+        read.outcomes()
+            .any(|(_, o)| o.studies != o.estimable_studies),
+        "an analysis with a non-estimable study"
+    );
 }
 
 // A warning of this version is read back as what it says; one of another version is kept.

@@ -1,9 +1,9 @@
 //! The few distribution functions the engine needs, wrapped around statrs.
 //!
 //! Upper tails use `sf()`, never `1 - cdf()`, which underflows to 0 for large
-//! statistics (shared/notes/crates.md §4). Degrees of freedom are always ≥ 1
-//! where these are called; a non-positive value gives a p of 1 and a quantile
-//! of infinity rather than a panic.
+//! statistics (χ² = 152.2 on 12 df: `sf` gives R's 2.0e-26, `1 - cdf` gives 0).
+//! Degrees of freedom are always ≥ 1 where these are called; a non-positive
+//! value gives a p of 1 and a quantile of infinity rather than a panic.
 
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
 

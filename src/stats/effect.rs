@@ -1,5 +1,5 @@
 //! Per-study effects on the analysis scale: y and its variance v for each row
-//! (statistics.md rows 2, 3, 8, 9 and 10; conventions.md §1.1-1.3).
+//! (docs/statistics.md, "Effect measures" and "Zero cells and studies that cannot be estimated").
 
 use super::input::{Measure, Method, Row, Settings};
 
@@ -51,13 +51,14 @@ impl Table {
     }
 
     /// No events, or only events, in both arms: no information on a ratio (OR, RR, Peto;
-    /// Handbook 5.1 §16.9.3, statistics.md row 3).
+    /// Handbook 5.1 §16.9.3; docs/statistics.md, "Zero cells and studies that cannot be
+    /// estimated").
     pub fn says_nothing_on_ratios(&self) -> bool {
         self.is_double_zero() || self.is_double_all()
     }
 
     /// The table with 0.5 added to all four cells when any cell is zero
-    /// (Cochrane Handbook 5.1 §9.4.4; statistics.md row 2), else unchanged.
+    /// (Cochrane Handbook 5.1 §9.4.4; docs/statistics.md, "Zero cells"), else unchanged.
     pub fn corrected(self) -> Table {
         if self.a == 0.0 || self.b == 0.0 || self.c == 0.0 || self.d == 0.0 {
             Table {
@@ -71,7 +72,8 @@ impl Table {
         }
     }
 
-    /// The raw risk difference a/n1 − c/n2 (no correction; statistics.md row 4).
+    /// The raw risk difference a/n1 − c/n2 (no correction; docs/statistics.md,
+    /// "Mantel-Haenszel").
     pub fn risk_difference(&self) -> f64 {
         self.a / self.n1() - self.c / self.n2()
     }
@@ -99,10 +101,10 @@ pub(crate) fn table_of(row: &Row) -> Option<Table> {
 }
 
 /// The row's estimate, or `None` when it is not estimable: a table with no events or
-/// only events in both arms for OR, RR and Peto (statistics.md row 3), a row of the wrong kind for the
-/// measure or method, or any degenerate value (a variance that is not finite
-/// and positive, e.g. an SMD with n1 + n2 = 2, or an SE so small its square
-/// underflows).
+/// only events in both arms for OR, RR and Peto (docs/statistics.md, "Zero cells"), a
+/// row of the wrong kind for the measure or method, or any degenerate value (a variance
+/// that is not finite and positive, e.g. an SMD with n1 + n2 = 2, or an SE so small its
+/// square underflows).
 pub(crate) fn estimate(settings: &Settings, row: &Row) -> Option<StudyEstimate> {
     let estimate = match (settings.method, *row) {
         (Method::Peto, Row::Dichotomous { .. }) => peto(table_of(row)?),
@@ -135,7 +137,7 @@ pub(crate) fn estimate(settings: &Settings, row: &Row) -> Option<StudyEstimate> 
     usable.then_some(estimate)
 }
 
-/// OR, RR and RD of one table (conventions.md §1.1).
+/// OR, RR and RD of one table (docs/statistics.md, "Effect measures").
 fn dichotomous(measure: Measure, raw: Table) -> Option<StudyEstimate> {
     let t = raw.corrected();
     match measure {
@@ -148,7 +150,8 @@ fn dichotomous(measure: Measure, raw: Table) -> Option<StudyEstimate> {
             v: 1.0 / t.a - 1.0 / t.n1() + 1.0 / t.c - 1.0 / t.n2(),
         }),
         // The RD itself is uncorrected; only its SE uses the corrected cells
-        // (statistics.md rows 3 and 4; Review Manager's stored results).
+        // (docs/statistics.md, "Zero cells" and "Mantel-Haenszel"; Review Manager's stored
+        // results).
         Measure::RiskDifference => Some(StudyEstimate {
             y: raw.risk_difference(),
             v: t.a * t.b / t.n1().powi(3) + t.c * t.d / t.n2().powi(3),
@@ -157,7 +160,7 @@ fn dichotomous(measure: Measure, raw: Table) -> Option<StudyEstimate> {
     }
 }
 
-/// Peto's O − E and its variance V (statistics.md row 10; no correction).
+/// Peto's O − E and its variance V (docs/statistics.md, "Peto"; no correction).
 pub(crate) fn peto_terms(t: Table) -> (f64, f64) {
     let (n1, n2, n) = (t.n1(), t.n2(), t.n());
     let events = t.a + t.c;

@@ -1,5 +1,5 @@
 //! One outcome: per-row effects, fixed or random pooling, heterogeneity,
-//! HKSJ and the prediction interval (statistics.md, all rows).
+//! HKSJ and the prediction interval (docs/statistics.md, "Pooling").
 
 use super::dist::{normal_ci, normal_two_sided_p, t_975, t_two_sided_p};
 use super::effect;
@@ -13,11 +13,12 @@ use super::tau2;
 ///
 /// - k = 0: nothing pooled (`pooled`, `heterogeneity` and `prediction` are `None`).
 /// - k = 1: the study is pooled as itself with weight 100, Q = 0, df = 0 and no
-///   p or I² (statistics.md row 12); tau² is 0 for random effects and HKSJ does
-///   not apply (it needs k − 1 ≥ 1 degrees of freedom).
+///   p or I² (docs/statistics.md, "The overall effect"); tau² is 0 for random
+///   effects and HKSJ does not apply (it needs k − 1 ≥ 1 degrees of freedom).
 /// - `hksj` is ignored for fixed-effect models.
 /// - Random effects with Mantel-Haenszel: tau² (DL from the MH-centred Q, or
-///   REML/PM) and inverse-variance pooling with 1/(v + tau²) (statistics.md row 6).
+///   REML/PM) and inverse-variance pooling with 1/(v + tau²) (docs/statistics.md,
+///   "Random effects").
 ///   Random effects with Peto: the same on Peto's study log odds ratios.
 /// - Under HKSJ with all estimates identical the HKSJ SE would be exactly 0 and
 ///   the t statistic infinite; the Wald random-effects SE is used instead (the
@@ -118,7 +119,7 @@ fn pool_several(settings: &Settings, rows: &[Row], results: &mut [RowResult], fi
         Method::InverseVariance | Method::Peto => None,
     };
     // The fixed-effect result, and Q around it (around the MH estimate for MH:
-    // statistics.md row 5). Peto's pooled log OR Σ(O − E)/ΣV and its Q are
+    // docs/statistics.md, "Heterogeneity"). Peto's pooled log OR Σ(O − E)/ΣV and its Q are
     // exactly the inverse-variance ones on the study (O − E)/V with v = 1/V.
     let (fixed, q) = match mantel_haenszel {
         Some(pooled) => (

@@ -1,4 +1,4 @@
-//! Mantel-Haenszel pooling of 2×2 tables (statistics.md rows 2, 3, 4 and 5).
+//! Mantel-Haenszel pooling of 2×2 tables (docs/statistics.md, "Mantel-Haenszel").
 //!
 //! OR and RR: tables with a zero cell enter with 0.5 added to all four cells, in
 //! the pooled estimate, the weights and the variance alike (RevMan 5; meta's
@@ -29,7 +29,7 @@ pub(crate) fn contributing_table(measure: Measure, row: &Row) -> Option<(Table, 
     (!excluded).then(|| (raw, raw.corrected()))
 }
 
-/// The weight RevMan displays for a row (statistics.md row 4): OR b·c/N and
+/// The weight RevMan displays for a row (docs/statistics.md, "Mantel-Haenszel"): OR b·c/N and
 /// RR c·n1/N on the corrected cells, RD n1·n2/N on the counts as entered. 0 for
 /// a row that does not enter the MH sums and for other measures.
 pub(crate) fn display_weight(measure: Measure, row: &Row) -> f64 {
@@ -98,7 +98,7 @@ fn risk_ratio(tables: impl Iterator<Item = Table>) -> MhPooled {
 
 /// MH risk difference: study RDs weighted by K_i = n1·n2/N, both from the counts
 /// as entered, with the Greenland-Robins (1985) variance ΣJ_i/(ΣK_i)², where J_i
-/// uses the corrected cells of a table with a zero cell (statistics.md row 4).
+/// uses the corrected cells of a table with a zero cell (docs/statistics.md, "Mantel-Haenszel").
 fn risk_difference(tables: impl Iterator<Item = (Table, Table)>) -> MhPooled {
     let (mut sum_w, mut sum_w_rd, mut sum_j) = (0.0, 0.0, 0.0);
     for (raw, t) in tables {

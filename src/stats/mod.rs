@@ -1,6 +1,6 @@
 //! The meta-analysis engine: pure numerics, no files, no serde, no templates.
 //!
-//! Every statistical choice follows `shared/spec/statistics.md` (Review Manager 5
+//! Every statistical choice is documented in `docs/statistics.md` (Review Manager 5
 //! conventions, Deeks & Higgins 2010, plus REML, Paule-Mandel, HKSJ and
 //! prediction intervals as options). The entry points are [`fit`] for one
 //! outcome and [`fit_subgroups`] for an outcome split into subgroups.

@@ -65,7 +65,7 @@ pub struct Heterogeneity {
 
 impl Heterogeneity {
     /// Q with df ≥ 1: its χ² p and I² = max(0, (Q − df)/Q)·100, 0 when Q = 0
-    /// (statistics.md row 7); no tau².
+    /// (docs/statistics.md, "Heterogeneity"); no tau².
     pub(crate) fn from_q(q: f64, df: usize) -> Heterogeneity {
         let i2 = if q > 0.0 {
             (100.0 * (q - df as f64) / q).max(0.0)

@@ -54,7 +54,7 @@ pub(crate) fn weighted_squares(estimates: Estimates<'_>, centre: f64, tau2: f64)
 }
 
 /// The Hartung-Knapp-Sidik-Jonkman SE √(q/Σw*) with
-/// q = Σw*(y − μ)²/(k − 1), untruncated (statistics.md decisions, HKSJ).
+/// q = Σw*(y − μ)²/(k − 1), untruncated (docs/statistics.md, "Random effects").
 pub(crate) fn hksj_se(estimates: Estimates<'_>, random: &IvPooled, tau2: f64, k: usize) -> f64 {
     let q = weighted_squares(estimates, random.y, tau2) / (k - 1) as f64;
     (q / random.sum_weights).sqrt()

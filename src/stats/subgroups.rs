@@ -1,4 +1,5 @@
-//! Subgroup analyses and the test for subgroup differences (statistics.md row 11).
+//! Subgroup analyses and the test for subgroup differences (docs/statistics.md, "Subgroups and
+//! totals").
 
 use super::fit::fit;
 use super::input::{Row, Settings};

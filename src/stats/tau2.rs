@@ -5,7 +5,7 @@ use super::input::Tau2Estimator;
 use super::pool::{Estimates, inverse_variance, weighted_squares};
 
 /// REML and Paule-Mandel stop when the relative change of tau² is below this
-/// (statistics.md decisions, convergence).
+/// (docs/statistics.md, "Random effects").
 pub const RELATIVE_TOLERANCE: f64 = 1e-10;
 
 /// REML and Paule-Mandel give up (and report non-convergence) after this many steps.
@@ -32,7 +32,7 @@ pub(crate) fn estimate(
 }
 
 /// max(0, (Q − df)/(Σw − Σw²/Σw)) with w = 1/v (DerSimonian & Laird 1986;
-/// statistics.md row 6).
+/// docs/statistics.md, "Random effects").
 pub(crate) fn dersimonian_laird(estimates: Estimates<'_>, q: f64) -> f64 {
     let (mut k, mut sum_w, mut sum_w2) = (0usize, 0.0, 0.0);
     for (_, v) in estimates.iter() {

@@ -148,8 +148,8 @@ fn leaves_double_zero_tables_out_of_ratios_but_keeps_them_for_risk_differences()
 }
 
 // Every participant in both arms had the event (b = d = 0): no information on a ratio, so
-// not estimable for RR, OR and Peto, like a double-zero table; kept for RD (statistics.md
-// row 3).
+// not estimable for RR, OR and Peto, like a double-zero table; kept for RD (docs/statistics.md,
+// "Zero cells and studies that cannot be estimated").
 #[test]
 fn leaves_tables_with_all_events_in_both_arms_out_of_ratios_but_keeps_them_for_risk_differences() {
     let rows = [table(14, 14, 18, 18), table(3, 10, 5, 12)];
@@ -191,8 +191,8 @@ fn leaves_tables_with_all_events_in_both_arms_out_of_ratios_but_keeps_them_for_r
     assert_close(effect.se, v.sqrt(), "RD se");
 }
 
-// Mantel-Haenszel RD with a zero cell (statistics.md row 4): weights K = n1·n2/N and the
-// pooled RD from the counts as entered; J of the zero-cell table from its corrected cells.
+// Mantel-Haenszel RD with a zero cell (docs/statistics.md, "Mantel-Haenszel"): weights
+// K = n1·n2/N and the pooled RD from the counts as entered; J of the zero-cell table from its corrected cells.
 // 0/10 vs 2/10: K = 100/20, RD = −0.2, corrected a, b, c, d = 0.5, 10.5, 2.5, 8.5.
 // 3/20 vs 5/20: K = 400/40, RD = −0.1, no correction.
 #[test]
@@ -321,7 +321,8 @@ fn keeps_hksj_finite_when_all_estimates_are_identical() {
     assert!(low.is_finite() && high.is_finite());
 }
 
-// For IV fixed effect, Q between subgroups = Q_total − ΣQ_within (conventions.md §1.4).
+// For IV fixed effect, Q between subgroups = Q_total − ΣQ_within (docs/statistics.md,
+// "Subgroups and totals").
 #[test]
 fn splits_q_into_within_and_between_subgroups_for_iv_fixed_effect() {
     let s = settings(Measure::OddsRatio, Method::InverseVariance, Model::Fixed);

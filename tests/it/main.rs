@@ -38,6 +38,7 @@ mod properties;
 mod reference;
 mod revman;
 mod roundtrip;
+mod semantics;
 mod sensitivity;
 mod serve;
 mod synth;

@@ -12,10 +12,11 @@ use revmark::import::xml;
 use serde_json::Value;
 
 /// The excerpts, each with the review it comes from.
-pub const EXCERPTS: [&str; 4] = [
+pub const EXCERPTS: [&str; 5] = [
     "benzodiazepines-pregabalin-gad-excerpt.rm5",
     "CD003188-excerpt.rm5",
     "CD008625-excerpt.rm5",
+    "CD008625-totals-excerpt.rm5",
     "CD013210-excerpt.rm5",
 ];
 

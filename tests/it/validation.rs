@@ -359,6 +359,65 @@ fn each_study_is_counted_once() {
             "`totals: subtotals`",
         ],
     );
+    // With subgroup totals only (or none), no total counts the study twice: no warning.
+    for totals in ["subtotals", "none"] {
+        let run = check_run(&[(
+            "analyses.yaml",
+            "        studies:\n          - {study: Smith 2004, e_events: 5, e_total: 50, c_events: 8, c_total: 50}\n          - {study: Jones 2005, e_events: 3, e_total: 40, c_events: 6, c_total: 41}\n",
+            &format!(
+                "        totals: {totals}\n        subgroups:\n          - name: Early\n            studies:\n              - {{study: Smith 2004, e_events: 5, e_total: 50, c_events: 8, c_total: 50}}\n          - name: Late\n            studies:\n              - {{study: Smith 2004, e_events: 2, e_total: 25, c_events: 4, c_total: 50}}\n              - {{study: Jones 2005, e_events: 3, e_total: 40, c_events: 6, c_total: 41}}\n"
+            ),
+        )]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(!run.stderr.contains("warning"), "{totals}: {}", run.stderr);
+    }
+}
+
+// Numbers name figure files and links: one that cannot be read, or that another analysis of
+// the comparison has, is an error at its place; settings that cannot apply are named.
+#[test]
+fn numbers_and_totals_settings_are_checked() {
+    let err = check_with(
+        "analyses.yaml",
+        "        id: death-md\n",
+        "        id: death-md\n        number: \"2.1\"\n",
+    );
+    assert_reports(
+        &err,
+        &[
+            "analyses.yaml:13:17: error: comparison `a-vs-b`, outcome `death-md`: `number` must be a whole number above 0 (2) or the full number (\"1.2\"), got `2.1`",
+        ],
+    );
+    let err = check_with(
+        "analyses.yaml",
+        "        id: death-md\n",
+        "        id: death-md\n        number: 1\n",
+    );
+    assert_reports(
+        &err,
+        &[
+            "analyses.yaml:13:17: error: comparison `a-vs-b`, outcome `death-md`: number 1.1 is already comparison `a-vs-b`, outcome `death`'s (line 5)",
+        ],
+    );
+    let err = check_with(
+        "analyses.yaml",
+        "        measure: RR\n",
+        "        measure: RR\n        measure_name: Relative risk\n",
+    );
+    assert_reports(&err, &["`measure_name` applies to generic outcomes only"]);
+    let run = check_run(&[(
+        "analyses.yaml",
+        "        measure: RR\n",
+        "        measure: RR\n        totals: subtotals\n        subgroup_test: true\n",
+    )]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_reports(
+        &run.stderr,
+        &[
+            "analyses.yaml:8:17: warning: comparison `a-vs-b`, outcome `death`: `totals: subtotals` pools each subgroup, and this outcome has none, so nothing is pooled",
+            "analyses.yaml:9:24: warning: comparison `a-vs-b`, outcome `death`: `subgroup_test` applies to outcomes with subgroups only, and is ignored",
+        ],
+    );
 }
 
 // The same in a CSV data file, where a study id is read as text: `007` stays `007`.

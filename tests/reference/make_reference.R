@@ -10,18 +10,18 @@
 # only the JSON: they never need R. Written against R 4.2 / metafor 3.8-1
 # (Debian r-cran-metafor).
 #
-# The calls follow shared/spec/statistics.md (last table) and conventions.md §1.6:
+# The calls follow docs/statistics.md ("Reproducing a number in R"):
 # - OR/RR study effects: escalc(add = 1/2, to = "only0", drop00 = TRUE): tables
 #   with no events (a = c = 0) or only events (b = d = 0) in both arms are not
-#   estimable (statistics.md row 3), which is what metafor's drop00 does.
+#   estimable (docs/statistics.md, "Zero cells"), which is what metafor's drop00 does.
 # - MH OR/RR: rma.mh(add = c(1/2, 1/2), to = c("only0", "only0"),
 #   drop00 = c(TRUE, TRUE)); MH weights (OR b*c/N, RR c*n1/N) by hand on the
 #   corrected tables of the estimable rows.
-# - MH RD (statistics.md row 4): weights K = n1*n2/N and the pooled RD from the
+# - MH RD (docs/statistics.md, "Mantel-Haenszel"): weights K = n1*n2/N and the pooled RD from the
 #   counts as entered; Greenland-Robins variance sum(J)/sum(K)^2 with J from the
 #   0.5-corrected cells of a table with a zero cell; its Q and the DL tau2 from
 #   the MH-centred Q: by hand.
-# - SMD: RevMan's Hedges' adjusted g by hand (statistics.md row 8).
+# - SMD: RevMan's Hedges' adjusted g by hand (docs/statistics.md, "Effect measures").
 # - Random effects: tau2 from rma(method = "DL"/"REML"/"PM") (or DL by hand from
 #   the MH Q), then rma(yi, vi, tau2 = tau2, test = "z" or "knha").
 #   REML and PM are run with tight tolerances (metafor's defaults stop at 1e-5).

@@ -3,6 +3,7 @@
 
 use super::effect_text;
 use crate::format::{fixed, measure_name, method_line, push_effect_bracketed, push_fixed};
+use crate::model::Totals;
 use crate::results::{ComparisonResults, OutcomeResults, Pooled, StudyResult};
 
 /// "Forest plot of comparison 1: BCG vaccine, outcome 1.1 Tuberculosis".
@@ -16,9 +17,9 @@ pub(super) fn title(result: &OutcomeResults, comparison: &ComparisonResults) -> 
     )
 }
 
-/// "Aronson 1948: 0.41 [0.13, 1.26], weight 5.1%", written into one string of about the
-/// right size (one per study row).
-pub(super) fn study_sentence(row: &StudyResult) -> String {
+/// "Aronson 1948: 0.41 [0.13, 1.26], weight 5.1%" (without the weight when nothing is pooled,
+/// `weighted` false), written into one string of about the right size (one per study row).
+pub(super) fn study_sentence(row: &StudyResult, weighted: bool) -> String {
     let label = row.label();
     let mut out = String::with_capacity(label.len() + 48);
     out.push_str(&label);
@@ -26,9 +27,11 @@ pub(super) fn study_sentence(row: &StudyResult) -> String {
         (Some(estimate), Some(low), Some(high)) => {
             out.push_str(": ");
             push_effect_bracketed(&mut out, estimate, low, high);
-            out.push_str(", weight ");
-            push_fixed(&mut out, row.weight, 1);
-            out.push('%');
+            if weighted {
+                out.push_str(", weight ");
+                push_fixed(&mut out, row.weight, 1);
+                out.push('%');
+            }
         }
         _ => out.push_str(": not estimable"),
     }
@@ -55,22 +58,32 @@ pub(super) fn describe(result: &OutcomeResults, sentences: &[String]) -> String 
         out.push_str(sentence);
         out.push('.');
     }
-    for group in &result.subgroups {
-        let _ = write!(
-            out,
-            " Subtotal {} {}: {}.",
-            group.number,
-            group.name.as_deref().unwrap_or(""),
-            pooled_text(group.pooled.as_ref())
-        );
+    if result.pools_subgroups() {
+        for group in &result.subgroups {
+            let _ = write!(
+                out,
+                " Subtotal {} {}: {}.",
+                group.number,
+                group.name.as_deref().unwrap_or(""),
+                pooled_text(group.pooled.as_ref())
+            );
+        }
     }
-    let _ = write!(
-        out,
-        " Total (95% CI): {} ({} studies, {} participants).",
-        pooled_text(result.pooled.as_ref()),
-        result.studies,
-        result.participants
+    let counts = format!(
+        "{} studies, {} participants",
+        result.studies, result.participants
     );
+    let _ = match result.totals {
+        Totals::Overall => write!(
+            out,
+            " Total (95% CI): {} ({counts}).",
+            pooled_text(result.pooled.as_ref()),
+        ),
+        Totals::Subtotals if result.has_subgroups() => {
+            write!(out, " Subtotals only, no overall total ({counts}).")
+        }
+        _ => write!(out, " Totals not selected ({counts})."),
+    };
     if let Some(prediction) = &result.prediction {
         let _ = write!(
             out,

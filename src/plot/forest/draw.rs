@@ -15,6 +15,8 @@ use crate::results::{OutcomeResults, StudyResult};
 const MAX_SQUARE: f64 = 12.0;
 /// Squares never shrink below this, so light studies stay visible.
 const MIN_SQUARE: f64 = 3.0;
+/// Every square's side when nothing is pooled, so no study has a weight.
+const UNWEIGHTED_SQUARE: f64 = 6.0;
 /// Square colour by data type, as meta's RevMan emulation draws them.
 const DICHOTOMOUS_BLUE: &str = "#1F4E9A";
 const CONTINUOUS_GREEN: &str = "#2E7D32";
@@ -201,7 +203,12 @@ fn draw_study(
     if let Some(effect) = study.effect() {
         draw_interval(svg, &layout.axis, effect.ci_low, effect.ci_high, mid);
         if layout.axis.contains(effect.y) {
-            let side = (MAX_SQUARE * (study.weight / max_weight).sqrt()).max(MIN_SQUARE);
+            // Without weights (nothing pooled) every square has one middle size.
+            let side = if max_weight > 0.0 {
+                (MAX_SQUARE * (study.weight / max_weight).sqrt()).max(MIN_SQUARE)
+            } else {
+                UNWEIGHTED_SQUARE
+            };
             let x = layout.axis.x(effect.y);
             svg.rect(
                 (x - side / 2.0, mid - side / 2.0),

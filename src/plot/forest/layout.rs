@@ -9,7 +9,7 @@ use crate::format::{
     fixed, heterogeneity_line, measure_name, method_line, overall_effect_line,
     subgroup_differences_line,
 };
-use crate::model::{DataType, Review, RobDomain};
+use crate::model::{DataType, Review, RobDomain, Totals};
 use crate::results::{Interval, OutcomeResults, Pooled, StudyResult};
 use crate::stats::Row;
 
@@ -106,6 +106,12 @@ pub(super) fn entered(x: f64) -> String {
     text
 }
 
+/// Whether the plot has a Weight column: not when nothing is pooled (no totals), where every
+/// weight is 0.
+fn has_weights(result: &OutcomeResults) -> bool {
+    result.totals != Totals::None
+}
+
 /// The table's column headers and the column groups of the two arms.
 fn columns(result: &OutcomeResults) -> (Vec<String>, Vec<(usize, usize)>) {
     let mut headers = vec!["Study or Subgroup".to_string()];
@@ -127,7 +133,9 @@ fn columns(result: &OutcomeResults) -> (Vec<String>, Vec<(usize, usize)>) {
             spans.push((first, headers.len() - 1));
         }
     }
-    headers.push("Weight".into());
+    if has_weights(result) {
+        headers.push("Weight".into());
+    }
     headers.push(method_line(result.method, result.model));
     (headers, spans)
 }
@@ -213,7 +221,9 @@ fn pooled_cells(
         ]),
         DataType::Generic => cells.extend(["".into(), "".into()]),
     }
-    cells.push(format!("{}%", fixed(weight, 1)));
+    if has_weights(result) {
+        cells.push(format!("{}%", fixed(weight, 1)));
+    }
     cells.push(pooled.map_or_else(|| "Not estimable".into(), effect_text));
     cells
 }
@@ -254,15 +264,20 @@ fn group_rows(
         let mut cells = Vec::with_capacity(9);
         cells.push(row.label());
         push_data_cells(row.data.get(), result.data_type(), &mut cells);
+        let weights = has_weights(result);
         match (row.estimate, row.ci_low, row.ci_high) {
             (Some(estimate), Some(low), Some(high)) => {
-                let mut weight = fixed(row.weight, 1);
-                weight.push('%');
-                cells.push(weight);
+                if weights {
+                    let mut weight = fixed(row.weight, 1);
+                    weight.push('%');
+                    cells.push(weight);
+                }
                 cells.push(crate::format::effect_bracketed(estimate, low, high));
             }
             _ => {
-                cells.push(String::new());
+                if weights {
+                    cells.push(String::new());
+                }
                 cells.push("Not estimable".into());
             }
         }
@@ -275,7 +290,10 @@ fn group_rows(
     }
 }
 
-/// The body rows and the notes below the axis.
+/// The body rows and the notes below the axis: what Review Manager draws for the outcome's
+/// totals. Overall: subgroups with their subtotals, the total, its heterogeneity and overall
+/// effect, and the test for subgroup differences; subtotals only: the subgroups with their
+/// subtotals and the test where asked, no total; none: the rows only.
 fn body(result: &OutcomeResults, columns: usize) -> (Vec<BodyRow>, Vec<String>) {
     let mut rows = Vec::new();
     let hksj = result.uses_hksj();
@@ -287,69 +305,76 @@ fn body(result: &OutcomeResults, columns: usize) -> (Vec<BodyRow>, Vec<String>) 
                 true,
             ));
             group_rows(result, group, offset, &mut rows);
-            rows.push(BodyRow {
-                cells: pooled_cells(
-                    result,
-                    "Subtotal (95% CI)",
-                    group,
-                    sub.weight,
-                    sub.pooled.as_ref(),
-                ),
-                bold: true,
-                spanning: None,
-                mark: Mark::Diamond(sub.pooled.and_then(|p| p.analysis.get()), "subtotal"),
-            });
-            rows.extend(events_row(group, columns));
-            rows.push(BodyRow::spanning(
-                heterogeneity_line(sub.heterogeneity.as_ref()),
-                false,
-            ));
-            rows.push(BodyRow::spanning(
-                overall_effect_line(sub.pooled.as_ref(), hksj),
-                false,
-            ));
+            if result.pools_subgroups() {
+                rows.push(BodyRow {
+                    cells: pooled_cells(
+                        result,
+                        "Subtotal (95% CI)",
+                        group,
+                        sub.weight,
+                        sub.pooled.as_ref(),
+                    ),
+                    bold: true,
+                    spanning: None,
+                    mark: Mark::Diamond(sub.pooled.and_then(|p| p.analysis.get()), "subtotal"),
+                });
+                rows.extend(events_row(group, columns));
+                rows.push(BodyRow::spanning(
+                    heterogeneity_line(sub.heterogeneity.as_ref()),
+                    false,
+                ));
+                rows.push(BodyRow::spanning(
+                    overall_effect_line(sub.pooled.as_ref(), hksj),
+                    false,
+                ));
+            }
             rows.push(BodyRow::spanning(String::new(), false));
             offset += group.len();
+        }
+        if !result.pools_overall() {
+            // The space between subgroups, not after the last.
+            rows.pop();
         }
     } else {
         group_rows(result, &result.study_results, 0, &mut rows);
     }
-    let total_weight = if result.pooled.is_some() { 100.0 } else { 0.0 };
-    rows.push(BodyRow {
-        cells: pooled_cells(
-            result,
-            "Total (95% CI)",
-            &result.study_results,
-            total_weight,
-            result.pooled.as_ref(),
-        ),
-        bold: true,
-        spanning: None,
-        mark: Mark::Diamond(result.pooled.and_then(|p| p.analysis.get()), "total"),
-    });
-    rows.extend(events_row(&result.study_results, columns));
-    if let Some(prediction) = &result.prediction
-        && let Some((low, high)) = prediction.analysis.get()
-    {
-        let mut cells = vec![String::new(); columns];
-        cells[0] = "Prediction interval".into();
-        cells[columns - 1] = format!(
-            "[{}, {}]",
-            fixed(prediction.low, 2),
-            fixed(prediction.high, 2)
-        );
+    let mut notes = Vec::new();
+    if result.pools_overall() {
+        let total_weight = if result.pooled.is_some() { 100.0 } else { 0.0 };
         rows.push(BodyRow {
-            cells,
-            bold: false,
+            cells: pooled_cells(
+                result,
+                "Total (95% CI)",
+                &result.study_results,
+                total_weight,
+                result.pooled.as_ref(),
+            ),
+            bold: true,
             spanning: None,
-            mark: Mark::Prediction(low, high),
+            mark: Mark::Diamond(result.pooled.and_then(|p| p.analysis.get()), "total"),
         });
+        rows.extend(events_row(&result.study_results, columns));
+        if let Some(prediction) = &result.prediction
+            && let Some((low, high)) = prediction.analysis.get()
+        {
+            let mut cells = vec![String::new(); columns];
+            cells[0] = "Prediction interval".into();
+            cells[columns - 1] = format!(
+                "[{}, {}]",
+                fixed(prediction.low, 2),
+                fixed(prediction.high, 2)
+            );
+            rows.push(BodyRow {
+                cells,
+                bold: false,
+                spanning: None,
+                mark: Mark::Prediction(low, high),
+            });
+        }
+        notes.push(heterogeneity_line(result.heterogeneity.as_ref()));
+        notes.push(overall_effect_line(result.pooled.as_ref(), hksj));
     }
-    let mut notes = vec![
-        heterogeneity_line(result.heterogeneity.as_ref()),
-        overall_effect_line(result.pooled.as_ref(), hksj),
-    ];
-    if result.has_subgroups() {
+    if result.shows_subgroup_test() {
         notes.push(subgroup_differences_line(
             result.subgroup_differences.as_ref(),
         ));
@@ -458,19 +483,34 @@ pub(super) fn layout(result: &OutcomeResults, arms: &Arms, review: &Review) -> L
 }
 
 /// How far the axis must reach either side of the null (analysis scale): every study's
-/// estimate and the pooled intervals (study intervals beyond it get arrows).
+/// estimate and the pooled intervals (study intervals beyond it get arrows). When nothing is
+/// pooled (no totals), the study intervals take the pooled intervals' place, so that the axis
+/// is not cut at the outermost estimate.
 fn axis_extent(result: &OutcomeResults) -> f64 {
-    let studies = result
-        .study_results
-        .iter()
-        .filter_map(StudyResult::effect)
-        .map(|e| e.y.abs());
-    let pooled = result
+    let pooled: Vec<Interval> = result
         .subgroups
         .iter()
         .filter_map(|g| g.pooled)
         .chain(result.pooled)
         .filter_map(|p| p.analysis.get())
+        .collect();
+    // Without totals nothing is pooled: each study's estimate and both ends of its interval.
+    let per_study = if result.pools_overall() || result.pools_subgroups() {
+        1
+    } else {
+        3
+    };
+    let studies = result
+        .study_results
+        .iter()
+        .filter_map(StudyResult::effect)
+        .flat_map(|e| {
+            [e.y.abs(), e.ci_low.abs(), e.ci_high.abs()]
+                .into_iter()
+                .take(per_study)
+        });
+    let pooled = pooled
+        .into_iter()
         .flat_map(|p| [p.ci_low.abs(), p.ci_high.abs()]);
     studies.chain(pooled).fold(0.0, f64::max)
 }

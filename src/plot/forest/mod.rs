@@ -14,7 +14,7 @@ mod layout;
 use super::axis::Axis;
 use super::{Arms, Figure, FigureKind};
 use crate::format::effect_bracketed;
-use crate::model::Review;
+use crate::model::{Review, Totals};
 use crate::results::{ComparisonResults, OutcomeResults, Pooled};
 
 /// The forest plot's axis, exactly as [`forest`] places it (for tests and callers that
@@ -35,7 +35,7 @@ pub fn forest(
     let sentences: Vec<String> = result
         .study_results
         .iter()
-        .map(describe::study_sentence)
+        .map(|row| describe::study_sentence(row, result.totals != Totals::None))
         .collect();
     let title = describe::title(result, comparison);
     let description = describe::describe(result, &sentences);

@@ -11,6 +11,7 @@ mod protocol;
 pub(crate) mod raw;
 mod rows;
 mod studies;
+mod unwritten;
 mod validate;
 mod yaml;
 
@@ -95,6 +96,7 @@ pub fn load_review_cached(
     match review {
         Some(review) if !problems.has_errors() => {
             consistency::consistency_warnings(&review, &sources, &mut problems);
+            unwritten::unwritten_warnings(&review, &sources.review, &mut problems);
             Ok(Loaded {
                 review,
                 warnings: problems.into_vec(),

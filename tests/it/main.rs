@@ -31,6 +31,7 @@ mod jobs;
 mod limits;
 mod new;
 mod properties;
+mod prose;
 mod reference;
 mod sensitivity;
 mod serve;

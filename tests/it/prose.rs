@@ -1,0 +1,133 @@
+//! The published page speaks to readers only: a section the authors have not written is left
+//! out of the page and named in `check`'s and `build`'s warnings instead, and the generated
+//! prose has no seams (each finding of issue 15 is tested by changing the data and reading the
+//! text that changes).
+
+use crate::common::*;
+
+/// review.yaml without the top-level fields `drop` (each with its indented block).
+fn without_fields(path: &std::path::Path, drop: &[&str]) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        let top_level = !line.starts_with(' ') && !line.starts_with('#') && line.contains(':');
+        if top_level {
+            let key = line.split(':').next().unwrap();
+            skipping = drop.contains(&key);
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+/// Phrases of notes to the author that must never reach a published page.
+const NOTES_TO_AUTHORS: [&str; 4] = ["review.yaml", "_No ", "_Not given", "is given in"];
+
+// A review with no prose at all: the page has none of the authors' sections, no note to the
+// author in their place, and `check` names each missing field of review.yaml.
+#[test]
+fn unwritten_sections_are_left_out_and_named_in_warnings() {
+    let scratch = Scratch::new("unwritten");
+    let dir = example(&scratch, "mmn-lactation");
+    let fields = [
+        "background",
+        "objectives",
+        "search",
+        "selection_criteria",
+        "data_collection",
+        "discussion",
+        "conclusions",
+    ];
+    without_fields(&dir.join("review.yaml"), &fields);
+    build(&scratch);
+    for file in ["review.md", "abstract.md", "index.html"] {
+        let page = read(&scratch, &format!("mmn-lactation/{file}"));
+        for note in NOTES_TO_AUTHORS {
+            assert!(!page.contains(note), "{file} says `{note}`:\n{page}");
+        }
+        for heading in [
+            "Background",
+            "Objectives",
+            "Search methods",
+            "Selection criteria",
+            "Discussion",
+            "Authors' conclusions",
+            "Implications for practice",
+        ] {
+            assert!(
+                !page.contains(&format!("# {heading}\n"))
+                    && !page.contains(&format!(">{heading}</h")),
+                "{file} has an empty {heading} section"
+            );
+        }
+    }
+    let check = revmark(&scratch.0, &["check"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    for field in [
+        "background",
+        "objectives",
+        "search.sources",
+        "search.date",
+        "selection_criteria",
+        "data_collection",
+        "discussion",
+        "conclusions.practice",
+        "conclusions.research",
+    ] {
+        assert!(
+            check.stderr.lines().any(|l| l.contains("review.yaml")
+                && l.contains("warning")
+                && l.contains(&format!("`{field}` is not written"))),
+            "no warning for `{field}`:\n{}",
+            check.stderr
+        );
+    }
+    let built = revmark(&scratch.0, &["build"]);
+    assert!(
+        built.stderr.contains("`discussion` is not written"),
+        "build warns too:\n{}",
+        built.stderr
+    );
+}
+
+// The one example without a Discussion has no Discussion section, while the example with one
+// keeps it; neither page has a note to the author, and neither has an empty excluded-studies
+// section.
+#[test]
+fn the_examples_have_no_notes_to_authors() {
+    let scratch = Scratch::new("notes");
+    example(&scratch, "mmn-lactation");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    for slug in ["mmn-lactation", "diuretics-pregnancy"] {
+        let page = read(&scratch, &format!("{slug}/review.md"));
+        for note in NOTES_TO_AUTHORS {
+            assert!(!page.contains(note), "{slug} says `{note}`");
+        }
+        assert!(
+            !page.contains("No studies were excluded"),
+            "{slug}: an empty section says so"
+        );
+    }
+    assert!(!read(&scratch, "mmn-lactation/review.md").contains("## Discussion"));
+    assert!(read(&scratch, "diuretics-pregnancy/review.md").contains("## Discussion\n"));
+    let check = revmark(&scratch.0, &["check"]);
+    assert!(
+        check
+            .stderr
+            .contains("mmn-lactation/review.yaml: warning: `discussion` is not written"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        !check
+            .stderr
+            .contains("diuretics-pregnancy/review.yaml: warning: `discussion`"),
+        "{}",
+        check.stderr
+    );
+}

@@ -73,11 +73,23 @@ fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_string(),
+        // A list that ends in "et al." is open: "A, B, C, et al.", never "A, B and et al.".
+        [init @ .., last] if is_et_al(last.as_ref()) => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{}, {}", init.join(", "), last.as_ref().trim())
+        }
         [init @ .., last] => {
             let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
             format!("{} {conjunction} {}", init.join(", "), last.as_ref())
         }
     }
+}
+
+/// Whether a list item is "et al." (or "et al", any capitals), the mark of a list cut short.
+fn is_et_al(item: &str) -> bool {
+    item.trim()
+        .trim_end_matches('.')
+        .eq_ignore_ascii_case("et al")
 }
 
 /// "1 study", "3 studies": the noun in the number's form (regular plurals and "study").
@@ -158,6 +170,11 @@ mod tests {
         assert_eq!(words(152), "152");
         assert_eq!(join_and(&["a", "b", "c"]), "a, b and c");
         assert_eq!(join_and(&["a"]), "a");
+        assert_eq!(
+            join_and(&["Sarah K Abe", "Erika Ota", "et al."]),
+            "Sarah K Abe, Erika Ota, et al."
+        );
+        assert_eq!(join_or(&["Abe", "Et al"]), "Abe, Et al");
         assert_eq!(plural(2, "study"), "studies");
         assert_eq!(plural(1, "study"), "study");
         assert_eq!(plural(3, "day"), "days");

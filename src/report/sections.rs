@@ -10,7 +10,7 @@ use crate::model::{
     CertaintyLevel, DataType, Judgement, Measure, MethodKey, ModelKey, Review, RobTool,
 };
 use crate::plot::FigureSet;
-use crate::results::{OutcomeResults, Results, Warning, engine_name};
+use crate::results::{OutcomeResults, Results, Warning};
 use crate::stats::Row;
 
 use super::view::{EffectView, EffectsComparison, FigureView, Footnote, SofRow, SofTable};
@@ -258,7 +258,7 @@ fn effect_details(r: &OutcomeResults) -> Vec<String> {
     if let Some(Warning::Tau2NotConverged(estimator)) = &r.warning {
         details.push(format!(
             "The {} estimate of the between-study variance did not converge; the DerSimonian-Laird estimate was used.",
-            engine_name(*estimator)
+            crate::format::tau2_name(*estimator)
         ));
     }
     details

@@ -131,3 +131,85 @@ fn the_examples_have_no_notes_to_authors() {
         check.stderr
     );
 }
+
+// The forest plot's "Favours" labels are results.csv's, with no placeholder brackets, and
+// follow the arm labels of analyses.yaml.
+#[test]
+fn forest_labels_are_the_labels_results_csv_gives() {
+    let scratch = Scratch::new("favours");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let labels = |scratch: &Scratch| {
+        let csv = read(scratch, "diuretics-pregnancy/results.csv");
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+        let row: Vec<&str> = lines
+            .find(|l| l.starts_with("1,1,0,"))
+            .unwrap()
+            .split(',')
+            .collect();
+        (
+            row[column("Left Graph Label")].to_string(),
+            row[column("Right Graph Label")].to_string(),
+        )
+    };
+    build(&scratch);
+    let (left, right) = labels(&scratch);
+    let svg = read(&scratch, "diuretics-pregnancy/figures/forest-1.1.svg");
+    assert!(svg.contains(&format!(">{left}<")), "{left}");
+    assert!(svg.contains(&format!(">{right}<")), "{right}");
+    assert!(!svg.contains("Favours ["), "a placeholder bracket");
+    edit(
+        &dir.join("analyses.yaml"),
+        "experimental: Diuretics",
+        "experimental: Thiazides",
+    );
+    build(&scratch);
+    let (left, _) = labels(&scratch);
+    assert_eq!(left, "Favours Thiazides");
+    let svg = read(&scratch, "diuretics-pregnancy/figures/forest-1.1.svg");
+    assert!(svg.contains(">Favours Thiazides<"));
+}
+
+// An author list that ends in "et al." is printed as an open list, not "... and et al.".
+#[test]
+fn an_author_list_ending_in_et_al_is_open() {
+    let scratch = Scratch::new("etal");
+    let dir = example(&scratch, "mmn-lactation");
+    build(&scratch);
+    let page = read(&scratch, "mmn-lactation/review.md");
+    assert!(
+        page.contains("Sarah K Abe, Olukunmi O Balogun, Erika Ota, et al.\n"),
+        "{page}"
+    );
+    assert!(!page.contains("and et al"));
+    edit(&dir.join("review.yaml"), ", et al.]", "]");
+    build(&scratch);
+    let page = read(&scratch, "mmn-lactation/review.md");
+    assert!(page.contains("Sarah K Abe, Olukunmi O Balogun and Erika Ota\n"));
+}
+
+// Every heading of a comparison reads "Comparison N: name", in every section, and follows the
+// name in analyses.yaml.
+#[test]
+fn comparison_headings_have_one_wording() {
+    let scratch = Scratch::new("headings");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    edit(
+        &dir.join("analyses.yaml"),
+        "name: Diuretics versus placebo or no treatment",
+        "name: Thiazides versus placebo",
+    );
+    build(&scratch);
+    let page = read(&scratch, "diuretics-pregnancy/review.md");
+    let headings: Vec<&str> = page
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim())
+        .filter(|l| l.starts_with("Comparison "))
+        .collect();
+    assert!(headings.len() >= 2, "{headings:?}");
+    for heading in headings {
+        assert_eq!(heading, "Comparison 1: Thiazides versus placebo");
+    }
+}

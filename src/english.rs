@@ -110,6 +110,43 @@ pub fn plural(n: u64, singular: &str) -> String {
     }
 }
 
+/// Whether a noun phrase is plural, as the verb after it must agree: "diuretics",
+/// "multiple micronutrients", "SSRIs", "aspirin and heparin" are; "diuretic treatment",
+/// "pregabalin", "multiple-micronutrient supplementation" are not. The head noun is the last
+/// word before a qualifier ("antibiotics for seven days", "vitamin D with calcium"); a
+/// heuristic, since only a dictionary knows every noun, but one that errs towards the
+/// singular only for unusual words ("physics").
+pub fn is_plural(phrase: &str) -> bool {
+    const QUALIFIERS: [&str; 9] = [
+        " with ", " plus ", " for ", " in ", " at ", " given ", " versus ", " of ", " (",
+    ];
+    let head = QUALIFIERS
+        .iter()
+        .filter_map(|q| phrase.find(q))
+        .min()
+        .map_or(phrase, |at| &phrase[..at]);
+    if head.contains(" and ") {
+        return true;
+    }
+    let Some(word) = head.split_whitespace().last() else {
+        return false;
+    };
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    // An acronym's plural: "SSRIs", "NSAIDs".
+    if let Some(stem) = word.strip_suffix('s')
+        && stem.len() >= 2
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    lower.ends_with('s')
+        && !["ss", "us", "is", "'s"].iter().any(|e| lower.ends_with(e))
+        && lower.len() > 2
+}
+
 /// "30 September 2015" from "2015-09-30"; other text is returned unchanged.
 pub fn long_date(iso: &str) -> String {
     const MONTHS: [&str; 12] = [
@@ -179,6 +216,30 @@ mod tests {
         assert_eq!(plural(1, "study"), "study");
         assert_eq!(plural(3, "day"), "days");
         assert_eq!(long_date("2015-09-30"), "30 September 2015");
+        for plural in [
+            "diuretics",
+            "Benzodiazepines",
+            "multiple micronutrients",
+            "SSRIs",
+            "aspirin and heparin",
+            "antibiotics for seven days",
+            "omega-3 fatty acids (fish oil)",
+        ] {
+            assert!(is_plural(plural), "{plural}");
+        }
+        for singular in [
+            "diuretic treatment",
+            "pregabalin",
+            "multiple-micronutrient supplementation",
+            "BCG vaccine",
+            "aspirin with heparin",
+            "physical exercise",
+            "vitamin D plus calcium",
+            "psychoanalysis",
+            "a diuretic for women at risk of pre-eclampsia",
+        ] {
+            assert!(!is_plural(singular), "{singular}");
+        }
         assert_eq!(country_in_text("USA"), "the USA");
         assert_eq!(decapitalise("Placebo"), "placebo");
         assert_eq!(decapitalise("BCG vaccine"), "BCG vaccine");

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use super::findings::{ComparisonFindings, Finding};
 use super::prose::{StudyField, StudyProse};
 use crate::english::{
-    capitalise, count_noun, country_in_text, decapitalise, join_and, join_or, plural, words,
+    capitalise, count_noun, country_in_text, decapitalise, is_plural, join_and, join_or, plural,
+    words,
 };
 use crate::format::effect_phrase;
 use crate::model::{
@@ -535,11 +536,14 @@ fn unreported_secondary(review: &Review, reporting: &[OutcomeReporting]) -> Vec<
                 join_and(&missing)
             )
         } else {
-            let verb = if missing.len() == 1 { "was" } else { "were" };
-            format!(
-                "{} {verb} not reported in the included studies.",
-                capitalise(&join_and(&missing))
-            )
+            // The outcomes are the object, never the subject: an outcome's name may be plural
+            // ("adverse effects of diuretics") and a verb after it would have to guess.
+            let subject = if review.studies.included.len() == 1 {
+                "The study"
+            } else {
+                "The included studies"
+            };
+            format!("{subject} did not report {}.", join_and(&missing))
         };
         sentences.push(sentence);
     }
@@ -602,8 +606,8 @@ pub fn classify(finding: &Finding, pooled: &Pooled) -> EffectClass {
 }
 
 /// "Multiple-micronutrient supplementation probably reduces maternal anaemia compared with
-/// placebo (RR 0.62, 95% CI 0.45 to 0.85; 3 studies, 1200 women; moderate-certainty evidence)."
-/// The wording follows GRADE guideline 26 (Santesso 2020).
+/// placebo (RR 0.62, 95% CI 0.45 to 0.85; 3 studies, 1200 women; moderate-certainty evidence)":
+/// the [`grade_statement`] with its numbers, for the abstract and Effects of interventions.
 pub fn effect_sentence(
     review: &Review,
     comparison: &ComparisonFindings,
@@ -623,53 +627,77 @@ pub fn effect_sentence(
     if let Some(level) = result.certainty {
         facts.push(format!("{}-certainty evidence", level.words()));
     }
-    let facts = facts.join("; ");
+    grade_statement(comparison, finding, Some(&facts.join("; ")))
+}
+
+/// What a headline result means, in GRADE's words (guideline 26, Santesso 2020), by its
+/// certainty and by what its 95% CI shows ([`classify`]): "Diuretic treatment may reduce
+/// pre-eclampsia compared with placebo or no treatment." With `facts` the numbers follow in
+/// brackets (the abstract); without, the sentence is the plain language summary's. One
+/// function for both, so that the two cannot say different things. None when nothing is
+/// estimable.
+pub fn grade_statement(
+    comparison: &ComparisonFindings,
+    finding: &Finding,
+    facts: Option<&str>,
+) -> Option<String> {
+    let result = finding.result;
+    let pooled = result.pooled.as_ref()?;
+    let technical = facts.is_some();
+    let facts = facts.map(|f| format!(" ({f})")).unwrap_or_default();
     let x = capitalise(&comparison.experimental);
     let y = decapitalise(&result.name);
     let control = &comparison.control;
     let Some(level) = result.certainty else {
         return Some(format!(
-            "For {y}, the certainty of the evidence was not assessed ({facts})."
+            "For {y}, the certainty of the evidence was not assessed{facts}."
         ));
     };
     if level == CertaintyLevel::VeryLow {
         return Some(format!(
-            "The evidence is very uncertain about the effect of {} on {y} compared with {control} ({facts}).",
+            "The evidence is very uncertain about the effect of {} on {y} compared with {control}{facts}.",
             comparison.experimental
         ));
     }
-    // (high, moderate, low) forms of each statement.
-    let pick = |forms: [&str; 3]| match level {
-        CertaintyLevel::High => forms[0].to_string(),
-        CertaintyLevel::Moderate => forms[1].to_string(),
-        _ => forms[2].to_string(),
+    // The verb agrees with the intervention: "diuretic treatment reduces", "diuretics reduce".
+    let plural = is_plural(&comparison.experimental);
+    let verb = |singular: &str, plural_form: &str| {
+        let v = if plural { plural_form } else { singular };
+        match level {
+            CertaintyLevel::High => v.to_string(),
+            CertaintyLevel::Moderate => format!("probably {v}"),
+            _ => format!("may {plural_form}"),
+        }
     };
     let sentence = match classify(finding, pooled) {
-        EffectClass::Reduces => {
-            format!(
-                "{x} {} {y} compared with {control} ({facts}).",
-                pick(["reduces", "probably reduces", "may reduce"])
-            )
-        }
-        EffectClass::Increases => {
-            format!(
-                "{x} {} {y} compared with {control} ({facts}).",
-                pick(["increases", "probably increases", "may increase"])
-            )
-        }
-        EffectClass::LittleOrNone => format!(
-            "{x} {} in little to no difference in {y} compared with {control} ({facts}).",
-            pick(["results", "probably results", "may result"])
+        EffectClass::Reduces => format!(
+            "{x} {} {y} compared with {control}{facts}.",
+            verb("reduces", "reduce")
         ),
-        EffectClass::Inconclusive { towards_reduction } => format!(
-            "{x} {} in little to no difference in {y} compared with {control}, but the confidence interval includes an important {} ({facts}).",
-            pick(["results", "probably results", "may result"]),
-            if towards_reduction {
+        EffectClass::Increases => format!(
+            "{x} {} {y} compared with {control}{facts}.",
+            verb("increases", "increase")
+        ),
+        EffectClass::LittleOrNone => format!(
+            "{x} {} in little to no difference in {y} compared with {control}{facts}.",
+            verb("results", "result")
+        ),
+        EffectClass::Inconclusive { towards_reduction } => {
+            let direction = if towards_reduction {
                 "reduction"
             } else {
                 "increase"
-            }
-        ),
+            };
+            let caveat = if technical {
+                format!("the confidence interval includes an important {direction}")
+            } else {
+                format!("an important {direction} cannot be ruled out")
+            };
+            format!(
+                "{x} {} in little to no difference in {y} compared with {control}, but {caveat}{facts}.",
+                verb("results", "result")
+            )
+        }
     };
     Some(sentence)
 }

@@ -213,3 +213,40 @@ fn comparison_headings_have_one_wording() {
         assert_eq!(heading, "Comparison 1: Thiazides versus placebo");
     }
 }
+
+// Verbs agree with their subjects: an outcome's name is never the subject of "was", and the
+// effect sentences' verbs follow the number of the intervention's name.
+#[test]
+fn verbs_agree_with_their_subjects() {
+    let scratch = Scratch::new("agreement");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let text = read(&scratch, "diuretics-pregnancy/abstract.md");
+    assert!(
+        text.contains("The included studies did not report maternal adverse effects of diuretics."),
+        "{text}"
+    );
+    assert!(!text.contains("diuretics was"), "{text}");
+    assert!(text.contains(
+        "Diuretic treatment probably results in little to no difference in perinatal death"
+    ));
+
+    // A plural intervention takes plural verbs, at every level of certainty.
+    edit(
+        &dir.join("review.yaml"),
+        "experimental: diuretic treatment",
+        "experimental: diuretics",
+    );
+    edit(&dir.join("analyses.yaml"), "level: low", "level: high");
+    build(&scratch);
+    let text = read(&scratch, "diuretics-pregnancy/abstract.md");
+    assert!(
+        text.contains("Diuretics reduce pre-eclampsia compared with"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Diuretics probably result in little to no difference in perinatal death"),
+        "{text}"
+    );
+    assert!(!text.contains("Diuretics reduces") && !text.contains("Diuretics probably results"));
+}

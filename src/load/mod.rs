@@ -96,7 +96,7 @@ pub fn load_review_cached(
     match review {
         Some(review) if !problems.has_errors() => {
             consistency::consistency_warnings(&review, &sources, &mut problems);
-            unwritten::unwritten_warnings(&review, &sources.review, &mut problems);
+            unwritten::unwritten_warnings(&review, &sources, &mut problems);
             Ok(Loaded {
                 review,
                 warnings: problems.into_vec(),

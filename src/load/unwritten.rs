@@ -2,7 +2,8 @@
 //! rather than printing a note to the author in it; the note is this warning instead, naming
 //! the file and the field where the text would go.
 
-use crate::diagnostic::{Kind, Problems, SourceFile};
+use super::Sources;
+use crate::diagnostic::{Kind, Problems};
 use crate::model::{Located, Review};
 
 const UNWRITTEN: Kind = Kind::warning("a section the page leaves out because it is not written");
@@ -81,12 +82,9 @@ fn unwritten(review: &Review) -> Vec<Unwritten> {
         .collect()
 }
 
-/// One warning per section the page leaves out, at review.yaml.
-pub(crate) fn unwritten_warnings(
-    review: &Review,
-    review_file: &SourceFile,
-    warnings: &mut Problems,
-) {
+/// One warning per section the page leaves out, at the file where it would be written.
+pub(crate) fn unwritten_warnings(review: &Review, sources: &Sources, warnings: &mut Problems) {
+    let review_file = &sources.review;
     for u in unwritten(review) {
         warnings.add(&review_file.path, UNWRITTEN, |_| {
             review_file.warning(
@@ -99,4 +97,34 @@ pub(crate) fn unwritten_warnings(
             )
         });
     }
+    excluded_reports_without_studies(review, sources, warnings);
+}
+
+/// The search flow excludes reports at full text while studies.yaml lists no excluded study:
+/// the page then has no Characteristics of excluded studies, which Cochrane expects for the
+/// studies that came closest to inclusion.
+fn excluded_reports_without_studies(review: &Review, sources: &Sources, warnings: &mut Problems) {
+    let Some(flow) = review
+        .protocol
+        .search
+        .as_ref()
+        .and_then(|s| s.flow.as_ref())
+    else {
+        return;
+    };
+    let reports: u64 = flow.value.excluded_full_text.values().sum();
+    if reports == 0 || !review.studies.excluded.is_empty() {
+        return;
+    }
+    let studies_file = &sources.studies;
+    warnings.add(&studies_file.path, UNWRITTEN, |_| {
+        studies_file.warning(
+            0,
+            0,
+            format!(
+                "`excluded` lists no study, so the page leaves out the Characteristics of excluded studies, while the search flow in review.yaml excludes {reports} full-text {}; list the excluded studies with their reasons in studies.yaml",
+                if reports == 1 { "report" } else { "reports" }
+            ),
+        )
+    });
 }

@@ -280,7 +280,9 @@ pub fn unreported_outcomes(review: &Review, reporting: &[OutcomeReporting]) -> V
 }
 
 /// Description of studies: the search flow and the counts of included, excluded, ongoing and
-/// awaiting studies.
+/// awaiting studies. The flow counts records and reports, the study lists count studies: each
+/// count is said once, in the unit it counts (reports excluded at full text are not excluded
+/// studies, and the number included is the study list's).
 pub fn description_of_studies(review: &Review) -> Vec<String> {
     let mut sentences = Vec::new();
     if let Some(flow) = review
@@ -290,49 +292,31 @@ pub fn description_of_studies(review: &Review) -> Vec<String> {
         .and_then(|s| s.flow.as_ref())
         .map(|f| &f.value)
     {
-        if let (Some(identified), Some(screened)) = (flow.identified, flow.screened) {
-            let duplicates = flow
-                .duplicates_removed
-                .map(|d| format!(" after removing {d} duplicates"))
-                .unwrap_or_default();
-            sentences.push(format!(
-                "The searches identified {identified} records; we screened {screened}{duplicates}."
-            ));
-        }
-        if let (Some(full), Some(included)) = (flow.full_text, flow.included) {
-            let excluded: u64 = flow.excluded_full_text.values().sum();
-            let reasons: Vec<String> = flow
-                .excluded_full_text
-                .iter()
-                .map(|(r, n)| format!("{r} ({n})"))
-                .collect();
-            let why = if reasons.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", join_and(&reasons))
-            };
-            sentences.push(format!(
-                "We assessed {full} full-text reports, excluded {excluded}{why}, and included {included} {}.",
-                plural(included, "study")
-            ));
-        }
+        sentences.extend(search_flow(flow));
     }
     let studies = &review.studies;
     let n = studies.included.len() as u64;
-    let participants: i64 = studies
+    let sizes: Vec<i64> = studies
         .included
         .iter()
         .filter_map(|s| s.participants.as_ref())
         .map(|p| p.value)
-        .sum();
+        .collect();
+    let participants: i64 = sizes.iter().sum();
+    let noun = review.participants_noun();
+    let how_many = if sizes.len() as u64 == n {
+        format!(" ({participants} {noun})")
+    } else if !sizes.is_empty() {
+        format!(
+            " ({participants} {noun} in the {} that reported their numbers)",
+            count_words(sizes.len() as u64, "study")
+        )
+    } else {
+        String::new()
+    };
     sentences.push(match n {
         0 => "No studies met the inclusion criteria.".to_string(),
-        _ => format!(
-            "We included {} {} ({participants} {}).",
-            words(n),
-            plural(n, "study"),
-            review.participants_noun()
-        ),
+        _ => format!("We included {}{how_many}.", count_words(n, "study")),
     });
     let count = |n: usize| {
         let n = n as u64;
@@ -340,11 +324,9 @@ pub fn description_of_studies(review: &Review) -> Vec<String> {
         (capitalise(&words(n)), plural(n, "study"), verb)
     };
     if !studies.excluded.is_empty() {
-        let n = studies.excluded.len() as u64;
         sentences.push(format!(
-            "We excluded {} {} (see Characteristics of excluded studies).",
-            words(n),
-            plural(n, "study")
+            "We excluded {} (see Characteristics of excluded studies).",
+            count_words(studies.excluded.len() as u64, "study")
         ));
     }
     if !studies.ongoing.is_empty() {
@@ -354,6 +336,52 @@ pub fn description_of_studies(review: &Review) -> Vec<String> {
     if !studies.awaiting_classification.is_empty() {
         let (n, noun, verb) = count(studies.awaiting_classification.len());
         sentences.push(format!("{n} {noun} {verb} awaiting classification."));
+    }
+    sentences
+}
+
+/// "nine studies".
+fn count_words(n: u64, singular: &str) -> String {
+    format!("{} {}", words(n), plural(n, singular))
+}
+
+/// The PRISMA flow in sentences: records identified and screened, reports assessed and
+/// excluded with their reasons (most frequent first).
+fn search_flow(flow: &crate::model::Flow) -> Vec<String> {
+    let mut sentences = Vec::new();
+    if let Some(identified) = flow.identified {
+        let mut sentence = format!("The searches identified {identified} records");
+        if let Some(screened) = flow.screened {
+            match flow.duplicates_removed {
+                Some(d) if d > 0 => sentence.push_str(&format!(
+                    "; after removing {d} duplicates we screened {screened}"
+                )),
+                _ => sentence.push_str(&format!("; we screened {screened}")),
+            }
+            if let Some(excluded) = flow.excluded_screening.filter(|e| *e > 0) {
+                sentence.push_str(&format!(" and excluded {excluded} on title and abstract"));
+            }
+        }
+        sentence.push('.');
+        sentences.push(sentence);
+    }
+    if let Some(full) = flow.full_text {
+        let excluded: u64 = flow.excluded_full_text.values().sum();
+        let mut reasons: Vec<(&String, &u64)> = flow.excluded_full_text.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let reasons: Vec<String> = reasons
+            .iter()
+            .map(|(reason, n)| format!("{reason}: {n}"))
+            .collect();
+        let mut sentence = format!("We assessed {full} full-text reports for eligibility");
+        if excluded > 0 {
+            sentence.push_str(&format!(" and excluded {excluded} of them"));
+            if !reasons.is_empty() {
+                sentence.push_str(&format!(" ({})", reasons.join("; ")));
+            }
+        }
+        sentence.push('.');
+        sentences.push(sentence);
     }
     sentences
 }

@@ -250,3 +250,67 @@ fn verbs_agree_with_their_subjects() {
     );
     assert!(!text.contains("Diuretics reduces") && !text.contains("Diuretics probably results"));
 }
+
+/// The Description of studies paragraph of a built review.md.
+fn description(scratch: &Scratch, slug: &str) -> String {
+    let page = read(scratch, &format!("{slug}/review.md"));
+    let start = page.find("### Description of studies").unwrap();
+    let end = start + page[start..].find("</div>").unwrap();
+    page[start..end].to_string()
+}
+
+// The search flow counts reports, the study lists count studies: reports excluded at full text
+// are not called excluded studies, the number of included studies is said once (in words), and
+// an excluded study listed in studies.yaml is counted from that list.
+#[test]
+fn description_of_studies_counts_each_thing_once() {
+    let scratch = Scratch::new("description");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let text = description(&scratch, "diuretics-pregnancy");
+    assert!(
+        text.contains("We assessed 15 full-text reports for eligibility and excluded 6 of them (not randomised: 4; no outcome data: 2)."),
+        "{text}"
+    );
+    assert!(
+        text.contains("We included nine studies (6942 women)."),
+        "{text}"
+    );
+    assert!(!text.contains("9 studies"), "said twice: {text}");
+    assert!(!text.contains("excluded 6 studies") && !text.contains("No studies were excluded"));
+    let check = revmark(&scratch.0, &["check"]);
+    assert!(
+        check.stderr.contains("excludes 6 full-text reports"),
+        "{}",
+        check.stderr
+    );
+
+    // An excluded study and another report excluded at full text.
+    edit(
+        &dir.join("studies.yaml"),
+        "excluded: []",
+        "excluded:\n  - {id: Finnerty 1966, reason: not randomised}",
+    );
+    edit(&dir.join("review.yaml"), "full_text: 15", "full_text: 16");
+    edit(
+        &dir.join("review.yaml"),
+        "not randomised: 4",
+        "not randomised: 5",
+    );
+    build(&scratch);
+    let text = description(&scratch, "diuretics-pregnancy");
+    assert!(text.contains("We assessed 16 full-text reports for eligibility and excluded 7 of them (not randomised: 5; no outcome data: 2)."), "{text}");
+    assert!(
+        text.contains("We excluded one study (see Characteristics of excluded studies)."),
+        "{text}"
+    );
+    let page = read(&scratch, "diuretics-pregnancy/review.md");
+    assert!(page.contains("### Characteristics of excluded studies\n"));
+    assert!(page.contains("| Finnerty 1966 | not randomised |"));
+    let check = revmark(&scratch.0, &["check"]);
+    assert!(
+        !check.stderr.contains("full-text reports;"),
+        "{}",
+        check.stderr
+    );
+}

@@ -435,55 +435,161 @@ pub fn risk_of_bias_by_domain(review: &Review) -> Vec<String> {
 }
 
 /// The methods the analyses used, as sentences for "Measures of treatment effect" and "Data
-/// synthesis".
+/// synthesis": only what some analysis used, each named with the analyses that used it (or
+/// counted, when there are many), so that the sentence changes when an analysis does.
 pub fn methods_used(results: &Results) -> Vec<String> {
     let outcomes: Vec<&OutcomeResults> = results.outcomes().map(|(_, o)| o).collect();
     if outcomes.is_empty() {
         return vec!["There were no data to analyse.".to_string()];
     }
-    let mut measures: Vec<String> = Vec::new();
-    let mut push = |s: String| {
-        if !measures.contains(&s) {
-            measures.push(s);
+    let name_them = outcomes.len() <= MAX_NAMED;
+    let mut sentences = Vec::new();
+    let measures = grouped(&outcomes, measure_phrase);
+    sentences.push(match measures.as_slice() {
+        [(measure, _)] => {
+            format!("We used {measure} for every analysis, with 95% confidence intervals.")
         }
-    };
-    for o in &outcomes {
-        push(match (&o.measure, o.method) {
-            (Measure::RiskRatio | Measure::OddsRatio | Measure::RiskDifference, MethodKey::Peto) => "Peto odds ratios for rare dichotomous outcomes".to_string(),
-            (Measure::RiskRatio, _) => "risk ratios (RR) for dichotomous outcomes".to_string(),
-            (Measure::OddsRatio, _) => "odds ratios (OR) for dichotomous outcomes".to_string(),
-            (Measure::RiskDifference, _) => "risk differences (RD) for dichotomous outcomes".to_string(),
-            (Measure::StdMeanDifference, _) => "standardised mean differences (SMD, Hedges' adjusted g) for continuous outcomes measured on different scales".to_string(),
-            (Measure::MeanDifference, _) => "mean differences (MD) for continuous outcomes".to_string(),
-            (Measure::Generic { label, .. }, _) => format!("{label} with standard errors, pooled by the generic inverse-variance method"),
-        });
-    }
-    let fixed_count = outcomes
+        _ => format!(
+            "We used {}, all with 95% confidence intervals.",
+            join_groups(&applied(&measures, name_them))
+        ),
+    });
+    let models = grouped(&outcomes, model_phrase);
+    sentences.push(match models.as_slice() {
+        [(model, _)] => format!("We pooled every analysis with {model}."),
+        _ => format!(
+            "We pooled {}.",
+            join_groups(&pooled_with(&models, name_them))
+        ),
+    });
+    if outcomes
         .iter()
-        .filter(|o| o.model == ModelKey::Fixed)
-        .count();
-    let random_count = outcomes.len() - fixed_count;
-    let mut synthesis = Vec::new();
-    if fixed_count > 0 {
-        synthesis.push(format!(
-            "a fixed-effect model for {}",
-            count_noun(fixed_count as u64, "outcome")
+        .any(|o| o.heterogeneity.as_ref().is_some_and(|h| h.df > 0))
+    {
+        sentences.push(
+            "We assessed heterogeneity with the Chi\u{b2} test and the I\u{b2} statistic."
+                .to_string(),
+        );
+    }
+    let predicted: Vec<&OutcomeResults> = outcomes
+        .iter()
+        .copied()
+        .filter(|o| o.prediction.is_some())
+        .collect();
+    if !predicted.is_empty() {
+        sentences.push(format!(
+            "We give a 95% prediction interval for {}.",
+            analyses_named(&predicted, name_them)
         ));
     }
-    if random_count > 0 {
-        synthesis.push(format!(
-            "a random-effects model for {}",
-            count_noun(random_count as u64, "outcome")
+    let subgrouped: Vec<&OutcomeResults> = outcomes
+        .iter()
+        .copied()
+        .filter(|o| o.subgroup_differences.is_some())
+        .collect();
+    if !subgrouped.is_empty() {
+        sentences.push(format!(
+            "We tested for differences between subgroups for {}.",
+            analyses_named(&subgrouped, name_them)
         ));
     }
-    vec![
-        format!(
-            "We used {}, with 95% confidence intervals.",
-            join_and(&measures)
-        ),
-        format!(
-            "We used {} (Review Manager 5 conventions: Mantel-Haenszel, inverse-variance or Peto weights as stated per analysis; DerSimonian-Laird, REML or Paule-Mandel estimates of the between-study variance for random effects).",
-            join_and(&synthesis)
-        ),
-    ]
+    sentences
+}
+
+/// Most analyses the methods name one by one; beyond this they are counted.
+const MAX_NAMED: usize = 6;
+
+/// The analyses in groups by a key, in order of first use.
+fn grouped<'a>(
+    outcomes: &[&'a OutcomeResults],
+    key: impl Fn(&OutcomeResults) -> String,
+) -> Vec<(String, Vec<&'a OutcomeResults>)> {
+    let mut groups: Vec<(String, Vec<&OutcomeResults>)> = Vec::new();
+    for o in outcomes {
+        let k = key(o);
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, members)) => members.push(o),
+            None => groups.push((k, vec![o])),
+        }
+    }
+    groups
+}
+
+/// Groups joined with "and", or with semicolons when a group is itself a list ("A and B with
+/// X; C with Y; and D with Z"), so that the joins do not run together.
+fn join_groups(groups: &[String]) -> String {
+    if groups.len() < 3 && !groups.iter().any(|g| g.contains(" and ")) {
+        return join_and(groups);
+    }
+    match groups {
+        [init @ .., last] if !init.is_empty() => format!("{}; and {last}", init.join("; ")),
+        _ => join_and(groups),
+    }
+}
+
+/// "pre-eclampsia and neonatal death", or "4 analyses".
+fn analyses_named(outcomes: &[&OutcomeResults], name_them: bool) -> String {
+    if name_them {
+        let names: Vec<String> = outcomes.iter().map(|o| decapitalise(&o.name)).collect();
+        join_and(&names)
+    } else {
+        count_noun(outcomes.len() as u64, "analysis")
+    }
+}
+
+/// "risk ratios (RR) for pre-eclampsia", per group.
+fn applied(groups: &[(String, Vec<&OutcomeResults>)], name_them: bool) -> Vec<String> {
+    groups
+        .iter()
+        .map(|(what, members)| format!("{what} for {}", analyses_named(members, name_them)))
+        .collect()
+}
+
+/// "pre-eclampsia with a random-effects model (...)", per group.
+fn pooled_with(groups: &[(String, Vec<&OutcomeResults>)], name_them: bool) -> Vec<String> {
+    groups
+        .iter()
+        .map(|(model, members)| format!("{} with {model}", analyses_named(members, name_them)))
+        .collect()
+}
+
+/// The effect measure in running text.
+fn measure_phrase(o: &OutcomeResults) -> String {
+    match (&o.measure, o.method) {
+        (_, MethodKey::Peto) => "Peto odds ratios".into(),
+        (Measure::RiskRatio, _) => "risk ratios (RR)".into(),
+        (Measure::OddsRatio, _) => "odds ratios (OR)".into(),
+        (Measure::RiskDifference, _) => "risk differences (RD)".into(),
+        (Measure::MeanDifference, _) => "mean differences (MD)".into(),
+        (Measure::StdMeanDifference, _) => {
+            "standardised mean differences (SMD, Hedges' adjusted g)".into()
+        }
+        (Measure::Generic { label, .. }, _) => {
+            format!("{label} estimates with their standard errors (generic inverse variance)")
+        }
+    }
+}
+
+/// "a random-effects model (Mantel-Haenszel method; DerSimonian-Laird estimate of the
+/// between-study variance)".
+fn model_phrase(o: &OutcomeResults) -> String {
+    let method = match o.method {
+        MethodKey::MH => "Mantel-Haenszel",
+        MethodKey::IV => "inverse-variance",
+        MethodKey::Peto => "Peto",
+    };
+    match o.model {
+        ModelKey::Fixed => format!("a fixed-effect model ({method} method)"),
+        ModelKey::Random => {
+            let hksj = if o.uses_hksj() {
+                "; Hartung-Knapp-Sidik-Jonkman confidence interval"
+            } else {
+                ""
+            };
+            format!(
+                "a random-effects model ({method} method; {} estimate of the between-study variance{hksj})",
+                crate::format::tau2_name(o.tau2)
+            )
+        }
+    }
 }

@@ -314,3 +314,68 @@ fn description_of_studies_counts_each_thing_once() {
         check.stderr
     );
 }
+
+/// The generated methods paragraph of a built review.md.
+fn methods(scratch: &Scratch) -> String {
+    let page = read(scratch, "diuretics-pregnancy/review.md");
+    page.lines()
+        .find(|l| l.starts_with("We used "))
+        .unwrap_or_else(|| panic!("no methods sentence:\n{page}"))
+        .to_string()
+}
+
+// The methods name only what the analyses used, and follow analyses.yaml.
+#[test]
+fn methods_name_what_the_analyses_used() {
+    let scratch = Scratch::new("methods");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let text = methods(&scratch);
+    assert!(
+        text.contains("Peto odds ratios for perinatal death"),
+        "{text}"
+    );
+    assert!(
+        text.contains("risk ratios (RR) for pre-eclampsia and neonatal death"),
+        "{text}"
+    );
+    assert!(text.contains("DerSimonian-Laird"), "{text}");
+    for unused in [
+        "REML",
+        "Paule-Mandel",
+        "mean difference",
+        "inverse-variance",
+        "Hartung",
+    ] {
+        assert!(!text.contains(unused), "{unused} was not used: {text}");
+    }
+    let analyses = dir.join("analyses.yaml");
+    edit(&analyses, "method: Peto", "method: MH");
+    edit(
+        &analyses,
+        "model: random",
+        "model: random\n        tau2: REML",
+    );
+    build(&scratch);
+    let text = methods(&scratch);
+    assert!(!text.contains("Peto"), "{text}");
+    assert!(
+        text.contains("odds ratios (OR) for perinatal death and stillbirth"),
+        "{text}"
+    );
+    assert!(
+        text.contains("REML estimate of the between-study variance"),
+        "{text}"
+    );
+    assert!(!text.contains("DerSimonian-Laird"), "{text}");
+    edit(&analyses, "model: random", "model: fixed");
+    build(&scratch);
+    let text = methods(&scratch);
+    assert!(!text.contains("random-effects"), "{text}");
+    assert!(
+        text.contains(
+            "We pooled every analysis with a fixed-effect model (Mantel-Haenszel method)."
+        ),
+        "{text}"
+    );
+}

@@ -58,12 +58,16 @@ fn per_1000(risk: f64) -> String {
     format!("{}", (risk * 1000.0).round() as i64)
 }
 
-/// "1.20 lower" / "0.30 higher".
+/// "1.20 lower" / "0.30 higher"; a value that rounds to zero has no direction ("0.00"), so that
+/// an interval never reads "0.78 lower to 0.00 higher".
 fn difference_words(x: f64) -> String {
-    if x < 0.0 {
-        format!("{} lower", decimal(-x))
+    let size = decimal(x.abs());
+    if size.bytes().all(|b| b == b'0' || b == b'.') {
+        size
+    } else if x < 0.0 {
+        format!("{size} lower")
     } else {
-        format!("{} higher", decimal(x))
+        format!("{size} higher")
     }
 }
 
@@ -130,7 +134,12 @@ fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
                     }
                 }
                 DataType::Continuous => {
+                    // "The mean" and a name that starts with "mean" would say it twice.
                     let name = decapitalise(&r.name);
+                    let name = match name.get(..5) {
+                        Some(first) if first.eq_ignore_ascii_case("mean ") => name[5..].to_string(),
+                        _ => name,
+                    };
                     let unit = if *measure == Measure::StdMeanDifference {
                         " standard deviations"
                     } else {

@@ -379,3 +379,53 @@ fn methods_name_what_the_analyses_used() {
         "{text}"
     );
 }
+
+// A continuous outcome whose interval ends at a value that rounds to zero: the end has no
+// direction ("0.78 lower to 0.00", never "0.00 higher"), and a name that starts with "mean" is
+// not preceded by another "mean".
+#[test]
+fn an_interval_end_that_rounds_to_zero_has_no_direction() {
+    let scratch = Scratch::new("zero");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    // A protocol outcome at the end of review.yaml's outcome list, before `comparisons:`.
+    edit(
+        &dir.join("review.yaml"),
+        "comparisons:\n",
+        "  - {id: birthweight, name: mean birthweight (kg), priority: secondary}\ncomparisons:\n",
+    );
+    let analysis = |e_mean: &str| {
+        format!(
+            "      - outcome: birthweight\n        type: continuous\n        measure: MD\n        studies:\n          - {{study: Flowers 1962, e_mean: {e_mean}, e_sd: 1, e_n: 50, c_mean: 10, c_sd: 1, c_n: 50}}\n"
+        )
+    };
+    append(&dir.join("analyses.yaml"), &analysis("9.609"));
+    build(&scratch);
+    let sof_row = |scratch: &Scratch| {
+        read(scratch, "diuretics-pregnancy/review.md")
+            .lines()
+            .find(|l| l.starts_with("| Mean birthweight"))
+            .unwrap()
+            .to_string()
+    };
+    let row = sof_row(&scratch);
+    assert!(
+        row.contains("The mean birthweight (kg) in the intervention group was 0.39 lower (0.78 lower to 0.00)"),
+        "{row}"
+    );
+    assert!(
+        !row.contains("mean mean") && !row.contains("0.00 higher"),
+        "{row}"
+    );
+    let analyses = std::fs::read_to_string(dir.join("analyses.yaml")).unwrap();
+    std::fs::write(
+        dir.join("analyses.yaml"),
+        analyses.replace(&analysis("9.609"), &analysis("9.63")),
+    )
+    .unwrap();
+    build(&scratch);
+    let row = sof_row(&scratch);
+    assert!(
+        row.contains("0.37 lower (0.76 lower to 0.02 higher)"),
+        "{row}"
+    );
+}

@@ -12,7 +12,7 @@ use super::sections;
 use super::templates::Templates;
 use super::view::{
     AbstractView, AnalysisRowView, ComparisonView, DomainView, FigureView, IncludedView, NamedView,
-    ReviewContext, ReviewView, RobRowView, RobView, SectionsView, StudiesView,
+    ReviewContext, ReviewView, RobRowView, RobView, SectionsView, SharedRobView, StudiesView,
 };
 use crate::diagnostic::Diagnostic;
 use crate::english;
@@ -274,6 +274,7 @@ pub fn studies_view(review: &Review) -> StudiesView {
             .iter()
             .map(|s| named(&s.id.value, String::new()))
             .collect(),
+        shared_risk_of_bias: None,
     }
 }
 
@@ -296,6 +297,7 @@ pub fn fill_prose(view: &mut StudiesView, review: &Review, prose: &StudyProse) {
             row.support = field(id, StudyField::Rob(d.key));
         }
     }
+    view.shared_risk_of_bias = shared_risk_of_bias(&view.included);
     let described = review
         .studies
         .ongoing
@@ -306,6 +308,38 @@ pub fn fill_prose(view: &mut StudiesView, review: &Review, prose: &StudyProse) {
     for (v, id) in views.zip(described) {
         v.text = field(&id.value, StudyField::Description);
     }
+}
+
+/// The one risk-of-bias table of every included study, when two or more studies have the same
+/// judgements in every domain and none gives support for a judgement.
+fn shared_risk_of_bias(included: &[IncludedView]) -> Option<SharedRobView> {
+    let [first, rest @ ..] = included else {
+        return None;
+    };
+    let same = |v: &IncludedView| {
+        v.risk_of_bias.len() == first.risk_of_bias.len()
+            && v.risk_of_bias
+                .iter()
+                .zip(&first.risk_of_bias)
+                .all(|(a, b)| {
+                    a.judgement == b.judgement && a.support.is_empty() && b.support.is_empty()
+                })
+    };
+    if rest.is_empty() || !included.iter().all(same) {
+        return None;
+    }
+    let n = included.len() as u64;
+    let all = if n == 2 {
+        "Both".to_string()
+    } else {
+        format!("All {}", english::words(n))
+    };
+    Some(SharedRobView {
+        sentence: format!(
+            "{all} included studies have the same risk-of-bias judgements, with no support given for them:"
+        ),
+        rows: first.risk_of_bias.clone(),
+    })
 }
 
 /// "We searched A and B (30 September 2015) and reference lists of retrieved studies."

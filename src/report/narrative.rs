@@ -359,10 +359,14 @@ fn risk_of_bias(review: &Review) -> Vec<String> {
     let mut sentences = Vec::new();
     let unclear = share(Judgement::Unclear) + share(Judgement::NotAssessed);
     if unclear >= MOSTLY_UNCLEAR {
-        sentences.push(
-            "A lack of information in the study reports meant that risk of bias could not be adequately assessed (unclear risk of bias for many domains)."
-                .to_string(),
-        );
+        let extent = if unclear >= 1.0 {
+            "in every domain"
+        } else {
+            "for many domains"
+        };
+        sentences.push(format!(
+            "A lack of information in the study reports meant that risk of bias could not be adequately assessed (unclear risk of bias {extent})."
+        ));
     } else if share(Judgement::Low) >= 0.75 {
         sentences
             .push("Overall, the studies were at low risk of bias for most domains.".to_string());

@@ -395,52 +395,133 @@ fn search_flow(flow: &crate::model::Flow) -> Vec<String> {
     sentences
 }
 
-/// Risk of bias by domain: "Random sequence generation (selection bias): one study at low risk
-/// and eight at unclear risk."
+/// Risk of bias in included studies, with domains that have the same judgements said together:
+/// "All nine studies were at unclear risk of bias in every domain.", or "Both studies were at
+/// unclear risk of bias for A, B and C. For D and E, one study was at low risk and one at
+/// unclear risk."
 pub fn risk_of_bias_by_domain(review: &Review) -> Vec<String> {
     let tool = review.studies.risk_of_bias_tool;
     let included = &review.studies.included;
-    if included.is_empty() {
+    let n = included.len() as u64;
+    if n == 0 {
         return Vec::new();
     }
-    tool.domains()
-        .iter()
-        .map(|d| {
-            let order = [
-                Judgement::Low,
-                Judgement::Unclear,
-                Judgement::High,
-                Judgement::NotAssessed,
-            ];
-            let mut first = true;
-            let parts: Vec<String> = order
-                .iter()
-                .filter_map(|&j| {
-                    let count = included
-                        .iter()
-                        .filter(|s| s.judgement(tool, d) == j)
-                        .count() as u64;
-                    (count > 0).then(|| {
-                        let label = match (tool, j) {
-                            (_, Judgement::Low) => "at low risk",
-                            (RobTool::Rob1, Judgement::Unclear) => "at unclear risk",
-                            (RobTool::Rob2, Judgement::Unclear) => "with some concerns",
-                            (_, Judgement::High) => "at high risk",
-                            (_, Judgement::NotAssessed) => "not assessed",
-                        };
-                        let noun = if first {
-                            format!(" {}", plural(count, "study"))
-                        } else {
-                            String::new()
-                        };
-                        first = false;
-                        format!("{}{noun} {label}", words(count))
-                    })
-                })
-                .collect();
-            format!("{}: {}.", d.name, join_and(&parts))
-        })
-        .collect()
+    const ORDER: [Judgement; 4] = [
+        Judgement::Low,
+        Judgement::Unclear,
+        Judgement::High,
+        Judgement::NotAssessed,
+    ];
+    // Each domain's judgements as counts, in ORDER, zero counts left out.
+    let counts = |d: &crate::model::RobDomain| -> JudgementCounts {
+        ORDER
+            .iter()
+            .map(|&j| {
+                let c = included
+                    .iter()
+                    .filter(|s| s.judgement(tool, d) == j)
+                    .count() as u64;
+                (j, c)
+            })
+            .filter(|(_, c)| *c > 0)
+            .collect()
+    };
+    // Domains grouped by their counts, in the order of their first domain.
+    let mut groups: Vec<(JudgementCounts, Vec<String>)> = Vec::new();
+    for d in tool.domains() {
+        let key = counts(d);
+        let name = rob_domain_in_text(d);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((key, vec![name])),
+        }
+    }
+    let subject = match n {
+        1 => "The study".to_string(),
+        2 => "Both studies".to_string(),
+        _ => format!("All {} studies", words(n)),
+    };
+    let (uniform, mixed): (Vec<_>, Vec<_>) = groups.into_iter().partition(|(k, _)| k.len() == 1);
+    let mut sentences = Vec::new();
+    if let [(key, _)] = uniform.as_slice()
+        && mixed.is_empty()
+    {
+        sentences.push(match key[0].0 {
+            Judgement::NotAssessed => "Risk of bias was not assessed.".to_string(),
+            j => format!(
+                "{subject} {} in every domain.",
+                rob_predicate(tool, j, n, true)
+            ),
+        });
+    } else if !uniform.is_empty() {
+        // "were" is understood after the first clause, but "had some concerns" has its own verb.
+        let own_verb = |j: Judgement| tool == RobTool::Rob2 && j == Judgement::Unclear;
+        let first = uniform[0].0[0].0;
+        let clauses: Vec<String> = uniform
+            .iter()
+            .enumerate()
+            .map(|(i, (key, names))| {
+                let j = key[0].0;
+                let full = i == 0 || own_verb(j) || own_verb(first);
+                format!(
+                    "{} for {}",
+                    rob_predicate(tool, j, n, full),
+                    join_and(names)
+                )
+            })
+            .collect();
+        sentences.push(format!("{subject} {}.", join_groups(&clauses)));
+    }
+    for (key, names) in &mixed {
+        let parts: Vec<String> = key
+            .iter()
+            .enumerate()
+            .map(|(i, &(j, count))| {
+                if i == 0 {
+                    format!(
+                        "{} {} {}",
+                        words(count),
+                        plural(count, "study"),
+                        rob_predicate(tool, j, count, true)
+                    )
+                } else {
+                    format!("{} {}", words(count), rob_predicate(tool, j, count, false))
+                }
+            })
+            .collect();
+        sentences.push(format!("For {}, {}.", join_and(names), join_and(&parts)));
+    }
+    sentences
+}
+
+/// How many studies had each judgement in a domain, in a fixed order, zero counts left out.
+type JudgementCounts = Vec<(Judgement, u64)>;
+
+/// A domain's name in running text ("random sequence generation (selection bias)").
+fn rob_domain_in_text(domain: &crate::model::RobDomain) -> String {
+    if domain.key == "overall" {
+        "the overall judgement".to_string()
+    } else {
+        decapitalise(domain.name)
+    }
+}
+
+/// What studies were judged, after their subject: "were at unclear risk of bias" (`full`), or
+/// after another judgement in the same sentence "at low risk" (the verb understood).
+fn rob_predicate(tool: RobTool, judgement: Judgement, count: u64, full: bool) -> String {
+    let verb = if count == 1 { "was" } else { "were" };
+    match (tool, judgement, full) {
+        (_, Judgement::Low, true) => format!("{verb} at low risk of bias"),
+        (_, Judgement::Low, false) => "at low risk".into(),
+        (RobTool::Rob1, Judgement::Unclear, true) => format!("{verb} at unclear risk of bias"),
+        (RobTool::Rob1, Judgement::Unclear, false) => "at unclear risk".into(),
+        (RobTool::Rob2, Judgement::Unclear, true) => "had some concerns".into(),
+        (RobTool::Rob2, Judgement::Unclear, false) => "with some concerns".into(),
+        (_, Judgement::High, true) => format!("{verb} at high risk of bias"),
+        (_, Judgement::High, false) => "at high risk".into(),
+        (_, Judgement::NotAssessed, true) => format!("{verb} not assessed"),
+        (_, Judgement::NotAssessed, false) => "not assessed".into(),
+    }
 }
 
 /// The methods the analyses used, as sentences for "Measures of treatment effect" and "Data

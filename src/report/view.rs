@@ -35,7 +35,7 @@ pub struct SectionsView {
     pub sof: Vec<SofTable>,
     /// Results of the search and the counts of studies.
     pub description_of_studies: Vec<String>,
-    /// One sentence per risk-of-bias domain.
+    /// Risk of bias across the included studies, domains with the same judgements together.
     pub risk_of_bias: Vec<String>,
     /// Effects of interventions, per comparison and outcome.
     pub effects: Vec<EffectsComparison>,
@@ -128,6 +128,19 @@ pub struct StudiesView {
     pub ongoing: Vec<NamedView>,
     /// Studies awaiting classification.
     pub awaiting: Vec<NamedView>,
+    /// The included studies' one risk-of-bias table, when every study has the same
+    /// judgements and none gives support for them (said once instead of once per study).
+    pub shared_risk_of_bias: Option<SharedRobView>,
+}
+
+/// A risk-of-bias table that holds for every included study.
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedRobView {
+    /// "All nine included studies have the same risk-of-bias judgements, with no support given
+    /// for them:"
+    pub sentence: String,
+    /// The judgements, one row per domain (support empty).
+    pub rows: Vec<RobRowView>,
 }
 
 /// An included study's characteristics.

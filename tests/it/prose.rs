@@ -429,3 +429,72 @@ fn an_interval_end_that_rounds_to_zero_has_no_direction() {
         "{row}"
     );
 }
+
+/// The generated Risk of bias in included studies paragraph of a built review.md.
+fn risk_of_bias_text(scratch: &Scratch) -> String {
+    let page = read(scratch, "diuretics-pregnancy/review.md");
+    let start = page.find("### Risk of bias in included studies").unwrap();
+    let end = start + page[start..].find("</div>").unwrap();
+    page[start..end].to_string()
+}
+
+// Domains with the same judgements are said together, and identical risk-of-bias tables
+// without support are shown once; one judgement or one support text changes both.
+#[test]
+fn risk_of_bias_is_said_once_per_set_of_judgements() {
+    let scratch = Scratch::new("rob");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let text = risk_of_bias_text(&scratch);
+    assert!(
+        text.contains("All nine studies were at unclear risk of bias in every domain."),
+        "{text}"
+    );
+    assert_eq!(text.matches("unclear risk").count(), 1, "{text}");
+    let page = read(&scratch, "diuretics-pregnancy/review.md");
+    assert_eq!(
+        page.matches("| Random sequence generation (selection bias) |")
+            .count(),
+        1
+    );
+    assert!(page.contains("All nine included studies have the same risk-of-bias judgements"));
+
+    let studies = dir.join("studies.yaml");
+    edit(
+        &studies,
+        "methods: Randomised trial of diuretics in pregnancy, 1971.",
+        "methods: Randomised trial of diuretics in pregnancy, 1971.\n    risk_of_bias:\n      sequence_generation: {judgement: low}",
+    );
+    build(&scratch);
+    let text = risk_of_bias_text(&scratch);
+    assert!(text.contains("All nine studies were at unclear risk of bias for allocation concealment (selection bias), blinding of participants and personnel (performance bias)"), "{text}");
+    assert!(
+        text.contains("For random sequence generation (selection bias), one study was at low risk of bias and eight at unclear risk."),
+        "{text}"
+    );
+    let page = read(&scratch, "diuretics-pregnancy/review.md");
+    assert_eq!(
+        page.matches("| Random sequence generation (selection bias) |")
+            .count(),
+        9,
+        "one table per study now that they differ"
+    );
+    assert!(!page.contains("have the same risk-of-bias judgements"));
+
+    // The same judgements again, but one with its support: the tables are the studies' own.
+    edit(
+        &studies,
+        "sequence_generation: {judgement: low}",
+        "sequence_generation: {judgement: unclear, support: Not described.}",
+    );
+    build(&scratch);
+    let text = risk_of_bias_text(&scratch);
+    assert!(text.contains("All nine studies were at unclear risk of bias in every domain."));
+    let page = read(&scratch, "diuretics-pregnancy/review.md");
+    assert_eq!(
+        page.matches("| Random sequence generation (selection bias) |")
+            .count(),
+        9
+    );
+    assert!(page.contains("| Unclear risk | Not described. |"));
+}

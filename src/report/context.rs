@@ -213,6 +213,19 @@ pub fn studies_view(review: &Review) -> StudiesView {
     let tool = review.studies.risk_of_bias_tool;
     let noun = review.participants_noun();
     let comparison_name = |id: &str| review.comparison_name(id).unwrap_or_default().to_string();
+    // (study, outcome) pairs with a data row in some analysis: a study's outcomes are those it
+    // gave data for as well as those it reported without.
+    let with_data: std::collections::HashSet<(&str, &str)> = review
+        .comparisons
+        .iter()
+        .flat_map(|c| &c.outcomes)
+        .flat_map(|o| {
+            o.groups
+                .iter()
+                .flat_map(|g| &g.rows)
+                .map(move |r| (r.study.as_str(), o.outcome.as_str()))
+        })
+        .collect();
     let included = review
         .studies
         .included
@@ -232,11 +245,18 @@ pub fn studies_view(review: &Review) -> StudiesView {
                 methods: String::new(),
                 interventions: String::new(),
                 notes: String::new(),
-                outcomes: s
-                    .outcomes_reported
+                outcomes: review
+                    .protocol
+                    .outcomes
                     .iter()
-                    .filter_map(|r| review.outcome(&r.outcome.value))
-                    .map(|o| english::capitalise(&o.name))
+                    .filter(|o| {
+                        let outcome = o.id.value.as_str();
+                        with_data.contains(&(id, outcome))
+                            || s.outcomes_reported
+                                .iter()
+                                .any(|r| r.outcome.value == outcome)
+                    })
+                    .map(|o| o.name.clone())
                     .collect(),
                 risk_of_bias: tool
                     .domains()

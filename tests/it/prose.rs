@@ -498,3 +498,39 @@ fn risk_of_bias_is_said_once_per_set_of_judgements() {
     );
     assert!(page.contains("| Unclear risk | Not described. |"));
 }
+
+/// The Outcomes row of a study's Characteristics table.
+fn outcomes_row(scratch: &Scratch, study: &str) -> String {
+    let page = read(scratch, "diuretics-pregnancy/review.md");
+    let start = page.find(&format!("#### {study}\n")).unwrap();
+    page[start..]
+        .lines()
+        .find(|l| l.starts_with("| Outcomes |"))
+        .unwrap()
+        .to_string()
+}
+
+// A study's outcomes are those it gave data for as well as those it reported, in running text
+// (one capital, not one per outcome).
+#[test]
+fn a_study_lists_the_outcomes_it_gave_data_for() {
+    let scratch = Scratch::new("outcomes");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    assert_eq!(
+        outcomes_row(&scratch, "Kraus 1966"),
+        "| Outcomes | Pre-eclampsia, perinatal death, stillbirth and neonatal death |"
+    );
+    let csv = dir.join("data/stillbirth.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("Kraus 1966,"))
+        .collect();
+    std::fs::write(&csv, kept.join("\n") + "\n").unwrap();
+    build(&scratch);
+    assert_eq!(
+        outcomes_row(&scratch, "Kraus 1966"),
+        "| Outcomes | Pre-eclampsia, perinatal death and neonatal death |"
+    );
+}

@@ -71,10 +71,11 @@ pub enum Command {
         /// The later one.
         new: PathBuf,
     },
-    /// Import a RevMan 5 review file (.rm5) or RevMan 5 CSV analysis export into a new review
-    /// folder; what cannot be imported is listed in IMPORT-REPORT.md there.
+    /// Import a RevMan 5 review file (.rm5), a RevMan 5 CSV analysis export or a RevMan Web
+    /// data package (.zip or extracted folder) into a new review folder; what cannot be
+    /// imported is listed in IMPORT-REPORT.md there.
     Import {
-        /// The .rm5 file or CSV export.
+        /// The .rm5 file, CSV export, data package .zip or its folder.
         file: PathBuf,
         /// The review folder to create (reviews/SLUG).
         #[arg(long)]

@@ -1,16 +1,31 @@
-//! An imported review as revmark files: review.yaml, studies.yaml, analyses.yaml, one CSV per
-//! analysed outcome or subgroup, and IMPORT-REPORT.md. Every string is written double-quoted
-//! with YAML escapes, and prose that looks like template syntax is kept literal, so no text
-//! from the RevMan file can change the meaning of the files.
+//! An imported document as revmark files: review.yaml, studies.yaml, analyses.yaml, one CSV
+//! per analysis or subgroup, and IMPORT-REPORT.md. Every path of the document that is written
+//! is claimed in the ledger, so that the report can name what was not. Every string is written
+//! double-quoted with YAML escapes, and prose that looks like template syntax is kept literal,
+//! so no text from the source can change the meaning of the files.
+//!
+//! Every analysis and subgroup is written, empty ones included, in the source's order, so that
+//! "Analysis 1.16" in the authors' text is analysis 1.16 of the imported review.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::{Imported, ImportedRow};
+use super::document::{Block, DataRow, Document, Outcome, Section, Study, Totals};
+use super::inventory::{self, Entry, Ledger};
+use super::measure_of;
 use crate::model::{DataType, MethodKey};
 use crate::stats::Row;
 
-/// A study id with an optional reason, as the excluded, ongoing and awaiting lists hold.
-type Listed = (String, Option<String>);
+/// The files of an imported review and what of the document they hold.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    /// Relative path to text, IMPORT-REPORT.md included.
+    pub files: BTreeMap<String, String>,
+    /// The document paths written.
+    pub ledger: Ledger,
+    /// What was left out or changed in writing, one line each (the document's own problems
+    /// come first in the report).
+    pub notes: Vec<String>,
+}
 
 /// A YAML double-quoted scalar.
 fn q(s: &str) -> String {
@@ -62,36 +77,162 @@ fn slug(s: &str, fallback: &str) -> String {
     }
 }
 
+/// Slugs already given, and for each base the next number to try (a set and a counter, so
+/// that many equal titles stay linear).
+#[derive(Default)]
+struct Taken {
+    ids: HashSet<String>,
+    next: BTreeMap<String, usize>,
+}
+
 /// A slug not yet in `taken`, which it joins.
-fn unique(base: String, taken: &mut Vec<String>) -> String {
+fn unique(base: String, taken: &mut Taken) -> String {
     let mut id = base.clone();
-    let mut n = 2;
-    while taken.contains(&id) {
+    let n = taken.next.entry(base.clone()).or_insert(2);
+    while taken.ids.contains(&id) {
         id = format!("{base}-{n}");
-        n += 1;
+        *n += 1;
     }
-    taken.push(id.clone());
+    taken.ids.insert(id.clone());
     id
 }
 
-fn participants(row: &Row) -> u64 {
-    match *row {
+/// Cochrane's headings for Review Manager's section names.
+fn heading_of(tag: &str) -> Option<&'static str> {
+    Some(match tag {
+        "CONDITION" => "Description of the condition",
+        "INTERVENTION" => "Description of the intervention",
+        "THEORY" => "How the intervention might work",
+        "IMPORTANCE" => "Why it is important to do this review",
+        "CRIT_STUDIES" => "Types of studies",
+        "CRIT_PARTICIPANTS" => "Types of participants",
+        "CRIT_INTERVENTIONS" => "Types of interventions",
+        "CRIT_OUTCOMES" => "Types of outcome measures",
+        "CRIT_OUTCOMES_PRIMARY" => "Primary outcomes",
+        "CRIT_OUTCOMES_SECONDARY" => "Secondary outcomes",
+        "SUMMARY_OF_RESULTS" => "Summary of main results",
+        "APPLICABILITY_OF_FINDINGS" => "Overall completeness and applicability of evidence",
+        "QUALITY_OF_EVIDENCE" => "Quality of the evidence",
+        "POTENTIAL_BIASES" => "Potential biases in the review process",
+        "AGREEMENT" => "Agreements and disagreements with other studies or reviews",
+        _ => return None,
+    })
+}
+
+/// A section as Markdown: its text, and each subsection under a heading `level` deep.
+fn section_markdown(section: &Section, level: usize) -> String {
+    let mut parts = Vec::new();
+    for block in &section.blocks {
+        match block {
+            Block::Text(t) => parts.push(t.clone()),
+            Block::Section(s) if s.is_empty() => {}
+            Block::Section(s) => {
+                let title = s
+                    .heading
+                    .clone()
+                    .or_else(|| heading_of(&s.tag).map(String::from))
+                    .unwrap_or_else(|| {
+                        crate::english::capitalise(&s.tag.to_lowercase().replace('_', " "))
+                    });
+                parts.push(format!(
+                    "{} {}",
+                    "#".repeat(level.min(6)),
+                    super::rm5::escape(&title)
+                ));
+                let body = section_markdown(s, level + 1);
+                if !body.is_empty() {
+                    parts.push(body);
+                }
+            }
+        }
+    }
+    parts.join("\n\n")
+}
+
+/// The inventory path of a main-text section ("main_text.BODY.BACKGROUND").
+fn section_path(root: &str, path: &str) -> String {
+    format!("{root}.{}", path.replace('/', "."))
+}
+
+fn participants_of(row: &DataRow) -> Option<(u64, u64)> {
+    match row.values? {
         Row::Dichotomous {
             e_total, c_total, ..
-        } => e_total + c_total,
-        Row::Continuous { e_n, c_n, .. } => e_n + c_n,
-        Row::Generic { .. } => 0,
+        } => Some((e_total, c_total)),
+        Row::Continuous { e_n, c_n, .. } => Some((e_n, c_n)),
+        Row::Generic { .. } => row.generic_totals,
     }
 }
 
-fn data_csv(data_type: DataType, rows: &[ImportedRow]) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["study"];
+/// Each included study's participants: the union of its arms in the analysis that shows the
+/// most of them. Within an analysis a study's rows in several subgroups are several arms
+/// (a multi-arm trial, its control group split) or the same arms again (time points): arms
+/// of equal size are counted once.
+fn study_participants(doc: &Document) -> HashMap<&str, u64> {
+    let mut best: HashMap<&str, u64> = HashMap::new();
+    for o in doc.comparisons.iter().flat_map(|c| &c.outcomes) {
+        let mut arms: BTreeMap<&str, (BTreeSet<u64>, BTreeSet<u64>)> = BTreeMap::new();
+        for row in o.groups.iter().flat_map(|g| &g.rows) {
+            if let (true, Some((e, c))) = (row.known_study, participants_of(row)) {
+                let entry = arms.entry(&row.study).or_default();
+                entry.0.insert(e);
+                entry.1.insert(c);
+            }
+        }
+        for (study, (e, c)) in arms {
+            let n = e.iter().sum::<u64>() + c.iter().sum::<u64>();
+            let slot = best.entry(study).or_insert(0);
+            *slot = (*slot).max(n);
+        }
+    }
+    best
+}
+
+/// A data CSV: the header and one line per analysable row; counts as whole numbers, other
+/// values as the source wrote them.
+fn data_csv(data_type: DataType, rows: &[&DataRow]) -> String {
+    // Review Manager lets a multi-arm trial have several rows in one group (one per arm
+    // compared); revmark asks for each such row's arm, which the file does not name: they are
+    // numbered in file order.
+    let mut rows_of_study: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::new();
+    for r in rows.iter().filter(|r| r.values.is_some()) {
+        *rows_of_study.entry(r.study.as_str()).or_default() += 1;
+    }
+    let arms = rows_of_study.values().any(|&n| n > 1);
+    let mut arm_numbers: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut header: Vec<&str> = vec!["study"];
+    if arms {
+        header.push("arm");
+    }
     header.extend(data_type.required_columns());
+    let totals = data_type == DataType::Generic && rows.iter().any(|r| r.generic_totals.is_some());
+    if totals {
+        header.extend(["e_total", "c_total"]);
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
     let mut records = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
     for r in rows {
+        let Some(values) = r.values else { continue };
+        let as_written = |key: &str, value: f64| {
+            r.entered
+                .get(key)
+                .filter(|t| t.parse::<f64>().ok() == Some(value))
+                .cloned()
+                .unwrap_or_else(|| value.to_string())
+        };
         let mut rec = vec![r.study.clone()];
-        match r.values {
+        if arms {
+            let arm = if rows_of_study[r.study.as_str()] > 1 {
+                let n = arm_numbers.entry(r.study.as_str()).or_default();
+                *n += 1;
+                n.to_string()
+            } else {
+                String::new()
+            };
+            rec.push(arm);
+        }
+        match values {
             Row::Dichotomous {
                 e_events,
                 e_total,
@@ -106,343 +247,923 @@ fn data_csv(data_type: DataType, rows: &[ImportedRow]) -> String {
                 c_sd,
                 c_n,
             } => rec.extend([
-                e_mean.to_string(),
-                e_sd.to_string(),
+                as_written("MEAN_1", e_mean),
+                as_written("SD_1", e_sd),
                 e_n.to_string(),
-                c_mean.to_string(),
-                c_sd.to_string(),
+                as_written("MEAN_2", c_mean),
+                as_written("SD_2", c_sd),
                 c_n.to_string(),
             ]),
-            Row::Generic { estimate, se } => rec.extend([estimate.to_string(), se.to_string()]),
-        }
-        records.push(rec);
-    }
-    for rec in records {
-        w.write_record(&rec).expect("CSV to memory");
-    }
-    String::from_utf8(w.into_inner().expect("CSV to memory")).expect("UTF-8 in, UTF-8 out")
-}
-
-/// The review folder's files (relative path -> text), IMPORT-REPORT.md included. Outcomes or
-/// subgroups without a usable row are left out and added to the report.
-pub fn review_files(imported: &Imported) -> BTreeMap<String, String> {
-    let mut report = imported.report.clone();
-    let mut files = BTreeMap::new();
-
-    // Protocol outcomes: one per distinct outcome title.
-    let mut outcome_ids: BTreeMap<String, String> = BTreeMap::new();
-    let mut taken_outcomes = Vec::new();
-    let mut outcome_order = Vec::new();
-    for c in &imported.comparisons {
-        for o in &c.outcomes {
-            if !outcome_ids.contains_key(&o.name) {
-                let id = unique(slug(&o.name, "outcome"), &mut taken_outcomes);
-                outcome_ids.insert(o.name.clone(), id.clone());
-                outcome_order.push((id, o.name.clone()));
-            }
-        }
-    }
-    let mut taken_comparisons = Vec::new();
-    let comparison_ids: Vec<String> = imported
-        .comparisons
-        .iter()
-        .map(|c| unique(slug(&c.name, "comparison"), &mut taken_comparisons))
-        .collect();
-
-    // analyses.yaml and the data files.
-    let mut analyses = String::from(
-        "# Imported from Review Manager by `revmark import`; see IMPORT-REPORT.md.\ncomparisons:\n",
-    );
-    // study -> (largest participants of any row, first comparison, outcomes reported)
-    let mut study_facts: BTreeMap<&str, (u64, usize, Vec<String>)> = BTreeMap::new();
-    for (ci, c) in imported.comparisons.iter().enumerate() {
-        let first = c.outcomes.first();
-        let experimental = first.map_or("Experimental", |o| o.experimental.as_str());
-        let control = first.map_or("Control", |o| o.control.as_str());
-        analyses.push_str(&format!(
-            "  - id: {}\n    name: {}\n    experimental: {}\n    control: {}\n    outcomes:",
-            comparison_ids[ci],
-            q(&c.name),
-            q(experimental),
-            q(control)
-        ));
-        let mut written = 0;
-        let mut taken_here = Vec::new();
-        for (oi, o) in c.outcomes.iter().enumerate() {
-            let number = format!("{}.{}", ci + 1, oi + 1);
-            if o.experimental != experimental || o.control != control {
-                report.push(format!(
-                    "Analysis {number} \"{}\": group labels \"{}\" / \"{}\" differ from the comparison's first analysis; revmark labels a whole comparison with \"{experimental}\" / \"{control}\".",
-                    o.name, o.experimental, o.control
-                ));
-            }
-            let groups: Vec<_> = o.groups.iter().filter(|g| !g.rows.is_empty()).collect();
-            for g in o.groups.iter().filter(|g| g.rows.is_empty()) {
-                report.push(match &g.name {
-                    Some(n) => format!(
-                        "Analysis {number} \"{}\": subgroup \"{n}\" has no usable rows and was left out.",
-                        o.name
-                    ),
-                    None => format!(
-                        "Analysis {number} \"{}\" has no usable rows and was left out.",
-                        o.name
-                    ),
-                });
-            }
-            if groups.is_empty() {
-                if o.subgroups {
-                    report.push(format!(
-                        "Analysis {number} \"{}\" has no usable rows and was left out.",
-                        o.name
-                    ));
-                }
-                continue;
-            }
-            written += 1;
-            let protocol_id = &outcome_ids[&o.name];
-            let id = unique(protocol_id.clone(), &mut taken_here);
-            if written == 1 {
-                analyses.push('\n');
-            }
-            analyses.push_str(&format!("      - outcome: {protocol_id}\n"));
-            if &id != protocol_id {
-                analyses.push_str(&format!("        id: {id}\n"));
-            }
-            analyses.push_str(&format!(
-                "        name: {}\n        type: {}\n        measure: {}\n",
-                q(&o.name),
-                o.data_type.as_str(),
-                q(&o.measure)
-            ));
-            if o.data_type == DataType::Generic {
-                analyses.push_str(&format!(
-                    "        scale: {}\n",
-                    if o.ratio { "ratio" } else { "difference" }
-                ));
-            }
-            analyses.push_str(&format!(
-                "        method: {}\n        model: {}\n",
-                match o.method {
-                    MethodKey::MH => "MH",
-                    MethodKey::IV => "IV",
-                    MethodKey::Peto => "Peto",
-                },
-                if o.random { "random" } else { "fixed" }
-            ));
-            let base = format!("data/analysis-{}-{}", ci + 1, oi + 1);
-            if o.subgroups {
-                analyses.push_str("        subgroups:\n");
-                for (k, g) in o
-                    .groups
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, g)| !g.rows.is_empty())
-                {
-                    let path = format!("{base}-{}.csv", k + 1);
-                    analyses.push_str(&format!(
-                        "          - name: {}\n            data: {path}\n",
-                        q(g.name.as_deref().unwrap_or("Subgroup"))
-                    ));
-                    files.insert(path, data_csv(o.data_type, &g.rows));
-                }
-            } else {
-                let path = format!("{base}.csv");
-                analyses.push_str(&format!("        data: {path}\n"));
-                files.insert(path, data_csv(o.data_type, &groups[0].rows));
-            }
-            for g in &groups {
-                for r in &g.rows {
-                    let facts = study_facts.entry(&r.study).or_insert((0, ci, Vec::new()));
-                    facts.0 = facts.0.max(participants(&r.values));
-                    if !facts.2.contains(protocol_id) {
-                        facts.2.push(protocol_id.clone());
+            Row::Generic { estimate, se } => {
+                rec.extend([as_written("ESTIMATE", estimate), as_written("SE", se)]);
+                if totals {
+                    match r.generic_totals {
+                        Some((e, c)) => rec.extend([e.to_string(), c.to_string()]),
+                        None => rec.extend([String::new(), String::new()]),
                     }
                 }
             }
         }
-        if written == 0 {
-            analyses.push_str(" []\n");
-        }
+        records.push(rec);
     }
-    if !imported.comparisons.is_empty() {
-        files.insert("analyses.yaml".into(), analyses);
+    for rec in records {
+        // Writing to memory cannot fail; a record that could not be written is left out.
+        let _ = w.write_record(&rec);
+    }
+    w.into_inner()
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default()
+}
+
+/// The rows that can be written: a known study, every value valid.
+fn usable(rows: &[DataRow]) -> Vec<&DataRow> {
+    rows.iter()
+        .filter(|r| r.known_study && r.values.is_some())
+        .collect()
+}
+
+/// Whether a stored number is the position it would get anyway (no `number` field exists
+/// yet in the format, so analyses keep their numbers only by their order).
+fn numbers_are_positions(doc: &Document) -> bool {
+    doc.comparisons.iter().all(|c| {
+        c.number.is_none()
+            && c.outcomes
+                .iter()
+                .all(|o| o.number.is_none() && o.groups.iter().all(|g| g.number.is_none()))
+    })
+}
+
+/// GRADE's level as revmark writes it.
+fn certainty_key(level: &str) -> Option<&'static str> {
+    Some(match level {
+        "high" => "high",
+        "moderate" => "moderate",
+        "low" => "low",
+        "very low" => "very_low",
+        _ => return None,
+    })
+}
+
+fn normalised(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+struct Writer<'d> {
+    doc: &'d Document,
+    ledger: Ledger,
+    notes: Vec<String>,
+    /// Settings revmark does not follow yet: the note and the analyses it applies to.
+    settings: BTreeMap<String, Vec<String>>,
+    files: BTreeMap<String, String>,
+}
+
+/// The review folder's files (relative path -> text), IMPORT-REPORT.md included.
+pub fn review_files(doc: &Document) -> BTreeMap<String, String> {
+    write(doc).files
+}
+
+/// The review folder's files, with the ledger of what they hold.
+pub fn write(doc: &Document) -> Written {
+    let mut w = Writer {
+        doc,
+        ledger: Ledger::default(),
+        notes: Vec::new(),
+        settings: BTreeMap::new(),
+        files: BTreeMap::new(),
+    };
+    let analyses = w.analyses();
+    let studies = w.studies(&analyses);
+    let review = w.review(&analyses);
+    for (what, numbers) in std::mem::take(&mut w.settings) {
+        let list = if numbers.len() == 1 {
+            format!("analysis {}", numbers[0])
+        } else {
+            format!("analyses {}", numbers.join(", "))
+        };
+        w.notes.push(format!("{what} ({list})."));
+    }
+    w.files.insert("review.yaml".into(), review);
+    w.files.insert("studies.yaml".into(), studies);
+    if !doc.comparisons.is_empty() {
+        w.files
+            .insert("analyses.yaml".into(), analyses.yaml.clone());
+    }
+    let report = report(doc, &w.ledger, &w.notes, &w.files);
+    w.files.insert("IMPORT-REPORT.md".into(), report);
+    Written {
+        files: w.files,
+        ledger: w.ledger,
+        notes: w.notes,
+    }
+}
+
+/// What writing the analyses decided, for the other files.
+struct Analyses {
+    yaml: String,
+    /// Protocol outcomes (id, name) in order.
+    outcomes: Vec<(String, String)>,
+    /// Comparison ids, and the first analysis's group labels.
+    comparisons: Vec<(String, String, String, String)>,
+    /// study -> (first comparison id, protocol outcomes with a row).
+    studies: HashMap<String, (String, Vec<String>)>,
+}
+
+impl Writer<'_> {
+    fn claim(&mut self, paths: &[&str]) {
+        for p in paths {
+            self.ledger.claim(p);
+        }
     }
 
-    // review.yaml.
-    let mut review = format!(
-        "# Imported from Review Manager by `revmark import`; see IMPORT-REPORT.md.\ntitle: {}\n",
-        q(&imported.title)
-    );
-    if !imported.authors.is_empty() {
-        review.push_str("authors:\n");
-        for a in &imported.authors {
-            review.push_str(&format!("  - {}\n", q(a)));
+    fn analyses(&mut self) -> Analyses {
+        let doc = self.doc;
+        let numbered = numbers_are_positions(doc);
+        self.claim(&[
+            "comparisons[]",
+            "comparisons[].name",
+            "comparisons[].outcomes[]",
+            "comparisons[].outcomes[].name",
+            "comparisons[].outcomes[].groups[]",
+            "comparisons[].outcomes[].groups[].name",
+            "comparisons[].outcomes[].groups[].rows[]",
+            "comparisons[].outcomes[].groups[].rows[].study",
+        ]);
+        // Written as analyses.yaml's type, measure label, method, model and scale, and the
+        // data as whole numbers and the values as written.
+        for path in [
+            "comparisons[].outcomes[].kind",
+            "comparisons[].outcomes[].effect_measure",
+            "comparisons[].outcomes[].method",
+            "comparisons[].outcomes[].random",
+            "comparisons[].outcomes[].log_data",
+            "comparisons[].outcomes[].has_subgroups",
+            "comparisons[].outcomes[].groups[].rows[].entered",
+        ] {
+            self.ledger.claim_mapped(path);
         }
-    }
-    for (field, text) in &imported.prose {
-        review.push_str(&format!("{field}: {}\n", prose(text)));
-    }
-    review.push_str("outcomes:");
-    if outcome_order.is_empty() {
-        review.push_str(" []\n");
-    } else {
-        review.push('\n');
-        for (id, name) in &outcome_order {
-            review.push_str(&format!(
-                "  - id: {id}\n    name: {}\n",
-                q(&crate::english::decapitalise(name))
-            ));
+        if doc.comparisons.iter().all(|c| {
+            c.outcomes.iter().all(|o| {
+                let first = &c.outcomes[0];
+                (&o.group_label_1, &o.group_label_2) == (&first.group_label_1, &first.group_label_2)
+            })
+        }) {
+            // revmark labels a whole comparison; here every analysis has its comparison's labels.
+            self.claim(&[
+                "comparisons[].outcomes[].group_label_1",
+                "comparisons[].outcomes[].group_label_2",
+            ]);
         }
-    }
-    if !imported.comparisons.is_empty() {
-        review.push_str("comparisons:\n");
-        for (ci, c) in imported.comparisons.iter().enumerate() {
-            review.push_str(&format!(
-                "  - id: {}\n    name: {}\n",
-                comparison_ids[ci],
-                q(&crate::english::decapitalise(&c.name))
+        if doc
+            .comparisons
+            .iter()
+            .flat_map(|c| &c.outcomes)
+            .all(|o| o.own_graph_labels().is_empty())
+        {
+            // Every graph label reads as revmark draws it: "Favours" and the group label.
+            for path in [
+                "comparisons[].outcomes[].graph_label_1",
+                "comparisons[].outcomes[].graph_label_2",
+            ] {
+                self.ledger.claim_mapped(path);
+            }
+        }
+        if numbered {
+            // Review Manager's ids name the analyses by their numbers, which their order keeps.
+            for path in [
+                "comparisons[].id",
+                "comparisons[].outcomes[].id",
+                "comparisons[].outcomes[].groups[].id",
+            ] {
+                self.ledger.claim_mapped(path);
+            }
+        }
+        let findings: Vec<(String, &str, String)> = doc
+            .summary_of_findings
+            .iter()
+            .flat_map(|t| {
+                t.findings.iter().filter_map(|f| {
+                    Some((
+                        normalised(&f.outcome),
+                        certainty_key(&f.certainty)?,
+                        t.number.clone(),
+                    ))
+                })
+            })
+            .collect();
+        let mut used_findings = BTreeSet::new();
+
+        let mut outcome_ids: BTreeMap<String, String> = BTreeMap::new();
+        let mut taken_outcomes = Taken::default();
+        let mut outcomes = Vec::new();
+        for o in doc.comparisons.iter().flat_map(|c| &c.outcomes) {
+            if !outcome_ids.contains_key(&o.name) {
+                let id = unique(slug(&o.name, "outcome"), &mut taken_outcomes);
+                outcome_ids.insert(o.name.clone(), id.clone());
+                outcomes.push((id, o.name.clone()));
+            }
+        }
+        let mut taken_comparisons = Taken::default();
+        let mut comparisons = Vec::new();
+        let mut yaml = String::from(
+            "# Imported from Review Manager by `revmark import`; see IMPORT-REPORT.md.\ncomparisons:\n",
+        );
+        let mut studies: HashMap<String, (String, Vec<String>)> = HashMap::new();
+        let mut reported: HashSet<(String, String)> = HashSet::new();
+        for (ci, c) in doc.comparisons.iter().enumerate() {
+            let id = unique(slug(&c.name, "comparison"), &mut taken_comparisons);
+            let first = c.outcomes.first();
+            let experimental = first
+                .map(|o| o.group_label_1.as_str())
+                .filter(|l| !l.is_empty())
+                .unwrap_or("Experimental")
+                .to_string();
+            let control = first
+                .map(|o| o.group_label_2.as_str())
+                .filter(|l| !l.is_empty())
+                .unwrap_or("Control")
+                .to_string();
+            yaml.push_str(&format!(
+                "  - id: {id}\n    name: {}\n    experimental: {}\n    control: {}\n    outcomes:",
+                q(&c.name),
+                q(&experimental),
+                q(&control)
             ));
-            if let Some(o) = c.outcomes.first() {
-                review.push_str(&format!(
-                    "    experimental: {}\n    control: {}\n",
-                    q(&crate::english::decapitalise(&o.experimental)),
-                    q(&crate::english::decapitalise(&o.control))
+            let mut written = 0;
+            let mut taken_here = Taken::default();
+            for (oi, o) in c.outcomes.iter().enumerate() {
+                let number = format!("{}.{}", ci + 1, oi + 1);
+                let Some((data_type, measure, method)) = self.analysable(o, &number) else {
+                    if oi + 1 < c.outcomes.len() {
+                        self.notes.push(format!(
+                            "Analysis {number} was not imported, so the analyses after it in comparison {} are numbered one lower than in Review Manager.",
+                            ci + 1
+                        ));
+                    }
+                    continue;
+                };
+                let labels = (
+                    if o.group_label_1.is_empty() {
+                        "Experimental"
+                    } else {
+                        &o.group_label_1
+                    },
+                    if o.group_label_2.is_empty() {
+                        "Control"
+                    } else {
+                        &o.group_label_2
+                    },
+                );
+                if labels != (experimental.as_str(), control.as_str()) {
+                    self.notes.push(format!(
+                        "Analysis {number} \"{}\": group labels \"{}\" / \"{}\" differ from the comparison's first analysis; revmark labels a whole comparison with \"{experimental}\" / \"{control}\".",
+                        o.name, labels.0, labels.1
+                    ));
+                }
+                self.setting_notes(o, &number);
+                written += 1;
+                if written == 1 {
+                    yaml.push('\n');
+                }
+                let protocol_id = outcome_ids[&o.name].clone();
+                let own_id = unique(protocol_id.clone(), &mut taken_here);
+                yaml.push_str(&format!("      - outcome: {protocol_id}\n"));
+                if own_id != protocol_id {
+                    yaml.push_str(&format!("        id: {own_id}\n"));
+                }
+                yaml.push_str(&format!(
+                    "        name: {}\n        type: {}\n        measure: {}\n",
+                    q(&o.name),
+                    data_type.as_str(),
+                    q(&measure)
+                ));
+                if data_type == DataType::Generic {
+                    let ratio = o.log_data || super::is_ratio_label(&o.effect_measure);
+                    yaml.push_str(&format!(
+                        "        scale: {}\n",
+                        if ratio { "ratio" } else { "difference" }
+                    ));
+                }
+                yaml.push_str(&format!(
+                    "        method: {}\n        model: {}\n",
+                    match method {
+                        MethodKey::MH => "MH",
+                        MethodKey::IV => "IV",
+                        MethodKey::Peto => "Peto",
+                    },
+                    if o.random { "random" } else { "fixed" }
+                ));
+                // The first analysis of a name takes its Summary of findings row's level.
+                let finding = findings
+                    .iter()
+                    .find(|(name, _, _)| *name == normalised(&o.name));
+                if let Some((_, level, table)) = finding
+                    && used_findings.insert(normalised(&o.name))
+                {
+                    yaml.push_str(&format!("        certainty: {{level: {level}}}\n"));
+                    self.notes.push(format!(
+                        "Analysis {number} \"{}\": the certainty `{level}` comes from the GRADE level of its row in Summary of findings table {table}; add the reasons for downgrading.",
+                        o.name
+                    ));
+                }
+                let base = format!("data/analysis-{}-{}", ci + 1, oi + 1);
+                if o.has_subgroups {
+                    yaml.push_str("        subgroups:\n");
+                    for (k, g) in o.groups.iter().enumerate() {
+                        let rows = usable(&g.rows);
+                        yaml.push_str(&format!(
+                            "          - name: {}\n",
+                            q(g.name.as_deref().unwrap_or("Subgroup"))
+                        ));
+                        if rows.is_empty() {
+                            yaml.push_str("            studies: []\n");
+                        } else {
+                            let path = format!("{base}-{}.csv", k + 1);
+                            yaml.push_str(&format!("            data: {path}\n"));
+                            self.files.insert(path, data_csv(data_type, &rows));
+                        }
+                    }
+                } else {
+                    let rows: Vec<&DataRow> =
+                        o.groups.iter().flat_map(|g| usable(&g.rows)).collect();
+                    if rows.is_empty() {
+                        yaml.push_str("        studies: []\n");
+                    } else {
+                        let path = format!("{base}.csv");
+                        yaml.push_str(&format!("        data: {path}\n"));
+                        self.files.insert(path, data_csv(data_type, &rows));
+                    }
+                }
+                for r in o.groups.iter().flat_map(|g| &g.rows) {
+                    if r.known_study && r.values.is_some() {
+                        let facts = studies
+                            .entry(r.study.clone())
+                            .or_insert_with(|| (id.clone(), Vec::new()));
+                        if reported.insert((r.study.clone(), protocol_id.clone())) {
+                            facts.1.push(protocol_id.clone());
+                        }
+                    }
+                }
+            }
+            if written == 0 {
+                yaml.push_str(" []\n");
+            }
+            comparisons.push((id, c.name.clone(), experimental, control));
+        }
+        for t in &doc.summary_of_findings {
+            let unmatched: Vec<&str> = t
+                .findings
+                .iter()
+                .filter(|f| !used_findings.contains(&normalised(&f.outcome)))
+                .map(|f| f.outcome.as_str())
+                .collect();
+            if !unmatched.is_empty() {
+                self.notes.push(format!(
+                    "Summary of findings table {}: the rows {} name no analysis, so their GRADE levels were not written.",
+                    t.number,
+                    unmatched
+                        .iter()
+                        .map(|o| format!("\"{o}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
         }
-    }
-    if imported.practice.is_some() || imported.research.is_some() {
-        review.push_str("conclusions:\n");
-        for (field, text) in [
-            ("practice", &imported.practice),
-            ("research", &imported.research),
-        ] {
-            if let Some(t) = text {
-                review.push_str(&format!("  {field}: {}\n", prose(t)));
-            }
+        if !numbered {
+            self.notes.push(
+                "Review Manager numbers some comparisons, analyses or subgroups out of order; revmark numbers them by their order, so their numbers change (the `number` values below).".into(),
+            );
+        }
+        Analyses {
+            yaml,
+            outcomes,
+            comparisons,
+            studies,
         }
     }
-    files.insert("review.yaml".into(), review);
 
-    // studies.yaml.
-    let mut studies = String::from(
-        "# Imported from Review Manager by `revmark import`; see IMPORT-REPORT.md.\nrisk_of_bias_tool: rob1\nincluded:",
-    );
-    if imported.studies.is_empty() {
-        studies.push_str(" []\n");
-    } else {
-        studies.push('\n');
-    }
-    for s in &imported.studies {
-        studies.push_str(&format!("  - id: {}\n", q(&s.id)));
-        if let Some((participants, ci, outcomes)) = study_facts.get(s.id.as_str()) {
-            if *participants > 0 {
-                studies.push_str(&format!("    participants: {participants}\n"));
-            }
-            studies.push_str(&format!("    comparison: {}\n", comparison_ids[*ci]));
-            studies.push_str("    outcomes_reported:\n");
-            for o in outcomes {
-                studies.push_str(&format!("      - outcome: {o}\n"));
-            }
-        }
-        for (field, text) in [
-            ("methods", &s.methods),
-            ("interventions", &s.interventions),
-            ("notes", &s.notes),
-        ] {
-            if let Some(t) = text {
-                studies.push_str(&format!("    {field}: {}\n", prose(t)));
-            }
-        }
-        if !s.risk_of_bias.is_empty() {
-            studies.push_str("    risk_of_bias:\n");
-            for (domain, judgement, support) in &s.risk_of_bias {
-                studies.push_str(&format!(
-                    "      {domain}:\n        judgement: {judgement}\n"
+    /// The data type, measure and method of an analysis revmark can analyse; otherwise a note
+    /// says why not.
+    fn analysable(&mut self, o: &Outcome, number: &str) -> Option<(DataType, String, MethodKey)> {
+        let Some(data_type) = o.data_type else {
+            self.notes.push(format!(
+                "Analysis {number} \"{}\" ({}) is a kind of analysis revmark cannot analyse and was not imported.",
+                o.name, o.kind
+            ));
+            return None;
+        };
+        match measure_of(data_type, &o.effect_measure, &o.method) {
+            Ok((measure, method)) => Some((data_type, measure, method)),
+            Err(why) => {
+                self.notes.push(format!(
+                    "Analysis {number} \"{}\" was not imported: {why}.",
+                    o.name
                 ));
-                if let Some(t) = support {
-                    studies.push_str(&format!("        support: {}\n", prose(t)));
+                None
+            }
+        }
+    }
+
+    /// Notes for the settings of an analysis that revmark does not follow yet; analyses with
+    /// the same setting share one note.
+    fn setting_notes(&mut self, o: &Outcome, number: &str) {
+        let mut notes = Vec::new();
+        for (key, value) in &o.confidence {
+            notes.push(format!(
+                "The {} confidence level of {value}% was not imported; revmark uses 95%",
+                if key == "CI_STUDY" { "study" } else { "total" }
+            ));
+        }
+        if o.swap_events {
+            notes.push("Review Manager swapped events and non-events; revmark analyses the events as entered".into());
+        }
+        match o.totals {
+            Totals::Overall => {}
+            Totals::Subtotals => notes.push("Totals are subtotals only in Review Manager; revmark also pools an overall total, so its overall result and weights differ".into()),
+            Totals::None => notes.push("Review Manager shows no totals; revmark pools them, so its totals and weights differ".into()),
+        }
+        if o.no_subgroup_test {
+            notes
+                .push("Review Manager shows no test for subgroup differences; revmark does".into());
+        }
+        let own = o.own_graph_labels();
+        if !own.is_empty() {
+            notes.push(format!(
+                "Graph labels {} were not imported; revmark labels the plot \"Favours\" and the group label",
+                own.iter()
+                    .map(|l| format!("\"{l}\""))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            ));
+        }
+        for note in notes {
+            self.settings
+                .entry(note)
+                .or_default()
+                .push(number.to_string());
+        }
+    }
+
+    fn studies(&mut self, analyses: &Analyses) -> String {
+        let doc = self.doc;
+        let participants = study_participants(doc);
+        self.claim(&[
+            "studies.included[]",
+            "studies.included[].id",
+            "studies.excluded[]",
+            "studies.excluded[].id",
+            "studies.excluded[].characteristics.CHAR_REASON_FOR_EXCLUSION",
+            "studies.excluded[].characteristics.REASON_FOR_EXCLUSION",
+            "studies.awaiting[]",
+            "studies.awaiting[].id",
+            "studies.ongoing[]",
+            "studies.ongoing[].id",
+        ]);
+        for kind in ["included", "awaiting", "ongoing"] {
+            self.ledger
+                .claim_all(&format!("studies.{kind}[].characteristics"));
+        }
+        if doc
+            .studies
+            .included
+            .iter()
+            .chain(&doc.studies.excluded)
+            .chain(&doc.studies.awaiting)
+            .chain(&doc.studies.ongoing)
+            .all(|s| s.year.is_empty() || s.id.contains(&s.year))
+        {
+            // Every study's name carries its year.
+            for kind in ["included", "excluded", "awaiting", "ongoing"] {
+                self.ledger.claim_mapped(&format!("studies.{kind}[].year"));
+            }
+        }
+        let rob = self.risk_of_bias();
+        let mut out = String::from(
+            "# Imported from Review Manager by `revmark import`; see IMPORT-REPORT.md.\nrisk_of_bias_tool: rob1\nincluded:",
+        );
+        out.push_str(if doc.studies.included.is_empty() {
+            " []\n"
+        } else {
+            "\n"
+        });
+        for s in &doc.studies.included {
+            out.push_str(&format!("  - id: {}\n", q(&s.id)));
+            if let Some(n) = participants.get(s.id.as_str()).filter(|n| **n > 0) {
+                out.push_str(&format!("    participants: {n}\n"));
+            }
+            if let Some((comparison, outcomes)) = analyses.studies.get(&s.id) {
+                out.push_str(&format!(
+                    "    comparison: {comparison}\n    outcomes_reported:\n"
+                ));
+                for o in outcomes {
+                    out.push_str(&format!("      - outcome: {o}\n"));
+                }
+            }
+            for (field, text) in included_characteristics(s) {
+                out.push_str(&format!("    {field}: {}\n", prose(&text)));
+            }
+            if let Some(domains) = rob.get(s.id.as_str()) {
+                out.push_str("    risk_of_bias:\n");
+                for (domain, (judgement, support)) in domains {
+                    out.push_str(&format!(
+                        "      {domain}:\n        judgement: {judgement}\n"
+                    ));
+                    if !support.is_empty() {
+                        out.push_str(&format!("        support: {}\n", prose(support)));
+                    }
                 }
             }
         }
-    }
-    let others: [(&str, Vec<Listed>); 3] = [
-        ("excluded", imported.excluded.clone()),
-        (
-            "ongoing",
-            imported.ongoing.iter().map(|s| (s.clone(), None)).collect(),
-        ),
-        (
-            "awaiting_classification",
-            imported
-                .awaiting
-                .iter()
-                .map(|s| (s.clone(), None))
-                .collect(),
-        ),
-    ];
-    for (key, list) in others {
-        if list.is_empty() {
-            continue;
-        }
-        studies.push_str(&format!("{key}:\n"));
-        for (id, reason) in list {
-            studies.push_str(&format!("  - id: {}\n", q(&id)));
-            if let Some(r) = reason {
-                studies.push_str(&format!("    reason: {}\n", q(&r)));
+        if !doc.studies.excluded.is_empty() {
+            out.push_str("excluded:\n");
+            for s in &doc.studies.excluded {
+                out.push_str(&format!("  - id: {}\n", q(&s.id)));
+                let reason = s
+                    .characteristics
+                    .get("CHAR_REASON_FOR_EXCLUSION")
+                    .or_else(|| s.characteristics.get("REASON_FOR_EXCLUSION"));
+                if let Some(r) = reason {
+                    out.push_str(&format!("    reason: {}\n", q(r)));
+                }
             }
         }
+        for (key, list) in [
+            ("ongoing", &doc.studies.ongoing),
+            ("awaiting_classification", &doc.studies.awaiting),
+        ] {
+            if list.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("{key}:\n"));
+            for s in list {
+                out.push_str(&format!("  - id: {}\n", q(&s.id)));
+                let description = labelled(&s.characteristics, &[]);
+                if !description.is_empty() {
+                    out.push_str(&format!("    description: {}\n", prose(&description)));
+                }
+            }
+        }
+        out
     }
-    files.insert("studies.yaml".into(), studies);
-    files.insert(
-        "IMPORT-REPORT.md".into(),
-        import_report(imported, &report, &files),
-    );
-    files
+
+    /// Judgements by study and domain: for each study and domain, the item's judgement for
+    /// all outcomes (or its first outcome group); the others are named in the notes.
+    fn risk_of_bias(&mut self) -> HashMap<&str, BTreeMap<&'static str, (&'static str, String)>> {
+        let doc = self.doc;
+        // An item's name decides its RoB 1 domains.
+        self.ledger.claim_mapped("risk_of_bias[].name");
+        self.claim(&[
+            "risk_of_bias[]",
+            "risk_of_bias[].entries[]",
+            "risk_of_bias[].entries[].study",
+            "risk_of_bias[].entries[].judgement",
+            "risk_of_bias[].entries[].support",
+        ]);
+        let mut out: HashMap<&str, BTreeMap<&'static str, (&'static str, String)>> = HashMap::new();
+        let mut from: HashMap<(&str, &str), (&str, &str)> = HashMap::new();
+        for item in &doc.risk_of_bias {
+            if item.domains.is_empty() {
+                if !item.entries.is_empty() {
+                    self.notes.push(format!(
+                        "Risk-of-bias item \"{}\" ({} judgements) matches no RoB 1 domain and was not imported.",
+                        item.name,
+                        item.entries.len()
+                    ));
+                }
+                continue;
+            }
+            // Judgements for all outcomes first, then by outcome group in order.
+            let rank = |group: &str| {
+                if group.is_empty() || group.eq_ignore_ascii_case("All outcomes") {
+                    0
+                } else {
+                    1 + item
+                        .groups
+                        .iter()
+                        .position(|g| g.name == group)
+                        .unwrap_or(usize::MAX - 1)
+                }
+            };
+            let mut entries: Vec<_> = item.entries.iter().collect();
+            entries.sort_by_key(|e| rank(&e.group));
+            for e in entries {
+                for domain in &item.domains {
+                    let slot = out.entry(&e.study).or_default();
+                    if let Some((name, group)) = from.get(&(e.study.as_str(), *domain)) {
+                        let what = |n: &str, g: &str| {
+                            if g.is_empty() {
+                                format!("\"{n}\"")
+                            } else {
+                                format!("\"{n}\" ({g})")
+                            }
+                        };
+                        self.notes.push(format!(
+                            "Study {}: the {} judgement {} was not imported; revmark keeps one judgement per domain, here {}.",
+                            e.study,
+                            domain.replace('_', " "),
+                            what(&item.name, &e.group),
+                            what(name, group)
+                        ));
+                        continue;
+                    }
+                    from.insert((&e.study, domain), (&item.name, &e.group));
+                    slot.insert(domain, (e.judgement, e.support.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    fn review(&mut self, analyses: &Analyses) -> String {
+        let doc = self.doc;
+        self.claim(&[
+            "review",
+            "review.title",
+            "review.authors[]",
+            "review.authors[].name",
+        ]);
+        let mut out = format!(
+            "# Imported from Review Manager by `revmark import`; see IMPORT-REPORT.md.\ntitle: {}\n",
+            q(if doc.review.title.is_empty() {
+                "Imported review"
+            } else {
+                &doc.review.title
+            })
+        );
+        let authors: Vec<&str> = doc
+            .review
+            .authors
+            .iter()
+            .map(|a| a.name.as_str())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if !authors.is_empty() {
+            out.push_str("authors:\n");
+            for a in authors {
+                out.push_str(&format!("  - {}\n", q(a)));
+            }
+        }
+        // Fields of review.yaml and the main-text section each comes from.
+        let fields = [
+            ("plain_language_summary", "SUMMARY"),
+            ("background", "BODY/BACKGROUND"),
+            ("objectives", "BODY/OBJECTIVES"),
+            ("selection_criteria", "BODY/METHODS/SELECTION_CRITERIA"),
+            ("data_collection", "ABSTRACT/ABS_DATA_COLLECTION"),
+            ("discussion", "BODY/DISCUSSION"),
+        ];
+        for (field, path) in fields {
+            if let Some(text) = self.main_text(path) {
+                out.push_str(&format!("{field}: {}\n", prose(&text)));
+            }
+        }
+        if let Some(date) = doc
+            .review
+            .dates
+            .get("last_search")
+            .filter(|d| d.len() == 10)
+        {
+            self.ledger.claim("review.dates.last_search");
+            out.push_str(&format!("search:\n  date: {}\n", q(date)));
+        }
+        out.push_str("outcomes:");
+        if analyses.outcomes.is_empty() {
+            out.push_str(" []\n");
+        } else {
+            out.push('\n');
+            for (id, name) in &analyses.outcomes {
+                out.push_str(&format!(
+                    "  - id: {id}\n    name: {}\n",
+                    q(&crate::english::decapitalise(name))
+                ));
+            }
+        }
+        if !analyses.comparisons.is_empty() {
+            out.push_str("comparisons:\n");
+            for (id, name, experimental, control) in &analyses.comparisons {
+                out.push_str(&format!(
+                    "  - id: {id}\n    name: {}\n    experimental: {}\n    control: {}\n",
+                    q(&crate::english::decapitalise(name)),
+                    q(&crate::english::decapitalise(experimental)),
+                    q(&crate::english::decapitalise(control))
+                ));
+            }
+        }
+        let practice = self.main_text("BODY/CONCLUSIONS/IMPLICATIONS_PRACTICE");
+        let research = self.main_text("BODY/CONCLUSIONS/IMPLICATIONS_RESEARCH");
+        if practice.is_some() || research.is_some() {
+            out.push_str("conclusions:\n");
+            for (field, text) in [("practice", practice), ("research", research)] {
+                if let Some(t) = text {
+                    out.push_str(&format!("  {field}: {}\n", prose(&t)));
+                }
+            }
+        }
+        out
+    }
+
+    /// A main-text section as Markdown, claimed; None when it is absent or empty.
+    fn main_text(&mut self, path: &str) -> Option<String> {
+        let section = self.doc.main_text.get(path)?;
+        if section.is_empty() {
+            return None;
+        }
+        self.ledger.claim_all(&section_path("main_text", path));
+        let text = section_markdown(section, 3);
+        (!text.is_empty()).then_some(text)
+    }
 }
 
-/// "1 study", "12 studies".
+/// An included study's methods, interventions and notes: participants, outcomes, notes and
+/// any other characteristic go into the notes, labelled, so nothing is lost.
+fn included_characteristics(s: &Study) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(m) = s.characteristics.get("CHAR_METHODS") {
+        out.push(("methods", m.clone()));
+    }
+    if let Some(i) = s.characteristics.get("CHAR_INTERVENTIONS") {
+        out.push(("interventions", i.clone()));
+    }
+    let notes = labelled(&s.characteristics, &["CHAR_METHODS", "CHAR_INTERVENTIONS"]);
+    if !notes.is_empty() {
+        out.push(("notes", notes));
+    }
+    out
+}
+
+/// Characteristics as labelled paragraphs ("Participants: ..."), in Review Manager's order;
+/// notes unlabelled, last.
+fn labelled(chars: &BTreeMap<String, String>, skip: &[&str]) -> String {
+    let order = [
+        "CHAR_STUDY_NAME",
+        "CHAR_METHODS",
+        "CHAR_PARTICIPANTS",
+        "CHAR_INTERVENTIONS",
+        "CHAR_OUTCOMES",
+        "CHAR_STARTING_DATE",
+        "CHAR_CONTACT_INFORMATION",
+    ];
+    let label = |tag: &str| {
+        crate::english::capitalise(
+            &tag.trim_start_matches("CHAR_")
+                .to_lowercase()
+                .replace('_', " "),
+        )
+    };
+    let mut keys: Vec<&String> = chars
+        .keys()
+        .filter(|k| !skip.contains(&k.as_str()) && k.as_str() != "CHAR_NOTES")
+        .collect();
+    keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()));
+    let mut parts: Vec<String> = keys
+        .into_iter()
+        .map(|k| format!("{}: {}", label(k), chars[k]))
+        .collect();
+    if let Some(n) = chars.get("CHAR_NOTES") {
+        parts.push(n.clone());
+    }
+    parts.join("\n\n")
+}
+
+/// A human name for a top-level part of the document.
+fn part_name(path: &str) -> &'static str {
+    match path.split(['.', '[']).next().unwrap_or("") {
+        "review" => "Cover sheet",
+        "main_text" => "Main text",
+        "studies" => "Studies",
+        "references" => "References outside studies",
+        "risk_of_bias" => "Risk of bias",
+        "summary_of_findings" => "Summary of findings tables",
+        "additional_tables" => "Additional tables",
+        "figures" => "Figures",
+        "comparisons" => "Analyses",
+        "feedback" => "Feedback",
+        "appendices" => "Appendices",
+        "extensions" => "Review Manager extensions (flow chart)",
+        "citations" => "In-text citation links (their text is kept, the links are not)",
+        "placeholders" => "Review Manager's template guidance (left out of the text)",
+        "tracked_deletions" => "Text deleted under tracked changes (the changes were accepted)",
+        _ => "Other",
+    }
+}
+
 fn count_noun(n: usize, singular: &str) -> String {
     crate::english::count_noun(n as u64, singular)
 }
 
-/// IMPORT-REPORT.md: what was imported and, one line each, what was not.
-pub fn import_report(
-    imported: &Imported,
-    not_imported: &[String],
+fn entry_text(entry: &Entry) -> String {
+    if entry.chars > 0 {
+        format!("{} ({} characters)", entry.count, entry.chars)
+    } else {
+        entry.count.to_string()
+    }
+}
+
+/// IMPORT-REPORT.md: what was imported; every row and setting that could not be read or was
+/// changed; every part of the document not carried over, with its count; every part of the
+/// source not read.
+pub fn report(
+    doc: &Document,
+    ledger: &Ledger,
+    notes: &[String],
     files: &BTreeMap<String, String>,
 ) -> String {
-    let outcomes: usize = imported.comparisons.iter().map(|c| c.outcomes.len()).sum();
-    let rows: usize = imported
+    use crate::report::escape::markdown as md;
+    let analyses: usize = doc.comparisons.iter().map(|c| c.outcomes.len()).sum();
+    let rows: Vec<&DataRow> = doc
         .comparisons
         .iter()
         .flat_map(|c| &c.outcomes)
         .flat_map(|o| &o.groups)
-        .map(|g| g.rows.len())
-        .sum();
+        .flat_map(|g| &g.rows)
+        .collect();
+    let written = rows
+        .iter()
+        .filter(|r| r.known_study && r.values.is_some())
+        .count();
     let mut out = format!(
-        "# Import report\n\nSource: {}\n\nImported: {} included, {} excluded, {} ongoing, {} awaiting classification; {} with {} and {}.\n\nFiles written: {}.\n\n## Not imported\n\n",
-        crate::report::escape::markdown(&imported.source),
-        count_noun(imported.studies.len(), "study"),
-        imported.excluded.len(),
-        imported.ongoing.len(),
-        imported.awaiting.len(),
-        count_noun(imported.comparisons.len(), "comparison"),
-        count_noun(outcomes, "analysed outcome"),
-        count_noun(rows, "data row"),
-        files.keys().cloned().collect::<Vec<_>>().join(", ")
+        "# Import report\n\nSource: {}\n\nImported: {} included, {} excluded, {} ongoing, {} awaiting classification; {} with {}; {} of {} written.\n\nFiles written: {}.\n\n## Not imported\n\n",
+        md(&doc.source),
+        count_noun(doc.studies.included.len(), "study"),
+        doc.studies.excluded.len(),
+        doc.studies.ongoing.len(),
+        doc.studies.awaiting.len(),
+        count_noun(doc.comparisons.len(), "comparison"),
+        if analyses == 1 {
+            "1 analysis".to_string()
+        } else {
+            format!("{analyses} analyses")
+        },
+        written,
+        count_noun(rows.len(), "data row"),
+        files
+            .keys()
+            .filter(|k| k.as_str() != "IMPORT-REPORT.md")
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
     );
-    if not_imported.is_empty() {
+    let problems: Vec<&String> = doc.problems.iter().chain(notes).collect();
+    let left = inventory::not_carried_over(&inventory::inventory(doc), ledger);
+    if problems.is_empty() && left.is_empty() && doc.unread.is_empty() {
+        out.push_str("Nothing: everything in the file was imported.\n");
+    }
+    for line in &problems {
+        out.push_str(&format!("- {}\n", md(line)));
+    }
+    if !left.is_empty() {
         out.push_str(
-            "Nothing: everything in the file that revmark has a place for was imported.\n",
+            "\n## Not carried over\n\nThe source holds these parts, which revmark's review format has no place for yet (count of non-empty values, by the importer's name for them):\n\n",
         );
-    } else {
-        for line in not_imported {
-            out.push_str(&format!("- {}\n", crate::report::escape::markdown(line)));
+        for (home, paths) in &left {
+            if home.is_empty() {
+                for (p, e) in paths {
+                    out.push_str(&format!("- {} (`{p}`): {}\n", part_name(p), entry_text(e)));
+                }
+                continue;
+            }
+            let list = paths
+                .iter()
+                .map(|(p, e)| format!("`{p}` {}", entry_text(e)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            out.push_str(&format!("- {} (`{home}`): {list}\n", part_name(home)));
+        }
+    }
+    if !doc.unread.is_empty() {
+        out.push_str("\n## Not read\n\nParts of the source the importer does not read, with their count: elements by their path (files and columns of a data package by their name), attributes by their name (`MODIFIED` and `MODIFIED_BY` are Review Manager's record of who edited what, and when):\n\n");
+        let mut attributes: BTreeMap<&str, (usize, BTreeSet<&str>)> = BTreeMap::new();
+        for (path, n) in &doc.unread {
+            match path.rsplit_once('@') {
+                Some((element, name)) => {
+                    let entry = attributes.entry(name).or_default();
+                    entry.0 += n;
+                    entry
+                        .1
+                        .insert(element.rsplit('/').next().unwrap_or(element));
+                }
+                // A package's file and column names are the package's text: escaped.
+                None => out.push_str(&format!("- {}: {n}\n", md(path))),
+            }
+        }
+        for (name, (n, on)) in attributes {
+            let on: Vec<&str> = on.into_iter().collect();
+            let where_ = if on.len() <= 4 {
+                on.iter()
+                    .map(|e| format!("`{e}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                format!("{} kinds of element", on.len())
+            };
+            out.push_str(&format!("- attribute `{name}`: {n} (on {where_})\n"));
         }
     }
     out.push_str(
-        "\n## To check\n\n- Every outcome was imported as a secondary outcome: set `priority: primary` in review.yaml where it applies.\n- A study's `participants` is the largest number of participants in any of its analysis rows; replace it with the number randomised.\n- RevMan has no GRADE ratings in its analyses: add `certainty` to the outcomes in analyses.yaml.\n",
+        "\n## To check\n\n- Every analysis was imported as an analysis of a secondary outcome: set `priority: primary` in review.yaml where it applies.\n- A study's `participants` is the union of its arms in the analysis that shows most of them (arms of equal size counted once); replace it with the number randomised.\n- Review Manager's analyses have no GRADE ratings: add `certainty` to the analyses in analyses.yaml where no Summary of findings row gave one.\n",
     );
     out
 }
@@ -464,8 +1185,73 @@ mod tests {
             "death-all-causes-1-year"
         );
         assert_eq!(slug("§§", "x"), "x");
-        let mut taken = vec![];
+        let mut taken = Taken::default();
         assert_eq!(unique("a".into(), &mut taken), "a");
         assert_eq!(unique("a".into(), &mut taken), "a-2");
+    }
+
+    fn row(study: &str, e: u64, c: u64) -> DataRow {
+        DataRow {
+            study: study.into(),
+            known_study: true,
+            values: Some(Row::Dichotomous {
+                e_events: 1,
+                e_total: e,
+                c_events: 1,
+                c_total: c,
+            }),
+            ..DataRow::default()
+        }
+    }
+
+    // A three-arm trial split over two subgroups (control halved) counts all its arms; the
+    // same arms at two time points count once. The largest row (the old rule) undercounted.
+    #[test]
+    fn counts_participants_as_the_union_of_arms() {
+        use super::super::document::{Comparison, Group};
+        let outcome = |groups: Vec<Vec<DataRow>>| Outcome {
+            id: String::new(),
+            number: None,
+            name: "o".into(),
+            data_type: Some(DataType::Dichotomous),
+            kind: "DICH_OUTCOME".into(),
+            effect_measure: "RR".into(),
+            method: "MH".into(),
+            random: false,
+            log_data: false,
+            totals: Totals::Overall,
+            no_subgroup_test: false,
+            swap_events: false,
+            confidence: BTreeMap::new(),
+            display: BTreeMap::new(),
+            group_label_1: String::new(),
+            group_label_2: String::new(),
+            graph_label_1: String::new(),
+            graph_label_2: String::new(),
+            stored: Default::default(),
+            has_subgroups: true,
+            groups: groups
+                .into_iter()
+                .map(|rows| Group {
+                    rows,
+                    ..Group::default()
+                })
+                .collect(),
+            footnotes: Vec::new(),
+        };
+        let mut doc = Document::default();
+        doc.comparisons.push(Comparison {
+            outcomes: vec![
+                outcome(vec![
+                    vec![row("Three-arm", 15, 9)],
+                    vec![row("Three-arm", 17, 10)],
+                ]),
+                outcome(vec![vec![row("Timed", 20, 21)], vec![row("Timed", 20, 21)]]),
+            ],
+            ..Comparison::default()
+        });
+        let n = study_participants(&doc);
+        assert_eq!(n["Three-arm"], 15 + 9 + 17 + 10);
+        assert_eq!(n["Timed"], 41);
     }
 }

@@ -1,34 +1,25 @@
-//! A minimal XML reader for Review Manager files: elements, attributes, text, CDATA, comments,
-//! processing instructions and the predefined and numeric entities. No namespaces, no DTDs
-//! (a DOCTYPE is skipped), no external entities: RevMan 5 files need none of them, and
-//! refusing them keeps the reader small and safe.
+//! Review Manager's XML: the bytes decoded (encoding_rs) and parsed (roxmltree), with the limits
+//! that keep hostile input cheap, and a few helpers for walking the tree by element name.
 //!
-//! Also decodes the bytes: RevMan files often declare ISO-8859-1 and hold UTF-8, or the
-//! reverse, so the bytes are read as UTF-8 when they are valid UTF-8 and as Latin-1 otherwise.
+//! Review Manager 5 declares ISO-8859-1 and writes windows-1252 (curly quotes and dashes in
+//! 0x80-0x9F); some files declare ISO-8859-1 and hold UTF-8. So: a byte-order mark decides;
+//! else bytes that are valid UTF-8 are read as UTF-8; else the declared encoding is used, with
+//! ISO-8859-1 read as windows-1252 (the WHATWG mapping every browser applies).
 
 use std::fmt;
 
-/// An element with its attributes and children.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Element {
-    /// The tag name.
-    pub name: String,
-    /// Attributes in document order.
-    pub attributes: Vec<(String, String)>,
-    /// Child elements and text, in document order.
-    pub children: Vec<Node>,
-    /// 1-based line of the start tag.
-    pub line: usize,
-}
+/// A node of a parsed document.
+pub type Node<'a> = roxmltree::Node<'a, 'a>;
 
-/// A child of an element.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    /// A child element.
-    Element(Element),
-    /// Text (entities resolved; CDATA included as it stands).
-    Text(String),
-}
+/// A parsed document.
+pub type Document<'a> = roxmltree::Document<'a>;
+
+/// Most attributes on one element. roxmltree checks each attribute against the element's
+/// others (quadratic: 40,000 attributes take 3.6 s); Review Manager writes at most about 40.
+pub const MAX_ATTRIBUTES: usize = 1_000;
+
+/// Deepest element nesting accepted; the readers walk the tree recursively.
+pub const MAX_DEPTH: usize = 256;
 
 /// A syntax error with its position.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,377 +38,205 @@ impl fmt::Display for XmlError {
     }
 }
 
-/// The encoding the bytes were read in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    /// Valid UTF-8.
-    Utf8,
-    /// Not valid UTF-8, read as ISO-8859-1.
-    Latin1,
+/// Text decoded from bytes, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The text, without a byte-order mark.
+    pub text: String,
+    /// How the bytes were read, for the import report ("UTF-8", "windows-1252 (declared
+    /// ISO-8859-1; ...)").
+    pub encoding: String,
+    /// Bytes that could not be decoded and became U+FFFD.
+    pub replaced: bool,
 }
 
-/// Decodes bytes as UTF-8 when valid, else as Latin-1 (every byte one character). A UTF-8
-/// byte-order mark is dropped.
-pub fn decode(bytes: &[u8]) -> (String, Encoding) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), Encoding::Utf8),
-        Err(_) => (
-            bytes.iter().map(|&b| char::from(b)).collect(),
-            Encoding::Latin1,
-        ),
-    }
+/// The encoding named in an XML declaration (`<?xml version="1.0" encoding="ISO-8859-1"?>`).
+fn declared_encoding(bytes: &[u8]) -> Option<&str> {
+    let head = &bytes[..bytes.len().min(200)];
+    let end = head.windows(2).position(|w| w == b"?>")?;
+    let decl = std::str::from_utf8(&head[..end]).ok()?;
+    let decl = decl.strip_prefix("<?xml")?;
+    let after = &decl[decl.find("encoding")? + "encoding".len()..];
+    let after = after.trim_start().strip_prefix('=')?.trim_start();
+    let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let value = &after[1..];
+    Some(&value[..value.find(quote)?])
 }
 
-impl Element {
-    /// The value of an attribute.
-    pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+/// Decodes a Review Manager file's bytes (see the module comment for the rules).
+pub fn decode(bytes: &[u8]) -> Decoded {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, replaced) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return Decoded {
+            text: text.into_owned(),
+            encoding: format!("{} (byte-order mark)", encoding.name()),
+            replaced,
+        };
     }
-
-    /// The child elements.
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
-        self.children.iter().filter_map(|c| match c {
-            Node::Element(e) => Some(e),
-            Node::Text(_) => None,
-        })
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: text.to_string(),
+            encoding: "UTF-8".into(),
+            replaced: false,
+        };
     }
-
-    /// The first child element with this name.
-    pub fn child(&self, name: &str) -> Option<&Element> {
-        self.elements().find(|e| e.name == name)
-    }
-
-    /// The child elements with this name.
-    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> {
-        self.elements().filter(move |e| e.name == name)
-    }
-
-    /// Every descendant element with this name, in document order.
-    pub fn descendants<'a>(&'a self, name: &str, out: &mut Vec<&'a Element>) {
-        for e in self.elements() {
-            if e.name == name {
-                out.push(e);
-            }
-            e.descendants(name, out);
-        }
-    }
-
-    /// The element at a path of child names ("STUDIES/INCLUDED_STUDIES").
-    pub fn path(&self, path: &str) -> Option<&Element> {
-        path.split('/').try_fold(self, |e, name| e.child(name))
-    }
-
-    /// All text inside, concatenated, whitespace runs collapsed to one space and trimmed.
-    pub fn text(&self) -> String {
-        let mut raw = String::new();
-        self.collect_text(&mut raw);
-        raw.split_whitespace().collect::<Vec<_>>().join(" ")
-    }
-
-    fn collect_text(&self, out: &mut String) {
-        for c in &self.children {
-            match c {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(e) => {
-                    out.push(' ');
-                    e.collect_text(out);
-                    out.push(' ');
-                }
-            }
-        }
-    }
-}
-
-/// Parses a document and returns its root element.
-pub fn parse(text: &str) -> Result<Element, XmlError> {
-    let mut p = Parser {
-        chars: text.chars().collect(),
-        pos: 0,
-        line: 1,
-        column: 1,
+    let declared = declared_encoding(bytes);
+    let encoding = declared
+        .and_then(|label| encoding_rs::Encoding::for_label(label.as_bytes()))
+        .filter(|e| *e != encoding_rs::UTF_8)
+        .unwrap_or(encoding_rs::WINDOWS_1252);
+    let (text, replaced) = encoding.decode_without_bom_handling(bytes);
+    let why = match declared {
+        Some(label) => format!("declared {label}; the bytes are not valid UTF-8"),
+        None => "no encoding declared and the bytes are not valid UTF-8".into(),
     };
-    p.skip_prolog()?;
-    let root = p.element(0)?;
-    p.skip_misc()?;
-    if p.pos < p.chars.len() {
-        return Err(p.error("content after the root element"));
+    Decoded {
+        text: text.into_owned(),
+        encoding: format!("{} ({why})", encoding.name()),
+        replaced,
     }
-    Ok(root)
 }
 
-/// Nesting deeper than this is refused, so that hostile input cannot exhaust the stack.
-const MAX_DEPTH: usize = 256;
-
-struct Parser {
-    chars: Vec<char>,
-    pos: usize,
-    line: usize,
-    column: usize,
+/// 1-based line and column of a byte offset.
+fn position(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
-impl Parser {
-    fn error(&self, message: impl Into<String>) -> XmlError {
-        XmlError {
-            line: self.line,
-            column: self.column,
-            message: message.into(),
+/// The byte offset of the first start tag with more than [`MAX_ATTRIBUTES`] attributes, found
+/// in one pass: comments, CDATA, processing instructions and quoted values are skipped.
+fn too_many_attributes(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let skip_to = |from: usize, end: &str| {
+        text[from..]
+            .find(end)
+            .map_or(bytes.len(), |at| from + at + end.len())
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'<' {
+            i += 1;
+            continue;
         }
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).copied()
-    }
-
-    fn starts_with(&self, s: &str) -> bool {
-        s.chars()
-            .enumerate()
-            .all(|(i, c)| self.chars.get(self.pos + i) == Some(&c))
-    }
-
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek()?;
-        self.pos += 1;
-        if c == '\n' {
-            self.line += 1;
-            self.column = 1;
+        let rest = &bytes[i..];
+        if rest.starts_with(b"<!--") {
+            i = skip_to(i + 4, "-->");
+        } else if rest.starts_with(b"<![CDATA[") {
+            i = skip_to(i + 9, "]]>");
+        } else if rest.starts_with(b"<?") {
+            i = skip_to(i + 2, "?>");
         } else {
-            self.column += 1;
-        }
-        Some(c)
-    }
-
-    fn expect(&mut self, s: &str) -> Result<(), XmlError> {
-        if !self.starts_with(s) {
-            return Err(self.error(format!("expected `{s}`")));
-        }
-        for _ in s.chars() {
-            self.bump();
-        }
-        Ok(())
-    }
-
-    /// Skips up to and including `end`.
-    fn skip_past(&mut self, end: &str, what: &str) -> Result<String, XmlError> {
-        let mut skipped = String::new();
-        while !self.starts_with(end) {
-            match self.bump() {
-                Some(c) => skipped.push(c),
-                None => return Err(self.error(format!("unclosed {what}"))),
-            }
-        }
-        self.expect(end)?;
-        Ok(skipped)
-    }
-
-    fn skip_whitespace(&mut self) {
-        while self.peek().is_some_and(char::is_whitespace) {
-            self.bump();
-        }
-    }
-
-    /// Whitespace, comments and processing instructions.
-    fn skip_misc(&mut self) -> Result<(), XmlError> {
-        loop {
-            self.skip_whitespace();
-            if self.starts_with("<!--") {
-                self.skip_past("-->", "comment")?;
-            } else if self.starts_with("<?") {
-                self.skip_past("?>", "processing instruction")?;
-            } else {
-                return Ok(());
-            }
-        }
-    }
-
-    fn skip_prolog(&mut self) -> Result<(), XmlError> {
-        self.skip_misc()?;
-        if self.starts_with("<!DOCTYPE") {
-            // An internal subset could define entities; RevMan files have none, and this
-            // reader does not expand them.
-            let mut depth = 0usize;
-            loop {
-                match self.bump() {
-                    Some('[') => depth += 1,
-                    Some(']') => depth = depth.saturating_sub(1),
-                    Some('>') if depth == 0 => break,
-                    Some(_) => {}
-                    None => return Err(self.error("unclosed DOCTYPE")),
-                }
-            }
-            self.skip_misc()?;
-        }
-        Ok(())
-    }
-
-    fn name(&mut self) -> Result<String, XmlError> {
-        let mut name = String::new();
-        while let Some(c) = self.peek() {
-            if c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':') {
-                name.push(c);
-                self.bump();
-            } else {
-                break;
-            }
-        }
-        if name.is_empty() {
-            return Err(self.error("expected a name"));
-        }
-        Ok(name)
-    }
-
-    fn element(&mut self, depth: usize) -> Result<Element, XmlError> {
-        if depth > MAX_DEPTH {
-            return Err(self.error("elements nested too deeply"));
-        }
-        let line = self.line;
-        self.expect("<")?;
-        let name = self.name()?;
-        let mut attributes = Vec::new();
-        loop {
-            self.skip_whitespace();
-            match self.peek() {
-                Some('/') => {
-                    self.expect("/>")?;
-                    return Ok(Element {
-                        name,
-                        attributes,
-                        children: Vec::new(),
-                        line,
-                    });
-                }
-                Some('>') => {
-                    self.bump();
-                    break;
-                }
-                Some(_) => {
-                    let key = self.name()?;
-                    self.skip_whitespace();
-                    self.expect("=")?;
-                    self.skip_whitespace();
-                    let quote = match self.bump() {
-                        Some(q @ ('"' | '\'')) => q,
-                        _ => return Err(self.error("expected a quoted attribute value")),
-                    };
-                    let mut value = String::new();
-                    loop {
-                        match self.peek() {
-                            Some(c) if c == quote => {
-                                self.bump();
-                                break;
-                            }
-                            Some('&') => value.push_str(&self.entity()?),
-                            Some('<') => return Err(self.error("`<` in an attribute value")),
-                            Some(c) => {
-                                value.push(c);
-                                self.bump();
-                            }
-                            None => return Err(self.error("unclosed attribute value")),
+            let start = i;
+            let mut attributes = 0;
+            i += 1;
+            while i < bytes.len() && bytes[i] != b'>' {
+                match bytes[i] {
+                    b'"' | b'\'' => {
+                        let quote = bytes[i];
+                        i += 1;
+                        while i < bytes.len() && bytes[i] != quote {
+                            i += 1;
                         }
                     }
-                    if attributes.iter().any(|(k, _)| *k == key) {
-                        return Err(self.error(format!("attribute `{key}` given twice")));
+                    b'=' => {
+                        attributes += 1;
+                        if attributes > MAX_ATTRIBUTES {
+                            return Some(start);
+                        }
                     }
-                    attributes.push((key, value));
+                    _ => {}
                 }
-                None => return Err(self.error(format!("unclosed start tag `{name}`"))),
+                i += 1;
             }
         }
-        let mut children = Vec::new();
-        let mut text = String::new();
-        loop {
-            if self.starts_with("</") {
-                self.expect("</")?;
-                let (l, c) = (self.line, self.column);
-                let end = self.name()?;
-                if end != name {
-                    return Err(XmlError {
-                        line: l,
-                        column: c,
-                        message: format!("`</{end}>` closes `<{name}>` opened on line {line}"),
-                    });
-                }
-                self.skip_whitespace();
-                self.expect(">")?;
-                break;
-            } else if self.starts_with("<![CDATA[") {
-                self.expect("<![CDATA[")?;
-                text.push_str(&self.skip_past("]]>", "CDATA section")?);
-            } else if self.starts_with("<!--") {
-                self.skip_past("-->", "comment")?;
-            } else if self.starts_with("<?") {
-                self.skip_past("?>", "processing instruction")?;
-            } else if self.starts_with("<") {
-                if !text.is_empty() {
-                    children.push(Node::Text(std::mem::take(&mut text)));
-                }
-                children.push(Node::Element(self.element(depth + 1)?));
-            } else if self.starts_with("&") {
-                text.push_str(&self.entity()?);
-            } else {
-                match self.bump() {
-                    Some(c) => text.push(c),
-                    None => return Err(self.error(format!("`<{name}>` is never closed"))),
-                }
-            }
-        }
-        if !text.is_empty() {
-            children.push(Node::Text(text));
-        }
-        Ok(Element {
-            name,
-            attributes,
-            children,
-            line,
-        })
     }
+    None
+}
 
-    fn entity(&mut self) -> Result<String, XmlError> {
-        let (line, column) = (self.line, self.column);
-        self.expect("&")?;
-        let mut body = String::new();
-        loop {
-            match self.bump() {
-                Some(';') => break,
-                Some(c) if body.len() < 12 => body.push(c),
-                _ => {
-                    return Err(XmlError {
-                        line,
-                        column,
-                        message: "unterminated entity".into(),
-                    });
-                }
-            }
-        }
-        let bad = || XmlError {
+/// Parses a document. DTDs are refused (Review Manager writes none, and refusing them rules
+/// out entity expansion), as are elements with more than [`MAX_ATTRIBUTES`] attributes and
+/// nesting deeper than [`MAX_DEPTH`].
+pub fn parse(text: &str) -> Result<Document<'_>, XmlError> {
+    if let Some(offset) = too_many_attributes(text) {
+        let (line, column) = position(text, offset);
+        return Err(XmlError {
             line,
             column,
-            message: format!("unknown entity `&{body};`"),
-        };
-        let c = match body.as_str() {
-            "lt" => '<',
-            "gt" => '>',
-            "amp" => '&',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let code = if let Some(hex) =
-                    body.strip_prefix("#x").or_else(|| body.strip_prefix("#X"))
-                {
-                    u32::from_str_radix(hex, 16).map_err(|_| bad())?
-                } else if let Some(dec) = body.strip_prefix('#') {
-                    dec.parse().map_err(|_| bad())?
-                } else {
-                    return Err(bad());
-                };
-                char::from_u32(code).ok_or_else(bad)?
-            }
-        };
-        Ok(c.to_string())
+            message: format!("an element with more than {MAX_ATTRIBUTES} attributes"),
+        });
     }
+    let doc = roxmltree::Document::parse(text).map_err(|e| {
+        let pos = e.pos();
+        XmlError {
+            line: pos.row as usize,
+            column: pos.col as usize,
+            message: match e {
+                roxmltree::Error::DtdDetected => {
+                    "a document type declaration (DOCTYPE), which Review Manager files do not have"
+                        .into()
+                }
+                other => {
+                    // roxmltree appends " at LINE:COLUMN"; the position is given in front.
+                    let text = other.to_string();
+                    match text.rfind(" at ") {
+                        Some(at) => text[..at].to_string(),
+                        None => text,
+                    }
+                }
+            },
+        }
+    })?;
+    // Document order visits a parent before its children, so one pass gives every depth.
+    let mut depth = vec![0usize; doc.descendants().count() + 1];
+    for node in doc.descendants() {
+        let d = node.parent().map_or(0, |p| depth[p.id().get_usize()] + 1);
+        depth[node.id().get_usize()] = d;
+        if d > MAX_DEPTH {
+            let (line, column) = position(text, node.range().start);
+            return Err(XmlError {
+                line,
+                column,
+                message: format!("elements nested more than {MAX_DEPTH} deep"),
+            });
+        }
+    }
+    Ok(doc)
+}
+
+/// The child elements of a node with this tag name.
+pub fn children<'a>(node: Node<'a>, name: &'a str) -> impl Iterator<Item = Node<'a>> + 'a {
+    node.children()
+        .filter(move |c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// The first child element with this tag name.
+pub fn child<'a>(node: Node<'a>, name: &str) -> Option<Node<'a>> {
+    node.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// The element at a path of child names ("STUDIES/INCLUDED_STUDIES").
+pub fn path<'a>(node: Node<'a>, path: &str) -> Option<Node<'a>> {
+    path.split('/').try_fold(node, |n, name| child(n, name))
+}
+
+/// The child elements of a node.
+pub fn elements<'a>(node: Node<'a>) -> impl Iterator<Item = Node<'a>> + 'a {
+    node.children().filter(Node::is_element)
+}
+
+/// Every descendant element with this tag name, in document order.
+pub fn descendants<'a>(node: Node<'a>, name: &'a str) -> impl Iterator<Item = Node<'a>> + 'a {
+    node.descendants()
+        .skip(1)
+        .filter(move |c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// The element's tag name.
+pub fn name<'a>(node: Node<'a>) -> &'a str {
+    node.tag_name().name()
 }
 
 #[cfg(test)]
@@ -426,40 +245,96 @@ mod tests {
 
     #[test]
     fn reads_elements_attributes_text_entities_and_cdata() {
-        let doc = parse(
-            "<?xml version=\"1.0\"?>\n<!-- c --><A X=\"1 &amp; 2\" Y='&#233;'><B/>t&lt;<![CDATA[<raw>&]]><C>u</C></A>",
-        )
-        .unwrap();
-        assert_eq!(doc.name, "A");
-        assert_eq!(doc.attr("X"), Some("1 & 2"));
-        assert_eq!(doc.attr("Y"), Some("é"));
-        assert!(doc.child("B").is_some());
-        assert_eq!(doc.children[1], Node::Text("t<<raw>&".into()));
-        assert_eq!(doc.path("C").unwrap().text(), "u");
+        let text = "<?xml version=\"1.0\"?>\n<!-- c --><A X=\"1 &amp; 2\" Y='&#233;'><B/>t&lt;<![CDATA[<raw>&]]><C>u</C></A>";
+        let doc = parse(text).unwrap();
+        let a = doc.root_element();
+        assert_eq!(name(a), "A");
+        assert_eq!(a.attribute("X"), Some("1 & 2"));
+        assert_eq!(a.attribute("Y"), Some("é"));
+        assert!(child(a, "B").is_some());
+        let text: String = a
+            .children()
+            .filter(Node::is_text)
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(text, "t<<raw>&");
+        assert_eq!(path(a, "C").and_then(|c| c.text()), Some("u"));
+    }
+
+    // The old hand-written reader kept line breaks and tabs in attribute values; XML turns
+    // them into spaces, and CR LF into LF.
+    #[test]
+    fn normalises_attribute_values_and_line_ends() {
+        let doc = parse("<A X=\"a\r\n\tb\">x\r\ny</A>").unwrap();
+        let a = doc.root_element();
+        assert_eq!(a.attribute("X"), Some("a  b"));
+        assert_eq!(a.text(), Some("x\ny"));
     }
 
     #[test]
     fn errors_name_line_and_column() {
         let e = parse("<A>\n  <B></C></A>").unwrap_err();
-        assert_eq!((e.line, e.column), (2, 8));
-        assert!(e.message.contains("closes `<B>`"), "{e}");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.contains('C'), "{e}");
         assert!(parse("<A>").is_err());
         assert!(parse("<A>&bogus;</A>").is_err());
         assert!(parse("<A></A><B/>").is_err());
+        let dtd = parse("<!DOCTYPE A [<!ENTITY x \"y\">]><A>&x;</A>").unwrap_err();
+        assert!(dtd.message.contains("DOCTYPE"), "{dtd}");
     }
 
     #[test]
     fn deep_nesting_is_refused() {
-        let doc = "<a>".repeat(10_000);
-        assert!(parse(&doc).unwrap_err().message.contains("deeply"));
+        let doc = "<a>".repeat(10_000) + &"</a>".repeat(10_000);
+        assert!(parse(&doc).unwrap_err().message.contains("nested"));
+        let ok = "<a>".repeat(MAX_DEPTH) + &"</a>".repeat(MAX_DEPTH);
+        assert!(parse(&ok).is_ok());
     }
 
     #[test]
-    fn decodes_utf8_else_latin1() {
-        assert_eq!(
-            decode("Müller".as_bytes()),
-            ("Müller".into(), Encoding::Utf8)
+    fn too_many_attributes_are_refused_before_parsing() {
+        let mut doc = String::from("<!-- a=1 --><R><X ");
+        for i in 0..=MAX_ATTRIBUTES {
+            doc.push_str(&format!("a{i}=\"=\" "));
+        }
+        doc.push_str("/></R>");
+        let e = parse(&doc).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 16), "{e}");
+        // Equals signs in values, comments and CDATA are not attributes.
+        let fine = format!(
+            "<R a=\"{}\"><![CDATA[{}]]></R>",
+            "=".repeat(5000),
+            " x=".repeat(5000)
         );
-        assert_eq!(decode(b"M\xfcller"), ("Müller".into(), Encoding::Latin1));
+        assert!(parse(&fine).is_ok());
+    }
+
+    #[test]
+    fn decodes_utf8_else_the_declared_encoding_as_browsers_do() {
+        let utf8 = decode("Müller".as_bytes());
+        assert_eq!(
+            (utf8.text.as_str(), utf8.encoding.as_str()),
+            ("Müller", "UTF-8")
+        );
+        // Declared ISO-8859-1, read as windows-1252: 0x93/0x94 are curly quotes, not C1
+        // control characters.
+        let latin =
+            decode(b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><A>M\xfcller \x93x\x94</A>");
+        assert!(
+            latin.text.ends_with("<A>Müller \u{201c}x\u{201d}</A>"),
+            "{latin:?}"
+        );
+        assert!(
+            latin
+                .encoding
+                .starts_with("windows-1252 (declared ISO-8859-1")
+        );
+        let undeclared = decode(b"<A>\x96</A>");
+        assert_eq!(undeclared.text, "<A>\u{2013}</A>");
+        let bom = decode(b"\xEF\xBB\xBF<A/>");
+        assert_eq!(bom.text, "<A/>");
+        let utf16 = decode(b"\xFF\xFE<\x00A\x00/\x00>\x00");
+        assert_eq!(utf16.text, "<A/>");
+        assert!(!utf16.replaced);
     }
 }

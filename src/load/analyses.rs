@@ -19,6 +19,7 @@ const DATA_FILE: Kind = Kind::error("a data file that cannot be read");
 const CSV_SHAPE: Kind = Kind::error("a CSV row that does not fit its header");
 const DUPLICATE_ROW: Kind = Kind::error("a second row for one study");
 const SHARED_STUDY: Kind = Kind::warning("a study in two subgroups");
+const MULTI_ARM: Kind = Kind::warning("a study with rows for two arms");
 
 /// "file:line:column" of a row, for messages that point to a second place.
 fn origin_text(origin: &Origin) -> String {
@@ -328,12 +329,15 @@ impl OutcomeChecker<'_, '_> {
         })
     }
 
-    /// Each study counted once: a second row for a study in one group is an error; a study in
-    /// two subgroups is a warning, as the overall total then counts its participants twice.
+    /// Each study counted once: a second row for a study in one group is an error, unless the
+    /// rows name different arms of a multi-arm trial (an `arm` column), which Review Manager
+    /// allows and which is a warning, as a shared arm is then counted twice; a study in two
+    /// subgroups is a warning, as the overall total counts its participants twice.
     fn check_counted_once(&mut self, context: &str, groups: &[DataGroup]) {
         let mut first_in_outcome: HashMap<&str, (&DataGroup, &DataRow)> = HashMap::new();
         for group in groups {
-            let mut first_in_group: HashMap<&str, &DataRow> = HashMap::new();
+            let mut first_in_group: HashMap<(&str, Option<&str>), &DataRow> = HashMap::new();
+            let mut study_in_group: HashMap<&str, &DataRow> = HashMap::new();
             for row in &group.rows {
                 // A CSV file's text is not kept once its rows are read: its rows are quoted
                 // by place only.
@@ -344,24 +348,45 @@ impl OutcomeChecker<'_, '_> {
                     &csv
                 };
                 let at = Location::new(row.origin.line, row.origin.column);
-                if let Some(first) = first_in_group.get(row.study.as_str()) {
-                    let place = match &group.name {
-                        Some(name) => format!("subgroup `{name}`"),
-                        None => "this outcome".to_string(),
-                    };
+                let place = || match &group.name {
+                    Some(name) => format!("subgroup `{name}`"),
+                    None => "this outcome".to_string(),
+                };
+                if let Some(first) = first_in_group.get(&(row.study.as_str(), row.arm.as_deref())) {
                     self.problems.add(&row.origin.file, DUPLICATE_ROW, |_| {
                         file.error_at(
                             at,
                             format!(
-                                "{context}: study `{}` has a second row in {place} (the first is at {}); a study is counted once",
-                                row.study,
+                                "{context}: study `{}` has a second row in {} (the first is at {}); a study is counted once",
+                                row.label(),
+                                place(),
                                 origin_text(&first.origin),
+                            ),
+                        )
+                        .with_help(
+                            "if the rows are different arms of a multi-arm trial, name each in an `arm` column",
+                        )
+                    });
+                    continue;
+                }
+                first_in_group.insert((&row.study, row.arm.as_deref()), row);
+                if let Some(first) = study_in_group.get(row.study.as_str()) {
+                    self.problems.add(&row.origin.file, MULTI_ARM, |_| {
+                        file.warning_at(
+                            at,
+                            format!(
+                                "{context}: study `{}` has rows for two arms in {} (`{}` at {} and `{}`), so an arm they share is counted twice: combine the arms, or split the shared arm between the rows (Cochrane Handbook 23.3.4)",
+                                row.study,
+                                place(),
+                                first.arm.as_deref().unwrap_or(""),
+                                origin_text(&first.origin),
+                                row.arm.as_deref().unwrap_or(""),
                             ),
                         )
                     });
                     continue;
                 }
-                first_in_group.insert(&row.study, row);
+                study_in_group.insert(&row.study, row);
                 match first_in_outcome.get(row.study.as_str()) {
                     Some((first_group, first)) => {
                         let (Some(a), Some(b)) = (&first_group.name, &group.name) else {

@@ -17,7 +17,8 @@ mod yaml;
 
 pub use cache::ParseCache;
 pub use consistency::prisma_checks;
-pub use fs::find_reviews;
+pub use fs::{MAX_FILE_BYTES, find_reviews};
+pub use yaml::to_json as yaml_to_json;
 
 use std::path::Path;
 

@@ -49,8 +49,9 @@ impl RowReader<'_> {
         let path = file.path.as_path();
         let required = self.data_type.required_columns();
         let optional = self.data_type.optional_columns();
-        let is_known =
-            |name: &str| name == "study" || required.contains(&name) || optional.contains(&name);
+        let is_known = |name: &str| {
+            matches!(name, "study" | "arm") || required.contains(&name) || optional.contains(&name)
+        };
         let study_cell = cells.iter().find(|c| c.name == "study");
         let study = match study_cell {
             // As written: a study `007` is `007`, not the number 7.
@@ -100,6 +101,7 @@ impl RowReader<'_> {
                     let known: Vec<&str> = std::iter::once("study")
                         .chain(required.iter().copied())
                         .chain(optional.iter().copied())
+                        .chain(["arm"])
                         .collect();
                     file.error(
                         cell.line,
@@ -219,8 +221,14 @@ impl RowReader<'_> {
             .iter()
             .map(|n| optional_count(n))
             .sum();
+        let arm = cells
+            .iter()
+            .find(|c| c.name == "arm")
+            .map(|c| c.value.text.trim().to_string())
+            .filter(|a| !a.is_empty());
         Some(DataRow {
             study,
+            arm,
             values,
             participants,
             origin: Origin {

@@ -74,6 +74,46 @@ impl Node {
     }
 }
 
+/// A YAML text as JSON, as revmark reads it (plain scalars that are numbers, booleans or null
+/// become those; everything else text): for tools and tests that check what a writer wrote.
+pub fn to_json(text: &str) -> Result<serde_json::Value, String> {
+    fn convert(node: &Node) -> serde_json::Value {
+        use serde_json::Value as Json;
+        match &node.value {
+            _ if node.is_null() => Json::Null,
+            Value::Scalar { text, plain: true } => match text.as_str() {
+                "true" | "True" | "TRUE" => Json::Bool(true),
+                "false" | "False" | "FALSE" => Json::Bool(false),
+                _ => text
+                    .parse::<i64>()
+                    .map(Json::from)
+                    .ok()
+                    .or_else(|| {
+                        text.parse::<f64>()
+                            .ok()
+                            .and_then(|f| serde_json::Number::from_f64(f).map(Json::Number))
+                    })
+                    .unwrap_or_else(|| Json::String(text.clone())),
+            },
+            Value::Scalar { text, .. } => Json::String(text.clone()),
+            Value::Seq(items) => Json::Array(items.iter().map(convert).collect()),
+            Value::Map(entries) => Json::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| match &k.value {
+                        Value::Scalar { text, .. } => (text.clone(), convert(v)),
+                        _ => (k.described(), convert(v)),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+    let source = SourceFile::new("input.yaml", text);
+    parse(&source)
+        .map(|node| convert(&node))
+        .map_err(|d| d.to_string())
+}
+
 /// The granit options: the nesting limits of this module, no comments kept.
 fn options() -> granit_parser::Options {
     let mut options = granit_parser::options! {

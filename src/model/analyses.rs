@@ -190,6 +190,16 @@ pub struct AnalysisOutcome {
     pub has_subgroups: bool,
 }
 
+impl DataRow {
+    /// The row's label in tables and figures: the study id, and its arm in parentheses.
+    pub fn label(&self) -> String {
+        match &self.arm {
+            Some(arm) => format!("{} ({arm})", self.study),
+            None => self.study.clone(),
+        }
+    }
+}
+
 impl AnalysisOutcome {
     /// The kind of data the outcome holds.
     pub fn data_type(&self) -> DataType {
@@ -211,6 +221,9 @@ pub struct DataGroup {
 pub struct DataRow {
     /// An included study id.
     pub study: String,
+    /// The arm (or comparison within a multi-arm trial) this row is about, when a study has
+    /// several rows in one group: "pregabalin 150 mg". None for the usual one row per study.
+    pub arm: Option<String>,
     /// The numbers, as the engine takes them.
     pub values: crate::stats::Row,
     /// Participants in the row (e_total + c_total, or e_n + c_n; 0 where a generic row gives

@@ -443,6 +443,7 @@ mod tests {
                 .iter()
                 .map(|s| StudyResult {
                     study: s.to_string(),
+                    arm: None,
                     estimate: None,
                     ci_low: None,
                     ci_high: None,

@@ -259,7 +259,7 @@ fn outcome_lines(
 /// One line per study row, numbered `numbers`.
 fn study_lines(sheet: &mut Sheet, numbers: [usize; 3], rows: &[StudyResult]) {
     for row in rows {
-        let line = sheet.start(numbers, &row.study);
+        let line = sheet.start(numbers, &row.label());
         if let Some(values) = row.data.get() {
             data_cells(line, &values);
         }

@@ -174,6 +174,7 @@ fn study_results<'r>(
             });
             StudyResult {
                 study: row.study.clone(),
+                arm: row.arm.clone(),
                 estimate: effect.map(|e| natural(measure, e.y)),
                 ci_low: effect.map(|e| natural(measure, e.ci_low)),
                 ci_high: effect.map(|e| natural(measure, e.ci_high)),

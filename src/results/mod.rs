@@ -191,6 +191,10 @@ pub struct Prediction {
 pub struct StudyResult {
     /// The study id.
     pub study: String,
+    /// The arm of a multi-arm trial this row is about, when the study has several rows in one
+    /// group (written only then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arm: Option<String>,
     /// Estimate (natural scale).
     pub estimate: Option<f64>,
     /// Lower end of its 95% confidence interval.
@@ -344,6 +348,14 @@ impl OutcomeResults {
 }
 
 impl StudyResult {
+    /// The row's label in tables and figures: the study id, and its arm in parentheses.
+    pub fn label(&self) -> String {
+        match &self.arm {
+            Some(arm) => format!("{} ({arm})", self.study),
+            None => self.study.clone(),
+        }
+    }
+
     /// The row's effect on the analysis scale, when computed by this build and estimable.
     pub fn effect(&self) -> Option<Effect> {
         self.effect.get().flatten()

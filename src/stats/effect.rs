@@ -45,6 +45,17 @@ impl Table {
         self.a == 0.0 && self.c == 0.0
     }
 
+    /// Every participant in both arms had the event (14/14 vs 18/18).
+    pub fn is_double_all(&self) -> bool {
+        self.b == 0.0 && self.d == 0.0
+    }
+
+    /// No events, or only events, in both arms: no information on a ratio (OR, RR, Peto;
+    /// Handbook 5.1 §16.9.3, statistics.md row 3).
+    pub fn says_nothing_on_ratios(&self) -> bool {
+        self.is_double_zero() || self.is_double_all()
+    }
+
     /// The table with 0.5 added to all four cells when any cell is zero
     /// (Cochrane Handbook 5.1 §9.4.4; statistics.md row 2), else unchanged.
     pub fn corrected(self) -> Table {
@@ -60,7 +71,7 @@ impl Table {
         }
     }
 
-    /// The raw risk difference a/n1 − c/n2 (no correction; statistics.md decisions, RD).
+    /// The raw risk difference a/n1 − c/n2 (no correction; statistics.md row 4).
     pub fn risk_difference(&self) -> f64 {
         self.a / self.n1() - self.c / self.n2()
     }
@@ -87,8 +98,8 @@ pub(crate) fn table_of(row: &Row) -> Option<Table> {
     }
 }
 
-/// The row's estimate, or `None` when it is not estimable: a double-zero table
-/// for OR, RR and Peto (statistics.md row 3), a row of the wrong kind for the
+/// The row's estimate, or `None` when it is not estimable: a table with no events or
+/// only events in both arms for OR, RR and Peto (statistics.md row 3), a row of the wrong kind for the
 /// measure or method, or any degenerate value (a variance that is not finite
 /// and positive, e.g. an SMD with n1 + n2 = 2, or an SE so small its square
 /// underflows).
@@ -128,16 +139,16 @@ pub(crate) fn estimate(settings: &Settings, row: &Row) -> Option<StudyEstimate> 
 fn dichotomous(measure: Measure, raw: Table) -> Option<StudyEstimate> {
     let t = raw.corrected();
     match measure {
-        Measure::OddsRatio if !raw.is_double_zero() => Some(StudyEstimate {
+        Measure::OddsRatio if !raw.says_nothing_on_ratios() => Some(StudyEstimate {
             y: (t.a * t.d / (t.b * t.c)).ln(),
             v: 1.0 / t.a + 1.0 / t.b + 1.0 / t.c + 1.0 / t.d,
         }),
-        Measure::RiskRatio if !raw.is_double_zero() => Some(StudyEstimate {
+        Measure::RiskRatio if !raw.says_nothing_on_ratios() => Some(StudyEstimate {
             y: ((t.a / t.n1()) / (t.c / t.n2())).ln(),
             v: 1.0 / t.a - 1.0 / t.n1() + 1.0 / t.c - 1.0 / t.n2(),
         }),
         // The RD itself is uncorrected; only its SE uses the corrected cells
-        // (statistics.md decisions table and row 3; meta's RevMan 5 mode).
+        // (statistics.md rows 3 and 4; Review Manager's stored results).
         Measure::RiskDifference => Some(StudyEstimate {
             y: raw.risk_difference(),
             v: t.a * t.b / t.n1().powi(3) + t.c * t.d / t.n2().powi(3),

@@ -148,9 +148,7 @@ fn pool_several(settings: &Settings, rows: &[Row], results: &mut [RowResult], fi
     } else {
         match mantel_haenszel {
             Some(pooled) => set_weights(rows, results, pooled.total_weight, |row, _| {
-                mh::contributing_table(settings.measure, row).map_or(0.0, |(_, table)| {
-                    mh::display_weight(settings.measure, &table)
-                })
+                mh::display_weight(settings.measure, row)
             }),
             None => {
                 let total = 1.0 / (fixed.se * fixed.se);

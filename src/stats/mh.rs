@@ -1,8 +1,13 @@
-//! Mantel-Haenszel pooling of 2×2 tables (statistics.md rows 2, 4 and 5).
+//! Mantel-Haenszel pooling of 2×2 tables (statistics.md rows 2, 3, 4 and 5).
 //!
-//! Tables with a zero cell enter with 0.5 added to all four cells, in the
-//! pooled estimate, the weights and the variance alike (RevMan 5; meta's
-//! `MH.exact = FALSE`). Double-zero tables are left out for OR and RR.
+//! OR and RR: tables with a zero cell enter with 0.5 added to all four cells, in
+//! the pooled estimate, the weights and the variance alike (RevMan 5; meta's
+//! `MH.exact = FALSE`); tables with no events or only events in both arms are
+//! left out. RD: every table enters; the weights n1·n2/N and the pooled RD use the
+//! counts as entered, and only the variance's J uses the corrected cells of a
+//! table with a zero cell (Review Manager's stored results for CD008625 agree to
+//! 1e-12; the 0.5-corrected weights of earlier versions differed by up to 1.4
+//! percentage points).
 
 use super::effect::Table;
 use super::input::{Measure, Row};
@@ -20,17 +25,21 @@ pub(crate) struct MhPooled {
 /// when the row does not enter them.
 pub(crate) fn contributing_table(measure: Measure, row: &Row) -> Option<(Table, Table)> {
     let raw = super::effect::table_of(row)?;
-    let excluded = raw.is_double_zero() && measure != Measure::RiskDifference;
+    let excluded = raw.says_nothing_on_ratios() && measure != Measure::RiskDifference;
     (!excluded).then(|| (raw, raw.corrected()))
 }
 
-/// The weight RevMan displays for a table (corrected cells): OR b·c/N,
-/// RR c·n1/N, RD n1·n2/N (statistics.md row 4). 0 for other measures.
-pub(crate) fn display_weight(measure: Measure, t: &Table) -> f64 {
+/// The weight RevMan displays for a row (statistics.md row 4): OR b·c/N and
+/// RR c·n1/N on the corrected cells, RD n1·n2/N on the counts as entered. 0 for
+/// a row that does not enter the MH sums and for other measures.
+pub(crate) fn display_weight(measure: Measure, row: &Row) -> f64 {
+    let Some((raw, t)) = contributing_table(measure, row) else {
+        return 0.0;
+    };
     match measure {
         Measure::OddsRatio => t.b * t.c / t.n(),
         Measure::RiskRatio => t.c * t.n1() / t.n(),
-        Measure::RiskDifference => t.n1() * t.n2() / t.n(),
+        Measure::RiskDifference => raw.n1() * raw.n2() / raw.n(),
         _ => 0.0,
     }
 }
@@ -42,9 +51,7 @@ pub(crate) fn pool<'a>(measure: Measure, rows: impl Iterator<Item = &'a Row>) ->
     match measure {
         Measure::OddsRatio => Some(odds_ratio(tables.map(|(_, t)| t))),
         Measure::RiskRatio => Some(risk_ratio(tables.map(|(_, t)| t))),
-        Measure::RiskDifference => Some(risk_difference(
-            tables.map(|(raw, t)| (raw.risk_difference(), t)),
-        )),
+        Measure::RiskDifference => Some(risk_difference(tables)),
         _ => None,
     }
     .filter(|pooled| pooled.total_weight > 0.0 && pooled.y.is_finite() && pooled.se.is_finite())
@@ -89,16 +96,16 @@ fn risk_ratio(tables: impl Iterator<Item = Table>) -> MhPooled {
     }
 }
 
-/// MH risk difference: raw study RDs weighted by n1·n2/N of the corrected
-/// tables, with the Greenland-Robins (1985) variance J/K² on corrected cells
-/// (statistics.md decisions table and row 4; meta's RevMan 5 mode).
-fn risk_difference(tables: impl Iterator<Item = (f64, Table)>) -> MhPooled {
+/// MH risk difference: study RDs weighted by K_i = n1·n2/N, both from the counts
+/// as entered, with the Greenland-Robins (1985) variance ΣJ_i/(ΣK_i)², where J_i
+/// uses the corrected cells of a table with a zero cell (statistics.md row 4).
+fn risk_difference(tables: impl Iterator<Item = (Table, Table)>) -> MhPooled {
     let (mut sum_w, mut sum_w_rd, mut sum_j) = (0.0, 0.0, 0.0);
-    for (rd, t) in tables {
-        let (n1, n2, n) = (t.n1(), t.n2(), t.n());
-        let w = n1 * n2 / n;
+    for (raw, t) in tables {
+        let w = raw.n1() * raw.n2() / raw.n();
         sum_w += w;
-        sum_w_rd += w * rd;
+        sum_w_rd += w * raw.risk_difference();
+        let (n1, n2, n) = (t.n1(), t.n2(), t.n());
         sum_j += (t.a * t.b * n2.powi(3) + t.c * t.d * n1.powi(3)) / (n1 * n2 * n * n);
     }
     MhPooled {

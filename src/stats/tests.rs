@@ -147,19 +147,81 @@ fn leaves_double_zero_tables_out_of_ratios_but_keeps_them_for_risk_differences()
     assert_close(effect.se, v.sqrt(), "RD se");
 }
 
-// Documented choice: all events in both arms (b = d = 0) is corrected, not dropped.
+// Every participant in both arms had the event (b = d = 0): no information on a ratio, so
+// not estimable for RR, OR and Peto, like a double-zero table; kept for RD (statistics.md
+// row 3).
 #[test]
-fn keeps_tables_with_all_events_in_both_arms_with_the_correction() {
-    let rr = settings(Measure::RiskRatio, Method::MantelHaenszel, Model::Fixed);
-    let fit = fit(&rr, &[table(10, 10, 8, 8)]);
-    let effect = fit.rows[0].effect.unwrap();
-    assert_close(effect.y, ((10.5 / 11.0) / (8.5 / 9.0f64)).ln(), "RR");
-    let peto = settings(Measure::OddsRatio, Method::Peto, Model::Fixed);
-    assert_eq!(
-        super::fit(&peto, &[table(10, 10, 8, 8)]).estimable,
-        0,
-        "Peto V = 0"
+fn leaves_tables_with_all_events_in_both_arms_out_of_ratios_but_keeps_them_for_risk_differences() {
+    let rows = [table(14, 14, 18, 18), table(3, 10, 5, 12)];
+    for (measure, method) in [
+        (Measure::RiskRatio, Method::MantelHaenszel),
+        (Measure::RiskRatio, Method::InverseVariance),
+        (Measure::OddsRatio, Method::MantelHaenszel),
+        (Measure::OddsRatio, Method::InverseVariance),
+        (Measure::OddsRatio, Method::Peto),
+    ] {
+        for model in [Model::Fixed, Model::Random] {
+            let fit = fit(&settings(measure, method, model), &rows);
+            assert_eq!(
+                fit.rows[0],
+                RowResult {
+                    effect: None,
+                    weight: 0.0
+                },
+                "{measure:?} {method:?} {model:?}"
+            );
+            assert_eq!(fit.estimable, 1);
+            assert_eq!(fit.rows[1].weight, 100.0);
+            assert_eq!(fit.heterogeneity.unwrap().df, 0);
+        }
+    }
+    let rd = fit(
+        &settings(
+            Measure::RiskDifference,
+            Method::MantelHaenszel,
+            Model::Fixed,
+        ),
+        &rows,
     );
+    assert_eq!(rd.estimable, 2);
+    let effect = rd.rows[0].effect.unwrap();
+    assert_eq!(effect.y, 0.0);
+    // SE from the corrected cells 14.5/15 and 18.5/19.
+    let v = 14.5 * 0.5 / 15.0f64.powi(3) + 18.5 * 0.5 / 19.0f64.powi(3);
+    assert_close(effect.se, v.sqrt(), "RD se");
+}
+
+// Mantel-Haenszel RD with a zero cell (statistics.md row 4): weights K = n1·n2/N and the
+// pooled RD from the counts as entered; J of the zero-cell table from its corrected cells.
+// 0/10 vs 2/10: K = 100/20, RD = −0.2, corrected a, b, c, d = 0.5, 10.5, 2.5, 8.5.
+// 3/20 vs 5/20: K = 400/40, RD = −0.1, no correction.
+#[test]
+fn pools_risk_differences_with_raw_weights_and_corrected_variance_terms() {
+    let s = settings(
+        Measure::RiskDifference,
+        Method::MantelHaenszel,
+        Model::Fixed,
+    );
+    let fit = fit(&s, &[table(0, 10, 2, 10), table(3, 20, 5, 20)]);
+    let (k1, k2) = (100.0 / 20.0, 400.0 / 40.0);
+    let rd = (k1 * -0.2 + k2 * -0.1) / (k1 + k2);
+    let j = |a: f64, b: f64, c: f64, d: f64| {
+        let (n1, n2) = (a + b, c + d);
+        let n = n1 + n2;
+        (a * b * n2.powi(3) + c * d * n1.powi(3)) / (n1 * n2 * n * n)
+    };
+    let se = (j(0.5, 10.5, 2.5, 8.5) + j(3.0, 17.0, 5.0, 15.0)).sqrt() / (k1 + k2);
+    let pooled = fit.pooled.unwrap();
+    assert_close(pooled.y, rd, "MH RD");
+    assert_close(pooled.se, se, "MH RD se");
+    assert_close(fit.rows[0].weight, 100.0 * k1 / (k1 + k2), "weight 1");
+    assert_close(fit.rows[1].weight, 100.0 * k2 / (k1 + k2), "weight 2");
+    // Q around the MH RD with each study's own variance (row 5); the zero-cell study's
+    // variance from its corrected cells.
+    let v1 = 0.5 * 10.5 / 11.0f64.powi(3) + 2.5 * 8.5 / 11.0f64.powi(3);
+    let v2 = 3.0 * 17.0 / 20.0f64.powi(3) + 5.0 * 15.0 / 20.0f64.powi(3);
+    let q = (-0.2 - rd).powi(2) / v1 + (-0.1 - rd).powi(2) / v2;
+    assert_close(fit.heterogeneity.unwrap().q, q, "Q");
 }
 
 #[test]

@@ -187,6 +187,7 @@ fn synthetic(n: usize, name: impl Fn(usize) -> String) -> Review {
     outcome.groups[0].rows = (0..n)
         .map(|i| DataRow {
             study: name(i),
+            arm: None,
             values: Row::Dichotomous {
                 e_events: 3 + (i * 7 % 23) as u64,
                 e_total: 60 + (i * 13 % 200) as u64,

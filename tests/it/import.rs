@@ -2,7 +2,7 @@
 //! the ones RevMan stored in the file.
 
 use crate::common::*;
-use revmark::import::xml::{self, Element};
+use revmark::import::xml::{self, Node};
 use serde_json::Value;
 
 /// Relative agreement with the numbers RevMan 5 stored (it writes them to full precision).
@@ -16,8 +16,8 @@ fn close(what: &str, ours: f64, revman: f64) {
     );
 }
 
-fn attr(e: &Element, name: &str) -> Option<f64> {
-    e.attr(name).and_then(|v| v.parse().ok())
+fn attr(e: Node, name: &str) -> Option<f64> {
+    e.attribute(name).and_then(|v| v.parse().ok())
 }
 
 fn import_fleiss(scratch: &Scratch) -> Run {
@@ -39,19 +39,18 @@ fn imported_fleiss_matches_revman_numbers() {
     let results: Value = serde_json::from_str(&read(&scratch, "fleiss/results.json")).unwrap();
 
     let bytes = std::fs::read(root().join("tests/reference/revman/Fleiss1993.rm5")).unwrap();
-    let doc = xml::parse(&xml::decode(&bytes).0).unwrap();
-    let mut studies = Vec::new();
-    doc.descendants("STUDY", &mut studies);
+    let decoded = xml::decode(&bytes);
+    let doc = xml::parse(&decoded.text).unwrap();
+    let studies: Vec<Node> = xml::descendants(doc.root_element(), "STUDY").collect();
     let name_of = |id: &str| {
         studies
             .iter()
-            .find(|s| s.attr("ID") == Some(id))
-            .and_then(|s| s.attr("NAME"))
+            .find(|s| s.attribute("ID") == Some(id))
+            .and_then(|s| s.attribute("NAME"))
             .unwrap()
             .to_string()
     };
-    let mut outcomes = Vec::new();
-    doc.descendants("DICH_OUTCOME", &mut outcomes);
+    let outcomes: Vec<Node> = xml::descendants(doc.root_element(), "DICH_OUTCOME").collect();
     assert_eq!(outcomes.len(), 1);
     let rm = outcomes[0];
     let ours = &results["comparisons"][0]["outcomes"][0];
@@ -73,12 +72,12 @@ fn imported_fleiss_matches_revman_numbers() {
     ] {
         close(what, mine, attr(rm, theirs).unwrap());
     }
-    let rows: Vec<&Element> = rm.children_named("DICH_DATA").collect();
+    let rows: Vec<Node> = xml::children(rm, "DICH_DATA").collect();
     let ours_rows = ours["study_results"].as_array().unwrap();
     assert_eq!(rows.len(), ours_rows.len());
     assert_eq!(rows.len(), 7);
     for row in rows {
-        let study = name_of(row.attr("STUDY_ID").unwrap());
+        let study = name_of(row.attribute("STUDY_ID").unwrap());
         let mine = ours_rows
             .iter()
             .find(|r| r["study"] == study.as_str())
@@ -202,7 +201,7 @@ fn latin1_and_hostile_text_import_safely() {
     let report = std::fs::read_to_string(scratch.path("reviews/hostile/IMPORT-REPORT.md")).unwrap();
     for expected in [
         "ISO-8859-1",
-        "INTERVENTION\\_EFFECTS",
+        "`RESULTS` 1",
         "O\\_E\\_OUTCOME",
         "a total is 0",
         "\"Funding\"",
@@ -264,4 +263,72 @@ fn own_results_csv_round_trips() {
             assert_eq!(a[key], b[key], "{} {key}", a["name"]);
         }
     }
+}
+
+// A RevMan Web data package imports as its zip, as the folder it was extracted to, and from
+// its data-rows.csv; each builds to the numbers the package states (it rounds to 6 decimals).
+#[test]
+fn revman_web_data_package_imports_and_matches_its_numbers() {
+    let package = root().join("tests/reference/revman/Fleiss1993-package");
+    let settings = std::fs::read_to_string(package.join(
+        "921923100913455418-analysis-data/921923100913455418-overall-estimates-and-settings.csv",
+    ))
+    .unwrap();
+    let mut reader = csv::Reader::from_reader(settings.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let first = reader.records().next().unwrap().unwrap();
+    let stated = |h: &str| -> f64 {
+        first[header.iter().position(|x| x == h).unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let sources = [
+        root().join("tests/reference/revman/Fleiss1993.zip"),
+        package.clone(),
+        package.join("921923100913455418-analysis-data/921923100913455418-data-rows.csv"),
+    ];
+    for (i, source) in sources.iter().enumerate() {
+        let scratch = Scratch::new("import-package");
+        let out = format!("reviews/package-{i}");
+        let run = revmark(
+            &scratch.0,
+            &["import", source.to_str().unwrap(), "--out", &out],
+        );
+        assert_eq!(run.code, 0, "{}: {}", source.display(), run.stderr);
+        build(&scratch);
+        let results: Value =
+            serde_json::from_str(&read(&scratch, &format!("package-{i}/results.json"))).unwrap();
+        let aspirin = &results["comparisons"][0]["outcomes"][0];
+        assert_eq!(aspirin["measure"], "OR");
+        for (key, column) in [
+            ("estimate", "Mean"),
+            ("ci_low", "CI start"),
+            ("ci_high", "CI end"),
+        ] {
+            let ours = aspirin["pooled"][key].as_f64().unwrap();
+            assert!(
+                (ours - stated(column)).abs() <= 5e-7,
+                "{key}: {ours} vs {}",
+                stated(column)
+            );
+        }
+        assert_eq!(
+            aspirin["participants"].as_f64().unwrap(),
+            stated("Experimental N") + stated("Control N")
+        );
+        let report =
+            std::fs::read_to_string(scratch.path(&format!("{out}/IMPORT-REPORT.md"))).unwrap();
+        assert!(report.contains("Not applicable"), "{report}");
+    }
+}
+
+// A file that is neither Review Manager XML nor a package says so, in revmark's words.
+#[test]
+fn a_zip_that_is_not_a_package_is_refused() {
+    let scratch = Scratch::new("import-not-package");
+    std::fs::write(scratch.path("x.zip"), b"PK\x05\x06not really").unwrap();
+    let run = revmark(&scratch.0, &["import", "x.zip", "--out", "reviews/x"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("x.zip"), "{}", run.stderr);
+    assert!(!scratch.path("reviews/x").exists());
 }

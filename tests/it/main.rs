@@ -10,6 +10,9 @@ mod hostile_support;
 // dead code).
 #[path = "../../examples/synth.rs"]
 mod synth_reviews;
+// The round-trip check of real Review Manager files, shared with examples/.
+#[path = "../../examples/revman_roundtrip.rs"]
+mod revman_roundtrip;
 
 mod abstract_text;
 mod bias_reference;
@@ -33,6 +36,8 @@ mod new;
 mod properties;
 mod prose;
 mod reference;
+mod revman;
+mod roundtrip;
 mod sensitivity;
 mod serve;
 mod synth;

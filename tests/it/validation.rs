@@ -393,6 +393,51 @@ fn csv_rows_are_counted_once_and_ids_stay_text() {
     );
 }
 
+// Arms of a multi-arm trial compared one by one, as Review Manager allows: rows that name
+// their arm are accepted with a warning about the shared arm, shown by study and arm in the
+// forest plot; the same arm twice is still an error.
+#[test]
+fn multi_arm_rows_name_their_arm() {
+    let scratch = Scratch::new("arms");
+    let dir = scratch.path("reviews/r");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("review.yaml"), REVIEW).unwrap();
+    std::fs::write(
+        dir.join("studies.yaml"),
+        "included:\n  - id: Feltner 2003\n  - id: Jones 2005\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("analyses.yaml"),
+        "comparisons:\n  - id: a-vs-b\n    name: A versus B\n    outcomes:\n      - {outcome: death, type: dichotomous, measure: RR, data: data/d.csv}\n",
+    )
+    .unwrap();
+    let rows = "study,arm,e_events,e_total,c_events,c_total\nFeltner 2003,150 mg,18,34,36,61\nFeltner 2003,600 mg,17,34,36,69\nJones 2005,,2,30,4,28\n";
+    std::fs::write(dir.join("data/d.csv"), rows).unwrap();
+    let run = revmark(&scratch.0, &["build", "reviews", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_reports(
+        &run.stderr,
+        &[
+            "reviews/r/data/d.csv:3:1: warning: comparison `a-vs-b`, outcome `death`: study `Feltner 2003` has rows for two arms in this outcome (`150 mg` at reviews/r/data/d.csv:2:1 and `600 mg`), so an arm they share is counted twice",
+        ],
+    );
+    let forest = std::fs::read_to_string(scratch.path("out/r/figures/forest-1.1.svg")).unwrap();
+    assert!(forest.contains("Feltner 2003 (150 mg)") && forest.contains("Feltner 2003 (600 mg)"));
+    let results = std::fs::read_to_string(scratch.path("out/r/results.json")).unwrap();
+    assert!(results.contains("\"arm\": \"600 mg\""), "{results}");
+    std::fs::write(dir.join("data/d.csv"), rows.replace("600 mg", "150 mg")).unwrap();
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_reports(
+        &run.stderr,
+        &[
+            "study `Feltner 2003 (150 mg)` has a second row in this outcome",
+            "name each in an `arm` column",
+        ],
+    );
+}
+
 // Control characters are refused where they are written, in YAML and CSV, and diagnostics
 // print them escaped: none reaches the terminal.
 #[test]

@@ -11,15 +11,16 @@
 # (Debian r-cran-metafor).
 #
 # The calls follow shared/spec/statistics.md (last table) and conventions.md §1.6:
-# - OR/RR study effects: escalc(add = 1/2, to = "only0"); double-zero tables
-#   (a = c = 0) are set to not estimable by hand. Tables with all events in both
-#   arms are kept with the 0.5 correction (their b = d = 0 are zeros), which is
-#   escalc with drop00 = FALSE; metafor's drop00 = TRUE would drop them too.
+# - OR/RR study effects: escalc(add = 1/2, to = "only0", drop00 = TRUE): tables
+#   with no events (a = c = 0) or only events (b = d = 0) in both arms are not
+#   estimable (statistics.md row 3), which is what metafor's drop00 does.
 # - MH OR/RR: rma.mh(add = c(1/2, 1/2), to = c("only0", "only0"),
-#   drop00 = c(FALSE, FALSE)) on the tables that are not double-zero; MH weights
-#   (OR b*c/N, RR c*n1/N) by hand on the corrected tables.
-# - MH RD (Greenland-Robins with statistics.md's zero-cell rule), its Q, and the
-#   DL tau2 from the MH-centred Q: by hand.
+#   drop00 = c(TRUE, TRUE)); MH weights (OR b*c/N, RR c*n1/N) by hand on the
+#   corrected tables of the estimable rows.
+# - MH RD (statistics.md row 4): weights K = n1*n2/N and the pooled RD from the
+#   counts as entered; Greenland-Robins variance sum(J)/sum(K)^2 with J from the
+#   0.5-corrected cells of a table with a zero cell; its Q and the DL tau2 from
+#   the MH-centred Q: by hand.
 # - SMD: RevMan's Hedges' adjusted g by hand (statistics.md row 8).
 # - Random effects: tau2 from rma(method = "DL"/"REML"/"PM") (or DL by hand from
 #   the MH Q), then rma(yi, vi, tau2 = tau2, test = "z" or "knha").
@@ -70,6 +71,11 @@ datasets <- list(
     list(type = "generic", yi = as.numeric(e$yi), sei = sqrt(as.numeric(e$vi)))
   }),
   identical = list(type = "generic", yi = rep(0.3, 4), sei = c(0.1, 0.2, 0.15, 0.3)),
+  # Antimicrobial drugs for treating cholera (Leibovici-Weissman et al., CDSR 2014, Issue 6,
+  # CD008625), analysis 14.3, bacteriological failure, TMP-SMX versus erythromycin: Burans
+  # 1989 (0/17 vs 0/18) and Kabir 1996 (3/18 vs 3/15). Review Manager stored RD -0.0161142
+  # (-0.1567 to 0.1245) with weights 51.66 and 48.34.
+  cholera_bacteriological_failure = dich(c(0, 3), c(17, 18), c(0, 3), c(18, 15)),
   example_pre_eclampsia = with(oedema_first, dich(pre.xti, pre.nti, pre.xci, pre.nci)),
   example_perinatal_death = with(reported("ped.xti"), dich(ped.xti, fup.nti, ped.xci, fup.nci)),
   example_stillbirth = with(reported("stb.xti"), dich(stb.xti, fup.nti, stb.xci, fup.nci)),
@@ -98,7 +104,6 @@ study_effects <- function(d, measure, method) {
     g <- (1 - 3 / (4 * n - 9)) * (d$m1i - d$m2i) / s
     return(list(yi = g, vi = n / (d$n1i * d$n2i) + g^2 / (2 * (n - 3.94))))
   }
-  double_zero <- d$ai == 0 & d$ci == 0
   if (method == "Peto") {
     e <- escalc("PETO", ai = d$ai, n1i = d$n1i, ci = d$ci, n2i = d$n2i, add = 0, to = "none")
     yi <- as.numeric(e$yi); vi <- as.numeric(e$vi)
@@ -111,10 +116,8 @@ study_effects <- function(d, measure, method) {
     n1 <- t$a + t$b; n2 <- t$c + t$d
     return(list(yi = d$ai / d$n1i - d$ci / d$n2i, vi = t$a * t$b / n1^3 + t$c * t$d / n2^3))
   }
-  e <- escalc(measure, ai = d$ai, n1i = d$n1i, ci = d$ci, n2i = d$n2i, add = 1/2, to = "only0", drop00 = FALSE)
-  yi <- as.numeric(e$yi); vi <- as.numeric(e$vi)
-  yi[double_zero] <- NA; vi[double_zero] <- NA
-  list(yi = yi, vi = vi)
+  e <- escalc(measure, ai = d$ai, n1i = d$n1i, ci = d$ci, n2i = d$n2i, add = 1/2, to = "only0", drop00 = TRUE)
+  list(yi = as.numeric(e$yi), vi = as.numeric(e$vi))
 }
 
 ## ---------------------------------------------------------------- fixed-effect parts
@@ -125,7 +128,7 @@ mantel_haenszel <- function(d, measure, yi, vi) {
   t <- corrected(d)
   n1 <- t$a + t$b; n2 <- t$c + t$d; n <- n1 + n2
   if (measure == "RD") {
-    w <- n1 * n2 / n
+    w <- as.numeric(d$n1i) * d$n2i / (d$n1i + d$n2i)
     y <- sum((w * yi)[keep]) / sum(w[keep])
     j <- (t$a * t$b * n2^3 + t$c * t$d * n1^3) / (n1 * n2 * n^2)
     se <- sqrt(sum(j[keep])) / sum(w[keep])
@@ -133,8 +136,8 @@ mantel_haenszel <- function(d, measure, yi, vi) {
                 ci = y + c(-1, 1) * qnorm(0.975) * se, q = sum(((yi - y)^2 / vi)[keep]),
                 w = ifelse(keep, w, 0)))
   }
-  fit <- rma.mh(ai = d$ai[keep], n1i = d$n1i[keep], ci = d$ci[keep], n2i = d$n2i[keep],
-                measure = measure, add = c(1/2, 1/2), to = c("only0", "only0"), drop00 = c(FALSE, FALSE))
+  fit <- rma.mh(ai = d$ai, n1i = d$n1i, ci = d$ci, n2i = d$n2i,
+                measure = measure, add = c(1/2, 1/2), to = c("only0", "only0"), drop00 = c(TRUE, TRUE))
   w <- if (measure == "OR") t$b * t$c / n else t$c * n1 / n
   list(y = as.numeric(fit$beta), se = fit$se, z = fit$zval, p = fit$pval, ci = c(fit$ci.lb, fit$ci.ub),
        q = fit$QE, w = ifelse(keep, w, 0))
@@ -298,6 +301,14 @@ cases <- c(
   case("all_events_rr_mh_fixed", "all_events", "RR", "MH", "fixed"),
   case("all_events_or_mh_fixed", "all_events", "OR", "MH", "fixed"),
   case("all_events_rd_mh_fixed", "all_events", "RD", "MH", "fixed"),
+  case("all_events_rr_iv_fixed", "all_events", "RR", "IV", "fixed"),
+  case("all_events_or_iv_random_dl", "all_events", "OR", "IV", "random", "DL"),
+  case("all_events_or_mh_random_dl", "all_events", "OR", "MH", "random", "DL"),
+  case("all_events_peto_fixed", "all_events", "OR", "Peto", "fixed"),
+  case("all_events_rd_mh_random_dl", "all_events", "RD", "MH", "random", "DL"),
+  case("zero_cell_rd_mh_random_dl", "zero_cell", "RD", "MH", "random", "DL"),
+  case("double_zero_rd_mh_random_dl", "double_zero", "RD", "MH", "random", "DL"),
+  case("cholera_bacteriological_failure_rd_mh_fixed", "cholera_bacteriological_failure", "RD", "MH", "fixed"),
   case("single_rr_mh_fixed", "single", "RR", "MH", "fixed"),
   case("single_rr_iv_random_dl", "single", "RR", "IV", "random", "DL"),
   case("identical_generic_fixed", "identical", "GenericDifference", "IV", "fixed"),

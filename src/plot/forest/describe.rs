@@ -19,8 +19,9 @@ pub(super) fn title(result: &OutcomeResults, comparison: &ComparisonResults) -> 
 /// "Aronson 1948: 0.41 [0.13, 1.26], weight 5.1%", written into one string of about the
 /// right size (one per study row).
 pub(super) fn study_sentence(row: &StudyResult) -> String {
-    let mut out = String::with_capacity(row.study.len() + 48);
-    out.push_str(&row.study);
+    let label = row.label();
+    let mut out = String::with_capacity(label.len() + 48);
+    out.push_str(&label);
     match (row.estimate, row.ci_low, row.ci_high) {
         (Some(estimate), Some(low), Some(high)) => {
             out.push_str(": ");

@@ -252,7 +252,7 @@ fn group_rows(
     for (k, row) in rows.iter().enumerate() {
         // Name, at most six data cells, weight and effect: one allocation for the row.
         let mut cells = Vec::with_capacity(9);
-        cells.push(row.study.clone());
+        cells.push(row.label());
         push_data_cells(row.data.get(), result.data_type(), &mut cells);
         match (row.estimate, row.ci_low, row.ci_high) {
             (Some(estimate), Some(low), Some(high)) => {

@@ -101,6 +101,9 @@ pub fn count_noun(n: u64, singular: &str) -> String {
 pub fn plural(n: u64, singular: &str) -> String {
     if n == 1 {
         singular.to_string()
+    } else if let Some(stem) = singular.strip_suffix("is") {
+        // "analysis" -> "analyses".
+        format!("{stem}es")
     } else if let Some(stem) = singular.strip_suffix('y')
         && !stem.ends_with(['a', 'e', 'o', 'u'])
     {
@@ -215,6 +218,7 @@ mod tests {
         assert_eq!(plural(2, "study"), "studies");
         assert_eq!(plural(1, "study"), "study");
         assert_eq!(plural(3, "day"), "days");
+        assert_eq!(plural(2, "analysis"), "analyses");
         assert_eq!(long_date("2015-09-30"), "30 September 2015");
         for plural in [
             "diuretics",

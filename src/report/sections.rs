@@ -246,8 +246,13 @@ fn effect_details(r: &OutcomeResults) -> Vec<String> {
             overall_effect_line(r.pooled.as_ref(), r.uses_hksj())
         ));
     } else {
+        let what = if r.study_results.is_empty() {
+            "data"
+        } else {
+            "an estimable result"
+        };
         details.push(format!(
-            "No study gave an estimable result for {}.",
+            "No study gave {what} for {}.",
             decapitalise(&r.name)
         ));
     }

@@ -150,22 +150,35 @@ pub fn is_plural(phrase: &str) -> bool {
         && lower.len() > 2
 }
 
+/// "September 2015" from "2015-09-30"; other text is returned unchanged.
+pub fn month_year(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    if let [y, m, _] = parts.as_slice()
+        && let Ok(m) = m.parse::<usize>()
+        && (1..=12).contains(&m)
+    {
+        return format!("{} {y}", MONTHS[m - 1]);
+    }
+    iso.to_string()
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// "30 September 2015" from "2015-09-30"; other text is returned unchanged.
 pub fn long_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let parts: Vec<&str> = iso.split('-').collect();
     if let [y, m, d] = parts.as_slice()
         && let (Ok(m), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>())
@@ -220,6 +233,7 @@ mod tests {
         assert_eq!(plural(3, "day"), "days");
         assert_eq!(plural(2, "analysis"), "analyses");
         assert_eq!(long_date("2015-09-30"), "30 September 2015");
+        assert_eq!(month_year("2015-09-30"), "September 2015");
         for plural in [
             "diuretics",
             "Benzodiazepines",

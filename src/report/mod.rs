@@ -19,6 +19,7 @@ pub mod export;
 pub mod findings;
 pub mod markdown;
 pub mod narrative;
+mod plain_language;
 mod prose;
 mod sanitise;
 pub mod sections;

@@ -100,11 +100,8 @@ pub fn main_results(
     reporting: &[OutcomeReporting],
     findings: &[ComparisonFindings],
 ) -> Vec<Vec<String>> {
-    let all = || {
-        findings
-            .iter()
-            .flat_map(|c| c.outcomes.iter().map(move |f| (c, f)))
-    };
+    let headlines = super::findings::headlines(findings);
+    let all = || headlines.iter().copied();
     let mut paragraphs = Vec::new();
     paragraphs.push(unmade_comparisons(review));
     let mut studies = included_studies(review);
@@ -219,7 +216,7 @@ fn included_studies(review: &Review) -> Vec<String> {
 }
 
 /// "One study compared A with B and the other study compared A with C."
-fn comparisons_made(review: &Review) -> Option<String> {
+pub(super) fn comparisons_made(review: &Review) -> Option<String> {
     let included = &review.studies.included;
     let mut groups: Vec<(String, u64)> = Vec::new();
     for study in included {
@@ -263,7 +260,7 @@ fn comparisons_made(review: &Review) -> Option<String> {
 }
 
 /// "The studies were carried out in Brazil (36 adolescent mothers) and the USA (16 women)".
-fn countries(review: &Review) -> Option<String> {
+pub(super) fn countries(review: &Review) -> Option<String> {
     let included = &review.studies.included;
     let noun = review.participants_noun();
     // Places in order of first appearance, with the studies carried out there.
@@ -333,6 +330,46 @@ fn countries(review: &Review) -> Option<String> {
     ))
 }
 
+/// Whether risk of bias could not be adequately assessed: at least half of the judgements
+/// (RoB 2: of the overall judgements) are unclear or missing. The abstract and the plain
+/// language summary both say so by this one rule.
+pub(super) fn mostly_unclear(review: &Review) -> bool {
+    unclear_share(review) >= MOSTLY_UNCLEAR
+}
+
+/// The share of unclear or missing judgements (RoB 2: overall judgements); 0 without studies.
+fn unclear_share(review: &Review) -> f64 {
+    let judgements = judgements(review);
+    if judgements.is_empty() {
+        return 0.0;
+    }
+    judgements
+        .iter()
+        .filter(|j| matches!(j, Judgement::Unclear | Judgement::NotAssessed))
+        .count() as f64
+        / judgements.len() as f64
+}
+
+/// Every judgement the summaries weigh: all domains (RoB 1) or the overall one (RoB 2).
+fn judgements(review: &Review) -> Vec<Judgement> {
+    let tool = review.studies.risk_of_bias_tool;
+    let domains: Vec<_> = match tool {
+        RobTool::Rob1 => tool.domains().iter().collect(),
+        // RoB 2's overall judgement summarises the five domains.
+        RobTool::Rob2 => tool
+            .domains()
+            .iter()
+            .filter(|d| d.key == "overall")
+            .collect(),
+    };
+    review
+        .studies
+        .included
+        .iter()
+        .flat_map(|s| domains.iter().map(move |d| s.judgement(tool, d)))
+        .collect()
+}
+
 /// A summary of the risk-of-bias judgements across the included studies.
 fn risk_of_bias(review: &Review) -> Vec<String> {
     let tool = review.studies.risk_of_bias_tool;
@@ -349,16 +386,13 @@ fn risk_of_bias(review: &Review) -> Vec<String> {
             .filter(|d| d.key == "overall")
             .collect(),
     };
-    let judgements: Vec<Judgement> = included
-        .iter()
-        .flat_map(|s| domains.iter().map(move |d| s.judgement(tool, d)))
-        .collect();
+    let judgements = judgements(review);
     let share = |j: Judgement| {
         judgements.iter().filter(|&&x| x == j).count() as f64 / judgements.len() as f64
     };
     let mut sentences = Vec::new();
-    let unclear = share(Judgement::Unclear) + share(Judgement::NotAssessed);
-    if unclear >= MOSTLY_UNCLEAR {
+    let unclear = unclear_share(review);
+    if mostly_unclear(review) {
         let extent = if unclear >= 1.0 {
             "in every domain"
         } else {
@@ -646,22 +680,69 @@ pub fn grade_statement(
     facts: Option<&str>,
 ) -> Option<String> {
     let result = finding.result;
-    let pooled = result.pooled.as_ref()?;
+    let reading = classify(finding, result.pooled.as_ref()?);
+    Some(statement(
+        comparison,
+        result.certainty,
+        reading,
+        &decapitalise(&result.name),
+        facts,
+    ))
+}
+
+/// [`grade_statement`] without numbers for several results in a row, one sentence for each run
+/// of results of one comparison with the same certainty and the same reading ("The evidence is
+/// very uncertain about the effect of X on A, B and C compared with Y."). Results without an
+/// estimate are left out.
+pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<String> {
+    let mut runs: Vec<(
+        &ComparisonFindings,
+        Option<CertaintyLevel>,
+        EffectClass,
+        Vec<String>,
+    )> = Vec::new();
+    for (comparison, finding) in results {
+        let Some(pooled) = finding.result.pooled.as_ref() else {
+            continue;
+        };
+        let (level, reading) = (finding.result.certainty, classify(finding, pooled));
+        let name = decapitalise(&finding.result.name);
+        // Very low certainty (and no rating) say the same whatever the interval shows.
+        let same_words = |l: Option<CertaintyLevel>, r: EffectClass| {
+            l == level && (r == reading || matches!(level, None | Some(CertaintyLevel::VeryLow)))
+        };
+        match runs.last_mut() {
+            Some((c, l, r, names)) if std::ptr::eq(*c, *comparison) && same_words(*l, *r) => {
+                names.push(name)
+            }
+            _ => runs.push((comparison, level, reading, vec![name])),
+        }
+    }
+    runs.iter()
+        .map(|(c, level, reading, names)| statement(c, *level, *reading, &join_and(names), None))
+        .collect()
+}
+
+/// The GRADE sentence for outcome(s) `y` of a comparison.
+fn statement(
+    comparison: &ComparisonFindings,
+    certainty: Option<CertaintyLevel>,
+    reading: EffectClass,
+    y: &str,
+    facts: Option<&str>,
+) -> String {
     let technical = facts.is_some();
     let facts = facts.map(|f| format!(" ({f})")).unwrap_or_default();
     let x = capitalise(&comparison.experimental);
-    let y = decapitalise(&result.name);
     let control = &comparison.control;
-    let Some(level) = result.certainty else {
-        return Some(format!(
-            "For {y}, the certainty of the evidence was not assessed{facts}."
-        ));
+    let Some(level) = certainty else {
+        return format!("For {y}, the certainty of the evidence was not assessed{facts}.");
     };
     if level == CertaintyLevel::VeryLow {
-        return Some(format!(
+        return format!(
             "The evidence is very uncertain about the effect of {} on {y} compared with {control}{facts}.",
             comparison.experimental
-        ));
+        );
     }
     // The verb agrees with the intervention: "diuretic treatment reduces", "diuretics reduce".
     let plural = is_plural(&comparison.experimental);
@@ -673,7 +754,7 @@ pub fn grade_statement(
             _ => format!("may {plural_form}"),
         }
     };
-    let sentence = match classify(finding, pooled) {
+    match reading {
         EffectClass::Reduces => format!(
             "{x} {} {y} compared with {control}{facts}.",
             verb("reduces", "reduce")
@@ -702,6 +783,5 @@ pub fn grade_statement(
                 verb("results", "result")
             )
         }
-    };
-    Some(sentence)
+    }
 }

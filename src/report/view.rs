@@ -16,6 +16,8 @@ pub struct ReviewContext {
     /// The abstract's generated parts.
     #[serde(rename = "abstract")]
     pub abstract_: AbstractView,
+    /// The plain language summary.
+    pub plain_language_summary: PlainLanguageView,
     /// The studies.
     pub studies: StudiesView,
     /// The risk-of-bias tool and its domains.
@@ -303,4 +305,48 @@ pub struct EffectsComparison {
     pub name: String,
     /// Its outcomes.
     pub outcomes: Vec<EffectView>,
+}
+
+/// The plain language summary: each part the authors' (Markdown) or generated (plain text).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PlainLanguageView {
+    /// The title.
+    pub title: PlainPartView,
+    /// Key messages, What did we do?, What did we find?, What are the limitations of the
+    /// evidence?, How up to date is this evidence?: those with text, in that order.
+    pub parts: Vec<PlainPartView>,
+    /// Every part as generated, for the authors' text to quote.
+    pub generated: GeneratedSummary,
+}
+
+/// One part of the plain language summary.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PlainPartView {
+    /// `title`, `key_messages`, `what_we_did`, `what_we_found`, `limitations` or `currency`.
+    pub key: String,
+    /// "Key messages", "What did we do?", ...; empty for the title.
+    pub heading: String,
+    /// The authors' part (Markdown), empty when the part is generated.
+    pub authors: String,
+    /// The generated part: paragraphs, or the items of a list (plain text).
+    pub generated: Vec<String>,
+    /// Whether `generated` is a list (Key messages) rather than paragraphs.
+    pub list: bool,
+}
+
+/// The generated plain language summary, part by part (plain text).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct GeneratedSummary {
+    /// "What are the effects of X compared with Y for Z?", or the review's title.
+    pub title: String,
+    /// The key messages, one sentence each.
+    pub key_messages: Vec<String>,
+    /// What did we do? (paragraphs).
+    pub what_we_did: Vec<String>,
+    /// What did we find? (paragraphs).
+    pub what_we_found: Vec<String>,
+    /// What are the limitations of the evidence? (paragraphs).
+    pub limitations: Vec<String>,
+    /// "The evidence is up to date to September 2015.", or empty without a search date.
+    pub currency: String,
 }

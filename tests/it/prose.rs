@@ -534,3 +534,199 @@ fn a_study_lists_the_outcomes_it_gave_data_for() {
         "| Outcomes | Pre-eclampsia, perinatal death and neonatal death |"
     );
 }
+
+/// The plain language summary of a built review.md, from its heading to the next section.
+fn plain_language_summary(scratch: &Scratch, slug: &str) -> String {
+    let page = read(scratch, &format!("{slug}/review.md"));
+    let start = page
+        .find("## Plain language summary\n")
+        .unwrap_or_else(|| panic!("{slug}: no plain language summary"));
+    let end = start + 3 + page[start + 3..].find("\n## ").unwrap();
+    page[start..end].to_string()
+}
+
+/// The text of one part of a plain language summary (between its heading and the next).
+fn part(summary: &str, heading: &str) -> String {
+    let start = summary
+        .find(&format!("#### {heading}\n"))
+        .unwrap_or_else(|| panic!("no part {heading}:\n{summary}"));
+    let rest = &summary[start + heading.len() + 6..];
+    rest[..rest.find("\n#### ").unwrap_or(rest.len())]
+        .replace("<div class=\"generated\">", "")
+        .replace("</div>", "")
+        .trim()
+        .to_string()
+}
+
+const PARTS: [&str; 5] = [
+    "Key messages",
+    "What did we do?",
+    "What did we find?",
+    "What are the limitations of the evidence?",
+    "How up to date is this evidence?",
+];
+
+// Both examples have a generated plain language summary in Cochrane's structure, the one with
+// no data as well as the one with results.
+#[test]
+fn both_examples_have_a_generated_plain_language_summary() {
+    let scratch = Scratch::new("pls");
+    example(&scratch, "mmn-lactation");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    for slug in ["mmn-lactation", "diuretics-pregnancy"] {
+        let summary = plain_language_summary(&scratch, slug);
+        assert!(summary.contains("\n### "), "{slug}: no title:\n{summary}");
+        for heading in PARTS {
+            assert!(
+                !part(&summary, heading).is_empty(),
+                "{slug}: {heading} is empty"
+            );
+        }
+    }
+    let mmn = plain_language_summary(&scratch, "mmn-lactation");
+    assert!(
+        part(&mmn, "Key messages").contains(
+            "We do not know the effects of multiple micronutrients for breastfeeding mothers: the two small studies we found gave no data on this review's outcomes that we could analyse."
+        ),
+        "{mmn}"
+    );
+    assert!(part(&mmn, "What did we find?").contains(
+        "One study reported on maternal anaemia but gave no data that we could analyse."
+    ));
+    assert_eq!(
+        part(&mmn, "How up to date is this evidence?"),
+        "The evidence is up to date to September 2015."
+    );
+}
+
+// The summary speaks of each headline result in the abstract's GRADE words, without the
+// numbers, and follows the data: a certainty rating, a search date and a study change it.
+#[test]
+fn the_plain_language_summary_follows_the_data() {
+    let scratch = Scratch::new("pls-data");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let before = plain_language_summary(&scratch, "diuretics-pregnancy");
+    let abstract_md = read(&scratch, "diuretics-pregnancy/abstract.md");
+    // The abstract's sentence without its bracketed numbers is the summary's key message.
+    let sentence = abstract_md
+        .split(". ")
+        .find(|s| s.contains("reduce pre-eclampsia"))
+        .unwrap();
+    let words = &sentence[sentence.find("Diuretic").unwrap()..sentence.find(" (RR").unwrap()];
+    assert!(
+        part(&before, "Key messages").contains(&format!("- {words}.")),
+        "{words}\n{before}"
+    );
+    assert!(part(&before, "What are the limitations of the evidence?")
+        .contains("Our confidence in the evidence is limited for pre-eclampsia, because the studies may have been done in ways that introduced errors into their results and the results differed from study to study."));
+
+    edit(
+        &dir.join("analyses.yaml"),
+        "{level: low, reasons: [risk of bias, inconsistency]}",
+        "{level: high}",
+    );
+    edit(
+        &dir.join("review.yaml"),
+        "date: 1984-12-31",
+        "date: 1985-03-31",
+    );
+    build(&scratch);
+    let after = plain_language_summary(&scratch, "diuretics-pregnancy");
+    assert!(
+        part(&after, "Key messages").contains(
+            "- Diuretic treatment reduces pre-eclampsia compared with placebo or no treatment."
+        ),
+        "{after}"
+    );
+    assert!(
+        part(&after, "What are the limitations of the evidence?")
+            .contains("We are confident in the evidence on pre-eclampsia.")
+    );
+    assert_eq!(
+        part(&after, "How up to date is this evidence?"),
+        "The evidence is up to date to March 1985."
+    );
+    let abstract_md = read(&scratch, "diuretics-pregnancy/abstract.md");
+    assert!(abstract_md.contains(
+        "Diuretic treatment reduces pre-eclampsia compared with placebo or no treatment (RR"
+    ));
+
+    // Without the search date the part is left out (and check names the field).
+    edit(&dir.join("review.yaml"), "  date: 1985-03-31\n", "");
+    build(&scratch);
+    let summary = plain_language_summary(&scratch, "diuretics-pregnancy");
+    assert!(!summary.contains("How up to date"), "{summary}");
+}
+
+// A third study with data on maternal anaemia turns the summary with no data into one with a
+// result.
+#[test]
+fn a_result_changes_the_summary_of_a_review_without_data() {
+    let scratch = Scratch::new("pls-mmn");
+    let dir = example(&scratch, "mmn-lactation");
+    std::fs::write(
+        dir.join("analyses.yaml"),
+        "comparisons:\n  - id: mmn-vs-placebo\n    name: Multiple micronutrients versus placebo\n    experimental: Multiple micronutrients\n    control: Placebo\n    outcomes:\n      - outcome: maternal-anaemia\n        type: dichotomous\n        measure: RR\n        certainty: {level: low, reasons: [imprecision]}\n        studies:\n          - {study: Brazil trial, e_events: 2, e_total: 18, c_events: 9, c_total: 18}\n",
+    )
+    .unwrap();
+    build(&scratch);
+    let summary = plain_language_summary(&scratch, "mmn-lactation");
+    let key = part(&summary, "Key messages");
+    assert!(!key.contains("We do not know"), "{key}");
+    assert!(key.contains("Multiple micronutrients may"), "{key}");
+    assert!(
+        key.contains("maternal anaemia compared with placebo"),
+        "{key}"
+    );
+    assert!(part(&summary, "What are the limitations of the evidence?").contains(
+        "Our confidence in the evidence is limited for maternal anaemia, because there were too few studies or participants to be sure of the results."
+    ));
+    assert!(part(&summary, "What did we do?").contains("We compared and summarised their results"));
+}
+
+// Authors replace a part in Markdown and may quote the generated part; a whole summary given
+// as text replaces every part.
+#[test]
+fn authors_replace_parts_and_quote_the_generated_text() {
+    let scratch = Scratch::new("pls-authors");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    append(
+        &dir.join("review.yaml"),
+        "plain_language_summary:\n  title: Do *diuretics* prevent pre-eclampsia?\n  key_messages: |\n    {% for m in plain_language_summary.generated.key_messages %}- {{ m }}\n    {% endfor %}- Diuretics are not used for this today.\n",
+    );
+    build(&scratch);
+    let summary = plain_language_summary(&scratch, "diuretics-pregnancy");
+    assert!(
+        summary.contains("### Do *diuretics* prevent pre-eclampsia?\n"),
+        "{summary}"
+    );
+    let key = part(&summary, "Key messages");
+    assert!(
+        key.contains("- Diuretic treatment may reduce pre-eclampsia"),
+        "{key}"
+    );
+    assert!(
+        key.ends_with("- Diuretics are not used for this today."),
+        "{key}"
+    );
+    assert!(
+        part(&summary, "What did we do?").starts_with("We searched for studies"),
+        "the other parts stay generated"
+    );
+
+    let text = std::fs::read_to_string(dir.join("review.yaml")).unwrap();
+    let cut = text.find("plain_language_summary:").unwrap();
+    std::fs::write(
+        dir.join("review.yaml"),
+        format!("{}plain_language_summary: Our own summary.\n", &text[..cut]),
+    )
+    .unwrap();
+    build(&scratch);
+    let summary = plain_language_summary(&scratch, "diuretics-pregnancy");
+    assert_eq!(
+        summary.trim(),
+        "## Plain language summary\n\nOur own summary."
+    );
+}

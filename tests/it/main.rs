@@ -33,6 +33,7 @@ mod incremental;
 mod jobs;
 mod limits;
 mod new;
+mod proofread;
 mod properties;
 mod prose;
 mod reference;

@@ -66,9 +66,9 @@ pub(super) fn describe(result: &OutcomeResults, sentences: &[String]) -> String 
     }
     let _ = write!(
         out,
-        " Total (95% CI): {} ({} studies, {} participants).",
+        " Total (95% CI): {} ({}, {} participants).",
         pooled_text(result.pooled.as_ref()),
-        result.studies,
+        crate::english::count_noun(result.studies as u64, "study"),
         result.participants
     );
     if let Some(prediction) = &result.prediction {

@@ -408,6 +408,21 @@ fn grammar(sentence: &str) -> Vec<String> {
         problems.push("a list that ends in \"and et al.\"".to_string());
     }
     let words = tokens(sentence);
+    // "stillbirth and stillbirth": a list that names one item twice.
+    for (i, w) in words.iter().enumerate() {
+        if w != "and" {
+            continue;
+        }
+        for k in 1..=4.min(i) {
+            if words.get(i + 1..i + 1 + k) == Some(&words[i - k..i]) {
+                problems.push(format!(
+                    "\"{}\" twice in one list",
+                    words[i - k..i].join(" ")
+                ));
+                break;
+            }
+        }
+    }
     for i in 0..words.len() {
         let Some((n, _)) = number(&words[i]).or(match words[i].as_str() {
             "both" | "all" => Some((2, true)),

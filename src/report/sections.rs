@@ -610,13 +610,15 @@ fn grouped<'a>(
     groups
 }
 
-/// Groups joined with "and", or with semicolons when a group is itself a list ("A and B with
-/// X; C with Y; and D with Z"), so that the joins do not run together.
+/// Groups joined with "and", or, when a group is itself a list, with a comma ("A and B with X,
+/// and C with Y") or semicolons ("A and B with X; C with Y; and D with Z"), so that the joins
+/// do not run together.
 fn join_groups(groups: &[String]) -> String {
     if groups.len() < 3 && !groups.iter().any(|g| g.contains(" and ")) {
         return join_and(groups);
     }
     match groups {
+        [first, second] => format!("{first}, and {second}"),
         [init @ .., last] if !init.is_empty() => format!("{}; and {last}", init.join("; ")),
         _ => join_and(groups),
     }
@@ -625,7 +627,13 @@ fn join_groups(groups: &[String]) -> String {
 /// "pre-eclampsia and neonatal death", or "4 analyses".
 fn analyses_named(outcomes: &[&OutcomeResults], name_them: bool) -> String {
     if name_them {
-        let names: Vec<String> = outcomes.iter().map(|o| decapitalise(&o.name)).collect();
+        // An outcome analysed in two comparisons is named once.
+        let mut names: Vec<String> = Vec::new();
+        for name in outcomes.iter().map(|o| decapitalise(&o.name)) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         join_and(&names)
     } else {
         count_noun(outcomes.len() as u64, "analysis")

@@ -262,4 +262,10 @@ fn the_proofreader_catches_each_kind_of_seam() {
         "Abe, Ota and et al. compared",
         "and et al.",
     );
+    d.catches(
+        "Data collection and analysis",
+        "for pre-eclampsia and neonatal death",
+        "for neonatal death and neonatal death",
+        "twice in one list",
+    );
 }

@@ -368,6 +368,18 @@ fn methods_name_what_the_analyses_used() {
         "{text}"
     );
     assert!(!text.contains("DerSimonian-Laird"), "{text}");
+    // An outcome analysed in a second comparison is named once.
+    append(
+        &analyses,
+        "  - id: thiazides-vs-placebo\n    name: Thiazides versus placebo\n    experimental: Thiazides\n    control: Placebo\n    outcomes:\n      - outcome: stillbirth\n        type: dichotomous\n        measure: OR\n        data: data/stillbirth.csv\n",
+    );
+    build(&scratch);
+    let text = methods(&scratch);
+    assert!(
+        text.contains("We used risk ratios (RR) for pre-eclampsia and neonatal death, and odds ratios (OR) for perinatal death and stillbirth, all with"),
+        "{text}"
+    );
+    assert!(!text.contains("stillbirth and stillbirth"), "{text}");
     edit(&analyses, "model: random", "model: fixed");
     build(&scratch);
     let text = methods(&scratch);

@@ -36,6 +36,17 @@ pub fn words(n: u64) -> String {
     }
 }
 
+/// Counts said together in one list, all in words or all in digits ("106 ..., 73 ... and 21"
+/// rather than "106 ..., seventy-three ... and twenty-one"): words when [`words`] would write
+/// every one of them in words.
+pub fn numbers_alike(counts: &[u64]) -> Vec<String> {
+    if counts.iter().all(|&n| n < 100) {
+        counts.iter().map(|&n| words(n)).collect()
+    } else {
+        counts.iter().map(u64::to_string).collect()
+    }
+}
+
 /// Upper-cases the first letter.
 pub fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
@@ -221,6 +232,8 @@ mod tests {
         assert_eq!(words(2), "two");
         assert_eq!(words(52), "fifty-two");
         assert_eq!(words(152), "152");
+        assert_eq!(numbers_alike(&[3, 52]), ["three", "fifty-two"]);
+        assert_eq!(numbers_alike(&[106, 73]), ["106", "73"]);
         assert_eq!(join_and(&["a", "b", "c"]), "a, b and c");
         assert_eq!(join_and(&["a"]), "a");
         assert_eq!(

@@ -403,6 +403,10 @@ fn limitations(review: &Review, stated: &[(&ComparisonFindings, &Finding)]) -> V
                 }
             }
         }
+        // Reasons to rate down explain a lower rating, never high certainty.
+        if level == CertaintyLevel::High {
+            reasons.clear();
+        }
         let because = if reasons.is_empty() {
             String::new()
         } else {

@@ -478,19 +478,21 @@ pub fn risk_of_bias_by_domain(review: &Review) -> Vec<String> {
         sentences.push(format!("{subject} {}.", join_groups(&clauses)));
     }
     for (key, names) in &mixed {
+        let counts: Vec<u64> = key.iter().map(|&(_, c)| c).collect();
+        let said = crate::english::numbers_alike(&counts);
         let parts: Vec<String> = key
             .iter()
+            .zip(&said)
             .enumerate()
-            .map(|(i, &(j, count))| {
+            .map(|(i, (&(j, count), n))| {
                 if i == 0 {
                     format!(
-                        "{} {} {}",
-                        words(count),
+                        "{n} {} {}",
                         plural(count, "study"),
                         rob_predicate(tool, j, count, true)
                     )
                 } else {
-                    format!("{} {}", words(count), rob_predicate(tool, j, count, false))
+                    format!("{n} {}", rob_predicate(tool, j, count, false))
                 }
             })
             .collect();

@@ -36,6 +36,17 @@ pub fn words(n: u64) -> String {
     }
 }
 
+/// Counts said together in one list, all in words or all in digits ("106 ..., 73 ... and 21"
+/// rather than "106 ..., seventy-three ... and twenty-one"): words when [`words`] would write
+/// every one of them in words.
+pub fn numbers_alike(counts: &[u64]) -> Vec<String> {
+    if counts.iter().all(|&n| n < 100) {
+        counts.iter().map(|&n| words(n)).collect()
+    } else {
+        counts.iter().map(u64::to_string).collect()
+    }
+}
+
 /// Upper-cases the first letter.
 pub fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
@@ -73,11 +84,23 @@ fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.as_ref().to_string(),
+        // A list that ends in "et al." is open: "A, B, C, et al.", never "A, B and et al.".
+        [init @ .., last] if is_et_al(last.as_ref()) => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{}, {}", init.join(", "), last.as_ref().trim())
+        }
         [init @ .., last] => {
             let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
             format!("{} {conjunction} {}", init.join(", "), last.as_ref())
         }
     }
+}
+
+/// Whether a list item is "et al." (or "et al", any capitals), the mark of a list cut short.
+fn is_et_al(item: &str) -> bool {
+    item.trim()
+        .trim_end_matches('.')
+        .eq_ignore_ascii_case("et al")
 }
 
 /// "1 study", "3 studies": the noun in the number's form (regular plurals and "study").
@@ -89,6 +112,9 @@ pub fn count_noun(n: u64, singular: &str) -> String {
 pub fn plural(n: u64, singular: &str) -> String {
     if n == 1 {
         singular.to_string()
+    } else if let Some(stem) = singular.strip_suffix("is") {
+        // "analysis" -> "analyses".
+        format!("{stem}es")
     } else if let Some(stem) = singular.strip_suffix('y')
         && !stem.ends_with(['a', 'e', 'o', 'u'])
     {
@@ -98,22 +124,72 @@ pub fn plural(n: u64, singular: &str) -> String {
     }
 }
 
+/// Whether a noun phrase is plural, as the verb after it must agree: "diuretics",
+/// "multiple micronutrients", "SSRIs", "aspirin and heparin" are; "diuretic treatment",
+/// "pregabalin", "multiple-micronutrient supplementation" are not. The head noun is the last
+/// word before a qualifier ("antibiotics for seven days", "vitamin D with calcium"); a
+/// heuristic, since only a dictionary knows every noun, but one that errs towards the
+/// singular only for unusual words ("physics").
+pub fn is_plural(phrase: &str) -> bool {
+    const QUALIFIERS: [&str; 9] = [
+        " with ", " plus ", " for ", " in ", " at ", " given ", " versus ", " of ", " (",
+    ];
+    let head = QUALIFIERS
+        .iter()
+        .filter_map(|q| phrase.find(q))
+        .min()
+        .map_or(phrase, |at| &phrase[..at]);
+    if head.contains(" and ") {
+        return true;
+    }
+    let Some(word) = head.split_whitespace().last() else {
+        return false;
+    };
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    // An acronym's plural: "SSRIs", "NSAIDs".
+    if let Some(stem) = word.strip_suffix('s')
+        && stem.len() >= 2
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    lower.ends_with('s')
+        && !["ss", "us", "is", "'s"].iter().any(|e| lower.ends_with(e))
+        && lower.len() > 2
+}
+
+/// "September 2015" from "2015-09-30"; other text is returned unchanged.
+pub fn month_year(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    if let [y, m, _] = parts.as_slice()
+        && let Ok(m) = m.parse::<usize>()
+        && (1..=12).contains(&m)
+    {
+        return format!("{} {y}", MONTHS[m - 1]);
+    }
+    iso.to_string()
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// "30 September 2015" from "2015-09-30"; other text is returned unchanged.
 pub fn long_date(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let parts: Vec<&str> = iso.split('-').collect();
     if let [y, m, d] = parts.as_slice()
         && let (Ok(m), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>())
@@ -156,12 +232,45 @@ mod tests {
         assert_eq!(words(2), "two");
         assert_eq!(words(52), "fifty-two");
         assert_eq!(words(152), "152");
+        assert_eq!(numbers_alike(&[3, 52]), ["three", "fifty-two"]);
+        assert_eq!(numbers_alike(&[106, 73]), ["106", "73"]);
         assert_eq!(join_and(&["a", "b", "c"]), "a, b and c");
         assert_eq!(join_and(&["a"]), "a");
+        assert_eq!(
+            join_and(&["Sarah K Abe", "Erika Ota", "et al."]),
+            "Sarah K Abe, Erika Ota, et al."
+        );
+        assert_eq!(join_or(&["Abe", "Et al"]), "Abe, Et al");
         assert_eq!(plural(2, "study"), "studies");
         assert_eq!(plural(1, "study"), "study");
         assert_eq!(plural(3, "day"), "days");
+        assert_eq!(plural(2, "analysis"), "analyses");
         assert_eq!(long_date("2015-09-30"), "30 September 2015");
+        assert_eq!(month_year("2015-09-30"), "September 2015");
+        for plural in [
+            "diuretics",
+            "Benzodiazepines",
+            "multiple micronutrients",
+            "SSRIs",
+            "aspirin and heparin",
+            "antibiotics for seven days",
+            "omega-3 fatty acids (fish oil)",
+        ] {
+            assert!(is_plural(plural), "{plural}");
+        }
+        for singular in [
+            "diuretic treatment",
+            "pregabalin",
+            "multiple-micronutrient supplementation",
+            "BCG vaccine",
+            "aspirin with heparin",
+            "physical exercise",
+            "vitamin D plus calcium",
+            "psychoanalysis",
+            "a diuretic for women at risk of pre-eclampsia",
+        ] {
+            assert!(!is_plural(singular), "{singular}");
+        }
         assert_eq!(country_in_text("USA"), "the USA");
         assert_eq!(decapitalise("Placebo"), "placebo");
         assert_eq!(decapitalise("BCG vaccine"), "BCG vaccine");

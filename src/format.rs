@@ -2,7 +2,7 @@
 //! sign, P values, measure and method names, and the heterogeneity and overall-effect lines.
 //! Shared by the figures and the text, so that both always say the same.
 
-use crate::model::{Measure, MethodKey, ModelKey, Totals};
+use crate::model::{Measure, MethodKey, ModelKey, Tau2Key, Totals};
 use crate::results::{Heterogeneity, OutcomeResults, Pooled, SubgroupDifferences};
 
 /// A number with two decimals and the typographic minus sign.
@@ -101,6 +101,22 @@ pub fn effect_in_text(result: &OutcomeResults) -> String {
         (Some(p), _) => effect_phrase(result.measure.label(), p),
         (None, Some(label)) => format!("not pooled ({})", label.to_lowercase()),
         (None, None) => "not estimable".to_string(),
+    }
+}
+
+/// "Favours diuretics": the label under a forest plot's axis on the side of one arm, as the
+/// figure and results.csv both print it (Review Manager's own placeholders are
+/// "Favours [experimental]"; the brackets are for the author to replace, not to print).
+pub fn favours(arm: &str) -> String {
+    format!("Favours {arm}")
+}
+
+/// The between-study variance estimator in running text ("DerSimonian-Laird").
+pub fn tau2_name(estimator: Tau2Key) -> &'static str {
+    match estimator {
+        Tau2Key::DL => "DerSimonian-Laird",
+        Tau2Key::REML => "REML",
+        Tau2Key::PM => "Paule-Mandel",
     }
 }
 

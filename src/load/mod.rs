@@ -12,6 +12,7 @@ mod protocol;
 pub(crate) mod raw;
 mod rows;
 mod studies;
+mod unwritten;
 mod validate;
 mod yaml;
 
@@ -97,6 +98,7 @@ pub fn load_review_cached(
     match review {
         Some(review) if !problems.has_errors() => {
             consistency::consistency_warnings(&review, &sources, &mut problems);
+            unwritten::unwritten_warnings(&review, &sources, &mut problems);
             Ok(Loaded {
                 review,
                 warnings: problems.into_vec(),

@@ -85,7 +85,7 @@ pub(crate) fn check(raw: raw::Protocol, file: &SourceFile, problems: &mut Proble
         date,
         participants_noun: raw.participants_noun,
         population: raw.population,
-        plain_language_summary: prose(raw.plain_language_summary),
+        plain_language_summary: raw.plain_language_summary,
         background: prose(raw.background),
         objectives: prose(raw.objectives),
         search,

@@ -13,8 +13,8 @@ use std::collections::BTreeMap;
 use super::yaml::{self, Node, Value};
 use crate::diagnostic::{Diagnostic, Kind, Problems, SourceFile};
 use crate::model::{
-    CertaintyLevel, DataType, Flow, Located, Location, MethodKey, ModelKey, Priority, RobTool,
-    ScaleKey, Tau2Key, Totals,
+    CertaintyLevel, DataType, Flow, Located, Location, MethodKey, ModelKey, PlainLanguageParts,
+    PlainLanguageSummary, Priority, RobTool, ScaleKey, Tau2Key, Totals,
 };
 
 const WRONG_TYPE: Kind = Kind::error("a value of the wrong type");
@@ -31,7 +31,7 @@ pub(crate) struct Protocol {
     pub date: Option<Located<String>>,
     pub participants_noun: Option<String>,
     pub population: Option<String>,
-    pub plain_language_summary: Option<Located<String>>,
+    pub plain_language_summary: Option<PlainLanguageSummary>,
     pub background: Option<Located<String>>,
     pub objectives: Option<Located<String>>,
     pub search: Option<Search>,
@@ -256,7 +256,7 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
         date: f.optional(r, "date", Reader::text),
         participants_noun: f.optional_text(r, "participants_noun"),
         population: f.optional_text(r, "population"),
-        plain_language_summary: f.optional(r, "plain_language_summary", Reader::text),
+        plain_language_summary: f.optional(r, "plain_language_summary", plain_language_summary),
         background: f.optional(r, "background", Reader::text),
         objectives: f.optional(r, "objectives", Reader::text),
         search: f.optional(r, "search", search),
@@ -378,6 +378,33 @@ fn planned_comparison(r: &mut Reader, node: Node) -> Option<PlannedComparison> {
             control,
         })
     })
+}
+
+/// The authors' plain language summary: a text (the whole summary) or a mapping of its parts.
+fn plain_language_summary(r: &mut Reader, field: &str, node: Node) -> Option<PlainLanguageSummary> {
+    if !matches!(node.value, Value::Map(_)) {
+        return r.text(field, node).map(PlainLanguageSummary::Whole);
+    }
+    let mut f = r.fields_of(
+        field,
+        node,
+        &[
+            "title",
+            "key_messages",
+            "what_we_did",
+            "what_we_found",
+            "limitations",
+            "currency",
+        ],
+    )?;
+    Some(PlainLanguageSummary::Parts(PlainLanguageParts {
+        title: f.optional(r, "title", Reader::text),
+        key_messages: f.optional(r, "key_messages", Reader::text),
+        what_we_did: f.optional(r, "what_we_did", Reader::text),
+        what_we_found: f.optional(r, "what_we_found", Reader::text),
+        limitations: f.optional(r, "limitations", Reader::text),
+        currency: f.optional(r, "currency", Reader::text),
+    }))
 }
 
 fn conclusions(r: &mut Reader, field: &str, node: Node) -> Option<Conclusions> {

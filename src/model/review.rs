@@ -18,8 +18,9 @@ pub struct Protocol {
     pub participants_noun: Option<String>,
     /// The population in words ("breastfeeding mothers").
     pub population: Option<String>,
-    /// Plain language summary (md).
-    pub plain_language_summary: Option<Located<String>>,
+    /// The authors' plain language summary, whole or by parts (md); what they leave out is
+    /// generated.
+    pub plain_language_summary: Option<PlainLanguageSummary>,
     /// Background (md).
     pub background: Option<Located<String>>,
     /// Objectives (md).
@@ -154,4 +155,31 @@ pub struct Conclusions {
     pub practice: Option<Located<String>>,
     /// Implications for research (md).
     pub research: Option<Located<String>>,
+}
+
+/// The authors' plain language summary: the whole summary, or some of its parts in Cochrane's
+/// structure (each replaces the generated part; the others stay generated).
+#[derive(Debug, Clone)]
+pub enum PlainLanguageSummary {
+    /// The whole summary (md).
+    Whole(Located<String>),
+    /// Some of its parts.
+    Parts(PlainLanguageParts),
+}
+
+/// The parts of a plain language summary the authors wrote (md each).
+#[derive(Debug, Clone, Default)]
+pub struct PlainLanguageParts {
+    /// The title.
+    pub title: Option<Located<String>>,
+    /// Key messages.
+    pub key_messages: Option<Located<String>>,
+    /// What did we do?
+    pub what_we_did: Option<Located<String>>,
+    /// What did we find?
+    pub what_we_found: Option<Located<String>>,
+    /// What are the limitations of the evidence?
+    pub limitations: Option<Located<String>>,
+    /// How up to date is this evidence?
+    pub currency: Option<Located<String>>,
 }

@@ -7,12 +7,14 @@ use std::collections::BTreeMap;
 
 use super::findings::{self, ComparisonFindings};
 use super::narrative;
+use super::plain_language;
 use super::prose::{Prose, StudyField, StudyProse};
 use super::sections;
 use super::templates::Templates;
 use super::view::{
     AbstractView, AnalysisRowView, ComparisonView, DomainView, FigureView, IncludedView, NamedView,
-    ReviewContext, ReviewView, RobRowView, RobView, SectionsView, StudiesView,
+    PlainLanguageView, PlainPartView, ReviewContext, ReviewView, RobRowView, RobView, SectionsView,
+    SharedRobView, StudiesView,
 };
 use crate::diagnostic::Diagnostic;
 use crate::english;
@@ -57,6 +59,7 @@ pub fn review_context(
             search_methods: search_methods(review),
             main_results: Vec::new(),
         },
+        plain_language_summary: PlainLanguageView::default(),
         studies: studies_view(review),
         rob: RobView {
             tool: if tool == crate::model::RobTool::Rob1 {
@@ -78,12 +81,21 @@ pub fn review_context(
         figures: figures.iter().map(FigureView::of).collect(),
     };
 
+    // The generated plain language summary is a value the authors' parts may quote; it does
+    // not quote study prose, so it is made before the prose.
+    let no_prose = StudyProse::new();
+    context.plain_language_summary.generated = plain_language::generate(
+        review,
+        &findings,
+        &narrative::outcome_reporting(review, &no_prose),
+    );
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field.
     let base = tera::Context::from_serialize(&context).expect("views serialise");
     let prose = Prose::render(review, templates, &base)?;
     drop(base);
     context.prose = prose.review_fields();
+    fill_plain_language(&mut context.plain_language_summary, &context.prose);
     let study_prose = prose.study_fields();
     let reporting = narrative::outcome_reporting(review, &study_prose);
     context.abstract_.main_results = narrative::main_results(review, &reporting, &findings)
@@ -124,6 +136,63 @@ pub fn review_context(
         secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
     };
     Ok(context)
+}
+
+/// The plain language summary's parts: the authors' where they wrote them (their whole summary
+/// leaves none), the generated ones elsewhere; a part with no text is left out.
+fn fill_plain_language(view: &mut PlainLanguageView, prose: &BTreeMap<String, String>) {
+    if prose.contains_key("plain_language_summary") {
+        return;
+    }
+    let generated = view.generated.clone();
+    let authors = |key: &str| {
+        prose
+            .get(&format!("plain_language_summary_{key}"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let part = |key: &str, heading: &str, generated: Vec<String>, list: bool| PlainPartView {
+        key: key.to_string(),
+        heading: heading.to_string(),
+        authors: authors(key),
+        generated,
+        list,
+    };
+    view.title = part("title", "", vec![generated.title], false);
+    let currency: Vec<String> = Some(generated.currency)
+        .filter(|c| !c.is_empty())
+        .into_iter()
+        .collect();
+    view.parts = [
+        part("key_messages", "Key messages", generated.key_messages, true),
+        part(
+            "what_we_did",
+            "What did we do?",
+            generated.what_we_did,
+            false,
+        ),
+        part(
+            "what_we_found",
+            "What did we find?",
+            generated.what_we_found,
+            false,
+        ),
+        part(
+            "limitations",
+            "What are the limitations of the evidence?",
+            generated.limitations,
+            false,
+        ),
+        part(
+            "currency",
+            "How up to date is this evidence?",
+            currency,
+            false,
+        ),
+    ]
+    .into_iter()
+    .filter(|p| !p.authors.is_empty() || !p.generated.is_empty())
+    .collect();
 }
 
 /// The Data and analyses tables from the results. An analysis without an overall total reads
@@ -221,6 +290,19 @@ pub fn studies_view(review: &Review) -> StudiesView {
     let tool = review.studies.risk_of_bias_tool;
     let noun = review.participants_noun();
     let comparison_name = |id: &str| review.comparison_name(id).unwrap_or_default().to_string();
+    // (study, outcome) pairs with a data row in some analysis: a study's outcomes are those it
+    // gave data for as well as those it reported without.
+    let with_data: std::collections::HashSet<(&str, &str)> = review
+        .comparisons
+        .iter()
+        .flat_map(|c| &c.outcomes)
+        .flat_map(|o| {
+            o.groups
+                .iter()
+                .flat_map(|g| &g.rows)
+                .map(move |r| (r.study.as_str(), o.outcome.as_str()))
+        })
+        .collect();
     let included = review
         .studies
         .included
@@ -240,11 +322,18 @@ pub fn studies_view(review: &Review) -> StudiesView {
                 methods: String::new(),
                 interventions: String::new(),
                 notes: String::new(),
-                outcomes: s
-                    .outcomes_reported
+                outcomes: review
+                    .protocol
+                    .outcomes
                     .iter()
-                    .filter_map(|r| review.outcome(&r.outcome.value))
-                    .map(|o| english::capitalise(&o.name))
+                    .filter(|o| {
+                        let outcome = o.id.value.as_str();
+                        with_data.contains(&(id, outcome))
+                            || s.outcomes_reported
+                                .iter()
+                                .any(|r| r.outcome.value == outcome)
+                    })
+                    .map(|o| o.name.clone())
                     .collect(),
                 risk_of_bias: tool
                     .domains()
@@ -282,6 +371,7 @@ pub fn studies_view(review: &Review) -> StudiesView {
             .iter()
             .map(|s| named(&s.id.value, String::new()))
             .collect(),
+        shared_risk_of_bias: None,
     }
 }
 
@@ -304,6 +394,7 @@ pub fn fill_prose(view: &mut StudiesView, review: &Review, prose: &StudyProse) {
             row.support = field(id, StudyField::Rob(d.key));
         }
     }
+    view.shared_risk_of_bias = shared_risk_of_bias(&view.included);
     let described = review
         .studies
         .ongoing
@@ -314,6 +405,38 @@ pub fn fill_prose(view: &mut StudiesView, review: &Review, prose: &StudyProse) {
     for (v, id) in views.zip(described) {
         v.text = field(&id.value, StudyField::Description);
     }
+}
+
+/// The one risk-of-bias table of every included study, when two or more studies have the same
+/// judgements in every domain and none gives support for a judgement.
+fn shared_risk_of_bias(included: &[IncludedView]) -> Option<SharedRobView> {
+    let [first, rest @ ..] = included else {
+        return None;
+    };
+    let same = |v: &IncludedView| {
+        v.risk_of_bias.len() == first.risk_of_bias.len()
+            && v.risk_of_bias
+                .iter()
+                .zip(&first.risk_of_bias)
+                .all(|(a, b)| {
+                    a.judgement == b.judgement && a.support.is_empty() && b.support.is_empty()
+                })
+    };
+    if rest.is_empty() || !included.iter().all(same) {
+        return None;
+    }
+    let n = included.len() as u64;
+    let all = if n == 2 {
+        "Both".to_string()
+    } else {
+        format!("All {}", english::words(n))
+    };
+    Some(SharedRobView {
+        sentence: format!(
+            "{all} included studies have the same risk-of-bias judgements, with no support given for them:"
+        ),
+        rows: first.risk_of_bias.clone(),
+    })
 }
 
 /// "We searched A and B (30 September 2015) and reference lists of retrieved studies."

@@ -246,8 +246,8 @@ fn outcome_lines(
     }
     head.set_text(c!("Group Label 1"), experimental);
     head.set_text(c!("Group Label 2"), control);
-    head.set(c!("Left Graph Label"), format!("Favours {experimental}"));
-    head.set(c!("Right Graph Label"), format!("Favours {control}"));
+    head.set(c!("Left Graph Label"), crate::format::favours(experimental));
+    head.set(c!("Right Graph Label"), crate::format::favours(control));
     sheet.end();
 
     if r.has_subgroups() {

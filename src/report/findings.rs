@@ -97,3 +97,24 @@ fn arms_in_text(review: &Review, id: &str, analysed: Option<&Comparison>) -> (St
         ),
     )
 }
+
+/// The headline analyses, comparison by comparison: the first analysis of each protocol
+/// outcome (a later analysis of the same outcome is a time point, subgroup or sensitivity
+/// analysis of it). The abstract's Main results and the plain language summary speak of these
+/// only, so that the two speak of the same results.
+pub fn headlines<'c, 'a>(
+    findings: &'c [ComparisonFindings<'a>],
+) -> Vec<(&'c ComparisonFindings<'a>, &'c Finding<'a>)> {
+    let mut out = Vec::new();
+    for c in findings {
+        let mut seen: Vec<&str> = Vec::new();
+        for f in &c.outcomes {
+            let outcome = f.result.outcome.as_str();
+            if !seen.contains(&outcome) {
+                seen.push(outcome);
+                out.push((c, f));
+            }
+        }
+    }
+    out
+}

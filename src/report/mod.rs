@@ -7,7 +7,9 @@
 //!  │        │          │            └─> prose (the rendered study prose it quotes)
 //!  │        │          └─> view (types only: what templates see)
 //!  │        ├─> prose ─> templates ─> escape
+//!  │        ├─> plain_language ─> narrative, findings
 //!  │        └─> view
+//!  ├─> proofread ─> view (the generated text read back and checked)
 //!  ├─> changes (What's new), export (results.csv)
 //!  └─> markdown ─> sanitise ─> escape
 //! ```
@@ -19,6 +21,8 @@ pub mod export;
 pub mod findings;
 pub mod markdown;
 pub mod narrative;
+mod plain_language;
+pub mod proofread;
 mod prose;
 mod sanitise;
 pub mod sections;
@@ -140,6 +144,20 @@ pub fn context_json(
         .map_err(|e| vec![template_diagnostic(Some(review), &site, &e)])?;
     let context = review_context(review, &results, figures, &templates)?;
     Ok(serde_json::to_value(&context).expect("views serialise"))
+}
+
+/// Every passage of generated text of a review, as its pages print it, for
+/// [`proofread::proofread`].
+pub fn generated_text(
+    review: &Review,
+    results: Arc<Results>,
+    figures: &FigureSet,
+) -> Result<Vec<proofread::Passage>, Vec<Diagnostic>> {
+    let site = SiteTemplates::default();
+    let templates = Templates::new(&site, &review.templates, Arc::clone(&results))
+        .map_err(|e| vec![template_diagnostic(Some(review), &site, &e)])?;
+    let context = review_context(review, &results, figures, &templates)?;
+    Ok(proofread::generated_text(&context))
 }
 
 /// Renders the output files from the context.

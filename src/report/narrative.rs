@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use super::findings::{ComparisonFindings, Finding};
 use super::prose::{StudyField, StudyProse};
 use crate::english::{
-    capitalise, count_noun, country_in_text, decapitalise, join_and, join_or, plural, words,
+    capitalise, count_noun, country_in_text, decapitalise, is_plural, join_and, join_or, plural,
+    words,
 };
 use crate::format::effect_phrase;
 use crate::model::{
@@ -99,11 +100,8 @@ pub fn main_results(
     reporting: &[OutcomeReporting],
     findings: &[ComparisonFindings],
 ) -> Vec<Vec<String>> {
-    let all = || {
-        findings
-            .iter()
-            .flat_map(|c| c.outcomes.iter().map(move |f| (c, f)))
-    };
+    let headlines = super::findings::headlines(findings);
+    let all = || headlines.iter().copied();
     let mut paragraphs = Vec::new();
     paragraphs.push(unmade_comparisons(review));
     let mut studies = included_studies(review);
@@ -220,7 +218,7 @@ fn included_studies(review: &Review) -> Vec<String> {
 }
 
 /// "One study compared A with B and the other study compared A with C."
-fn comparisons_made(review: &Review) -> Option<String> {
+pub(super) fn comparisons_made(review: &Review) -> Option<String> {
     let included = &review.studies.included;
     let mut groups: Vec<(String, u64)> = Vec::new();
     for study in included {
@@ -264,7 +262,7 @@ fn comparisons_made(review: &Review) -> Option<String> {
 }
 
 /// "The studies were carried out in Brazil (36 adolescent mothers) and the USA (16 women)".
-fn countries(review: &Review) -> Option<String> {
+pub(super) fn countries(review: &Review) -> Option<String> {
     let included = &review.studies.included;
     let noun = review.participants_noun();
     // Places in order of first appearance, with the studies carried out there.
@@ -334,6 +332,46 @@ fn countries(review: &Review) -> Option<String> {
     ))
 }
 
+/// Whether risk of bias could not be adequately assessed: at least half of the judgements
+/// (RoB 2: of the overall judgements) are unclear or missing. The abstract and the plain
+/// language summary both say so by this one rule.
+pub(super) fn mostly_unclear(review: &Review) -> bool {
+    unclear_share(review) >= MOSTLY_UNCLEAR
+}
+
+/// The share of unclear or missing judgements (RoB 2: overall judgements); 0 without studies.
+fn unclear_share(review: &Review) -> f64 {
+    let judgements = judgements(review);
+    if judgements.is_empty() {
+        return 0.0;
+    }
+    judgements
+        .iter()
+        .filter(|j| matches!(j, Judgement::Unclear | Judgement::NotAssessed))
+        .count() as f64
+        / judgements.len() as f64
+}
+
+/// Every judgement the summaries weigh: all domains (RoB 1) or the overall one (RoB 2).
+fn judgements(review: &Review) -> Vec<Judgement> {
+    let tool = review.studies.risk_of_bias_tool;
+    let domains: Vec<_> = match tool {
+        RobTool::Rob1 => tool.domains().iter().collect(),
+        // RoB 2's overall judgement summarises the five domains.
+        RobTool::Rob2 => tool
+            .domains()
+            .iter()
+            .filter(|d| d.key == "overall")
+            .collect(),
+    };
+    review
+        .studies
+        .included
+        .iter()
+        .flat_map(|s| domains.iter().map(move |d| s.judgement(tool, d)))
+        .collect()
+}
+
 /// A summary of the risk-of-bias judgements across the included studies.
 fn risk_of_bias(review: &Review) -> Vec<String> {
     let tool = review.studies.risk_of_bias_tool;
@@ -350,20 +388,21 @@ fn risk_of_bias(review: &Review) -> Vec<String> {
             .filter(|d| d.key == "overall")
             .collect(),
     };
-    let judgements: Vec<Judgement> = included
-        .iter()
-        .flat_map(|s| domains.iter().map(move |d| s.judgement(tool, d)))
-        .collect();
+    let judgements = judgements(review);
     let share = |j: Judgement| {
         judgements.iter().filter(|&&x| x == j).count() as f64 / judgements.len() as f64
     };
     let mut sentences = Vec::new();
-    let unclear = share(Judgement::Unclear) + share(Judgement::NotAssessed);
-    if unclear >= MOSTLY_UNCLEAR {
-        sentences.push(
-            "A lack of information in the study reports meant that risk of bias could not be adequately assessed (unclear risk of bias for many domains)."
-                .to_string(),
-        );
+    let unclear = unclear_share(review);
+    if mostly_unclear(review) {
+        let extent = if unclear >= 1.0 {
+            "in every domain"
+        } else {
+            "for many domains"
+        };
+        sentences.push(format!(
+            "A lack of information in the study reports meant that risk of bias could not be adequately assessed (unclear risk of bias {extent})."
+        ));
     } else if share(Judgement::Low) >= 0.75 {
         sentences
             .push("Overall, the studies were at low risk of bias for most domains.".to_string());
@@ -537,11 +576,14 @@ fn unreported_secondary(review: &Review, reporting: &[OutcomeReporting]) -> Vec<
                 join_and(&missing)
             )
         } else {
-            let verb = if missing.len() == 1 { "was" } else { "were" };
-            format!(
-                "{} {verb} not reported in the included studies.",
-                capitalise(&join_and(&missing))
-            )
+            // The outcomes are the object, never the subject: an outcome's name may be plural
+            // ("adverse effects of diuretics") and a verb after it would have to guess.
+            let subject = if review.studies.included.len() == 1 {
+                "The study"
+            } else {
+                "The included studies"
+            };
+            format!("{subject} did not report {}.", join_and(&missing))
         };
         sentences.push(sentence);
     }
@@ -647,8 +689,8 @@ pub fn classify(finding: &Finding, pooled: &Pooled) -> EffectClass {
 }
 
 /// "Multiple-micronutrient supplementation probably reduces maternal anaemia compared with
-/// placebo (RR 0.62, 95% CI 0.45 to 0.85; 3 studies, 1200 women; moderate-certainty evidence)."
-/// The wording follows GRADE guideline 26 (Santesso 2020).
+/// placebo (RR 0.62, 95% CI 0.45 to 0.85; 3 studies, 1200 women; moderate-certainty evidence)":
+/// the [`grade_statement`] with its numbers, for the abstract and Effects of interventions.
 pub fn effect_sentence(
     review: &Review,
     comparison: &ComparisonFindings,
@@ -664,53 +706,123 @@ pub fn effect_sentence(
     if let Some(level) = result.certainty {
         facts.push(format!("{}-certainty evidence", level.words()));
     }
-    let facts = facts.join("; ");
+    grade_statement(comparison, finding, Some(&facts.join("; ")))
+}
+
+/// What a headline result means, in GRADE's words (guideline 26, Santesso 2020), by its
+/// certainty and by what its 95% CI shows ([`classify`]): "Diuretic treatment may reduce
+/// pre-eclampsia compared with placebo or no treatment." With `facts` the numbers follow in
+/// brackets (the abstract); without, the sentence is the plain language summary's. One
+/// function for both, so that the two cannot say different things. None when nothing is
+/// estimable.
+pub fn grade_statement(
+    comparison: &ComparisonFindings,
+    finding: &Finding,
+    facts: Option<&str>,
+) -> Option<String> {
+    let result = finding.result;
+    let reading = classify(finding, result.pooled.as_ref()?);
+    Some(statement(
+        comparison,
+        result.certainty,
+        reading,
+        &decapitalise(&result.name),
+        facts,
+    ))
+}
+
+/// [`grade_statement`] without numbers for several results in a row, one sentence for each run
+/// of results of one comparison with the same certainty and the same reading ("The evidence is
+/// very uncertain about the effect of X on A, B and C compared with Y."). Results without an
+/// estimate are left out.
+pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<String> {
+    let mut runs: Vec<(
+        &ComparisonFindings,
+        Option<CertaintyLevel>,
+        EffectClass,
+        Vec<String>,
+    )> = Vec::new();
+    for (comparison, finding) in results {
+        let Some(pooled) = finding.result.pooled.as_ref() else {
+            continue;
+        };
+        let (level, reading) = (finding.result.certainty, classify(finding, pooled));
+        let name = decapitalise(&finding.result.name);
+        // Very low certainty (and no rating) say the same whatever the interval shows.
+        let same_words = |l: Option<CertaintyLevel>, r: EffectClass| {
+            l == level && (r == reading || matches!(level, None | Some(CertaintyLevel::VeryLow)))
+        };
+        match runs.last_mut() {
+            Some((c, l, r, names)) if std::ptr::eq(*c, *comparison) && same_words(*l, *r) => {
+                names.push(name)
+            }
+            _ => runs.push((comparison, level, reading, vec![name])),
+        }
+    }
+    runs.iter()
+        .map(|(c, level, reading, names)| statement(c, *level, *reading, &join_and(names), None))
+        .collect()
+}
+
+/// The GRADE sentence for outcome(s) `y` of a comparison.
+fn statement(
+    comparison: &ComparisonFindings,
+    certainty: Option<CertaintyLevel>,
+    reading: EffectClass,
+    y: &str,
+    facts: Option<&str>,
+) -> String {
+    let technical = facts.is_some();
+    let facts = facts.map(|f| format!(" ({f})")).unwrap_or_default();
     let x = capitalise(&comparison.experimental);
-    let y = decapitalise(&result.name);
     let control = &comparison.control;
-    let Some(level) = result.certainty else {
-        return Some(format!(
-            "For {y}, the certainty of the evidence was not assessed ({facts})."
-        ));
+    let Some(level) = certainty else {
+        return format!("For {y}, the certainty of the evidence was not assessed{facts}.");
     };
     if level == CertaintyLevel::VeryLow {
-        return Some(format!(
-            "The evidence is very uncertain about the effect of {} on {y} compared with {control} ({facts}).",
+        return format!(
+            "The evidence is very uncertain about the effect of {} on {y} compared with {control}{facts}.",
             comparison.experimental
-        ));
+        );
     }
-    // (high, moderate, low) forms of each statement.
-    let pick = |forms: [&str; 3]| match level {
-        CertaintyLevel::High => forms[0].to_string(),
-        CertaintyLevel::Moderate => forms[1].to_string(),
-        _ => forms[2].to_string(),
+    // The verb agrees with the intervention: "diuretic treatment reduces", "diuretics reduce".
+    let plural = is_plural(&comparison.experimental);
+    let verb = |singular: &str, plural_form: &str| {
+        let v = if plural { plural_form } else { singular };
+        match level {
+            CertaintyLevel::High => v.to_string(),
+            CertaintyLevel::Moderate => format!("probably {v}"),
+            _ => format!("may {plural_form}"),
+        }
     };
-    let sentence = match classify(finding, pooled) {
-        EffectClass::Reduces => {
-            format!(
-                "{x} {} {y} compared with {control} ({facts}).",
-                pick(["reduces", "probably reduces", "may reduce"])
-            )
-        }
-        EffectClass::Increases => {
-            format!(
-                "{x} {} {y} compared with {control} ({facts}).",
-                pick(["increases", "probably increases", "may increase"])
-            )
-        }
-        EffectClass::LittleOrNone => format!(
-            "{x} {} in little to no difference in {y} compared with {control} ({facts}).",
-            pick(["results", "probably results", "may result"])
+    match reading {
+        EffectClass::Reduces => format!(
+            "{x} {} {y} compared with {control}{facts}.",
+            verb("reduces", "reduce")
         ),
-        EffectClass::Inconclusive { towards_reduction } => format!(
-            "{x} {} in little to no difference in {y} compared with {control}, but the confidence interval includes an important {} ({facts}).",
-            pick(["results", "probably results", "may result"]),
-            if towards_reduction {
+        EffectClass::Increases => format!(
+            "{x} {} {y} compared with {control}{facts}.",
+            verb("increases", "increase")
+        ),
+        EffectClass::LittleOrNone => format!(
+            "{x} {} in little to no difference in {y} compared with {control}{facts}.",
+            verb("results", "result")
+        ),
+        EffectClass::Inconclusive { towards_reduction } => {
+            let direction = if towards_reduction {
                 "reduction"
             } else {
                 "increase"
-            }
-        ),
-    };
-    Some(sentence)
+            };
+            let caveat = if technical {
+                format!("the confidence interval includes an important {direction}")
+            } else {
+                format!("an important {direction} cannot be ruled out")
+            };
+            format!(
+                "{x} {} in little to no difference in {y} compared with {control}, but {caveat}{facts}.",
+                verb("results", "result")
+            )
+        }
+    }
 }

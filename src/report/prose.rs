@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::markdown;
 use super::templates::Templates;
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::model::{Located, Review};
+use crate::model::{Located, PlainLanguageSummary, Review};
 
 /// A study's prose field, for keying rendered prose by (study id, field) without building
 /// strings: large reviews have tens of thousands of these.
@@ -71,7 +71,6 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
     let mut fields = Vec::new();
     let p = &review.protocol;
     let top = [
-        ("plain_language_summary", &p.plain_language_summary),
         ("background", &p.background),
         ("objectives", &p.objectives),
         ("selection_criteria", &p.selection_criteria),
@@ -89,7 +88,11 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
             conclusions.map_or(&None, |c| &c.research),
         ),
     ]);
-    for (name, value) in top {
+    let summary = plain_language_fields(p.plain_language_summary.as_ref());
+    for (name, value) in summary
+        .into_iter()
+        .chain(top.map(|(name, value)| (name, value.as_ref())))
+    {
         if let Some(text) = value {
             fields.push(ProseField {
                 file: "review.yaml",
@@ -147,6 +150,38 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
         }
     }
     fields
+}
+
+/// The plain language summary's prose fields: the whole summary as
+/// `plain_language_summary`, its parts as `plain_language_summary_<part>` (as
+/// `conclusions.practice` is `conclusions_practice`).
+fn plain_language_fields(
+    summary: Option<&PlainLanguageSummary>,
+) -> Vec<(&'static str, Option<&Located<String>>)> {
+    match summary {
+        None => Vec::new(),
+        Some(PlainLanguageSummary::Whole(text)) => vec![("plain_language_summary", Some(text))],
+        Some(PlainLanguageSummary::Parts(parts)) => vec![
+            ("plain_language_summary_title", parts.title.as_ref()),
+            (
+                "plain_language_summary_key_messages",
+                parts.key_messages.as_ref(),
+            ),
+            (
+                "plain_language_summary_what_we_did",
+                parts.what_we_did.as_ref(),
+            ),
+            (
+                "plain_language_summary_what_we_found",
+                parts.what_we_found.as_ref(),
+            ),
+            (
+                "plain_language_summary_limitations",
+                parts.limitations.as_ref(),
+            ),
+            ("plain_language_summary_currency", parts.currency.as_ref()),
+        ],
+    }
 }
 
 /// The rendered prose of a review, in the order the fields were rendered.

@@ -13,7 +13,7 @@ use crate::model::{
     CertaintyLevel, DataType, Judgement, Measure, MethodKey, ModelKey, Review, RobTool,
 };
 use crate::plot::FigureSet;
-use crate::results::{OutcomeResults, Results, Warning, engine_name};
+use crate::results::{OutcomeResults, Results, Warning};
 use crate::stats::Row;
 
 use super::view::{EffectView, EffectsComparison, FigureView, Footnote, SofRow, SofTable};
@@ -61,12 +61,16 @@ fn per_1000(risk: f64) -> String {
     format!("{}", (risk * 1000.0).round() as i64)
 }
 
-/// "1.20 lower" / "0.30 higher".
+/// "1.20 lower" / "0.30 higher"; a value that rounds to zero has no direction ("0.00"), so that
+/// an interval never reads "0.78 lower to 0.00 higher".
 fn difference_words(x: f64) -> String {
-    if x < 0.0 {
-        format!("{} lower", decimal(-x))
+    let size = decimal(x.abs());
+    if size.bytes().all(|b| b == b'0' || b == b'.') {
+        size
+    } else if x < 0.0 {
+        format!("{size} lower")
     } else {
-        format!("{} higher", decimal(x))
+        format!("{size} higher")
     }
 }
 
@@ -147,7 +151,12 @@ fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
                     }
                 }
                 DataType::Continuous => {
+                    // "The mean" and a name that starts with "mean" would say it twice.
                     let name = decapitalise(&r.name);
+                    let name = match name.get(..5) {
+                        Some(first) if first.eq_ignore_ascii_case("mean ") => name[5..].to_string(),
+                        _ => name,
+                    };
                     let unit = if *measure == Measure::StdMeanDifference {
                         " standard deviations"
                     } else {
@@ -271,8 +280,13 @@ fn effect_details(r: &OutcomeResults, noun: &str) -> Vec<String> {
             overall_effect_line(r.pooled.as_ref(), r.uses_hksj())
         ));
     } else {
+        let what = if r.study_results.is_empty() {
+            "data"
+        } else {
+            "an estimable result"
+        };
         details.push(format!(
-            "No study gave an estimable result for {}.",
+            "No study gave {what} for {}.",
             decapitalise(&r.name)
         ));
     }
@@ -292,7 +306,7 @@ fn effect_details(r: &OutcomeResults, noun: &str) -> Vec<String> {
     if let Some(Warning::Tau2NotConverged(estimator)) = &r.warning {
         details.push(format!(
             "The {} estimate of the between-study variance did not converge; the DerSimonian-Laird estimate was used.",
-            engine_name(*estimator)
+            crate::format::tau2_name(*estimator)
         ));
     }
     details
@@ -314,7 +328,9 @@ pub fn unreported_outcomes(review: &Review, reporting: &[OutcomeReporting]) -> V
 }
 
 /// Description of studies: the search flow and the counts of included, excluded, ongoing and
-/// awaiting studies.
+/// awaiting studies. The flow counts records and reports, the study lists count studies: each
+/// count is said once, in the unit it counts (reports excluded at full text are not excluded
+/// studies, and the number included is the study list's).
 pub fn description_of_studies(review: &Review) -> Vec<String> {
     let mut sentences = Vec::new();
     if let Some(flow) = review
@@ -324,49 +340,31 @@ pub fn description_of_studies(review: &Review) -> Vec<String> {
         .and_then(|s| s.flow.as_ref())
         .map(|f| &f.value)
     {
-        if let (Some(identified), Some(screened)) = (flow.identified, flow.screened) {
-            let duplicates = flow
-                .duplicates_removed
-                .map(|d| format!(" after removing {d} duplicates"))
-                .unwrap_or_default();
-            sentences.push(format!(
-                "The searches identified {identified} records; we screened {screened}{duplicates}."
-            ));
-        }
-        if let (Some(full), Some(included)) = (flow.full_text, flow.included) {
-            let excluded: u64 = flow.excluded_full_text.values().sum();
-            let reasons: Vec<String> = flow
-                .excluded_full_text
-                .iter()
-                .map(|(r, n)| format!("{r} ({n})"))
-                .collect();
-            let why = if reasons.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", join_and(&reasons))
-            };
-            sentences.push(format!(
-                "We assessed {full} full-text reports, excluded {excluded}{why}, and included {included} {}.",
-                plural(included, "study")
-            ));
-        }
+        sentences.extend(search_flow(flow));
     }
     let studies = &review.studies;
     let n = studies.included.len() as u64;
-    let participants: i64 = studies
+    let sizes: Vec<i64> = studies
         .included
         .iter()
         .filter_map(|s| s.participants.as_ref())
         .map(|p| p.value)
-        .sum();
+        .collect();
+    let participants: i64 = sizes.iter().sum();
+    let noun = review.participants_noun();
+    let how_many = if sizes.len() as u64 == n {
+        format!(" ({participants} {noun})")
+    } else if !sizes.is_empty() {
+        format!(
+            " ({participants} {noun} in the {} that reported their numbers)",
+            count_words(sizes.len() as u64, "study")
+        )
+    } else {
+        String::new()
+    };
     sentences.push(match n {
         0 => "No studies met the inclusion criteria.".to_string(),
-        _ => format!(
-            "We included {} {} ({participants} {}).",
-            words(n),
-            plural(n, "study"),
-            review.participants_noun()
-        ),
+        _ => format!("We included {}{how_many}.", count_words(n, "study")),
     });
     let count = |n: usize| {
         let n = n as u64;
@@ -374,11 +372,9 @@ pub fn description_of_studies(review: &Review) -> Vec<String> {
         (capitalise(&words(n)), plural(n, "study"), verb)
     };
     if !studies.excluded.is_empty() {
-        let n = studies.excluded.len() as u64;
         sentences.push(format!(
-            "We excluded {} {} (see Characteristics of excluded studies).",
-            words(n),
-            plural(n, "study")
+            "We excluded {} (see Characteristics of excluded studies).",
+            count_words(studies.excluded.len() as u64, "study")
         ));
     }
     if !studies.ongoing.is_empty() {
@@ -392,113 +388,354 @@ pub fn description_of_studies(review: &Review) -> Vec<String> {
     sentences
 }
 
-/// Risk of bias by domain: "Random sequence generation (selection bias): one study at low risk
-/// and eight at unclear risk."
+/// "nine studies".
+fn count_words(n: u64, singular: &str) -> String {
+    format!("{} {}", words(n), plural(n, singular))
+}
+
+/// The PRISMA flow in sentences: records identified and screened, reports assessed and
+/// excluded with their reasons (most frequent first).
+fn search_flow(flow: &crate::model::Flow) -> Vec<String> {
+    let mut sentences = Vec::new();
+    if let Some(identified) = flow.identified {
+        let mut sentence = format!("The searches identified {identified} records");
+        if let Some(screened) = flow.screened {
+            match flow.duplicates_removed {
+                Some(d) if d > 0 => sentence.push_str(&format!(
+                    "; after removing {d} duplicates we screened {screened}"
+                )),
+                _ => sentence.push_str(&format!("; we screened {screened}")),
+            }
+            if let Some(excluded) = flow.excluded_screening.filter(|e| *e > 0) {
+                sentence.push_str(&format!(" and excluded {excluded} on title and abstract"));
+            }
+        }
+        sentence.push('.');
+        sentences.push(sentence);
+    }
+    if let Some(full) = flow.full_text {
+        let excluded: u64 = flow.excluded_full_text.values().sum();
+        let mut reasons: Vec<(&String, &u64)> = flow.excluded_full_text.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let reasons: Vec<String> = reasons
+            .iter()
+            .map(|(reason, n)| format!("{reason}: {n}"))
+            .collect();
+        let mut sentence = format!("We assessed {full} full-text reports for eligibility");
+        if excluded > 0 {
+            sentence.push_str(&format!(" and excluded {excluded} of them"));
+            if !reasons.is_empty() {
+                sentence.push_str(&format!(" ({})", reasons.join("; ")));
+            }
+        }
+        sentence.push('.');
+        sentences.push(sentence);
+    }
+    sentences
+}
+
+/// Risk of bias in included studies, with domains that have the same judgements said together:
+/// "All nine studies were at unclear risk of bias in every domain.", or "Both studies were at
+/// unclear risk of bias for A, B and C. For D and E, one study was at low risk and one at
+/// unclear risk."
 pub fn risk_of_bias_by_domain(review: &Review) -> Vec<String> {
     let tool = review.studies.risk_of_bias_tool;
     let included = &review.studies.included;
-    if included.is_empty() {
+    let n = included.len() as u64;
+    if n == 0 {
         return Vec::new();
     }
-    tool.domains()
-        .iter()
-        .map(|d| {
-            let order = [
-                Judgement::Low,
-                Judgement::Unclear,
-                Judgement::High,
-                Judgement::NotAssessed,
-            ];
-            let mut first = true;
-            let parts: Vec<String> = order
-                .iter()
-                .filter_map(|&j| {
-                    let count = included
-                        .iter()
-                        .filter(|s| s.judgement(tool, d) == j)
-                        .count() as u64;
-                    (count > 0).then(|| {
-                        let label = match (tool, j) {
-                            (_, Judgement::Low) => "at low risk",
-                            (RobTool::Rob1, Judgement::Unclear) => "at unclear risk",
-                            (RobTool::Rob2, Judgement::Unclear) => "with some concerns",
-                            (_, Judgement::High) => "at high risk",
-                            (_, Judgement::NotAssessed) => "not assessed",
-                        };
-                        let noun = if first {
-                            format!(" {}", plural(count, "study"))
-                        } else {
-                            String::new()
-                        };
-                        first = false;
-                        format!("{}{noun} {label}", words(count))
-                    })
-                })
-                .collect();
-            format!("{}: {}.", d.name, join_and(&parts))
-        })
-        .collect()
+    const ORDER: [Judgement; 4] = [
+        Judgement::Low,
+        Judgement::Unclear,
+        Judgement::High,
+        Judgement::NotAssessed,
+    ];
+    // Each domain's judgements as counts, in ORDER, zero counts left out.
+    let counts = |d: &crate::model::RobDomain| -> JudgementCounts {
+        ORDER
+            .iter()
+            .map(|&j| {
+                let c = included
+                    .iter()
+                    .filter(|s| s.judgement(tool, d) == j)
+                    .count() as u64;
+                (j, c)
+            })
+            .filter(|(_, c)| *c > 0)
+            .collect()
+    };
+    // Domains grouped by their counts, in the order of their first domain.
+    let mut groups: Vec<(JudgementCounts, Vec<String>)> = Vec::new();
+    for d in tool.domains() {
+        let key = counts(d);
+        let name = rob_domain_in_text(d);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, names)) => names.push(name),
+            None => groups.push((key, vec![name])),
+        }
+    }
+    let subject = match n {
+        1 => "The study".to_string(),
+        2 => "Both studies".to_string(),
+        _ => format!("All {} studies", words(n)),
+    };
+    let (uniform, mixed): (Vec<_>, Vec<_>) = groups.into_iter().partition(|(k, _)| k.len() == 1);
+    let mut sentences = Vec::new();
+    if let [(key, _)] = uniform.as_slice()
+        && mixed.is_empty()
+    {
+        sentences.push(match key[0].0 {
+            Judgement::NotAssessed => "Risk of bias was not assessed.".to_string(),
+            j => format!(
+                "{subject} {} in every domain.",
+                rob_predicate(tool, j, n, true)
+            ),
+        });
+    } else if !uniform.is_empty() {
+        // "were" is understood after the first clause, but "had some concerns" has its own verb.
+        let own_verb = |j: Judgement| tool == RobTool::Rob2 && j == Judgement::Unclear;
+        let first = uniform[0].0[0].0;
+        let clauses: Vec<String> = uniform
+            .iter()
+            .enumerate()
+            .map(|(i, (key, names))| {
+                let j = key[0].0;
+                let full = i == 0 || own_verb(j) || own_verb(first);
+                format!(
+                    "{} for {}",
+                    rob_predicate(tool, j, n, full),
+                    join_and(names)
+                )
+            })
+            .collect();
+        sentences.push(format!("{subject} {}.", join_groups(&clauses)));
+    }
+    for (key, names) in &mixed {
+        let counts: Vec<u64> = key.iter().map(|&(_, c)| c).collect();
+        let said = crate::english::numbers_alike(&counts);
+        let parts: Vec<String> = key
+            .iter()
+            .zip(&said)
+            .enumerate()
+            .map(|(i, (&(j, count), n))| {
+                if i == 0 {
+                    format!(
+                        "{n} {} {}",
+                        plural(count, "study"),
+                        rob_predicate(tool, j, count, true)
+                    )
+                } else {
+                    format!("{n} {}", rob_predicate(tool, j, count, false))
+                }
+            })
+            .collect();
+        sentences.push(format!("For {}, {}.", join_and(names), join_and(&parts)));
+    }
+    sentences
+}
+
+/// How many studies had each judgement in a domain, in a fixed order, zero counts left out.
+type JudgementCounts = Vec<(Judgement, u64)>;
+
+/// A domain's name in running text ("random sequence generation (selection bias)").
+fn rob_domain_in_text(domain: &crate::model::RobDomain) -> String {
+    if domain.key == "overall" {
+        "the overall judgement".to_string()
+    } else {
+        decapitalise(domain.name)
+    }
+}
+
+/// What studies were judged, after their subject: "were at unclear risk of bias" (`full`), or
+/// after another judgement in the same sentence "at low risk" (the verb understood).
+fn rob_predicate(tool: RobTool, judgement: Judgement, count: u64, full: bool) -> String {
+    let verb = if count == 1 { "was" } else { "were" };
+    match (tool, judgement, full) {
+        (_, Judgement::Low, true) => format!("{verb} at low risk of bias"),
+        (_, Judgement::Low, false) => "at low risk".into(),
+        (RobTool::Rob1, Judgement::Unclear, true) => format!("{verb} at unclear risk of bias"),
+        (RobTool::Rob1, Judgement::Unclear, false) => "at unclear risk".into(),
+        (RobTool::Rob2, Judgement::Unclear, true) => "had some concerns".into(),
+        (RobTool::Rob2, Judgement::Unclear, false) => "with some concerns".into(),
+        (_, Judgement::High, true) => format!("{verb} at high risk of bias"),
+        (_, Judgement::High, false) => "at high risk".into(),
+        (_, Judgement::NotAssessed, true) => format!("{verb} not assessed"),
+        (_, Judgement::NotAssessed, false) => "not assessed".into(),
+    }
 }
 
 /// The methods the analyses used, as sentences for "Measures of treatment effect" and "Data
-/// synthesis".
+/// synthesis": only what some analysis used, each named with the analyses that used it (or
+/// counted, when there are many), so that the sentence changes when an analysis does.
 pub fn methods_used(results: &Results) -> Vec<String> {
     let outcomes: Vec<&OutcomeResults> = results.outcomes().map(|(_, o)| o).collect();
     if outcomes.is_empty() {
         return vec!["There were no data to analyse.".to_string()];
     }
-    let mut measures: Vec<String> = Vec::new();
-    let mut push = |s: String| {
-        if !measures.contains(&s) {
-            measures.push(s);
+    let name_them = outcomes.len() <= MAX_NAMED;
+    let mut sentences = Vec::new();
+    let measures = grouped(&outcomes, measure_phrase);
+    sentences.push(match measures.as_slice() {
+        [(measure, _)] => {
+            format!("We used {measure} for every analysis, with 95% confidence intervals.")
         }
-    };
-    for o in &outcomes {
-        push(match (&o.measure, o.method) {
-            (Measure::RiskRatio | Measure::OddsRatio | Measure::RiskDifference, MethodKey::Peto) => "Peto odds ratios for rare dichotomous outcomes".to_string(),
-            (Measure::RiskRatio, _) => "risk ratios (RR) for dichotomous outcomes".to_string(),
-            (Measure::OddsRatio, _) => "odds ratios (OR) for dichotomous outcomes".to_string(),
-            (Measure::RiskDifference, _) => "risk differences (RD) for dichotomous outcomes".to_string(),
-            (Measure::StdMeanDifference, _) => "standardised mean differences (SMD, Hedges' adjusted g) for continuous outcomes measured on different scales".to_string(),
-            (Measure::MeanDifference, _) => "mean differences (MD) for continuous outcomes".to_string(),
-            (Measure::Generic { label, name, .. }, _) => {
-                // "hazard ratio (HR)" for the names revmark knows; the authors' own names
-                // as written.
-                let measure = match known_name(label) {
-                    Some(known) if known == name => format!("{} ({label})", known.to_lowercase()),
-                    _ if name != label => format!("{name} ({label})"),
-                    _ => label.clone(),
-                };
-                format!("{measure} estimates with standard errors, pooled by the generic inverse-variance method")
-            }
-        });
-    }
-    let fixed_count = outcomes
+        _ => format!(
+            "We used {}, all with 95% confidence intervals.",
+            join_groups(&applied(&measures, name_them))
+        ),
+    });
+    let models = grouped(&outcomes, model_phrase);
+    sentences.push(match models.as_slice() {
+        [(model, _)] => format!("We pooled every analysis with {model}."),
+        _ => format!(
+            "We pooled {}.",
+            join_groups(&pooled_with(&models, name_them))
+        ),
+    });
+    if outcomes
         .iter()
-        .filter(|o| o.model == ModelKey::Fixed)
-        .count();
-    let random_count = outcomes.len() - fixed_count;
-    let mut synthesis = Vec::new();
-    if fixed_count > 0 {
-        synthesis.push(format!(
-            "a fixed-effect model for {}",
-            count_noun(fixed_count as u64, "outcome")
+        .any(|o| o.heterogeneity.as_ref().is_some_and(|h| h.df > 0))
+    {
+        sentences.push(
+            "We assessed heterogeneity with the Chi\u{b2} test and the I\u{b2} statistic."
+                .to_string(),
+        );
+    }
+    let predicted: Vec<&OutcomeResults> = outcomes
+        .iter()
+        .copied()
+        .filter(|o| o.prediction.is_some())
+        .collect();
+    if !predicted.is_empty() {
+        sentences.push(format!(
+            "We give a 95% prediction interval for {}.",
+            analyses_named(&predicted, name_them)
         ));
     }
-    if random_count > 0 {
-        synthesis.push(format!(
-            "a random-effects model for {}",
-            count_noun(random_count as u64, "outcome")
+    let subgrouped: Vec<&OutcomeResults> = outcomes
+        .iter()
+        .copied()
+        .filter(|o| o.subgroup_differences.is_some())
+        .collect();
+    if !subgrouped.is_empty() {
+        sentences.push(format!(
+            "We tested for differences between subgroups for {}.",
+            analyses_named(&subgrouped, name_them)
         ));
     }
-    vec![
-        format!(
-            "We used {}, with 95% confidence intervals.",
-            join_and(&measures)
-        ),
-        format!(
-            "We used {} (Review Manager 5 conventions: Mantel-Haenszel, inverse-variance or Peto weights as stated per analysis; DerSimonian-Laird, REML or Paule-Mandel estimates of the between-study variance for random effects).",
-            join_and(&synthesis)
-        ),
-    ]
+    sentences
+}
+
+/// Most analyses the methods name one by one; beyond this they are counted.
+const MAX_NAMED: usize = 6;
+
+/// The analyses in groups by a key, in order of first use.
+fn grouped<'a>(
+    outcomes: &[&'a OutcomeResults],
+    key: impl Fn(&OutcomeResults) -> String,
+) -> Vec<(String, Vec<&'a OutcomeResults>)> {
+    let mut groups: Vec<(String, Vec<&OutcomeResults>)> = Vec::new();
+    for o in outcomes {
+        let k = key(o);
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, members)) => members.push(o),
+            None => groups.push((k, vec![o])),
+        }
+    }
+    groups
+}
+
+/// Groups joined with "and", or, when a group is itself a list, with a comma ("A and B with X,
+/// and C with Y") or semicolons ("A and B with X; C with Y; and D with Z"), so that the joins
+/// do not run together.
+fn join_groups(groups: &[String]) -> String {
+    if groups.len() < 3 && !groups.iter().any(|g| g.contains(" and ")) {
+        return join_and(groups);
+    }
+    match groups {
+        [first, second] => format!("{first}, and {second}"),
+        [init @ .., last] if !init.is_empty() => format!("{}; and {last}", init.join("; ")),
+        _ => join_and(groups),
+    }
+}
+
+/// "pre-eclampsia and neonatal death", or "4 analyses".
+fn analyses_named(outcomes: &[&OutcomeResults], name_them: bool) -> String {
+    if name_them {
+        // An outcome analysed in two comparisons is named once.
+        let mut names: Vec<String> = Vec::new();
+        for name in outcomes.iter().map(|o| decapitalise(&o.name)) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        join_and(&names)
+    } else {
+        count_noun(outcomes.len() as u64, "analysis")
+    }
+}
+
+/// "risk ratios (RR) for pre-eclampsia", per group.
+fn applied(groups: &[(String, Vec<&OutcomeResults>)], name_them: bool) -> Vec<String> {
+    groups
+        .iter()
+        .map(|(what, members)| format!("{what} for {}", analyses_named(members, name_them)))
+        .collect()
+}
+
+/// "pre-eclampsia with a random-effects model (...)", per group.
+fn pooled_with(groups: &[(String, Vec<&OutcomeResults>)], name_them: bool) -> Vec<String> {
+    groups
+        .iter()
+        .map(|(model, members)| format!("{} with {model}", analyses_named(members, name_them)))
+        .collect()
+}
+
+/// The effect measure in running text.
+fn measure_phrase(o: &OutcomeResults) -> String {
+    match (&o.measure, o.method) {
+        (_, MethodKey::Peto) => "Peto odds ratios".into(),
+        (Measure::RiskRatio, _) => "risk ratios (RR)".into(),
+        (Measure::OddsRatio, _) => "odds ratios (OR)".into(),
+        (Measure::RiskDifference, _) => "risk differences (RD)".into(),
+        (Measure::MeanDifference, _) => "mean differences (MD)".into(),
+        (Measure::StdMeanDifference, _) => {
+            "standardised mean differences (SMD, Hedges' adjusted g)".into()
+        }
+        (Measure::Generic { label, name, .. }, _) => {
+            // "hazard ratio (HR)" for the names revmark knows; the authors' own names as
+            // written.
+            let measure = match known_name(label) {
+                Some(known) if known == name => format!("{} ({label})", known.to_lowercase()),
+                _ if name != label => format!("{name} ({label})"),
+                _ => label.clone(),
+            };
+            format!("{measure} estimates with their standard errors (generic inverse variance)")
+        }
+    }
+}
+
+/// "a random-effects model (Mantel-Haenszel method; DerSimonian-Laird estimate of the
+/// between-study variance)".
+fn model_phrase(o: &OutcomeResults) -> String {
+    let method = match o.method {
+        MethodKey::MH => "Mantel-Haenszel",
+        MethodKey::IV => "inverse-variance",
+        MethodKey::Peto => "Peto",
+    };
+    match o.model {
+        ModelKey::Fixed => format!("a fixed-effect model ({method} method)"),
+        ModelKey::Random => {
+            let hksj = if o.uses_hksj() {
+                "; Hartung-Knapp-Sidik-Jonkman confidence interval"
+            } else {
+                ""
+            };
+            format!(
+                "a random-effects model ({method} method; {} estimate of the between-study variance{hksj})",
+                crate::format::tau2_name(o.tau2)
+            )
+        }
+    }
 }

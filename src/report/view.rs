@@ -16,6 +16,8 @@ pub struct ReviewContext {
     /// The abstract's generated parts.
     #[serde(rename = "abstract")]
     pub abstract_: AbstractView,
+    /// The plain language summary.
+    pub plain_language_summary: PlainLanguageView,
     /// The studies.
     pub studies: StudiesView,
     /// The risk-of-bias tool and its domains.
@@ -35,7 +37,7 @@ pub struct SectionsView {
     pub sof: Vec<SofTable>,
     /// Results of the search and the counts of studies.
     pub description_of_studies: Vec<String>,
-    /// One sentence per risk-of-bias domain.
+    /// Risk of bias across the included studies, domains with the same judgements together.
     pub risk_of_bias: Vec<String>,
     /// Effects of interventions, per comparison and outcome.
     pub effects: Vec<EffectsComparison>,
@@ -129,6 +131,19 @@ pub struct StudiesView {
     pub ongoing: Vec<NamedView>,
     /// Studies awaiting classification.
     pub awaiting: Vec<NamedView>,
+    /// The included studies' one risk-of-bias table, when every study has the same
+    /// judgements and none gives support for them (said once instead of once per study).
+    pub shared_risk_of_bias: Option<SharedRobView>,
+}
+
+/// A risk-of-bias table that holds for every included study.
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedRobView {
+    /// "All nine included studies have the same risk-of-bias judgements, with no support given
+    /// for them:"
+    pub sentence: String,
+    /// The judgements, one row per domain (support empty).
+    pub rows: Vec<RobRowView>,
 }
 
 /// An included study's characteristics.
@@ -291,4 +306,48 @@ pub struct EffectsComparison {
     pub name: String,
     /// Its outcomes.
     pub outcomes: Vec<EffectView>,
+}
+
+/// The plain language summary: each part the authors' (Markdown) or generated (plain text).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PlainLanguageView {
+    /// The title.
+    pub title: PlainPartView,
+    /// Key messages, What did we do?, What did we find?, What are the limitations of the
+    /// evidence?, How up to date is this evidence?: those with text, in that order.
+    pub parts: Vec<PlainPartView>,
+    /// Every part as generated, for the authors' text to quote.
+    pub generated: GeneratedSummary,
+}
+
+/// One part of the plain language summary.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PlainPartView {
+    /// `title`, `key_messages`, `what_we_did`, `what_we_found`, `limitations` or `currency`.
+    pub key: String,
+    /// "Key messages", "What did we do?", ...; empty for the title.
+    pub heading: String,
+    /// The authors' part (Markdown), empty when the part is generated.
+    pub authors: String,
+    /// The generated part: paragraphs, or the items of a list (plain text).
+    pub generated: Vec<String>,
+    /// Whether `generated` is a list (Key messages) rather than paragraphs.
+    pub list: bool,
+}
+
+/// The generated plain language summary, part by part (plain text).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct GeneratedSummary {
+    /// "What are the effects of X compared with Y for Z?", or the review's title.
+    pub title: String,
+    /// The key messages, one sentence each.
+    pub key_messages: Vec<String>,
+    /// What did we do? (paragraphs).
+    pub what_we_did: Vec<String>,
+    /// What did we find? (paragraphs).
+    pub what_we_found: Vec<String>,
+    /// What are the limitations of the evidence? (paragraphs).
+    pub limitations: Vec<String>,
+    /// "The evidence is up to date to September 2015.", or empty without a search date.
+    pub currency: String,
 }

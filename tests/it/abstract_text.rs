@@ -33,7 +33,7 @@ fn seed_abstract_states_every_main_result() {
         "One study reported qualitatively on maternal anaemia (a secondary outcome of this review)",
         "effective for recuperating from anaemia",
         "but there were no data for inclusion in our analyses.",
-        "Maternal satisfaction was not reported in the included studies.",
+        "The included studies did not report maternal satisfaction.",
         "none of this review's infant secondary outcomes were reported in the included studies: clinical micronutrient deficiency, morbidity episodes (febrile illness, respiratory tract infection, diarrhoea, other) and adverse effects of micronutrients within three days of receiving the supplement.",
     ] {
         assert!(text.contains(fact), "missing: {fact}\n---\n{text}");

@@ -275,7 +275,7 @@ fn imported_numbers_keep_their_gaps() {
         );
         assert!(review.contains(&format!("##### {} {}", c.number, c.name)));
     }
-    assert!(review.contains("### Comparison 15. "), "{review}");
+    assert!(review.contains("### Comparison 15: "), "{review}");
     let subgroup = &results["comparisons"][0]["outcomes"][0]["subgroups"][0]["number"];
     assert_eq!(subgroup, "3.2.1");
     assert!(

@@ -220,7 +220,7 @@ fn numbers_with_gaps_name_files_and_links() {
             .path(&format!("output/{REVIEW}/figures/forest-2.3.svg"))
             .exists()
     );
-    assert!(review.contains("### Comparison 2. "));
+    assert!(review.contains("### Comparison 2: "));
     assert!(page(&scratch, "figures/forest-2.1.svg").contains("2.1.5 Women not selected"));
     let csv = page(&scratch, "results.csv");
     assert!(

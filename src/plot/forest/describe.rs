@@ -70,8 +70,9 @@ pub(super) fn describe(result: &OutcomeResults, sentences: &[String]) -> String 
         }
     }
     let counts = format!(
-        "{} studies, {} participants",
-        result.studies, result.participants
+        "{}, {} participants",
+        crate::english::count_noun(result.studies as u64, "study"),
+        result.participants
     );
     let _ = match result.totals {
         Totals::Overall => write!(

@@ -53,9 +53,9 @@ pub fn forest(
     }
 }
 
-/// "Favours [BCG]".
+/// "Favours BCG", as results.csv labels the plot.
 fn favours(label: &str) -> String {
-    format!("Favours [{label}]")
+    crate::format::favours(label)
 }
 
 /// A pooled effect as "0.62 [0.45, 0.85]".

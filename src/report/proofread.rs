@@ -1,0 +1,895 @@
+//! A proofreader for the generated text: every sentence revmark writes into a review (abstract,
+//! plain language summary, methods, Description of studies, risk of bias, Effects of
+//! interventions, Summary of findings, Data and analyses, figure captions), read back and
+//! checked against the data it was written from. It finds the seams that come from joining
+//! sentences made in different places: a sentence said twice, a placeholder left unfilled, a
+//! count said once in words and once in digits, a verb that does not agree with its count, an
+//! "et al." joined with "and", and a count that is not the one in results.json, the PRISMA flow
+//! or the study lists.
+//!
+//! It reads the text, not the code that wrote it, so that it catches what a change to either
+//! breaks; the tests run it over every example and an imported real review.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use super::view::ReviewContext;
+use crate::format::{effect_bracketed, effect_phrase};
+use crate::model::Review;
+use crate::results::{OutcomeResults, Pooled, Results};
+
+/// One piece of generated text and what it speaks of.
+#[derive(Debug, Clone)]
+pub struct Passage {
+    /// Where it is on the page ("Main results", "Effects of interventions 1.2").
+    pub section: String,
+    /// The analysis (or subgroup) number it speaks of, when it speaks of one only.
+    pub analysis: Option<String>,
+    /// What kind of text it is, which decides how its counts are read.
+    pub kind: PassageKind,
+    /// Its sentences (or table cells), in order.
+    pub sentences: Vec<String>,
+}
+
+/// What kind of generated text a passage is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PassageKind {
+    /// Running text.
+    Prose,
+    /// A Summary of findings row: its cells.
+    SummaryRow,
+    /// A Data and analyses row: its cells.
+    AnalysesRow,
+}
+
+/// A seam in the generated text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seam {
+    /// The section it is in.
+    pub section: String,
+    /// The sentence.
+    pub sentence: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+impl fmt::Display for Seam {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} — \"{}\"",
+            self.section, self.problem, self.sentence
+        )
+    }
+}
+
+/// Every generated passage of a review, from the context its pages are rendered from.
+pub fn generated_text(context: &ReviewContext) -> Vec<Passage> {
+    let prose = |section: &str, sentences: Vec<String>| Passage {
+        section: section.to_string(),
+        analysis: None,
+        kind: PassageKind::Prose,
+        sentences: sentences.iter().flat_map(|s| split_sentences(s)).collect(),
+    };
+    let mut passages = Vec::new();
+    let a = &context.abstract_;
+    passages.push(prose("Search methods", vec![a.search_methods.clone()]));
+    passages.push(prose("Main results", a.main_results.clone()));
+    let pls = &context.plain_language_summary.generated;
+    passages.push(prose(
+        "Plain language summary: title",
+        vec![pls.title.clone()],
+    ));
+    passages.push(prose(
+        "Plain language summary: key messages",
+        pls.key_messages.clone(),
+    ));
+    for (part, text) in [
+        ("what did we do?", &pls.what_we_did),
+        ("what did we find?", &pls.what_we_found),
+        ("limitations", &pls.limitations),
+    ] {
+        passages.push(prose(
+            &format!("Plain language summary: {part}"),
+            text.clone(),
+        ));
+    }
+    passages.push(prose(
+        "Plain language summary: how up to date",
+        vec![pls.currency.clone()],
+    ));
+    let s = &context.sections;
+    passages.push(prose("Data collection and analysis", s.methods.clone()));
+    passages.push(prose(
+        "Description of studies",
+        s.description_of_studies.clone(),
+    ));
+    let mut rob = s.risk_of_bias.clone();
+    rob.extend(
+        context
+            .studies
+            .shared_risk_of_bias
+            .iter()
+            .map(|r| r.sentence.clone()),
+    );
+    passages.push(prose("Risk of bias in included studies", rob));
+    let mut overview = s.reported_without_data.clone();
+    overview.extend(s.unreported.iter().cloned());
+    passages.push(prose("Effects of interventions", overview));
+    for comparison in &s.effects {
+        for o in &comparison.outcomes {
+            let mut sentences = vec![o.sentence.clone()];
+            sentences.extend(o.details.iter().cloned());
+            let mut passage = prose(&format!("Effects of interventions {}", o.number), sentences);
+            passage.analysis = Some(o.number.clone());
+            passages.push(passage);
+        }
+    }
+    for table in &s.sof {
+        passages.push(prose(
+            &format!("Summary of findings {}", table.number),
+            table
+                .footnotes
+                .iter()
+                .map(|f| f.text.clone())
+                .chain([table.title.clone()])
+                .collect(),
+        ));
+        for (row, number) in table.rows.iter().zip(sof_numbers(context, table.number)) {
+            passages.push(Passage {
+                section: format!("Summary of findings {}: {}", table.number, row.outcome),
+                analysis: number,
+                kind: PassageKind::SummaryRow,
+                sentences: [
+                    &row.risk_control,
+                    &row.risk_experimental,
+                    &row.relative,
+                    &row.participants,
+                    &row.certainty,
+                    &row.comments,
+                ]
+                .into_iter()
+                .filter(|c| !c.is_empty())
+                .cloned()
+                .collect(),
+            });
+        }
+    }
+    for table in &context.analyses {
+        for row in &table.rows {
+            passages.push(Passage {
+                section: format!("Data and analyses {}", row.number),
+                analysis: Some(row.number.clone()),
+                kind: PassageKind::AnalysesRow,
+                sentences: vec![
+                    format!("{} {}", row.number, row.title),
+                    crate::english::count_noun(row.studies as u64, "study"),
+                    format!("{} participants", row.participants),
+                    row.method.clone(),
+                    row.effect.clone(),
+                ],
+            });
+        }
+    }
+    for figure in &context.figures {
+        passages.push(prose(
+            &format!("Figure {}", figure.path),
+            vec![figure.title.clone(), figure.description.clone()],
+        ));
+    }
+    passages.retain(|p| !p.sentences.is_empty());
+    passages
+}
+
+/// The analysis number of each row of Summary of findings table `number`, in order (the rows
+/// are the comparison's analyses, as the Effects of interventions lists them).
+fn sof_numbers(context: &ReviewContext, number: usize) -> Vec<Option<String>> {
+    context
+        .sections
+        .effects
+        .iter()
+        .find(|c| c.number == number)
+        .map(|c| c.outcomes.iter().map(|o| Some(o.number.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// Sentences of a paragraph: a break after ".", "?" or "!" followed by a space and a capital
+/// or an opening bracket, but not after "et al." or "e.g.".
+pub fn split_sentences(paragraph: &str) -> Vec<String> {
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
+    for w in 0..chars.len() {
+        let (at, c) = chars[w];
+        if !matches!(c, '.' | '?' | '!') {
+            continue;
+        }
+        let next = chars.get(w + 1).map(|(_, c)| *c);
+        let after = chars.get(w + 2).map(|(_, c)| *c);
+        if next != Some(' ') || !after.is_some_and(|a| a.is_uppercase() || a == '(') {
+            continue;
+        }
+        let before = &paragraph[start..at];
+        if before.ends_with(" al") || before.ends_with("e.g") || before.ends_with("i.e") {
+            continue;
+        }
+        sentences.push(paragraph[start..=at].trim().to_string());
+        start = at + 1;
+    }
+    let rest = paragraph[start..].trim();
+    if !rest.is_empty() {
+        sentences.push(rest.to_string());
+    }
+    sentences
+}
+
+/// Every seam of `review`'s generated text (`passages`, from [`generated_text`]).
+pub fn proofread(review: &Review, results: &Results, passages: &[Passage]) -> Vec<Seam> {
+    let facts = Facts::of(review, results);
+    let mut seams = Vec::new();
+    for passage in passages {
+        let mut seam = |sentence: &str, problem: String| {
+            seams.push(Seam {
+                section: passage.section.clone(),
+                sentence: sentence.to_string(),
+                problem,
+            })
+        };
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for sentence in &passage.sentences {
+            if passage.kind == PassageKind::Prose {
+                *seen.entry(sentence.as_str()).or_default() += 1;
+                if seen[sentence.as_str()] == 2 {
+                    seam(sentence, "the same sentence twice in one section".into());
+                }
+            }
+            if let Some(placeholder) = placeholder(sentence) {
+                seam(sentence, format!("an unfilled placeholder `{placeholder}`"));
+            }
+            for problem in grammar(sentence) {
+                seam(sentence, problem);
+            }
+            for problem in facts.check(passage, sentence) {
+                seam(sentence, problem);
+            }
+        }
+        if passage.kind == PassageKind::Prose {
+            for problem in words_and_digits(&passage.sentences, &facts.nouns) {
+                seam(&passage.sentences.join(" "), problem);
+            }
+        }
+    }
+    seams
+}
+
+/// The first placeholder in a sentence: "[experimental]", "{{", "{%", "TODO", a note to the
+/// author, or a number that did not compute.
+fn placeholder(sentence: &str) -> Option<String> {
+    for marker in [
+        "{{",
+        "{%",
+        "TODO",
+        "_Not given",
+        "review.yaml",
+        "NaN",
+        "inf ",
+    ] {
+        if sentence.contains(marker) {
+            return Some(marker.to_string());
+        }
+    }
+    // A bracket that holds words, not numbers: "Favours [experimental]" but not "0.65 [0.46,
+    // 0.90]".
+    let mut rest = sentence;
+    while let Some(open) = rest.find('[') {
+        let inner = &rest[open + 1..];
+        let Some(close) = inner.find(']') else { break };
+        if inner.chars().next().is_some_and(char::is_alphabetic) {
+            return Some(format!("[{}]", &inner[..close]));
+        }
+        rest = &inner[close..];
+    }
+    None
+}
+
+/// Lower-case words of a sentence without the punctuation around them.
+fn tokens(sentence: &str) -> Vec<String> {
+    sentence
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// A count written in words ("nine", "twenty-one") or digits, and whether it was words.
+fn number(token: &str) -> Option<(u64, bool)> {
+    if let Ok(n) = token.parse::<u64>() {
+        return Some((n, false));
+    }
+    (0..100u64)
+        .find(|&n| crate::english::words(n) == token)
+        .map(|n| (n, true))
+}
+
+/// Whether a token is a count's noun: studies, reports, records or participants.
+fn noun_of(token: &str, nouns: &[String]) -> Option<String> {
+    let singular = match token {
+        "study" | "studies" => "study",
+        "trial" | "trials" => "trial",
+        "report" | "reports" => "report",
+        "record" | "records" => "record",
+        "participant" | "participants" => "participant",
+        t if nouns.iter().any(|n| n == t) => return Some(t.to_string()),
+        _ => return None,
+    };
+    Some(singular.to_string())
+}
+
+/// A count said in words in one sentence and in digits in another of the same section; the
+/// numbers in a bracketed statistical summary ("; 9 studies, 6942 women;") are exempt, as
+/// Cochrane writes them in digits everywhere.
+fn words_and_digits(sentences: &[String], nouns: &[String]) -> Vec<String> {
+    let mut forms: BTreeMap<(u64, String), (bool, bool)> = BTreeMap::new();
+    for sentence in sentences {
+        let words = tokens(&without_statistics(sentence));
+        for i in 0..words.len() {
+            let Some((n, in_words)) = number(&words[i]) else {
+                continue;
+            };
+            // "two small studies": the noun may follow one adjective.
+            let noun = words[i + 1..]
+                .iter()
+                .take(2)
+                .find_map(|w| noun_of(w, nouns));
+            if let Some(noun) = noun {
+                let entry = forms.entry((n, noun)).or_default();
+                if in_words {
+                    entry.0 = true;
+                } else {
+                    entry.1 = true;
+                }
+            }
+        }
+    }
+    forms
+        .into_iter()
+        .filter(|(_, (w, d))| *w && *d)
+        .map(|((n, noun), _)| {
+            format!(
+                "the count {n} of {} said both in words and in digits",
+                crate::english::plural(2, &noun)
+            )
+        })
+        .collect()
+}
+
+/// A sentence without its bracketed statistics ("(RR 0.65, 95% CI ...; 9 studies, 6942 women)").
+fn without_statistics(sentence: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut group = String::new();
+    for c in sentence.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                if depth == 1 {
+                    group.clear();
+                    continue;
+                }
+            }
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    if !(group.contains(';') || group.contains("CI")) {
+                        out.push_str(&group);
+                    }
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        if depth > 0 {
+            group.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Agreement of a count with its verb ("one study were", "two studies was") and lists that end
+/// in "and et al.".
+fn grammar(sentence: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    if sentence.contains(" and et al") {
+        problems.push("a list that ends in \"and et al.\"".to_string());
+    }
+    let words = tokens(sentence);
+    // "stillbirth and stillbirth": a list that names one item twice.
+    for (i, w) in words.iter().enumerate() {
+        if w != "and" {
+            continue;
+        }
+        for k in 1..=4.min(i) {
+            if words.get(i + 1..i + 1 + k) == Some(&words[i - k..i]) {
+                problems.push(format!(
+                    "\"{}\" twice in one list",
+                    words[i - k..i].join(" ")
+                ));
+                break;
+            }
+        }
+    }
+    for i in 0..words.len() {
+        let Some((n, _)) = number(&words[i]).or(match words[i].as_str() {
+            "both" | "all" => Some((2, true)),
+            _ => None,
+        }) else {
+            continue;
+        };
+        // The noun right after the count, or after one adjective ("two small studies").
+        let is_noun = |j: usize| {
+            matches!(
+                words.get(j).map(String::as_str),
+                Some("study" | "studies" | "trial" | "trials")
+            )
+        };
+        let j = if is_noun(i + 1) {
+            i + 1
+        } else if is_noun(i + 2) && words.get(i + 1).is_some_and(|w| number(w).is_none()) {
+            i + 2
+        } else {
+            continue;
+        };
+        let plural_noun = words[j].ends_with('s');
+        if (n == 1) == plural_noun {
+            problems.push(format!(
+                "\"{} {}\": the noun does not agree with the count",
+                words[i], words[j]
+            ));
+        }
+        if let Some(verb) = words.get(j + 1) {
+            let singular_verb = matches!(verb.as_str(), "was" | "is" | "has");
+            let plural_verb = matches!(verb.as_str(), "were" | "are" | "have");
+            if (plural_noun && singular_verb) || (!plural_noun && plural_verb) {
+                problems.push(format!(
+                    "\"{} {verb}\": the verb does not agree with its subject",
+                    words[j]
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// What the text's counts must equal: results.json, the PRISMA flow and the study lists.
+struct Facts<'a> {
+    results: &'a Results,
+    /// The participants noun and its plural, for reading counts.
+    nouns: Vec<String>,
+    included: u64,
+    /// Total participants, when every included study gives its number.
+    participants: Option<i64>,
+    excluded: u64,
+    ongoing: u64,
+    awaiting: u64,
+    flow: Option<crate::model::Flow>,
+}
+
+/// A count the text claims, and what it is a count of.
+#[derive(Debug, Clone, Copy)]
+enum Claim {
+    Included,
+    Participants,
+    Excluded,
+    Ongoing,
+    Awaiting,
+    Identified,
+    Duplicates,
+    Screened,
+    ExcludedScreening,
+    FullText,
+    ExcludedFullText,
+}
+
+impl<'a> Facts<'a> {
+    fn of(review: &Review, results: &'a Results) -> Facts<'a> {
+        let noun = review.participants_noun().to_lowercase();
+        let included = &review.studies.included;
+        Facts {
+            results,
+            nouns: vec![noun.clone(), crate::english::plural(2, &noun)],
+            included: included.len() as u64,
+            participants: included
+                .iter()
+                .map(|s| s.participants.as_ref().map(|p| p.value))
+                .sum(),
+            excluded: review.studies.excluded.len() as u64,
+            ongoing: review.studies.ongoing.len() as u64,
+            awaiting: review.studies.awaiting_classification.len() as u64,
+            flow: review
+                .protocol
+                .search
+                .as_ref()
+                .and_then(|s| s.flow.as_ref())
+                .map(|f| f.value.clone()),
+        }
+    }
+
+    /// The value a claim must have, if the review says.
+    fn expected(&self, claim: Claim) -> Option<i64> {
+        let flow = self.flow.as_ref();
+        let count = |n: Option<u64>| n.map(|n| n as i64);
+        match claim {
+            Claim::Included => Some(self.included as i64),
+            Claim::Participants => self.participants,
+            Claim::Excluded => Some(self.excluded as i64),
+            Claim::Ongoing => Some(self.ongoing as i64),
+            Claim::Awaiting => Some(self.awaiting as i64),
+            Claim::Identified => count(flow.and_then(|f| f.identified)),
+            Claim::Duplicates => count(flow.and_then(|f| f.duplicates_removed)),
+            Claim::Screened => count(flow.and_then(|f| f.screened)),
+            Claim::ExcludedScreening => count(flow.and_then(|f| f.excluded_screening)),
+            Claim::FullText => count(flow.and_then(|f| f.full_text)),
+            Claim::ExcludedFullText => {
+                flow.map(|f| f.excluded_full_text.values().sum::<u64>() as i64)
+            }
+        }
+    }
+
+    /// The count claims of a sentence of running text.
+    fn claims(&self, sentence: &str) -> Vec<(Claim, i64)> {
+        let w = tokens(sentence);
+        let mut claims = Vec::new();
+        let num = |i: usize| w.get(i).and_then(|t| number(t)).map(|(n, _)| n as i64);
+        let is =
+            |i: usize, options: &[&str]| w.get(i).is_some_and(|t| options.contains(&t.as_str()));
+        let studies = ["study", "studies"];
+        let partial = sentence.contains("at least") || sentence.contains("that reported their");
+        for i in 0..w.len() {
+            // "included nine studies", "We found two small studies", "All nine studies".
+            if is(i, &["included", "found", "all"])
+                && let Some(n) = num(i + 1)
+            {
+                let noun_at = if is(i + 2, &studies) {
+                    Some(i + 2)
+                } else if is(i + 3, &studies) {
+                    Some(i + 3)
+                } else {
+                    None
+                };
+                if let Some(at) = noun_at {
+                    claims.push((Claim::Included, n));
+                    // "We included nine studies (6942 women)".
+                    if is(i, &["included", "found"])
+                        && !partial
+                        && let Some(p) = num(at + 1)
+                        && w.get(at + 2).is_some_and(|t| self.nouns.contains(t))
+                    {
+                        claims.push((Claim::Participants, p));
+                    }
+                }
+            }
+            // "Nine studies (...) were included."
+            if i == 0
+                && let Some(n) = num(0)
+                && (is(1, &studies) || is(2, &studies))
+                && (sentence.ends_with("were included.") || sentence.ends_with("was included."))
+            {
+                claims.push((Claim::Included, n));
+            }
+            // "involving a total of 52 women", "that involved 52 women".
+            if is(i, &["involving", "involved"]) && !partial {
+                let mut j = i + 1;
+                while is(j, &["a", "total", "of"]) {
+                    j += 1;
+                }
+                if let Some(p) = num(j)
+                    && w.get(j + 1).is_some_and(|t| self.nouns.contains(t))
+                {
+                    claims.push((Claim::Participants, p));
+                }
+            }
+            if is(i, &["excluded"])
+                && let Some(n) = num(i + 1)
+            {
+                if is(i + 2, &studies) {
+                    claims.push((Claim::Excluded, n));
+                } else if is(i + 2, &["of"]) && is(i + 3, &["them"]) {
+                    claims.push((Claim::ExcludedFullText, n));
+                } else if is(i + 2, &["on"]) && is(i + 3, &["title"]) {
+                    claims.push((Claim::ExcludedScreening, n));
+                }
+            }
+            if is(i, &["identified"])
+                && let Some(n) = num(i + 1)
+                && is(i + 2, &["records"])
+            {
+                claims.push((Claim::Identified, n));
+            }
+            if is(i, &["removing"])
+                && let Some(n) = num(i + 1)
+                && is(i + 2, &["duplicates"])
+            {
+                claims.push((Claim::Duplicates, n));
+            }
+            if is(i, &["screened"])
+                && let Some(n) = num(i + 1)
+            {
+                claims.push((Claim::Screened, n));
+            }
+            if is(i, &["assessed"])
+                && let Some(n) = num(i + 1)
+                && is(i + 2, &["full-text"])
+            {
+                claims.push((Claim::FullText, n));
+            }
+            if let Some(n) = num(i)
+                && is(i + 1, &studies)
+                && is(i + 2, &["is", "are"])
+            {
+                if is(i + 3, &["ongoing"]) {
+                    claims.push((Claim::Ongoing, n));
+                } else if is(i + 3, &["awaiting"]) {
+                    claims.push((Claim::Awaiting, n));
+                }
+            }
+        }
+        claims
+    }
+
+    /// The problems with the counts of one sentence of `passage`.
+    fn check(&self, passage: &Passage, sentence: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        let analysis = passage.analysis.as_deref().and_then(|n| self.analysis(n));
+        match passage.kind {
+            PassageKind::Prose => {
+                for (claim, said) in self.claims(sentence) {
+                    if let Some(expected) = self.expected(claim)
+                        && expected != said
+                    {
+                        problems.push(format!(
+                            "says {said} where the review has {expected} ({claim:?})"
+                        ));
+                    }
+                }
+                for fact in statistics(sentence) {
+                    problems.extend(self.check_statistics(&fact, analysis.clone()));
+                }
+            }
+            PassageKind::SummaryRow => {
+                // "6942 (9 studies)"; "RR 0.65 (0.46 to 0.90)".
+                if let Some((n, k)) = participants_cell(sentence)
+                    && let Some(Counted {
+                        studies,
+                        participants,
+                        ..
+                    }) = analysis
+                    && (n, k) != (participants, studies)
+                {
+                    problems.push(format!(
+                        "says {n} participants in {k} studies where results.json has {participants} in {studies}"
+                    ));
+                }
+            }
+            PassageKind::AnalysesRow => {
+                let Some(Counted {
+                    studies,
+                    participants,
+                    pooled,
+                    ..
+                }) = analysis
+                else {
+                    return problems;
+                };
+                let w = tokens(sentence);
+                let count = |nouns: &[&str]| match w.as_slice() {
+                    [n, t] if nouns.contains(&t.as_str()) => n.parse::<u64>().ok(),
+                    _ => None,
+                };
+                if let Some(k) = count(&["study", "studies"])
+                    && k != studies
+                {
+                    problems.push(format!("says {k} studies where results.json has {studies}"));
+                }
+                if let Some(n) = count(&["participants"])
+                    && n != participants
+                {
+                    problems.push(format!(
+                        "says {n} participants where results.json has {participants}"
+                    ));
+                }
+                if sentence.contains(" [") || sentence == "Not estimable" {
+                    let want = pooled.map_or("Not estimable".to_string(), |p| {
+                        effect_bracketed(p.estimate, p.ci_low, p.ci_high)
+                    });
+                    if sentence != want {
+                        problems.push(format!("says {sentence} where results.json has {want}"));
+                    }
+                }
+            }
+        }
+        problems
+    }
+
+    /// An analysis or subgroup of results.json by number.
+    fn analysis(&self, number: &str) -> Option<Counted<'_>> {
+        for (_, o) in self.results.outcomes() {
+            if o.number == number {
+                return Some(Counted::outcome(o));
+            }
+            for s in &o.subgroups {
+                if s.number == number {
+                    return Some(Counted {
+                        label: o.measure.label().to_string(),
+                        studies: s.studies as u64,
+                        participants: s.participants,
+                        pooled: s.pooled.as_ref(),
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// A bracketed summary's effect and counts against results.json: the analysis the passage
+    /// speaks of, or any analysis with that effect.
+    fn check_statistics(&self, fact: &Statistics, analysis: Option<Counted>) -> Vec<String> {
+        let candidates: Vec<Counted> = match analysis {
+            Some(a) => vec![a],
+            None => self
+                .results
+                .outcomes()
+                .map(|(_, o)| Counted::outcome(o))
+                .collect(),
+        };
+        let with_effect: Vec<&Counted> = candidates
+            .iter()
+            .filter(|c| {
+                c.pooled
+                    .is_some_and(|p| effect_phrase(&c.label, p) == fact.effect)
+            })
+            .collect();
+        if with_effect.is_empty() {
+            return vec![format!(
+                "states \"{}\", which no analysis in results.json has",
+                fact.effect
+            )];
+        }
+        let Some((k, n)) = fact.counts else {
+            return Vec::new();
+        };
+        if with_effect
+            .iter()
+            .any(|c| c.studies == k && c.participants == n)
+        {
+            return Vec::new();
+        }
+        let c = with_effect[0];
+        vec![format!(
+            "says {k} studies and {n} participants where results.json has {} and {}",
+            c.studies, c.participants
+        )]
+    }
+}
+
+/// The counts and pooled result of an analysis or subgroup.
+#[derive(Debug, Clone)]
+struct Counted<'a> {
+    label: String,
+    studies: u64,
+    participants: u64,
+    pooled: Option<&'a Pooled>,
+}
+
+impl<'a> Counted<'a> {
+    fn outcome(o: &'a OutcomeResults) -> Counted<'a> {
+        Counted {
+            label: o.measure.label().to_string(),
+            studies: o.studies as u64,
+            participants: o.participants,
+            pooled: o.pooled.as_ref(),
+        }
+    }
+}
+
+/// A bracketed statistical summary: "RR 0.65, 95% CI 0.46 to 0.90; 9 studies, 6942 women".
+#[derive(Debug, Clone)]
+struct Statistics {
+    /// "RR 0.65, 95% CI 0.46 to 0.90".
+    effect: String,
+    /// Studies and participants, when given.
+    counts: Option<(u64, u64)>,
+}
+
+/// The bracketed statistical summaries of a sentence.
+fn statistics(sentence: &str) -> Vec<Statistics> {
+    let mut found = Vec::new();
+    let mut rest = sentence;
+    while let Some(ci) = rest.find(", 95% CI ") {
+        let open = rest[..ci].rfind('(').map_or(0, |o| o + 1);
+        let close = rest[ci..].find(')').map_or(rest.len(), |c| ci + c);
+        let group = &rest[open..close];
+        let mut parts = group.split("; ");
+        let effect = parts.next().unwrap_or_default().to_string();
+        let counts = parts.next().and_then(|p| {
+            let w = tokens(p);
+            match w.as_slice() {
+                [k, study, n, _] if study.starts_with("stud") => {
+                    Some((k.parse().ok()?, n.parse().ok()?))
+                }
+                _ => None,
+            }
+        });
+        found.push(Statistics { effect, counts });
+        rest = &rest[close.min(rest.len())..];
+        if rest.is_empty() {
+            break;
+        }
+        rest = &rest[1.min(rest.len())..];
+    }
+    found
+}
+
+/// A Summary of findings participants cell, "6942 (9 studies)": participants and studies.
+fn participants_cell(cell: &str) -> Option<(u64, u64)> {
+    let w = tokens(cell);
+    match w.as_slice() {
+        [n, k, study] if study.starts_with("stud") && cell.contains('(') => {
+            Some((n.parse().ok()?, k.parse().ok()?))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_at_full_stops_only() {
+        assert_eq!(
+            split_sentences(
+                "Abe et al. reported it. Two studies (RR 0.65, 95% CI 0.46 to 0.90). No more."
+            ),
+            [
+                "Abe et al. reported it.",
+                "Two studies (RR 0.65, 95% CI 0.46 to 0.90).",
+                "No more."
+            ]
+        );
+        assert!(split_sentences("").is_empty());
+    }
+
+    #[test]
+    fn placeholders_are_words_in_brackets_not_intervals() {
+        assert_eq!(
+            placeholder("Favours [experimental]"),
+            Some("[experimental]".into())
+        );
+        assert_eq!(
+            placeholder("0.65 [0.46, 0.90] and [\u{2212}0.14, 1.42]"),
+            None
+        );
+        assert_eq!(placeholder("Effect: NaN"), Some("NaN".into()));
+    }
+
+    #[test]
+    fn statistics_are_read_from_their_brackets() {
+        let s = statistics(
+            "X may reduce Y (RR 0.65, 95% CI 0.46 to 0.90; 9 studies, 6942 women; low-certainty evidence).",
+        );
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].effect, "RR 0.65, 95% CI 0.46 to 0.90");
+        assert_eq!(s[0].counts, Some((9, 6942)));
+        assert_eq!(
+            without_statistics(
+                "Nine studies (6942 women) (RR 1, 95% CI 1 to 2; 9 studies, 1 woman)."
+            ),
+            "Nine studies 6942 women ."
+        );
+    }
+}

@@ -367,6 +367,18 @@ fn risk_of_bias_summary_of_150_rob2_studies() {
     assert_no_overlaps(&plot::rob_graph(&review, Palette::ColourBlindSafe));
 }
 
+// The summary of 1,000 studies stays small: each judgement's dot is drawn once and placed by
+// reference, every paint is a class (issue 17: at most 300 KB; Review Manager-sized reviews
+// are far smaller).
+#[test]
+fn risk_of_bias_summary_of_1000_studies_stays_under_300_kb() {
+    let review = synthetic(1000, |i| format!("Author{} {}", i % 97, 1970 + i % 53));
+    let summary = plot::rob_summary(&review, Palette::default());
+    assert_eq!(summary.svg.matches("<g class=\"study\">").count(), 1000);
+    assert!(summary.svg.len() <= 300_000, "{} bytes", summary.svg.len());
+    assert!(summary.svg.matches("<circle").count() <= 4);
+}
+
 // Continuous and generic outcomes get their own columns and measure names; RoB 2 dots.
 #[test]
 fn forest_plots_of_continuous_and_generic_outcomes() {
@@ -414,6 +426,24 @@ fn example_review_figures_match_their_snapshots() {
                 &format!("examples/{slug}/{}", figure.file_name()),
                 &figure.svg,
             );
+            // Paint is in the style sheet, not repeated on each element: the one fill
+            // attribute is the background's.
+            for attribute in [
+                " fill=",
+                " stroke=",
+                " font-weight=",
+                " text-anchor=",
+                " style=",
+            ] {
+                let expected = usize::from(attribute == " fill=");
+                assert_eq!(
+                    figure.svg.matches(attribute).count(),
+                    expected,
+                    "{slug}/{}: {attribute}",
+                    figure.file_name()
+                );
+            }
+            assert!(figure.svg.contains("<title>") && figure.svg.contains("<desc>"));
         }
     }
 }

@@ -6,6 +6,7 @@ mod cache;
 mod consistency;
 mod csv;
 mod fs;
+mod inputs;
 pub mod limits;
 mod numbers;
 mod protocol;
@@ -19,6 +20,7 @@ mod yaml;
 pub use cache::ParseCache;
 pub use consistency::prisma_checks;
 pub use fs::{MAX_FILE_BYTES, find_reviews, read_site_templates};
+pub use inputs::fingerprint_review_folder;
 pub use yaml::to_json as yaml_to_json;
 
 use std::path::Path;

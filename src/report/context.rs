@@ -91,9 +91,9 @@ pub fn review_context(
     );
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field.
-    let base = tera::Context::from_serialize(&context).expect("views serialise");
-    let prose = Prose::render(review, templates, &base)?;
-    drop(base);
+    let prose = Prose::render(review, templates, || {
+        tera::Context::from_serialize(&context).expect("views serialise")
+    })?;
     context.prose = prose.review_fields();
     fill_plain_language(&mut context.plain_language_summary, &context.prose);
     let study_prose = prose.study_fields();

@@ -190,17 +190,30 @@ pub struct Prose<'a> {
 }
 
 impl<'a> Prose<'a> {
-    /// Renders every prose field of `review` against `context`; every field that fails is
-    /// reported, at its place in its file.
+    /// Renders every prose field of `review` against the context `context` makes; every field
+    /// that fails is reported, at its place in its file. The context is made only if a field
+    /// uses template syntax (most reviews' prose is plain Markdown, and making it serialises
+    /// every view of the review).
     pub fn render(
         review: &'a Review,
         templates: &Templates,
-        context: &tera::Context,
+        context: impl FnOnce() -> tera::Context,
     ) -> Result<Prose<'a>, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let mut fields = Vec::new();
+        let mut make = Some(context);
+        let made = std::cell::OnceCell::new();
         for field in prose_fields(review) {
-            match templates.render_prose(|| field.key.name(), &field.text.value, context) {
+            let text = &field.text.value;
+            let rendered = if super::templates::uses_template(text) {
+                // `make` is taken by the first field that needs the context, once.
+                let context =
+                    made.get_or_init(|| make.take().map(|make| make()).unwrap_or_default());
+                templates.render_prose(|| field.key.name(), text, context)
+            } else {
+                Ok(text.clone())
+            };
+            match rendered {
                 Ok(text) => {
                     let safe = markdown::neutralise(text.trim(), review.protocol.raw_html);
                     fields.push((field.key, safe));
@@ -252,5 +265,45 @@ impl<'a> Prose<'a> {
             }
         }
         map
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::SiteTemplates;
+    use std::sync::Arc;
+
+    fn loaded(dir: &str) -> Review {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        crate::load::load_review(&dir)
+            .unwrap_or_else(|p| panic!("{p:?}"))
+            .review
+    }
+
+    // The context prose is rendered against is made only when a field uses template syntax,
+    // and then once; plain prose comes out as written either way.
+    #[test]
+    fn the_context_is_made_only_for_prose_that_uses_templates() {
+        for (dir, templated) in [
+            ("reviews/mmn-lactation", false),
+            ("reviews/diuretics-pregnancy", true),
+        ] {
+            let review = loaded(dir);
+            let results = Arc::new(crate::results::analyse(&review));
+            let templates =
+                Templates::new(&SiteTemplates::default(), &review.templates, results).unwrap();
+            let made = std::cell::Cell::new(0);
+            let prose = Prose::render(&review, &templates, || {
+                made.set(made.get() + 1);
+                tera::Context::new()
+            });
+            assert_eq!(made.get(), usize::from(templated), "{dir}");
+            if !templated {
+                let fields = prose.ok().unwrap().review_fields();
+                let background = review.protocol.background.as_ref().unwrap();
+                assert_eq!(fields["background"], background.value.trim(), "{dir}");
+            }
+        }
     }
 }

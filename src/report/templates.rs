@@ -291,13 +291,19 @@ impl Templates {
         text: &str,
         context: &tera::Context,
     ) -> Result<String, TemplateError> {
-        if !text.contains("{{") && !text.contains("{%") && !text.contains("{#") {
+        if !uses_template(text) {
             return Ok(text.to_string());
         }
         self.markdown
             .render_str(text, context, true)
             .map_err(|e| TemplateError::from_tera(&field(), &e))
     }
+}
+
+/// Whether a prose text uses template syntax (`{{`, `{%` or `{#`); one that does not is
+/// printed as written, without the template engine.
+pub fn uses_template(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%") || text.contains("{#")
 }
 
 fn register_filters(tera: &mut Tera) {

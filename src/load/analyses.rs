@@ -75,6 +75,22 @@ pub(crate) fn resolve(
             outcome_ids,
             problems,
         );
+        let written: Vec<super::summary::Written> = spec
+            .outcomes
+            .iter()
+            .map(|o| super::summary::Written {
+                id: o.id.as_ref().unwrap_or(&o.outcome).value.as_str(),
+                role: o.role.as_ref(),
+                sensitivity_of: o.sensitivity_of.as_ref(),
+            })
+            .collect();
+        super::summary::check_roles(&id.value, &written, file, problems);
+        let ids: Vec<String> = written.iter().map(|w| w.id.to_string()).collect();
+        drop(written);
+        let summary_of_findings = spec.summary_of_findings.and_then(|s| {
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            super::summary::resolve(s, &id.value, &ids, referenced.protocol, file, problems)
+        });
         let mut outcomes = Vec::new();
         for outcome in spec.outcomes {
             let mut checker = OutcomeChecker {
@@ -93,6 +109,7 @@ pub(crate) fn resolve(
             experimental: spec.experimental.unwrap_or_else(|| "Experimental".into()),
             control: spec.control.unwrap_or_else(|| "Control".into()),
             outcomes,
+            summary_of_findings,
         });
     }
     comparisons
@@ -317,6 +334,7 @@ impl OutcomeChecker<'_, '_> {
             certainty: spec.certainty.map(|c| Certainty {
                 level: c.level,
                 reasons: c.reasons,
+                footnotes: c.footnotes,
             }),
             important_effect: spec
                 .important_effect
@@ -326,6 +344,8 @@ impl OutcomeChecker<'_, '_> {
             assumed_risk: spec.assumed_risk.map(|r| r.value),
             groups,
             has_subgroups,
+            role: spec.role.map(|r| r.value).unwrap_or_default(),
+            sensitivity_of: spec.sensitivity_of.map(|s| s.value),
         })
     }
 

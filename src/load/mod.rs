@@ -11,6 +11,8 @@ mod protocol;
 pub(crate) mod raw;
 mod rows;
 mod studies;
+mod summary;
+mod text;
 mod validate;
 mod yaml;
 

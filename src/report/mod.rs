@@ -22,7 +22,9 @@ pub mod narrative;
 mod prose;
 mod sanitise;
 pub mod sections;
+pub mod sof;
 mod templates;
+pub mod text;
 pub mod view;
 
 pub use templates::{BUILTIN, TemplateError};

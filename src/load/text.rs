@@ -1,0 +1,139 @@
+//! review.yaml's whole-review text, checked: the dates of history and What's new entries, and
+//! each additional table given once (Markdown or a CSV file, read like a data file: relative to
+//! the review folder and never outside it).
+
+use super::csv;
+use super::raw::RawTable;
+use super::validate::DataReader;
+use crate::diagnostic::{Kind, Problems, SourceFile};
+use crate::model::text::{AdditionalTable, FullText};
+
+const NOT_A_DATE: Kind = Kind::error("a date that is not YYYY-MM-DD, YYYY-MM or YYYY");
+const TABLE_SOURCE: Kind = Kind::error("an additional table without exactly one of body and data");
+const TABLE_FILE: Kind = Kind::error("an additional table's file that cannot be read");
+
+/// Checks the text read from review.yaml (`file`) and reads the tables' CSV files.
+pub(crate) fn check(
+    mut text: FullText,
+    tables: Vec<RawTable>,
+    file: &SourceFile,
+    read_data: &mut DataReader,
+    problems: &mut Problems,
+) -> FullText {
+    for entry in text.history.iter().chain(&text.whats_new) {
+        if !is_partial_date(&entry.date.value) {
+            let date = &entry.date;
+            problems.add(&file.path, NOT_A_DATE, |_| {
+                file.error_at(
+                    date.referenced,
+                    format!(
+                        "`{}` is not a date: write it as YYYY-MM-DD (or YYYY-MM, YYYY)",
+                        date.value
+                    ),
+                )
+            });
+        }
+    }
+    text.additional_tables = tables
+        .into_iter()
+        .filter_map(|t| table(t, file, read_data, problems))
+        .collect();
+    text
+}
+
+fn table(
+    raw: RawTable,
+    file: &SourceFile,
+    read_data: &mut DataReader,
+    problems: &mut Problems,
+) -> Option<AdditionalTable> {
+    let RawTable {
+        mut table,
+        data,
+        at,
+    } = raw;
+    let data = match (&table.body, data) {
+        (Some(_), None) => return Some(table),
+        (None, Some(data)) => data,
+        (body, _) => {
+            let title = table.title.clone();
+            let which = if body.is_some() { "both" } else { "neither" };
+            problems.add(&file.path, TABLE_SOURCE, |_| {
+                file.error_at(
+                    at,
+                    format!(
+                        "additional table \"{title}\" has {which} `body` (Markdown) and `data` (a CSV file): give one"
+                    ),
+                )
+            });
+            return None;
+        }
+    };
+    let fail = |problems: &mut Problems, message: String| {
+        problems.add(&file.path, TABLE_FILE, |_| {
+            file.error_at(data.referenced, message)
+        });
+    };
+    let source = match read_data(&data.value) {
+        Ok(s) => s,
+        Err(e) => {
+            fail(
+                problems,
+                format!("additional table \"{}\": {e}", table.title),
+            );
+            return None;
+        }
+    };
+    match csv::parse(&source.text) {
+        Ok(rows) if rows.is_empty() => {
+            fail(
+                problems,
+                format!(
+                    "additional table \"{}\": {} is empty",
+                    table.title, data.value
+                ),
+            );
+            None
+        }
+        Ok(rows) => {
+            table.data = Some(
+                rows.into_iter()
+                    .map(|r| r.into_iter().map(|c| c.text).collect())
+                    .collect(),
+            );
+            Some(table)
+        }
+        Err((line, column, message)) => {
+            problems.push(source.error(line, column, message));
+            None
+        }
+    }
+}
+
+/// Whether `s` is YYYY-MM-DD, YYYY-MM or YYYY (Review Manager keeps dates known to the month
+/// or year).
+pub(crate) fn is_partial_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2) && matches!(m.parse::<u32>(), Ok(1..=12)),
+        [_, _, _] => super::protocol::is_iso_date(s),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_partial_date;
+
+    #[test]
+    fn dates_may_stop_at_the_month_or_year() {
+        for ok in ["2012", "2012-10", "2012-10-16"] {
+            assert!(is_partial_date(ok), "{ok}");
+        }
+        for bad in ["12", "2012-13", "2012-1", "2012-02-30", "16/10/2012", ""] {
+            assert!(!is_partial_date(bad), "{bad}");
+        }
+    }
+}

@@ -12,6 +12,7 @@
 //!  └─> markdown ─> sanitise ─> escape
 //! ```
 
+pub mod author;
 pub mod changes;
 mod context;
 pub mod escape;
@@ -93,6 +94,17 @@ pub fn render_review(
     figures: FigureSet,
     baseline: Option<&Baseline>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
+    render_review_with_warnings(review, results, figures, baseline, &[])
+}
+
+/// [`render_review`], the author view listing `warnings` (those loading found).
+pub fn render_review_with_warnings(
+    review: &Review,
+    results: Arc<Results>,
+    figures: FigureSet,
+    baseline: Option<&Baseline>,
+    warnings: &[Diagnostic],
+) -> Result<RenderedReview, Vec<Diagnostic>> {
     // Work on two threads when the review is large enough to be worth one (about 100 bytes of
     // review text per data row).
     let worth = results.row_count() * 100 >= crate::parallel::WORTH_A_THREAD;
@@ -116,6 +128,7 @@ pub fn render_review(
         &templates,
         &context,
         worth,
+        warnings,
     )?;
     rendered.files.insert(
         "results.json".to_string(),
@@ -148,6 +161,7 @@ fn render_files(
     templates: &Templates,
     context: &ReviewContext,
     worth: bool,
+    warnings: &[Diagnostic],
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let participants = context.review.participants;
     let mut tera_context = tera::Context::from_serialize(context).expect("views serialise");
@@ -176,8 +190,14 @@ fn render_files(
     page_context.insert("body", &body);
     page_context.insert("contents", &markdown::table_of_contents(&headings));
     let page = render("page.html", &page_context)?;
+    // The author view, beside the page; it links to pages written by then.
+    let written = ["index.html", "abstract.md", "review.md"];
+    let author = author::author_view(review, context, warnings, &abstract_md, &written);
+    page_context.insert("author", &author);
+    let author_page = render("author.html", &page_context)?;
 
     let mut files = BTreeMap::new();
+    files.insert("author.html".to_string(), author_page.into_bytes());
     files.insert("abstract.md".to_string(), abstract_md.into_bytes());
     files.insert("review.md".to_string(), review_md.into_bytes());
     files.insert("index.html".to_string(), page.into_bytes());

@@ -39,6 +39,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("page.html", include_str!("../../templates/page.html.tera")),
     (
+        "author.html",
+        include_str!("../../templates/author.html.tera"),
+    ),
+    (
         "index.html",
         include_str!("../../templates/index.html.tera"),
     ),

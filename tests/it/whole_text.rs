@@ -471,3 +471,38 @@ fn mistakes_are_named_where_they_are() {
         assert!(run.stderr.contains(expected), "{expected}:\n{}", run.stderr);
     }
 }
+
+// The author view lists the warnings as check prints them and the generated abstract beside
+// the authors' own; the page links to it only when review.yaml asks.
+#[test]
+fn the_author_view_shows_warnings_and_both_abstracts() {
+    let scratch = Scratch::new("author-view");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let view = read(&scratch, "diuretics-pregnancy/author.html");
+    let check = revmark(&scratch.0, &["check"]);
+    let warning = check
+        .stderr
+        .lines()
+        .find(|l| l.contains("warning:"))
+        .unwrap()
+        .replace("reviews/diuretics-pregnancy/", "");
+    assert!(
+        view.contains(&format!("<pre>{warning}")),
+        "{warning}\n{view}"
+    );
+    assert!(view.contains("Diuretic treatment may reduce pre-eclampsia"));
+    assert!(view.contains("no abstract of the authors"));
+    let page = read(&scratch, "diuretics-pregnancy/index.html");
+    assert!(!page.contains("author.html"));
+    append(
+        &dir.join("review.yaml"),
+        "author_view: linked\nauthors_abstract:\n  main_results: OWN-RESULTS <b>x</b>.\n",
+    );
+    build(&scratch);
+    let view = read(&scratch, "diuretics-pregnancy/author.html");
+    assert!(view.contains("OWN-RESULTS &lt;b&gt;x&lt;/b&gt;."), "{view}");
+    assert!(!view.contains("no abstract of the authors"));
+    let page = read(&scratch, "diuretics-pregnancy/index.html");
+    assert!(page.contains("<a href=\"author.html\">Author view</a>"));
+}

@@ -19,6 +19,7 @@ mod yaml;
 pub use cache::ParseCache;
 pub use consistency::prisma_checks;
 pub use fs::{MAX_FILE_BYTES, find_reviews};
+pub(crate) use text::is_partial_date;
 pub use yaml::to_json as yaml_to_json;
 
 use std::path::Path;

@@ -87,6 +87,14 @@ pub(crate) fn resolve(
         super::summary::check_roles(&id.value, &written, file, problems);
         let ids: Vec<String> = written.iter().map(|w| w.id.to_string()).collect();
         drop(written);
+        if spec.summary_of_findings.is_none() {
+            let outcomes: Vec<&str> = spec
+                .outcomes
+                .iter()
+                .map(|o| o.outcome.value.as_str())
+                .collect();
+            super::summary::check_headline_count(&id, &outcomes, file, problems);
+        }
         let summary_of_findings = spec.summary_of_findings.and_then(|s| {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             super::summary::resolve(s, &id.value, &ids, referenced.protocol, file, problems)

@@ -11,6 +11,8 @@ const BAD_ROW: Kind = Kind::error("a Summary of findings row that is not one ana
 const TOO_MANY_ROWS: Kind = Kind::error("a Summary of findings with more than seven rows");
 const MISPLACED: Kind =
     Kind::error("`sensitivity_of` on an analysis that is not a sensitivity analysis");
+const MANY_HEADLINES: Kind =
+    Kind::warning("a comparison whose Summary of findings would list more than seven outcomes");
 
 /// Most rows of a Summary of findings (Cochrane Handbook 14.1.4: up to seven outcomes).
 pub const MAX_ROWS: usize = 7;
@@ -52,6 +54,31 @@ pub(crate) fn check_roles(
                 .suggest_if(hint, &of.value, all.iter().map(|b| b.id))
             });
         }
+    }
+}
+
+/// Warns when a comparison without `summary_of_findings` has more than seven protocol outcomes:
+/// its table would list them all (`outcomes`: each analysis's protocol outcome).
+pub(crate) fn check_headline_count(
+    comparison: &Located<String>,
+    outcomes: &[&str],
+    file: &SourceFile,
+    problems: &mut Problems,
+) {
+    let mut distinct: Vec<&str> = outcomes.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if distinct.len() > MAX_ROWS {
+        problems.add(&file.path, MANY_HEADLINES, |_| {
+            file.warning_at(
+                comparison.referenced,
+                format!(
+                    "comparison `{}`: its Summary of findings lists all {} outcomes; a Summary of findings lists at most {MAX_ROWS} (Cochrane Handbook 14.1.4): choose them with `summary_of_findings`",
+                    comparison.value,
+                    distinct.len()
+                ),
+            )
+        });
     }
 }
 

@@ -506,3 +506,38 @@ fn the_author_view_shows_warnings_and_both_abstracts() {
     let page = read(&scratch, "diuretics-pregnancy/index.html");
     assert!(page.contains("<a href=\"author.html\">Author view</a>"));
 }
+
+// A comparison with more outcomes than a Summary of findings holds draws a warning until the
+// authors choose its rows.
+#[test]
+fn more_than_seven_outcomes_ask_for_a_choice() {
+    let scratch = Scratch::new("many-outcomes");
+    let dir = scratch.path("reviews/r");
+    std::fs::create_dir_all(&dir).unwrap();
+    let ids: Vec<String> = (1..=8).map(|i| format!("o{i}")).collect();
+    let mut review = String::from("title: T\noutcomes:\n");
+    let mut analyses =
+        String::from("comparisons:\n  - id: a-vs-b\n    name: A versus B\n    outcomes:\n");
+    for id in &ids {
+        review.push_str(&format!("  - {{id: {id}, name: outcome {id}}}\n"));
+        analyses.push_str(&format!(
+            "      - outcome: {id}\n        type: dichotomous\n        measure: RR\n        studies:\n          - {{study: S 2000, e_events: 1, e_total: 10, c_events: 2, c_total: 10}}\n"
+        ));
+    }
+    std::fs::write(dir.join("review.yaml"), review).unwrap();
+    std::fs::write(dir.join("studies.yaml"), "included:\n  - id: S 2000\n").unwrap();
+    std::fs::write(dir.join("analyses.yaml"), &analyses).unwrap();
+    let warning = "comparison `a-vs-b`: its Summary of findings lists all 8 outcomes";
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(warning), "{}", run.stderr);
+    let chosen = analyses.replacen(
+        "    outcomes:\n",
+        "    summary_of_findings:\n      outcomes: [{analysis: o1}, {analysis: o2}]\n    outcomes:\n",
+        1,
+    );
+    std::fs::write(dir.join("analyses.yaml"), chosen).unwrap();
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains(warning), "{}", run.stderr);
+}

@@ -161,6 +161,20 @@ fn section_markdown(section: &Section, level: usize) -> String {
         match block {
             Block::Text(t) => parts.push(t.clone()),
             Block::Section(s) if s.is_empty() => {}
+            // A body element (APPENDIX_BODY, FEEDBACK_BODY, SUMMARY_BODY) wraps its parent's
+            // text: no heading of its own.
+            Block::Section(s) if s.tag.ends_with("_BODY") && s.heading.is_none() => {
+                parts.push(section_markdown(s, level));
+            }
+            // A section's TITLE (the plain language summary's) reads as its first line.
+            Block::Section(s) if s.tag == "TITLE" && s.heading.is_none() => {
+                let title = section_markdown(s, level);
+                if !title.contains('\n') {
+                    parts.push(format!("**{title}**"));
+                } else {
+                    parts.push(title);
+                }
+            }
             Block::Section(s) => {
                 let title = s
                     .heading

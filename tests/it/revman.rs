@@ -624,3 +624,83 @@ fn mutate(name: &str, cases: usize) {
     }
     assert!(imported > 0, "{name}: some mutations still import");
 }
+
+// The end matter of a review file comes through whole: Fleiss1993.rm5 with its empty
+// differences, history, external sources, additional tables, feedback and appendices filled
+// in, as Review Manager 5 writes them. Nothing is lost, and each reaches the built review under
+// its heading.
+#[test]
+fn the_end_matter_of_a_review_file_comes_through() {
+    let text = std::fs::read_to_string(fixture("Fleiss1993.rm5")).unwrap();
+    let filled = [
+        (
+            "<PRO_REV_DIFF/>",
+            "<PRO_REV_DIFF><P>DIFF-TEXT we added a subgroup.</P></PRO_REV_DIFF>",
+        ),
+        (
+            "<HISTORY/>",
+            "<HISTORY><HISTORY_ENTRY EVENT=\"AMENDED\"><DATE DAY=\"3\" MONTH=\"2\" YEAR=\"2009\"/><DESCRIPTION><P>HISTORY-TEXT converted to new format.</P></DESCRIPTION></HISTORY_ENTRY></HISTORY>",
+        ),
+        (
+            "<EXTERNAL_SOURCES/>",
+            "<EXTERNAL_SOURCES><SOURCE><NAME>Research Council</NAME><COUNTRY CODE=\"UK\">UK</COUNTRY><DESCRIPTION><P>SUPPORT-TEXT grant 123</P></DESCRIPTION></SOURCE></EXTERNAL_SOURCES>",
+        ),
+        (
+            "<ADDITIONAL_TABLES/>",
+            "<ADDITIONAL_TABLES><ADDITIONAL_TABLE ID=\"TBL-01\" NO=\"1\"><TITLE>Doses used</TITLE><TABLE COLS=\"2\" ROWS=\"2\"><TR><TH><P>Trial</P></TH><TH><P>Dose</P></TH></TR><TR><TD><P>TABLE-CELL MRC-1</P></TD><TD><P>300 mg | daily</P></TD></TR></TABLE><FOOTNOTES><P>TABLE-NOTE as reported.</P></FOOTNOTES></ADDITIONAL_TABLE></ADDITIONAL_TABLES>",
+        ),
+        (
+            "<FEEDBACK/>",
+            "<FEEDBACK><FEEDBACK_ITEM ID=\"FBK-01\" NO=\"1\"><TITLE>Dose question</TITLE><FEEDBACK_BODY><FEEDBACK_SUMMARY><P>FEEDBACK-SUMMARY which dose?</P></FEEDBACK_SUMMARY><FEEDBACK_REPLY><P>FEEDBACK-REPLY the trials' doses.</P></FEEDBACK_REPLY></FEEDBACK_BODY></FEEDBACK_ITEM></FEEDBACK>",
+        ),
+        (
+            "<APPENDICES/>",
+            "<APPENDICES><APPENDIX ID=\"APP-01\" NO=\"1\"><TITLE>MEDLINE search strategy</TITLE><APPENDIX_BODY><P>APPENDIX-BODY aspirin AND infarction</P></APPENDIX_BODY></APPENDIX></APPENDICES>",
+        ),
+    ];
+    let mut text = text;
+    for (empty, full) in filled {
+        assert!(text.contains(empty), "{empty}");
+        text = text.replacen(empty, full, 1);
+    }
+    // The file declares ISO-8859-1: written as such.
+    let bytes: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    let doc = revmark::import::rm5::read(&bytes, "Fleiss1993-filled.rm5").unwrap();
+    assert_nothing_lost("Fleiss1993-filled.rm5", &bytes, &doc);
+    let scratch = Scratch::new("revman-end-matter");
+    std::fs::write(scratch.path("f.rm5"), &bytes).unwrap();
+    let run = revmark(&scratch.0, &["import", "f.rm5", "--out", "reviews/f"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    build(&scratch);
+    let review = read(&scratch, "f/review.md");
+    for (heading, text) in [
+        (
+            "## Differences between protocol and review",
+            "DIFF-TEXT we added a subgroup.",
+        ),
+        (
+            "## History",
+            "**3 February 2009:** HISTORY-TEXT converted to new format.",
+        ),
+        (
+            "### External sources",
+            "- Research Council, UK: SUPPORT-TEXT grant 123",
+        ),
+        (
+            "### Table 1. Doses used",
+            "| TABLE-CELL MRC-1 | 300 mg \\| daily |",
+        ),
+        ("### Dose question", "FEEDBACK-SUMMARY which dose?"),
+        (
+            "### Appendix 1. MEDLINE search strategy",
+            "APPENDIX-BODY aspirin AND infarction",
+        ),
+    ] {
+        let at = review
+            .find(&format!("\n{heading}\n"))
+            .unwrap_or_else(|| panic!("{heading}:\n{review}"));
+        assert!(review[at..].contains(text), "{text}:\n{review}");
+    }
+    assert!(review.contains("FEEDBACK-REPLY the trials' doses."));
+    assert!(review.contains("TABLE-NOTE as reported."));
+}

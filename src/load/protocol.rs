@@ -84,7 +84,7 @@ pub(crate) fn check(
         }
     }
     let prose = |s: Option<Located<String>>| s;
-    Protocol {
+    let protocol = Protocol {
         title: raw.title,
         authors: raw.authors,
         date,
@@ -107,7 +107,9 @@ pub(crate) fn check(
         }),
         raw_html: raw.raw_html,
         text: super::text::check(raw.text, raw.tables, file, read_data, problems),
-    }
+    };
+    super::text::note_warnings(&protocol, file, problems);
+    protocol
 }
 
 /// Reports ids that occur twice in one list of `file`, given with where each is written.

@@ -541,3 +541,30 @@ fn more_than_seven_outcomes_ask_for_a_choice() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains(warning), "{}", run.stderr);
 }
+
+// A note the authors left themselves in their prose is printed as written (it is their text),
+// and check warns of it, so the author view lists it.
+#[test]
+fn a_note_to_the_authors_is_a_warning() {
+    let scratch = Scratch::new("note");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    edit(
+        &dir.join("review.yaml"),
+        "objectives: |\n",
+        "objectives: |\n  [Objectives still to be agreed]\n",
+    );
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "warning: `[Objectives still to be agreed]` reads as a note to the authors; the review prints it as written"
+        ),
+        "{}",
+        run.stderr
+    );
+    build(&scratch);
+    assert!(
+        read(&scratch, "diuretics-pregnancy/author.html")
+            .contains("[Objectives still to be agreed]")
+    );
+}

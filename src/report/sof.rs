@@ -11,7 +11,7 @@ use super::narrative::OutcomeReporting;
 use super::sections::sof_row;
 use super::text::{certainty_footnote_path, sof_comments_path, sof_footnote_path};
 use super::view::{Footnote, SofRow, SofTable};
-use crate::english::{capitalise, count_noun};
+use crate::english::{capitalise, count_noun, decapitalise};
 use crate::model::{Review, SofTarget};
 
 /// The Summary of findings tables. `prose` holds the rendered comments and footnotes by path
@@ -155,8 +155,9 @@ fn table(
     SofTable {
         number: c.results.number,
         title: format!(
-            "{} compared with {comparison}{for_whom}",
-            capitalise(&intervention)
+            "{} compared with {}{for_whom}",
+            capitalise(&intervention),
+            decapitalise(&comparison)
         ),
         population: population.unwrap_or_default(),
         setting: spec.and_then(|s| s.setting.clone()).unwrap_or_default(),

@@ -148,6 +148,13 @@ pub(crate) fn render(
         crate::plot::figures_cached(&loaded.review, &results, Palette::default(), cache)
     });
     timings::time(Stage::Templates, || {
-        report::render_review(&loaded.review, site, results, figures, baseline)
+        report::render_review_with_warnings(
+            &loaded.review,
+            site,
+            results,
+            figures,
+            baseline,
+            &loaded.warnings,
+        )
     })
 }

@@ -85,6 +85,30 @@ pub(crate) fn resolve(
             outcome_ids,
             problems,
         );
+        let written: Vec<super::summary::Written> = spec
+            .outcomes
+            .iter()
+            .map(|o| super::summary::Written {
+                id: o.id.as_ref().unwrap_or(&o.outcome).value.as_str(),
+                role: o.role.as_ref(),
+                sensitivity_of: o.sensitivity_of.as_ref(),
+            })
+            .collect();
+        super::summary::check_roles(&id.value, &written, file, problems);
+        let ids: Vec<String> = written.iter().map(|w| w.id.to_string()).collect();
+        drop(written);
+        if spec.summary_of_findings.is_none() {
+            let outcomes: Vec<&str> = spec
+                .outcomes
+                .iter()
+                .map(|o| o.outcome.value.as_str())
+                .collect();
+            super::summary::check_headline_count(&id, &outcomes, file, problems);
+        }
+        let summary_of_findings = spec.summary_of_findings.and_then(|s| {
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            super::summary::resolve(s, &id.value, &ids, referenced.protocol, file, problems)
+        });
         let mut outcomes = Vec::new();
         for outcome in spec.outcomes {
             let outcome_id = &outcome.id.as_ref().unwrap_or(&outcome.outcome).value;
@@ -112,6 +136,7 @@ pub(crate) fn resolve(
             experimental: spec.experimental.unwrap_or_else(|| "Experimental".into()),
             control: spec.control.unwrap_or_else(|| "Control".into()),
             outcomes,
+            summary_of_findings,
         });
     }
     comparisons
@@ -376,6 +401,7 @@ impl OutcomeChecker<'_, '_> {
             certainty: spec.certainty.map(|c| Certainty {
                 level: c.level,
                 reasons: c.reasons,
+                footnotes: c.footnotes,
             }),
             important_effect: spec
                 .important_effect
@@ -385,6 +411,8 @@ impl OutcomeChecker<'_, '_> {
             assumed_risk: spec.assumed_risk.map(|r| r.value),
             groups,
             has_subgroups,
+            role: spec.role.map(|r| r.value).unwrap_or_default(),
+            sensitivity_of: spec.sensitivity_of.map(|s| s.value),
         })
     }
 

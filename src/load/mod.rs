@@ -12,6 +12,8 @@ mod protocol;
 pub(crate) mod raw;
 mod rows;
 mod studies;
+mod summary;
+mod text;
 mod unwritten;
 mod validate;
 mod yaml;
@@ -19,6 +21,7 @@ mod yaml;
 pub use cache::ParseCache;
 pub use consistency::prisma_checks;
 pub use fs::{MAX_FILE_BYTES, find_reviews, read_site_templates};
+pub(crate) use text::is_partial_date;
 pub use yaml::to_json as yaml_to_json;
 
 use std::path::Path;

@@ -8,6 +8,12 @@
 //! item that lacks a required field is left out and its file marked incomplete, so that
 //! references into that file are not checked against a list with a gap.
 
+mod summary;
+mod text;
+
+pub(crate) use summary::SofSpec;
+pub(crate) use text::RawTable;
+
 use std::collections::BTreeMap;
 
 use super::yaml::{self, Node, Value};
@@ -42,6 +48,10 @@ pub(crate) struct Protocol {
     pub discussion: Option<Located<String>>,
     pub conclusions: Option<Conclusions>,
     pub raw_html: bool,
+    /// The rest of the review's text (raw/text.rs).
+    pub text: crate::model::text::FullText,
+    /// Additional tables, their CSV files not yet read.
+    pub tables: Vec<RawTable>,
 }
 
 /// The search.
@@ -150,6 +160,7 @@ pub(crate) struct ComparisonSpec {
     pub experimental: Option<String>,
     pub control: Option<String>,
     pub outcomes: Vec<OutcomeSpec>,
+    pub summary_of_findings: Option<SofSpec>,
 }
 
 /// A GRADE assessment as written.
@@ -157,6 +168,7 @@ pub(crate) struct ComparisonSpec {
 pub(crate) struct Certainty {
     pub level: CertaintyLevel,
     pub reasons: Vec<String>,
+    pub footnotes: Vec<Located<String>>,
 }
 
 /// A data row as written: its cells in file order, with positions.
@@ -185,6 +197,8 @@ pub(crate) struct OutcomeSpec {
     pub studies: Option<Vec<RawRow>>,
     pub data: Option<Located<String>>,
     pub subgroups: Option<Vec<SubgroupSpec>>,
+    pub role: Option<Located<crate::model::Role>>,
+    pub sensitivity_of: Option<Located<String>>,
 }
 
 /// A subgroup as written.
@@ -246,9 +260,14 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
         "conclusions",
         "raw_html",
     ];
-    let mut f = r.fields(root, FIELDS).unwrap_or_default();
+    let known: Vec<&str> = FIELDS.iter().chain(text::FIELDS).copied().collect();
+    let mut f = r.fields(root, &known).unwrap_or_default();
     let title = f.required(r, "title").and_then(|n| r.text("title", n));
     let outcomes = f.required(r, "outcomes");
+    // A section given as a string is the whole section; as a mapping, its subsections.
+    use crate::model::text::keys;
+    let background_parts;
+    let discussion_parts;
     let protocol = Protocol {
         complete: true,
         title: title.map(|t| t.value).unwrap_or_default(),
@@ -257,7 +276,11 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
         participants_noun: f.optional_text(r, "participants_noun"),
         population: f.optional_text(r, "population"),
         plain_language_summary: f.optional(r, "plain_language_summary", plain_language_summary),
-        background: f.optional(r, "background", Reader::text),
+        background: {
+            let (whole, parts) = text::whole_or_parts(r, &mut f, "background", keys::BACKGROUND);
+            background_parts = parts;
+            whole
+        },
         objectives: f.optional(r, "objectives", Reader::text),
         search: f.optional(r, "search", search),
         selection_criteria: f.optional(r, "selection_criteria", Reader::text),
@@ -269,14 +292,25 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
             .take("comparisons")
             .map(|n| r.list("comparisons", n, planned_comparison))
             .unwrap_or_default(),
-        discussion: f.optional(r, "discussion", Reader::text),
+        discussion: {
+            let (whole, parts) = text::whole_or_parts(r, &mut f, "discussion", keys::DISCUSSION);
+            discussion_parts = parts;
+            whole
+        },
         conclusions: f.optional(r, "conclusions", conclusions),
         raw_html: f
             .optional(r, "raw_html", Reader::flag)
             .is_some_and(|b| b.value),
+        text: Default::default(),
+        tables: Vec::new(),
     };
+    let (mut full, tables) = text::full_text(r, &mut f);
+    full.background = background_parts;
+    full.discussion = discussion_parts;
     Protocol {
         complete: r.complete,
+        text: full,
+        tables,
         ..protocol
     }
 }
@@ -586,6 +620,7 @@ fn comparison(r: &mut Reader, node: Node) -> Option<ComparisonSpec> {
             "experimental",
             "control",
             "outcomes",
+            "summary_of_findings",
         ],
     )?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
@@ -597,6 +632,7 @@ fn comparison(r: &mut Reader, node: Node) -> Option<ComparisonSpec> {
         .take("outcomes")
         .map(|n| r.list("outcomes", n, outcome))
         .unwrap_or_default();
+    let summary_of_findings = f.optional(r, "summary_of_findings", summary::summary_of_findings);
     r.whole_item(|| {
         Some(ComparisonSpec {
             id: id?,
@@ -605,6 +641,7 @@ fn comparison(r: &mut Reader, node: Node) -> Option<ComparisonSpec> {
             experimental,
             control,
             outcomes,
+            summary_of_findings,
         })
     })
 }
@@ -631,6 +668,8 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
         "studies",
         "data",
         "subgroups",
+        "role",
+        "sensitivity_of",
     ];
     let mut f = r.item_fields(node, FIELDS)?;
     let outcome = f.required(r, "outcome").and_then(|n| r.text("outcome", n));
@@ -710,6 +749,7 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
     let subgroups = f.optional(r, "subgroups", |r, field, n| {
         Some(r.list(field, n, subgroup))
     });
+    let (role, sensitivity_of) = summary::role(r, &mut f);
     r.whole_item(|| {
         Some(OutcomeSpec {
             outcome: outcome?,
@@ -732,6 +772,8 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
             studies,
             data,
             subgroups,
+            role,
+            sensitivity_of,
         })
     })
 }
@@ -739,7 +781,7 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
 /// GRADE's levels as written in GRADEpro and in this format: any capitalisation, with a space
 /// or an underscore (`Very low`, `very_low`, `HIGH`).
 fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
-    let mut f = r.fields_of(field, node, &["level", "reasons"])?;
+    let mut f = r.fields_of(field, node, &["level", "reasons", "footnotes"])?;
     let level = f.required(r, "level").and_then(|n| {
         let at = n.at;
         let text = r.text("level", n)?;
@@ -756,9 +798,14 @@ fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
         Some(level)
     });
     let reasons = f.optional(r, "reasons", Reader::texts).unwrap_or_default();
+    let footnotes = f
+        .take("footnotes")
+        .map(|n| r.list("footnotes", n, |r, n| r.text("footnotes", n)))
+        .unwrap_or_default();
     Some(Certainty {
         level: level?,
         reasons,
+        footnotes,
     })
 }
 

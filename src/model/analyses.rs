@@ -155,6 +155,8 @@ pub struct Certainty {
     pub level: CertaintyLevel,
     /// Reasons for downgrading (risk of bias, imprecision, ...).
     pub reasons: Vec<String>,
+    /// Further notes on the rating (prose), shown as footnotes of the Summary of findings.
+    pub footnotes: Vec<super::Located<String>>,
 }
 
 /// Where a value was written: a file and a 1-based line and column (0 when unknown).
@@ -183,6 +185,9 @@ pub struct Comparison {
     pub control: String,
     /// The analysed outcomes, in order.
     pub outcomes: Vec<AnalysisOutcome>,
+    /// The Summary of findings the authors specified: the headline analyses and the table's
+    /// header, comments and footnotes.
+    pub summary_of_findings: Option<super::SummaryOfFindings>,
 }
 
 /// An analysed outcome, resolved: settings with defaults applied and every row checked.
@@ -221,6 +226,10 @@ pub struct AnalysisOutcome {
     pub groups: Vec<DataGroup>,
     /// Whether `groups` are subgroups.
     pub has_subgroups: bool,
+    /// What the analysis is to its protocol outcome.
+    pub role: super::Role,
+    /// For a sensitivity analysis, the id of the analysis it re-examines.
+    pub sensitivity_of: Option<String>,
 }
 
 impl DataRow {

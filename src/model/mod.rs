@@ -8,11 +8,14 @@ mod analyses;
 pub mod measure;
 mod review;
 mod studies;
+mod summary;
+pub mod text;
 
 pub use analyses::*;
 pub use measure::Measure;
 pub use review::*;
 pub use studies::*;
+pub use summary::*;
 
 use std::collections::HashMap;
 

@@ -42,6 +42,8 @@ pub struct Protocol {
     /// Keep the authors' raw HTML in prose (sanitised by an allowlist) instead of showing it
     /// as text. Default false.
     pub raw_html: bool,
+    /// The rest of the review's text: subsections, end matter, appendices, tables, history.
+    pub text: super::text::FullText,
     /// `outcomes` by id.
     pub(crate) outcome_index: IdIndex,
     /// `comparisons` by id.

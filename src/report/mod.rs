@@ -14,6 +14,7 @@
 //!  └─> markdown ─> sanitise ─> escape
 //! ```
 
+pub mod author;
 pub mod changes;
 mod context;
 pub mod escape;
@@ -26,7 +27,9 @@ pub mod proofread;
 mod prose;
 mod sanitise;
 pub mod sections;
+pub mod sof;
 mod templates;
+pub mod text;
 pub mod view;
 
 pub use templates::{BUILTIN, BUILTIN_PREFIX, SITE_PREFIX, SiteTemplates, TemplateError};
@@ -97,6 +100,18 @@ pub fn render_review(
     figures: FigureSet,
     baseline: Option<&Baseline>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
+    render_review_with_warnings(review, site, results, figures, baseline, &[])
+}
+
+/// [`render_review`], the author view listing `warnings` (those loading found).
+pub fn render_review_with_warnings(
+    review: &Review,
+    site: &SiteTemplates,
+    results: Arc<Results>,
+    figures: FigureSet,
+    baseline: Option<&Baseline>,
+    warnings: &[Diagnostic],
+) -> Result<RenderedReview, Vec<Diagnostic>> {
     // Work on two threads when the review is large enough to be worth one (about 100 bytes of
     // review text per data row).
     let worth = results.row_count() * 100 >= crate::parallel::WORTH_A_THREAD;
@@ -108,19 +123,18 @@ pub fn render_review(
             let templates = Templates::new(site, &review.templates, Arc::clone(&results))
                 .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
             let context = review_context(review, &results, &figures, &templates)?;
-            Ok((templates, context))
+            Ok(Prepared { templates, context })
         },
         || exports(review, &results, baseline),
     );
-    let (templates, context) = prepared?;
     let mut rendered = render_files(
         review,
         site,
         &exports.changes,
         figures,
-        &templates,
-        &context,
+        &prepared?,
         worth,
+        warnings,
     )?;
     rendered.files.insert(
         "results.json".to_string(),
@@ -160,16 +174,23 @@ pub fn generated_text(
     Ok(proofread::generated_text(&context))
 }
 
+/// A review's templates, loaded, and the context they render.
+struct Prepared {
+    templates: Templates,
+    context: ReviewContext,
+}
+
 /// Renders the output files from the context.
 fn render_files(
     review: &Review,
     site: &SiteTemplates,
     changes: &changes::Changes,
     figures: FigureSet,
-    templates: &Templates,
-    context: &ReviewContext,
+    prepared: &Prepared,
     worth: bool,
+    warnings: &[Diagnostic],
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
+    let Prepared { templates, context } = prepared;
     let participants = context.review.participants;
     let mut tera_context = tera::Context::from_serialize(context).expect("views serialise");
     tera_context.insert("changes", changes);
@@ -201,8 +222,14 @@ fn render_files(
     page_context.insert("content", &body.content);
     page_context.insert("contents", &markdown::table_of_contents(&body.headings));
     let page = render("page.html", &page_context)?;
+    // The author view, beside the page; it links to pages written by then.
+    let written = ["index.html", "abstract.md", "review.md"];
+    let author = author::author_view(review, context, warnings, &abstract_md, &written);
+    page_context.insert("author", &author);
+    let author_page = render("author.html", &page_context)?;
 
     let mut files = BTreeMap::new();
+    files.insert("author.html".to_string(), author_page.into_bytes());
     files.insert("abstract.md".to_string(), abstract_md.into_bytes());
     files.insert("review.md".to_string(), review_md.into_bytes());
     files.insert("index.html".to_string(), page.into_bytes());

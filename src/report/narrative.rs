@@ -115,7 +115,11 @@ pub fn main_results(
         );
     }
     paragraphs.push(studies);
-    let mut effects: Vec<String> = all()
+    // The abstract speaks of the headline analyses only; the others are in Effects of
+    // interventions.
+    let mut effects: Vec<String> = findings
+        .iter()
+        .flat_map(|c| c.headline().map(move |f| (c, f)))
         .filter_map(|(c, f)| effect_sentence(review, c, f))
         .collect();
     effects.extend(unreported_primary(review, reporting));

@@ -135,10 +135,10 @@ pub fn generated_text(context: &ReviewContext) -> Vec<Passage> {
                 .chain([table.title.clone()])
                 .collect(),
         ));
-        for (row, number) in table.rows.iter().zip(sof_numbers(context, table.number)) {
+        for row in &table.rows {
             passages.push(Passage {
                 section: format!("Summary of findings {}: {}", table.number, row.outcome),
-                analysis: number,
+                analysis: Some(row.analysis.clone()).filter(|n| !n.is_empty()),
                 kind: PassageKind::SummaryRow,
                 sentences: [
                     &row.risk_control,
@@ -179,18 +179,6 @@ pub fn generated_text(context: &ReviewContext) -> Vec<Passage> {
     }
     passages.retain(|p| !p.sentences.is_empty());
     passages
-}
-
-/// The analysis number of each row of Summary of findings table `number`, in order (the rows
-/// are the comparison's analyses, as the Effects of interventions lists them).
-fn sof_numbers(context: &ReviewContext, number: usize) -> Vec<Option<String>> {
-    context
-        .sections
-        .effects
-        .iter()
-        .find(|c| c.number == number)
-        .map(|c| c.outcomes.iter().map(|o| Some(o.number.clone())).collect())
-        .unwrap_or_default()
 }
 
 /// Sentences of a paragraph: a break after ".", "?" or "!" followed by a space and a capital

@@ -49,11 +49,13 @@ struct ProseField<'a> {
     text: &'a Located<String>,
 }
 
-/// Which prose field: one of review.yaml's, or a study's (by study id).
-#[derive(Clone, Copy)]
+/// Which prose field: one of review.yaml's by name, a study's (by study id), or one of the
+/// whole review's text (review.yaml) or the outcome model (analyses.yaml) by its path.
+#[derive(Clone)]
 enum ProseKey<'a> {
     Review(&'static str),
     Study(&'a str, StudyField<'a>),
+    Path(String),
 }
 
 impl ProseKey<'_> {
@@ -62,6 +64,7 @@ impl ProseKey<'_> {
         match self {
             ProseKey::Review(name) => name.to_string(),
             ProseKey::Study(id, field) => format!("{field} of study `{id}`"),
+            ProseKey::Path(path) => path.clone(),
         }
     }
 }
@@ -76,6 +79,13 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
         ("selection_criteria", &p.selection_criteria),
         ("data_collection", &p.data_collection),
         ("discussion", &p.discussion),
+        ("acknowledgements", &p.text.acknowledgements),
+        ("contributions", &p.text.contributions),
+        ("declarations_of_interest", &p.text.declarations_of_interest),
+        (
+            "differences_from_protocol",
+            &p.text.differences_from_protocol,
+        ),
     ];
     let conclusions = p.conclusions.as_ref();
     let top = top.into_iter().chain([
@@ -148,6 +158,13 @@ fn prose_fields(review: &Review) -> Vec<ProseField<'_>> {
                 text,
             });
         }
+    }
+    for (file, path, text) in super::text::prose_paths(review) {
+        fields.push(ProseField {
+            file,
+            key: ProseKey::Path(path),
+            text,
+        });
     }
     fields
 }
@@ -247,8 +264,20 @@ impl<'a> Prose<'a> {
         // Sized up front: growing a map of ~17,000 fields rehashes it a dozen times.
         let mut map: StudyProse = HashMap::with_capacity(self.fields.len());
         for (key, text) in &self.fields {
-            if let ProseKey::Study(id, field) = *key {
-                map.insert((id, field), text);
+            if let ProseKey::Study(id, field) = key {
+                map.insert((*id, *field), text);
+            }
+        }
+        map
+    }
+
+    /// The whole review's text and the outcome model's prose by path
+    /// ([`super::text::prose_paths`]).
+    pub fn path_fields(&self) -> HashMap<&str, &str> {
+        let mut map = HashMap::new();
+        for (key, text) in &self.fields {
+            if let ProseKey::Path(path) = key {
+                map.insert(path.as_str(), text.as_str());
             }
         }
         map

@@ -16,7 +16,7 @@ use crate::plot::FigureSet;
 use crate::results::{OutcomeResults, Results, Warning};
 use crate::stats::Row;
 
-use super::view::{EffectView, EffectsComparison, FigureView, Footnote, SofRow, SofTable};
+use super::view::{EffectView, EffectsComparison, EffectsGroup, FigureView, Footnote, SofRow};
 
 /// GRADE's symbols and label.
 pub fn certainty_symbols(level: CertaintyLevel) -> &'static str {
@@ -74,44 +74,9 @@ fn difference_words(x: f64) -> String {
     }
 }
 
-/// The Summary of findings tables.
-pub fn summary_of_findings(review: &Review, findings: &[ComparisonFindings]) -> Vec<SofTable> {
-    let population = review.protocol.population.clone();
-    findings
-        .iter()
-        .map(|c| {
-            let mut footnotes: Vec<Footnote> = Vec::new();
-            let rows = c
-                .outcomes
-                .iter()
-                .map(|f| sof_row(f, &mut footnotes))
-                .collect();
-            // A comparison without analysed outcomes has no arms to speak of.
-            let (experimental, control) = if c.outcomes.is_empty() {
-                (String::new(), String::new())
-            } else {
-                (c.experimental.clone(), c.control.clone())
-            };
-            let for_whom = population
-                .as_ref()
-                .map(|p| format!(" for {p}"))
-                .unwrap_or_default();
-            SofTable {
-                number: c.results.number,
-                title: format!(
-                    "{} compared with {control}{for_whom}",
-                    capitalise(&experimental)
-                ),
-                control,
-                experimental,
-                rows,
-                footnotes,
-            }
-        })
-        .collect()
-}
-
-fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
+/// A Summary of findings row for an analysed outcome; the reasons for its certainty become
+/// footnotes (shared by rows with the same reason).
+pub(super) fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
     let r = finding.result;
     let measure = &r.measure;
     let dash = "\u{2014}".to_string();
@@ -202,6 +167,7 @@ fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
     };
     SofRow {
         outcome: r.name.clone(),
+        analysis: r.number.clone(),
         risk_control,
         risk_experimental,
         relative,
@@ -216,7 +182,8 @@ fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
     }
 }
 
-/// Effects of interventions, per comparison and outcome.
+/// Effects of interventions, per comparison and analysis, the analyses also grouped under
+/// their protocol outcome.
 pub fn effects(
     review: &Review,
     findings: &[ComparisonFindings],
@@ -224,15 +191,20 @@ pub fn effects(
 ) -> Vec<EffectsComparison> {
     findings
         .iter()
-        .map(|c| EffectsComparison {
-            number: c.results.number,
-            name: c.results.name.clone(),
-            outcomes: c
+        .map(|c| {
+            let outcomes: Vec<EffectView> = c
                 .outcomes
                 .iter()
-                .map(|f| {
+                .enumerate()
+                .map(|(i, f)| {
                     let r = f.result;
                     let drawn = figures.outcome(r);
+                    let sensitivity_of = f
+                        .spec
+                        .and_then(|s| s.sensitivity_of.as_deref())
+                        .and_then(|id| c.results.outcomes.iter().find(|o| o.id == id))
+                        .map(|o| o.number.clone())
+                        .unwrap_or_default();
                     EffectView {
                         number: r.number.clone(),
                         title: r.name.clone(),
@@ -245,9 +217,39 @@ pub fn effects(
                             .to_string(),
                         forest: drawn.and_then(|d| d.forest.as_ref()).map(FigureView::of),
                         funnel: drawn.and_then(|d| d.funnel.as_ref()).map(FigureView::of),
+                        role: f
+                            .spec
+                            .map_or(crate::model::Role::Main, |s| s.role)
+                            .as_str()
+                            .to_string(),
+                        sensitivity_of,
+                        headline: c.is_headline(i),
                     }
                 })
-                .collect(),
+                .collect();
+            let mut groups: Vec<EffectsGroup> = Vec::new();
+            for (f, view) in c.outcomes.iter().zip(&outcomes) {
+                let id = &f.result.outcome;
+                match groups.iter_mut().find(|g| &g.outcome == id) {
+                    Some(g) => g.analyses.push(view.clone()),
+                    None => groups.push(EffectsGroup {
+                        outcome: id.clone(),
+                        name: review
+                            .outcome(id)
+                            .map(|o| {
+                                capitalise(&narrative::distinct_name(o, &review.protocol.outcomes))
+                            })
+                            .unwrap_or_else(|| f.result.name.clone()),
+                        analyses: vec![view.clone()],
+                    }),
+                }
+            }
+            EffectsComparison {
+                number: c.results.number,
+                name: c.results.name.clone(),
+                outcomes,
+                groups,
+            }
         })
         .collect()
 }

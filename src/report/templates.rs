@@ -29,10 +29,18 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("review.md", include_str!("../../templates/review.md.tera")),
     (
+        "additional_table.md",
+        include_str!("../../templates/additional_table.md.tera"),
+    ),
+    (
         "changes.md",
         include_str!("../../templates/changes.md.tera"),
     ),
     ("page.html", include_str!("../../templates/page.html.tera")),
+    (
+        "author.html",
+        include_str!("../../templates/author.html.tera"),
+    ),
     (
         "index.html",
         include_str!("../../templates/index.html.tera"),
@@ -325,25 +333,38 @@ fn register_filters(tera: &mut Tera) {
     });
 }
 
-/// Finds the analysed outcome a literate function names.
+/// Finds the analysis a literate function names: by `outcome` (a protocol outcome: its first
+/// analysis in the comparison) or `analysis` (an analysis id), in `comparison` when given.
 fn find<'a>(results: &'a Results, kwargs: &Kwargs) -> tera::TeraResult<&'a OutcomeResults> {
-    let outcome: &str = kwargs.must_get("outcome")?;
+    let outcome: Option<&str> = kwargs.get("outcome")?;
+    let analysis: Option<&str> = kwargs.get("analysis")?;
     let comparison: Option<&str> = kwargs.get("comparison")?;
-    let mut matches = results
-        .outcomes()
-        .filter(|(c, r)| r.outcome == outcome && comparison.is_none_or(|id| c.id == id))
-        .map(|(_, r)| r);
-    let found = matches.next().ok_or_else(|| {
-        tera::Error::message(format!(
-            "no analysed outcome `{outcome}`{}",
+    let (key, wanted) = match (analysis, outcome) {
+        (Some(a), _) => ("analysis", a),
+        (None, Some(o)) => ("outcome", o),
+        (None, None) => {
+            return Err(tera::Error::message(
+                "name the outcome (outcome=\"...\") or the analysis (analysis=\"...\")",
+            ));
+        }
+    };
+    let mut matches = results.outcomes().filter(|(c, r)| {
+        (if key == "analysis" { &r.id } else { &r.outcome }) == wanted
+            && comparison.is_none_or(|id| c.id == id)
+    });
+    let Some((first_comparison, found)) = matches.next() else {
+        return Err(tera::Error::message(format!(
+            "no analysed {key} `{wanted}`{}",
             comparison
                 .map(|c| format!(" in comparison `{c}`"))
                 .unwrap_or_default()
-        ))
-    })?;
-    if comparison.is_none() && matches.next().is_some() {
+        )));
+    };
+    // Several analyses of one outcome in a comparison are its time points, measures, subgroup
+    // or sensitivity analyses: the first is meant. Analyses in several comparisons are not.
+    if comparison.is_none() && matches.any(|(c, _)| c.id != first_comparison.id) {
         return Err(tera::Error::message(format!(
-            "outcome `{outcome}` is analysed in several comparisons: name one with comparison=\"...\""
+            "{key} `{wanted}` is analysed in several comparisons: name one with comparison=\"...\""
         )));
     }
     Ok(found)

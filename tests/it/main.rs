@@ -46,3 +46,4 @@ mod serve;
 mod synth;
 mod templates;
 mod validation;
+mod whole_text;

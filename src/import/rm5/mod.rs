@@ -7,7 +7,7 @@
 mod analyses;
 mod reader;
 
-pub(crate) use reader::{escape, unescape};
+pub(crate) use reader::{escape, from_superscript, unescape};
 
 use std::collections::{HashMap, HashSet};
 
@@ -75,6 +75,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, String> {
     extensions(&mut r, root, &mut out);
     out.citations = std::mem::take(&mut r.citations);
     out.placeholders = std::mem::take(&mut r.placeholders);
+    out.author_notes = std::mem::take(&mut r.author_notes);
     out.tracked_deletions = std::mem::take(&mut r.deletions);
     out.unread = reader::unread(&doc, &r);
     Ok(out)

@@ -455,6 +455,7 @@ mod tests {
             subgroups: Vec::new(),
             subgroup_differences: None,
             warning: None,
+            sensitivity: Default::default(),
             funnel_centre: BuildOnly(None),
         }
     }

@@ -38,7 +38,7 @@ pub fn analyse(review: &Review) -> Results {
 }
 
 /// Back-transforms a value on the analysis scale to the natural scale.
-fn natural(measure: &Measure, y: f64) -> f64 {
+pub(super) fn natural(measure: &Measure, y: f64) -> f64 {
     if measure.is_ratio() { y.exp() } else { y }
 }
 
@@ -108,6 +108,7 @@ fn outcome_results(outcome: &AnalysisOutcome, number: String, fit: &OutcomeFit) 
                 Tau2Estimator::PauleMandel => Tau2Key::PM,
             })
         }),
+        sensitivity: super::sensitivity::sensitivity(outcome, fit),
         funnel_centre: BuildOnly(fit.funnel_centre),
     }
 }
@@ -143,7 +144,12 @@ fn counts<'r>(rows: impl Iterator<Item = (&'r DataRow, &'r RowResult)>) -> Count
 }
 
 fn pooled(fit: &Fit, measure: &Measure) -> Option<Pooled> {
-    fit.pooled.as_ref().map(|p| Pooled {
+    fit.pooled.as_ref().map(|p| natural_pooled(p, measure))
+}
+
+/// The engine's pooled estimate as results.json states it, the analysis-scale values beside.
+pub(super) fn natural_pooled(p: &stats::Pooled, measure: &Measure) -> Pooled {
+    Pooled {
         estimate: natural(measure, p.y),
         ci_low: natural(measure, p.ci_low),
         ci_high: natural(measure, p.ci_high),
@@ -155,7 +161,7 @@ fn pooled(fit: &Fit, measure: &Measure) -> Option<Pooled> {
             ci_low: p.ci_low,
             ci_high: p.ci_high,
         })),
-    })
+    }
 }
 
 fn heterogeneity(h: &stats::Heterogeneity) -> Heterogeneity {

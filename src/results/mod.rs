@@ -11,10 +11,12 @@
 
 mod build;
 mod file;
+mod sensitivity;
 mod serial;
 
 pub use build::analyse;
 pub use file::ReadError;
+pub use sensitivity::{LEAVE_ONE_OUT_MAX_ROWS, LeftOut, Sensitivity};
 
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +109,9 @@ pub struct OutcomeResults {
     /// What went wrong in the computation, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<Warning>,
+    /// Its sensitivity analyses: `leave_one_out` (and, from sensitivity.rs, the rest).
+    #[serde(flatten)]
+    pub sensitivity: Sensitivity,
     /// The centre of the funnel plot's pseudo confidence limits, on the analysis scale: the
     /// pooled estimate of a fixed-effect analysis, or under random effects the
     /// inverse-variance fixed-effect estimate of the same study effects.

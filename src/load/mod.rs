@@ -11,6 +11,7 @@ mod numbers;
 mod protocol;
 pub(crate) mod raw;
 mod rows;
+mod sensitivity;
 mod studies;
 mod summary;
 mod text;

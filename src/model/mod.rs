@@ -7,6 +7,7 @@
 mod analyses;
 pub mod measure;
 mod review;
+mod sensitivity;
 mod studies;
 mod summary;
 pub mod text;
@@ -14,6 +15,7 @@ pub mod text;
 pub use analyses::*;
 pub use measure::Measure;
 pub use review::*;
+pub use sensitivity::*;
 pub use studies::*;
 pub use summary::*;
 

@@ -21,6 +21,7 @@ mod build;
 mod changes;
 mod confinement;
 mod crash_safe;
+mod declared_sensitivity;
 mod escaping;
 mod example_reference;
 mod export;

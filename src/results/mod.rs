@@ -16,7 +16,7 @@ mod serial;
 
 pub use build::analyse;
 pub use file::ReadError;
-pub use sensitivity::{LEAVE_ONE_OUT_MAX_ROWS, LeftOut, Sensitivity};
+pub use sensitivity::{DeclaredResults, LEAVE_ONE_OUT_MAX_ROWS, LeftOut, Sensitivity};
 
 use serde::{Deserialize, Serialize};
 
@@ -109,7 +109,7 @@ pub struct OutcomeResults {
     /// What went wrong in the computation, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<Warning>,
-    /// Its sensitivity analyses: `leave_one_out` (and, from sensitivity.rs, the rest).
+    /// Its sensitivity analyses: `leave_one_out` and `sensitivity_analyses` (sensitivity.rs).
     #[serde(flatten)]
     pub sensitivity: Sensitivity,
     /// The centre of the funnel plot's pseudo confidence limits, on the analysis scale: the

@@ -1,12 +1,13 @@
 //! The sensitivity analyses of an analysed outcome (Cochrane Handbook 10.14) in results.json:
 //! leave-one-out, the outcome refitted without each estimable study in turn with its own
-//! method, model and tau² estimator.
+//! method, model and tau² estimator; and the variants the authors declared, each the outcome
+//! refitted in full with its rows and settings except what the variant changes.
 
 use serde::{Deserialize, Serialize};
 
-use super::Pooled;
-use super::build::natural_pooled;
-use crate::model::AnalysisOutcome;
+use super::build::{counts, heterogeneity, natural_pooled, pooled, prediction, warning};
+use super::{Heterogeneity, Pooled, Prediction, Warning, serial};
+use crate::model::{AnalysisOutcome, Measure, MethodKey, ModelKey, SensitivityVariant, Tau2Key};
 use crate::stats::{self, OutcomeFit};
 
 /// The sensitivity analyses of an outcome, written among its keys.
@@ -17,12 +18,96 @@ pub struct Sensitivity {
     /// was added.
     #[serde(default)]
     pub leave_one_out: Option<Vec<LeftOut>>,
+    /// The sensitivity analyses the authors declared, in order; empty without any (and in
+    /// files written before they were added).
+    #[serde(default)]
+    pub sensitivity_analyses: Vec<DeclaredResults>,
+}
+
+/// A declared sensitivity analysis: what it changes, and its own results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeclaredResults {
+    /// Its name, unique among the outcome's.
+    pub name: String,
+    /// The studies the authors left out by name.
+    pub exclude: Vec<String>,
+    /// The risk-of-bias domains in which a study had to be at low risk to stay in.
+    pub low_risk_of_bias: Vec<String>,
+    /// The pooling method it used.
+    #[serde(with = "serial::method")]
+    pub method: MethodKey,
+    /// The model it used.
+    #[serde(with = "serial::model")]
+    pub model: ModelKey,
+    /// The tau² estimator it used.
+    #[serde(rename = "tau2_method", with = "serial::tau2")]
+    pub tau2: Tau2Key,
+    /// The studies of the outcome it left out, by either rule, in row order.
+    pub left_out: Vec<String>,
+    /// Distinct studies with a row, estimable or not.
+    pub studies: usize,
+    /// Distinct studies with an estimable row.
+    pub estimable_studies: usize,
+    /// Participants over its rows.
+    pub participants: u64,
+    /// The pooled result of its rows; `None` when no row is estimable.
+    pub pooled: Option<Pooled>,
+    /// Their heterogeneity.
+    pub heterogeneity: Option<Heterogeneity>,
+    /// Their 95% prediction interval (random effects, 3 or more studies).
+    pub prediction: Option<Prediction>,
+    /// What went wrong in the computation, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<Warning>,
 }
 
 /// The sensitivity analyses of an outcome from its fit.
 pub(super) fn sensitivity(outcome: &AnalysisOutcome, fit: &OutcomeFit) -> Sensitivity {
     Sensitivity {
         leave_one_out: leave_one_out(outcome, fit),
+        sensitivity_analyses: outcome
+            .sensitivity
+            .iter()
+            .map(|variant| declared(outcome, variant))
+            .collect(),
+    }
+}
+
+/// A declared variant of `outcome`, refitted: the outcome with the variant's studies left out
+/// of every group and its settings changed, analysed as any outcome is.
+fn declared(outcome: &AnalysisOutcome, variant: &SensitivityVariant) -> DeclaredResults {
+    let mut refitted = outcome.clone();
+    refitted.sensitivity = Vec::new();
+    for group in &mut refitted.groups {
+        group
+            .rows
+            .retain(|row| !variant.left_out.contains(&row.study));
+    }
+    refitted.method = variant.method.unwrap_or(outcome.method);
+    refitted.model = variant.model.unwrap_or(outcome.model);
+    refitted.tau2 = variant.tau2.unwrap_or(outcome.tau2);
+    if refitted.method == MethodKey::Peto {
+        // Peto pools odds ratios (load accepts it only where the measure is OR).
+        refitted.measure = Measure::OddsRatio;
+    }
+    let fit = stats::analyse_outcome(&refitted);
+    let rows = refitted.groups.iter().flat_map(|g| &g.rows);
+    let counted = counts(rows.zip(&fit.overall.rows));
+    DeclaredResults {
+        name: variant.name.clone(),
+        exclude: variant.exclude.clone(),
+        low_risk_of_bias: variant.low_risk_of_bias.clone(),
+        method: refitted.method,
+        model: refitted.model,
+        tau2: refitted.tau2,
+        left_out: variant.left_out.clone(),
+        studies: counted.studies,
+        estimable_studies: counted.estimable,
+        participants: counted.participants,
+        pooled: pooled(&fit.overall, &refitted.measure),
+        heterogeneity: fit.overall.heterogeneity.as_ref().map(heterogeneity),
+        prediction: prediction(&fit.overall, &refitted.measure),
+        warning: warning(&fit.overall),
     }
 }
 
@@ -151,6 +236,84 @@ mod tests {
         assert!(outcomes[2].sensitivity.leave_one_out.is_some());
     }
 
+    fn variant(name: &str) -> SensitivityVariant {
+        SensitivityVariant {
+            name: name.into(),
+            at: crate::model::Location::default(),
+            exclude: Vec::new(),
+            low_risk_of_bias: Vec::new(),
+            method: None,
+            model: None,
+            tau2: None,
+            left_out: Vec::new(),
+        }
+    }
+
+    // A declared variant is the analysis analysed again: with another model, as if the
+    // analysis had it; with studies left out, as if their rows were not there. Its counts are
+    // its own, and it reads back as written.
+    #[test]
+    fn declared_variants_are_the_analysis_analysed_again() {
+        let review = diuretics();
+        let mut declared = review.clone();
+        let left_out = vec!["Menzies 1964".to_string(), "Kraus 1966".to_string()];
+        declared.comparisons[0].outcomes[0].sensitivity = vec![
+            SensitivityVariant {
+                model: Some(ModelKey::Fixed),
+                method: Some(MethodKey::IV),
+                ..variant("Fixed effect, inverse variance")
+            },
+            SensitivityVariant {
+                exclude: left_out.clone(),
+                left_out: left_out.clone(),
+                tau2: Some(Tau2Key::REML),
+                ..variant("Without two")
+            },
+        ];
+        let results = analyse(&declared);
+        let variants = &first(&results).sensitivity.sensitivity_analyses;
+        assert_eq!(variants.len(), 2);
+
+        let mut fixed = review.clone();
+        fixed.comparisons[0].outcomes[0].model = ModelKey::Fixed;
+        fixed.comparisons[0].outcomes[0].method = MethodKey::IV;
+        let fixed = analyse(&fixed);
+        assert_eq!(variants[0].pooled, first(&fixed).pooled);
+        assert_eq!(variants[0].heterogeneity, first(&fixed).heterogeneity);
+        assert_eq!(variants[0].studies, 9);
+        assert_eq!(
+            (variants[0].model, variants[0].method),
+            (ModelKey::Fixed, MethodKey::IV)
+        );
+        assert!(variants[0].left_out.is_empty());
+
+        let mut without = review.clone();
+        without.comparisons[0].outcomes[0].tau2 = Tau2Key::REML;
+        for group in &mut without.comparisons[0].outcomes[0].groups {
+            group.rows.retain(|row| !left_out.contains(&row.study));
+        }
+        let without = analyse(&without);
+        assert_eq!(variants[1].pooled, first(&without).pooled);
+        assert_eq!(variants[1].prediction, first(&without).prediction);
+        assert_eq!(variants[1].studies, 7);
+        assert_eq!(variants[1].participants, first(&without).participants);
+        assert_eq!(variants[1].left_out, left_out);
+        assert_ne!(variants[1].pooled, first(&results).pooled);
+
+        let text = results.to_json();
+        assert!(text.contains("\"sensitivity_analyses\": [\n"));
+        let back = Results::from_json(&text).unwrap();
+        assert_eq!(back, results);
+        assert_eq!(back.to_json(), text);
+        // The other analyses declare none.
+        assert!(
+            results.comparisons[0].outcomes[1]
+                .sensitivity
+                .sensitivity_analyses
+                .is_empty()
+        );
+    }
+
     // Beyond the limit of rows, leave-one-out is not given (it would take the square of the
     // rows' time).
     #[test]
@@ -188,21 +351,22 @@ mod tests {
         assert_eq!(left_out[1].study, format!("{study} (second arm)"));
     }
 
-    // A file written before `leave_one_out` was added reads as having none; this version's
-    // reads back as written.
+    // A file written before `leave_one_out` and `sensitivity_analyses` were added reads as
+    // having none; this version's reads back as written.
     #[test]
-    fn files_without_leave_one_out_are_read() {
+    fn files_without_sensitivity_analyses_are_read() {
         let results = analyse(&diuretics());
         let text = results.to_json();
         assert!(text.contains("\"leave_one_out\": ["));
         let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
         for o in value["comparisons"][0]["outcomes"].as_array_mut().unwrap() {
             o.as_object_mut().unwrap().remove("leave_one_out");
+            o.as_object_mut().unwrap().remove("sensitivity_analyses");
         }
         let old = Results::from_json(&value.to_string()).unwrap();
         assert!(
             old.outcomes()
-                .all(|(_, o)| o.sensitivity.leave_one_out.is_none())
+                .all(|(_, o)| o.sensitivity == Sensitivity::default())
         );
         let back = Results::from_json(&text).unwrap();
         assert_eq!(back, results);

@@ -12,7 +12,7 @@ use crate::model::{
     Tau2Key, Totals,
 };
 
-const NOT_POOLED: Kind = Kind::error("a sensitivity analysis of an analysis without a total");
+const NOT_POOLED: Kind = Kind::warning("a sensitivity analysis of an analysis without a total");
 const DUPLICATE_NAME: Kind = Kind::error("two sensitivity analyses with one name");
 const NO_CHANGE: Kind = Kind::error("a sensitivity analysis that names no change");
 const UNKNOWN_STUDY: Kind = Kind::error("a sensitivity analysis naming a study not included");
@@ -52,10 +52,10 @@ pub(crate) fn resolve(
     };
     if parent.totals != Totals::Overall {
         problems.add(&file.path, NOT_POOLED, |_| {
-            file.error_at(
+            file.warning_at(
                 written.referenced,
                 format!(
-                    "{}: a sensitivity analysis pools the analysis again, and this analysis has `totals: {}`, which pools no overall total",
+                    "{}: a sensitivity analysis pools the analysis again, and this analysis has `totals: {}`, which pools no overall total, so its sensitivity analyses are left out",
                     parent.context,
                     parent.totals.as_str()
                 ),

@@ -27,6 +27,7 @@ pub mod proofread;
 mod prose;
 mod sanitise;
 pub mod sections;
+pub mod sensitivity;
 pub mod sof;
 mod templates;
 pub mod text;

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use super::findings::{ComparisonFindings, Finding};
 use super::narrative::{self, EffectClass};
-use crate::english::{capitalise, count_noun, decapitalise, join_and};
+use crate::english::{capitalise, count_noun, decapitalise, join_and, join_or};
 use crate::format::{effect_bracketed, effect_phrase, fixed, p_value, tau2_name};
 use crate::model::{MethodKey, ModelKey, Review};
-use crate::results::{DeclaredResults, OutcomeResults, Pooled, Results};
+use crate::results::{DeclaredResults, LeftOut, OutcomeResults, Pooled, Results};
 
 /// The section's heading, which the proofreader's passages start with.
 pub const SECTION: &str = "Sensitivity analyses";
@@ -74,6 +74,7 @@ pub fn sensitivity_analyses(
 ) -> SensitivitySection {
     let mut views = Vec::new();
     let mut stable: Vec<&OutcomeResults> = Vec::new();
+    let mut any_flagged = false;
     for comparison in findings {
         for finding in &comparison.outcomes {
             let result = finding.result;
@@ -104,6 +105,8 @@ pub fn sensitivity_analyses(
                 let flagged = leave_one_out_sentences(finding, main);
                 if flagged.is_empty() {
                     stable.push(result);
+                } else {
+                    any_flagged = true;
                 }
                 sentences.extend(flagged);
                 rows = left_out
@@ -131,7 +134,7 @@ pub fn sensitivity_analyses(
             }
         }
     }
-    let stable = stable_sentence(&stable);
+    let stable = stable_sentence(&stable, any_flagged);
     SensitivitySection {
         has_text: !stable.is_empty() || views.iter().any(|v| !v.sentences.is_empty()),
         has_leave_one_out: views.iter().any(|v| !v.leave_one_out.is_empty()),
@@ -140,11 +143,24 @@ pub fn sensitivity_analyses(
     }
 }
 
+/// Most analyses the stable sentence names one by one; beyond this it counts them.
+const MAX_NAMED: usize = 6;
+
 /// "Leaving out any one study at a time did not change the conclusion for pre-eclampsia and
-/// stillbirth.", naming each analysis by its name (with its number where two share a name).
-fn stable_sentence(analyses: &[&OutcomeResults]) -> String {
+/// stillbirth.", naming each analysis by its name (with its number where two share a name), or
+/// counting them when there are many ("... of the other 12 analyses that pool three or more
+/// studies" when `others`, some analyses having been flagged above).
+fn stable_sentence(analyses: &[&OutcomeResults], others: bool) -> String {
+    let opening = "Leaving out any one study at a time did not change the conclusion";
     if analyses.is_empty() {
         return String::new();
+    }
+    if analyses.len() > MAX_NAMED {
+        let which = if others { "the other" } else { "any of the" };
+        return format!(
+            "{opening} of {which} {} that pool three or more studies.",
+            count_noun(analyses.len() as u64, "analysis")
+        );
     }
     let names: Vec<String> = analyses
         .iter()
@@ -157,10 +173,7 @@ fn stable_sentence(analyses: &[&OutcomeResults]) -> String {
             }
         })
         .collect();
-    format!(
-        "Leaving out any one study at a time did not change the conclusion for {}.",
-        join_and(&names)
-    )
+    format!("{opening} for {}.", join_and(&names))
 }
 
 /// A row of the leave-one-out table without its study and change.
@@ -377,28 +390,46 @@ fn entered_sentence(
     )
 }
 
-/// A sentence for each study whose removal changes the conclusion ("Without Landesman 1965,
-/// the confidence interval included no effect (RR 0.80, 95% CI 0.60 to 1.05)."), then one for
-/// the others; none when no study changes it.
+/// A sentence for each way leaving out a study changes the conclusion, naming the study with
+/// its numbers ("Without Landesman 1965, the confidence interval included no effect (RR 0.80,
+/// 95% CI 0.60 to 1.05).") or the studies that change it alike ("Without any one of A, B or C,
+/// the confidence interval included no effect."), then one for the others; none when no study
+/// changes it.
 fn leave_one_out_sentences(finding: &Finding, main: &Pooled) -> Vec<String> {
     let result = finding.result;
     let Some(left_out) = &result.sensitivity.leave_one_out else {
         return Vec::new();
     };
     let label = result.measure.label();
-    let mut sentences: Vec<String> = left_out
+    // The flagged studies grouped by how the conclusion changes, in row order.
+    let mut groups: Vec<(String, Vec<&LeftOut>)> = Vec::new();
+    for l in left_out {
+        if let Some(change) = change(finding, main, &l.pooled) {
+            match groups.iter_mut().find(|(c, _)| *c == change) {
+                Some((_, studies)) => studies.push(l),
+                None => groups.push((change, vec![l])),
+            }
+        }
+    }
+    let flagged: usize = groups.iter().map(|(_, studies)| studies.len()).sum();
+    let mut sentences: Vec<String> = groups
         .iter()
-        .filter_map(|l| {
-            change(finding, main, &l.pooled).map(|change| {
-                format!(
-                    "Without {}, {change} ({}).",
-                    l.study,
-                    effect_phrase(label, &l.pooled)
-                )
-            })
+        .map(|(change, studies)| match studies.as_slice() {
+            [l] => format!(
+                "Without {}, {change} ({}).",
+                l.study,
+                effect_phrase(label, &l.pooled)
+            ),
+            // Several studies: named together; their numbers are in results.json and the
+            // author view's table.
+            [a, b] => format!("Without either {} or {}, {change}.", a.study, b.study),
+            _ => {
+                let names: Vec<&str> = studies.iter().map(|l| l.study.as_str()).collect();
+                format!("Without any one of {}, {change}.", join_or(&names))
+            }
         })
         .collect();
-    if !sentences.is_empty() && sentences.len() < left_out.len() {
+    if flagged > 0 && flagged < left_out.len() {
         sentences
             .push("Leaving out any other one study did not change the conclusion.".to_string());
     }
@@ -458,6 +489,96 @@ mod tests {
             p: 0.3,
             analysis: BuildOnly(None),
         }
+    }
+
+    // Studies whose removal changes the conclusion alike are named together; one alone is
+    // named with its numbers; the others are said in one sentence.
+    #[test]
+    fn flagged_studies_are_grouped_by_the_change() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reviews/diuretics-pregnancy");
+        let review = crate::load::load_review(&dir).unwrap().review;
+        let mut results = crate::results::analyse(&review);
+        let outcome = &mut results.comparisons[0].outcomes[0];
+        let main = pooled(0.5, 0.8);
+        outcome.pooled = Some(main);
+        let left_out = outcome.sensitivity.leave_one_out.as_mut().unwrap();
+        left_out[0].pooled = pooled(0.6, 1.1);
+        left_out[1].pooled = pooled(0.7, 1.2);
+        left_out[2].pooled = pooled(1.2, 1.5);
+        for l in &mut left_out[3..] {
+            l.pooled = pooled(0.55, 0.85);
+        }
+        let names: Vec<String> = left_out.iter().map(|l| l.study.clone()).collect();
+        let outcome = &results.comparisons[0].outcomes[0];
+        let finding = Finding {
+            result: outcome,
+            spec: Some(&review.comparisons[0].outcomes[0]),
+        };
+        assert_eq!(
+            leave_one_out_sentences(&finding, &main),
+            [
+                format!(
+                    "Without either {} or {}, the confidence interval included no effect.",
+                    names[0], names[1]
+                ),
+                format!(
+                    "Without {}, the confidence interval lay on the other side of no effect (RR 1.34, 95% CI 1.20 to 1.50).",
+                    names[2]
+                ),
+                "Leaving out any other one study did not change the conclusion.".to_string(),
+            ]
+        );
+        let left_out = results.comparisons[0].outcomes[0]
+            .sensitivity
+            .leave_one_out
+            .as_mut()
+            .unwrap();
+        left_out[2].pooled = pooled(0.65, 1.3);
+        let finding = Finding {
+            result: &results.comparisons[0].outcomes[0],
+            spec: Some(&review.comparisons[0].outcomes[0]),
+        };
+        assert_eq!(
+            leave_one_out_sentences(&finding, &main)[0],
+            format!(
+                "Without any one of {}, {} or {}, the confidence interval included no effect.",
+                names[0], names[1], names[2]
+            )
+        );
+    }
+
+    // The analyses no one study changes are named (with their numbers where names repeat),
+    // or counted when there are many.
+    #[test]
+    fn stable_analyses_are_named_or_counted() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reviews/diuretics-pregnancy");
+        let review = crate::load::load_review(&dir).unwrap().review;
+        let results = crate::results::analyse(&review);
+        let outcomes: Vec<&OutcomeResults> = results.outcomes().map(|(_, o)| o).collect();
+        assert_eq!(
+            stable_sentence(&outcomes[1..3], false),
+            "Leaving out any one study at a time did not change the conclusion for perinatal death and stillbirth."
+        );
+        let twice = [outcomes[1], outcomes[1]];
+        assert_eq!(
+            stable_sentence(&twice, false),
+            "Leaving out any one study at a time did not change the conclusion for perinatal death (analysis 1.2) and perinatal death (analysis 1.2)."
+        );
+        let many: Vec<&OutcomeResults> = outcomes
+            .iter()
+            .cycle()
+            .take(MAX_NAMED + 1)
+            .copied()
+            .collect();
+        assert_eq!(
+            stable_sentence(&many, true),
+            format!(
+                "Leaving out any one study at a time did not change the conclusion of the other {} analyses that pool three or more studies.",
+                MAX_NAMED + 1
+            )
+        );
+        assert!(stable_sentence(&many, false).contains("of any of the"));
+        assert_eq!(stable_sentence(&[], false), "");
     }
 
     // A conclusion changes where the effect sentence would read differently: the interval

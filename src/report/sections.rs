@@ -14,7 +14,6 @@ use crate::model::{
 };
 use crate::plot::FigureSet;
 use crate::results::{OutcomeResults, Results, Warning};
-use crate::stats::Row;
 
 use super::view::{EffectView, EffectsComparison, EffectsGroup, FigureView, Footnote, SofRow};
 
@@ -31,20 +30,9 @@ pub fn certainty_symbols(level: CertaintyLevel) -> &'static str {
 /// The control-group risk assumed for absolute effects: the authors' value, or the pooled risk
 /// of the control arms (Cochrane Handbook ch. 14).
 fn assumed_risk(finding: &Finding) -> Option<f64> {
-    if let Some(r) = finding.spec.and_then(|s| s.assumed_risk) {
-        return Some(r);
-    }
-    let (events, total) = finding
+    finding
         .result
-        .study_results
-        .iter()
-        .fold((0u64, 0u64), |(e, t), row| match row.data.get() {
-            Some(Row::Dichotomous {
-                c_events, c_total, ..
-            }) => (e + c_events, t + c_total),
-            _ => (e, t),
-        });
-    (total > 0).then(|| events as f64 / total as f64)
+        .comparator_risk(finding.spec.and_then(|s| s.assumed_risk))
 }
 
 /// The intervention-group risk from the comparator risk and a relative effect.

@@ -27,6 +27,7 @@ pub mod proofread;
 mod prose;
 mod sanitise;
 pub mod sections;
+pub mod small_study;
 pub mod sof;
 mod templates;
 pub mod text;

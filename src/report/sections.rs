@@ -4,6 +4,7 @@
 
 use super::findings::{ComparisonFindings, Finding};
 use super::narrative::{self, OutcomeReporting};
+use super::small_study;
 use crate::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
 use crate::format::{
     decimal, effect_phrase, heterogeneity_line, overall_effect_line, subgroup_differences_line,
@@ -177,6 +178,7 @@ pub fn effects(
     findings: &[ComparisonFindings],
     figures: &FigureSet,
 ) -> Vec<EffectsComparison> {
+    let small_study_p = crate::stats::grade::GradeThresholds::default().small_study_p;
     findings
         .iter()
         .map(|c| {
@@ -197,7 +199,10 @@ pub fn effects(
                         number: r.number.clone(),
                         title: r.name.clone(),
                         sentence: narrative::effect_sentence(review, c, f).unwrap_or_default(),
-                        details: effect_details(r, review.participants_noun()),
+                        details: effect_details(r, review.participants_noun())
+                            .into_iter()
+                            .chain(small_study::effects_sentence(r, small_study_p))
+                            .collect(),
                         reading: r
                             .pooled
                             .as_ref()
@@ -614,6 +619,7 @@ pub fn methods_used(results: &Results) -> Vec<String> {
             analyses_named(&subgrouped, name_them)
         ));
     }
+    sentences.extend(small_study::methods_sentence(results));
     sentences
 }
 

@@ -6,6 +6,7 @@ mod cache;
 mod consistency;
 mod csv;
 mod fs;
+mod grade;
 pub mod limits;
 mod numbers;
 mod protocol;

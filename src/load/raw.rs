@@ -8,9 +8,11 @@
 //! item that lacks a required field is left out and its file marked incomplete, so that
 //! references into that file are not checked against a list with a gap.
 
+mod grade;
 mod summary;
 mod text;
 
+pub(crate) use grade::RawGrade;
 pub(crate) use summary::SofSpec;
 pub(crate) use text::RawTable;
 
@@ -52,6 +54,8 @@ pub(crate) struct Protocol {
     pub text: crate::model::text::FullText,
     /// Additional tables, their CSV files not yet read.
     pub tables: Vec<RawTable>,
+    /// The GRADE assistant's settings (raw/grade.rs).
+    pub grade: RawGrade,
 }
 
 /// The search.
@@ -260,7 +264,12 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
         "conclusions",
         "raw_html",
     ];
-    let known: Vec<&str> = FIELDS.iter().chain(text::FIELDS).copied().collect();
+    let known: Vec<&str> = FIELDS
+        .iter()
+        .chain(text::FIELDS)
+        .chain(grade::FIELDS)
+        .copied()
+        .collect();
     let mut f = r.fields(root, &known).unwrap_or_default();
     let title = f.required(r, "title").and_then(|n| r.text("title", n));
     let outcomes = f.required(r, "outcomes");
@@ -303,6 +312,7 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
             .is_some_and(|b| b.value),
         text: Default::default(),
         tables: Vec::new(),
+        grade: grade::review_fields(r, &mut f),
     };
     let (mut full, tables) = text::full_text(r, &mut f);
     full.background = background_parts;

@@ -5,6 +5,7 @@
 //! No IO here.
 
 mod analyses;
+mod grade;
 pub mod measure;
 mod review;
 mod studies;
@@ -12,6 +13,7 @@ mod summary;
 pub mod text;
 
 pub use analyses::*;
+pub use grade::*;
 pub use measure::Measure;
 pub use review::*;
 pub use studies::*;

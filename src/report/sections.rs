@@ -178,7 +178,7 @@ pub fn effects(
     findings: &[ComparisonFindings],
     figures: &FigureSet,
 ) -> Vec<EffectsComparison> {
-    let small_study_p = crate::stats::grade::GradeThresholds::default().small_study_p;
+    let small_study_p = review.protocol.grade.thresholds.small_study_p;
     findings
         .iter()
         .map(|c| {

@@ -15,7 +15,7 @@ use crate::stats::{self, Fit, OutcomeFit, RowResult, Tau2Estimator};
 
 /// Fits every analysed outcome of the review.
 pub fn analyse(review: &Review) -> Results {
-    let thresholds = crate::stats::grade::GradeThresholds::default();
+    let thresholds = review.protocol.grade.thresholds;
     Results {
         review: review.slug.clone(),
         comparisons: review

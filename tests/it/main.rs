@@ -27,6 +27,7 @@ mod export;
 mod figures;
 mod full_review;
 mod grade;
+mod grade_assistant;
 mod hostile_escaping;
 mod import;
 mod incremental;

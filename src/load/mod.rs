@@ -37,6 +37,9 @@ pub struct Loaded {
     pub review: Review,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// analyses.yaml as read, so that warnings found after the analyses (the GRADE
+    /// assistant's) can quote the line they point at.
+    pub analyses_file: Option<SourceFile>,
 }
 
 /// Reads and validates the review folder `dir`. On failure returns every problem found
@@ -106,6 +109,7 @@ pub fn load_review_cached(
             Ok(Loaded {
                 review,
                 warnings: problems.into_vec(),
+                analyses_file: sources.analyses,
             })
         }
         _ => Err(problems.into_vec()),

@@ -173,6 +173,9 @@ pub(crate) struct Certainty {
     pub level: CertaintyLevel,
     pub reasons: Vec<String>,
     pub footnotes: Vec<Located<String>>,
+    /// Where the level is written.
+    pub at: Location,
+    pub grade_acknowledged: Option<crate::model::GradeAcknowledged>,
 }
 
 /// A data row as written: its cells in file order, with positions.
@@ -791,8 +794,14 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
 /// GRADE's levels as written in GRADEpro and in this format: any capitalisation, with a space
 /// or an underscore (`Very low`, `very_low`, `HIGH`).
 fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
-    let mut f = r.fields_of(field, node, &["level", "reasons", "footnotes"])?;
+    let mut f = r.fields_of(
+        field,
+        node,
+        &["level", "reasons", "footnotes", "grade_acknowledged"],
+    )?;
+    let mut at = Location::default();
     let level = f.required(r, "level").and_then(|n| {
+        at = n.at;
         let at = n.at;
         let text = r.text("level", n)?;
         let level = match text.value.to_lowercase().replace('_', " ").as_str() {
@@ -812,10 +821,13 @@ fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
         .take("footnotes")
         .map(|n| r.list("footnotes", n, |r, n| r.text("footnotes", n)))
         .unwrap_or_default();
+    let grade_acknowledged = f.optional(r, "grade_acknowledged", grade::acknowledged);
     Some(Certainty {
         level: level?,
         reasons,
         footnotes,
+        at,
+        grade_acknowledged,
     })
 }
 

@@ -20,6 +20,7 @@ mod context;
 pub mod escape;
 pub mod export;
 pub mod findings;
+pub mod grade_check;
 pub mod markdown;
 pub mod narrative;
 mod plain_language;
@@ -56,6 +57,9 @@ pub struct RenderedReview {
     pub files: BTreeMap<String, Vec<u8>>,
     /// What the index page lists.
     pub entry: IndexEntry,
+    /// Warnings found after loading, on the results (the GRADE assistant's on the authors'
+    /// certainty), for `check` and `build` to print beside those of loading.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A review as the site index lists it.
@@ -249,7 +253,11 @@ fn render_files(
         participants,
         participants_noun: review.participants_noun().to_string(),
     };
-    Ok(RenderedReview { files, entry })
+    Ok(RenderedReview {
+        files,
+        entry,
+        warnings: Vec::new(),
+    })
 }
 
 /// The abstract's sections as abstract.md and review.md print them.

@@ -122,3 +122,174 @@ fn thresholds_are_checked_where_they_are_written() {
     let run = revmark(&fine.0, &["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// `revmark check` of the diuretics example with its perinatal death certainty replaced by
+/// `certainty` (the example rates it moderate for imprecision, which the assistant rates very
+/// low: risk of bias −1, imprecision −2).
+fn check_perinatal(certainty: &str) -> Run {
+    let scratch = Scratch::new("grade-check");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    edit(
+        &dir.join("analyses.yaml"),
+        "certainty: {level: moderate, reasons: [imprecision]}",
+        &format!("certainty: {certainty}"),
+    );
+    revmark(&scratch.0, &["check"])
+}
+
+/// The GRADE assistant's warnings in `stderr`.
+fn grade_warnings(stderr: &str) -> Vec<&str> {
+    stderr
+        .split("\n\n")
+        .filter(|w| w.contains("GRADE assistant"))
+        .collect()
+}
+
+// The example's rating draws one warning, at its level: the level is above the suggestion and
+// the reasons leave out risk of bias; each domain rated down is given with its reason.
+#[test]
+fn check_warns_at_the_certainty() {
+    let run = check_perinatal("{level: moderate, reasons: [imprecision]}");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings = grade_warnings(&run.stderr);
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    let warning = warnings[0];
+    for expected in [
+        "analyses.yaml:20:28: warning: comparison `diuretics-vs-control`, outcome `perinatal-death` (analysis 1.2): the certainty is moderate, but the GRADE assistant suggests very low, and it rates down for risk of bias, which none of the reasons names.",
+        "Risk of bias, \u{2212}1: Studies at unclear or high risk of bias carry 100% of the weight",
+        "Imprecision, \u{2212}2: The confidence interval includes both an important reduction and an important increase.",
+        "grade_acknowledged",
+    ] {
+        assert!(
+            warning.contains(expected),
+            "expected `{expected}` in:\n{warning}"
+        );
+    }
+}
+
+// Each part of the warning follows the rating: the level alone, a domain alone, or nothing
+// when the authors' rating is at or below the suggestion and names every domain.
+#[test]
+fn the_warning_follows_the_rating() {
+    // Every domain named, the level still above: the level only.
+    let run = check_perinatal("{level: low, reasons: [risk of bias, imprecision]}");
+    let warnings = grade_warnings(&run.stderr);
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains("the certainty is low, but the GRADE assistant suggests very low.")
+    );
+    assert!(!warnings[0].contains("none of the reasons"));
+    // The level agreed, a domain left out: the domain only.
+    let run = check_perinatal(
+        "{level: very low, reasons: [serious imprecision (wide confidence interval)]}",
+    );
+    let warnings = grade_warnings(&run.stderr);
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains(
+            "the GRADE assistant rates down for risk of bias, which none of the reasons names."
+        ),
+        "{}",
+        warnings[0]
+    );
+    assert!(!warnings[0].contains("the certainty is"));
+    // Agreed and named, in the authors' own words: nothing.
+    let run = check_perinatal(
+        "{level: very low, reasons: [study limitations, very serious imprecision]}",
+    );
+    assert_eq!(
+        grade_warnings(&run.stderr),
+        Vec::<&str>::new(),
+        "{}",
+        run.stderr
+    );
+    // Rated lower than suggested, for the same domains: nothing.
+    let run =
+        check_perinatal("{level: very low, reasons: [risk of bias, imprecision, indirectness]}");
+    assert_eq!(grade_warnings(&run.stderr), Vec::<&str>::new());
+}
+
+// The authors' acknowledgement silences what it covers: one reason covers everything; reasons
+// by domain cover those domains, and the level once every domain rated down is covered.
+#[test]
+fn an_acknowledgement_silences_the_warning() {
+    let whole = check_perinatal(
+        "{level: moderate, reasons: [imprecision], grade_acknowledged: \"All trials blinded outcome assessment for death\"}",
+    );
+    assert_eq!(whole.code, 0, "{}", whole.stderr);
+    assert_eq!(
+        grade_warnings(&whole.stderr),
+        Vec::<&str>::new(),
+        "{}",
+        whole.stderr
+    );
+    let one = check_perinatal(
+        "{level: moderate, reasons: [imprecision], grade_acknowledged: {risk_of_bias: \"death is not open to detection bias\"}}",
+    );
+    let warnings = grade_warnings(&one.stderr);
+    assert_eq!(warnings.len(), 1, "{}", one.stderr);
+    assert!(
+        warnings[0]
+            .contains("the certainty is moderate, but the GRADE assistant suggests very low.")
+    );
+    assert!(warnings[0].contains("Imprecision, \u{2212}2"));
+    assert!(
+        !warnings[0].contains("Risk of bias, \u{2212}1"),
+        "{}",
+        warnings[0]
+    );
+    let both = check_perinatal(
+        "{level: moderate, reasons: [imprecision], grade_acknowledged: {risk_of_bias: \"death is not open to detection bias\", imprecision: \"one level: few deaths\"}}",
+    );
+    assert_eq!(
+        grade_warnings(&both.stderr),
+        Vec::<&str>::new(),
+        "{}",
+        both.stderr
+    );
+}
+
+// An acknowledgement must say something, and name domains the assistant rates.
+#[test]
+fn an_acknowledgement_is_checked() {
+    let empty =
+        check_perinatal("{level: moderate, reasons: [imprecision], grade_acknowledged: \" \"}");
+    assert_eq!(empty.code, 1);
+    assert!(empty.stderr.contains("analyses.yaml:20:82: error: grade_acknowledged: give your reason for rating otherwise than the GRADE assistant"), "{}", empty.stderr);
+    let misspelt = check_perinatal(
+        "{level: moderate, reasons: [imprecision], grade_acknowledged: {imprecison: \"few deaths\"}}",
+    );
+    assert_eq!(misspelt.code, 1);
+    assert!(
+        misspelt.stderr.contains("unknown field `imprecison`"),
+        "{}",
+        misspelt.stderr
+    );
+    assert!(
+        misspelt.stderr.contains("did you mean `imprecision`?"),
+        "{}",
+        misspelt.stderr
+    );
+    let indirectness = check_perinatal(
+        "{level: moderate, reasons: [imprecision], grade_acknowledged: {indirectness: \"x\"}}",
+    );
+    assert_eq!(indirectness.code, 1);
+}
+
+// The warning is printed by `build` too, and listed in the author view; never in the page.
+#[test]
+fn the_warning_is_for_the_authors_only() {
+    let scratch = Scratch::new("grade-author");
+    example(&scratch, "diuretics-pregnancy");
+    let run = revmark(&scratch.0, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(grade_warnings(&run.stderr).len(), 1, "{}", run.stderr);
+    let author = read(&scratch, "diuretics-pregnancy/author.html");
+    assert!(
+        author.contains("the certainty is moderate, but the GRADE assistant suggests very low")
+    );
+    for page in ["index.html", "review.md", "abstract.md"] {
+        let text = read(&scratch, &format!("diuretics-pregnancy/{page}"));
+        assert!(!text.contains("GRADE assistant"), "{page}");
+    }
+}

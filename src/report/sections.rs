@@ -37,7 +37,7 @@ fn assumed_risk(finding: &Finding) -> Option<f64> {
 }
 
 /// The intervention-group risk from the comparator risk and a relative effect.
-fn intervention_risk(measure: &Measure, acr: f64, effect: f64) -> f64 {
+pub(super) fn intervention_risk(measure: &Measure, acr: f64, effect: f64) -> f64 {
     let risk = match measure {
         Measure::OddsRatio => effect * acr / (1.0 - acr + effect * acr),
         Measure::RiskDifference => acr + effect,
@@ -52,7 +52,7 @@ fn per_1000(risk: f64) -> String {
 
 /// "1.20 lower" / "0.30 higher"; a value that rounds to zero has no direction ("0.00"), so that
 /// an interval never reads "0.78 lower to 0.00 higher".
-fn difference_words(x: f64) -> String {
+pub(super) fn difference_words(x: f64) -> String {
     let size = decimal(x.abs());
     if size.bytes().all(|b| b == b'0' || b == b'.') {
         size

@@ -293,3 +293,130 @@ fn the_warning_is_for_the_authors_only() {
         assert!(!text.contains("GRADE assistant"), "{page}");
     }
 }
+
+// Each build writes the evidence profile: the author view links to it, the published page
+// does not unless review.yaml asks; it shows each domain's rating with its data and the
+// authors' certainty beside the suggestion, and follows the data and the acknowledgement.
+#[test]
+fn the_evidence_profile_is_built_for_the_authors() {
+    let scratch = Scratch::new("grade-profile");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let profile = read(&scratch, "diuretics-pregnancy/evidence-profile.html");
+    let author = read(&scratch, "diuretics-pregnancy/author.html");
+    let page = read(&scratch, "diuretics-pregnancy/index.html");
+    assert!(
+        author.contains("<a href=\"evidence-profile.html\">"),
+        "{author}"
+    );
+    assert!(!page.contains("evidence-profile.html"));
+    for expected in [
+        "<h1>Evidence profile</h1>",
+        "Question: Diuretic treatment compared with placebo or no treatment.",
+        "1.2 Perinatal death",
+        "<span class=\"rating r2\">very serious</span>",
+        "The confidence interval includes both an important reduction and an important increase.",
+        "Optimal information size: 37758 participants; the analysis has 6864.",
+        "<td data-label=\"Relative (95% CI)\">OR 0.91 (0.64 to 1.31)</td>",
+        "2 fewer per 1000 (from 7 fewer to 6 more)",
+        "63/3705 (1.70%)",
+        "Not among the authors' reasons",
+        "Below the authors' level",
+        "not assessed by revmark",
+    ] {
+        assert!(
+            profile.contains(expected),
+            "expected `{expected}` in the profile"
+        );
+    }
+    // The page links to it when review.yaml asks; an acknowledgement shows in its cell, and
+    // the flags it answers go.
+    append(&dir.join("review.yaml"), "evidence_profile: linked\n");
+    edit(
+        &dir.join("analyses.yaml"),
+        "certainty: {level: moderate, reasons: [imprecision]}",
+        "certainty: {level: moderate, reasons: [imprecision], grade_acknowledged: {risk_of_bias: \"Death is <not> open to detection bias\"}}",
+    );
+    build(&scratch);
+    let page = read(&scratch, "diuretics-pregnancy/index.html");
+    assert!(page.contains("<a href=\"evidence-profile.html\">Evidence profile</a>"));
+    let profile = read(&scratch, "diuretics-pregnancy/evidence-profile.html");
+    assert!(profile.contains("Authors: Death is &lt;not&gt; open to detection bias"));
+    assert!(!profile.contains("Not among the authors' reasons"));
+    assert!(profile.contains("The published page links here"));
+}
+
+/// Measures the evidence profile in a frame of `width` px: whether the page or a table box
+/// scrolls sideways.
+const PROFILE_LAYOUT: &str = r#"<!DOCTYPE html><html><body><pre id="result">pending</pre>
+<script>
+async function measure(width) {
+  const frame = document.createElement('iframe');
+  frame.width = width; frame.height = 900; frame.src = 'diuretics-pregnancy/evidence-profile.html';
+  const loaded = new Promise(resolve => frame.addEventListener('load', resolve));
+  document.body.appendChild(frame);
+  await loaded;
+  const doc = frame.contentDocument;
+  const root = doc.documentElement;
+  const boxes = Array.from(doc.querySelectorAll('div.table'));
+  const cells = Array.from(doc.querySelectorAll('table.profile td'));
+  return {
+    width: root.clientWidth, scroll_width: root.scrollWidth, tables: boxes.length,
+    tables_scrolling: boxes.filter(b => b.scrollWidth > b.clientWidth + 1).length,
+    cells: cells.length,
+    labelled: cells.filter(td => !['none', 'normal'].includes(getComputedStyle(td, '::before').content)).length,
+  };
+}
+(async () => {
+  const report = { narrow: await measure(420), wide: await measure(1400) };
+  document.getElementById('result').textContent = 'RESULT' + JSON.stringify(report) + 'END';
+})();
+</script></body></html>"#;
+
+// In a real browser the profile reads at 420 px (each analysis a list of labelled cells,
+// nothing scrolls sideways) and at 1400 px (the whole table in view, unlabelled cells).
+#[test]
+fn the_evidence_profile_reads_on_a_phone_and_a_wide_screen() {
+    let Some(browser) = crate::browser::chromium() else {
+        eprintln!("chromium is not installed: the browser test did not run (.ci/run installs it)");
+        return;
+    };
+    let scratch = Scratch::new("profile-layout");
+    example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let out = scratch.path("output");
+    std::fs::write(out.join("layout.html"), PROFILE_LAYOUT).unwrap();
+    let port = crate::browser::serve(out);
+    let dom = crate::browser::run_chromium(
+        &browser,
+        &scratch.path("profile"),
+        &[
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+            &format!("http://127.0.0.1:{port}/layout.html"),
+        ],
+    );
+    let json = dom
+        .split("RESULT")
+        .nth(1)
+        .and_then(|r| r.split("END").next())
+        .unwrap_or_else(|| panic!("no report:\n{dom}"));
+    let report: serde_json::Value = serde_json::from_str(json).unwrap();
+    for (name, view) in [("narrow", &report["narrow"]), ("wide", &report["wide"])] {
+        assert_eq!(
+            view["scroll_width"], view["width"],
+            "{name}: the page scrolls: {view}"
+        );
+        assert_eq!(view["tables"], 1, "{name}: {view}");
+        assert_eq!(
+            view["tables_scrolling"], 0,
+            "{name}: the table scrolls: {view}"
+        );
+        assert!(view["cells"].as_u64().unwrap() >= 4 * 13, "{name}: {view}");
+    }
+    assert_eq!(
+        report["narrow"]["labelled"], report["narrow"]["cells"],
+        "{report}"
+    );
+    assert_eq!(report["wide"]["labelled"], 0, "{report}");
+}

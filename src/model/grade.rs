@@ -23,8 +23,8 @@ pub struct GradeSettings {
 pub enum GradeAcknowledged {
     /// One reason for the whole suggestion: every warning on the analysis's certainty.
     All(Located<String>),
-    /// A reason per domain: the warnings on those domains, and the one on the level when every
-    /// domain the assistant rates down is acknowledged.
+    /// A reason per domain: the warnings on those domains, and the one on the level once the
+    /// domains left unanswered no longer suggest a level below the authors'.
     Domains(Vec<(GradeDomain, Located<String>)>),
 }
 

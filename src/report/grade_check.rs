@@ -4,9 +4,9 @@
 //! domain it rates down, unless their `grade_acknowledged` answers it.
 
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::model::{Certainty, Review};
+use crate::model::{Certainty, CertaintyLevel, Review};
 use crate::results::{GradeSuggestionResults, OutcomeResults, Results};
-use crate::stats::grade::GradeDomain;
+use crate::stats::grade::{GradeDomain, suggested_level};
 
 /// Words by which the authors' reasons name each domain (lower case, matched anywhere in a
 /// reason): "serious risk of bias", "Imprecision (wide confidence interval)",
@@ -62,8 +62,8 @@ pub struct Disagreement {
 
 /// What is left to question in the authors' `certainty` given the `suggestion`, after their
 /// acknowledgement; `None` when nothing is. A reason for the whole suggestion answers
-/// everything; reasons by domain answer those domains, and the level once every domain rated
-/// down is answered.
+/// everything; reasons by domain answer those domains, and the level once the domains left
+/// unanswered no longer suggest a level below the authors'.
 pub fn disagreement(
     certainty: &Certainty,
     suggestion: &GradeSuggestionResults,
@@ -86,7 +86,13 @@ pub fn disagreement(
         .copied()
         .filter(|&d| !acknowledged(d))
         .collect();
-    let level_higher = certainty.level > suggestion.level && !open.is_empty();
+    // The level the unanswered domains suggest: an answered domain is the authors' call.
+    let unanswered: u32 = open
+        .iter()
+        .map(|&d| u32::from(suggestion.domains.get(d).downgrade))
+        .sum();
+    let level_higher = certainty.level > suggestion.level
+        && certainty.level > suggested_level(CertaintyLevel::High, unanswered);
     let unnamed: Vec<GradeDomain> = open
         .iter()
         .copied()
@@ -207,5 +213,115 @@ mod tests {
         assert_eq!(named("funnel plot asymmetry"), [PublicationBias]);
         assert_eq!(named("bias"), []);
         assert_eq!(named("indirectness"), []);
+    }
+
+    use crate::model::{GradeAcknowledged, Located, Location};
+    use crate::results::{BuildOnly, DomainResult, GradeDomains};
+
+    /// A suggestion rating down risk of bias by `rob` and inconsistency by `inconsistency`.
+    fn suggestion(rob: u8, inconsistency: u8) -> GradeSuggestionResults {
+        let domain = |downgrade| DomainResult {
+            downgrade,
+            reason: "Why.".into(),
+        };
+        GradeSuggestionResults {
+            level: suggested_level(CertaintyLevel::High, u32::from(rob + inconsistency)),
+            domains: GradeDomains {
+                risk_of_bias: domain(rob),
+                inconsistency: domain(inconsistency),
+                imprecision: domain(0),
+                publication_bias: domain(0),
+            },
+            facts: BuildOnly(None),
+        }
+    }
+
+    fn rating(
+        level: CertaintyLevel,
+        reasons: &[&str],
+        ack: Option<GradeAcknowledged>,
+    ) -> Certainty {
+        Certainty {
+            level,
+            reasons: reasons.iter().map(|r| r.to_string()).collect(),
+            footnotes: Vec::new(),
+            at: Location::default(),
+            grade_acknowledged: ack,
+        }
+    }
+
+    fn by_domain(domains: &[GradeDomain]) -> Option<GradeAcknowledged> {
+        Some(GradeAcknowledged::Domains(
+            domains
+                .iter()
+                .map(|&d| {
+                    (
+                        d,
+                        Located::new("Our reason.".to_string(), Location::default()),
+                    )
+                })
+                .collect(),
+        ))
+    }
+
+    // The level: a warning from one level above the suggestion, none at or below it; an
+    // answered domain counts as the authors' call, so the warning goes once the unanswered
+    // domains suggest the authors' level or lower.
+    #[test]
+    fn the_level_and_its_acknowledgement() {
+        use CertaintyLevel::*;
+        use GradeDomain::*;
+        let s = suggestion(1, 2); // very low
+        let both = ["risk of bias", "inconsistency"];
+        let warns = |level, ack| disagreement(&rating(level, &both, ack), &s);
+        assert_eq!(warns(VeryLow, None), None);
+        let low = warns(Low, None).unwrap();
+        assert!(low.level_higher && low.unnamed.is_empty());
+        assert_eq!(low.open, [RiskOfBias, Inconsistency]);
+        // Inconsistency answered: risk of bias alone suggests moderate, at or above low.
+        assert_eq!(warns(Low, by_domain(&[Inconsistency])), None);
+        assert_eq!(warns(Moderate, by_domain(&[Inconsistency])), None);
+        assert!(
+            warns(High, by_domain(&[Inconsistency]))
+                .unwrap()
+                .level_higher
+        );
+        // Risk of bias answered: inconsistency alone suggests low.
+        assert_eq!(warns(Low, by_domain(&[RiskOfBias])), None);
+        let moderate = warns(Moderate, by_domain(&[RiskOfBias])).unwrap();
+        assert_eq!(moderate.open, [Inconsistency]);
+        // Both answered, or one reason for all: nothing.
+        assert_eq!(warns(High, by_domain(&[RiskOfBias, Inconsistency])), None);
+        let all = GradeAcknowledged::All(Located::new("Ours.".into(), Location::default()));
+        assert_eq!(warns(High, Some(all)), None);
+    }
+
+    // A flagged domain the reasons do not name draws a warning whatever the level, until it
+    // is named or answered; a domain not rated down never does.
+    #[test]
+    fn the_unnamed_domains_and_their_acknowledgement() {
+        use CertaintyLevel::*;
+        use GradeDomain::*;
+        let s = suggestion(1, 0); // moderate
+        let found = disagreement(&rating(VeryLow, &["imprecision"], None), &s).unwrap();
+        assert!(!found.level_higher);
+        assert_eq!(found.unnamed, [RiskOfBias]);
+        assert_eq!(
+            disagreement(&rating(VeryLow, &["risk of bias"], None), &s),
+            None
+        );
+        assert_eq!(
+            disagreement(
+                &rating(VeryLow, &["imprecision"], by_domain(&[RiskOfBias])),
+                &s
+            ),
+            None
+        );
+        // Answering another domain does not answer this one.
+        assert!(disagreement(&rating(VeryLow, &[], by_domain(&[Inconsistency])), &s).is_some());
+        assert_eq!(
+            disagreement(&rating(High, &[], None), &suggestion(0, 0)),
+            None
+        );
     }
 }

@@ -659,9 +659,25 @@ fn join_groups(groups: &[String]) -> String {
 /// "pre-eclampsia and neonatal death", or "4 analyses".
 fn analyses_named(outcomes: &[&OutcomeResults], name_them: bool) -> String {
     if name_them {
-        // An outcome analysed in two comparisons is named once.
+        // A protocol outcome is named once: by its analysis's name when its analyses share one
+        // (an outcome analysed in two comparisons), else by the first's name and their numbers
+        // ("tuberculosis (analyses 1.1 and 1.2)"), so that a name never repeats in the list.
+        let mut groups: Vec<(&str, Vec<&OutcomeResults>)> = Vec::new();
+        for o in outcomes {
+            match groups.iter_mut().find(|(id, _)| *id == o.outcome) {
+                Some((_, members)) => members.push(o),
+                None => groups.push((&o.outcome, vec![o])),
+            }
+        }
         let mut names: Vec<String> = Vec::new();
-        for name in outcomes.iter().map(|o| decapitalise(&o.name)) {
+        for (_, members) in &groups {
+            let first = decapitalise(&members[0].name);
+            let name = if members.iter().all(|o| o.name == members[0].name) {
+                first
+            } else {
+                let numbers: Vec<&str> = members.iter().map(|o| o.number.as_str()).collect();
+                format!("{first} (analyses {})", join_and(&numbers))
+            };
             if !names.contains(&name) {
                 names.push(name);
             }

@@ -6,6 +6,7 @@
 //! -> `plot` (SVG) -> `report` (Markdown, HTML, results.json) -> `site` (the output folder,
 //! written whole). Only `load` and `site` touch the disk.
 
+pub mod citation;
 pub mod cli;
 mod cmd;
 pub mod decimal;

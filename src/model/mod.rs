@@ -6,11 +6,13 @@
 
 mod analyses;
 mod measure;
+mod references;
 mod review;
 mod studies;
 
 pub use analyses::*;
 pub use measure::Measure;
+pub use references::*;
 pub use review::*;
 pub use studies::*;
 
@@ -124,6 +126,8 @@ pub struct Review {
     pub studies: Studies,
     /// analyses.yaml with every `data:` file read; empty when there is no analyses.yaml.
     pub comparisons: Vec<Comparison>,
+    /// The reference files' records; empty when the review keeps none.
+    pub references: References,
 }
 
 impl Review {

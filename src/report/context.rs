@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use super::findings::{self, ComparisonFindings};
 use super::narrative;
 use super::prose::{Prose, StudyField, StudyProse};
+use super::references::{Citations, references_view};
 use super::sections;
 use super::templates::Templates;
 use super::view::{
@@ -76,14 +77,17 @@ pub fn review_context(
         sections: SectionsView::default(),
         analyses: analyses_view(results),
         figures: figures.iter().map(FigureView::of).collect(),
+        references: Default::default(),
     };
 
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field.
     let base = tera::Context::from_serialize(&context).expect("views serialise");
-    let prose = Prose::render(review, templates, &base)?;
+    let citations = Citations::new(review);
+    let prose = Prose::render(review, templates, &base, &citations)?;
     drop(base);
     context.prose = prose.review_fields();
+    context.references = references_view(review, &citations, prose.cited());
     let study_prose = prose.study_fields();
     let reporting = narrative::outcome_reporting(review, &study_prose);
     context.abstract_.main_results = narrative::main_results(review, &reporting, &findings)

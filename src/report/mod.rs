@@ -20,11 +20,13 @@ pub mod findings;
 pub mod markdown;
 pub mod narrative;
 mod prose;
+mod references;
 mod sanitise;
 pub mod sections;
 mod templates;
 pub mod view;
 
+pub use prose::located_prose;
 pub use templates::{BUILTIN, TemplateError};
 
 use serde::Serialize;

@@ -35,6 +35,7 @@ mod limits;
 mod new;
 mod properties;
 mod reference;
+mod references;
 mod revman;
 mod roundtrip;
 mod sensitivity;

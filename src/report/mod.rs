@@ -169,7 +169,8 @@ fn render_files(
             Ok((review_md, html))
         },
     );
-    let abstract_md = abstract_md?;
+    // abstract.md stands alone: its citations keep their text, without links into References.
+    let abstract_md = references::unlinked(&abstract_md?);
     let (review_md, (body, headings)) = review_html?;
     // The page sees everything review.md saw, plus the rendered body (no copy of the context).
     let mut page_context = tera_context;

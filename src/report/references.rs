@@ -170,6 +170,33 @@ impl<'a> Citations<'a> {
     }
 }
 
+/// The Markdown with every link to a reference entry (`[Smith 2004](#ref-smith-2004)`) left
+/// as its text: for abstract.md, a file on its own, which has no References to link to.
+pub fn unlinked(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, Tag};
+    if !markdown.contains("](#ref-") {
+        return markdown.to_string();
+    }
+    let mut out = String::with_capacity(markdown.len());
+    let mut from = 0;
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. }) = &event
+            && dest_url.starts_with("#ref-")
+            && range.start >= from
+        {
+            let link = &markdown[range.clone()];
+            let Some(text_end) = link.rfind("](#ref-") else {
+                continue;
+            };
+            out.push_str(&markdown[from..range.start]);
+            out.push_str(&link[1..text_end]);
+            from = range.end;
+        }
+    }
+    out.push_str(&markdown[from..]);
+    out
+}
+
 /// References sorted as Cochrane lists additional references: by label, then key.
 fn sorted(mut list: Vec<&Reference>) -> Vec<&Reference> {
     list.sort_by_cached_key(|r| (r.base_label().to_lowercase(), r.key.clone()));
@@ -269,7 +296,9 @@ fn entry(target: &Target, reports: Vec<ReportView>) -> ReferenceEntry {
     ReferenceEntry {
         label: target.label.clone(),
         anchor: target.anchor.clone(),
-        heading_id: format!("{{#{}}}", target.anchor),
+        // `{ #id }` rather than `{#id}`: the latter opens a comment for a template engine
+        // (Jinja, Tera) that a site generator may run over review.md.
+        heading_id: format!("{{ #{} }}", target.anchor),
         reports,
     }
 }
@@ -395,5 +424,14 @@ mod tests {
     #[test]
     fn the_built_in_style_parses() {
         let _ = style();
+    }
+
+    #[test]
+    fn citation_links_become_text() {
+        let md = "As ([Smith & \\<Jones\\> 2004](#ref-smith-jones-2004); [Abe 2016](#ref-abe-2016)) and [a site](https://example.org) said.";
+        assert_eq!(
+            unlinked(md),
+            "As (Smith & \\<Jones\\> 2004; Abe 2016) and [a site](https://example.org) said."
+        );
     }
 }

@@ -57,7 +57,7 @@ pub struct ReferenceEntry {
     pub label: String,
     /// The id citations link to ("ref-higgins-2011").
     pub anchor: String,
-    /// The anchor as a Markdown heading attribute ("{#ref-higgins-2011}"); print with `| safe`.
+    /// The anchor as a Markdown heading attribute ("{ #ref-higgins-2011 }"); print with `| safe`.
     pub heading_id: String,
     /// The formatted references: a study's reports, the primary one first.
     pub reports: Vec<ReportView>,

@@ -9,13 +9,24 @@ const BIB: &str = "@article{smith2004,\n  author = {Smith, John A. and Jones, Ka
 const RIS: &str = "TY  - JOUR\nID  - smith2004\nAU  - Smith, John A.\nAU  - Jones, Kate\nTI  - Diuretics and the kidney in late pregnancy\nT2  - Journal of Obstetrics\nPY  - 2004\nVL  - 12\nIS  - 3\nSP  - 45\nEP  - 67\nDO  - 10.1000/j.2004.45\nER  - \n";
 const JSON: &str = r#"[{"id": "smith2004", "type": "article-journal", "author": [{"family": "Smith", "given": "John A."}, {"family": "Jones", "given": "Kate"}], "title": "Diuretics and the kidney in late pregnancy", "container-title": "Journal of Obstetrics", "issued": {"date-parts": [[2004]]}, "volume": "12", "issue": "3", "page": "45-67", "DOI": "10.1000/j.2004.45"}]"#;
 
-/// The diuretics example with `files` as its reference files and `edits` made to its files
-/// (file, from, to).
+/// The diuretics example without its own references, with `files` as its reference files and
+/// `edits` made to its files (file, from, to).
 fn review_with(scratch: &Scratch, files: &[(&str, &str)], edits: &[(&str, &str, &str)]) {
     let dir = example(scratch, "diuretics-pregnancy");
     for name in ["references.bib", "references.ris", "references.json"] {
         let _ = std::fs::remove_file(dir.join(name));
     }
+    let studies = std::fs::read_to_string(dir.join("studies.yaml")).unwrap();
+    let studies: Vec<&str> = studies
+        .lines()
+        .filter(|l| !l.starts_with("    references: "))
+        .collect();
+    std::fs::write(dir.join("studies.yaml"), studies.join("\n") + "\n").unwrap();
+    let review = std::fs::read_to_string(dir.join("review.yaml")).unwrap();
+    let review = review
+        .replace(" [@collins1985]", "")
+        .replace(" [@menzies1964; @cuadros1964]", "");
+    std::fs::write(dir.join("review.yaml"), review).unwrap();
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();
     }
@@ -37,7 +48,7 @@ fn place(path: &std::path::Path, needle: &str) -> (usize, usize) {
 }
 
 const BACKGROUND: &str = "on the belief that reducing oedema";
-const DISCUSSION: &str = "which diuretics lower directly.";
+const DISCUSSION: &str = "which diuretics lower directly;";
 
 // The References section of review.md, up to the next section.
 fn references_md(scratch: &Scratch) -> String {
@@ -256,8 +267,8 @@ fn citations_are_rendered_and_linked() {
         md.contains("as [Kraus 1966](#ref-kraus-1966) and [Jones 2010](#ref-jones-2010) saw."),
         "{md}"
     );
-    assert!(md.contains("#### Kraus 1966 {#ref-kraus-1966}"), "{md}");
-    assert!(md.contains("#### Jones 2010 {#ref-jones-2010}"), "{md}");
+    assert!(md.contains("#### Kraus 1966 { #ref-kraus-1966 }"), "{md}");
+    assert!(md.contains("#### Jones 2010 { #ref-jones-2010 }"), "{md}");
     let page = read(&scratch, "diuretics-pregnancy/index.html");
     for anchor in ["ref-jones-2010", "ref-kraus-1966"] {
         assert!(page.contains(&format!("id=\"{anchor}\"")), "{anchor}");

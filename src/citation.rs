@@ -54,15 +54,16 @@ pub fn scan(markdown: &str) -> Vec<Citation> {
         return Vec::new();
     }
     let mut found = Vec::new();
-    for segment in text_segments(markdown) {
+    for segment in text_ranges(markdown) {
         scan_segment(markdown, segment, &mut found);
     }
     found
 }
 
-/// The stretches of the text that Markdown shows as text (adjacent text events joined, so
-/// that `[@a; @b]`, which the parser splits at its brackets, is one stretch).
-fn text_segments(markdown: &str) -> Vec<Range<usize>> {
+/// The stretches of the text that Markdown shows as text, outside code and links (adjacent
+/// text events joined, so that `[@a; @b]`, which the parser splits at its brackets, is one
+/// stretch).
+pub fn text_ranges(markdown: &str) -> Vec<Range<usize>> {
     let mut segments: Vec<Range<usize>> = Vec::new();
     // Inside a link, an image or a code block, text is not cited: a citation is a link of
     // its own, and code is shown as written.

@@ -19,6 +19,7 @@ mod yaml;
 pub use cache::ParseCache;
 pub use consistency::prisma_checks;
 pub use fs::{MAX_FILE_BYTES, find_reviews};
+pub use ris::csl_type as csl_type_of_ris;
 pub use yaml::to_json as yaml_to_json;
 
 use std::path::Path;

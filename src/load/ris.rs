@@ -5,7 +5,7 @@
 use serde_json::{Map, Value, json};
 
 use super::references::Parsed;
-use crate::model::{Location, year_in};
+use crate::model::{Location, csl_name, year_in};
 
 /// One RIS record: its tags in order, each with its value, and where it starts.
 struct Record {
@@ -162,7 +162,7 @@ fn suffix(n: usize) -> String {
 }
 
 /// The CSL-JSON type of a RIS type.
-fn csl_type(ris: &str) -> &'static str {
+pub fn csl_type(ris: &str) -> &'static str {
     match ris {
         "JOUR" | "JFULL" | "EJOUR" | "ABST" | "INPR" | "SER" => "article-journal",
         "MGZN" => "article-magazine",
@@ -186,17 +186,13 @@ fn csl_type(ris: &str) -> &'static str {
 /// any other name without a comma ("World Health Organization") is kept whole.
 fn name(text: &str) -> Value {
     if let Some((family, given)) = text.split_once(',') {
-        let given = given.trim();
-        if given.is_empty() {
-            return json!({ "family": family.trim() });
-        }
-        return json!({ "family": family.trim(), "given": given });
+        return csl_name(family, Some(given));
     }
     if let Some((family, initials)) = text.rsplit_once(' ')
         && (1..=4).contains(&initials.len())
         && initials.chars().all(|c| c.is_ascii_uppercase())
     {
-        return json!({ "family": family.trim(), "given": initials });
+        return csl_name(family, Some(initials));
     }
     json!({ "literal": text.trim() })
 }

@@ -130,6 +130,43 @@ fn csl_year(date: &DateValue) -> Option<i32> {
     }
 }
 
+/// A person's name as a CSL-JSON name: lower-case words before the family name ("von",
+/// "van der", "de") are its particle, kept before it ("von Frenckell R") rather than read
+/// as a first name.
+pub fn csl_name(family: &str, given: Option<&str>) -> serde_json::Value {
+    let family = family.trim();
+    let words: Vec<&str> = family.split_whitespace().collect();
+    let particles = words
+        .iter()
+        .take_while(|w| w.chars().next().is_some_and(char::is_lowercase))
+        .count();
+    let mut name = serde_json::Map::new();
+    if particles > 0 && particles < words.len() {
+        name.insert(
+            "non-dropping-particle".into(),
+            words[..particles].join(" ").into(),
+        );
+        name.insert("family".into(), words[particles..].join(" ").into());
+    } else {
+        name.insert("family".into(), family.into());
+    }
+    if let Some(given) = given.map(str::trim).filter(|g| !g.is_empty()) {
+        // Initials written together ("JPT") are three names to a CSL processor, not one.
+        let initials = given.len() <= 4 && given.chars().all(|c| c.is_ascii_uppercase());
+        let given = if initials {
+            given
+                .chars()
+                .map(String::from)
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            given.to_string()
+        };
+        name.insert("given".into(), given.into());
+    }
+    serde_json::Value::Object(name)
+}
+
 /// The first run of four digits in a text ("2011 Nov 7 [Epub ahead of print]" -> 2011).
 pub fn year_in(text: &str) -> Option<i32> {
     let bytes = text.as_bytes();
@@ -249,6 +286,19 @@ mod tests {
         assert_eq!(year_in("Spring 1999"), Some(1999));
         assert_eq!(year_in("12345"), None);
         assert_eq!(year_in("n.d."), None);
+    }
+
+    #[test]
+    fn particles_stay_before_the_family_name() {
+        assert_eq!(
+            csl_name("von Frenckell", Some("R")),
+            serde_json::json!({"non-dropping-particle": "von", "family": "Frenckell", "given": "R"})
+        );
+        assert_eq!(
+            csl_name("Smith", None),
+            serde_json::json!({"family": "Smith"})
+        );
+        assert_eq!(csl_name("Higgins", Some("JPT"))["given"], "J P T");
     }
 
     #[test]

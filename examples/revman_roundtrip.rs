@@ -176,9 +176,9 @@ pub fn round_trip(path: &Path, work: &Path) -> Result<(Document, Vec<Check>), St
         "--out",
         &out.display().to_string(),
     ]);
-    if code != 0 {
+    if code != std::process::ExitCode::SUCCESS {
         return Err(format!(
-            "{}: the imported review does not build (exit {code})",
+            "{}: the imported review does not build ({code:?})",
             path.display()
         ));
     }

@@ -1,4 +1,4 @@
-//! The command line: `revmark build` and `revmark check`.
+//! The command line: the subcommands and their options.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -21,7 +21,9 @@ pub enum Command {
     ///
     /// Each PATH is a review folder (it holds review.yaml) or a folder of review folders.
     /// The output is written to a temporary folder and moved into place whole, so a failed
-    /// build leaves the earlier output untouched.
+    /// build leaves the earlier output untouched. The output folder is revmark's alone: it
+    /// must be new, empty or an earlier output (marked by its .revmark-output.json), and may
+    /// not be, hold or lie inside a review source.
     Build {
         /// Review folders, or folders of review folders.
         #[arg(default_value = "reviews")]
@@ -46,6 +48,10 @@ pub enum Command {
         /// it costs time on slow disks.
         #[arg(long)]
         durable: bool,
+        /// Replace the output folder even if it holds files revmark did not write (they are
+        /// deleted). Never replaces a review source or the folder revmark runs in.
+        #[arg(long)]
+        force: bool,
     },
     /// Write the built-in templates out for editing.
     ///
@@ -77,7 +83,7 @@ pub enum Command {
     Import {
         /// The .rm5 file, CSV export, data package .zip or its folder.
         file: PathBuf,
-        /// The review folder to create (reviews/SLUG).
+        /// The review folder to create (reviews/SLUG); it must be new or empty.
         #[arg(long)]
         out: PathBuf,
     },
@@ -93,6 +99,10 @@ pub enum Command {
         /// The output folder.
         #[arg(long, default_value = "output")]
         out: PathBuf,
+        /// Replace the output folder even if it holds files revmark did not write, as
+        /// `build --force` does.
+        #[arg(long)]
+        force: bool,
     },
     /// Create a new review folder with every field of the format shown, commented.
     New {

@@ -4,7 +4,9 @@
 //! The stages, each taking the previous stage's value: `load` (files -> validated
 //! [`model::Review`]) -> `stats` (the engine) -> `results` (every number, typed: results.json)
 //! -> `plot` (SVG) -> `report` (Markdown, HTML, results.json) -> `site` (the output folder,
-//! written whole). Only `load` and `site` touch the disk.
+//! written whole). Only `load` and `site` touch the disk. `cmd` runs the subcommands over
+//! these stages; each returns `Result<(), Error>`, and [`run`] prints the [`Error`] and maps
+//! it to the exit status.
 
 pub mod citation;
 pub mod cli;
@@ -12,6 +14,7 @@ mod cmd;
 pub mod decimal;
 pub mod diagnostic;
 pub mod english;
+pub mod error;
 pub mod format;
 pub mod import;
 pub mod load;
@@ -24,18 +27,14 @@ pub mod site;
 pub mod stats;
 pub mod timings;
 
+pub use error::Error;
+
 use clap::Parser;
+use std::process::ExitCode;
 
-/// Exit status: success.
-pub const EXIT_OK: i32 = 0;
-/// Exit status: a review is invalid (or could not be written).
-pub const EXIT_INVALID: i32 = 1;
-/// Exit status: the command line was wrong.
-pub const EXIT_USAGE: i32 = 2;
-
-/// Runs revmark with these arguments (the first is the program name) and returns the exit
-/// status.
-pub fn run<I, T>(args: I) -> i32
+/// Runs revmark with these arguments (the first is the program name): prints what went wrong,
+/// if anything, and returns the exit status ([`Error::status`]).
+pub fn run<I, T>(args: I) -> ExitCode
 where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
@@ -44,10 +43,25 @@ where
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            return ExitCode::from(if e.use_stderr() {
+                error::EXIT_USAGE
+            } else {
+                error::EXIT_OK
+            });
         }
     };
-    match cli.command {
+    match execute(cli.command) {
+        Ok(()) => ExitCode::from(error::EXIT_OK),
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// Runs one subcommand.
+fn execute(command: cli::Command) -> Result<(), Error> {
+    match command {
         cli::Command::Build {
             paths,
             out,
@@ -55,20 +69,30 @@ where
             jobs,
             timings,
             durable,
+            force,
         } => {
-            parallel::set_jobs(jobs.map(usize::from));
             let options = cmd::BuildOptions {
                 timings,
                 durable,
+                force,
                 baseline,
             };
-            cmd::build(&paths, &out, &options)
+            let build = || cmd::build(&paths, &out, &options);
+            match jobs {
+                Some(jobs) => parallel::with_jobs(jobs.get(), build),
+                None => build(),
+            }
         }
         cli::Command::Check { paths } => cmd::check(&paths),
         cli::Command::Templates { eject } => cmd::eject_templates(&eject),
         cli::Command::New { slug, dir } => cmd::new(&slug, &dir),
         cli::Command::Diff { old, new } => cmd::diff(&old, &new),
         cli::Command::Import { file, out } => cmd::import(&file, &out),
-        cli::Command::Serve { paths, port, out } => cmd::serve(&paths, &out, port),
+        cli::Command::Serve {
+            paths,
+            port,
+            out,
+            force,
+        } => cmd::serve(&paths, &out, port, force),
     }
 }

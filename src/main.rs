@@ -1,5 +1,5 @@
 //! The `revmark` binary: parses the command line and hands over to the library.
 
-fn main() {
-    std::process::exit(revmark::run(std::env::args_os()));
+fn main() -> std::process::ExitCode {
+    revmark::run(std::env::args_os())
 }

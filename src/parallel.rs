@@ -1,38 +1,13 @@
 //! Work spread over threads with results in input order, so that a build on many threads is
-//! byte-identical to a build on one.
+//! byte-identical to a build on one: a thin layer over rayon, whose work-stealing pool is
+//! started once and lets a map inside a map (reviews, then each review's outcomes) use every
+//! thread of the pool without ever running more threads than it has.
 //!
-//! [`map`] runs a function over a slice on `std::thread::scope` threads that take the next item
-//! from a shared counter (a review of 300 outcomes and one of 5 balance themselves), and
-//! returns the results in the slice's order. Calls nest: a map inside a map's item runs on the
-//! calling thread, so a library of reviews is spread over reviews and a single large review
-//! over its outcomes, never more threads than `--jobs` at once.
+//! The pool is rayon's global one (one thread per core) unless the caller runs inside its own:
+//! `revmark build --jobs N` runs the whole build in [`with_jobs`]`(N, ..)`, and tests do the
+//! same, so nothing process-wide is ever set.
 
-use std::cell::Cell;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-// 0 = not set: use the machine's available parallelism.
-static JOBS: AtomicUsize = AtomicUsize::new(0);
-
-thread_local! {
-    // Set on threads that run a map's items: nested maps there run in line.
-    static IN_WORKER: Cell<bool> = const { Cell::new(false) };
-}
-
-/// Sets how many threads [`map`] may use (at least 1); `None` restores the default, the
-/// machine's available parallelism.
-pub fn set_jobs(jobs: Option<usize>) {
-    JOBS.store(jobs.map_or(0, |j| j.max(1)), Ordering::Relaxed);
-}
-
-/// How many threads [`map`] uses.
-pub fn jobs() -> usize {
-    match JOBS.load(Ordering::Relaxed) {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        n => n,
-    }
-}
-
-/// `items.iter().map(f).collect()`, run on up to [`jobs`] threads; the results are in the
+/// `items.iter().map(f).collect()`, run on the current pool's threads; the results are in the
 /// order of `items` whatever the threads' timing.
 pub fn map<T, R, F>(items: &[T], f: F) -> Vec<R>
 where
@@ -40,51 +15,22 @@ where
     R: Send,
     F: Fn(&T) -> R + Sync,
 {
-    let threads = jobs().min(items.len());
-    if threads <= 1 || IN_WORKER.get() {
+    use rayon::prelude::*;
+    if items.len() <= 1 || jobs() <= 1 {
+        // No thread could help; run in line without touching the pool.
         return items.iter().map(f).collect();
     }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let was_worker = IN_WORKER.replace(true);
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break };
-            done.push((i, f(item)));
-        }
-        IN_WORKER.set(was_worker);
-        done
-    };
-    let mut slots: Vec<Option<R>> = items.iter().map(|_| None).collect();
-    std::thread::scope(|scope| {
-        // The calling thread works too, beside threads - 1 helpers.
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut finished = vec![work()];
-        for helper in helpers {
-            finished.push(
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        for (i, result) in finished.into_iter().flatten() {
-            slots[i] = Some(result);
-        }
-    });
-    slots
-        .into_iter()
-        .map(|r| r.expect("every item is taken by exactly one thread"))
-        .collect()
+    // A reference to `f` is `Send` when `f` is `Sync`, so callers need not make `f` `Send`.
+    items.par_iter().map(&f).collect()
 }
 
-/// Input (bytes of review text, say) below which work is done in line: starting a thread costs
-/// little on an idle machine, but on a busy one the second thread may wait milliseconds for a
-/// core, longer than a small review takes to build.
+/// Input (bytes of review text, say) below which [`join`] runs both halves in line: handing
+/// work to another thread costs little on an idle machine, but on a busy one the other thread
+/// may wait milliseconds for a core, longer than a small review takes to build.
 pub const WORTH_A_THREAD: usize = 64 * 1024;
 
-/// Runs `a` and `b`, at the same time when `worth` and [`jobs`] allow, and returns both
-/// results. Like [`map`], a join inside a thread's work runs in line.
+/// Runs `a` and `b`, at the same time when `worth` and the pool allow, and returns both
+/// results.
 pub fn join<A, B, RA, RB>(worth: bool, a: A, b: B) -> (RA, RB)
 where
     A: FnOnce() -> RA + Send,
@@ -92,22 +38,29 @@ where
     RA: Send,
     RB: Send,
 {
-    if !worth || jobs() <= 1 || IN_WORKER.get() {
+    if !worth || jobs() <= 1 {
         return (a(), b());
     }
-    std::thread::scope(|scope| {
-        let helper = scope.spawn(|| {
-            IN_WORKER.set(true);
-            b()
-        });
-        let was_worker = IN_WORKER.replace(true);
-        let ra = a();
-        IN_WORKER.set(was_worker);
-        let rb = helper
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (ra, rb)
-    })
+    rayon::join(a, b)
+}
+
+/// How many threads the current pool has ([`with_jobs`]'s, or one per core).
+pub fn jobs() -> usize {
+    rayon::current_num_threads()
+}
+
+/// Runs `f` with [`map`] and [`join`] spread over `jobs` threads (at least 1), in a pool of its
+/// own that ends with it. If the threads cannot be started, `f` runs in rayon's global pool
+/// rather than not at all (the output does not depend on the number of threads).
+pub fn with_jobs<R: Send>(jobs: usize, f: impl FnOnce() -> R + Send) -> R {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .thread_name(|i| format!("revmark-{i}"))
+        .build()
+    {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
 }
 
 #[cfg(test)]
@@ -116,46 +69,60 @@ mod tests {
 
     #[test]
     fn keeps_the_input_order_on_many_threads() {
-        set_jobs(Some(4));
         let items: Vec<u64> = (0..1000).collect();
-        // Uneven work, so threads finish out of order.
-        let squares = map(&items, |&x| {
-            if x % 7 == 0 {
-                std::thread::sleep(std::time::Duration::from_micros(50));
-            }
-            x * x
+        let squares = with_jobs(4, || {
+            assert_eq!(jobs(), 4);
+            // Uneven work, so threads finish out of order.
+            map(&items, |&x| {
+                if x % 7 == 0 {
+                    std::thread::sleep(std::time::Duration::from_micros(50));
+                }
+                x * x
+            })
         });
         assert_eq!(squares, items.iter().map(|x| x * x).collect::<Vec<_>>());
-        set_jobs(None);
     }
 
     #[test]
-    fn runs_nested_maps_on_the_calling_thread() {
-        set_jobs(Some(3));
+    fn nested_maps_keep_their_order_and_use_the_pool() {
         let outer: Vec<usize> = (0..6).collect();
-        let sums = map(&outer, |&i| {
-            let inner: Vec<usize> = (0..i).collect();
-            let here = std::thread::current().id();
-            let results = map(&inner, |&j| {
-                assert_eq!(
-                    std::thread::current().id(),
-                    here,
-                    "nested map left its thread"
-                );
-                j
+        let (sums, threads) = with_jobs(3, || {
+            let threads = std::sync::Mutex::new(std::collections::BTreeSet::new());
+            let sums = map(&outer, |&i| {
+                let inner: Vec<usize> = (0..i * 50).collect();
+                let results = map(&inner, |&j| {
+                    threads
+                        .lock()
+                        .unwrap()
+                        .insert(std::thread::current().name().map(String::from));
+                    j
+                });
+                assert_eq!(results, inner, "the inner map keeps its order");
+                results.iter().sum::<usize>()
             });
-            results.iter().sum::<usize>()
+            (sums, threads.into_inner().unwrap())
         });
-        assert_eq!(sums, vec![0, 0, 1, 3, 6, 10]);
-        set_jobs(None);
+        let expected: Vec<usize> = outer.iter().map(|&i| (0..i * 50).sum()).collect();
+        assert_eq!(sums, expected);
+        // Every thread that ran an item belongs to this call's pool, none to another.
+        assert!(
+            threads
+                .iter()
+                .all(|n| n.as_deref().is_some_and(|n| n.starts_with("revmark-"))),
+            "{threads:?}"
+        );
+    }
+
+    #[test]
+    fn one_job_runs_every_item_on_one_thread() {
+        let ids = with_jobs(1, || map(&[1, 2, 3, 4], |_| std::thread::current().id()));
+        assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
     }
 
     #[test]
     fn joins_two_results_in_order() {
-        set_jobs(Some(2));
-        let (a, (b, c)) = join(true, || 1, || join(true, || "two", || 3.0));
+        let (a, (b, c)) = with_jobs(2, || join(true, || 1, || join(true, || "two", || 3.0)));
         assert_eq!((a, b, c), (1, "two", 3.0));
-        set_jobs(None);
     }
 
     #[test]

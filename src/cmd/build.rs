@@ -1,77 +1,73 @@
 //! `revmark build`: load, compute, render and write the output folder whole.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::baseline::{BaselineSource, baselines, missing_note};
-use super::{BuildCache, Log, load_all, print_problems, render};
+use super::{BuildCache, Log, find_reviews, load_dirs, print_problems, render};
+use crate::Error;
+use crate::diagnostic::Diagnostic;
+use crate::load::Loaded;
 use crate::parallel;
 use crate::report;
 use crate::site;
 use crate::timings::{self, Stage};
-use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 
 /// How `build` runs, beyond what it builds.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// Print per-stage timings to stderr.
     pub timings: bool,
-    /// Flush every file to disk before the swap (see `site::write_output`).
+    /// Flush every file to disk before the swap (see `site::Staging`).
     pub durable: bool,
+    /// Replace an output folder that holds files revmark did not write.
+    pub force: bool,
     /// The earlier results What's new compares with (a results.json or an output folder);
     /// `None` for those of the output folder being replaced.
     pub baseline: Option<PathBuf>,
 }
 
 /// `revmark build`; with `timings`, the time per stage and the peak memory go to stderr.
-pub fn build(paths: &[PathBuf], out: &Path, options: &BuildOptions) -> i32 {
+pub fn build(paths: &[PathBuf], out: &Path, options: &BuildOptions) -> Result<(), Error> {
     let start = Instant::now();
-    let code = build_all(
-        paths,
-        out,
-        options.baseline.as_deref(),
-        options.durable,
-        None,
-        &mut std::io::stderr(),
-    );
+    let built = build_all(paths, out, options, None, &mut std::io::stderr());
     if options.timings {
         eprint!(
             "{}",
             crate::timings::report(start.elapsed(), parallel::jobs())
         );
     }
-    code
+    built
 }
 
-/// Builds every review under `paths` into `out`, What's new compared with `baseline` (by
-/// default the output being replaced), messages to `log`; with a `cache`, files and outcome
-/// figures that did not change since the cache's last build are not parsed or drawn again.
+/// Builds every review under `paths` into `out`, What's new compared with `options.baseline`
+/// (by default the output being replaced), messages to `log`; with a `cache`, files and
+/// outcome figures that did not change since the cache's last build are not parsed or drawn
+/// again. The error is the caller's to print.
 pub(crate) fn build_all(
     paths: &[PathBuf],
     out: &Path,
-    baseline: Option<&Path>,
-    durable: bool,
+    options: &BuildOptions,
     cache: Option<&BuildCache>,
     log: Log,
-) -> i32 {
+) -> Result<(), Error> {
+    let dirs = find_reviews(paths)?;
+    // Before anything is touched: the output folder must be one revmark may replace.
+    let sources: Vec<PathBuf> = paths.iter().chain(&dirs).cloned().collect();
+    site::check_output(out, &sources, options.force)?;
     // Put back the output an earlier, killed build set aside, even if this build fails.
     if let Err(e) = site::recover(out) {
         let _ = writeln!(log, "warning: cannot recover {}: {e}", out.display());
     }
-    let loaded = match load_all(paths, cache, log) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
+    let loaded = load_dirs(&dirs, cache, log)?;
     // The baselines are read before the output folder is replaced.
-    let source = baseline.map_or(BaselineSource::Replaced(out), BaselineSource::Given);
+    let source = options
+        .baseline
+        .as_deref()
+        .map_or(BaselineSource::Replaced(out), BaselineSource::Given);
     let slugs: Vec<&str> = loaded.iter().map(|l| l.review.slug.as_str()).collect();
-    let baselines = match baselines(source, &slugs) {
-        Ok(b) => b,
-        Err(e) => {
-            let _ = writeln!(log, "error: {e}");
-            return EXIT_USAGE;
-        }
-    };
+    let baselines = baselines(source, &slugs).map_err(|message| Error::Baseline { message })?;
     let missing: Vec<&str> = slugs
         .iter()
         .copied()
@@ -80,62 +76,80 @@ pub(crate) fn build_all(
     if !missing.is_empty() {
         let _ = writeln!(log, "{}", missing_note(&missing, slugs.len(), source));
     }
-    // Reviews render in parallel; the results come back in folder order, so the output and
-    // the messages are those of a one-thread build.
-    let rendered = parallel::map(&loaded, |review| {
-        render(review, baselines.get(&review.review.slug), cache)
+    // Two review folders of the same name would write one output folder: found before
+    // anything is written, reported where the second one's messages go.
+    let mut slugs = std::collections::HashSet::new();
+    let duplicate: Vec<bool> = loaded
+        .iter()
+        .map(|r| !slugs.insert(r.review.slug.as_str()))
+        .collect();
+    let output_error = |source| Error::Output {
+        out: out.to_path_buf(),
+        source,
+    };
+    let staging = site::Staging::begin(out, options.durable).map_err(output_error)?;
+    // Reviews render in parallel, each written to the staging folder as soon as it is
+    // rendered, so that only the reviews being rendered are held in memory. The outcomes come
+    // back in folder order, so the messages are those of a one-thread build.
+    let items: Vec<(&Loaded, bool)> = loaded.iter().zip(duplicate).collect();
+    let outcomes = parallel::map(&items, |&(review, duplicate)| {
+        let rendered =
+            render(review, baselines.get(&review.review.slug), cache).map_err(Outcome::Invalid)?;
+        if duplicate {
+            return Err(Outcome::Duplicate);
+        }
+        let slug = Path::new(&review.review.slug);
+        timings::time(Stage::Write, || staging.write(slug, &rendered.files))
+            .map_err(Outcome::Unwritten)?;
+        Ok(rendered.entry)
     });
-    let mut files = site::Files::new();
     let mut entries = Vec::new();
     let mut failed = false;
-    for (review, result) in loaded.iter().zip(rendered) {
-        match result {
-            Ok(rendered) => {
-                let slug = &review.review.slug;
-                if entries.iter().any(|e: &report::IndexEntry| &e.slug == slug) {
-                    let _ = writeln!(
-                        log,
-                        "error: two reviews are called `{slug}`; review folder names must be unique"
-                    );
-                    failed = true;
-                }
-                for (name, bytes) in rendered.files {
-                    files.insert(Path::new(slug).join(name), bytes);
-                }
-                entries.push(rendered.entry);
-            }
-            Err(problems) => {
+    let mut unwritten = None;
+    for (review, outcome) in loaded.iter().zip(outcomes) {
+        match outcome {
+            Ok(entry) => entries.push(entry),
+            Err(Outcome::Invalid(problems)) => {
                 print_problems(&problems, log);
                 failed = true;
+            }
+            Err(Outcome::Duplicate) => {
+                let _ = writeln!(
+                    log,
+                    "error: two reviews are called `{}`; review folder names must be unique",
+                    review.review.slug
+                );
+                failed = true;
+            }
+            Err(Outcome::Unwritten(e)) => {
+                unwritten.get_or_insert(e);
             }
         }
     }
     if failed {
-        let _ = writeln!(
-            log,
-            "error: the build failed; {} is unchanged",
-            out.display()
-        );
-        return EXIT_INVALID;
+        return Err(Error::BuildFailed {
+            out: out.to_path_buf(),
+        });
     }
-    match timings::time(Stage::Templates, || report::render_index(&entries)) {
-        Ok(index) => {
-            files.insert(PathBuf::from("index.html"), index.into_bytes());
-            files.insert(PathBuf::from("README.md"), site::OUTPUT_README.into());
-        }
-        Err(e) => {
-            let _ = writeln!(log, "error: template index.html: {}", e.message);
-            return EXIT_INVALID;
-        }
+    if let Some(e) = unwritten {
+        return Err(output_error(e));
     }
-    if let Err(e) = timings::time(Stage::Write, || site::write_output(out, &files, durable)) {
-        let _ = writeln!(
-            log,
-            "error: cannot write {}: {e}; the earlier output is unchanged",
-            out.display()
-        );
-        return EXIT_INVALID;
-    }
+    let index =
+        timings::time(Stage::Templates, || report::render_index(&entries)).map_err(|e| {
+            Error::Template {
+                name: "index.html".into(),
+                message: e.message,
+            }
+        })?;
+    let top = BTreeMap::from([
+        ("index.html".to_string(), index.into_bytes()),
+        ("README.md".to_string(), site::OUTPUT_README.into()),
+    ]);
+    timings::time(Stage::Write, || {
+        staging.write(Path::new(""), &top)?;
+        staging.finish()
+    })
+    .map_err(output_error)?;
     let _ = writeln!(
         log,
         "built {} {} into {}",
@@ -147,5 +161,15 @@ pub(crate) fn build_all(
         },
         out.display()
     );
-    EXIT_OK
+    Ok(())
+}
+
+/// Why a review did not reach the output folder.
+enum Outcome {
+    /// Its problems, to be printed.
+    Invalid(Vec<Diagnostic>),
+    /// An earlier review has its name.
+    Duplicate,
+    /// Its files could not be written.
+    Unwritten(std::io::Error),
 }

@@ -3,24 +3,24 @@
 use std::path::PathBuf;
 
 use super::{load_all, print_problems, render};
-use crate::{EXIT_INVALID, EXIT_OK};
+use crate::Error;
 
 /// `revmark check`.
-pub fn check(paths: &[PathBuf]) -> i32 {
+pub fn check(paths: &[PathBuf]) -> Result<(), Error> {
     let log = &mut std::io::stderr();
-    let loaded = match load_all(paths, None, log) {
-        Ok(l) => l,
-        Err(code) => return code,
-    };
-    let mut failed = false;
+    let loaded = load_all(paths, None, log)?;
+    let mut invalid = 0;
     for result in crate::parallel::map(&loaded, |review| render(review, None, None)) {
         if let Err(problems) = result {
             print_problems(&problems, log);
-            failed = true;
+            invalid += 1;
         }
     }
-    if failed {
-        return EXIT_INVALID;
+    if invalid > 0 {
+        return Err(Error::InvalidReviews {
+            invalid,
+            total: loaded.len(),
+        });
     }
     eprintln!(
         "{} {} valid",
@@ -31,5 +31,5 @@ pub fn check(paths: &[PathBuf]) -> i32 {
             "reviews are"
         }
     );
-    EXIT_OK
+    Ok(())
 }

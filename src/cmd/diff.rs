@@ -5,20 +5,17 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::baseline::{read_results, results_files};
+use crate::Error;
 use crate::report::WhatsNewPages;
 use crate::report::changes::{Changes, WhatsNew, compare};
 use crate::results::Results;
-use crate::{EXIT_INVALID, EXIT_OK};
 
 /// `revmark diff OLD NEW`: each is a results.json, a review's output folder (holding
 /// results.json) or an output folder of reviews. Prints the changes of every review.
-pub fn diff(old: &Path, new: &Path) -> i32 {
+pub fn diff(old: &Path, new: &Path) -> Result<(), Error> {
     let (old, new) = match (read_side(old), read_side(new)) {
         (Ok(o), Ok(n)) => (o, n),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
-            return EXIT_INVALID;
-        }
+        (Err(message), _) | (_, Err(message)) => return Err(Error::Results { message }),
     };
     // Two single files are compared whatever their review ids; folders pair reviews by id.
     let pairs: Vec<(String, Option<&Results>, Option<&Results>)> = match (only(&old), only(&new)) {
@@ -31,13 +28,11 @@ pub fn diff(old: &Path, new: &Path) -> i32 {
                 .collect()
         }
     };
-    let pages = match WhatsNewPages::new() {
-        Ok(pages) => pages,
-        Err(e) => {
-            eprintln!("error: template changes.md: {}", e.message);
-            return EXIT_INVALID;
-        }
+    let template_error = |e: crate::report::TemplateError| Error::Template {
+        name: "changes.md".into(),
+        message: e.message,
     };
+    let pages = WhatsNewPages::new().map_err(template_error)?;
     let mut text = Vec::new();
     for (slug, o, n) in pairs {
         let changes;
@@ -53,16 +48,10 @@ pub fn diff(old: &Path, new: &Path) -> i32 {
             (Some(_), None) => WhatsNew::OnlyInOld,
             (None, None) => continue,
         };
-        match pages.page(&slug, whats_new) {
-            Ok(page) => text.push(page),
-            Err(e) => {
-                eprintln!("error: template changes.md: {}", e.message);
-                return EXIT_INVALID;
-            }
-        }
+        text.push(pages.page(&slug, whats_new).map_err(template_error)?);
     }
     print!("{}", text.join("\n"));
-    EXIT_OK
+    Ok(())
 }
 
 /// The one review of a side, when it holds exactly one.

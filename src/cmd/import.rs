@@ -4,25 +4,32 @@
 
 use std::path::Path;
 
+use crate::Error;
 use crate::import::{self, Document};
-use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 
 /// Reads at most one byte more than [`crate::load::MAX_FILE_BYTES`], so that a huge file is
 /// refused (by the reader's size check) without being read into memory.
-fn read_limited(file: &Path) -> Result<Vec<u8>, String> {
+fn read_limited(file: &Path) -> Result<Vec<u8>, Error> {
     use std::io::Read;
-    let cannot = |e: std::io::Error| format!("cannot read {}: {e}", file.display());
+    let cannot = |source| Error::Read {
+        path: file.to_path_buf(),
+        source,
+    };
     let meta = std::fs::metadata(file).map_err(cannot)?;
     if !meta.is_file() {
-        return Err(format!("{} is not a regular file", file.display()));
+        return Err(Error::Import {
+            message: format!("{} is not a regular file", file.display()),
+        });
     }
     let limit = crate::load::MAX_FILE_BYTES;
     if meta.len() > limit {
-        return Err(format!(
-            "{}: the file is {} bytes; revmark reads files of at most {limit} bytes",
-            file.display(),
-            meta.len()
-        ));
+        return Err(Error::Import {
+            message: format!(
+                "{}: the file is {} bytes; revmark reads files of at most {limit} bytes",
+                file.display(),
+                meta.len()
+            ),
+        });
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(file)
@@ -38,20 +45,15 @@ fn is_package_file(bytes: &[u8]) -> bool {
     text.starts_with(b"Analysis group,")
 }
 
-/// `revmark import FILE --out DIR`. Refuses to write into a folder that already holds a
-/// review.yaml, so an import never overwrites an author's work.
-pub fn import(file: &Path, out: &Path) -> i32 {
+/// `revmark import FILE --out DIR`. Refuses, before reading FILE, a folder that exists and is
+/// not empty or lies inside a review, so an import never overwrites an author's work.
+pub fn import(file: &Path, out: &Path) -> Result<(), Error> {
+    crate::site::check_new_review(out)?;
     let name = file.display().to_string();
     let result: Result<Document, String> = if file.is_dir() {
         import::package::read_dir(file)
     } else {
-        let bytes = match read_limited(file) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return EXIT_USAGE;
-            }
-        };
+        let bytes = read_limited(file)?;
         let extension = file
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase());
@@ -69,20 +71,7 @@ pub fn import(file: &Path, out: &Path) -> i32 {
             _ => import::rm5::read(&bytes, &name),
         }
     };
-    let imported = match result {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INVALID;
-        }
-    };
-    if out.join("review.yaml").exists() {
-        eprintln!(
-            "error: {} already holds a review; import into a new folder",
-            out.display()
-        );
-        return EXIT_INVALID;
-    }
+    let imported = result.map_err(|message| Error::Import { message })?;
     let files = import::review_files(&imported);
     for (rel, text) in &files {
         let path = out.join(rel);
@@ -90,10 +79,7 @@ pub fn import(file: &Path, out: &Path) -> i32 {
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&path, text));
-        if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return EXIT_INVALID;
-        }
+        written.map_err(|source| Error::Write { path, source })?;
     }
     eprint!("{}", files["IMPORT-REPORT.md"]);
     eprintln!(
@@ -101,5 +87,5 @@ pub fn import(file: &Path, out: &Path) -> i32 {
         file.display(),
         out.display()
     );
-    EXIT_OK
+    Ok(())
 }

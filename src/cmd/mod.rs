@@ -29,7 +29,7 @@ use crate::report::changes::Baseline;
 use crate::report::{self, RenderedReview};
 use crate::timings::{self, Stage};
 
-use crate::{EXIT_INVALID, EXIT_USAGE};
+use crate::Error;
 
 /// Where a command's messages go: stderr, or for `serve` a buffer that the error overlay
 /// also shows. Writing them can only fail on a closed stderr, which is ignored.
@@ -52,18 +52,29 @@ pub(crate) struct BuildCache {
     pub figures: FigureCache,
 }
 
-/// Loads every review under `paths`; returns the loaded ones, or the exit status on failure.
+/// The review folders under `paths` (each a review folder or a folder of them), in order.
+pub(crate) fn find_reviews(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    load::find_reviews(paths).map_err(|message| Error::NoReviews { message })
+}
+
+/// Loads every review under `paths`, printing every problem and warning to `log`.
 pub(crate) fn load_all(
     paths: &[PathBuf],
     cache: Option<&BuildCache>,
     log: Log,
-) -> Result<Vec<Loaded>, i32> {
-    let dirs = load::find_reviews(paths).map_err(|e| {
-        let _ = writeln!(log, "error: {e}");
-        EXIT_USAGE
-    })?;
+) -> Result<Vec<Loaded>, Error> {
+    let dirs = find_reviews(paths)?;
+    load_dirs(&dirs, cache, log)
+}
+
+/// Loads the review folders `dirs`, printing every problem and warning to `log`.
+pub(crate) fn load_dirs(
+    dirs: &[PathBuf],
+    cache: Option<&BuildCache>,
+    log: Log,
+) -> Result<Vec<Loaded>, Error> {
     // Read in parallel, reported in folder order.
-    let results = parallel::map(&dirs, |dir| {
+    let results = parallel::map(dirs, |dir| {
         timings::time(Stage::Load, || {
             load::load_review_cached(dir, cache.map(|c| &c.files))
         })
@@ -83,8 +94,10 @@ pub(crate) fn load_all(
         }
     }
     if failed > 0 {
-        let _ = writeln!(log, "error: {failed} of {} reviews are invalid", dirs.len());
-        return Err(EXIT_INVALID);
+        return Err(Error::InvalidReviews {
+            invalid: failed,
+            total: dirs.len(),
+        });
     }
     Ok(loaded)
 }

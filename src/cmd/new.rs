@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
+use crate::Error;
+use crate::error::Hint;
 use crate::load::is_slug;
-use crate::{EXIT_INVALID, EXIT_OK, EXIT_USAGE};
 
 /// The scaffold's files: path inside the review folder and text (`@TITLE@` is replaced).
 const FILES: &[(&str, &str)] = &[
@@ -20,20 +21,16 @@ const FILES: &[(&str, &str)] = &[
 
 /// `revmark new SLUG --dir DIR`: writes `DIR/SLUG/` with an example review. Refuses to touch
 /// an existing folder.
-pub fn new(slug: &str, dir: &Path) -> i32 {
+pub fn new(slug: &str, dir: &Path) -> Result<(), Error> {
     if !is_slug(slug) {
-        eprintln!(
-            "error: `{slug}` is not a review id: use lower-case letters, digits and `-` (for example `vitamin-d-asthma`)"
-        );
-        return EXIT_USAGE;
+        return Err(Error::NotASlug { slug: slug.into() });
     }
     let target = dir.join(slug);
     if target.exists() {
-        eprintln!(
-            "error: {} already exists; choose another id or remove it",
-            target.display()
-        );
-        return EXIT_INVALID;
+        return Err(Error::WouldOverwrite {
+            paths: vec![target],
+            hint: Hint::OtherId,
+        });
     }
     let title = format!("Title of the review {slug}");
     for (name, text) in FILES {
@@ -42,15 +39,12 @@ pub fn new(slug: &str, dir: &Path) -> i32 {
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::write(&path, text.replace("@TITLE@", &title)));
-        if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return EXIT_INVALID;
-        }
+        written.map_err(|source| Error::Write { path, source })?;
     }
     eprintln!(
         "created {}: edit its files, then run `revmark build {}`",
         target.display(),
         target.display()
     );
-    EXIT_OK
+    Ok(())
 }

@@ -1,37 +1,36 @@
 //! `revmark templates --eject DIR`: writes the built-in templates out for editing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::Error;
+use crate::error::Hint;
 use crate::report::BUILTIN;
-use crate::{EXIT_INVALID, EXIT_OK};
 
 /// Writes every built-in template as `DIR/NAME.tera`, refusing to overwrite an existing file.
-pub fn eject_templates(dir: &Path) -> i32 {
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("error: cannot create {}: {e}", dir.display());
-        return EXIT_INVALID;
-    }
-    let existing: Vec<String> = BUILTIN
+pub fn eject_templates(dir: &Path) -> Result<(), Error> {
+    let existing: Vec<PathBuf> = BUILTIN
         .iter()
         .map(|(name, _)| dir.join(format!("{name}.tera")))
         .filter(|p| p.exists())
-        .map(|p| p.display().to_string())
         .collect();
     if !existing.is_empty() {
-        eprintln!("error: not overwriting {}", existing.join(", "));
-        return EXIT_INVALID;
+        return Err(Error::WouldOverwrite {
+            paths: existing,
+            hint: Hint::KeepEdits,
+        });
     }
-    for (name, source) in BUILTIN {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for (name, template) in BUILTIN {
         let path = dir.join(format!("{name}.tera"));
-        if let Err(e) = std::fs::write(&path, source) {
-            eprintln!("error: cannot write {}: {e}", path.display());
-            return EXIT_INVALID;
-        }
+        std::fs::write(&path, template).map_err(|source| Error::Write { path, source })?;
     }
     eprintln!(
         "wrote {} templates to {}; copy the ones you change into a review's templates/ folder",
         BUILTIN.len(),
         dir.display()
     );
-    EXIT_OK
+    Ok(())
 }

@@ -1,5 +1,5 @@
-//! The output folder, written whole: every file goes to a staging folder beside the target,
-//! which then replaces the old output. A failed or killed build leaves the old output as it
+//! The output folder, written whole: every file goes to a staging folder beside the target as
+//! soon as it is rendered, and the staging folder then replaces the old output. A failed or killed build leaves the old output as it
 //! was, or (killed between the two renames) beside it, where [`recover`] puts it back.
 //!
 //! Linux has `renameat2(RENAME_EXCHANGE)`, which swaps two folders in one step, but std does
@@ -7,18 +7,23 @@
 //! two renames plus recovery give the same guarantee once the next build (or [`recover`]) has
 //! run. Only a reader looking at the instant between the renames sees no output folder.
 
-use std::collections::BTreeMap;
+pub mod marker;
+mod owner;
+
+pub use marker::{MARKER, Marker};
+pub use owner::{check_new_review, check_output};
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The README every output folder carries, so that a checkout's `output/` explains itself (it
 /// is the one file there under version control, and the build writes it like the rest).
 pub const OUTPUT_README: &str = include_str!("README.output.md");
 
-/// Relative path -> bytes for the whole output folder.
-pub type Files = BTreeMap<PathBuf, Vec<u8>>;
-
 /// Where `out` lives and the names of its staging and set-aside folders.
+#[derive(Debug)]
 struct Places {
     parent: PathBuf,
     name: String,
@@ -48,34 +53,173 @@ impl Places {
     }
 }
 
-/// Writes `files` as the new content of `out`, replacing what was there only once everything
-/// is written. The swap is two renames, so a killed build leaves the old or the new tree
-/// whole. With `durable`, every file and folder is also flushed to disk before the swap, so
-/// that a power cut after it cannot leave empty files; the page cache makes that unneeded for
-/// a killed process, and flushing thousands of files is slow, so it is opt-in.
-pub fn write_output(out: &Path, files: &Files, durable: bool) -> io::Result<()> {
-    let places = Places::of(out)?;
-    if std::fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            "the output path exists and is not a folder",
-        ));
+/// An output folder being built. Files go to a staging folder beside the output as soon as
+/// they are rendered ([`Staging::write`], from any thread), so that a build holds one review's
+/// files in memory at a time, not the whole site's; [`Staging::finish`] then swaps the staging
+/// folder in. Dropped unfinished (a failed build), the staging folder is removed and the output
+/// is untouched.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    places: Places,
+    /// The staging folder.
+    root: PathBuf,
+    durable: bool,
+    /// Every file written so far: folder (relative to the output folder) -> file names
+    /// (relative to that folder).
+    written: Mutex<BTreeMap<PathBuf, Vec<String>>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Starts a new content for `out`: puts back what a killed build set aside, then makes an
+    /// empty staging folder beside `out`. With `durable`, [`Staging::finish`] flushes every
+    /// file and folder to disk before the swap, so that a power cut after it cannot leave empty
+    /// files; the page cache makes that unneeded for a killed process, and flushing thousands
+    /// of files is slow, so it is opt-in.
+    pub fn begin(out: &Path, durable: bool) -> io::Result<Staging> {
+        let places = Places::of(out)?;
+        if std::fs::metadata(out).is_ok_and(|m| !m.is_dir()) {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "the output path exists and is not a folder",
+            ));
+        }
+        if let Some(file) = places.parent.ancestors().find(|a| a.is_file()) {
+            return Err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!("{} is a file, not a folder", file.display()),
+            ));
+        }
+        std::fs::create_dir_all(&places.parent)?;
+        recover(out)?;
+        let root = places.staging(std::process::id());
+        if root.exists() {
+            std::fs::remove_dir_all(&root)?;
+        }
+        std::fs::create_dir_all(&root)?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            places,
+            root,
+            durable,
+            written: Mutex::new(BTreeMap::new()),
+            finished: false,
+        })
     }
-    if let Some(file) = places.parent.ancestors().find(|a| a.is_file()) {
-        return Err(io::Error::new(
-            io::ErrorKind::NotADirectory,
-            format!("{} is a file, not a folder", file.display()),
-        ));
+
+    /// Writes `files` (relative path -> bytes) into the folder `folder` of the new output
+    /// (`""` for its root). A file whose bytes equal the same file in the output being replaced
+    /// is hard-linked to it instead of written: a rebuild after a small edit then writes only
+    /// what changed, unchanged files keep their modification time (what a static-site deploy
+    /// compares), and removing the old tree afterwards frees only the changed files. Neither
+    /// tree is ever modified in place, so sharing the unchanged files keeps both whole.
+    pub fn write(&self, folder: &Path, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
+        let relatives: Vec<(PathBuf, &Vec<u8>)> =
+            files.iter().map(|(n, b)| (folder.join(n), b)).collect();
+        // Folders first, each once; then the files, on several threads (a large review is
+        // hundreds of files, and the order files are written in does not change the tree).
+        let mut dirs = BTreeSet::new();
+        for (relative, _) in &relatives {
+            if let Some(dir) = self.root.join(relative).parent()
+                && dirs.insert(dir.to_path_buf())
+            {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        for written in crate::parallel::map(&relatives, |(relative, bytes)| {
+            let target = self.root.join(relative);
+            let old = self.out.join(relative);
+            if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
+                return Ok(());
+            }
+            std::fs::write(target, bytes)
+        }) {
+            written?;
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(folder.to_path_buf())
+            .or_default()
+            .extend(files.keys().cloned());
+        Ok(())
     }
-    std::fs::create_dir_all(&places.parent)?;
-    recover(out)?;
-    let staging = places.staging(std::process::id());
-    let result = write_tree(&staging, files, out, durable)
-        .and_then(|()| swap_into_place(&staging, out, &places, durable));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&staging);
+
+    /// Writes the [`Marker`] listing every file written, then moves the staged tree into
+    /// place as the output folder (flushing it to disk first when durable). The swap is two
+    /// renames, so a killed build leaves the old or the new tree whole.
+    pub fn finish(mut self) -> io::Result<()> {
+        let marker = self.marker();
+        std::fs::write(self.root.join(MARKER), marker.to_json())?;
+        if self.durable {
+            self.sync()?;
+        }
+        swap_into_place(&self.root, &self.out, &self.places, self.durable)?;
+        self.finished = true;
+        Ok(())
     }
-    result
+
+    /// The marker of what was written: the root's files, and each other folder as a review.
+    fn marker(&self) -> Marker {
+        let written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        let mut marker = Marker::new();
+        for (folder, files) in written.iter() {
+            let mut files = files.clone();
+            files.sort();
+            if folder.as_os_str().is_empty() {
+                marker.files.extend(files);
+            } else {
+                let review = folder.to_string_lossy().replace('\\', "/");
+                marker
+                    .reviews
+                    .entry(review)
+                    .or_default()
+                    .files
+                    .extend(files);
+            }
+        }
+        marker.files.sort();
+        marker
+    }
+
+    /// Flushes every file and folder of the staged tree to disk. Each file's bytes must be on
+    /// disk before the tree that holds it replaces the old one, or a power cut after the rename
+    /// could leave empty files in place of good ones. Synced after every file is written, so
+    /// that the disk writes the first files while the last are made.
+    fn sync(&self) -> io::Result<()> {
+        let written: Vec<PathBuf> = self
+            .written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .flat_map(|(folder, files)| files.iter().map(|f| folder.join(f)))
+            .chain([PathBuf::from(MARKER)])
+            .collect();
+        for synced in crate::parallel::map(&written, |relative| {
+            std::fs::File::open(self.root.join(relative))?.sync_all()
+        }) {
+            synced?;
+        }
+        let mut dirs = BTreeSet::new();
+        dirs.insert(self.root.clone());
+        for relative in written.iter() {
+            dirs.extend(relative.ancestors().skip(1).map(|a| self.root.join(a)));
+        }
+        // Deepest first, so that each folder's entries are durable before its parent's.
+        for dir in dirs.iter().rev() {
+            sync_dir(dir)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.root);
+        }
+    }
 }
 
 /// Repairs what a build killed part-way left behind: puts the set-aside old output back if
@@ -111,57 +255,6 @@ pub fn recover(out: &Path) -> io::Result<()> {
         {
             let _ = std::fs::remove_dir_all(entry.path());
         }
-    }
-    Ok(())
-}
-
-/// Writes `files` under `root`. A file whose bytes equal the same file in `previous` (the
-/// output being replaced) is hard-linked to it instead of written: a rebuild after a small
-/// edit then writes only what changed, unchanged files keep their modification time (what a
-/// static-site deploy compares), and removing the old tree afterwards frees only the changed
-/// files. Neither tree is ever modified in place, so sharing the unchanged files keeps both
-/// whole.
-fn write_tree(root: &Path, files: &Files, previous: &Path, durable: bool) -> io::Result<()> {
-    if root.exists() {
-        std::fs::remove_dir_all(root)?;
-    }
-    std::fs::create_dir_all(root)?;
-    // Folders first, each once; then the files, on several threads (a library of reviews is
-    // thousands of files, and the order files are written in does not change the tree).
-    let mut dirs = std::collections::BTreeSet::new();
-    dirs.insert(root.to_path_buf());
-    for relative in files.keys() {
-        if let Some(dir) = root.join(relative).parent() {
-            if !dirs.contains(dir) {
-                std::fs::create_dir_all(dir)?;
-            }
-            dirs.insert(dir.to_path_buf());
-        }
-    }
-    let files: Vec<(&PathBuf, &Vec<u8>)> = files.iter().collect();
-    for written in crate::parallel::map(&files, |(relative, bytes)| {
-        let target = root.join(relative);
-        let old = previous.join(relative);
-        if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
-            return Ok(());
-        }
-        std::fs::write(target, bytes)
-    }) {
-        written?;
-    }
-    if !durable {
-        return Ok(());
-    }
-    // Each file's bytes must be on disk before the tree that holds it replaces the old one, or
-    // a power cut after the rename could leave empty files in place of good ones. Synced after
-    // every file is written, so that the disk writes the first files while the last are made.
-    for synced in crate::parallel::map(&files, |(relative, _)| {
-        std::fs::File::open(root.join(relative))?.sync_all()
-    }) {
-        synced?;
-    }
-    for dir in dirs.iter().rev() {
-        sync_dir(dir)?;
     }
     Ok(())
 }
@@ -217,4 +310,66 @@ fn remove_tree(dir: &Path) {
         }
     });
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+        pairs
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
+            .collect()
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("revmark-site-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    // Files written before the swap are in the staging folder, not in the output; a build
+    // dropped unfinished leaves the old output as it was and no staging folder.
+    #[test]
+    fn files_are_staged_as_written_and_swapped_in_whole() {
+        let dir = scratch("staging");
+        let out = dir.join("out");
+        let first = Staging::begin(&out, false).unwrap();
+        first
+            .write(
+                Path::new("a"),
+                &files(&[("x.md", "one"), ("f/y.svg", "two")]),
+            )
+            .unwrap();
+        assert!(first.root.join("a/f/y.svg").is_file(), "written at once");
+        assert!(!out.exists(), "the output appears only at the swap");
+        first.finish().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/f/y.svg")).unwrap(),
+            "two"
+        );
+
+        let failed = Staging::begin(&out, true).unwrap();
+        failed
+            .write(Path::new("a"), &files(&[("x.md", "changed")]))
+            .unwrap();
+        let staged = failed.root.clone();
+        drop(failed);
+        assert!(!staged.exists(), "the staging folder is removed");
+        assert_eq!(std::fs::read_to_string(out.join("a/x.md")).unwrap(), "one");
+
+        let second = Staging::begin(&out, true).unwrap();
+        second
+            .write(Path::new("a"), &files(&[("x.md", "one"), ("z.md", "new")]))
+            .unwrap();
+        second.finish().unwrap();
+        assert!(
+            !out.join("a/f/y.svg").exists(),
+            "the new tree replaces the old"
+        );
+        assert_eq!(std::fs::read_to_string(out.join("a/z.md")).unwrap(), "new");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

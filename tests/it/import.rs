@@ -113,8 +113,8 @@ fn import_report_is_written_and_existing_review_kept() {
     let studies = std::fs::read_to_string(scratch.path("reviews/fleiss/studies.yaml")).unwrap();
     assert!(studies.contains("judgement: unclear"), "{studies}");
     let again = import_fleiss(&scratch);
-    assert_eq!(again.code, 1);
-    assert!(again.stderr.contains("already holds a review"));
+    assert_eq!(again.code, 2, "a refused target is a usage error");
+    assert!(again.stderr.contains("already exists and is not empty"));
 }
 
 // RevMan's CSV export imports too, and builds to the numbers RevMan printed in it.

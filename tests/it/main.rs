@@ -33,6 +33,7 @@ mod incremental;
 mod jobs;
 mod limits;
 mod new;
+mod output_folder;
 mod properties;
 mod reference;
 mod references;

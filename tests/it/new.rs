@@ -48,7 +48,7 @@ fn errors_on_bad_id_and_existing_folder() {
     assert_eq!(revmark(&scratch.0, &["new", "ok"]).code, 0);
     std::fs::write(scratch.path("reviews/ok/review.yaml"), "mine").unwrap();
     let again = revmark(&scratch.0, &["new", "ok"]);
-    assert_eq!(again.code, 1);
+    assert_eq!(again.code, 2, "a refused target is a usage error");
     assert_eq!(
         std::fs::read_to_string(scratch.path("reviews/ok/review.yaml")).unwrap(),
         "mine"

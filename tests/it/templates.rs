@@ -108,7 +108,7 @@ fn ejected_templates_reproduce_the_output() {
             "reviews/diuretics-pregnancy/templates",
         ],
     );
-    assert_eq!(again.code, 1);
+    assert_eq!(again.code, 2, "a refused target is a usage error");
     assert!(again.stderr.contains("not overwriting"), "{}", again.stderr);
 }
 

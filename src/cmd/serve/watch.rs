@@ -1,0 +1,65 @@
+//! Watching the review folders: a poll of every file's modification time and size, which
+//! calls back when anything changed.
+//!
+//! Polls instead of using the system's file events (the notify crate): mdBook also polls; it
+//! needs no dependency, works alike on every platform and on network and container mounts, and
+//! a 300 ms poll of a few hundred files costs nothing an author notices.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// How often the review folders are checked for changes.
+const POLL: Duration = Duration::from_millis(300);
+
+/// Starts a thread that calls `changed` each time a file under `paths` is added, removed or
+/// modified (one call for the changes of one poll).
+pub(super) fn watch(
+    paths: Vec<PathBuf>,
+    mut changed: impl FnMut() + Send + 'static,
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("revmark-watch".into())
+        .spawn(move || {
+            let mut seen = fingerprint(&paths);
+            loop {
+                std::thread::sleep(POLL);
+                let now = fingerprint(&paths);
+                if now != seen {
+                    seen = now;
+                    changed();
+                }
+            }
+        })
+        .map(drop)
+}
+
+/// Path, modification time and size of every file under the watched folders, sorted.
+fn fingerprint(paths: &[PathBuf]) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<(PathBuf, Option<SystemTime>, u64)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                // Symlink loops and deep trees are cut off.
+                if depth < 16 {
+                    walk(&path, depth + 1, out);
+                }
+            } else {
+                out.push((path, meta.modified().ok(), meta.len()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, 0, &mut out);
+        } else if let Ok(meta) = std::fs::metadata(p) {
+            out.push((p.clone(), meta.modified().ok(), meta.len()));
+        }
+    }
+    out.sort();
+    out
+}

@@ -36,14 +36,36 @@ struct Target {
 /// The review's citable names: each study by its id, each reference of no study by its label
 /// ("Family Year", with a, b, ... where two share one); each with its anchor in References.
 pub struct Citations<'a> {
+    review: &'a Review,
+    /// Built on first use: a review without citations or references (most large ones) never
+    /// pays for labelling its studies.
+    built: std::cell::OnceCell<Labels<'a>>,
+}
+
+/// Every citable name with its label and anchor.
+struct Labels<'a> {
     index: CitationIndex<'a>,
     studies: HashMap<(StudyGroup, &'a str), Target>,
     references: HashMap<&'a str, Target>,
 }
 
 impl<'a> Citations<'a> {
-    /// The labels and anchors of a review's studies and references.
+    /// The citable names of a review.
     pub fn new(review: &'a Review) -> Citations<'a> {
+        Citations {
+            review,
+            built: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn labels(&self) -> &Labels<'a> {
+        self.built.get_or_init(|| Labels::new(self.review))
+    }
+}
+
+impl<'a> Labels<'a> {
+    /// The labels and anchors of a review's studies and references.
+    fn new(review: &'a Review) -> Labels<'a> {
         let mut anchors = HashSet::new();
         let mut anchor = |label: &str| {
             let base = format!("ref-{}", slug(label));
@@ -104,7 +126,7 @@ impl<'a> Citations<'a> {
                 },
             );
         }
-        Citations {
+        Labels {
             index: CitationIndex::new(review),
             studies,
             references,
@@ -120,7 +142,9 @@ impl<'a> Citations<'a> {
                 .map(|t| (t, Some(r.key.as_str()))),
         }
     }
+}
 
+impl Citations<'_> {
     /// The authors' Markdown with every citation linked to its entry: `[@a; @b]` becomes
     /// "([A](#ref-a); [B](#ref-b))", `@a` and `@{a}` become "[A](#ref-a)". Citations of keys
     /// that name nothing stay as written (`load` reported them). The keys of references of no
@@ -130,11 +154,12 @@ impl<'a> Citations<'a> {
         if found.is_empty() {
             return markdown.to_string();
         }
+        let labels = self.labels();
         let mut out = String::with_capacity(markdown.len() + 32 * found.len());
         let mut from = 0;
         for c in found {
             let targets: Option<Vec<(&Target, Option<&str>)>> =
-                c.keys.iter().map(|k| self.target(&k.key)).collect();
+                c.keys.iter().map(|k| labels.target(&k.key)).collect();
             let Some(targets) = targets else {
                 continue;
             };
@@ -215,6 +240,7 @@ pub fn references_view(
     if review.references.is_empty() {
         return ReferencesView::default();
     }
+    let citations = citations.labels();
     let additional: Vec<&Reference> = sorted(
         review
             .references

@@ -31,6 +31,8 @@ fn style() -> &'static IndependentStyle {
 struct Target {
     label: String,
     anchor: String,
+    /// Whether References has an entry to link to: a study without reports has none.
+    listed: bool,
 }
 
 /// The review's citable names: each study by its id, each reference of no study by its label
@@ -78,13 +80,14 @@ impl<'a> Labels<'a> {
             id
         };
         let mut studies = HashMap::new();
-        for (group, id, _) in review.studies.with_reports() {
+        for (group, id, reports) in review.studies.with_reports() {
             let label = id.value.clone();
             studies
                 .entry((group, id.value.as_str()))
                 .or_insert_with(|| Target {
                     anchor: anchor(&label),
                     label,
+                    listed: !reports.is_empty() && !review.references.is_empty(),
                 });
         }
         let owned: HashSet<&str> = review
@@ -123,6 +126,7 @@ impl<'a> Labels<'a> {
                 Target {
                     anchor: anchor(&label),
                     label,
+                    listed: true,
                 },
             );
         }
@@ -146,8 +150,9 @@ impl<'a> Labels<'a> {
 
 impl Citations<'_> {
     /// The authors' Markdown with every citation linked to its entry: `[@a; @b]` becomes
-    /// "([A](#ref-a); [B](#ref-b))", `@a` and `@{a}` become "[A](#ref-a)". Citations of keys
-    /// that name nothing stay as written (`load` reported them). The keys of references of no
+    /// "([A](#ref-a); [B](#ref-b))", `@a` and `@{a}` become "[A](#ref-a)" (a study without
+    /// reports, which References does not list, is its name alone). Citations of keys that name
+    /// nothing stay as written (`load` reported them). The keys of references of no
     /// study that were cited are added to `cited`.
     pub fn link(&self, markdown: &str, cited: &mut HashSet<String>) -> String {
         let found = citation::scan(markdown);
@@ -176,11 +181,13 @@ impl Citations<'_> {
                     continue;
                 }
                 last = Some(target.anchor.as_str());
-                links.push(format!(
-                    "[{}](#{})",
-                    escape::markdown(&target.label),
-                    target.anchor
-                ));
+                let label = escape::markdown(&target.label);
+                // A study without reports has no entry in References: its name is text.
+                links.push(if target.listed {
+                    format!("[{label}](#{})", target.anchor)
+                } else {
+                    label
+                });
             }
             if c.narrative {
                 out.push_str(&links.join("; "));

@@ -378,7 +378,8 @@ fn reference_lists_follow_cochranes_order() {
 #[test]
 fn hostile_references_are_escaped() {
     let scratch = Scratch::new("cite-hostile");
-    let json = r#"[{"id": "evil", "type": "article-journal", "citation-label": "<img src=x onerror=alert(1)> 2001", "title": "<script>alert(2)</script> *bold* [x](javascript:alert(3)) | {{ 7 * 7 }}", "author": [{"family": "O'Brien <b>", "given": "A"}], "container-title": "J & <Hack>", "issued": {"date-parts": [[2001]]}, "DOI": "10.1/<i>x</i>"}]"#;
+    let json = r#"[{"id": "kraus", "type": "book", "title": "Kraus's report", "issued": {"date-parts": [[1966]]}},
+{"id": "evil", "type": "article-journal", "citation-label": "<img src=x onerror=alert(1)> 2001", "title": "<script>alert(2)</script> *bold* [x](javascript:alert(3)) | {{ 7 * 7 }}", "author": [{"family": "O'Brien <b>", "given": "A"}], "container-title": "J & <Hack>", "issued": {"date-parts": [[2001]]}, "DOI": "10.1/<i>x</i>"}]"#;
     review_with(
         &scratch,
         &[("references.json", json)],
@@ -391,7 +392,7 @@ fn hostile_references_are_escaped() {
             (
                 "studies.yaml",
                 "id: Kraus 1966",
-                "id: \"Kraus & <Jones> 1966\"",
+                "id: \"Kraus & <Jones> 1966\"\n    references: [kraus]",
             ),
             (
                 "review.yaml",

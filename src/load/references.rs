@@ -4,7 +4,7 @@
 //! `primary_reference`, and every citation in the authors' prose, at its place in its file.
 //! A reference that is neither a study's report nor cited is a warning: the page leaves it out.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use hayagriva::citationberg::json::Item;
 
@@ -358,20 +358,18 @@ fn check_citations(
     // The n-th time a key is written in the field is its n-th time in the file after the
     // field's start (the text of a YAML scalar is written as it reads, but for indentation
     // and quoting), which places it exactly.
-    let mut times: BTreeMap<String, usize> = BTreeMap::new();
     let start = offset_of(&file.text, text.referenced);
     for found in citation::scan(&written) {
         for key in &found.keys {
             let k = key.key.as_str();
-            let n = times.entry(k.to_string()).or_insert(0);
-            *n += 1;
             if index.resolve(k).is_some() {
                 cited.insert(key.key.clone());
                 continue;
             }
+            let before = text.value[..key.at].matches(k).count();
             let found_at = file.text[start..]
                 .match_indices(k)
-                .nth(*n - 1)
+                .nth(before)
                 .map(|(i, _)| location_of(&file.text, start + i));
             // Where the key is not written as it reads (a quoted scalar's escapes), the message
             // is at the field and says where in its text.

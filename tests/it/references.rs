@@ -71,7 +71,7 @@ fn an_unknown_key_is_an_error_at_its_place() {
             (
                 "review.yaml",
                 DISCUSSION,
-                "which diuretics lower directly [@smith2004; @smith2040].",
+                "which diuretics lower directly (smith2040, a typo) [@smith2004; @smith2040].",
             ),
             (
                 "studies.yaml",
@@ -83,7 +83,9 @@ fn an_unknown_key_is_an_error_at_its_place() {
     let dir = scratch.path("reviews/diuretics-pregnancy");
     let run = revmark(&scratch.0, &["check"]);
     assert_ne!(run.code, 0, "{}", run.stderr);
-    let (line, column) = place(&dir.join("review.yaml"), "smith2040");
+    // At the citation, not at the same text before it.
+    let (line, column) = place(&dir.join("review.yaml"), "@smith2040");
+    let column = column + 1;
     assert!(
         run.stderr.contains(&format!(
             "reviews/diuretics-pregnancy/review.yaml:{line}:{column}: error: discussion: `smith2040` is neither a reference's citation key nor a study's id"

@@ -6,6 +6,7 @@
 
 mod analyses;
 pub mod measure;
+mod references;
 mod review;
 mod studies;
 mod summary;
@@ -13,6 +14,7 @@ pub mod text;
 
 pub use analyses::*;
 pub use measure::Measure;
+pub use references::*;
 pub use review::*;
 pub use studies::*;
 pub use summary::*;
@@ -127,6 +129,8 @@ pub struct Review {
     pub studies: Studies,
     /// analyses.yaml with every `data:` file read; empty when there is no analyses.yaml.
     pub comparisons: Vec<Comparison>,
+    /// The reference files' records; empty when the review keeps none.
+    pub references: References,
 }
 
 impl Review {

@@ -2,7 +2,8 @@
 //! through here before it reaches output; only prose fields are left as Markdown.
 
 /// Escapes text so that Markdown renders it literally: inline markup, raw HTML, table pipes
-/// and line-start block markers are backslash-escaped; line breaks become spaces.
+/// and line-start block markers are backslash-escaped; line breaks become spaces. `@` is
+/// escaped too, so that a printed value never reads as a citation (`crate::citation`).
 pub fn markdown(text: &str) -> String {
     if !needs_markdown_escape(text) {
         return text.to_string();
@@ -12,7 +13,7 @@ pub fn markdown(text: &str) -> String {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '{' | '}' | '$' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '{' | '}' | '$' | '@' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -66,6 +67,7 @@ fn needs_markdown_escape(text: &str) -> bool {
                     | b'{'
                     | b'}'
                     | b'$'
+                    | b'@'
                     | b'&'
                     | b'\r'
                     | b'\n'
@@ -145,6 +147,10 @@ mod tests {
         assert_eq!(markdown("1. Smith"), "1\\. Smith");
         assert_eq!(markdown("1.1 Title"), "1.1 Title");
         assert_eq!(markdown("multi\nline"), "multi line");
+        assert_eq!(
+            markdown("[@smith2004] a@b.org"),
+            "\\[\\@smith2004\\] a\\@b.org"
+        );
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub mod narrative;
 mod plain_language;
 pub mod proofread;
 mod prose;
+mod references;
 mod sanitise;
 pub mod sections;
 pub mod sof;
@@ -32,6 +33,7 @@ mod templates;
 pub mod text;
 pub mod view;
 
+pub use prose::located_prose;
 pub use templates::{BUILTIN, BUILTIN_PREFIX, SITE_PREFIX, SiteTemplates, TemplateError};
 
 use serde::Serialize;
@@ -213,7 +215,8 @@ fn render_files(
             Ok((review_md, html))
         },
     );
-    let abstract_md = abstract_md?;
+    // abstract.md stands alone: its citations keep their text, without links into References.
+    let abstract_md = references::unlinked(&abstract_md?);
     let (review_md, body) = review_html?;
     // The page sees everything review.md saw, plus the rendered body (no copy of the context).
     let mut page_context = tera_context;

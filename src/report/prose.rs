@@ -3,9 +3,10 @@
 //! but never another prose field), neutralised for Markdown, and its errors reported at the
 //! field in its file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::markdown;
+use super::references::Citations;
 use super::templates::Templates;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::model::{Located, PlainLanguageSummary, Review};
@@ -67,6 +68,15 @@ impl ProseKey<'_> {
             ProseKey::Path(path) => path.clone(),
         }
     }
+}
+
+/// Every prose field of a review with the file it is in and its name in messages: where
+/// `load` checks the citations.
+pub fn located_prose(review: &Review) -> Vec<(&'static str, String, &Located<String>)> {
+    prose_fields(review)
+        .into_iter()
+        .map(|f| (f.file, f.key.name(), f.text))
+        .collect()
 }
 
 /// All prose fields, in the order they are rendered.
@@ -204,21 +214,28 @@ fn plain_language_fields(
 /// The rendered prose of a review, in the order the fields were rendered.
 pub struct Prose<'a> {
     fields: Vec<(ProseKey<'a>, String)>,
+    /// The keys of references of no study that the prose cites.
+    cited: HashSet<String>,
 }
 
 impl<'a> Prose<'a> {
-    /// Renders every prose field of `review` against `context`; every field that fails is
-    /// reported, at its place in its file.
+    /// Renders every prose field of `review` against `context`, its citations linked by
+    /// `citations`; every field that fails is reported, at its place in its file.
     pub fn render(
         review: &'a Review,
         templates: &Templates,
         context: &tera::Context,
+        citations: &Citations,
     ) -> Result<Prose<'a>, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let mut fields = Vec::new();
+        let mut cited = HashSet::new();
         for field in prose_fields(review) {
             match templates.render_prose(|| field.key.name(), &field.text.value, context) {
                 Ok(text) => {
+                    // Citations are what the authors wrote: the values a template prints are
+                    // escaped, so none of theirs reads as one.
+                    let text = citations.link(&text, &mut cited);
                     let safe = markdown::neutralise(text.trim(), review.protocol.raw_html);
                     fields.push((field.key, safe));
                 }
@@ -242,10 +259,15 @@ impl<'a> Prose<'a> {
             }
         }
         if problems.is_empty() {
-            Ok(Prose { fields })
+            Ok(Prose { fields, cited })
         } else {
             Err(problems)
         }
+    }
+
+    /// The keys of references of no study that the prose cites.
+    pub fn cited(&self) -> &HashSet<String> {
+        &self.cited
     }
 
     /// review.yaml's fields by name; of fields given twice the last wins.

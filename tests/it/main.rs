@@ -38,6 +38,7 @@ mod proofread;
 mod properties;
 mod prose;
 mod reference;
+mod references;
 mod revman;
 mod roundtrip;
 mod semantics;

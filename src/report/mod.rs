@@ -9,7 +9,7 @@
 //!  │        ├─> prose ─> templates ─> escape
 //!  │        └─> view
 //!  ├─> changes (What's new), export (results.csv)
-//!  └─> markdown ─> sanitise ─> escape
+//!  └─> markdown ─> sanitise ─> policy (one URL policy for prose, asked by both)
 //! ```
 
 pub mod changes;
@@ -19,6 +19,7 @@ pub mod export;
 pub mod findings;
 pub mod markdown;
 pub mod narrative;
+mod policy;
 mod prose;
 mod sanitise;
 pub mod sections;
@@ -294,7 +295,7 @@ mod tests {
         assert_eq!(
             &lines[4..],
             [
-                "- **Study added:** Smith & \\<Jones\\>: now in analysis 1.1",
+                "- **Study added:** Smith & &lt;Jones\\>: now in analysis 1.1",
                 "- **Study added:** Abe 2001: now in analysis 1.1"
             ]
         );

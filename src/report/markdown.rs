@@ -227,10 +227,19 @@ pub fn neutralise(markdown: &str, raw_html: bool) -> String {
     if !markdown.contains(['<', '[', '{']) {
         return markdown.to_string();
     }
+    // Worked on with a final line break, so that what the sanitiser closes at the end of the
+    // field comes on a line of its own, not inside a last reference definition (which goes).
     let mut text = sanitise::strip_private(markdown).into_owned();
+    let ended = text.ends_with('\n');
+    if !ended {
+        text.push('\n');
+    }
     for _ in 0..8 {
         let next = neutralise_once(&text, raw_html);
         if next == text {
+            if !ended && text.ends_with('\n') {
+                text.pop();
+            }
             return text;
         }
         text = next;
@@ -258,8 +267,17 @@ struct Pass {
 
 fn neutralise_once(markdown: &str, raw_html: bool) -> String {
     let mut pass = Pass::default();
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    let mut parser = Parser::new_ext(markdown, options()).into_offset_iter();
+    for (event, range) in parser.by_ref() {
         pass.event(markdown, event, range);
+    }
+    // Reference definitions apply to the whole of review.md, where every prose field is one
+    // part: a field's `[j]: javascript:...` would give another field's `[x][j]` (or a table
+    // cell's flattened `[j]`) a target that field was never checked with. The field's own
+    // reference links are made inline (above), so its definitions can go.
+    for (_, definition) in parser.reference_definitions().iter() {
+        pass.keep.push(definition.span.clone());
+        pass.edits.push((definition.span.clone(), String::new()));
     }
     let Pass {
         mut edits,
@@ -329,18 +347,32 @@ impl Pass {
                     self.keep.push(range);
                 }
             }
-            Event::Start(Tag::Link { dest_url, .. })
-                if !policy::allowed(&dest_url, Target::Link) =>
-            {
-                self.literal_bracket(markdown, &range);
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                if policy::allowed(&dest_url, Target::Link) {
+                    self.inline(markdown, &range, link_type, &dest_url, &title);
+                } else {
+                    self.literal_bracket(markdown, &range);
+                }
             }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                if policy::allowed(&dest_url, Target::Image) {
-                    // Kept.
-                } else if policy::is_web(&dest_url) && markdown[range.clone()].starts_with('!') {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let web = policy::is_web(&dest_url) && markdown[range.clone()].starts_with('!');
+                if web && !policy::allowed(&dest_url, Target::Image) {
                     // `![p](https://...)` becomes `[p](https://...)`, a link to the image.
                     self.edits
                         .push((range.start..range.start + 1, String::new()));
+                }
+                if web || policy::allowed(&dest_url, Target::Image) {
+                    self.inline(markdown, &range, link_type, &dest_url, &title);
                 } else {
                     self.literal_bracket(markdown, &range);
                 }
@@ -363,6 +395,50 @@ impl Pass {
         }
     }
 
+    /// A reference link or image (`[text][label]`, `[text][]`, `[text]`) made inline
+    /// (`[text](target "title")`), so that it needs no definition: see [`neutralise_once`].
+    fn inline(
+        &mut self,
+        markdown: &str,
+        range: &Range<usize>,
+        link_type: LinkType,
+        dest: &str,
+        title: &str,
+    ) {
+        let source = &markdown[range.clone()];
+        let label = match link_type {
+            LinkType::Reference => source.rfind('[').map(|at| range.start + at..range.end),
+            // The parser's range of `[text][]` may or may not hold its `[]`.
+            LinkType::Collapsed if source.ends_with("[]") => Some(range.end - 2..range.end),
+            LinkType::Collapsed if markdown[range.end..].starts_with("[]") => {
+                Some(range.end..range.end + 2)
+            }
+            LinkType::Shortcut => Some(range.end..range.end),
+            _ => None,
+        };
+        if let Some(label) = label {
+            let mut target = format!("({}", inline_destination(dest));
+            if !title.is_empty() {
+                target.push_str(" \"");
+                for c in title.chars() {
+                    match c {
+                        '"' | '\\' => {
+                            target.push('\\');
+                            target.push(c);
+                        }
+                        '&' => target.push_str("&amp;"),
+                        '\n' | '\r' => target.push(' '),
+                        _ => target.push(c),
+                    }
+                }
+                target.push('"');
+            }
+            target.push(')');
+            self.keep.push(label.clone());
+            self.edits.push((label, target));
+        }
+    }
+
     /// A backslash before a link's or image's opening `[`, so that it is text in every
     /// dialect.
     fn literal_bracket(&mut self, markdown: &str, range: &Range<usize>) {
@@ -371,6 +447,28 @@ impl Pass {
             self.edits.push((at..at, "\\".into()));
         }
     }
+}
+
+/// A link target as an inline link's destination that every dialect reads the same: white
+/// space, brackets, parentheses, quotes and backslashes percent-encoded, `&` as `&amp;`.
+fn inline_destination(dest: &str) -> String {
+    let mut out = String::with_capacity(dest.len());
+    for c in dest.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            ' ' | '(' | ')' | '<' | '>' | '[' | ']' | '"' | '\'' | '`' | '\\' => {
+                out.push_str(&format!("%{:02X}", c as u32));
+            }
+            c if c.is_whitespace() || c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether text holds a `<` that some Markdown dialect or a browser could read as the start
@@ -640,6 +738,27 @@ mod tests {
         }
     }
 
+    // A field's reference links become inline and its definitions go, so that no definition
+    // in one field can give a link or image in another field a target.
+    #[test]
+    fn reference_links_need_no_definitions() {
+        let field = "[a][k] [b][] [c] ![i][img] [x][j]\n\n[k]: https://doi.org/(k) \"T \\\"q\\\"\"\n[b]: https://b.org/?x=1&y=2\n[c]: #c\n[img]: https://t.example/i.png\n[j]: javascript:alert(1)\n";
+        let safe = neutralise(field, false);
+        assert_eq!(
+            safe,
+            "[a](https://doi.org/%28k%29 \"T \\\"q\\\"\") [b](https://b.org/?x=1&amp;y=2) [c](#c) [i](https://t.example/i.png) \\[x][j]\n\n\n\n\n\n\n"
+        );
+        assert_eq!(
+            to_html(&safe),
+            "<p><a href=\"https://doi.org/%28k%29\" title=\"T &quot;q&quot;\">a</a> <a href=\"https://b.org/?x=1&amp;y=2\">b</a> <a href=\"#c\">c</a> <a href=\"https://t.example/i.png\">i</a> [x][j]</p>\n"
+        );
+        // Another field's `[x][j]` stays text in the whole document.
+        let page = format!("{safe}\n\nother [x][j] and ![p][img]\n");
+        let html = to_html(&page);
+        assert!(attributes(&html).1.is_empty(), "{html}");
+        assert!(!html.contains("javascript"), "{html}");
+    }
+
     /// The `href` and `src` values of an HTML fragment, in order.
     fn attributes(html: &str) -> (Vec<&str>, Vec<&str>) {
         let values = |name: &str| -> Vec<&str> {
@@ -713,13 +832,13 @@ mod tests {
         // The field cannot know the page's heading ids; the page drops the colliding one.
         assert_eq!(
             prose,
-            " <a href=\"https://x.org\">open <span id=\"results\">s</span> <span>e</span> <img></a>"
+            " <a href=\"https://x.org\">open <span id=\"results\">s</span> <span>e</span> <img>\n</a>"
         );
         let page = format!("{GENERATED_OPEN}\n\n## Results\n\n{prose}\n\n{GENERATED_CLOSE}\n");
         let (html, _) = to_html_with_contents(&page, true);
         assert_eq!(
             html,
-            "<div class=\"generated\">\n<h2 id=\"results\">Results</h2>\n<p><a href=\"https://x.org\">open <span>s</span> <span>e</span> <img></a></p>\n</div>\n"
+            "<div class=\"generated\">\n<h2 id=\"results\">Results</h2>\n<p><a href=\"https://x.org\">open <span>s</span> <span>e</span> <img>\n</a></p>\n</div>\n"
         );
         // What review.md would hold if it bypassed neutralise is balanced all the same.
         let (raw, _) = to_html_with_contents(

@@ -81,8 +81,7 @@ pub fn review_context(
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field.
     let base = tera::Context::from_serialize(&context).expect("views serialise");
-    let prose = Prose::render(review, templates, &base)?;
-    drop(base);
+    let prose = Prose::render(review, templates, base)?;
     context.prose = prose.review_fields();
     let study_prose = prose.study_fields();
     let reporting = narrative::outcome_reporting(review, &study_prose);

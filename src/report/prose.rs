@@ -6,9 +6,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::markdown;
-use super::templates::Templates;
+use super::templates::{TemplateError, Templates};
+use crate::budget;
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::model::{Located, Review};
+use crate::model::{Located, Location, Review};
 
 /// A study's prose field, for keying rendered prose by (study id, field) without building
 /// strings: large reviews have tens of thousands of these.
@@ -156,37 +157,27 @@ pub struct Prose<'a> {
 
 impl<'a> Prose<'a> {
     /// Renders every prose field of `review` against `context`; every field that fails is
-    /// reported, at its place in its file.
+    /// reported, at its place in its file. A field whose template goes over its budget stops
+    /// the rendering (the fields after it are not rendered).
     pub fn render(
         review: &'a Review,
         templates: &Templates,
-        context: &tera::Context,
+        context: tera::Context,
     ) -> Result<Prose<'a>, Vec<Diagnostic>> {
+        let all = prose_fields(review);
+        let texts: Vec<&str> = all.iter().map(|f| f.text.value.as_str()).collect();
+        let rendered = templates
+            .render_prose(&texts, context)
+            .map_err(|stopped| vec![stopped_diagnostic(review, &all, stopped)])?;
         let mut problems = Vec::new();
-        let mut fields = Vec::new();
-        for field in prose_fields(review) {
-            match templates.render_prose(|| field.key.name(), &field.text.value, context) {
+        let mut fields = Vec::with_capacity(all.len());
+        for (field, text) in all.iter().zip(rendered) {
+            match text {
                 Ok(text) => {
                     let safe = markdown::neutralise(text.trim(), review.protocol.raw_html);
                     fields.push((field.key, safe));
                 }
-                Err(e) => {
-                    let source = SourceFile::new(review.dir.join(field.file), String::new());
-                    let loc = &field.text.referenced;
-                    let mut d = source.error(
-                        loc.line() as usize,
-                        loc.column() as usize,
-                        format!(
-                            "prose field `{}`, line {} column {} of its text: {}",
-                            field.key.name(),
-                            e.line,
-                            e.column,
-                            e.message
-                        ),
-                    );
-                    d.source_line = None;
-                    problems.push(d);
-                }
+                Err(e) => problems.extend(template_diagnostics(review, field, &e)),
             }
         }
         if problems.is_empty() {
@@ -217,5 +208,284 @@ impl<'a> Prose<'a> {
             }
         }
         map
+    }
+}
+
+/// A field whose template went over its budget, at the field's place in its file.
+fn stopped_diagnostic(
+    review: &Review,
+    fields: &[ProseField<'_>],
+    stopped: budget::Stopped,
+) -> Diagnostic {
+    let limits = super::templates::PROSE_LIMITS;
+    let (job, what) = match stopped {
+        budget::Stopped::Memory { job } => (
+            job,
+            format!(
+                "its template needed more than {} MiB of memory and was stopped (a text that grows in a loop?)",
+                limits.memory >> 20
+            ),
+        ),
+        budget::Stopped::Time { job } => (
+            job,
+            format!(
+                "its template ran for more than {} s and was stopped (a loop that does not end?)",
+                limits.time.as_secs()
+            ),
+        ),
+        budget::Stopped::NoThread(e) => {
+            return Diagnostic::file_error(
+                &review.dir,
+                format!("cannot start a thread to render the prose fields' templates: {e}"),
+            );
+        }
+    };
+    let field = &fields[job];
+    let at = field.text.referenced;
+    let path = review.dir.join(field.file);
+    let source = SourceFile::new(path.clone(), read_source(&path).unwrap_or_default());
+    source.error_at(at, format!("prose field `{}`: {what}", field.key.name()))
+}
+
+/// A prose template's errors in revmark's words, at their places in the YAML file: the line
+/// and column inside the field's text mapped to the file's when they can be, else the field's
+/// start with the place in its text.
+fn template_diagnostics(
+    review: &Review,
+    field: &ProseField<'_>,
+    e: &TemplateError,
+) -> Vec<Diagnostic> {
+    let path = review.dir.join(field.file);
+    let text = read_source(&path).unwrap_or_default();
+    let at = field.text.referenced;
+    let name = field.key.name();
+    let source = SourceFile::new(path, text);
+    reports(e)
+        .into_iter()
+        .map(|(line, column, message)| {
+            let message = message.replace(ONE_OFF, &format!("prose field `{name}`"));
+            match locate(&source.text, at, &field.text.value, line, column) {
+                Some(place) => source.error_at(place, format!("prose field `{name}`: {message}")),
+                None if line > 0 => source.error_at(
+                    at,
+                    format!(
+                        "prose field `{name}`, line {line} column {column} of its text: {message}"
+                    ),
+                ),
+                None => source.error_at(at, format!("prose field `{name}`: {message}")),
+            }
+        })
+        .collect()
+}
+
+/// The name Tera gives a template rendered from a string.
+const ONE_OFF: &str = "__tera_one_off";
+
+/// Each problem of an error as the line and column (1-based, 0 if unknown) in the field's text
+/// and a message: the error's own place, or, for errors that come as Tera's reports (an
+/// unknown function or filter: `error: WHAT`, ` --> NAME:LINE:COL`, a snippet), each report's.
+fn reports(e: &TemplateError) -> Vec<(usize, usize, String)> {
+    if e.line > 0 {
+        return vec![(e.line, e.column, e.message.clone())];
+    }
+    let mut out: Vec<(usize, usize, String)> = Vec::new();
+    for line in e.message.lines() {
+        if let Some(what) = line.strip_prefix("error: ") {
+            out.push((0, 0, what.to_string()));
+        } else if let Some(at) = line.trim_start().strip_prefix("--> ") {
+            let mut parts = at.rsplitn(3, ':');
+            let column = parts.next().and_then(|c| c.parse().ok());
+            let row = parts.next().and_then(|l| l.parse().ok());
+            if let (Some(last), Some(row), Some(column)) = (out.last_mut(), row, column) {
+                (last.0, last.1) = (row, column);
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push((0, 0, e.message.clone()));
+    }
+    out
+}
+
+/// The review file as it is now, to place an error in it (read again only when a prose
+/// template failed).
+fn read_source(path: &std::path::Path) -> Option<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(crate::load::MAX_FILE_BYTES)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
+/// Where line `line`, column `column` (1-based, in characters) of a YAML scalar's `value`
+/// stands in the file `source`, given where the scalar starts (`at`: its first character, or
+/// the `|`/`>` of a block scalar). Follows the value through the file's indentation, folded
+/// line breaks, quotes and escapes; None if the two part ways (the file changed since it was
+/// read, or an escape this does not follow).
+fn locate(source: &str, at: Location, value: &str, line: usize, column: usize) -> Option<Location> {
+    if line == 0 {
+        return None;
+    }
+    // The target as a byte offset in the value.
+    let line_start = if line == 1 {
+        0
+    } else {
+        value.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    let target = line_start
+        + value[line_start..]
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(value.len() - line_start, |(i, _)| i);
+    // The scalar's start in the file.
+    let file_line_start = if at.line() <= 1 {
+        0
+    } else {
+        source.match_indices('\n').nth(at.line() as usize - 2)?.0 + 1
+    };
+    let mut f = file_line_start
+        + source[file_line_start..]
+            .char_indices()
+            .nth((at.column() as usize).saturating_sub(1))?
+            .0;
+    let quote = match source[f..].chars().next()? {
+        '|' | '>' => {
+            // A block scalar's text starts on the next line.
+            f += source[f..].find('\n')? + 1;
+            None
+        }
+        q @ ('"' | '\'') => {
+            f += 1;
+            Some(q)
+        }
+        _ => None,
+    };
+    for (i, vc) in value.char_indices() {
+        if i == target {
+            break;
+        }
+        loop {
+            let fc = source[f..].chars().next()?;
+            if fc == vc && !(quote == Some('"') && fc == '\\') {
+                f += fc.len_utf8();
+                break;
+            }
+            match (quote, fc) {
+                // An escape stands for one character of the value.
+                (Some('"'), '\\') => {
+                    f += 1 + source[f + 1..].chars().next()?.len_utf8();
+                    break;
+                }
+                // `''` stands for `'`.
+                (Some('\''), '\'') => f += 1,
+                // Indentation and the line breaks that folding made spaces.
+                (_, c) if c.is_whitespace() => f += c.len_utf8(),
+                // A space or line break the value has and the file does not show.
+                _ if vc.is_whitespace() => break,
+                _ => return None,
+            }
+        }
+    }
+    // Past the indentation, to the character itself.
+    while source[f..].starts_with([' ', '\t']) {
+        f += 1;
+    }
+    let before = &source[..f];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |n| n + 1)..]
+        .chars()
+        .count()
+        + 1;
+    Some(Location::new(line, column))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The text at a place, for the assertions.
+    fn at(source: &str, place: Location) -> &str {
+        let line = source.lines().nth(place.line() as usize - 1).unwrap();
+        let start = line
+            .char_indices()
+            .nth(place.column() as usize - 1)
+            .map_or(line.len(), |(i, _)| i);
+        &line[start..]
+    }
+
+    #[test]
+    fn places_in_every_scalar_style() {
+        // (file, where the scalar starts, its value)
+        let cases = [
+            (
+                "a: 1\nbackground: |\n  First line.\n  Second {{ oops( }} here.\n",
+                Location::new(2, 13),
+                "First line.\nSecond {{ oops( }} here.\n",
+            ),
+            (
+                "background: >\n  First line\n  and {{ oops( }} here.\n",
+                Location::new(1, 13),
+                "First line and {{ oops( }} here.\n",
+            ),
+            (
+                "background: First line\n  and {{ oops( }} here.\n",
+                Location::new(1, 13),
+                "First line and {{ oops( }} here.",
+            ),
+            (
+                "background: \"First \\\"line\\\"\\n and {{ oops( }} here.\"\n",
+                Location::new(1, 13),
+                "First \"line\"\nand {{ oops( }} here.",
+            ),
+            (
+                "background: 'It''s {{ oops( }} here.'\n",
+                Location::new(1, 13),
+                "It's {{ oops( }} here.",
+            ),
+        ];
+        for (source, start, value) in cases {
+            let (line, column) = value
+                .lines()
+                .enumerate()
+                .find_map(|(n, l)| l.find("oops").map(|c| (n + 1, l[..c].chars().count() + 1)))
+                .unwrap();
+            let place = locate(source, start, value, line, column)
+                .unwrap_or_else(|| panic!("not found in {source:?}"));
+            assert!(
+                at(source, place).starts_with("oops( }} here."),
+                "{source:?}: {place:?}"
+            );
+        }
+        // A file that no longer holds the value: no place rather than a wrong one.
+        assert_eq!(
+            locate(
+                "background: other\n",
+                Location::new(1, 13),
+                "First {{ x }}",
+                1,
+                10
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn teras_reports_become_places_and_sentences() {
+        let e = TemplateError {
+            template: String::new(),
+            line: 0,
+            column: 0,
+            message: "error: Unknown function `nope`\n --> __tera_one_off:2:5\n  |\n2 | x\n\nerror: Unknown filter `f`\n --> __tera_one_off:3:9\n".into(),
+        };
+        assert_eq!(
+            reports(&e),
+            [
+                (2, 5, "Unknown function `nope`".to_string()),
+                (3, 9, "Unknown filter `f`".to_string())
+            ]
+        );
     }
 }

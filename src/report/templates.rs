@@ -5,6 +5,7 @@
 //! escape for HTML. Data reach templates only as values, never as template code: only prose
 //! fields are rendered as templates.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use std::sync::Arc;
 use tera::{Kwargs, State, Tera};
 
 use super::escape;
+use crate::budget;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::english;
 use crate::format::effect_phrase;
@@ -99,11 +101,23 @@ pub fn template_diagnostic(review: &Review, e: &TemplateError) -> Diagnostic {
     SourceFile::new(path, text).error(e.line, e.column, format!("template: {}", e.message))
 }
 
-/// The template engines for one review.
+/// The template engines for one review. The Markdown engine is shared with the thread that
+/// renders prose under its budget.
 pub struct Templates {
-    markdown: Tera,
+    markdown: Arc<Tera>,
     html: Tera,
 }
+
+/// What the template of one prose field may use: memory at once, running time, and the
+/// length of the text it makes. Prose needs milliseconds and kilobytes; a runaway template
+/// (a string doubled forty times, a loop of 10^10 steps) stops at these, as an error at its
+/// field (`crate::budget` says how).
+pub const PROSE_LIMITS: budget::Limits = budget::Limits {
+    memory: 256 << 20,
+    time: std::time::Duration::from_secs(5),
+};
+/// See [`PROSE_LIMITS`].
+pub const MAX_PROSE_TEXT: usize = 16 << 20;
 
 impl Templates {
     /// Loads the built-in templates, replaced file by file by `overrides` (name -> source),
@@ -135,7 +149,10 @@ impl Templates {
                 .add_raw_templates(sources)
                 .map_err(|e| TemplateError::from_tera(suffix, &e))?;
         }
-        Ok(Templates { markdown, html })
+        Ok(Templates {
+            markdown: Arc::new(markdown),
+            html,
+        })
     }
 
     /// Renders a template by name with a context.
@@ -150,21 +167,89 @@ impl Templates {
             .map_err(|e| TemplateError::from_tera(name, &e))
     }
 
-    /// Renders an author's prose field (Markdown that may call the literate functions). Values
-    /// it prints are escaped for Markdown; the author's own Markdown is kept. `field` names the
-    /// field for an error; it is only called then (large reviews have thousands of fields).
-    pub fn render_prose(
+    /// Renders the authors' prose fields (Markdown that may call the literate functions),
+    /// in order. Values they print are escaped for Markdown; the authors' own Markdown is
+    /// kept. A text without template syntax is returned as it is; the others are rendered
+    /// under [`PROSE_LIMITS`] on a thread of their own, and a field that goes over them stops
+    /// the rendering ([`budget::Stopped`] names it).
+    pub fn render_prose<'t>(
         &self,
-        field: impl FnOnce() -> String,
-        text: &str,
-        context: &tera::Context,
-    ) -> Result<String, TemplateError> {
-        if !text.contains("{{") && !text.contains("{%") && !text.contains("{#") {
-            return Ok(text.to_string());
+        texts: &[&'t str],
+        context: tera::Context,
+    ) -> Result<Vec<Result<Cow<'t, str>, TemplateError>>, budget::Stopped> {
+        let templated: Vec<usize> = (0..texts.len())
+            .filter(|&i| ["{{", "{%", "{#"].iter().any(|s| texts[i].contains(s)))
+            .collect();
+        let jobs: Vec<String> = templated.iter().map(|&i| texts[i].to_string()).collect();
+        let engine = Arc::clone(&self.markdown);
+        let rendered = budget::run_each(jobs, PROSE_LIMITS, move |text: String| {
+            render_within(&engine, &text, &context)
+        })
+        .map_err(|stopped| match stopped {
+            // The job's number among the templated texts, as the text's number.
+            budget::Stopped::Memory { job } => budget::Stopped::Memory {
+                job: templated[job],
+            },
+            budget::Stopped::Time { job } => budget::Stopped::Time {
+                job: templated[job],
+            },
+            other => other,
+        })?;
+        let mut out: Vec<Result<Cow<'t, str>, TemplateError>> =
+            texts.iter().map(|t| Ok(Cow::Borrowed(*t))).collect();
+        for (&i, text) in templated.iter().zip(rendered) {
+            out[i] = text.map(Cow::Owned);
         }
-        self.markdown
-            .render_str(text, context, true)
-            .map_err(|e| TemplateError::from_tera(&field(), &e))
+        Ok(out)
+    }
+}
+
+/// Renders one prose text, its output cut off at [`MAX_PROSE_TEXT`].
+fn render_within(
+    engine: &Tera,
+    text: &str,
+    context: &tera::Context,
+) -> Result<String, TemplateError> {
+    let mut out = Capped::default();
+    match engine.render_str_to(text, context, true, &mut out) {
+        Ok(()) => String::from_utf8(out.bytes).map_err(|_| TemplateError {
+            template: String::new(),
+            line: 0,
+            column: 0,
+            message: "the text it makes is not UTF-8".into(),
+        }),
+        Err(_) if out.over => Err(TemplateError {
+            template: String::new(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "its template makes more than {} MiB of text",
+                MAX_PROSE_TEXT >> 20
+            ),
+        }),
+        Err(e) => Err(TemplateError::from_tera("", &e)),
+    }
+}
+
+/// A buffer that refuses to grow past [`MAX_PROSE_TEXT`].
+#[derive(Default)]
+struct Capped {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_PROSE_TEXT {
+            self.over = true;
+            return Err(std::io::Error::other("prose text too long"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

@@ -35,6 +35,7 @@ mod limits;
 mod new;
 mod output_folder;
 mod properties;
+mod prose_templates;
 mod reference;
 mod revman;
 mod roundtrip;

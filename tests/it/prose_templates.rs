@@ -1,0 +1,122 @@
+//! The authors' prose as templates: an error is located at its place in the YAML file, in
+//! revmark's words, and a runaway template (too much memory, text or time) is an error at its
+//! field instead of an abort or a hang.
+
+use crate::common::*;
+use std::path::Path;
+
+/// Replaces the start of review.yaml's `background` with `line` (a line of a literal block).
+fn background_starts_with(dir: &Path, line: &str) {
+    edit(
+        &dir.join("review.yaml"),
+        "background: |\n",
+        &format!("background: |\n  {line}\n"),
+    );
+}
+
+/// The `FILE:LINE:COL` where `needle` stands in the review's review.yaml, as an error names
+/// it.
+fn place_of(dir: &Path, needle: &str) -> String {
+    let text = std::fs::read_to_string(dir.join("review.yaml")).unwrap();
+    let (n, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))
+        .unwrap();
+    let column = line[..line.find(needle).unwrap()].chars().count() + 1;
+    format!("review.yaml:{}:{column}: error:", n + 1)
+}
+
+// An error inside a prose field's template is reported at its own line and column in the
+// file (not at the field's start, and not as "line 0 column 0 of its text"), with no trace of
+// Tera's internal template name.
+#[test]
+fn prose_errors_are_located_in_the_file() {
+    let scratch = Scratch::new("prose-located");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    edit(
+        &dir.join("review.yaml"),
+        "effect(outcome=\"pre-eclampsia\")",
+        "effect(outcome=\"pre-eclampsa\")",
+    );
+    background_starts_with(&dir, "Intro with {{ nosuch(x=1) }} in it.");
+    let run = revmark(&scratch.0, &["check"]);
+    let run = if run.code == 0 {
+        revmark(&scratch.0, &["build"])
+    } else {
+        run
+    };
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    for (needle, message) in [
+        (
+            "effect(outcome=\"pre-eclampsa\")",
+            "no analysed outcome `pre-eclampsa`",
+        ),
+        ("nosuch(x=1)", "nosuch"),
+    ] {
+        let place = place_of(&dir, needle);
+        let line = run
+            .stderr
+            .lines()
+            .find(|l| l.contains(&place))
+            .unwrap_or_else(|| panic!("no error at {place}:\n{}", run.stderr));
+        assert!(line.contains("prose field `"), "{line}");
+        assert!(run.stderr.contains(message), "{}", run.stderr);
+    }
+    for internal in ["__tera_one_off", "line 0 column 0", "-->"] {
+        assert!(!run.stderr.contains(internal), "{}", run.stderr);
+    }
+}
+
+/// Builds a copy of the example whose background starts with `template`; returns the run.
+fn build_with(name: &str, template: &str) -> (Run, String) {
+    let scratch = Scratch::new(name);
+    let dir = example(&scratch, "diuretics-pregnancy");
+    background_starts_with(&dir, template);
+    let run = revmark(&scratch.0, &["build"]);
+    // A budget is the field's as a whole: reported where its text starts.
+    let place = place_of(&dir, template);
+    (run, place)
+}
+
+// A template that doubles a text forty times would need a terabyte: the build stops it and
+// reports the field (exit 1), where it used to abort the whole process (exit 134).
+#[test]
+fn a_template_that_grows_without_end_is_an_error() {
+    let (run, place) = build_with(
+        "prose-memory",
+        "{% set_global s = \"ab\" %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}",
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&place), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("prose field `background`"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("MiB of memory"), "{}", run.stderr);
+}
+
+// A template that prints more than the text budget is an error at its field.
+#[test]
+fn a_template_that_prints_too_much_is_an_error() {
+    let (run, place) = build_with(
+        "prose-text",
+        "{% for i in range(end=100000) %}{{ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" ~ \"0123456789\" }}{% endfor %}",
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&place), "{}", run.stderr);
+    assert!(run.stderr.contains("MiB of text"), "{}", run.stderr);
+}
+
+// A loop of 10^10 steps is stopped at the time budget and reported at its field.
+#[test]
+fn a_template_that_loops_too_long_is_an_error() {
+    let (run, place) = build_with(
+        "prose-time",
+        "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(&place), "{}", run.stderr);
+    assert!(run.stderr.contains("ran for more than"), "{}", run.stderr);
+}

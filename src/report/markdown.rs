@@ -314,7 +314,12 @@ impl Pass {
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((range, code)) = self.fenced.take() {
                     if !tag_opener(&code) {
-                        self.keep.push(range);
+                        // The code, not the opening fence: its info string is text to a
+                        // reader that does not know fences, so its `<` are escaped.
+                        let code_start = markdown[range.clone()]
+                            .find('\n')
+                            .map_or(range.end, |n| range.start + n + 1);
+                        self.keep.push(code_start..range.end);
                     } else if self.containers == 0 {
                         self.keep.push(range.clone());
                         let replacement = indented(&code, &markdown[range.clone()]);

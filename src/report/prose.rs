@@ -174,7 +174,14 @@ impl<'a> Prose<'a> {
         for (field, text) in all.iter().zip(rendered) {
             match text {
                 Ok(text) => {
-                    let safe = markdown::neutralise(text.trim(), review.protocol.raw_html);
+                    // A study's fields are shown in table cells and sentences: made one line
+                    // first, so that they are checked as they will be read (a code block,
+                    // once in a cell, is code no longer).
+                    let text = match field.key {
+                        ProseKey::Study(..) => one_line(text.trim()),
+                        ProseKey::Review(_) => text.trim().to_string(),
+                    };
+                    let safe = markdown::neutralise(&text, review.protocol.raw_html);
                     fields.push((field.key, safe));
                 }
                 Err(e) => problems.extend(template_diagnostics(review, field, &e)),
@@ -209,6 +216,26 @@ impl<'a> Prose<'a> {
         }
         map
     }
+}
+
+/// Markdown made one line, for a table cell or a sentence: lines joined by a space without
+/// their indentation, and `|` that is not escaped escaped.
+fn one_line(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    for line in markdown.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let mut escaped = false;
+        for c in line.chars() {
+            if c == '|' && !escaped {
+                out.push('\\');
+            }
+            escaped = c == '\\' && !escaped;
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A field whose template went over its budget, at the field's place in its file.
@@ -469,6 +496,14 @@ mod tests {
                 10
             ),
             None
+        );
+    }
+
+    #[test]
+    fn study_fields_are_one_line() {
+        assert_eq!(
+            one_line("a | b\n\n    ```\n    <x>\n    ```\n c \\| d \\\\| e"),
+            "a \\| b ``` <x> ``` c \\| d \\\\\\| e"
         );
     }
 

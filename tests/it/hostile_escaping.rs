@@ -27,6 +27,8 @@ const PROSE: &str = concat!(
     " <file:///etc/passwd> [n](//evil.example/x) </div></div>",
     " <span id=\"revmark-error\">e</span> <a href=\"#x\">open [rl][j] [e](javascript:alert(15) \"t\")",
     "\n\n[j]: javascript:alert(14)\n",
+    // A code block is code only as a block: in a study's table cell it is one line of text.
+    "\n```\n<script>alert(16)</script>\n```\n\n```<img src=x onerror=alert(17)>\nx\n```\n",
 );
 
 /// A field's payload: a marker naming the field, then the attacks.

@@ -26,6 +26,7 @@ mod example_reference;
 mod export;
 mod figures;
 mod full_review;
+mod fuzz;
 mod grade;
 mod hostile_escaping;
 mod import;

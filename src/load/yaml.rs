@@ -131,6 +131,9 @@ pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
     let parser = Parser::new_from_str_with_options(&source.text, options());
     for next in parser {
         let (event, span) = next.map_err(|e| scan_error(source, &e))?;
+        if let Event::Scalar(text, ScalarStyle::DoubleQuoted, ..) = &event {
+            refuse_escaped_control(source, text, &span)?;
+        }
         builder
             .event(event, span.start)
             .map_err(|(at, message)| source.error_at(at, message))?;
@@ -139,6 +142,29 @@ pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
         at: Location::new(1, 1),
         value: Value::Map(Vec::new()),
     }))
+}
+
+/// Refuses a control character that a double-quoted scalar writes as an escape (`"\u0000"`,
+/// `"\e"`): `load::fs::refuse_control_characters` finds those written as they are (and the
+/// parser refuses them inside quotes), but an escape hides one from both.
+fn refuse_escaped_control(
+    source: &SourceFile,
+    text: &str,
+    span: &granit_parser::Span,
+) -> Result<(), Diagnostic> {
+    match text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        None => Ok(()),
+        Some(c) => Err(source.error_at(
+            location(span.start),
+            format!(
+                "a control character (U+{:04X}), written as an escape, is not allowed in a review file: delete it",
+                u32::from(c)
+            ),
+        )),
+    }
 }
 
 /// A granit syntax error as a diagnostic at its place.
@@ -398,6 +424,22 @@ mod tests {
 
     fn tree(text: &str) -> Result<Node, String> {
         parse(&SourceFile::new("t.yaml", text)).map_err(|d| d.to_string())
+    }
+
+    // A control character written as an escape in a double-quoted scalar is refused at the
+    // scalar, as one written as it is is refused by the file's scan.
+    #[test]
+    fn refuses_escaped_control_characters() {
+        for (text, code) in [
+            ("a: \"x\\u0000\"\n", "U+0000"),
+            ("a: ok\nb: \"\\e[31m\"\n", "U+001B"),
+            ("a: [\"\\N\"]\n", "U+0085"),
+        ] {
+            let error = tree(text).unwrap_err();
+            assert!(error.contains(code), "{text:?}: {error}");
+            assert!(error.contains("written as an escape"), "{error}");
+        }
+        assert!(tree("a: \"tab\\t and\\nline\"\n").is_ok());
     }
 
     #[test]

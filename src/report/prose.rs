@@ -184,7 +184,7 @@ impl<'a> Prose<'a> {
                     let safe = markdown::neutralise(&text, review.protocol.raw_html);
                     fields.push((field.key, safe));
                 }
-                Err(e) => problems.extend(template_diagnostics(review, field, &e)),
+                Err(errors) => problems.extend(template_diagnostics(review, field, &errors)),
             }
         }
         if problems.is_empty() {
@@ -280,17 +280,18 @@ fn stopped_diagnostic(
 fn template_diagnostics(
     review: &Review,
     field: &ProseField<'_>,
-    e: &TemplateError,
+    errors: &[TemplateError],
 ) -> Vec<Diagnostic> {
     let path = review.dir.join(field.file);
     let text = read_source(&path).unwrap_or_default();
     let at = field.text.referenced;
     let name = field.key.name();
     let source = SourceFile::new(path, text);
-    reports(e)
-        .into_iter()
-        .map(|(line, column, message)| {
-            let message = message.replace(ONE_OFF, &format!("prose field `{name}`"));
+    errors
+        .iter()
+        .map(|e| {
+            let (line, column) = (e.line, e.column);
+            let message = e.message.replace(ONE_OFF, &format!("prose field `{name}`"));
             match locate(&source.text, at, &field.text.value, line, column) {
                 Some(place) => source.error_at(place, format!("prose field `{name}`: {message}")),
                 None if line > 0 => source.error_at(
@@ -307,32 +308,6 @@ fn template_diagnostics(
 
 /// The name Tera gives a template rendered from a string.
 const ONE_OFF: &str = "__tera_one_off";
-
-/// Each problem of an error as the line and column (1-based, 0 if unknown) in the field's text
-/// and a message: the error's own place, or, for errors that come as Tera's reports (an
-/// unknown function or filter: `error: WHAT`, ` --> NAME:LINE:COL`, a snippet), each report's.
-fn reports(e: &TemplateError) -> Vec<(usize, usize, String)> {
-    if e.line > 0 {
-        return vec![(e.line, e.column, e.message.clone())];
-    }
-    let mut out: Vec<(usize, usize, String)> = Vec::new();
-    for line in e.message.lines() {
-        if let Some(what) = line.strip_prefix("error: ") {
-            out.push((0, 0, what.to_string()));
-        } else if let Some(at) = line.trim_start().strip_prefix("--> ") {
-            let mut parts = at.rsplitn(3, ':');
-            let column = parts.next().and_then(|c| c.parse().ok());
-            let row = parts.next().and_then(|l| l.parse().ok());
-            if let (Some(last), Some(row), Some(column)) = (out.last_mut(), row, column) {
-                (last.0, last.1) = (row, column);
-            }
-        }
-    }
-    if out.is_empty() {
-        out.push((0, 0, e.message.clone()));
-    }
-    out
-}
 
 /// The review file as it is now, to place an error in it (read again only when a prose
 /// template failed).
@@ -504,23 +479,6 @@ mod tests {
         assert_eq!(
             one_line("a | b\n\n    ```\n    <x>\n    ```\n c \\| d \\\\| e"),
             "a \\| b ``` <x> ``` c \\| d \\\\\\| e"
-        );
-    }
-
-    #[test]
-    fn teras_reports_become_places_and_sentences() {
-        let e = TemplateError {
-            template: String::new(),
-            line: 0,
-            column: 0,
-            message: "error: Unknown function `nope`\n --> __tera_one_off:2:5\n  |\n2 | x\n\nerror: Unknown filter `f`\n --> __tera_one_off:3:9\n".into(),
-        };
-        assert_eq!(
-            reports(&e),
-            [
-                (2, 5, "Unknown function `nope`".to_string()),
-                (3, 9, "Unknown filter `f`".to_string())
-            ]
         );
     }
 }

@@ -56,24 +56,75 @@ pub struct TemplateError {
 }
 
 impl TemplateError {
+    /// A Tera error as one problem: its first, with any others it holds named in the message.
     fn from_tera(template: &str, e: &tera::Error) -> Self {
+        let mut all = Self::all_from_tera(template, e);
+        let mut first = all.remove(0);
+        if !all.is_empty() {
+            let others: Vec<String> = all
+                .iter()
+                .map(|o| format!("{}:{}:{}: {}", o.template, o.line, o.column, o.message))
+                .collect();
+            first.message = format!("{} (and {})", first.message, others.join("; "));
+        }
+        first
+    }
+
+    /// Every problem of a Tera error: its own, with its place; or, for the checks whose
+    /// errors come as Tera's text reports (an unknown filter, function or template), each
+    /// report's sentence (`error: WHAT`) and place (` --> NAME:LINE:COL`), without the
+    /// snippets, so that revmark can show them in its own way.
+    fn all_from_tera(template: &str, e: &tera::Error) -> Vec<Self> {
+        let named = |name: &str| {
+            if name.is_empty() {
+                template.to_string()
+            } else {
+                name.to_string()
+            }
+        };
         match e.kind() {
-            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => TemplateError {
-                template: if r.filename().is_empty() {
-                    template.to_string()
-                } else {
-                    r.filename().to_string()
-                },
-                line: r.span().start_line,
-                column: r.span().start_col + 1,
-                message: r.message().to_string(),
-            },
-            other => TemplateError {
-                template: template.to_string(),
-                line: 0,
-                column: 0,
-                message: other.to_string(),
-            },
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+                vec![TemplateError {
+                    template: named(r.filename()),
+                    line: r.span().start_line,
+                    column: r.span().start_col + 1,
+                    message: r.message().to_string(),
+                }]
+            }
+            other => {
+                let text = other.to_string();
+                let mut all: Vec<TemplateError> = Vec::new();
+                for line in text.lines() {
+                    if let Some(what) = line.strip_prefix("error: ") {
+                        all.push(TemplateError {
+                            template: template.to_string(),
+                            line: 0,
+                            column: 0,
+                            message: what.to_string(),
+                        });
+                    } else if let Some(at) = line.trim_start().strip_prefix("--> ") {
+                        let mut parts = at.rsplitn(3, ':');
+                        let column = parts.next().and_then(|c| c.parse().ok());
+                        let row = parts.next().and_then(|l| l.parse().ok());
+                        if let (Some(last), Some(row), Some(column), Some(name)) =
+                            (all.last_mut(), row, column, parts.next())
+                        {
+                            last.template = named(name);
+                            last.line = row;
+                            last.column = column;
+                        }
+                    }
+                }
+                if all.is_empty() {
+                    all.push(TemplateError {
+                        template: template.to_string(),
+                        line: 0,
+                        column: 0,
+                        message: text.lines().next().unwrap_or_default().to_string(),
+                    });
+                }
+                all
+            }
         }
     }
 }
@@ -118,6 +169,10 @@ pub const PROSE_LIMITS: budget::Limits = budget::Limits {
 };
 /// See [`PROSE_LIMITS`].
 pub const MAX_PROSE_TEXT: usize = 16 << 20;
+
+/// A prose field's text after its template ran (as written if it has no template syntax), or
+/// the template's problems.
+pub type RenderedProse<'t> = Result<Cow<'t, str>, Vec<TemplateError>>;
 
 impl Templates {
     /// Loads the built-in templates, replaced file by file by `overrides` (name -> source),
@@ -176,7 +231,7 @@ impl Templates {
         &self,
         texts: &[&'t str],
         context: tera::Context,
-    ) -> Result<Vec<Result<Cow<'t, str>, TemplateError>>, budget::Stopped> {
+    ) -> Result<Vec<RenderedProse<'t>>, budget::Stopped> {
         let templated: Vec<usize> = (0..texts.len())
             .filter(|&i| ["{{", "{%", "{#"].iter().any(|s| texts[i].contains(s)))
             .collect();
@@ -195,8 +250,7 @@ impl Templates {
             },
             other => other,
         })?;
-        let mut out: Vec<Result<Cow<'t, str>, TemplateError>> =
-            texts.iter().map(|t| Ok(Cow::Borrowed(*t))).collect();
+        let mut out: Vec<RenderedProse<'t>> = texts.iter().map(|t| Ok(Cow::Borrowed(*t))).collect();
         for (&i, text) in templated.iter().zip(rendered) {
             out[i] = text.map(Cow::Owned);
         }
@@ -204,30 +258,30 @@ impl Templates {
     }
 }
 
-/// Renders one prose text, its output cut off at [`MAX_PROSE_TEXT`].
+/// Renders one prose text, its output cut off at [`MAX_PROSE_TEXT`]; or its problems.
 fn render_within(
     engine: &Tera,
     text: &str,
     context: &tera::Context,
-) -> Result<String, TemplateError> {
+) -> Result<String, Vec<TemplateError>> {
     let mut out = Capped::default();
+    let whole = |message: String| {
+        vec![TemplateError {
+            template: String::new(),
+            line: 0,
+            column: 0,
+            message,
+        }]
+    };
     match engine.render_str_to(text, context, true, &mut out) {
-        Ok(()) => String::from_utf8(out.bytes).map_err(|_| TemplateError {
-            template: String::new(),
-            line: 0,
-            column: 0,
-            message: "the text it makes is not UTF-8".into(),
-        }),
-        Err(_) if out.over => Err(TemplateError {
-            template: String::new(),
-            line: 0,
-            column: 0,
-            message: format!(
-                "its template makes more than {} MiB of text",
-                MAX_PROSE_TEXT >> 20
-            ),
-        }),
-        Err(e) => Err(TemplateError::from_tera("", &e)),
+        Ok(()) => {
+            String::from_utf8(out.bytes).map_err(|_| whole("the text it makes is not UTF-8".into()))
+        }
+        Err(_) if out.over => Err(whole(format!(
+            "its template makes more than {} MiB of text",
+            MAX_PROSE_TEXT >> 20
+        ))),
+        Err(e) => Err(TemplateError::all_from_tera("", &e)),
     }
 }
 
@@ -338,4 +392,35 @@ fn register_functions(tera: &mut Tera, results: Arc<Results>) {
                 .unwrap_or_else(|| "certainty not assessed".into()))
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Tera's checks across an override (unknown filters, functions, templates) come as text
+    // reports; each becomes a place in the override and a sentence, none a "templates/.md".
+    #[test]
+    fn teras_reports_become_places_and_sentences() {
+        let overrides = BTreeMap::from([(
+            "review.md".to_string(),
+            "# {{ review.title }}\n\n{{ 3 | nofilter }}\n{% include \"nosuch.md\" %}\n".to_string(),
+        )]);
+        let Err(e) = Templates::new(&overrides, Arc::new(Results::default())) else {
+            panic!("the override is broken");
+        };
+        assert_eq!((e.template.as_str(), e.line, e.column), ("review.md", 3, 8));
+        assert!(
+            e.message.starts_with("Unknown filter `nofilter`"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .contains("(and review.md:4:12: Unknown template `nosuch.md`)"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains('\n'), "{}", e.message);
+    }
 }

@@ -1,6 +1,7 @@
-//! The authors' prose as templates: an error is located at its place in the YAML file, in
-//! revmark's words, and a runaway template (too much memory, text or time) is an error at its
-//! field instead of an abort or a hang.
+//! The authors' templates: an error in a prose field is located at its place in the YAML file,
+//! one in a template override at its place in the override, in revmark's words; a runaway
+//! prose template (too much memory, text or time) is an error at its field instead of an abort
+//! or a hang.
 
 use crate::common::*;
 use std::path::Path;
@@ -119,4 +120,37 @@ fn a_template_that_loops_too_long_is_an_error() {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains(&place), "{}", run.stderr);
     assert!(run.stderr.contains("ran for more than"), "{}", run.stderr);
+}
+
+// An override with problems that Tera reports as text (an unknown filter, an unknown template)
+// is blamed at its own file, line and column, not at a "templates/.md.tera (built in)", and
+// each problem is a sentence without Tera's snippets.
+#[test]
+fn override_errors_are_located_in_the_override() {
+    let scratch = Scratch::new("override-located");
+    let dir = example(&scratch, "mmn-lactation");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/review.md.tera"),
+        "# {{ review.title }}\n\n{{ 3 | nofilter }}\n{% include \"nosuch.md\" %}\n",
+    )
+    .unwrap();
+    let run = revmark(&scratch.0, &["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "reviews/mmn-lactation/templates/review.md.tera:3:8: error: template: Unknown filter `nofilter`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("review.md:4:12: Unknown template `nosuch.md`"),
+        "{}",
+        run.stderr
+    );
+    for internal in [".md.tera (built in)", "\\u{a}", "-->"] {
+        assert!(!run.stderr.contains(internal), "{}", run.stderr);
+    }
 }

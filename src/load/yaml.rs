@@ -442,6 +442,59 @@ mod tests {
         assert!(tree("a: \"tab\\t and\\nline\"\n").is_ok());
     }
 
+    // The limits on values, nodes and text per file hold at their boundary (a file that reaches
+    // them takes a minute to parse in a debug build, so the counters start near them).
+    #[test]
+    fn limits_on_values_nodes_and_text_hold() {
+        let at = Marker::new(0, 1, 0);
+        let scalar =
+            |text: &str| Event::Scalar(text.to_string().into(), ScalarStyle::Plain, 0, None);
+        let mut b = Builder {
+            events: MAX_EVENTS - 1,
+            ..Builder::default()
+        };
+        assert!(b.event(Event::StreamStart, at).is_ok());
+        let (_, message) = b.event(Event::StreamEnd, at).unwrap_err();
+        assert!(message.contains("YAML values"), "{message}");
+
+        let mut b = Builder {
+            nodes: MAX_NODES - 1,
+            ..Builder::default()
+        };
+        assert!(
+            b.event(
+                Event::SequenceStart(granit_parser::StructureStyle::Block, 0, None),
+                at
+            )
+            .is_ok()
+        );
+        assert!(
+            b.event(scalar("x"), at)
+                .unwrap_err()
+                .1
+                .contains("YAML values")
+        );
+
+        let mut b = Builder {
+            scalar_bytes: MAX_SCALAR_BYTES - 2,
+            ..Builder::default()
+        };
+        assert!(
+            b.event(
+                Event::SequenceStart(granit_parser::StructureStyle::Block, 0, None),
+                at
+            )
+            .is_ok()
+        );
+        assert!(b.event(scalar("ab"), at).is_ok());
+        assert!(
+            b.event(scalar("c"), at)
+                .unwrap_err()
+                .1
+                .contains("bytes of text")
+        );
+    }
+
     #[test]
     fn locates_every_value() {
         let root = tree("a: 1\nb:\n  - x\n  - {c: \"007\"}\n").unwrap();

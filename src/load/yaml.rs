@@ -131,9 +131,6 @@ pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
     let parser = Parser::new_from_str_with_options(&source.text, options());
     for next in parser {
         let (event, span) = next.map_err(|e| scan_error(source, &e))?;
-        if let Event::Scalar(text, ScalarStyle::DoubleQuoted, ..) = &event {
-            refuse_escaped_control(source, text, &span)?;
-        }
         builder
             .event(event, span.start)
             .map_err(|(at, message)| source.error_at(at, message))?;
@@ -146,19 +143,25 @@ pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
 
 /// Refuses a control character that a double-quoted scalar writes as an escape (`"\u0000"`,
 /// `"\e"`): `load::fs::refuse_control_characters` finds those written as they are (and the
-/// parser refuses them inside quotes), but an escape hides one from both.
-fn refuse_escaped_control(
-    source: &SourceFile,
-    text: &str,
-    span: &granit_parser::Span,
-) -> Result<(), Diagnostic> {
+/// parser refuses them inside quotes), but an escape hides one from both. Not inlined: it
+/// would change how the parser's loop around it is compiled (measured: 1.5% more instructions
+/// for a medium review).
+#[inline(never)]
+fn refuse_escaped_control(text: &str, at: Location) -> Result<(), Failure> {
+    // Bytes first: C0 and DEL are single bytes, and C1 characters start with 0xC2.
+    let suspect = text
+        .bytes()
+        .any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || b == 0xc2);
+    if !suspect {
+        return Ok(());
+    }
     match text
         .chars()
         .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
     {
         None => Ok(()),
-        Some(c) => Err(source.error_at(
-            location(span.start),
+        Some(c) => Err((
+            at,
             format!(
                 "a control character (U+{:04X}), written as an escape, is not allowed in a review file: delete it",
                 u32::from(c)
@@ -261,6 +264,9 @@ impl Builder {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 refuse_tag(tag.is_some(), at)?;
+                if style == ScalarStyle::DoubleQuoted {
+                    refuse_escaped_control(&text, at)?;
+                }
                 self.scalar_bytes += text.len();
                 if self.scalar_bytes > MAX_SCALAR_BYTES {
                     return Err((

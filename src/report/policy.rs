@@ -22,6 +22,14 @@ pub enum Target {
 /// network paths (`//host/x`), backslashes (which browsers read as `/`), and a colon before
 /// the first `/`, `?` or `#` (it would be read as a scheme).
 pub fn allowed(url: &str, target: Target) -> bool {
+    // Most targets are the page's own anchors and figures: plain relative paths, decided
+    // without a copy.
+    let plain = url
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'#' | b'-' | b'_' | b'.' | b'/'));
+    if plain && !url.starts_with('/') {
+        return target == Target::Link || stays_inside(url);
+    }
     let Some(url) = normalised(url) else {
         return false;
     };
@@ -66,7 +74,7 @@ fn scheme(url: &str) -> Option<&str> {
 /// `a/../b.png` do; `../x.png` and `a/../../x.png` do not). Browsers read `%2e` as a dot.
 fn stays_inside(url: &str) -> bool {
     let path = url.split(['?', '#']).next().unwrap_or_default();
-    let path = path.replace("%2e", ".");
+    let path = path.replace("%2e", ".").replace("%2E", ".");
     let mut depth = 0usize;
     for segment in path.split('/') {
         match segment {

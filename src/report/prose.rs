@@ -3,6 +3,7 @@
 //! but never another prose field), neutralised for Markdown, and its errors reported at the
 //! field in its file.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::markdown;
@@ -179,7 +180,7 @@ impl<'a> Prose<'a> {
                     // once in a cell, is code no longer).
                     let text = match field.key {
                         ProseKey::Study(..) => one_line(text.trim()),
-                        ProseKey::Review(_) => text.trim().to_string(),
+                        ProseKey::Review(_) => Cow::Borrowed(text.trim()),
                     };
                     let safe = markdown::neutralise(&text, review.protocol.raw_html);
                     fields.push((field.key, safe));
@@ -220,7 +221,11 @@ impl<'a> Prose<'a> {
 
 /// Markdown made one line, for a table cell or a sentence: lines joined by a space without
 /// their indentation, and `|` that is not escaped escaped.
-fn one_line(markdown: &str) -> String {
+fn one_line(markdown: &str) -> Cow<'_, str> {
+    // Most fields are one line without a pipe already.
+    if !markdown.contains(['\n', '\r', '|']) {
+        return Cow::Borrowed(markdown);
+    }
     let mut out = String::with_capacity(markdown.len());
     for line in markdown.lines().map(str::trim).filter(|l| !l.is_empty()) {
         if !out.is_empty() {
@@ -235,7 +240,7 @@ fn one_line(markdown: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// A field whose template went over its budget, at the field's place in its file.

@@ -96,8 +96,7 @@ pub fn review_context(
     // every generated value but never another prose field.
     let base = tera::Context::from_serialize(&context).expect("views serialise");
     let citations = Citations::new(review);
-    let prose = Prose::render(review, templates, &base, &citations)?;
-    drop(base);
+    let prose = Prose::render(review, templates, base, &citations)?;
     context.prose = prose.review_fields();
     fill_plain_language(&mut context.plain_language_summary, &context.prose);
     let path_prose = prose.path_fields();

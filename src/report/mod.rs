@@ -11,7 +11,7 @@
 //!  │        └─> view
 //!  ├─> proofread ─> view (the generated text read back and checked)
 //!  ├─> changes (What's new), export (results.csv)
-//!  └─> markdown ─> sanitise ─> escape
+//!  └─> markdown ─> sanitise ─> policy (one URL policy for prose, asked by both)
 //! ```
 
 pub mod author;
@@ -23,6 +23,7 @@ pub mod findings;
 pub mod markdown;
 pub mod narrative;
 mod plain_language;
+mod policy;
 pub mod proofread;
 mod prose;
 mod references;
@@ -387,7 +388,7 @@ mod tests {
         assert_eq!(
             &lines[4..],
             [
-                "- **Study added:** Smith & \\<Jones\\>: now in analysis 1.1",
+                "- **Study added:** Smith & &lt;Jones\\>: now in analysis 1.1",
                 "- **Study added:** Abe 2001: now in analysis 1.1"
             ]
         );

@@ -416,15 +416,17 @@ fn hostile_references_are_escaped() {
     build(&scratch);
     let md = read(&scratch, "diuretics-pregnancy/review.md");
     assert!(
-        md.contains("\\<script\\>alert(2)\\</script\\> \\*bold\\* \\[x\\](javascript:alert(3)) \\| \\{\\{ 7 \\* 7 \\}\\}"),
+        md.contains("&lt;script\\>alert(2)&lt;/script\\> \\*bold\\* \\[x\\](javascript:alert(3)) \\| \\{\\{ 7 \\* 7 \\}\\}"),
         "{md}"
     );
     assert!(
-        md.contains("[\\<img src=x onerror=alert(1)\\> 2001](#ref-img-src-x-onerror-alert-1-2001)"),
+        md.contains(
+            "[&lt;img src=x onerror=alert(1)\\> 2001](#ref-img-src-x-onerror-alert-1-2001)"
+        ),
         "{md}"
     );
     assert!(
-        md.contains("[Kraus & \\<Jones\\> 1966](#ref-kraus-jones-1966)"),
+        md.contains("[Kraus & &lt;Jones\\> 1966](#ref-kraus-jones-1966)"),
         "{md}"
     );
     let page = read(&scratch, "diuretics-pregnancy/index.html");

@@ -22,7 +22,7 @@ use super::yaml::{self, Node, Value};
 use crate::diagnostic::{Diagnostic, Kind, Problems, SourceFile};
 use crate::model::{
     CertaintyLevel, DataType, Flow, Located, Location, MethodKey, ModelKey, PlainLanguageParts,
-    PlainLanguageSummary, Priority, RobTool, ScaleKey, Tau2Key, Totals,
+    PlainLanguageSummary, Priority, Reports, RobTool, ScaleKey, Tau2Key, Totals,
 };
 
 const WRONG_TYPE: Kind = Kind::error("a value of the wrong type");
@@ -118,6 +118,7 @@ pub(crate) struct IncludedStudy {
     pub notes: Option<Located<String>>,
     pub outcomes_reported: Vec<ReportedOutcome>,
     pub risk_of_bias: Vec<(Located<String>, RobEntry)>,
+    pub reports: Reports,
 }
 
 /// An outcome a study reported.
@@ -139,6 +140,7 @@ pub(crate) struct RobEntry {
 pub(crate) struct ExcludedStudy {
     pub id: Located<String>,
     pub reason: Option<String>,
+    pub reports: Reports,
 }
 
 /// An ongoing study or one awaiting classification.
@@ -146,6 +148,7 @@ pub(crate) struct ExcludedStudy {
 pub(crate) struct OtherStudy {
     pub id: Located<String>,
     pub description: Option<Located<String>>,
+    pub reports: Reports,
 }
 
 /// analyses.yaml.
@@ -520,9 +523,12 @@ fn included_study(r: &mut Reader, node: Node) -> Option<IncludedStudy> {
         "notes",
         "outcomes_reported",
         "risk_of_bias",
+        "references",
+        "primary_reference",
     ];
     let mut f = r.item_fields(node, FIELDS)?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
+    let reports = reports(r, &mut f);
     let country = f
         .optional(r, "country", |r, field, n| match n.value {
             Value::Scalar { .. } => r.text(field, n).map(|t| vec![t.value]),
@@ -563,6 +569,7 @@ fn included_study(r: &mut Reader, node: Node) -> Option<IncludedStudy> {
             notes,
             outcomes_reported,
             risk_of_bias,
+            reports,
         })
     })
 }
@@ -592,22 +599,50 @@ fn rob_entry(r: &mut Reader, field: &str, node: Node) -> Option<RobEntry> {
 }
 
 fn excluded_study(r: &mut Reader, node: Node) -> Option<ExcludedStudy> {
-    let mut f = r.item_fields(node, &["id", "reason"])?;
+    let mut f = r.item_fields(node, &["id", "reason", "references", "primary_reference"])?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
     let reason = f.optional_text(r, "reason");
-    r.whole_item(|| Some(ExcludedStudy { id: id?, reason }))
+    let reports = reports(r, &mut f);
+    r.whole_item(|| {
+        Some(ExcludedStudy {
+            id: id?,
+            reason,
+            reports,
+        })
+    })
 }
 
 fn other_study(r: &mut Reader, node: Node) -> Option<OtherStudy> {
-    let mut f = r.item_fields(node, &["id", "description"])?;
+    let mut f = r.item_fields(
+        node,
+        &["id", "description", "references", "primary_reference"],
+    )?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
     let description = f.optional(r, "description", Reader::text);
+    let reports = reports(r, &mut f);
     r.whole_item(|| {
         Some(OtherStudy {
             id: id?,
             description,
+            reports,
         })
     })
+}
+
+/// A study's `references` (citation keys, each with its place) and `primary_reference`.
+fn reports(r: &mut Reader, f: &mut Fields) -> Reports {
+    let keys = f
+        .take("references")
+        .map(|n| match n.value {
+            // One key may be written without a list.
+            Value::Scalar { .. } => r.text("references", n).into_iter().collect(),
+            _ => r.list("references", n, |r, item| r.text("references", item)),
+        })
+        .unwrap_or_default();
+    Reports {
+        keys,
+        primary: f.optional(r, "primary_reference", Reader::text),
+    }
 }
 
 /// Reads analyses.yaml.

@@ -7,6 +7,7 @@
 mod analyses;
 mod grade;
 pub mod measure;
+mod references;
 mod review;
 mod studies;
 mod summary;
@@ -15,6 +16,7 @@ pub mod text;
 pub use analyses::*;
 pub use grade::*;
 pub use measure::Measure;
+pub use references::*;
 pub use review::*;
 pub use studies::*;
 pub use summary::*;
@@ -129,6 +131,8 @@ pub struct Review {
     pub studies: Studies,
     /// analyses.yaml with every `data:` file read; empty when there is no analyses.yaml.
     pub comparisons: Vec<Comparison>,
+    /// The reference files' records; empty when the review keeps none.
+    pub references: References,
 }
 
 impl Review {

@@ -11,7 +11,7 @@
 //!  │        └─> view
 //!  ├─> proofread ─> view (the generated text read back and checked)
 //!  ├─> changes (What's new), export (results.csv)
-//!  └─> markdown ─> sanitise ─> escape
+//!  └─> markdown ─> sanitise ─> policy (one URL policy for prose, asked by both)
 //! ```
 
 pub mod author;
@@ -25,8 +25,10 @@ pub mod grade_check;
 pub mod markdown;
 pub mod narrative;
 mod plain_language;
+mod policy;
 pub mod proofread;
 mod prose;
+mod references;
 mod sanitise;
 pub mod sections;
 pub mod small_study;
@@ -35,6 +37,7 @@ mod templates;
 pub mod text;
 pub mod view;
 
+pub use prose::located_prose;
 pub use templates::{BUILTIN, BUILTIN_PREFIX, SITE_PREFIX, SiteTemplates, TemplateError};
 
 use serde::Serialize;
@@ -230,7 +233,8 @@ fn render_files(
             Ok((review_md, html))
         },
     );
-    let abstract_md = abstract_md?;
+    // abstract.md stands alone: its citations keep their text, without links into References.
+    let abstract_md = references::unlinked(&abstract_md?);
     let (review_md, body) = review_html?;
     // The page sees everything review.md saw, plus the rendered body (no copy of the context).
     let mut page_context = tera_context;
@@ -418,7 +422,7 @@ mod tests {
         assert_eq!(
             &lines[4..],
             [
-                "- **Study added:** Smith & \\<Jones\\>: now in analysis 1.1",
+                "- **Study added:** Smith & &lt;Jones\\>: now in analysis 1.1",
                 "- **Study added:** Abe 2001: now in analysis 1.1"
             ]
         );

@@ -6,6 +6,7 @@ mod cache;
 mod consistency;
 mod csv;
 mod fs;
+mod grade;
 pub mod limits;
 mod numbers;
 mod protocol;
@@ -39,6 +40,9 @@ pub struct Loaded {
     pub review: Review,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// analyses.yaml as read, so that warnings found after the analyses (the GRADE
+    /// assistant's) can quote the line they point at.
+    pub analyses_file: Option<SourceFile>,
 }
 
 /// Reads and validates the review folder `dir`. On failure returns every problem found
@@ -119,6 +123,7 @@ pub fn load_review_cached(
             Ok(Loaded {
                 review,
                 warnings: problems.into_vec(),
+                analyses_file: sources.analyses,
             })
         }
         _ => Err(problems.into_vec()),

@@ -8,9 +8,11 @@
 //! item that lacks a required field is left out and its file marked incomplete, so that
 //! references into that file are not checked against a list with a gap.
 
+mod grade;
 mod summary;
 mod text;
 
+pub(crate) use grade::RawGrade;
 pub(crate) use summary::SofSpec;
 pub(crate) use text::RawTable;
 
@@ -52,6 +54,8 @@ pub(crate) struct Protocol {
     pub text: crate::model::text::FullText,
     /// Additional tables, their CSV files not yet read.
     pub tables: Vec<RawTable>,
+    /// The GRADE assistant's settings (raw/grade.rs).
+    pub grade: RawGrade,
 }
 
 /// The search.
@@ -172,6 +176,9 @@ pub(crate) struct Certainty {
     pub level: CertaintyLevel,
     pub reasons: Vec<String>,
     pub footnotes: Vec<Located<String>>,
+    /// Where the level is written.
+    pub at: Location,
+    pub grade_acknowledged: Option<crate::model::GradeAcknowledged>,
 }
 
 /// A data row as written: its cells in file order, with positions.
@@ -263,7 +270,12 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
         "conclusions",
         "raw_html",
     ];
-    let known: Vec<&str> = FIELDS.iter().chain(text::FIELDS).copied().collect();
+    let known: Vec<&str> = FIELDS
+        .iter()
+        .chain(text::FIELDS)
+        .chain(grade::FIELDS)
+        .copied()
+        .collect();
     let mut f = r.fields(root, &known).unwrap_or_default();
     let title = f.required(r, "title").and_then(|n| r.text("title", n));
     let outcomes = f.required(r, "outcomes");
@@ -306,6 +318,7 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
             .is_some_and(|b| b.value),
         text: Default::default(),
         tables: Vec::new(),
+        grade: grade::review_fields(r, &mut f),
     };
     let (mut full, tables) = text::full_text(r, &mut f);
     full.background = background_parts;
@@ -816,8 +829,14 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
 /// GRADE's levels as written in GRADEpro and in this format: any capitalisation, with a space
 /// or an underscore (`Very low`, `very_low`, `HIGH`).
 fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
-    let mut f = r.fields_of(field, node, &["level", "reasons", "footnotes"])?;
+    let mut f = r.fields_of(
+        field,
+        node,
+        &["level", "reasons", "footnotes", "grade_acknowledged"],
+    )?;
+    let mut at = Location::default();
     let level = f.required(r, "level").and_then(|n| {
+        at = n.at;
         let at = n.at;
         let text = r.text("level", n)?;
         let level = match text.value.to_lowercase().replace('_', " ").as_str() {
@@ -837,10 +856,13 @@ fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
         .take("footnotes")
         .map(|n| r.list("footnotes", n, |r, n| r.text("footnotes", n)))
         .unwrap_or_default();
+    let grade_acknowledged = f.optional(r, "grade_acknowledged", grade::acknowledged);
     Some(Certainty {
         level: level?,
         reasons,
         footnotes,
+        at,
+        grade_acknowledged,
     })
 }
 

@@ -5,6 +5,7 @@
 //! No IO here.
 
 mod analyses;
+mod grade;
 pub mod measure;
 mod references;
 mod review;
@@ -13,6 +14,7 @@ mod summary;
 pub mod text;
 
 pub use analyses::*;
+pub use grade::*;
 pub use measure::Measure;
 pub use references::*;
 pub use review::*;

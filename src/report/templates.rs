@@ -44,6 +44,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/author.html.tera"),
     ),
     (
+        "evidence_profile.html",
+        include_str!("../../templates/evidence_profile.html.tera"),
+    ),
+    (
         "index.html",
         include_str!("../../templates/index.html.tera"),
     ),

@@ -11,10 +11,12 @@
 
 mod build;
 mod file;
+mod grade;
 mod serial;
 
 pub use build::analyse;
 pub use file::ReadError;
+pub use grade::{DomainResult, GradeDomains, GradeFacts, GradeSuggestionResults, SmallStudyResult};
 
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +109,15 @@ pub struct OutcomeResults {
     /// What went wrong in the computation, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<Warning>,
+    /// The tests for small-study effects (see [`grade`]): Egger's, and Peters' for
+    /// dichotomous data; `None` below 10 estimable studies or without a pooled result, and in
+    /// files written before it was added.
+    #[serde(default)]
+    pub small_study_effects: Option<Vec<SmallStudyResult>>,
+    /// The GRADE assistant's suggestion (see [`grade`]); `None` without a pooled result, and
+    /// in files written before it was added.
+    #[serde(default)]
+    pub grade_suggestion: Option<GradeSuggestionResults>,
     /// The centre of the funnel plot's pseudo confidence limits, on the analysis scale: the
     /// pooled estimate of a fixed-effect analysis, or under random effects the
     /// inverse-variance fixed-effect estimate of the same study effects.

@@ -199,7 +199,7 @@ awaiting_classification:
         type: dichotomous
         measure: RR
         model: random
-        certainty: {{level: low, reasons: [{reason}]}}
+        certainty: {{level: low, reasons: [{reason}], grade_acknowledged: {ack}}}
         subgroups:
           - name: {sgname}
             studies:
@@ -219,6 +219,7 @@ awaiting_classification:
         cmpctl = data("cmpctl"),
         ocname = data("ocname"),
         reason = data("reason"),
+        ack = data("ack"),
         sgname = data("sgname"),
         sgname2 = data("sgname2"),
         measure = data("measure"),

@@ -402,7 +402,7 @@ pub fn broken_tables(markdown: &str) -> Vec<String> {
     problems
 }
 
-/// The problems of HTML tables: every row of a table has the same number of cells.
+/// The problems of HTML tables: every row of a table spans the same number of columns.
 pub fn broken_html_tables(html: &str) -> Vec<String> {
     let Ok(tags) = tags(html) else {
         return vec!["unparsable HTML".into()];
@@ -414,7 +414,15 @@ pub fn broken_html_tables(html: &str) -> Vec<String> {
         match (tag.name.as_str(), tag.closing) {
             ("table", false) => widths.clear(),
             ("tr", false) => current = 0,
-            ("td" | "th", false) => current += 1,
+            // A cell counts as the columns it spans.
+            ("td" | "th", false) => {
+                current += tag
+                    .attributes
+                    .iter()
+                    .find(|(name, _)| name == "colspan")
+                    .and_then(|(_, span)| span.parse::<usize>().ok())
+                    .unwrap_or(1);
+            }
             ("tr", true) => widths.push(current),
             ("table", true) if widths.windows(2).any(|w| w[0] != w[1]) => {
                 problems.push(format!("a table with rows of {widths:?} cells"));

@@ -28,6 +28,7 @@ mod figures;
 mod full_review;
 mod fuzz;
 mod grade;
+mod grade_assistant;
 mod hostile_escaping;
 mod import;
 mod incremental;

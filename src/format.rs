@@ -135,7 +135,7 @@ pub fn method_line(method: MethodKey, model: ModelKey) -> String {
 }
 
 /// "P = 0.09" or "P < 0.00001".
-fn p_clause(p: f64) -> String {
+pub fn p_clause(p: f64) -> String {
     let text = p_value(p);
     if text.starts_with('<') {
         format!("P {text}")

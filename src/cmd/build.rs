@@ -112,14 +112,17 @@ pub(crate) fn build_all(
         let slug = Path::new(&review.review.slug);
         timings::time(Stage::Write, || staging.write(slug, &rendered.files))
             .map_err(Outcome::Unwritten)?;
-        Ok(rendered.entry)
+        Ok((rendered.entry, rendered.warnings))
     });
     let mut entries = Vec::new();
     let mut failed = false;
     let mut unwritten = None;
     for (review, outcome) in loaded.iter().zip(outcomes) {
         match outcome {
-            Ok(entry) => entries.push(entry),
+            Ok((entry, warnings)) => {
+                print_problems(&warnings, log);
+                entries.push(entry);
+            }
             Err(Outcome::Invalid(problems)) => {
                 print_problems(&problems, log);
                 failed = true;

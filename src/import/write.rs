@@ -15,6 +15,7 @@ mod text;
 use super::document::{Block, DataRow, Document, Outcome, Section, Study, Totals};
 use super::inventory::{self, Entry, Ledger};
 use super::measure_of;
+use super::references::Library;
 use crate::model::{DataType, MethodKey};
 use crate::stats::Row;
 
@@ -421,6 +422,8 @@ fn normalised(s: &str) -> String {
 
 struct Writer<'d> {
     doc: &'d Document,
+    /// The document's references and what its in-text links cite.
+    library: Library,
     ledger: Ledger,
     notes: Vec<String>,
     /// Settings revmark does not follow yet: the note and the analyses it applies to.
@@ -441,6 +444,7 @@ pub fn review_files(doc: &Document) -> BTreeMap<String, String> {
 pub fn write(doc: &Document) -> Written {
     let mut w = Writer {
         doc,
+        library: Library::of(doc),
         ledger: Ledger::default(),
         notes: Vec::new(),
         settings: BTreeMap::new(),
@@ -451,6 +455,7 @@ pub fn write(doc: &Document) -> Written {
     let analyses = w.analyses();
     let studies = w.studies(&analyses);
     let review = w.review(&analyses);
+    w.references();
     for (what, numbers) in std::mem::take(&mut w.settings) {
         let list = if numbers.len() == 1 {
             format!("analysis {}", numbers[0])
@@ -884,6 +889,17 @@ impl Writer<'_> {
                 self.ledger.claim_mapped(&format!("studies.{kind}[].year"));
             }
         }
+        // Held aside while the risk-of-bias judgements borrow the writer.
+        let library = std::mem::take(&mut self.library);
+        // Whether a citation changed a characteristic's text, which is then not as it reads.
+        let cited_any = std::cell::Cell::new(false);
+        let cite = |text: &str| {
+            let cited = library.cite(text);
+            if cited != text {
+                cited_any.set(true);
+            }
+            cited
+        };
         let rob = self.risk_of_bias();
         let mut out = String::from(
             "# Imported from Review Manager by `revmark import`; see IMPORT-REPORT.md.\nrisk_of_bias_tool: rob1\nincluded:",
@@ -907,7 +923,7 @@ impl Writer<'_> {
                 }
             }
             for (field, text) in included_characteristics(s) {
-                out.push_str(&format!("    {field}: {}\n", prose(&text)));
+                out.push_str(&format!("    {field}: {}\n", prose(&cite(&text))));
             }
             if let Some(domains) = rob.get(s.id.as_str()) {
                 out.push_str("    risk_of_bias:\n");
@@ -916,10 +932,11 @@ impl Writer<'_> {
                         "      {domain}:\n        judgement: {judgement}\n"
                     ));
                     if !support.is_empty() {
-                        out.push_str(&format!("        support: {}\n", prose(support)));
+                        out.push_str(&format!("        support: {}\n", prose(&cite(support))));
                     }
                 }
             }
+            out.push_str(&reports_yaml(&library, s));
         }
         if !doc.studies.excluded.is_empty() {
             out.push_str("excluded:\n");
@@ -932,6 +949,7 @@ impl Writer<'_> {
                 if let Some(r) = reason {
                     out.push_str(&format!("    reason: {}\n", q(r)));
                 }
+                out.push_str(&reports_yaml(&library, s));
             }
         }
         for (key, list) in [
@@ -946,10 +964,22 @@ impl Writer<'_> {
                 out.push_str(&format!("  - id: {}\n", q(&s.id)));
                 let description = labelled(&s.characteristics, &[]);
                 if !description.is_empty() {
-                    out.push_str(&format!("    description: {}\n", prose(&description)));
+                    out.push_str(&format!(
+                        "    description: {}\n",
+                        prose(&cite(&description))
+                    ));
                 }
+                out.push_str(&reports_yaml(&library, s));
             }
         }
+        if cited_any.get() {
+            for kind in ["included", "awaiting", "ongoing"] {
+                self.ledger
+                    .claim_mapped(&format!("studies.{kind}[].characteristics"));
+            }
+            self.ledger.claim_mapped("risk_of_bias[].entries[].support");
+        }
+        self.library = library;
         out
     }
 
@@ -1019,6 +1049,48 @@ impl Writer<'_> {
             }
         }
         out
+    }
+
+    /// references.json, with every reference of the studies and the additional references;
+    /// the in-text links were made citations where the prose was written. Other published
+    /// versions of the review and pending references have no place in the format yet.
+    fn references(&mut self) {
+        if self.library.items.is_empty() {
+            return;
+        }
+        self.files
+            .insert("references.json".into(), self.library.json());
+        // Written in CSL-JSON's form (names split, types and tags mapped, other fields in
+        // `note`); the links as citations.
+        for kind in ["included", "excluded", "awaiting", "ongoing"] {
+            self.ledger
+                .claim_mapped(&format!("studies.{kind}[].references[]"));
+        }
+        self.ledger.claim_mapped("references.additional[]");
+        self.ledger.claim_mapped("citations[]");
+        let other: Vec<String> = self
+            .library
+            .other_links
+            .iter()
+            .map(|(kind, n)| format!("{n} to {}", kind.to_lowercase().replace('_', " ")))
+            .collect();
+        if !other.is_empty() {
+            self.notes.push(format!(
+                "In-text links other than citations of studies and references keep their text but not their link ({}).",
+                other.join(", ")
+            ));
+        }
+    }
+}
+
+/// A study's `references:` line (its reports' keys in references.json, primary first).
+fn reports_yaml(library: &Library, s: &Study) -> String {
+    match library.reports.get(&s.id) {
+        Some(keys) => format!(
+            "    references: [{}]\n",
+            keys.iter().map(|k| q(k)).collect::<Vec<_>>().join(", ")
+        ),
+        None => String::new(),
     }
 }
 

@@ -425,6 +425,8 @@ impl OutcomeChecker<'_, '_> {
                 level: c.level,
                 reasons: c.reasons,
                 footnotes: c.footnotes,
+                at: c.at,
+                grade_acknowledged: c.grade_acknowledged,
             }),
             important_effect: spec
                 .important_effect

@@ -107,6 +107,7 @@ pub(crate) fn check(
         }),
         raw_html: raw.raw_html,
         text: super::text::check(raw.text, raw.tables, file, read_data, problems),
+        grade: super::grade::settings(raw.grade, file, problems),
     };
     super::text::note_warnings(&protocol, file, problems);
     protocol

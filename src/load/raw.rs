@@ -8,10 +8,12 @@
 //! item that lacks a required field is left out and its file marked incomplete, so that
 //! references into that file are not checked against a list with a gap.
 
+mod grade;
 mod sensitivity;
 mod summary;
 mod text;
 
+pub(crate) use grade::RawGrade;
 pub(crate) use sensitivity::SensitivitySpec;
 pub(crate) use summary::SofSpec;
 pub(crate) use text::RawTable;
@@ -22,7 +24,7 @@ use super::yaml::{self, Node, Value};
 use crate::diagnostic::{Diagnostic, Kind, Problems, SourceFile};
 use crate::model::{
     CertaintyLevel, DataType, Flow, Located, Location, MethodKey, ModelKey, PlainLanguageParts,
-    PlainLanguageSummary, Priority, RobTool, ScaleKey, Tau2Key, Totals,
+    PlainLanguageSummary, Priority, Reports, RobTool, ScaleKey, Tau2Key, Totals,
 };
 
 const WRONG_TYPE: Kind = Kind::error("a value of the wrong type");
@@ -54,6 +56,8 @@ pub(crate) struct Protocol {
     pub text: crate::model::text::FullText,
     /// Additional tables, their CSV files not yet read.
     pub tables: Vec<RawTable>,
+    /// The GRADE assistant's settings (raw/grade.rs).
+    pub grade: RawGrade,
 }
 
 /// The search.
@@ -116,6 +120,7 @@ pub(crate) struct IncludedStudy {
     pub notes: Option<Located<String>>,
     pub outcomes_reported: Vec<ReportedOutcome>,
     pub risk_of_bias: Vec<(Located<String>, RobEntry)>,
+    pub reports: Reports,
 }
 
 /// An outcome a study reported.
@@ -137,6 +142,7 @@ pub(crate) struct RobEntry {
 pub(crate) struct ExcludedStudy {
     pub id: Located<String>,
     pub reason: Option<String>,
+    pub reports: Reports,
 }
 
 /// An ongoing study or one awaiting classification.
@@ -144,6 +150,7 @@ pub(crate) struct ExcludedStudy {
 pub(crate) struct OtherStudy {
     pub id: Located<String>,
     pub description: Option<Located<String>>,
+    pub reports: Reports,
 }
 
 /// analyses.yaml.
@@ -171,6 +178,9 @@ pub(crate) struct Certainty {
     pub level: CertaintyLevel,
     pub reasons: Vec<String>,
     pub footnotes: Vec<Located<String>>,
+    /// Where the level is written.
+    pub at: Location,
+    pub grade_acknowledged: Option<crate::model::GradeAcknowledged>,
 }
 
 /// A data row as written: its cells in file order, with positions.
@@ -263,7 +273,12 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
         "conclusions",
         "raw_html",
     ];
-    let known: Vec<&str> = FIELDS.iter().chain(text::FIELDS).copied().collect();
+    let known: Vec<&str> = FIELDS
+        .iter()
+        .chain(text::FIELDS)
+        .chain(grade::FIELDS)
+        .copied()
+        .collect();
     let mut f = r.fields(root, &known).unwrap_or_default();
     let title = f.required(r, "title").and_then(|n| r.text("title", n));
     let outcomes = f.required(r, "outcomes");
@@ -306,6 +321,7 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
             .is_some_and(|b| b.value),
         text: Default::default(),
         tables: Vec::new(),
+        grade: grade::review_fields(r, &mut f),
     };
     let (mut full, tables) = text::full_text(r, &mut f);
     full.background = background_parts;
@@ -510,9 +526,12 @@ fn included_study(r: &mut Reader, node: Node) -> Option<IncludedStudy> {
         "notes",
         "outcomes_reported",
         "risk_of_bias",
+        "references",
+        "primary_reference",
     ];
     let mut f = r.item_fields(node, FIELDS)?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
+    let reports = reports(r, &mut f);
     let country = f
         .optional(r, "country", |r, field, n| match n.value {
             Value::Scalar { .. } => r.text(field, n).map(|t| vec![t.value]),
@@ -553,6 +572,7 @@ fn included_study(r: &mut Reader, node: Node) -> Option<IncludedStudy> {
             notes,
             outcomes_reported,
             risk_of_bias,
+            reports,
         })
     })
 }
@@ -582,22 +602,50 @@ fn rob_entry(r: &mut Reader, field: &str, node: Node) -> Option<RobEntry> {
 }
 
 fn excluded_study(r: &mut Reader, node: Node) -> Option<ExcludedStudy> {
-    let mut f = r.item_fields(node, &["id", "reason"])?;
+    let mut f = r.item_fields(node, &["id", "reason", "references", "primary_reference"])?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
     let reason = f.optional_text(r, "reason");
-    r.whole_item(|| Some(ExcludedStudy { id: id?, reason }))
+    let reports = reports(r, &mut f);
+    r.whole_item(|| {
+        Some(ExcludedStudy {
+            id: id?,
+            reason,
+            reports,
+        })
+    })
 }
 
 fn other_study(r: &mut Reader, node: Node) -> Option<OtherStudy> {
-    let mut f = r.item_fields(node, &["id", "description"])?;
+    let mut f = r.item_fields(
+        node,
+        &["id", "description", "references", "primary_reference"],
+    )?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
     let description = f.optional(r, "description", Reader::text);
+    let reports = reports(r, &mut f);
     r.whole_item(|| {
         Some(OtherStudy {
             id: id?,
             description,
+            reports,
         })
     })
+}
+
+/// A study's `references` (citation keys, each with its place) and `primary_reference`.
+fn reports(r: &mut Reader, f: &mut Fields) -> Reports {
+    let keys = f
+        .take("references")
+        .map(|n| match n.value {
+            // One key may be written without a list.
+            Value::Scalar { .. } => r.text("references", n).into_iter().collect(),
+            _ => r.list("references", n, |r, item| r.text("references", item)),
+        })
+        .unwrap_or_default();
+    Reports {
+        keys,
+        primary: f.optional(r, "primary_reference", Reader::text),
+    }
 }
 
 /// Reads analyses.yaml.
@@ -778,8 +826,14 @@ const TAU2_ESTIMATORS: &[(&str, Tau2Key)] = &[
 /// GRADE's levels as written in GRADEpro and in this format: any capitalisation, with a space
 /// or an underscore (`Very low`, `very_low`, `HIGH`).
 fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
-    let mut f = r.fields_of(field, node, &["level", "reasons", "footnotes"])?;
+    let mut f = r.fields_of(
+        field,
+        node,
+        &["level", "reasons", "footnotes", "grade_acknowledged"],
+    )?;
+    let mut at = Location::default();
     let level = f.required(r, "level").and_then(|n| {
+        at = n.at;
         let at = n.at;
         let text = r.text("level", n)?;
         let level = match text.value.to_lowercase().replace('_', " ").as_str() {
@@ -799,10 +853,13 @@ fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
         .take("footnotes")
         .map(|n| r.list("footnotes", n, |r, n| r.text("footnotes", n)))
         .unwrap_or_default();
+    let grade_acknowledged = f.optional(r, "grade_acknowledged", grade::acknowledged);
     Some(Certainty {
         level: level?,
         reasons,
         footnotes,
+        at,
+        grade_acknowledged,
     })
 }
 

@@ -91,6 +91,8 @@ pub(crate) fn validate(
         protocol: protocol?,
         studies: studies?,
         comparisons,
+        // Read after the review files, from the reference files (references.rs).
+        references: crate::model::References::default(),
     })
 }
 

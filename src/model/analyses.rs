@@ -157,6 +157,11 @@ pub struct Certainty {
     pub reasons: Vec<String>,
     /// Further notes on the rating (prose), shown as footnotes of the Summary of findings.
     pub footnotes: Vec<super::Located<String>>,
+    /// Where the level is written in analyses.yaml, for `check`'s warnings on the rating.
+    pub at: super::Location,
+    /// The authors' reason for rating otherwise than the GRADE assistant suggests, which
+    /// silences `check`'s warnings on what it covers.
+    pub grade_acknowledged: Option<super::GradeAcknowledged>,
 }
 
 /// Where a value was written: a file and a 1-based line and column (0 when unknown).

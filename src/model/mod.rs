@@ -5,7 +5,9 @@
 //! No IO here.
 
 mod analyses;
+mod grade;
 pub mod measure;
+mod references;
 mod review;
 mod sensitivity;
 mod studies;
@@ -13,7 +15,9 @@ mod summary;
 pub mod text;
 
 pub use analyses::*;
+pub use grade::*;
 pub use measure::Measure;
+pub use references::*;
 pub use review::*;
 pub use sensitivity::*;
 pub use studies::*;
@@ -129,6 +133,8 @@ pub struct Review {
     pub studies: Studies,
     /// analyses.yaml with every `data:` file read; empty when there is no analyses.yaml.
     pub comparisons: Vec<Comparison>,
+    /// The reference files' records; empty when the review keeps none.
+    pub references: References,
 }
 
 impl Review {

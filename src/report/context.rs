@@ -9,6 +9,7 @@ use super::findings::{self, ComparisonFindings};
 use super::narrative;
 use super::plain_language;
 use super::prose::{Prose, StudyField, StudyProse};
+use super::references::{Citations, references_view};
 use super::sections;
 use super::templates::Templates;
 use super::view::{
@@ -80,6 +81,7 @@ pub fn review_context(
         text: Default::default(),
         analyses: analyses_view(results),
         figures: figures.iter().map(FigureView::of).collect(),
+        references: Default::default(),
     };
 
     // The generated plain language summary is a value the authors' parts may quote; it does
@@ -93,13 +95,14 @@ pub fn review_context(
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field.
     let base = tera::Context::from_serialize(&context).expect("views serialise");
-    let prose = Prose::render(review, templates, &base)?;
-    drop(base);
+    let citations = Citations::new(review);
+    let prose = Prose::render(review, templates, base, &citations)?;
     context.prose = prose.review_fields();
     fill_plain_language(&mut context.plain_language_summary, &context.prose);
     let path_prose = prose.path_fields();
     context.text = super::text::text_view(review, &path_prose);
     authors_paragraphs(&mut context.abstract_, &context.prose, &context.text);
+    context.references = references_view(review, &citations, prose.cited());
     let study_prose = prose.study_fields();
     let reporting = narrative::outcome_reporting(review, &study_prose);
     context.abstract_.main_results = narrative::main_results(review, &reporting, &findings)

@@ -4,6 +4,7 @@
 
 use super::findings::{ComparisonFindings, Finding};
 use super::narrative::{self, OutcomeReporting};
+use super::small_study;
 use crate::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
 use crate::format::{
     decimal, effect_phrase, heterogeneity_line, overall_effect_line, subgroup_differences_line,
@@ -14,7 +15,6 @@ use crate::model::{
 };
 use crate::plot::FigureSet;
 use crate::results::{OutcomeResults, Results, Warning};
-use crate::stats::Row;
 
 use super::view::{EffectView, EffectsComparison, EffectsGroup, FigureView, Footnote, SofRow};
 
@@ -31,24 +31,13 @@ pub fn certainty_symbols(level: CertaintyLevel) -> &'static str {
 /// The control-group risk assumed for absolute effects: the authors' value, or the pooled risk
 /// of the control arms (Cochrane Handbook ch. 14).
 fn assumed_risk(finding: &Finding) -> Option<f64> {
-    if let Some(r) = finding.spec.and_then(|s| s.assumed_risk) {
-        return Some(r);
-    }
-    let (events, total) = finding
+    finding
         .result
-        .study_results
-        .iter()
-        .fold((0u64, 0u64), |(e, t), row| match row.data.get() {
-            Some(Row::Dichotomous {
-                c_events, c_total, ..
-            }) => (e + c_events, t + c_total),
-            _ => (e, t),
-        });
-    (total > 0).then(|| events as f64 / total as f64)
+        .comparator_risk(finding.spec.and_then(|s| s.assumed_risk))
 }
 
 /// The intervention-group risk from the comparator risk and a relative effect.
-fn intervention_risk(measure: &Measure, acr: f64, effect: f64) -> f64 {
+pub(super) fn intervention_risk(measure: &Measure, acr: f64, effect: f64) -> f64 {
     let risk = match measure {
         Measure::OddsRatio => effect * acr / (1.0 - acr + effect * acr),
         Measure::RiskDifference => acr + effect,
@@ -63,7 +52,7 @@ fn per_1000(risk: f64) -> String {
 
 /// "1.20 lower" / "0.30 higher"; a value that rounds to zero has no direction ("0.00"), so that
 /// an interval never reads "0.78 lower to 0.00 higher".
-fn difference_words(x: f64) -> String {
+pub(super) fn difference_words(x: f64) -> String {
     let size = decimal(x.abs());
     if size.bytes().all(|b| b == b'0' || b == b'.') {
         size
@@ -189,6 +178,7 @@ pub fn effects(
     findings: &[ComparisonFindings],
     figures: &FigureSet,
 ) -> Vec<EffectsComparison> {
+    let small_study_p = review.protocol.grade.thresholds.small_study_p;
     findings
         .iter()
         .map(|c| {
@@ -209,7 +199,10 @@ pub fn effects(
                         number: r.number.clone(),
                         title: r.name.clone(),
                         sentence: narrative::effect_sentence(review, c, f).unwrap_or_default(),
-                        details: effect_details(r, review.participants_noun()),
+                        details: effect_details(r, review.participants_noun())
+                            .into_iter()
+                            .chain(small_study::effects_sentence(r, small_study_p))
+                            .collect(),
                         reading: r
                             .pooled
                             .as_ref()
@@ -626,6 +619,7 @@ pub fn methods_used(results: &Results) -> Vec<String> {
             analyses_named(&subgrouped, name_them)
         ));
     }
+    sentences.extend(small_study::methods_sentence(results));
     sentences
 }
 
@@ -665,9 +659,25 @@ fn join_groups(groups: &[String]) -> String {
 /// "pre-eclampsia and neonatal death", or "4 analyses".
 fn analyses_named(outcomes: &[&OutcomeResults], name_them: bool) -> String {
     if name_them {
-        // An outcome analysed in two comparisons is named once.
+        // A protocol outcome is named once: by its analysis's name when its analyses share one
+        // (an outcome analysed in two comparisons), else by the first's name and their numbers
+        // ("tuberculosis (analyses 1.1 and 1.2)"), so that a name never repeats in the list.
+        let mut groups: Vec<(&str, Vec<&OutcomeResults>)> = Vec::new();
+        for o in outcomes {
+            match groups.iter_mut().find(|(id, _)| *id == o.outcome) {
+                Some((_, members)) => members.push(o),
+                None => groups.push((&o.outcome, vec![o])),
+            }
+        }
         let mut names: Vec<String> = Vec::new();
-        for name in outcomes.iter().map(|o| decapitalise(&o.name)) {
+        for (_, members) in &groups {
+            let first = decapitalise(&members[0].name);
+            let name = if members.iter().all(|o| o.name == members[0].name) {
+                first
+            } else {
+                let numbers: Vec<&str> = members.iter().map(|o| o.number.as_str()).collect();
+                format!("{first} (analyses {})", join_and(&numbers))
+            };
             if !names.contains(&name) {
                 names.push(name);
             }

@@ -26,7 +26,8 @@ pub struct SensitivitySection {
     /// Every analysis with a sensitivity analysis of any kind, in order.
     pub analyses: Vec<SensitivityView>,
     /// "Leaving out any one study at a time did not change the conclusion for pre-eclampsia
-    /// and stillbirth.", for the analyses whose conclusion no one study changes; or empty.
+    /// (Analysis 1.1) and stillbirth (Analysis 1.3).", for the analyses whose conclusion no one
+    /// study changes; or empty.
     pub stable: String,
 }
 
@@ -146,8 +147,8 @@ pub fn sensitivity_analyses(
 /// Most analyses the stable sentence names one by one; beyond this it counts them.
 const MAX_NAMED: usize = 6;
 
-/// "Leaving out any one study at a time did not change the conclusion for pre-eclampsia and
-/// stillbirth.", naming each analysis by its name (with its number where two share a name), or
+/// "Leaving out any one study at a time did not change the conclusion for pre-eclampsia
+/// (Analysis 1.1) and stillbirth (Analysis 1.3).", naming each analysis, or
 /// counting them when there are many ("... of the other 12 analyses that pool three or more
 /// studies" when `others`, some analyses having been flagged above).
 fn stable_sentence(analyses: &[&OutcomeResults], others: bool) -> String {
@@ -162,16 +163,11 @@ fn stable_sentence(analyses: &[&OutcomeResults], others: bool) -> String {
             count_noun(analyses.len() as u64, "analysis")
         );
     }
+    // With its number, as Cochrane refers to an analysis: names alone may repeat, or one may
+    // begin another ("tuberculosis" and "tuberculosis, by method of allocation").
     let names: Vec<String> = analyses
         .iter()
-        .map(|o| {
-            let name = decapitalise(&o.name);
-            if analyses.iter().filter(|other| other.name == o.name).count() > 1 {
-                format!("{name} (analysis {})", o.number)
-            } else {
-                name
-            }
-        })
+        .map(|o| format!("{} (Analysis {})", decapitalise(&o.name), o.number))
         .collect();
     format!("{opening} for {}.", join_and(&names))
 }
@@ -547,8 +543,8 @@ mod tests {
         );
     }
 
-    // The analyses no one study changes are named (with their numbers where names repeat),
-    // or counted when there are many.
+    // The analyses no one study changes are named with their numbers, or counted when there
+    // are many.
     #[test]
     fn stable_analyses_are_named_or_counted() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reviews/diuretics-pregnancy");
@@ -557,12 +553,7 @@ mod tests {
         let outcomes: Vec<&OutcomeResults> = results.outcomes().map(|(_, o)| o).collect();
         assert_eq!(
             stable_sentence(&outcomes[1..3], false),
-            "Leaving out any one study at a time did not change the conclusion for perinatal death and stillbirth."
-        );
-        let twice = [outcomes[1], outcomes[1]];
-        assert_eq!(
-            stable_sentence(&twice, false),
-            "Leaving out any one study at a time did not change the conclusion for perinatal death (analysis 1.2) and perinatal death (analysis 1.2)."
+            "Leaving out any one study at a time did not change the conclusion for perinatal death (Analysis 1.2) and stillbirth (Analysis 1.3)."
         );
         let many: Vec<&OutcomeResults> = outcomes
             .iter()

@@ -43,6 +43,8 @@ pub struct TextView {
     pub authors_abstract: Option<SectionView>,
     /// Whether the published page links to the author view (`author_view: linked`).
     pub author_view_linked: bool,
+    /// Whether the published page links to the evidence profile (`evidence_profile: linked`).
+    pub evidence_profile_linked: bool,
 }
 
 /// The authors' methods.
@@ -407,6 +409,8 @@ pub fn text_view(review: &Review, prose: &HashMap<&str, &str>) -> TextView {
             prose,
         ),
         author_view_linked: t.author_view == crate::model::text::AuthorView::Linked,
+        evidence_profile_linked: review.protocol.grade.evidence_profile
+            == crate::model::text::AuthorView::Linked,
     }
 }
 

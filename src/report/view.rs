@@ -30,6 +30,50 @@ pub struct ReviewContext {
     pub analyses: Vec<ComparisonView>,
     /// Every figure, in the order drawn.
     pub figures: Vec<FigureView>,
+    /// The References section.
+    pub references: ReferencesView,
+}
+
+/// The References section: Cochrane's lists of references, each present only when it has an
+/// entry.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ReferencesView {
+    /// The lists, in Cochrane's order: studies included, excluded, awaiting assessment,
+    /// ongoing; additional references.
+    pub sections: Vec<ReferenceSection>,
+    /// Whether a study's major publication is marked (a study with several reports).
+    pub primary_marked: bool,
+}
+
+/// One list of references.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceSection {
+    /// "References to studies included in this review", ..., "Additional references".
+    pub title: String,
+    /// Its studies (or, in Additional references, its references), in order.
+    pub entries: Vec<ReferenceEntry>,
+}
+
+/// A study with its reports, or an additional reference.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceEntry {
+    /// What citations print: the study's id, or the reference's label ("Higgins 2011").
+    pub label: String,
+    /// The id citations link to ("ref-higgins-2011").
+    pub anchor: String,
+    /// The anchor as a Markdown heading attribute ("{ #ref-higgins-2011 }"); print with `| safe`.
+    pub heading_id: String,
+    /// The formatted references: a study's reports, the primary one first.
+    pub reports: Vec<ReportView>,
+}
+
+/// A formatted reference.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    /// *Markdown*: the reference in the review's citation style, every value escaped.
+    pub text: String,
+    /// The study's major publication, marked where a study has several reports.
+    pub primary: bool,
 }
 
 /// The full review's generated sections (plain text; templates escape on output).

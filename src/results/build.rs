@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use super::grade;
 use super::{
     BuildOnly, ComparisonResults, Effect, Heterogeneity, Interval, OutcomeResults, Pooled,
     Prediction, Results, StudyResult, SubgroupDifferences, SubgroupResults, Warning,
@@ -14,6 +15,7 @@ use crate::stats::{self, Fit, OutcomeFit, RowResult, Tau2Estimator};
 
 /// Fits every analysed outcome of the review.
 pub fn analyse(review: &Review) -> Results {
+    let thresholds = review.protocol.grade.thresholds;
     Results {
         review: review.slug.clone(),
         comparisons: review
@@ -29,7 +31,8 @@ pub fn analyse(review: &Review) -> Results {
                     .map(|outcome| {
                         let fit = stats::analyse_outcome(outcome);
                         let number = format!("{}.{}", comparison.number, outcome.number);
-                        outcome_results(outcome, number, &fit)
+                        let results = outcome_results(outcome, number, &fit);
+                        grade::assessed(review, outcome, &fit, &thresholds, results)
                     })
                     .collect(),
             })
@@ -102,6 +105,8 @@ fn outcome_results(outcome: &AnalysisOutcome, number: String, fit: &OutcomeFit) 
             i2: d.i2,
         }),
         warning: warning(&fit.overall),
+        small_study_effects: None,
+        grade_suggestion: None,
         sensitivity: super::sensitivity::sensitivity(outcome, fit),
         funnel_centre: BuildOnly(fit.funnel_centre),
     }

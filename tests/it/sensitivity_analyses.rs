@@ -304,7 +304,7 @@ fn the_section_follows_the_data() {
     );
     assert_eq!(
         section["stable"],
-        "Leaving out any one study at a time did not change the conclusion for death."
+        "Leaving out any one study at a time did not change the conclusion for death (Analysis 1.1)."
     );
     assert!(texts(&sections["methods"]).contains(&"We carried out sensitivity analyses of death (Fixed-effect model; Low risk of bias; Without Brown 2006).".to_string()));
 

@@ -418,7 +418,7 @@ fn site_template_folders_report_what_they_do_not_use() {
     let run = revmark(&scratch.0, &["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("templates/notes.txt: warning: `notes.txt` is not used: templates end in `.tera`; the site's templates are abstract.md.tera, abstract_body.md.tera, review.md.tera, additional_table.md.tera, changes.md.tera, page.html.tera, author.html.tera, index.html.tera"),
+        run.stderr.contains("templates/notes.txt: warning: `notes.txt` is not used: templates end in `.tera`; the site's templates are abstract.md.tera, abstract_body.md.tera, review.md.tera, additional_table.md.tera, changes.md.tera, page.html.tera, author.html.tera, evidence_profile.html.tera, index.html.tera"),
         "{}",
         run.stderr
     );

@@ -667,13 +667,14 @@ fn normalise(raw: &str) -> String {
     out
 }
 
-/// Markdown's special characters escaped, so that text reads as written.
+/// Markdown's special characters escaped, so that text reads as written (`@` too: an `@` in
+/// Review Manager's text is never a citation; its citations are its links).
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(
             c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '@'
         ) {
             out.push('\\');
         }

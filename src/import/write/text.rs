@@ -106,10 +106,12 @@ fn field(out: &mut String, indent: usize, name: &str, text: &str) {
 }
 
 impl Writer<'_> {
-    /// `text` with "Analysis 1.16" (Review Manager's links to analyses) linked to the
-    /// analysis's section in the built review.
+    /// `text` with its in-text links carried over: links to studies and references as
+    /// citations ([`Library::cite`](crate::import::references::Library::cite)), and "Analysis
+    /// 1.16" (Review Manager's links to analyses) linked to the analysis's section in the
+    /// built review. Every prose the writer takes from the document passes here.
     pub(super) fn linked(&self, text: &str) -> String {
-        let mut out = text.to_string();
+        let mut out = self.library.cite(text);
         let mut done: Vec<&str> = Vec::new();
         for c in self.doc.citations.iter().filter(|c| c.kind == "ANALYSIS") {
             let Some(anchor) = self.analysis_anchors.get(&c.target) else {
@@ -123,6 +125,17 @@ impl Writer<'_> {
             out = link_label(&out, &label, &format!("#{anchor}"));
         }
         out
+    }
+
+    /// Claims the prose at `path` (the document's `markdown` there) as written, or as mapped
+    /// where citations made of its links change its text, which then no longer reads as in
+    /// the document.
+    fn claim_prose(&mut self, path: &str, markdown: &str) {
+        if self.library.cite(markdown) == markdown {
+            self.ledger.claim_all(path);
+        } else {
+            self.ledger.claim_mapped(path);
+        }
     }
 
     /// A main-text section written whole (its subsections as headings from `level`) or by
@@ -139,7 +152,8 @@ impl Writer<'_> {
         if section.is_empty() {
             return None;
         }
-        self.ledger.claim_all(&section_path("main_text", path));
+        let whole = section_markdown(section, level);
+        self.claim_prose(&section_path("main_text", path), &whole);
         let text = match parts_of(section, known) {
             Some(parts) => Text::Parts(
                 parts
@@ -148,7 +162,7 @@ impl Writer<'_> {
                     .filter(|(_, t)| !t.trim().is_empty())
                     .collect(),
             ),
-            None => Text::Whole(self.linked(&section_markdown(section, level))),
+            None => Text::Whole(self.linked(&whole)),
         };
         match &text {
             Text::Whole(t) if t.trim().is_empty() => None,
@@ -313,7 +327,8 @@ impl Writer<'_> {
             }
         }
         if !parts.is_empty() {
-            self.ledger.claim_all("main_text.BODY.METHODS");
+            let whole = section_markdown(section, 3);
+            self.claim_prose("main_text.BODY.METHODS", &whole);
             out.push_str("methods:\n");
             for (key, t) in parts {
                 Self::write_sectioned(out, 2, key, &t);
@@ -358,7 +373,13 @@ impl Writer<'_> {
             parts.push(("effects", Text::Whole(t)));
         }
         if !parts.is_empty() {
-            self.ledger.claim_all("main_text.BODY.RESULTS");
+            let whole = self
+                .doc
+                .main_text
+                .get("BODY/RESULTS")
+                .map(|s| section_markdown(s, 3))
+                .unwrap_or_default();
+            self.claim_prose("main_text.BODY.RESULTS", &whole);
             out.push_str("results:\n");
             for (key, t) in parts {
                 Self::write_sectioned(out, 2, key, &t);
@@ -438,6 +459,7 @@ impl Writer<'_> {
             &doc.feedback
         };
         let mut entries = Vec::new();
+        let mut cited = false;
         for (i, entry) in sections.0.iter().enumerate() {
             if entry.is_empty() {
                 continue;
@@ -466,13 +488,18 @@ impl Writer<'_> {
                     .cloned()
                     .collect(),
             };
-            let text = self.linked(&section_markdown(&body, 4));
-            entries.push((title, text));
+            let markdown = section_markdown(&body, 4);
+            cited |= self.library.cite(&markdown) != markdown;
+            entries.push((title, self.linked(&markdown)));
         }
         if entries.is_empty() {
             return;
         }
-        self.ledger.claim_all(name);
+        if cited {
+            self.ledger.claim_mapped(name);
+        } else {
+            self.ledger.claim_all(name);
+        }
         out.push_str(&format!("{name}:\n"));
         for (title, text) in entries {
             let text = if text.trim().is_empty() {

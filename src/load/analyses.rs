@@ -142,6 +142,22 @@ pub(crate) fn resolve(
     comparisons
 }
 
+/// Why a pooling method does not fit an outcome's data type and measure label, or None when
+/// it fits.
+pub(super) fn method_misfit(
+    method: MethodKey,
+    data_type: DataType,
+    measure: &str,
+) -> Option<&'static str> {
+    match method {
+        MethodKey::IV => None,
+        MethodKey::MH if data_type == DataType::Dichotomous => None,
+        MethodKey::Peto if data_type == DataType::Dichotomous && measure == "OR" => None,
+        MethodKey::Peto => Some("Peto applies to dichotomous data with the OR measure"),
+        MethodKey::MH => Some("Mantel-Haenszel applies to dichotomous data"),
+    }
+}
+
 /// Resolves the outcomes of analyses.yaml one at a time.
 struct OutcomeChecker<'a, 'r> {
     file: &'a SourceFile,
@@ -278,17 +294,7 @@ impl OutcomeChecker<'_, '_> {
         }
         let method = match &spec.method {
             Some(m) => {
-                let fits = match m.value {
-                    MethodKey::IV => true,
-                    MethodKey::MH => data_type == DataType::Dichotomous,
-                    MethodKey::Peto => data_type == DataType::Dichotomous && measure == "OR",
-                };
-                if !fits {
-                    let hint = if m.value == MethodKey::Peto {
-                        "Peto applies to dichotomous data with the OR measure"
-                    } else {
-                        "Mantel-Haenszel applies to dichotomous data"
-                    };
+                if let Some(hint) = method_misfit(m.value, data_type, &measure) {
                     self.error(BAD_SETTING, m, || {
                         format!(
                             "{context}: method {:?} does not fit {} {measure} data: {hint}",
@@ -371,6 +377,23 @@ impl OutcomeChecker<'_, '_> {
             });
         }
         self.check_counted_once(&context, &groups, totals);
+        let parent = super::sensitivity::Parent {
+            context: &context,
+            data_type,
+            measure: &measure,
+            method,
+            model,
+            tau2: spec.tau2.as_ref().map(|t| t.value).unwrap_or_default(),
+            totals,
+            groups: &groups,
+        };
+        let sensitivity = super::sensitivity::resolve(
+            spec.sensitivity,
+            &parent,
+            self.referenced.studies,
+            file,
+            self.problems,
+        );
         if self.problems.errors() > errors_before {
             return None;
         }
@@ -415,6 +438,7 @@ impl OutcomeChecker<'_, '_> {
             has_subgroups,
             role: spec.role.map(|r| r.value).unwrap_or_default(),
             sensitivity_of: spec.sensitivity_of.map(|s| s.value),
+            sensitivity,
         })
     }
 

@@ -14,6 +14,7 @@ pub(crate) mod raw;
 mod references;
 mod ris;
 mod rows;
+mod sensitivity;
 mod studies;
 mod summary;
 mod text;

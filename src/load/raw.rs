@@ -9,10 +9,12 @@
 //! references into that file are not checked against a list with a gap.
 
 mod grade;
+mod sensitivity;
 mod summary;
 mod text;
 
 pub(crate) use grade::RawGrade;
+pub(crate) use sensitivity::SensitivitySpec;
 pub(crate) use summary::SofSpec;
 pub(crate) use text::RawTable;
 
@@ -209,6 +211,7 @@ pub(crate) struct OutcomeSpec {
     pub subgroups: Option<Vec<SubgroupSpec>>,
     pub role: Option<Located<crate::model::Role>>,
     pub sensitivity_of: Option<Located<String>>,
+    pub sensitivity: Option<Located<Vec<SensitivitySpec>>>,
 }
 
 /// A subgroup as written.
@@ -718,6 +721,7 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
         "subgroups",
         "role",
         "sensitivity_of",
+        "sensitivity",
     ];
     let mut f = r.item_fields(node, FIELDS)?;
     let outcome = f.required(r, "outcome").and_then(|n| r.text("outcome", n));
@@ -747,35 +751,9 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
             ],
         )
     });
-    let method = f.optional(r, "method", |r, field, n| {
-        r.choice(
-            field,
-            n,
-            &[
-                ("MH", MethodKey::MH),
-                ("IV", MethodKey::IV),
-                ("Peto", MethodKey::Peto),
-            ],
-        )
-    });
-    let model = f.optional(r, "model", |r, field, n| {
-        r.choice(
-            field,
-            n,
-            &[("fixed", ModelKey::Fixed), ("random", ModelKey::Random)],
-        )
-    });
-    let tau2 = f.optional(r, "tau2", |r, field, n| {
-        r.choice(
-            field,
-            n,
-            &[
-                ("DL", Tau2Key::DL),
-                ("REML", Tau2Key::REML),
-                ("PM", Tau2Key::PM),
-            ],
-        )
-    });
+    let method = f.optional(r, "method", |r, field, n| r.choice(field, n, METHODS));
+    let model = f.optional(r, "model", |r, field, n| r.choice(field, n, MODELS));
+    let tau2 = f.optional(r, "tau2", |r, field, n| r.choice(field, n, TAU2_ESTIMATORS));
     let hksj = f.optional(r, "hksj", Reader::flag);
     let totals = f.optional(r, "totals", |r, field, n| {
         r.choice(
@@ -798,6 +776,7 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
         Some(r.list(field, n, subgroup))
     });
     let (role, sensitivity_of) = summary::role(r, &mut f);
+    let sensitivity = f.optional(r, "sensitivity", sensitivity::sensitivity);
     r.whole_item(|| {
         Some(OutcomeSpec {
             outcome: outcome?,
@@ -822,9 +801,27 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
             subgroups,
             role,
             sensitivity_of,
+            sensitivity,
         })
     })
 }
+
+/// The pooling methods analyses.yaml names.
+const METHODS: &[(&str, MethodKey)] = &[
+    ("MH", MethodKey::MH),
+    ("IV", MethodKey::IV),
+    ("Peto", MethodKey::Peto),
+];
+
+/// The models analyses.yaml names.
+const MODELS: &[(&str, ModelKey)] = &[("fixed", ModelKey::Fixed), ("random", ModelKey::Random)];
+
+/// The tau² estimators analyses.yaml names.
+const TAU2_ESTIMATORS: &[(&str, Tau2Key)] = &[
+    ("DL", Tau2Key::DL),
+    ("REML", Tau2Key::REML),
+    ("PM", Tau2Key::PM),
+];
 
 /// GRADE's levels as written in GRADEpro and in this format: any capitalisation, with a space
 /// or an underscore (`Very low`, `very_low`, `HIGH`).

@@ -235,6 +235,8 @@ pub struct AnalysisOutcome {
     pub role: super::Role,
     /// For a sensitivity analysis, the id of the analysis it re-examines.
     pub sensitivity_of: Option<String>,
+    /// The sensitivity analyses declared on this analysis, in order.
+    pub sensitivity: Vec<super::SensitivityVariant>,
 }
 
 impl DataRow {

@@ -9,6 +9,7 @@ mod grade;
 pub mod measure;
 mod references;
 mod review;
+mod sensitivity;
 mod studies;
 mod summary;
 pub mod text;
@@ -18,6 +19,7 @@ pub use grade::*;
 pub use measure::Measure;
 pub use references::*;
 pub use review::*;
+pub use sensitivity::*;
 pub use studies::*;
 pub use summary::*;
 

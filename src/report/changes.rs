@@ -457,6 +457,7 @@ mod tests {
             warning: None,
             small_study_effects: None,
             grade_suggestion: None,
+            sensitivity: Default::default(),
             funnel_centre: BuildOnly(None),
         }
     }

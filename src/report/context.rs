@@ -138,9 +138,14 @@ pub fn review_context(
             .collect(),
         unreported: sections::unreported_outcomes(review, &reporting),
         reported_without_data: narrative::reported_without_data(&reporting),
-        methods: sections::methods_used(results),
+        methods: [
+            sections::methods_used(results),
+            super::sensitivity::methods(results),
+        ]
+        .concat(),
         primary_outcomes: outcome_list(crate::model::Priority::Primary),
         secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
+        sensitivity: super::sensitivity::sensitivity_analyses(review, &findings),
     };
     Ok(context)
 }

@@ -31,6 +31,7 @@ mod prose;
 mod references;
 mod sanitise;
 pub mod sections;
+pub mod sensitivity;
 pub mod small_study;
 pub mod sof;
 mod templates;

@@ -101,6 +101,8 @@ pub struct SectionsView {
     pub primary_outcomes: Vec<String>,
     /// The protocol's secondary outcomes.
     pub secondary_outcomes: Vec<String>,
+    /// Sensitivity analyses (sensitivity.rs).
+    pub sensitivity: super::sensitivity::SensitivitySection,
 }
 
 /// A comparison's Data and analyses table.

@@ -12,11 +12,13 @@
 mod build;
 mod file;
 mod grade;
+mod sensitivity;
 mod serial;
 
 pub use build::analyse;
 pub use file::ReadError;
 pub use grade::{DomainResult, GradeDomains, GradeFacts, GradeSuggestionResults, SmallStudyResult};
+pub use sensitivity::{DeclaredResults, LEAVE_ONE_OUT_MAX_ROWS, LeftOut, Sensitivity};
 
 use serde::{Deserialize, Serialize};
 
@@ -118,6 +120,9 @@ pub struct OutcomeResults {
     /// in files written before it was added.
     #[serde(default)]
     pub grade_suggestion: Option<GradeSuggestionResults>,
+    /// Its sensitivity analyses: `leave_one_out` and `sensitivity_analyses` (sensitivity.rs).
+    #[serde(flatten)]
+    pub sensitivity: Sensitivity,
     /// The centre of the funnel plot's pseudo confidence limits, on the analysis scale: the
     /// pooled estimate of a fixed-effect analysis, or under random effects the
     /// inverse-variance fixed-effect estimate of the same study effects.

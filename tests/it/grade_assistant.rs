@@ -137,6 +137,16 @@ fn check_perinatal(certainty: &str) -> Run {
     revmark(&scratch.0, &["check"])
 }
 
+/// The line of the perinatal death analysis's certainty in the example's analyses.yaml.
+fn perinatal_certainty_line() -> usize {
+    let text =
+        std::fs::read_to_string(root().join("reviews/diuretics-pregnancy/analyses.yaml")).unwrap();
+    1 + text
+        .lines()
+        .position(|l| l.contains("certainty: {level: moderate, reasons: [imprecision]}"))
+        .unwrap()
+}
+
 /// The GRADE assistant's warnings in `stderr`.
 fn grade_warnings(stderr: &str) -> Vec<&str> {
     stderr
@@ -155,7 +165,10 @@ fn check_warns_at_the_certainty() {
     assert_eq!(warnings.len(), 1, "{}", run.stderr);
     let warning = warnings[0];
     for expected in [
-        "analyses.yaml:20:28: warning: comparison `diuretics-vs-control`, outcome `perinatal-death` (analysis 1.2): the certainty is moderate, but the GRADE assistant suggests very low, and it rates down for risk of bias, which none of the reasons names.",
+        &format!(
+            "analyses.yaml:{}:28: warning: comparison `diuretics-vs-control`, outcome `perinatal-death` (analysis 1.2): the certainty is moderate, but the GRADE assistant suggests very low, and it rates down for risk of bias, which none of the reasons names.",
+            perinatal_certainty_line()
+        ),
         "Risk of bias, \u{2212}1: Studies at unclear or high risk of bias carry 100% of the weight",
         "Imprecision, \u{2212}2: The confidence interval includes both an important reduction and an important increase.",
         "grade_acknowledged",
@@ -255,7 +268,7 @@ fn an_acknowledgement_is_checked() {
     let empty =
         check_perinatal("{level: moderate, reasons: [imprecision], grade_acknowledged: \" \"}");
     assert_eq!(empty.code, 1);
-    assert!(empty.stderr.contains("analyses.yaml:20:82: error: grade_acknowledged: give your reason for rating otherwise than the GRADE assistant"), "{}", empty.stderr);
+    assert!(empty.stderr.contains(&format!("analyses.yaml:{}:82: error: grade_acknowledged: give your reason for rating otherwise than the GRADE assistant", perinatal_certainty_line())), "{}", empty.stderr);
     let misspelt = check_perinatal(
         "{level: moderate, reasons: [imprecision], grade_acknowledged: {imprecison: \"few deaths\"}}",
     );

@@ -46,6 +46,7 @@ mod revman;
 mod roundtrip;
 mod semantics;
 mod sensitivity;
+mod sensitivity_analyses;
 mod serve;
 mod synth;
 mod templates;

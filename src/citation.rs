@@ -72,7 +72,7 @@ pub fn text_ranges(markdown: &str) -> Vec<Range<usize>> {
         match event {
             Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => inside += 1,
             Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
-                inside = inside.saturating_sub(1)
+                inside = inside.saturating_sub(1);
             }
             // Inline HTML joins the text around it: `[@Smith & <Jones> 2004]` cites a study
             // whose id holds what reads as a tag.
@@ -275,7 +275,10 @@ mod tests {
     }
 
     fn k(list: &[&str], narrative: bool) -> (Vec<String>, bool) {
-        (list.iter().map(|s| s.to_string()).collect(), narrative)
+        (
+            list.iter().map(std::string::ToString::to_string).collect(),
+            narrative,
+        )
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub fn push_fixed(out: &mut String, x: f64, digits: usize) {
         if out[start + 1..].bytes().all(|b| b == b'0' || b == b'.') {
             out.remove(start);
         } else {
-            out.replace_range(start..start + 1, "\u{2212}");
+            out.replace_range(start..=start, "\u{2212}");
         }
     }
 }

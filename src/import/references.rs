@@ -82,7 +82,9 @@ impl Library {
         for c in &doc.citations {
             let key = match c.kind.as_str() {
                 "REFERENCE" => reference_keys.get(c.target.as_str()).cloned(),
-                "STUDY" => study_ids.get(c.target.as_str()).map(|id| id.to_string()),
+                "STUDY" => study_ids
+                    .get(c.target.as_str())
+                    .map(std::string::ToString::to_string),
                 // Linked to the analysis's section where the text is written.
                 "ANALYSIS" => continue,
                 _ => {

@@ -90,7 +90,7 @@ pub(crate) fn header(table: &TableEntry) -> Header {
             at.push((i, label));
         }
     }
-    at.sort();
+    at.sort_unstable();
     let mut header = Header::default();
     for (k, (i, label)) in at.iter().enumerate() {
         let end = at.get(k + 1).map_or(cell.len(), |(j, _)| *j);

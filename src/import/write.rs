@@ -170,10 +170,10 @@ fn section_markdown(section: &Section, level: usize) -> String {
             // A section's TITLE (the plain language summary's) reads as its first line.
             Block::Section(s) if s.tag == "TITLE" && s.heading.is_none() => {
                 let title = section_markdown(s, level);
-                if !title.contains('\n') {
-                    parts.push(format!("**{title}**"));
-                } else {
+                if title.contains('\n') {
                     parts.push(title);
+                } else {
+                    parts.push(format!("**{title}**"));
                 }
             }
             Block::Section(s) => {
@@ -262,7 +262,12 @@ fn data_csv(data_type: DataType, rows: &[&DataRow]) -> String {
         header.extend(["e_total", "c_total"]);
     }
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut records = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    let mut records = vec![
+        header
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect::<Vec<_>>(),
+    ];
     for r in rows {
         let Some(values) = r.values else { continue };
         let as_written = |key: &str, value: f64| {

@@ -10,7 +10,10 @@ use super::raw;
 use super::rows::{RowCell, RowReader};
 use super::{csv, validate::DataReader};
 use crate::diagnostic::{Kind, Problems, SourceFile};
-use crate::model::*;
+use crate::model::{
+    AnalysisOutcome, Certainty, Comparison, DataGroup, DataRow, DataType, Located, Location,
+    Measure, MethodKey, ModelKey, Origin, Protocol, Studies, Totals,
+};
 
 const UNKNOWN_OUTCOME: Kind = Kind::error("an outcome that is not in review.yaml");
 const BAD_SETTING: Kind = Kind::error("a setting that does not fit the outcome");

@@ -863,6 +863,10 @@ fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
     })
 }
 
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "a field reader for `Fields::optional`, whose readers return Option"
+)]
 fn rows(r: &mut Reader, field: &str, node: Node) -> Option<Vec<RawRow>> {
     Some(r.list(field, node, row))
 }
@@ -1179,13 +1183,12 @@ impl Reader<'_> {
     ) -> Option<Located<T>> {
         let at = node.at;
         let text = self.text(field, node)?;
-        match choices.iter().find(|(name, _)| *name == text.value) {
-            Some((_, value)) => Some(Located::new(*value, at)),
-            None => {
-                let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-                self.unknown_variant(at, &text.value, &names);
-                None
-            }
+        if let Some((_, value)) = choices.iter().find(|(name, _)| *name == text.value) {
+            Some(Located::new(*value, at))
+        } else {
+            let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+            self.unknown_variant(at, &text.value, &names);
+            None
         }
     }
 }

@@ -373,12 +373,11 @@ fn check_citations(
                 .map(|(i, _)| location_of(&file.text, start + i));
             // Where the key is not written as it reads (a quoted scalar's escapes), the message
             // is at the field and says where in its text.
-            let (at, place) = match found_at {
-                Some(at) => (at, field.to_string()),
-                None => {
-                    let line = written[..key.at].matches('\n').count() + 1;
-                    (text.referenced, format!("{field}, line {line} of its text"))
-                }
+            let (at, place) = if let Some(at) = found_at {
+                (at, field.to_string())
+            } else {
+                let line = written[..key.at].matches('\n').count() + 1;
+                (text.referenced, format!("{field}, line {line} of its text"))
             };
             if key.bare {
                 problems.add(&file.path, BARE_UNKNOWN, |_| {

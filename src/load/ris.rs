@@ -135,7 +135,7 @@ impl Keys {
         let base: String = format!("{family}{year}")
             .chars()
             .filter(char::is_ascii_alphanumeric)
-            .flat_map(|c| c.to_lowercase())
+            .flat_map(char::to_lowercase)
             .collect();
         let n = self.seen.entry(base.clone()).or_insert(0);
         *n += 1;

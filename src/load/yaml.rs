@@ -536,6 +536,7 @@ mod tests {
             ),
             "{e}"
         );
+        #[allow(clippy::format_collect, reason = "a test input, built once")]
         let many: String = (0..40).map(|i| format!("k{i}: {i}\n")).collect();
         let e = tree(&format!("{many}k30: again\n")).unwrap_err();
         assert!(

@@ -179,8 +179,8 @@ mod tests {
     fn index_finds_the_first_of_duplicates_and_survives_edits() {
         let mut items = vec!["a", "b", "a"];
         let index = IdIndex::new(items.iter().copied());
-        let found = index.find(&items, |s| s, "a").map(|s| s as *const _);
-        assert_eq!(found, Some(&items[0] as *const _));
+        let found = index.find(&items, |s| s, "a").map(std::ptr::from_ref);
+        assert_eq!(found, Some(&raw const items[0]));
         assert_eq!(index.find(&items, |s| s, "c"), None);
         // The list changed after the index was built: the index is not trusted.
         items[1] = "c";

@@ -316,8 +316,7 @@ impl IncludedStudy {
     pub fn judgement(&self, tool: RobTool, domain: &RobDomain) -> Judgement {
         self.risk_of_bias
             .get(domain.key)
-            .map(|e| e.judgement.value)
-            .unwrap_or_else(|| tool.missing_judgement())
+            .map_or_else(|| tool.missing_judgement(), |e| e.judgement.value)
     }
 
     /// The countries the study was carried out in.

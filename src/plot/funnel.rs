@@ -283,7 +283,7 @@ fn draw_chart(
         out.line((x - 4.0, y), (x, y), "#000000", 0.75);
         out.text(x - 6.0, y + 3.0, Anchor::End, SMALL, &fixed(se, 2));
     }
-    let (mid, base) = at((axis.lo + axis.hi) / 2.0, se_top);
+    let (mid, base) = at(f64::midpoint(axis.lo, axis.hi), se_top);
     out.text(mid, base + 32.0, Anchor::Middle, BODY, x_title);
     out.close();
     out.open("funnel", None);

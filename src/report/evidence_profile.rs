@@ -171,7 +171,7 @@ fn row(finding: &Finding) -> ProfileRow {
     let mut authors = CertaintyCell::of(certainty.map(|c| c.level));
     authors.reasons = join_and(reasons);
     if let Some(GradeAcknowledged::All(reason)) = acknowledged {
-        authors.acknowledged = reason.value.clone();
+        authors.acknowledged.clone_from(&reason.value);
     }
     let comparison = match (certainty.map(|c| c.level), suggestion.map(|s| s.level)) {
         (Some(a), Some(s)) if a > s => "above",
@@ -234,12 +234,12 @@ fn row(finding: &Finding) -> ProfileRow {
 
 /// Why an analysis has no suggestion.
 fn unrated(r: &OutcomeResults) -> String {
-    if !r.pools_overall() {
+    if r.pools_overall() {
+        "No study gave an estimable result, so there is no result to rate.".into()
+    } else {
         "The authors pooled no overall total (subtotals only or no totals), so there is no \
          result to rate."
             .into()
-    } else {
-        "No study gave an estimable result, so there is no result to rate.".into()
     }
 }
 

@@ -243,13 +243,20 @@ mod tests {
     ) -> Certainty {
         Certainty {
             level,
-            reasons: reasons.iter().map(|r| r.to_string()).collect(),
+            reasons: reasons
+                .iter()
+                .map(std::string::ToString::to_string)
+                .collect(),
             footnotes: Vec::new(),
             at: Location::default(),
             grade_acknowledged: ack,
         }
     }
 
+    #[allow(
+        clippy::unnecessary_wraps,
+        reason = "the tests pass it where an Option is asked"
+    )]
     fn by_domain(domains: &[GradeDomain]) -> Option<GradeAcknowledged> {
         Some(GradeAcknowledged::Domains(
             domains

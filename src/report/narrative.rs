@@ -82,7 +82,10 @@ pub fn outcome_reporting<'a>(review: &'a Review, prose: &StudyProse) -> Vec<Outc
                 .filter(|s| with_data.binary_search(&s.id.value.as_str()).is_err())
                 .map(|s| {
                     let key = (s.id.value.as_str(), StudyField::Narrative(id));
-                    (s.id.value.clone(), prose.get(&key).map(|t| t.to_string()))
+                    (
+                        s.id.value.clone(),
+                        prose.get(&key).map(std::string::ToString::to_string),
+                    )
                 })
                 .collect();
             OutcomeReporting {
@@ -811,7 +814,7 @@ pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<Stri
         };
         match runs.last_mut() {
             Some((c, l, r, names)) if std::ptr::eq(*c, *comparison) && same_words(*l, *r) => {
-                names.push(name)
+                names.push(name);
             }
             _ => runs.push((comparison, level, reading, vec![name])),
         }

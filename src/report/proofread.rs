@@ -234,7 +234,7 @@ pub fn proofread(review: &Review, results: &Results, passages: &[Passage]) -> Ve
                 section: passage.section.clone(),
                 sentence: sentence.to_string(),
                 problem,
-            })
+            });
         };
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for sentence in &passage.sentences {

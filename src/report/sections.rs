@@ -136,17 +136,15 @@ pub(super) fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRo
                 .iter()
                 .map(|reason| {
                     let text = format!("Downgraded for {reason}.");
-                    match footnotes.iter().find(|f| f.text == text) {
-                        Some(f) => f.marker.clone(),
-                        None => {
-                            let marker =
-                                ((b'a' + (footnotes.len() % 26) as u8) as char).to_string();
-                            footnotes.push(Footnote {
-                                marker: marker.clone(),
-                                text,
-                            });
-                            marker
-                        }
+                    if let Some(f) = footnotes.iter().find(|f| f.text == text) {
+                        f.marker.clone()
+                    } else {
+                        let marker = ((b'a' + (footnotes.len() % 26) as u8) as char).to_string();
+                        footnotes.push(Footnote {
+                            marker: marker.clone(),
+                            text,
+                        });
+                        marker
                     }
                 })
                 .collect();
@@ -227,12 +225,10 @@ pub fn effects(
                     Some(g) => g.analyses.push(view.clone()),
                     None => groups.push(EffectsGroup {
                         outcome: id.clone(),
-                        name: review
-                            .outcome(id)
-                            .map(|o| {
-                                capitalise(&narrative::distinct_name(o, &review.protocol.outcomes))
-                            })
-                            .unwrap_or_else(|| f.result.name.clone()),
+                        name: review.outcome(id).map_or_else(
+                            || f.result.name.clone(),
+                            |o| capitalise(&narrative::distinct_name(o, &review.protocol.outcomes)),
+                        ),
                         analyses: vec![view.clone()],
                     }),
                 }

@@ -79,7 +79,7 @@ fn table(
                     SofTarget::Outcome(o) => not_analysed(review, o, reporting),
                 };
                 if let Some(label) = &entry.label {
-                    row.outcome = label.clone();
+                    row.outcome.clone_from(label);
                 }
                 if !comments.is_empty() {
                     row.comments = comments;
@@ -199,8 +199,7 @@ fn not_analysed(review: &Review, outcome: &str, reporting: &[OutcomeReporting]) 
     let dash = "\u{2014}".to_string();
     let name = review
         .outcome(outcome)
-        .map(|o| capitalise(&o.name))
-        .unwrap_or_else(|| outcome.to_string());
+        .map_or_else(|| outcome.to_string(), |o| capitalise(&o.name));
     let without_data = reporting
         .iter()
         .find(|r| r.outcome.id.value == outcome)

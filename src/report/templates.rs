@@ -337,7 +337,10 @@ impl Templates {
 
     /// Renders a template by name with a context.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, TemplateError> {
-        let engine = if name.ends_with(".md") {
+        let engine = if std::path::Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
             &self.markdown
         } else {
             &self.html
@@ -373,7 +376,7 @@ impl Templates {
             budget::Stopped::Time { job } => budget::Stopped::Time {
                 job: templated[job],
             },
-            other => other,
+            other @ budget::Stopped::NoThread(_) => other,
         })?;
         let mut out: Vec<RenderedProse<'t>> = texts.iter().map(|t| Ok(Cow::Borrowed(*t))).collect();
         for (&i, text) in templated.iter().zip(rendered) {
@@ -527,10 +530,10 @@ fn register_functions(tera: &mut Tera, results: Arc<Results>) {
         "certainty",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let result = find(&results, &kwargs)?;
-            Ok(result
-                .certainty
-                .map(|c| format!("{}-certainty evidence", c.words()))
-                .unwrap_or_else(|| "certainty not assessed".into()))
+            Ok(result.certainty.map_or_else(
+                || "certainty not assessed".into(),
+                |c| format!("{}-certainty evidence", c.words()),
+            ))
         },
     );
 }

@@ -252,7 +252,7 @@ fn section_view(
     let get = |p: String| {
         prose
             .get(p.as_str())
-            .map(|t| t.to_string())
+            .map(std::string::ToString::to_string)
             .unwrap_or_default()
     };
     let mut view: SectionView = known
@@ -303,7 +303,12 @@ fn date_in_words(date: &str) -> String {
 /// The `text` view from the review and its rendered prose (by path).
 pub fn text_view(review: &Review, prose: &HashMap<&str, &str>) -> TextView {
     let t = &review.protocol.text;
-    let get = |p: &str| prose.get(p).map(|t| t.to_string()).unwrap_or_default();
+    let get = |p: &str| {
+        prose
+            .get(p)
+            .map(std::string::ToString::to_string)
+            .unwrap_or_default()
+    };
     let m = &t.methods;
     let r = &t.results;
     TextView {

@@ -139,7 +139,7 @@ impl Staging {
         }
         self.written
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .entry(folder.to_path_buf())
             .or_default()
             .extend(files.keys().cloned());
@@ -162,7 +162,10 @@ impl Staging {
 
     /// The marker of what was written: the root's files, and each other folder as a review.
     fn marker(&self) -> Marker {
-        let written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        let written = self
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut marker = Marker::new();
         for (folder, files) in written.iter() {
             let mut files = files.clone();
@@ -191,7 +194,7 @@ impl Staging {
         let written: Vec<PathBuf> = self
             .written
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter()
             .flat_map(|(folder, files)| files.iter().map(|f| folder.join(f)))
             .chain([PathBuf::from(MARKER)])
@@ -203,7 +206,7 @@ impl Staging {
         }
         let mut dirs = BTreeSet::new();
         dirs.insert(self.root.clone());
-        for relative in written.iter() {
+        for relative in &written {
             dirs.extend(relative.ancestors().skip(1).map(|a| self.root.join(a)));
         }
         // Deepest first, so that each folder's entries are durable before its parent's.

@@ -67,7 +67,7 @@ fn hostile_review(dir: &std::path::Path, raw_html: bool) {
     let study = format!("QstudyidQ {DATA}");
     let csv_study = format!("QcsvstudyQ {DATA}");
     let review = format!(
-        r#"title: {title}
+        r"title: {title}
 authors: [{author}, {author2}]
 date: 2020-01-02
 participants_noun: {noun}
@@ -108,7 +108,7 @@ discussion: {discussion}
 conclusions:
   practice: {practice}
   research: {research}
-"#,
+",
         title = data("title"),
         author = data("author"),
         author2 = data("author2"),
@@ -136,7 +136,7 @@ conclusions:
     std::fs::write(dir.join("review.yaml"), review).unwrap();
     let rob = |d: &str| format!("      {d}: {{judgement: high, support: {}}}\n", prose(d));
     let studies = format!(
-        r#"risk_of_bias_tool: rob1
+        r"risk_of_bias_tool: rob1
 included:
   - id: {study}
     country: [{country}, {country2}]
@@ -160,7 +160,7 @@ ongoing:
   - {{id: {ongoing}, description: {ongoingdesc}}}
 awaiting_classification:
   - {{id: {awaiting}, description: {awaitingdesc}}}
-"#,
+",
         study = q(&study),
         csv_study = q(&csv_study),
         country = data("country"),
@@ -188,7 +188,7 @@ awaiting_classification:
     );
     std::fs::write(dir.join("studies.yaml"), studies).unwrap();
     let analyses = format!(
-        r#"comparisons:
+        r"comparisons:
   - id: a-vs-b
     name: {cmpname}
     experimental: {cmpexp}
@@ -213,7 +213,7 @@ awaiting_classification:
         studies:
           - {{study: {study}, estimate: -0.5, se: 0.2}}
           - {{study: {csv_study}, estimate: -0.1, se: 0.3}}
-"#,
+",
         cmpname = data("cmpname"),
         cmpexp = data("cmpexp"),
         cmpctl = data("cmpctl"),

@@ -210,22 +210,18 @@ pub fn tags(markup: &str) -> Result<Vec<Tag>, String> {
             let mut value = String::new();
             if bytes.get(j) == Some(&b'=') {
                 j += 1;
-                match bytes.get(j) {
-                    Some(&q @ (b'"' | b'\'')) => {
-                        let end = markup[j + 1..]
-                            .find(q as char)
-                            .ok_or("an unclosed attribute value")?;
-                        value = markup[j + 1..j + 1 + end].to_string();
-                        j += end + 2;
+                if let Some(&q @ (b'"' | b'\'')) = bytes.get(j) {
+                    let end = markup[j + 1..]
+                        .find(q as char)
+                        .ok_or("an unclosed attribute value")?;
+                    value = markup[j + 1..j + 1 + end].to_string();
+                    j += end + 2;
+                } else {
+                    let v = j;
+                    while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
+                        j += 1;
                     }
-                    _ => {
-                        let v = j;
-                        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>'
-                        {
-                            j += 1;
-                        }
-                        value = markup[v..j].to_string();
-                    }
+                    value = markup[v..j].to_string();
                 }
             }
             attributes.push((key, decode(&value)));
@@ -275,15 +271,12 @@ fn decode(value: &str) -> String {
             };
             c.map(|c| (c, e))
         });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
+        if let Some((c, e)) = decoded {
+            out.push(c);
+            rest = &after[e + 1..];
+        } else {
+            out.push('&');
+            rest = after;
         }
     }
     out.push_str(rest);
@@ -504,7 +497,7 @@ pub fn html_problems(html: &str) -> Vec<String> {
                         TagKind::EndTag => match open.pop() {
                             Some(last) if last == name => {}
                             last => {
-                                problems.push(format!("line {line}: </{name}> closes {last:?}"))
+                                problems.push(format!("line {line}: </{name}> closes {last:?}"));
                             }
                         },
                     }

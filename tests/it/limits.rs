@@ -29,12 +29,11 @@ fn run_limited(cwd: &Path, args: &[&str]) -> Run {
     // The output is read while the child runs (a full pipe would block it).
     let (send, receive) = std::sync::mpsc::channel();
     std::thread::spawn(move || send.send(child.wait_with_output()));
-    let out = match receive.recv_timeout(TIME_LIMIT) {
-        Ok(out) => out.unwrap(),
-        Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("revmark {args:?} did not finish within {TIME_LIMIT:?}");
-        }
+    let out = if let Ok(out) = receive.recv_timeout(TIME_LIMIT) {
+        out.unwrap()
+    } else {
+        let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+        panic!("revmark {args:?} did not finish within {TIME_LIMIT:?}");
     };
     Run {
         code: out.status.code().unwrap_or(-1),

@@ -64,7 +64,7 @@ fn import_gad(bytes: &[u8]) -> Scratch {
 /// The plain text of an element: its text nodes joined, whitespace collapsed.
 fn text_of(node: xml::Node) -> String {
     node.descendants()
-        .filter(|n| n.is_text())
+        .filter(roxmltree::Node::is_text)
         .map(|n| n.text().unwrap_or(""))
         .collect::<Vec<_>>()
         .join(" ")
@@ -348,16 +348,13 @@ fn link_texts(s: &str) -> String {
             let end = target.find(')')?;
             (!after[..close].contains(['[', ']'])).then_some((close, close + 2 + end + 1))
         });
-        match link {
-            Some((close, end)) => {
-                out.push_str(&rest[..open]);
-                out.push_str(&after[..close]);
-                rest = &after[end..];
-            }
-            None => {
-                out.push_str(&rest[..open + 1]);
-                rest = after;
-            }
+        if let Some((close, end)) = link {
+            out.push_str(&rest[..open]);
+            out.push_str(&after[..close]);
+            rest = &after[end..];
+        } else {
+            out.push_str(&rest[..=open]);
+            rest = after;
         }
     }
     out.push_str(rest);
@@ -440,7 +437,7 @@ fn assert_nothing_lost(name: &str, bytes: &[u8], doc: &Document) {
     let path_of = |n: xml::Node| {
         let mut parts: Vec<&str> = n
             .ancestors()
-            .filter(|a| a.is_element())
+            .filter(roxmltree::Node::is_element)
             .map(|a| xml::name(a))
             .collect();
         parts.reverse();
@@ -685,7 +682,7 @@ fn mutate(name: &str, cases: usize) {
     let mut imported = 0;
     for _ in 0..cases {
         let mut bytes = original.clone();
-        for _ in 0..1 + next(4) {
+        for _ in 0..=next(4) {
             let at = next(bytes.len());
             match next(3) {
                 0 => {

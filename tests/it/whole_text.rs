@@ -48,20 +48,20 @@ feedback:
   - {title: A reader's comment, text: FEEDBACK-TEXT thank you.}
 "#;
 
-const BACKGROUND: &str = r#"background:
+const BACKGROUND: &str = r"background:
   condition: BG-CONDITION pre-eclampsia.
   intervention: BG-INTERVENTION diuretics.
   how_it_works: BG-HOW it may work.
   why_important: BG-WHY it matters.
-"#;
+";
 
-const DISCUSSION: &str = r#"discussion:
+const DISCUSSION: &str = r"discussion:
   summary: DISC-SUMMARY less pre-eclampsia.
   completeness: DISC-COMPLETENESS old trials.
   certainty: DISC-CERTAINTY low.
   biases: DISC-BIASES few.
   agreements: DISC-AGREEMENTS with Collins 1985.
-"#;
+";
 
 /// The diuretics example with every section of the whole review written.
 fn full_review(scratch: &Scratch) -> std::path::PathBuf {
@@ -215,7 +215,7 @@ fn every_section_is_printed_in_cochranes_order() {
     // Without the fields, none of their headings is left: nothing says a section is empty.
     let text = std::fs::read_to_string(dir.join("review.yaml")).unwrap();
     let start = text.find("\nmethods:").unwrap();
-    std::fs::write(dir.join("review.yaml"), &text[..start + 1]).unwrap();
+    std::fs::write(dir.join("review.yaml"), &text[..=start]).unwrap();
     build(&scratch);
     let review = read(&scratch, "diuretics-pregnancy/review.md");
     for heading in [

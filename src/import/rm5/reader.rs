@@ -89,10 +89,7 @@ impl Reader {
 
     /// An attribute, trimmed, or "" when absent; marked read.
     pub fn attr_text(&mut self, node: Node, name: &str) -> String {
-        self.attr(node, name)
-            .map(str::trim)
-            .unwrap_or("")
-            .to_string()
+        self.attr(node, name).map_or("", str::trim).to_string()
     }
 
     /// Every attribute except those named, marked read.
@@ -688,7 +685,7 @@ pub(crate) fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+        if c == '\\' && chars.peek().is_some_and(char::is_ascii_punctuation) {
             out.push(chars.next().unwrap_or('\\'));
         } else {
             out.push(c);

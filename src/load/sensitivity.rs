@@ -219,7 +219,7 @@ fn variant(
     let left_out: Vec<String> = in_analysis
         .iter()
         .filter(|id| exclude.iter().any(|e| e.value == **id) || !low_risk(id))
-        .map(|id| id.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     if !in_analysis.is_empty() && left_out.len() == in_analysis.len() {
         let names: Vec<String> = domains.iter().map(|d| format!("`{}`", d.value)).collect();

@@ -194,7 +194,7 @@ mod tests {
         let labels: Vec<String> = first(&results)
             .study_results
             .iter()
-            .map(|r| r.label())
+            .map(super::super::StudyResult::label)
             .collect();
         assert_eq!(
             left_out.iter().map(|l| &l.study).collect::<Vec<_>>(),

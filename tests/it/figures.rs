@@ -426,7 +426,7 @@ fn funnel_contours_shade_each_study_by_its_p_value() {
     let effects: Vec<_> = outcome
         .study_results
         .iter()
-        .filter_map(|r| r.effect())
+        .filter_map(revmark::results::StudyResult::effect)
         .collect();
     assert_eq!(markers.len(), effects.len());
     let mut checked = 0;

@@ -18,6 +18,10 @@ pub(crate) struct SensitivitySpec {
 }
 
 /// An analysis's `sensitivity`: a list of variants.
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "a field reader for `Fields::optional`, whose readers return Option"
+)]
 pub(crate) fn sensitivity(
     r: &mut Reader,
     field: &str,

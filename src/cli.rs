@@ -57,6 +57,12 @@ pub enum Command {
         /// list of reviews. Default: templates/ in the current folder, if there is one.
         #[arg(long, value_name = "DIR")]
         templates: Option<PathBuf>,
+        /// Build every review again. By default a review whose folder, templates and revmark
+        /// version are unchanged since the output being replaced is carried over from it, as
+        /// it would be built; after changing revmark's code without changing its version (a
+        /// development build), build with --full.
+        #[arg(long)]
+        full: bool,
     },
     /// Write the built-in templates out for editing.
     ///

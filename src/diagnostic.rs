@@ -9,7 +9,10 @@ use std::sync::OnceLock;
 use crate::model::Location;
 
 /// How serious a problem is: errors stop the build, warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The review cannot be built.
     Error,
@@ -17,8 +20,9 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem in one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One problem in one file. Serialisable, so that an output folder's marker can keep the
+/// warnings of a review it carries over (`site::marker`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

@@ -16,6 +16,7 @@ pub mod decimal;
 pub mod diagnostic;
 pub mod english;
 pub mod error;
+pub mod fingerprint;
 pub mod format;
 pub mod import;
 pub mod load;
@@ -72,6 +73,7 @@ fn execute(command: cli::Command) -> Result<(), Error> {
             durable,
             force,
             templates,
+            full,
         } => {
             let options = cmd::BuildOptions {
                 timings,
@@ -79,6 +81,7 @@ fn execute(command: cli::Command) -> Result<(), Error> {
                 force,
                 baseline,
                 templates,
+                full,
             };
             let build = || cmd::build(&paths, &out, &options);
             match jobs {

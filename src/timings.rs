@@ -67,6 +67,16 @@ pub fn time<T>(stage: Stage, f: impl FnOnce() -> T) -> T {
     value
 }
 
+// Reviews carried over from the output being replaced, and all reviews of the build.
+static CARRIED: [AtomicU64; 2] = [const { AtomicU64::new(0) }; 2];
+
+/// Notes that `carried` of the build's `reviews` were carried over unchanged rather than
+/// built.
+pub fn carried_over(carried: usize, reviews: usize) {
+    CARRIED[0].store(carried as u64, Ordering::Relaxed);
+    CARRIED[1].store(reviews as u64, Ordering::Relaxed);
+}
+
 /// Time spent so far in `stage`, summed over threads.
 pub fn spent(stage: Stage) -> Duration {
     Duration::from_nanos(SPENT[stage as usize].load(Ordering::Relaxed))
@@ -106,6 +116,17 @@ pub fn report(wall: Duration, jobs: usize) -> String {
         out.push_str(&format!("  {:<11} {:>9.3} ms\n", stage.name(), ms(time)));
     }
     out.push_str(&format!("  {:<11} {:>9.3} ms\n", "wall", ms(wall)));
+    let (carried, reviews) = (
+        CARRIED[0].load(Ordering::Relaxed),
+        CARRIED[1].load(Ordering::Relaxed),
+    );
+    if reviews > 0 {
+        out.push_str(&format!(
+            "  {:<11} {carried} of {reviews} {} (unchanged since the output replaced)\n",
+            "carried",
+            if reviews == 1 { "review" } else { "reviews" }
+        ));
+    }
     if let Some(bytes) = peak_memory() {
         out.push_str(&format!(
             "  {:<11} {:>9.1} MB\n",

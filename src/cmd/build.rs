@@ -1,18 +1,17 @@
 //! `revmark build`: load, compute, render and write the output folder whole.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::baseline::{BaselineSource, baselines, missing_note};
-use super::{
-    BuildCache, Log, find_reviews, load_dirs, load_site_templates, print_problems, render,
-};
+use super::{BuildCache, Log, find_reviews, load_site_templates, print_problems, render};
 use crate::Error;
 use crate::diagnostic::Diagnostic;
-use crate::load::Loaded;
+use crate::fingerprint::Fingerprinter;
+use crate::load::{self, Loaded};
 use crate::parallel;
-use crate::report;
+use crate::report::{self, SiteTemplates};
 use crate::site;
 use crate::timings::{self, Stage};
 
@@ -30,6 +29,9 @@ pub struct BuildOptions {
     pub baseline: Option<PathBuf>,
     /// The site's templates folder (`--templates`); `None` for `templates/` if it exists.
     pub templates: Option<PathBuf>,
+    /// Build every review, also those unchanged since the output being replaced (which are
+    /// otherwise carried over from it).
+    pub full: bool,
 }
 
 /// `revmark build`; with `timings`, the time per stage and the peak memory go to stderr.
@@ -48,7 +50,8 @@ pub fn build(paths: &[PathBuf], out: &Path, options: &BuildOptions) -> Result<()
 /// Builds every review under `paths` into `out` through the site's templates
 /// (`options.templates`), What's new compared with `options.baseline` (by default the output
 /// being replaced), messages to `log`; with a `cache`, files and outcome figures that did not
-/// change since the cache's last build are not parsed or drawn again. The error is the
+/// change since the cache's last build are not parsed or drawn again. A review unchanged since
+/// the output being replaced is carried over from it (see [`plan`]). The error is the
 /// caller's to print.
 pub(crate) fn build_all(
     paths: &[PathBuf],
@@ -71,13 +74,19 @@ pub(crate) fn build_all(
         let _ = writeln!(log, "warning: cannot recover {}: {e}", out.display());
     }
     let site = load_site_templates(options.templates.as_deref(), log)?;
-    let loaded = load_dirs(&dirs, cache, log)?;
-    // The baselines are read before the output folder is replaced.
+    let plans = timings::time(Stage::Load, || plan(&dirs, out, &site, options));
+    let loaded = load_planned(&dirs, &plans, cache, log)?;
+    // The baselines are read before the output folder is replaced; a review carried over
+    // needs none (see [`Plan::Carry`]).
     let source = options
         .baseline
         .as_deref()
         .map_or(BaselineSource::Replaced(out), BaselineSource::Given);
-    let slugs: Vec<&str> = loaded.iter().map(|l| l.review.slug.as_str()).collect();
+    let slugs: Vec<&str> = loaded
+        .iter()
+        .flatten()
+        .map(|l| l.review.slug.as_str())
+        .collect();
     let baselines = baselines(source, &slugs).map_err(|message| Error::Baseline { message })?;
     let missing: Vec<&str> = slugs
         .iter()
@@ -85,15 +94,8 @@ pub(crate) fn build_all(
         .filter(|s| !baselines.contains_key(*s))
         .collect();
     if !missing.is_empty() {
-        let _ = writeln!(log, "{}", missing_note(&missing, slugs.len(), source));
+        let _ = writeln!(log, "{}", missing_note(&missing, dirs.len(), source));
     }
-    // Two review folders of the same name would write one output folder: found before
-    // anything is written, reported where the second one's messages go.
-    let mut slugs = std::collections::HashSet::new();
-    let duplicate: Vec<bool> = loaded
-        .iter()
-        .map(|r| !slugs.insert(r.review.slug.as_str()))
-        .collect();
     let output_error = |source| Error::Output {
         out: out.to_path_buf(),
         source,
@@ -102,22 +104,82 @@ pub(crate) fn build_all(
     // Reviews render in parallel, each written to the staging folder as soon as it is
     // rendered, so that only the reviews being rendered are held in memory. The outcomes come
     // back in folder order, so the messages are those of a one-thread build.
-    let items: Vec<(&Loaded, bool)> = loaded.iter().zip(duplicate).collect();
-    let outcomes = parallel::map(&items, |&(review, duplicate)| {
-        let rendered = render(review, &site, baselines.get(&review.review.slug), cache)
-            .map_err(Outcome::Invalid)?;
-        if duplicate {
-            return Err(Outcome::Duplicate);
+    let items: Vec<(&PathBuf, &Plan, Option<&Loaded>)> = dirs
+        .iter()
+        .zip(&plans)
+        .zip(&loaded)
+        .map(|((dir, plan), loaded)| (dir, plan, loaded.as_ref()))
+        .collect();
+    let outcomes = parallel::map(&items, |&(dir, plan, loaded)| {
+        let slug = plan.slug();
+        let (entry, warnings) = match (plan, loaded) {
+            (
+                Plan::Carry {
+                    files,
+                    entry,
+                    built_warnings,
+                    ..
+                },
+                _,
+            ) => {
+                timings::time(Stage::Write, || staging.carry(Path::new(slug), files))
+                    .map_err(Outcome::Unwritten)?;
+                let again = rooted(dir, built_warnings);
+                (entry.clone(), Some((Vec::new(), again)))
+            }
+            (Plan::Build { duplicate, .. }, Some(review)) => {
+                let rendered =
+                    render(review, &site, baselines.get(slug), cache).map_err(Outcome::Invalid)?;
+                if *duplicate {
+                    return Err(Outcome::Duplicate);
+                }
+                timings::time(Stage::Write, || {
+                    staging.write(Path::new(slug), &rendered.files)
+                })
+                .map_err(Outcome::Unwritten)?;
+                // Loading's warnings were printed as it loaded; the build's own (the GRADE
+                // assistant's) are printed below, after every review's loading.
+                (
+                    rendered.entry,
+                    Some((review.warnings.clone(), rendered.warnings)),
+                )
+            }
+            (Plan::Build { .. }, None) => unreachable!("every review to build has loaded"),
+        };
+        if let Some(inputs) = plan.inputs() {
+            let told = match (plan, &warnings) {
+                (
+                    Plan::Carry {
+                        warnings,
+                        built_warnings,
+                        ..
+                    },
+                    _,
+                ) => Some((warnings.clone(), built_warnings.clone())),
+                (_, Some((loaded, built))) => {
+                    relative_warnings(dir, loaded).zip(relative_warnings(dir, built))
+                }
+                (_, None) => None,
+            };
+            // A review whose warnings cannot be told again is built again next time.
+            if let Some((warnings, built_warnings)) = told {
+                staging.record(
+                    slug,
+                    site::ReviewRecord {
+                        inputs: inputs.to_string(),
+                        entry: entry.clone(),
+                        warnings,
+                        built_warnings,
+                    },
+                );
+            }
         }
-        let slug = Path::new(&review.review.slug);
-        timings::time(Stage::Write, || staging.write(slug, &rendered.files))
-            .map_err(Outcome::Unwritten)?;
-        Ok((rendered.entry, rendered.warnings))
+        Ok((entry, warnings.map(|(_, built)| built).unwrap_or_default()))
     });
     let mut entries = Vec::new();
     let mut failed = false;
     let mut unwritten = None;
-    for (review, outcome) in loaded.iter().zip(outcomes) {
+    for (plan, outcome) in plans.iter().zip(outcomes) {
         match outcome {
             Ok((entry, warnings)) => {
                 print_problems(&warnings, log);
@@ -131,7 +193,7 @@ pub(crate) fn build_all(
                 let _ = writeln!(
                     log,
                     "error: two reviews are called `{}`; review folder names must be unique",
-                    review.review.slug
+                    plan.slug()
                 );
                 failed = true;
             }
@@ -165,6 +227,11 @@ pub(crate) fn build_all(
         staging.finish()
     })
     .map_err(output_error)?;
+    let carried = plans
+        .iter()
+        .filter(|p| matches!(p, Plan::Carry { .. }))
+        .count();
+    timings::carried_over(carried, plans.len());
     let _ = writeln!(
         log,
         "built {} {} into {}",
@@ -177,6 +244,201 @@ pub(crate) fn build_all(
         out.display()
     );
     Ok(())
+}
+
+/// What a build does with one review folder.
+#[derive(Debug)]
+enum Plan {
+    /// Load, render and write it.
+    Build {
+        slug: String,
+        /// The fingerprint of its inputs, when they could be read.
+        inputs: Option<String>,
+        /// Whether an earlier folder has its name (an error).
+        duplicate: bool,
+    },
+    /// Carry its files over from the output being replaced: its inputs are those that output
+    /// was built from. Its results are then those of that output's results.json, which a
+    /// build would take as What's new's baseline; a baseline with equal results keeps its
+    /// changes (`report::changes::since`), so its changes.md and changes.json are what a build
+    /// would write too. (With `--baseline`, nothing is carried over.)
+    Carry {
+        slug: String,
+        inputs: String,
+        files: Vec<site::Carried>,
+        entry: report::IndexEntry,
+        /// Its warnings, files relative to the review folder.
+        warnings: Vec<Diagnostic>,
+        /// The warnings its rendering printed, files relative to the review folder.
+        built_warnings: Vec<Diagnostic>,
+    },
+}
+
+impl Plan {
+    fn slug(&self) -> &str {
+        match self {
+            Plan::Build { slug, .. } | Plan::Carry { slug, .. } => slug,
+        }
+    }
+
+    fn inputs(&self) -> Option<&str> {
+        match self {
+            Plan::Build { inputs, .. } => inputs.as_deref(),
+            Plan::Carry { inputs, .. } => Some(inputs),
+        }
+    }
+}
+
+/// Decides, for each review folder, whether to build it or carry it over from the output
+/// being replaced: carried over when the fingerprint of its inputs (every file of the review
+/// folder, the site's and the built-in templates, revmark's version) is the one that output's
+/// marker records for it, and every file the marker lists for it is still there. Never with
+/// `--baseline` or `--full`, nor for a folder whose name another shares.
+fn plan(dirs: &[PathBuf], out: &Path, site: &SiteTemplates, options: &BuildOptions) -> Vec<Plan> {
+    let slugs: Vec<String> = dirs
+        .iter()
+        .map(|d| {
+            d.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut seen = HashSet::new();
+    let first: Vec<bool> = slugs.iter().map(|s| seen.insert(s.as_str())).collect();
+    let shared: HashSet<&str> = slugs
+        .iter()
+        .zip(&first)
+        .filter(|(_, first)| !**first)
+        .map(|(s, _)| s.as_str())
+        .collect();
+    let previous = (options.baseline.is_none() && !options.full)
+        .then(|| site::previous_marker(out))
+        .flatten();
+    let stamp = build_stamp(site);
+    let items: Vec<(&PathBuf, &String, bool)> = dirs
+        .iter()
+        .zip(&slugs)
+        .zip(&first)
+        .map(|((d, s), f)| (d, s, *f))
+        .collect();
+    parallel::map(&items, |&(dir, slug, first)| {
+        let mut fingerprint = stamp.clone();
+        fingerprint.field(slug.as_bytes());
+        let inputs = crate::load::fingerprint_review_folder(dir, &mut fingerprint)
+            .ok()
+            .map(|()| fingerprint.finish().to_string());
+        let recorded = previous.as_ref().and_then(|m| m.reviews.get(slug));
+        if let (Some(inputs), Some(recorded)) = (&inputs, recorded)
+            && recorded.inputs.as_ref() == Some(inputs)
+            && let Some(entry) = &recorded.entry
+            && !shared.contains(slug.as_str())
+            && let Some(files) = site::carriable(&out.join(slug), &recorded.files)
+        {
+            return Plan::Carry {
+                slug: slug.clone(),
+                inputs: inputs.clone(),
+                files,
+                entry: entry.clone(),
+                warnings: recorded.warnings.clone(),
+                built_warnings: recorded.built_warnings.clone(),
+            };
+        }
+        Plan::Build {
+            slug: slug.clone(),
+            inputs,
+            duplicate: !first,
+        }
+    })
+}
+
+/// What every review's output depends on besides its own folder: revmark's version and the
+/// marker's format, the built-in templates and the site's.
+fn build_stamp(site: &SiteTemplates) -> Fingerprinter {
+    let mut stamp = Fingerprinter::new();
+    stamp.field(b"revmark");
+    stamp.field(env!("CARGO_PKG_VERSION").as_bytes());
+    for (name, text) in report::BUILTIN {
+        stamp.field(name.as_bytes());
+        stamp.field(text.as_bytes());
+    }
+    stamp.field(b"site templates");
+    for (name, text) in &site.sources {
+        stamp.field(name.as_bytes());
+        stamp.field(text.as_bytes());
+    }
+    stamp
+}
+
+/// Loads the reviews to build (in parallel) and prints every review's problems and warnings
+/// in folder order: those of a review carried over as its last build printed them. One entry
+/// per folder, `None` for a review carried over.
+fn load_planned(
+    dirs: &[PathBuf],
+    plans: &[Plan],
+    cache: Option<&BuildCache>,
+    log: Log,
+) -> Result<Vec<Option<Loaded>>, Error> {
+    let items: Vec<(&PathBuf, &Plan)> = dirs.iter().zip(plans).collect();
+    let results = parallel::map(&items, |&(dir, plan)| match plan {
+        Plan::Carry { .. } => None,
+        Plan::Build { .. } => Some(timings::time(Stage::Load, || {
+            load::load_review_cached(dir, cache.map(|c| &c.files))
+        })),
+    });
+    let mut loaded = Vec::with_capacity(dirs.len());
+    let mut failed = 0;
+    for ((dir, plan), result) in items.into_iter().zip(results) {
+        match (plan, result) {
+            (Plan::Carry { warnings, .. }, _) => {
+                print_problems(&rooted(dir, warnings), log);
+                loaded.push(None);
+            }
+            (_, Some(Ok(review))) => {
+                print_problems(&review.warnings, log);
+                loaded.push(Some(review));
+            }
+            (_, Some(Err(problems))) => {
+                print_problems(&problems, log);
+                failed += 1;
+                loaded.push(None);
+            }
+            (_, None) => loaded.push(None),
+        }
+    }
+    if failed > 0 {
+        return Err(Error::InvalidReviews {
+            invalid: failed,
+            total: dirs.len(),
+        });
+    }
+    Ok(loaded)
+}
+
+/// `warnings` recorded relative to the review folder `dir`, named from where the build runs.
+fn rooted(dir: &Path, warnings: &[Diagnostic]) -> Vec<Diagnostic> {
+    warnings
+        .iter()
+        .map(|w| Diagnostic {
+            file: if w.file.as_os_str().is_empty() {
+                dir.to_path_buf()
+            } else {
+                dir.join(&w.file)
+            },
+            ..w.clone()
+        })
+        .collect()
+}
+
+/// `warnings` with each file named relative to the review folder `dir`; `None` when one is
+/// not inside it.
+fn relative_warnings(dir: &Path, warnings: &[Diagnostic]) -> Option<Vec<Diagnostic>> {
+    warnings
+        .iter()
+        .map(|w| {
+            let file = w.file.strip_prefix(dir).ok()?.to_path_buf();
+            Some(Diagnostic { file, ..w.clone() })
+        })
+        .collect()
 }
 
 /// Why a review did not reach the output folder.

@@ -79,7 +79,7 @@ pub(crate) fn load_site_templates(given: Option<&Path>, log: Log) -> Result<Site
     if problems.iter().any(Diagnostic::is_error) {
         return Err(Error::InvalidTemplates { dir });
     }
-    Ok(SiteTemplates { dir, sources })
+    Ok(SiteTemplates::new(dir, sources))
 }
 
 /// The review folders under `paths` (each a review folder or a folder of them), in order.

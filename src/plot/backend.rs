@@ -241,11 +241,15 @@ mod tests {
             .into_inner()
             .finish(200.0, 100.0, "t", "d");
         assert!(
-            out.contains("<line x1=\"0\" y1=\"0\" x2=\"10\" y2=\"10\""),
+            out.contains("<path d=\"M0 0L10 10\" class=\"a\"/>"),
             "{out}"
         );
         assert!(
-            out.contains("<circle cx=\"50\" cy=\"50\" r=\"3\" fill=\"none\" stroke=\"#0000FF\""),
+            out.contains("<circle cx=\"50\" cy=\"50\" r=\"3\" class=\"b\"/>"),
+            "{out}"
+        );
+        assert!(
+            out.contains(".a{fill:none;stroke:#000000;stroke-width:1}.b{fill:none;stroke:#0000FF}"),
             "{out}"
         );
         assert!(out.contains(">a &lt; b &amp; c</text>"), "{out}");

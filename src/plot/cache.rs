@@ -10,16 +10,12 @@
 
 use std::collections::HashMap;
 use std::fmt::{self, Write};
-use std::hash::{DefaultHasher, Hasher};
 use std::sync::Mutex;
 
 use super::{Arms, OutcomeFigures, Palette};
+use crate::fingerprint::{Fingerprint, Fingerprinter};
 use crate::model::Review;
 use crate::results::{ComparisonResults, OutcomeResults};
-
-/// A hash of a figure's inputs: two independent 64-bit hashes, so that a collision (which
-/// would show a stale figure) is out of reach.
-type Fingerprint = (u64, u64);
 
 /// Outcome figures from earlier builds, and which of them the current build used.
 #[derive(Debug, Default)]
@@ -105,17 +101,13 @@ fn fingerprint(
     review: &Review,
     palette: Palette,
 ) -> Fingerprint {
-    let mut first = HashWriter(DefaultHasher::new());
-    let mut second = HashWriter(DefaultHasher::new());
-    second.0.write_u64(0x9e37_79b9_7f4a_7c15);
-    for hasher in [&mut first, &mut second] {
-        let _ = write_inputs(hasher, result, comparison, arms, review, palette);
-    }
-    (first.0.finish(), second.0.finish())
+    let mut out = Fingerprinter::new();
+    let _ = write_inputs(&mut out, result, comparison, arms, review, palette);
+    out.finish()
 }
 
 fn write_inputs(
-    out: &mut HashWriter,
+    out: &mut Fingerprinter,
     result: &OutcomeResults,
     comparison: &ComparisonResults,
     arms: &Arms,
@@ -149,14 +141,4 @@ fn write_inputs(
         control,
     } = arms;
     write!(out, "{id:?}{number:?}{name:?}{experimental:?}{control:?}")
-}
-
-/// Feeds formatted text into a hasher without building the string.
-struct HashWriter(DefaultHasher);
-
-impl Write for HashWriter {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.0.write(s.as_bytes());
-        Ok(())
-    }
 }

@@ -210,6 +210,38 @@ pub fn glyph_baseline(judgement: Judgement, size: f64) -> f64 {
     }
 }
 
+/// A risk-of-bias dot: a judgement's circle of `radius` with its glyph in a bold font of
+/// `size`, centred on `centre`. Drawn once per judgement as a mark and placed by `<use>`,
+/// since a review of 1,000 studies has 7,000 of them.
+pub fn judgement_dot(
+    svg: &mut svg::Svg,
+    judgement: Judgement,
+    palette: Palette,
+    centre: (f64, f64),
+    (radius, size): (f64, f64),
+) {
+    let id = match judgement {
+        Judgement::Low => "l",
+        Judgement::Unclear => "u",
+        Judgement::High => "h",
+        Judgement::NotAssessed => "n",
+    };
+    svg.place(id, centre, |mark| {
+        mark.circle((0.0, 0.0), radius, palette.fill(judgement), Some("#555555"));
+        let glyph = glyph(judgement);
+        if !glyph.is_empty() {
+            mark.text_filled(
+                0.0,
+                glyph_baseline(judgement, size),
+                svg::Anchor::Middle,
+                svg::Font::bold(size),
+                glyph,
+                Some(palette.ink(judgement)),
+            );
+        }
+    });
+}
+
 /// The glyph of a judgement: + ? − (blank when not assessed).
 pub fn glyph(judgement: Judgement) -> &'static str {
     match judgement {

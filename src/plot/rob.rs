@@ -3,7 +3,7 @@
 //! bar per domain, the unweighted share of studies at each judgement). RoB 1 and RoB 2.
 
 use super::svg::{Anchor, Font, Svg};
-use super::{Figure, FigureKind, Palette, glyph, glyph_baseline};
+use super::{Figure, FigureKind, Palette, judgement_dot};
 use crate::model::{IncludedStudy, Judgement, Review, RobTool};
 
 const BODY: Font = Font::regular(11.0);
@@ -138,19 +138,12 @@ pub fn rob_summary(review: &Review, palette: Palette) -> Figure {
         for (k, domain) in domains.iter().enumerate() {
             let judgement = study.judgement(tool, domain);
             let centre = (grid_left + cell * (k as f64 + 0.5), y + ROW / 2.0);
-            svg.circle(
+            judgement_dot(
+                &mut svg,
+                judgement,
+                palette,
                 centre,
-                ROW / 2.0 - 1.5,
-                palette.fill(judgement),
-                Some("#555555"),
-            );
-            svg.text_filled(
-                centre.0,
-                centre.1 + glyph_baseline(judgement, 11.0),
-                Anchor::Middle,
-                Font::bold(11.0),
-                glyph(judgement),
-                Some(palette.ink(judgement)),
+                (ROW / 2.0 - 1.5, 11.0),
             );
         }
         svg.close();

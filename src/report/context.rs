@@ -94,9 +94,13 @@ pub fn review_context(
     );
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field.
-    let base = tera::Context::from_serialize(&context).expect("views serialise");
     let citations = Citations::new(review);
-    let prose = Prose::render(review, templates, base, &citations)?;
+    let prose = Prose::render(
+        review,
+        templates,
+        || tera::Context::from_serialize(&context).expect("views serialise"),
+        &citations,
+    )?;
     context.prose = prose.review_fields();
     fill_plain_language(&mut context.plain_language_summary, &context.prose);
     let path_prose = prose.path_fields();

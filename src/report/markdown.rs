@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    html,
 };
 
 use super::policy::{self, Target};
@@ -205,12 +206,17 @@ fn safe_events(parser: Parser<'_>, raw_html: bool) -> Vec<Event<'_>> {
 /// in a `<div class="table">` that scrolls sideways on its own, so that the page itself never
 /// does; and a table whose header row is empty (`| | |`, Markdown's way of writing a table
 /// without a header) is written without it, as a table of keys and values, the keys being
-/// row headers.
+/// row headers. An aligned column's cells get a class (`right`, `center`, `left`) that the
+/// page's style sheet aligns, rather than pulldown-cmark's `style` attribute on every cell
+/// (a large review's tables have thousands).
 fn tables(events: Vec<Event>) -> Vec<Event> {
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut iter = events.into_iter().peekable();
     // Inside a table without a header: the column of the current cell.
     let mut key_value: Option<usize> = None;
+    // Inside a table with a header: its columns' alignments, whether the cells are header
+    // cells, and the column of the current cell.
+    let mut aligned: Option<(Vec<Alignment>, bool, usize)> = None;
     while let Some(event) = iter.next() {
         match event {
             Event::Start(Tag::Table(alignments)) => {
@@ -231,12 +237,23 @@ fn tables(events: Vec<Event>) -> Vec<Event> {
                     out.push(Event::Html("<table class=\"key-value\"><tbody>\n".into()));
                     key_value = Some(0);
                 } else {
-                    out.push(Event::Start(Tag::Table(alignments)));
-                    out.extend(head);
+                    // pulldown-cmark aligns no cell itself; `aligned_cells` does.
+                    let none = vec![Alignment::None; alignments.len()];
+                    out.push(Event::Start(Tag::Table(none)));
+                    let mut head_state = Some((alignments.clone(), true, 0));
+                    aligned_cells(head, &mut head_state, &mut out);
                     out.extend(end_head);
+                    aligned = Some((alignments, false, 0));
                 }
             }
+            event @ (Event::Start(Tag::TableRow | Tag::TableCell)
+            | Event::End(TagEnd::TableCell))
+                if aligned.is_some() =>
+            {
+                aligned_cells([event], &mut aligned, &mut out);
+            }
             Event::End(TagEnd::Table) => {
+                aligned = None;
                 if key_value.take().is_some() {
                     out.push(Event::Html("</tbody></table>\n".into()));
                 } else {
@@ -283,6 +300,46 @@ fn private_free(text: CowStr<'_>) -> CowStr<'_> {
     match sanitise::strip_private(&text) {
         std::borrow::Cow::Borrowed(_) => text,
         std::borrow::Cow::Owned(s) => s.into(),
+    }
+}
+
+/// Writes the cells of an aligned column as `<td class="right">` (or `th`, and `center`,
+/// `left`), keeping the column count of `state` (alignments, header cells, column).
+fn aligned_cells<'a>(
+    events: impl IntoIterator<Item = Event<'a>>,
+    state: &mut Option<(Vec<Alignment>, bool, usize)>,
+    out: &mut Vec<Event<'a>>,
+) {
+    let Some((alignments, header, column)) = state else {
+        out.extend(events);
+        return;
+    };
+    let cell = if *header { "th" } else { "td" };
+    for event in events {
+        let class = |column: &usize| match alignments.get(*column) {
+            Some(Alignment::Left) => Some("left"),
+            Some(Alignment::Center) => Some("center"),
+            Some(Alignment::Right) => Some("right"),
+            Some(Alignment::None) | None => None,
+        };
+        match event {
+            Event::Start(Tag::TableRow) => {
+                *column = 0;
+                out.push(event);
+            }
+            Event::Start(Tag::TableCell) => match class(column) {
+                Some(class) => out.push(Event::Html(format!("<{cell} class=\"{class}\">").into())),
+                None => out.push(event),
+            },
+            Event::End(TagEnd::TableCell) => {
+                match class(column) {
+                    Some(_) => out.push(Event::Html(format!("</{cell}>").into())),
+                    None => out.push(event),
+                }
+                *column += 1;
+            }
+            other => out.push(other),
+        }
     }
 }
 
@@ -1010,8 +1067,8 @@ mod tests {
              <tr><th scope=\"row\">Methods</th><td>RCT</td></tr>\n\
              <tr><th scope=\"row\">Notes</th><td></td></tr>\n\
              </tbody></table>\n</div>\n\
-             <div class=\"table\"><table><thead><tr><th>a</th><th style=\"text-align: right\">b</th></tr></thead><tbody>\n\
-             <tr><td>1</td><td style=\"text-align: right\">2</td></tr>\n\
+             <div class=\"table\"><table><thead><tr><th>a</th><th class=\"right\">b</th></tr></thead><tbody>\n\
+             <tr><td>1</td><td class=\"right\">2</td></tr>\n\
              </tbody></table>\n</div>\n"
         );
     }
@@ -1030,6 +1087,23 @@ mod tests {
             (untitled.front.as_str(), untitled.content.as_str()),
             ("", "<p>x</p>\n")
         );
+    }
+
+    // Each aligned column's cells carry the class of their alignment, in the header and the
+    // body, and the other columns none; pulldown-cmark's style attribute is gone.
+    #[test]
+    fn aligned_columns_are_classes_not_styles() {
+        let out =
+            to_html("| a | b | c | d |\n|:-:|---|:--|--:|\n| 1 | 2 | 3 | 4 |\n| 5 | 6 | 7 | 8 |\n");
+        assert!(
+            out.contains("<tr><th class=\"center\">a</th><th>b</th><th class=\"left\">c</th><th class=\"right\">d</th></tr>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<tr><td class=\"center\">5</td><td>6</td><td class=\"left\">7</td><td class=\"right\">8</td></tr>"),
+            "{out}"
+        );
+        assert!(!out.contains("style="), "{out}");
     }
 
     #[test]

@@ -67,8 +67,9 @@ pub struct RenderedReview {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// A review as the site index lists it.
-#[derive(Debug, Clone, Serialize)]
+/// A review as the site index lists it (kept in the output folder's marker, so that the index
+/// can list a review carried over without building it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct IndexEntry {
     /// Review id.
     pub slug: String,

@@ -221,14 +221,16 @@ pub struct Prose<'a> {
 }
 
 impl<'a> Prose<'a> {
-    /// Renders every prose field of `review` against `context`, its citations linked by
-    /// `citations`; every field that fails is reported, at its place in its file. A field
-    /// whose template goes over its budget stops the rendering (the fields after it are not
+    /// Renders every prose field of `review` against the context `context` makes, its
+    /// citations linked by `citations`; every field that fails is reported, at its place in
+    /// its file. The context is made only if a field uses template syntax (most reviews' prose
+    /// is plain Markdown, and making it serialises every view of the review). A field whose
+    /// template goes over its budget stops the rendering (the fields after it are not
     /// rendered).
     pub fn render(
         review: &'a Review,
         templates: &Templates,
-        context: tera::Context,
+        context: impl FnOnce() -> tera::Context,
         citations: &Citations,
     ) -> Result<Prose<'a>, Vec<Diagnostic>> {
         let all = prose_fields(review);
@@ -573,5 +575,51 @@ mod tests {
             one_line("a | b\n\n    ```\n    <x>\n    ```\n c \\| d \\\\| e"),
             "a \\| b ``` <x> ``` c \\| d \\\\\\| e"
         );
+    }
+
+    fn loaded(dir: &str) -> Review {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        crate::load::load_review(&dir)
+            .unwrap_or_else(|p| panic!("{p:?}"))
+            .review
+    }
+
+    // The context prose is rendered against is made only when a field uses template syntax,
+    // and then once; plain prose comes out as written either way.
+    #[test]
+    fn the_context_is_made_only_for_prose_that_uses_templates() {
+        for (dir, templated) in [
+            ("reviews/mmn-lactation", false),
+            ("reviews/diuretics-pregnancy", true),
+        ] {
+            let review = loaded(dir);
+            let results = std::sync::Arc::new(crate::results::analyse(&review));
+            let templates = Templates::new(
+                &crate::report::SiteTemplates::default(),
+                &review.templates,
+                results,
+            )
+            .unwrap();
+            let made = std::cell::Cell::new(0);
+            let citations = crate::report::references::Citations::new(&review);
+            let prose = Prose::render(
+                &review,
+                &templates,
+                || {
+                    made.set(made.get() + 1);
+                    tera::Context::new()
+                },
+                &citations,
+            );
+            assert_eq!(made.get(), usize::from(templated), "{dir}");
+            if !templated {
+                let fields = prose.ok().unwrap().review_fields();
+                // As written, but for its citations, which are linked.
+                let background = review.protocol.background.as_ref().unwrap();
+                let plain = background.value.split("[@").next().unwrap();
+                assert!(fields["background"].starts_with(plain), "{dir}");
+                assert_ne!(plain, background.value, "{dir} cites nothing");
+            }
+        }
     }
 }

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tera::{Kwargs, State, Tera};
 
@@ -69,6 +69,30 @@ pub struct SiteTemplates {
     pub dir: PathBuf,
     /// Template name ("review.md") -> source.
     pub sources: BTreeMap<String, String>,
+    /// The built-in and site templates compiled once for the whole build (see
+    /// [`Templates::new`]); `None` inside when they do not compile.
+    compiled: OnceLock<Option<Templates>>,
+}
+
+impl SiteTemplates {
+    /// The site templates read from `dir`.
+    pub fn new(dir: PathBuf, sources: BTreeMap<String, String>) -> SiteTemplates {
+        SiteTemplates {
+            dir,
+            sources,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The built-in and site templates compiled, with the literate functions bound to no
+    /// results; the first caller compiles them.
+    fn compiled(&self) -> Option<&Templates> {
+        self.compiled
+            .get_or_init(|| {
+                Templates::compile(self, &BTreeMap::new(), Arc::new(Results::default())).ok()
+            })
+            .as_ref()
+    }
 }
 
 /// Where a template that Tera names comes from: a review's folder, the site's, or the binary.
@@ -258,6 +282,7 @@ fn block_names(source: &str) -> impl Iterator<Item = &str> {
 
 /// The template engines for one review. The Markdown engine is shared with the thread that
 /// renders prose under its budget.
+#[derive(Debug, Clone)]
 pub struct Templates {
     markdown: Arc<Tera>,
     html: Tera,
@@ -282,7 +307,33 @@ impl Templates {
     /// Loads the built-in templates, replaced file by file by the `site`'s and then by a
     /// review's `overrides` (name -> source), with the literate functions bound to this
     /// review's results.
+    ///
+    /// The built-in and site templates are compiled once per build (a fifth of a small
+    /// review's build was compiling them, for each review and again for the index): each
+    /// review takes a copy, binds the functions to its results and adds its own overrides,
+    /// the same steps in the same order as compiling everything afresh. When they do not
+    /// compile, everything is compiled afresh, so that the error is reported as before.
     pub fn new(
+        site: &SiteTemplates,
+        overrides: &BTreeMap<String, String>,
+        results: Arc<Results>,
+    ) -> Result<Self, TemplateError> {
+        let Some(compiled) = site.compiled() else {
+            return Templates::compile(site, overrides, results);
+        };
+        let mut templates = compiled.clone();
+        // The review's own copy of the compiled Markdown engine, which it binds to its results.
+        let markdown = Arc::make_mut(&mut templates.markdown);
+        register_functions(markdown, results);
+        for (engine, suffix) in [(markdown, ".md"), (&mut templates.html, ".html")] {
+            add_overrides(engine, suffix, overrides)?;
+        }
+        Ok(templates)
+    }
+
+    /// Compiles the built-in templates, the `site`'s and the review's `overrides`, with the
+    /// literate functions bound to `results`.
+    fn compile(
         site: &SiteTemplates,
         overrides: &BTreeMap<String, String>,
         results: Arc<Results>,
@@ -317,17 +368,10 @@ impl Templates {
             let sites = site
                 .sources
                 .iter()
-                .map(|(name, source)| (format!("{SITE_PREFIX}{name}"), source));
-            let reviews = overrides
-                .iter()
-                .map(|(name, source)| (name.clone(), source));
-            for (name, source) in sites.chain(reviews) {
-                if name.ends_with(suffix) {
-                    engine
-                        .add_raw_template(&name, source)
-                        .map_err(|e| TemplateError::from_tera(&name, &e))?;
-                }
-            }
+                .map(|(name, source)| (format!("{SITE_PREFIX}{name}"), source.clone()))
+                .collect();
+            add_overrides(engine, suffix, &sites)?;
+            add_overrides(engine, suffix, overrides)?;
         }
         Ok(Templates {
             markdown: Arc::new(markdown),
@@ -358,11 +402,18 @@ impl Templates {
     pub fn render_prose<'t>(
         &self,
         texts: &[&'t str],
-        context: tera::Context,
+        context: impl FnOnce() -> tera::Context,
     ) -> Result<Vec<RenderedProse<'t>>, budget::Stopped> {
         let templated: Vec<usize> = (0..texts.len())
-            .filter(|&i| ["{{", "{%", "{#"].iter().any(|s| texts[i].contains(s)))
+            .filter(|&i| uses_template(texts[i]))
             .collect();
+        let mut out: Vec<RenderedProse<'t>> = texts.iter().map(|t| Ok(Cow::Borrowed(*t))).collect();
+        if templated.is_empty() {
+            // Most reviews' prose is plain Markdown: no context to make (it serialises every
+            // view of the review), no thread to start.
+            return Ok(out);
+        }
+        let context = context();
         let jobs: Vec<String> = templated.iter().map(|&i| texts[i].to_string()).collect();
         let engine = Arc::clone(&self.markdown);
         let rendered = budget::run_each(jobs, PROSE_LIMITS, move |text: String| {
@@ -378,7 +429,6 @@ impl Templates {
             },
             other @ budget::Stopped::NoThread(_) => other,
         })?;
-        let mut out: Vec<RenderedProse<'t>> = texts.iter().map(|t| Ok(Cow::Borrowed(*t))).collect();
         for (&i, text) in templated.iter().zip(rendered) {
             out[i] = text.map(Cow::Owned);
         }
@@ -433,6 +483,29 @@ impl std::io::Write for Capped {
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// Whether a prose text uses template syntax (`{{`, `{%` or `{#`); one that does not is
+/// printed as written, without the template engine.
+pub fn uses_template(text: &str) -> bool {
+    text.contains("{{") || text.contains("{%") || text.contains("{#")
+}
+
+/// Adds the `templates` (name -> source) whose names end in `suffix` to `engine`, one by one,
+/// so that a problem Tera finds only across templates is the one's that was added.
+fn add_overrides(
+    engine: &mut Tera,
+    suffix: &str,
+    templates: &BTreeMap<String, String>,
+) -> Result<(), TemplateError> {
+    for (name, source) in templates {
+        if name.ends_with(suffix) {
+            engine
+                .add_raw_template(name, source)
+                .map_err(|e| TemplateError::from_tera(name, &e))?;
+        }
+    }
+    Ok(())
 }
 
 fn register_filters(tera: &mut Tera) {

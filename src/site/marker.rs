@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::Diagnostic;
+use crate::report::IndexEntry;
+
 /// The marker's file name in the output folder's root.
 pub const MARKER: &str = ".revmark-output.json";
 
@@ -44,6 +47,38 @@ pub struct ReviewFiles {
     /// The review folder's files, `/`-separated, relative to it, sorted.
     #[serde(default)]
     pub files: Vec<String>,
+    /// The fingerprint of everything the files were made from (the review folder, the
+    /// templates, revmark's version): a later build whose fingerprint is the same carries the
+    /// files over instead of building them again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<String>,
+    /// The review's entry in the site index, so that a review carried over is listed without
+    /// being built.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<IndexEntry>,
+    /// The warnings its build printed, each file named relative to the review folder, printed
+    /// again when the review is carried over.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Diagnostic>,
+    /// The warnings its rendering printed (the GRADE assistant's), after every review had
+    /// loaded: printed again at the same point, so that a carried review's messages come in
+    /// the order a full build prints them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub built_warnings: Vec<Diagnostic>,
+}
+
+/// What a build knows of a review beyond its files: what [`ReviewFiles`] records besides the
+/// file list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRecord {
+    /// The fingerprint of its inputs.
+    pub inputs: String,
+    /// Its entry in the site index.
+    pub entry: IndexEntry,
+    /// Its warnings, files relative to the review folder.
+    pub warnings: Vec<Diagnostic>,
+    /// The warnings its rendering printed, files relative to the review folder.
+    pub built_warnings: Vec<Diagnostic>,
 }
 
 impl Marker {
@@ -103,6 +138,7 @@ mod tests {
             "a".into(),
             ReviewFiles {
                 files: vec!["figures/forest-1.1.svg".into()],
+                ..ReviewFiles::default()
             },
         );
         let again = Marker::parse(&marker.to_json()).unwrap();
@@ -113,6 +149,38 @@ mod tests {
         assert!(!again.lists("about.html"));
         assert!(!again.lists("a/figures/other.svg"));
         assert!(!again.lists("b/figures/forest-1.1.svg"));
+    }
+
+    // What a build records to carry a review over reads back as written; a marker without it
+    // (an older revmark's) reads as one that records nothing.
+    #[test]
+    fn keeps_the_fingerprint_entry_and_warnings_of_a_review() {
+        let mut marker = Marker::new();
+        let mut warning = Diagnostic::file_error(std::path::Path::new("review.yaml"), "a warning");
+        warning.severity = crate::diagnostic::Severity::Warning;
+        marker.reviews.insert(
+            "a".into(),
+            ReviewFiles {
+                files: vec!["review.md".into()],
+                inputs: Some("0123".into()),
+                entry: Some(IndexEntry {
+                    slug: "a".into(),
+                    title: "T".into(),
+                    date: None,
+                    studies: 2,
+                    participants: 40,
+                    participants_noun: "women".into(),
+                }),
+                warnings: vec![warning.clone()],
+                built_warnings: vec![warning],
+            },
+        );
+        assert_eq!(Marker::parse(&marker.to_json()).unwrap(), marker);
+        let older = r#"{"generator":"revmark","format":1,"version":"0.1.0","files":[],
+            "reviews":{"a":{"files":["x.md"]}}}"#;
+        let read = Marker::parse(older).unwrap();
+        assert_eq!(read.reviews["a"].inputs, None);
+        assert_eq!(read.reviews["a"].entry, None);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 pub mod marker;
 mod owner;
 
-pub use marker::{MARKER, Marker};
+pub use marker::{MARKER, Marker, ReviewRecord};
 pub use owner::{check_new_review, check_output};
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -68,6 +68,8 @@ pub struct Staging {
     /// Every file written so far: folder (relative to the output folder) -> file names
     /// (relative to that folder).
     written: Mutex<BTreeMap<PathBuf, Vec<String>>>,
+    /// What the marker records of each review besides its files, by review folder name.
+    records: Mutex<BTreeMap<String, ReviewRecord>>,
     finished: bool,
 }
 
@@ -104,6 +106,7 @@ impl Staging {
             root,
             durable,
             written: Mutex::new(BTreeMap::new()),
+            records: Mutex::new(BTreeMap::new()),
             finished: false,
         })
     }
@@ -146,6 +149,49 @@ impl Staging {
         Ok(())
     }
 
+    /// Carries the files `files` of the review folder `folder` over from the output being
+    /// replaced, unchanged: each is hard-linked into the new output (copied where it cannot be
+    /// linked, or where sharing it is not safe; see [`unchanged`]), so that neither tree is
+    /// modified and a failed build leaves the old one whole.
+    pub fn carry(&self, folder: &Path, files: &[Carried]) -> io::Result<()> {
+        let relatives: Vec<(PathBuf, bool)> = files
+            .iter()
+            .map(|f| (folder.join(&f.name), f.shareable))
+            .collect();
+        let mut dirs = BTreeSet::new();
+        for (relative, _) in &relatives {
+            if let Some(dir) = self.root.join(relative).parent()
+                && dirs.insert(dir.to_path_buf())
+            {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        for carried in crate::parallel::map(&relatives, |(relative, shareable)| {
+            let (old, target) = (self.out.join(relative), self.root.join(relative));
+            if *shareable && std::fs::hard_link(&old, &target).is_ok() {
+                return Ok(());
+            }
+            std::fs::copy(&old, &target).map(|_| ())
+        }) {
+            carried?;
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(folder.to_path_buf())
+            .or_default()
+            .extend(files.iter().map(|f| f.name.clone()));
+        Ok(())
+    }
+
+    /// Records what the marker keeps of the review in `folder` besides its files.
+    pub fn record(&self, folder: &str, record: ReviewRecord) {
+        self.records
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(folder.to_string(), record);
+    }
+
     /// Writes the [`Marker`] listing every file written, then moves the staged tree into
     /// place as the output folder (flushing it to disk first when durable). The swap is two
     /// renames, so a killed build leaves the old or the new tree whole.
@@ -183,6 +229,18 @@ impl Staging {
             }
         }
         marker.files.sort();
+        let records = self
+            .records
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (folder, record) in records.iter() {
+            if let Some(review) = marker.reviews.get_mut(folder) {
+                review.inputs = Some(record.inputs.clone());
+                review.entry = Some(record.entry.clone());
+                review.warnings.clone_from(&record.warnings);
+                review.built_warnings.clone_from(&record.built_warnings);
+            }
+        }
         marker
     }
 
@@ -263,15 +321,50 @@ pub fn recover(out: &Path) -> io::Result<()> {
 }
 
 /// Whether `path` is a regular file holding exactly `bytes` (the size is compared first, so a
-/// changed file is rarely read) that the new tree may share. A file with other links, or one
-/// that anyone may write, could be changed later through a path outside our control; such a
-/// file is written afresh instead. (Group-writable files are shared: a umask of 002 makes
-/// every file so.)
+/// changed file is rarely read) that the new tree may share (see [`shareable`]).
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::symlink_metadata(path)
+        .is_ok_and(|m| m.len() == bytes.len() as u64 && shareable_file(&m))
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// A file of the output being replaced that a build carries over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carried {
+    /// Its path relative to its review's folder.
+    pub name: String,
+    /// Whether the new output may share it by a hard link (else it is copied).
+    pub shareable: bool,
+}
+
+/// The files `names` of the folder `dir` of the output being replaced, when each is still a
+/// regular file there (else `None`: what was written is gone, so it is built again).
+pub fn carriable(dir: &Path, names: &[String]) -> Option<Vec<Carried>> {
+    names
+        .iter()
+        .map(|name| {
+            let meta = std::fs::symlink_metadata(dir.join(name)).ok()?;
+            meta.is_file().then(|| Carried {
+                name: name.clone(),
+                shareable: shareable_file(&meta),
+            })
+        })
+        .collect()
+}
+
+/// Whether a file of these metadata may be shared by a hard link. A file with other links, or
+/// one that anyone may write, could be changed later through a path outside our control; such
+/// a file is written afresh instead. (Group-writable files are shared: a umask of 002 makes
+/// every file so.)
+fn shareable_file(m: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    std::fs::symlink_metadata(path).is_ok_and(|m| {
-        m.is_file() && m.len() == bytes.len() as u64 && m.nlink() == 1 && m.mode() & 0o002 == 0
-    }) && std::fs::read(path).is_ok_and(|old| old == bytes)
+    m.is_file() && m.nlink() == 1 && m.mode() & 0o002 == 0
+}
+
+/// The marker of the output folder `out`, when it has one revmark wrote.
+pub fn previous_marker(out: &Path) -> Option<Marker> {
+    let text = std::fs::read_to_string(out.join(MARKER)).ok()?;
+    Marker::parse(&text)
 }
 
 /// Makes a folder's entries (new names, renames) durable.

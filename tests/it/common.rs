@@ -125,3 +125,12 @@ pub fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// The files of an output folder with their bytes, without its marker
+/// (`.revmark-output.json`): the marker also records the fingerprint of each review's inputs,
+/// templates included, which changes with them even where the files do not.
+pub fn output_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = tree(dir);
+    files.retain(|(path, _)| path != Path::new(".revmark-output.json"));
+    files
+}

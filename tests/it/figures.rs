@@ -392,23 +392,42 @@ fn funnel_contours_shade_each_study_by_its_p_value() {
         let start = svg.find(&format!("<g class=\"{class}\">")).unwrap();
         &svg[start..start + svg[start..].find("</g>").unwrap()]
     };
-    let regions: Vec<(Vec<(f64, f64)>, String)> = group("contours")
-        .lines()
-        .filter(|l| l.starts_with("<polygon"))
+    // The figure's elements of one kind, each as its own text (the SVG may put several on a
+    // line), and an element's fill: its own attribute, or the rule of one of its classes in
+    // the figure's <style>.
+    let elements = |within: &str, tag: &str| -> Vec<String> {
+        within
+            .split(&format!("<{tag} "))
+            .skip(1)
+            .map(|e| format!("<{tag} {}", &e[..e.find('>').unwrap()]))
+            .collect()
+    };
+    let fill = |element: &str| -> String {
+        if let Some(own) = element.split("fill=\"").nth(1) {
+            return own[..7].to_string();
+        }
+        let classes = element.split("class=\"").nth(1).unwrap();
+        let classes = &classes[..classes.find('"').unwrap()];
+        classes
+            .split(' ')
+            .find_map(|c| {
+                let rule = svg.split(&format!(".{c}{{")).nth(1)?;
+                let rule = &rule[..rule.find('}')?];
+                Some(rule.split("fill:").nth(1)?[..7].to_string())
+            })
+            .unwrap_or_else(|| panic!("no fill for {element}"))
+    };
+    let regions: Vec<(Vec<(f64, f64)>, String)> = elements(group("contours"), "polygon")
+        .iter()
         .map(|l| {
             let numbers = attribute_numbers(l, "points");
-            let fill = l.split("fill=\"").nth(1).unwrap()[..7].to_string();
-            (numbers.chunks(2).map(|p| (p[0], p[1])).collect(), fill)
+            (numbers.chunks(2).map(|p| (p[0], p[1])).collect(), fill(l))
         })
         .collect();
     assert_eq!(regions.len(), 4, "the plot and one triangle per contour");
     // The legend names the shades, from p > 0.10 to p < 0.01.
     let legend = group("legend");
-    let shades: Vec<String> = legend
-        .lines()
-        .filter(|l| l.starts_with("<rect"))
-        .map(|l| l.split("fill=\"").nth(1).unwrap()[..7].to_string())
-        .collect();
+    let shades: Vec<String> = elements(legend, "rect").iter().map(|l| fill(l)).collect();
     for label in [
         "p &gt; 0.10",
         "0.05 &lt; p &lt; 0.10",
@@ -418,9 +437,8 @@ fn funnel_contours_shade_each_study_by_its_p_value() {
         assert!(legend.contains(label), "{label} in {legend}");
     }
     let contours = revmark::stats::funnel_contours();
-    let markers: Vec<(f64, f64)> = group("studies")
-        .lines()
-        .filter(|l| l.starts_with("<circle"))
+    let markers: Vec<(f64, f64)> = elements(group("studies"), "circle")
+        .iter()
         .map(|l| (attribute_numbers(l, "cx")[0], attribute_numbers(l, "cy")[0]))
         .collect();
     let effects: Vec<_> = outcome
@@ -467,6 +485,18 @@ fn risk_of_bias_summary_of_150_rob2_studies() {
     }
     assert_no_overlaps(&summary);
     assert_no_overlaps(&plot::rob_graph(&review, Palette::ColourBlindSafe));
+}
+
+// The summary of 1,000 studies stays small: each judgement's dot is drawn once and placed by
+// reference, every paint is a class (issue 17: at most 300 KB; Review Manager-sized reviews
+// are far smaller).
+#[test]
+fn risk_of_bias_summary_of_1000_studies_stays_under_300_kb() {
+    let review = synthetic(1000, |i| format!("Author{} {}", i % 97, 1970 + i % 53));
+    let summary = plot::rob_summary(&review, Palette::default());
+    assert_eq!(summary.svg.matches("<g class=\"study\">").count(), 1000);
+    assert!(summary.svg.len() <= 300_000, "{} bytes", summary.svg.len());
+    assert!(summary.svg.matches("<circle").count() <= 4);
 }
 
 // Continuous and generic outcomes get their own columns and measure names; RoB 2 dots.
@@ -516,6 +546,24 @@ fn example_review_figures_match_their_snapshots() {
                 &format!("examples/{slug}/{}", figure.file_name()),
                 &figure.svg,
             );
+            // Paint is in the style sheet, not repeated on each element: the one fill
+            // attribute is the background's.
+            for attribute in [
+                " fill=",
+                " stroke=",
+                " font-weight=",
+                " text-anchor=",
+                " style=",
+            ] {
+                let expected = usize::from(attribute == " fill=");
+                assert_eq!(
+                    figure.svg.matches(attribute).count(),
+                    expected,
+                    "{slug}/{}: {attribute}",
+                    figure.file_name()
+                );
+            }
+            assert!(figure.svg.contains("<title>") && figure.svg.contains("<desc>"));
         }
     }
 }

@@ -133,6 +133,9 @@ const HTML_TAGS: &[&str] = &[
     "marker",
     "pattern",
     "symbol",
+    // Marks drawn once in <defs> and placed by reference: allowed only with an href inside
+    // the same document (checked in `executable_markup`).
+    "use",
 ];
 
 /// Attributes whose values are URLs.
@@ -295,6 +298,14 @@ pub fn executable_markup(markup: &str) -> Vec<String> {
     for tag in &tags {
         if !HTML_TAGS.contains(&tag.name.as_str()) {
             problems.push(format!("a <{}> tag", tag.name));
+        }
+        if tag.name == "use"
+            && !tag
+                .attributes
+                .iter()
+                .any(|(key, value)| key == "href" && value.starts_with('#'))
+        {
+            problems.push("a <use> that does not name a mark of its own document".into());
         }
         for (key, value) in &tag.attributes {
             if key.starts_with("on") {

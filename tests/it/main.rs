@@ -25,6 +25,7 @@ mod abstract_text;
 mod bias_reference;
 mod browser;
 mod build;
+mod carry_over;
 mod changes;
 mod confinement;
 mod crash_safe;

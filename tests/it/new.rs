@@ -26,6 +26,25 @@ fn scaffold_checks_and_builds_clean() {
     ] {
         assert!(review.contains(field), "review.yaml lacks {field}");
     }
+    // Its data rows are CSV files; inline YAML rows are shown only in a comment.
+    let analyses =
+        std::fs::read_to_string(scratch.path("reviews/my-review/analyses.yaml")).unwrap();
+    let data_lines: Vec<&str> = analyses
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter(|l| l.contains("data:"))
+        .collect();
+    assert_eq!(data_lines.len(), 3, "{analyses}");
+    assert!(
+        !analyses
+            .lines()
+            .any(|l| !l.trim_start().starts_with('#') && l.contains("{study:")),
+        "a data row in YAML:\n{analyses}"
+    );
+    let results = std::fs::read_to_string(scratch.path("output/my-review/results.json")).unwrap();
+    for study in ["Example 2020", "Sample 2022"] {
+        assert!(results.contains(study), "{study} is analysed");
+    }
 }
 
 // `--dir` chooses the folder of reviews.

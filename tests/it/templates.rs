@@ -57,7 +57,7 @@ fn an_override_changes_only_its_review() {
     example(&scratch, "mmn-lactation");
     let dir = example(&scratch, "diuretics-pregnancy");
     build(&scratch);
-    let before = tree(&scratch.path("output"));
+    let before = output_files(&scratch.path("output"));
     std::fs::create_dir_all(dir.join("templates")).unwrap();
     let builtin = std::fs::read_to_string(root().join("templates/abstract.md.tera")).unwrap();
     std::fs::write(
@@ -66,7 +66,7 @@ fn an_override_changes_only_its_review() {
     )
     .unwrap();
     build(&scratch);
-    let after = tree(&scratch.path("output"));
+    let after = output_files(&scratch.path("output"));
     let changed: Vec<String> = before
         .iter()
         .zip(&after)
@@ -93,7 +93,7 @@ fn ejected_templates_reproduce_the_output() {
     let scratch = Scratch::new("eject");
     let dir = example(&scratch, "diuretics-pregnancy");
     build(&scratch);
-    let before = tree(&scratch.path("output"));
+    let before = output_files(&scratch.path("output"));
     let run = revmark(
         &scratch.0,
         &[
@@ -115,7 +115,7 @@ fn ejected_templates_reproduce_the_output() {
     };
     assert_eq!(
         without_author_view(before),
-        without_author_view(tree(&scratch.path("output")))
+        without_author_view(output_files(&scratch.path("output")))
     );
     assert!(read(&scratch, "diuretics-pregnancy/author.html").contains("index.html.tera"));
     // A second eject does not overwrite the author's files.
@@ -243,7 +243,7 @@ fn one_block_of_an_override_changes_one_section() {
     let scratch = Scratch::new("block-override");
     let dir = example(&scratch, "diuretics-pregnancy");
     build(&scratch);
-    let before = tree(&scratch.path("output"));
+    let before = output_files(&scratch.path("output"));
     let review_before = read(&scratch, "diuretics-pregnancy/review.md");
     std::fs::create_dir_all(dir.join("templates")).unwrap();
     std::fs::write(
@@ -253,7 +253,7 @@ fn one_block_of_an_override_changes_one_section() {
     )
     .unwrap();
     build(&scratch);
-    let after = tree(&scratch.path("output"));
+    let after = output_files(&scratch.path("output"));
     assert_eq!(
         changed_files(&before, &after),
         [
@@ -357,7 +357,7 @@ fn site_templates_change_every_review_and_the_index() {
     example(&scratch, "mmn-lactation");
     let dir = example(&scratch, "diuretics-pregnancy");
     build(&scratch);
-    let before = tree(&scratch.path("output"));
+    let before = output_files(&scratch.path("output"));
     let site = scratch.path("house-style");
     std::fs::create_dir_all(&site).unwrap();
     std::fs::write(
@@ -372,7 +372,7 @@ fn site_templates_change_every_review_and_the_index() {
     .unwrap();
     let run = revmark(&scratch.0, &["build", "--templates", "house-style"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let after = tree(&scratch.path("output"));
+    let after = output_files(&scratch.path("output"));
     assert_eq!(
         changed_files(&before, &after),
         [
@@ -454,11 +454,11 @@ fn ejected_templates_are_a_site_folder_and_have_blocks() {
     let scratch = Scratch::new("eject-site");
     example(&scratch, "diuretics-pregnancy");
     build(&scratch);
-    let before = tree(&scratch.path("output"));
+    let before = output_files(&scratch.path("output"));
     let run = revmark(&scratch.0, &["templates", "--eject", "templates"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let review = std::fs::read_to_string(scratch.path("templates/review.md.tera")).unwrap();
     assert!(review.contains("{% block discussion -%}"), "{review}");
     build(&scratch);
-    assert_eq!(before, tree(&scratch.path("output")));
+    assert_eq!(before, output_files(&scratch.path("output")));
 }

@@ -67,6 +67,7 @@ pub fn serve(
         force,
         baseline: None,
         templates,
+        full: false,
     };
     run_build(paths, out, &options, &state, &cache);
     println!(

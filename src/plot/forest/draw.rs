@@ -3,8 +3,8 @@
 //! favours labels, and the notes.
 
 use super::super::axis::Axis;
-use super::super::svg::{Anchor, Font, Svg};
-use super::super::{Palette, glyph, glyph_baseline};
+use super::super::svg::{Anchor, Svg};
+use super::super::{Palette, judgement_dot};
 use super::layout::{BASELINE, BODY, BOLD, Layout, MARGIN, Mark, ROW, SMALL};
 use super::{Arms, favours};
 use crate::format::{measure_name, method_line};
@@ -225,15 +225,7 @@ fn draw_study(
     let palette = Palette::default();
     for (domain, x) in layout.domains.iter().zip(&layout.rob_x) {
         let judgement = judged.judgement(tool, domain);
-        svg.circle((*x, mid), 6.0, palette.fill(judgement), Some("#555555"));
-        svg.text_filled(
-            *x,
-            mid + glyph_baseline(judgement, 10.0),
-            Anchor::Middle,
-            Font::bold(10.0),
-            glyph(judgement),
-            Some(palette.ink(judgement)),
-        );
+        judgement_dot(svg, judgement, palette, (*x, mid), (6.0, 10.0));
     }
 }
 

@@ -38,7 +38,7 @@ fn import(c: &mut Criterion) {
         b.iter(|| {
             let doc = rm5::read(black_box(&excerpt), "gad.rm5").expect("it imports");
             review_files(&doc).len()
-        })
+        });
     });
     for n in [1_000, 4_000] {
         let file = same_name_studies(n);
@@ -46,7 +46,7 @@ fn import(c: &mut Criterion) {
             b.iter(|| {
                 let doc = rm5::read(black_box(file.as_bytes()), "same.rm5").expect("it imports");
                 review_files(&doc).len()
-            })
+            });
         });
     }
 }

@@ -36,13 +36,13 @@ fn stages(c: &mut Criterion) {
         let name = size.name();
 
         c.bench_function(&format!("load/{name}"), |b| {
-            b.iter(|| load_review(black_box(&dir)).is_ok())
+            b.iter(|| load_review(black_box(&dir)).is_ok());
         });
         c.bench_function(&format!("statistics/{name}"), |b| {
-            b.iter(|| results::analyse(black_box(&review)).comparisons.len())
+            b.iter(|| results::analyse(black_box(&review)).comparisons.len());
         });
         c.bench_function(&format!("figures/{name}"), |b| {
-            b.iter(|| plot::figures(black_box(&review), black_box(&analyses)).len())
+            b.iter(|| plot::figures(black_box(&review), black_box(&analyses)).len());
         });
         c.bench_function(&format!("report/{name}"), |b| {
             b.iter_batched(
@@ -58,7 +58,7 @@ fn stages(c: &mut Criterion) {
                     .is_ok()
                 },
                 BatchSize::LargeInput,
-            )
+            );
         });
     }
 }

@@ -199,7 +199,7 @@ fn measure(revmark: &Path, dir: &Path, out: &Path, runs: usize, one_changed: boo
     let path = |p: &Path| p.to_string_lossy().into_owned();
     let args_for = |out: &Path, extra: &[&str]| {
         let mut args = vec!["build".to_string(), path(dir), "--out".into(), path(out)];
-        args.extend(extra.iter().map(|s| s.to_string()));
+        args.extend(extra.iter().map(std::string::ToString::to_string));
         args
     };
     // Every build into an empty folder writes a folder of its own under `out`, all removed at
@@ -357,8 +357,7 @@ fn release_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_else(|e| fail(&format!("no executable: {e}")));
     exe.parent()
         .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| fail("cannot find the target folder"))
+        .map_or_else(|| fail("cannot find the target folder"), Path::to_path_buf)
 }
 
 /// Builds the release binary beside this example and returns its path.

@@ -149,8 +149,7 @@ fn release_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_else(|e| fail(&format!("no executable: {e}")));
     exe.parent()
         .and_then(Path::parent)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| fail("cannot find the target folder"))
+        .map_or_else(|| fail("cannot find the target folder"), Path::to_path_buf)
 }
 
 /// Builds the release binary beside this example and returns its path.

@@ -91,7 +91,7 @@ pub fn push_whole(out: &mut String, n: u64) {
         push_pair(out, n);
     } else {
         let at = 2 * n as usize + 1;
-        out.push_str(&PAIRS[at..at + 1]);
+        out.push_str(&PAIRS[at..=at]);
     }
 }
 

@@ -455,6 +455,26 @@ mod tests {
         );
     }
 
+    // A long source line is quoted as a window of MAX_QUOTED characters around the column,
+    // the caret still under the place.
+    #[test]
+    fn long_lines_are_quoted_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(5000), "b".repeat(5000));
+        let file = SourceFile::new("r/review.yaml", line);
+        let shown = file.error(1, 5001, "here").to_string();
+        let quoted = shown.lines().nth(2).unwrap();
+        let text = quoted.split(" | ").nth(1).unwrap();
+        assert_eq!(text.chars().count(), MAX_QUOTED + 2, "{text}");
+        assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
+        let caret = shown.lines().nth(3).unwrap();
+        let quoted_x = quoted.chars().position(|c| c == 'X').unwrap();
+        assert_eq!(
+            caret.chars().position(|c| c == '^'),
+            Some(quoted_x),
+            "{shown}"
+        );
+    }
+
     #[test]
     fn line_index_gives_the_lines_that_str_lines_gives() {
         for text in ["", "a", "a\n", "a\r\nb", "a\n\nb\n", "a\rb\r\n", "x\r"] {

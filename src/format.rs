@@ -26,7 +26,7 @@ pub fn push_fixed(out: &mut String, x: f64, digits: usize) {
         if out[start + 1..].bytes().all(|b| b == b'0' || b == b'.') {
             out.remove(start);
         } else {
-            out.replace_range(start..start + 1, "\u{2212}");
+            out.replace_range(start..=start, "\u{2212}");
         }
     }
 }
@@ -135,7 +135,7 @@ pub fn method_line(method: MethodKey, model: ModelKey) -> String {
 }
 
 /// "P = 0.09" or "P < 0.00001".
-fn p_clause(p: f64) -> String {
+pub fn p_clause(p: f64) -> String {
     let text = p_value(p);
     if text.starts_with('<') {
         format!("P {text}")

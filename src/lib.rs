@@ -8,6 +8,8 @@
 //! these stages; each returns `Result<(), Error>`, and [`run`] prints the [`Error`] and maps
 //! it to the exit status.
 
+pub mod budget;
+pub mod citation;
 pub mod cli;
 mod cmd;
 pub mod decimal;

@@ -113,10 +113,19 @@ pub(crate) fn build_all(
     let outcomes = parallel::map(&items, |&(dir, plan, loaded)| {
         let slug = plan.slug();
         let (entry, warnings) = match (plan, loaded) {
-            (Plan::Carry { files, entry, .. }, _) => {
+            (
+                Plan::Carry {
+                    files,
+                    entry,
+                    built_warnings,
+                    ..
+                },
+                _,
+            ) => {
                 timings::time(Stage::Write, || staging.carry(Path::new(slug), files))
                     .map_err(Outcome::Unwritten)?;
-                (entry.clone(), None)
+                let again = rooted(dir, built_warnings);
+                (entry.clone(), Some((Vec::new(), again)))
             }
             (Plan::Build { duplicate, .. }, Some(review)) => {
                 let rendered =
@@ -128,36 +137,54 @@ pub(crate) fn build_all(
                     staging.write(Path::new(slug), &rendered.files)
                 })
                 .map_err(Outcome::Unwritten)?;
-                (rendered.entry, Some(&review.warnings))
+                // Loading's warnings were printed as it loaded; the build's own (the GRADE
+                // assistant's) are printed below, after every review's loading.
+                (
+                    rendered.entry,
+                    Some((review.warnings.clone(), rendered.warnings)),
+                )
             }
             (Plan::Build { .. }, None) => unreachable!("every review to build has loaded"),
         };
         if let Some(inputs) = plan.inputs() {
-            let warnings = match (plan, warnings) {
-                (Plan::Carry { warnings, .. }, _) => Some(warnings.clone()),
-                (_, Some(warnings)) => relative_warnings(dir, warnings),
+            let told = match (plan, &warnings) {
+                (
+                    Plan::Carry {
+                        warnings,
+                        built_warnings,
+                        ..
+                    },
+                    _,
+                ) => Some((warnings.clone(), built_warnings.clone())),
+                (_, Some((loaded, built))) => {
+                    relative_warnings(dir, loaded).zip(relative_warnings(dir, built))
+                }
                 (_, None) => None,
             };
             // A review whose warnings cannot be told again is built again next time.
-            if let Some(warnings) = warnings {
+            if let Some((warnings, built_warnings)) = told {
                 staging.record(
                     slug,
                     site::ReviewRecord {
                         inputs: inputs.to_string(),
                         entry: entry.clone(),
                         warnings,
+                        built_warnings,
                     },
                 );
             }
         }
-        Ok(entry)
+        Ok((entry, warnings.map(|(_, built)| built).unwrap_or_default()))
     });
     let mut entries = Vec::new();
     let mut failed = false;
     let mut unwritten = None;
     for (plan, outcome) in plans.iter().zip(outcomes) {
         match outcome {
-            Ok(entry) => entries.push(entry),
+            Ok((entry, warnings)) => {
+                print_problems(&warnings, log);
+                entries.push(entry);
+            }
             Err(Outcome::Invalid(problems)) => {
                 print_problems(&problems, log);
                 failed = true;
@@ -242,6 +269,8 @@ enum Plan {
         entry: report::IndexEntry,
         /// Its warnings, files relative to the review folder.
         warnings: Vec<Diagnostic>,
+        /// The warnings its rendering printed, files relative to the review folder.
+        built_warnings: Vec<Diagnostic>,
     },
 }
 
@@ -311,6 +340,7 @@ fn plan(dirs: &[PathBuf], out: &Path, site: &SiteTemplates, options: &BuildOptio
                 files,
                 entry: entry.clone(),
                 warnings: recorded.warnings.clone(),
+                built_warnings: recorded.built_warnings.clone(),
             };
         }
         Plan::Build {
@@ -360,17 +390,7 @@ fn load_planned(
     for ((dir, plan), result) in items.into_iter().zip(results) {
         match (plan, result) {
             (Plan::Carry { warnings, .. }, _) => {
-                let again: Vec<Diagnostic> = warnings
-                    .iter()
-                    .map(|w| Diagnostic {
-                        file: match w.file.as_os_str().is_empty() {
-                            true => dir.clone(),
-                            false => dir.join(&w.file),
-                        },
-                        ..w.clone()
-                    })
-                    .collect();
-                print_problems(&again, log);
+                print_problems(&rooted(dir, warnings), log);
                 loaded.push(None);
             }
             (_, Some(Ok(review))) => {
@@ -392,6 +412,21 @@ fn load_planned(
         });
     }
     Ok(loaded)
+}
+
+/// `warnings` recorded relative to the review folder `dir`, named from where the build runs.
+fn rooted(dir: &Path, warnings: &[Diagnostic]) -> Vec<Diagnostic> {
+    warnings
+        .iter()
+        .map(|w| Diagnostic {
+            file: if w.file.as_os_str().is_empty() {
+                dir.to_path_buf()
+            } else {
+                dir.join(&w.file)
+            },
+            ..w.clone()
+        })
+        .collect()
 }
 
 /// `warnings` with each file named relative to the review folder `dir`; `None` when one is

@@ -12,9 +12,12 @@ pub fn check(paths: &[PathBuf], templates: Option<&Path>) -> Result<(), Error> {
     let loaded = load_all(paths, None, log)?;
     let mut invalid = 0;
     for result in crate::parallel::map(&loaded, |review| render(review, &site, None, None)) {
-        if let Err(problems) = result {
-            print_problems(&problems, log);
-            invalid += 1;
+        match result {
+            Ok(rendered) => print_problems(&rendered.warnings, log),
+            Err(problems) => {
+                print_problems(&problems, log);
+                invalid += 1;
+            }
         }
     }
     if invalid > 0 {

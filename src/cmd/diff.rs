@@ -18,16 +18,16 @@ pub fn diff(old: &Path, new: &Path) -> Result<(), Error> {
         (Err(message), _) | (_, Err(message)) => return Err(Error::Results { message }),
     };
     // Two single files are compared whatever their review ids; folders pair reviews by id.
-    let pairs: Vec<(String, Option<&Results>, Option<&Results>)> = match (only(&old), only(&new)) {
-        (Some((slug, o)), Some((_, n))) => vec![(slug.clone(), Some(o), Some(n))],
-        _ => {
+    let pairs: Vec<(String, Option<&Results>, Option<&Results>)> =
+        if let (Some((slug, o)), Some((_, n))) = (only(&old), only(&new)) {
+            vec![(slug.clone(), Some(o), Some(n))]
+        } else {
             let slugs: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
             slugs
                 .into_iter()
                 .map(|s| (s.clone(), old.get(s), new.get(s)))
                 .collect()
-        }
-    };
+        };
     let template_error = |e: crate::report::TemplateError| Error::Template {
         name: "changes.md".into(),
         message: e.message,

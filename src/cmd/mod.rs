@@ -147,7 +147,22 @@ pub(crate) fn render(
         let cache = cache.map(|c| &c.figures);
         crate::plot::figures_cached(&loaded.review, &results, Palette::default(), cache)
     });
-    timings::time(Stage::Templates, || {
-        report::render_review(&loaded.review, site, results, figures, baseline)
-    })
+    let found = report::grade_check::certainty_warnings(
+        &loaded.review,
+        &results,
+        loaded.analyses_file.as_ref(),
+    );
+    let warnings: Vec<Diagnostic> = loaded.warnings.iter().chain(&found).cloned().collect();
+    let mut rendered = timings::time(Stage::Templates, || {
+        report::render_review_with_warnings(
+            &loaded.review,
+            site,
+            results,
+            figures,
+            baseline,
+            &warnings,
+        )
+    })?;
+    rendered.warnings = found;
+    Ok(rendered)
 }

@@ -14,6 +14,7 @@ const FILES: &[(&str, &str)] = &[
     ("review.yaml", include_str!("new/review.yaml")),
     ("studies.yaml", include_str!("new/studies.yaml")),
     ("analyses.yaml", include_str!("new/analyses.yaml")),
+    ("references.bib", include_str!("new/references.bib")),
     (
         "data/example-outcome.csv",
         include_str!("new/example-outcome.csv"),

@@ -52,6 +52,9 @@ pub struct Document {
     /// Review Manager's template guidance text (`[Summary text]`, MARKER elements): left
     /// out of the text.
     pub placeholders: Vec<String>,
+    /// The authors' notes to themselves in their text ("[These need to be changed]"): left
+    /// out of the text, so that the review does not print them, and listed in the report.
+    pub author_notes: Vec<String>,
     /// Text deleted under tracked changes: the changes are accepted, so it is left out.
     pub tracked_deletions: Vec<String>,
     /// Rows and settings that could not be read as given, one line each, with where they are.
@@ -418,6 +421,8 @@ pub struct Finding {
     pub markers: String,
     /// The comments cell.
     pub comments: String,
+    /// The assumed (comparator) risk: the first "N per 1000" after the row.
+    pub assumed_risk: Option<f64>,
 }
 
 /// A figure.

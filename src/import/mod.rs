@@ -11,6 +11,7 @@
 pub mod document;
 pub mod inventory;
 pub mod package;
+pub mod references;
 pub mod revman_csv;
 pub mod rm5;
 mod sof;

@@ -149,7 +149,7 @@ fn walk(
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(Result::ok)
         .collect();
-    entries.sort_by_key(|e| e.file_name());
+    entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = if prefix.is_empty() {
@@ -382,10 +382,10 @@ fn from_files(files: &Files, name: &str) -> Result<Document, String> {
             &mut unread,
         );
     }
-    doc.review.title = Path::new(name)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "Imported review".into());
+    doc.review.title = Path::new(name).file_stem().map_or_else(
+        || "Imported review".into(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     // The analyses, in the settings file's order.
     let mut by_number: HashMap<(String, String), (usize, usize)> = HashMap::new();
     for row in &settings.rows {
@@ -394,18 +394,16 @@ fn from_files(files: &Files, name: &str) -> Result<Document, String> {
             c("Analysis group").to_string(),
             c("Analysis number").to_string(),
         );
-        let ci = match doc.comparisons.iter().position(|x| x.id == group) {
-            Some(i) => i,
-            None => {
-                doc.comparisons.push(Comparison {
-                    id: group.clone(),
-                    number: (group != (doc.comparisons.len() + 1).to_string())
-                        .then(|| group.clone()),
-                    name: c("Analysis group name").to_string(),
-                    outcomes: Vec::new(),
-                });
-                doc.comparisons.len() - 1
-            }
+        let ci = if let Some(i) = doc.comparisons.iter().position(|x| x.id == group) {
+            i
+        } else {
+            doc.comparisons.push(Comparison {
+                id: group.clone(),
+                number: (group != (doc.comparisons.len() + 1).to_string()).then(|| group.clone()),
+                name: c("Analysis group name").to_string(),
+                outcomes: Vec::new(),
+            });
+            doc.comparisons.len() - 1
         };
         let kind = c("Data type").to_string();
         let data_type = match kind.as_str() {
@@ -567,13 +565,14 @@ fn from_files(files: &Files, name: &str) -> Result<Document, String> {
             ..DataRow::default()
         };
         match parse_row(data_type, &r.entered, None) {
-            Ok((values, totals)) => match row_problem(&values) {
-                Some(why) => r.problem = Some(why.to_string()),
-                None => {
+            Ok((values, totals)) => {
+                if let Some(why) = row_problem(&values) {
+                    r.problem = Some(why.to_string());
+                } else {
                     r.values = Some(values);
                     r.generic_totals = totals;
                 }
-            },
+            }
             Err(why) => r.problem = Some(why),
         }
         if let Some(why) = &r.problem {
@@ -584,20 +583,19 @@ fn from_files(files: &Files, name: &str) -> Result<Document, String> {
         }
         let subgroup = c("Subgroup");
         if o.has_subgroups {
-            match o
+            if let Some(g) = o
                 .groups
                 .iter_mut()
                 .find(|g| g.name.as_deref() == Some(subgroup))
             {
-                Some(g) => g.rows.push(r),
-                None => {
-                    o.groups.push(Group {
-                        name: Some(subgroup.to_string()),
-                        ..Group::default()
-                    });
-                    if let Some(g) = o.groups.last_mut() {
-                        g.rows.push(r);
-                    }
+                g.rows.push(r);
+            } else {
+                o.groups.push(Group {
+                    name: Some(subgroup.to_string()),
+                    ..Group::default()
+                });
+                if let Some(g) = o.groups.last_mut() {
+                    g.rows.push(r);
                 }
             }
         } else {
@@ -743,15 +741,18 @@ fn studies_files(
         read.extend(supports.iter().map(String::as_str));
         unread_columns(&t, &read, unread);
     }
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".ris")) {
+    for (path, bytes) in files.iter().filter(|(p, _)| {
+        std::path::Path::new(p.as_str())
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ris"))
+    }) {
         for reference in ris(&xml::decode(bytes).text) {
             let study = reference.fields.get("NS").cloned().unwrap_or_default();
-            match studies.get(&study) {
-                Some(&at) => doc.studies.included[at].references.push(reference),
-                None => {
-                    let _ = path;
-                    doc.references.additional.push(reference);
-                }
+            if let Some(&at) = studies.get(&study) {
+                doc.studies.included[at].references.push(reference);
+            } else {
+                let _ = path;
+                doc.references.additional.push(reference);
             }
         }
     }

@@ -108,10 +108,10 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, String> {
         ),
         ..Document::default()
     };
-    doc.review.title = std::path::Path::new(name)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "Imported review".into());
+    doc.review.title = std::path::Path::new(name).file_stem().map_or_else(
+        || "Imported review".into(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     doc.problems.push(
         "A CSV analysis export holds the analyses only: the review's text, characteristics of studies and risk of bias were not in it.".into(),
     );
@@ -135,8 +135,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, String> {
             let text = column
                 .get(h)
                 .and_then(|&i| record.get(i))
-                .map(str::trim)
-                .unwrap_or("");
+                .map_or("", str::trim);
             // revmark's own results.csv guards text against spreadsheet formulas with an
             // apostrophe (report::export::text_cell); take it off again.
             match text.strip_prefix('\'') {
@@ -280,13 +279,14 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, String> {
             row.stored.0.remove("SE");
         }
         match parse_row(data_type, &row.entered, estimate) {
-            Ok((values, totals)) => match row_problem(&values) {
-                Some(why) => row.problem = Some(why.to_string()),
-                None => {
+            Ok((values, totals)) => {
+                if let Some(why) = row_problem(&values) {
+                    row.problem = Some(why.to_string());
+                } else {
                     row.values = Some(values);
                     row.generic_totals = totals;
                 }
-            },
+            }
             Err(why) => row.problem = Some(why),
         }
         if let Some(why) = &row.problem {

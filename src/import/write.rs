@@ -9,9 +9,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+mod outcomes;
+mod text;
+
 use super::document::{Block, DataRow, Document, Outcome, Section, Study, Totals};
 use super::inventory::{self, Entry, Ledger};
 use super::measure_of;
+use super::references::Library;
 use crate::model::{DataType, MethodKey};
 use crate::stats::Row;
 
@@ -115,6 +119,38 @@ fn heading_of(tag: &str) -> Option<&'static str> {
         "QUALITY_OF_EVIDENCE" => "Quality of the evidence",
         "POTENTIAL_BIASES" => "Potential biases in the review process",
         "AGREEMENT" => "Agreements and disagreements with other studies or reviews",
+        "SELECTION_CRITERIA" => "Criteria for considering studies for this review",
+        "SEARCH_METHODS" => "Search methods for identification of studies",
+        "ELECTRONIC_SEARCHES" => "Electronic searches",
+        "OTHER_SEARCHES" => "Searching other resources",
+        "DATA_COLLECTION" => "Data collection and analysis",
+        "STUDY_SELECTION" => "Selection of studies",
+        "DATA_EXTRACTION" => "Data extraction and management",
+        "QUALITY_ASSESSMENT" => "Assessment of risk of bias in included studies",
+        "EFFECT_MEASURES" => "Measures of treatment effect",
+        "UNIT_OF_ANALYSIS" => "Unit of analysis issues",
+        "MISSING_DATA" => "Dealing with missing data",
+        "HETEROGENEITY_ASSESSMENT" => "Assessment of heterogeneity",
+        "BIAS_ASSESSMENT" => "Assessment of reporting biases",
+        "DATA_SYNTHESIS" => "Data synthesis",
+        "SUBGROUP_ANALYSIS" => "Subgroup analysis and investigation of heterogeneity",
+        "SENSITIVITY_ANALYSIS" => "Sensitivity analysis",
+        "STUDY_DESCRIPTION" => "Description of studies",
+        "SEARCH_RESULTS" => "Results of the search",
+        "INCLUDED_STUDIES_DESCR" => "Included studies",
+        "EXCLUDED_STUDIES_DESCR" => "Excluded studies",
+        "STUDY_QUALITY" => "Risk of bias in included studies",
+        "ALLOCATION" => "Allocation",
+        "BLINDING" => "Blinding",
+        "EXCLUSIONS" => "Incomplete outcome data",
+        "SELECTIVE_REPORTING" => "Selective reporting",
+        "OTHER_BIAS_SOURCES" => "Other potential sources of bias",
+        "INTERVENTION_EFFECTS" => "Effects of interventions",
+        "IMPLICATIONS_PRACTICE" => "Implications for practice",
+        "IMPLICATIONS_RESEARCH" => "Implications for research",
+        "FEEDBACK_SUMMARY" => "Summary",
+        "FEEDBACK_REPLY" => "Reply",
+        "FEEDBACK_CONTRIBUTORS" => "Contributors",
         _ => return None,
     })
 }
@@ -126,6 +162,20 @@ fn section_markdown(section: &Section, level: usize) -> String {
         match block {
             Block::Text(t) => parts.push(t.clone()),
             Block::Section(s) if s.is_empty() => {}
+            // A body element (APPENDIX_BODY, FEEDBACK_BODY, SUMMARY_BODY) wraps its parent's
+            // text: no heading of its own.
+            Block::Section(s) if s.tag.ends_with("_BODY") && s.heading.is_none() => {
+                parts.push(section_markdown(s, level));
+            }
+            // A section's TITLE (the plain language summary's) reads as its first line.
+            Block::Section(s) if s.tag == "TITLE" && s.heading.is_none() => {
+                let title = section_markdown(s, level);
+                if title.contains('\n') {
+                    parts.push(title);
+                } else {
+                    parts.push(format!("**{title}**"));
+                }
+            }
             Block::Section(s) => {
                 let title = s
                     .heading
@@ -146,7 +196,8 @@ fn section_markdown(section: &Section, level: usize) -> String {
             }
         }
     }
-    parts.join("\n\n")
+    parts.retain(|p| !p.trim().is_empty());
+    parts.join("\n\n").trim().to_string()
 }
 
 /// The inventory path of a main-text section ("main_text.BODY.BACKGROUND").
@@ -211,7 +262,12 @@ fn data_csv(data_type: DataType, rows: &[&DataRow]) -> String {
         header.extend(["e_total", "c_total"]);
     }
     let mut w = csv::Writer::from_writer(Vec::new());
-    let mut records = vec![header.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
+    let mut records = vec![
+        header
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect::<Vec<_>>(),
+    ];
     for r in rows {
         let Some(values) = r.values else { continue };
         let as_written = |key: &str, value: f64| {
@@ -328,17 +384,40 @@ fn number_of(given: Option<&String>, position: usize) -> usize {
         .unwrap_or(position)
 }
 
-/// GRADE's level as revmark writes it.
-fn certainty_key(level: &str) -> Option<&'static str> {
-    Some(match level {
-        "high" => "high",
-        "moderate" => "moderate",
-        "low" => "low",
-        "very low" => "very_low",
-        _ => return None,
-    })
+/// The part of an outcomes section that names the outcomes rather than defines them: its first
+/// paragraph, its headings, and the first clause of each list item ("1. Response rate: the
+/// number of ..." names "Response rate").
+fn naming_text(markdown: &str) -> String {
+    let mut out = Vec::new();
+    for (i, paragraph) in markdown.split("\n\n").enumerate() {
+        for line in paragraph.lines() {
+            let line = line.trim();
+            let item = line
+                .strip_prefix(['-', '*'])
+                .or_else(|| {
+                    let digits = line.chars().take_while(char::is_ascii_digit).count();
+                    (digits > 0)
+                        .then(|| line[digits..].strip_prefix(['.', ')']))
+                        .flatten()
+                })
+                .or_else(|| line.strip_prefix('#').map(|h| h.trim_start_matches('#')));
+            match item {
+                Some(item) => out.push(
+                    item.split([':', '.', ';', '(', ','])
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string(),
+                ),
+                None if i == 0 => out.push(line.to_string()),
+                None => {}
+            }
+        }
+    }
+    out.join("\n")
 }
 
+/// Lower case, whitespace collapsed.
 fn normalised(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
@@ -348,11 +427,17 @@ fn normalised(s: &str) -> String {
 
 struct Writer<'d> {
     doc: &'d Document,
+    /// The document's references and what its in-text links cite.
+    library: Library,
     ledger: Ledger,
     notes: Vec<String>,
     /// Settings revmark does not follow yet: the note and the analyses it applies to.
     settings: BTreeMap<String, Vec<String>>,
     files: BTreeMap<String, String>,
+    /// Review Manager's analysis id -> the anchor of its section in the built review.
+    analysis_anchors: HashMap<String, String>,
+    /// Summary of findings tables kept as the authors' tables (indexes).
+    kept_tables: Vec<usize>,
 }
 
 /// The review folder's files (relative path -> text), IMPORT-REPORT.md included.
@@ -364,14 +449,18 @@ pub fn review_files(doc: &Document) -> BTreeMap<String, String> {
 pub fn write(doc: &Document) -> Written {
     let mut w = Writer {
         doc,
+        library: Library::of(doc),
         ledger: Ledger::default(),
         notes: Vec::new(),
         settings: BTreeMap::new(),
         files: BTreeMap::new(),
+        analysis_anchors: HashMap::new(),
+        kept_tables: Vec::new(),
     };
     let analyses = w.analyses();
     let studies = w.studies(&analyses);
     let review = w.review(&analyses);
+    w.references();
     for (what, numbers) in std::mem::take(&mut w.settings) {
         let list = if numbers.len() == 1 {
             format!("analysis {}", numbers[0])
@@ -398,8 +487,8 @@ pub fn write(doc: &Document) -> Written {
 /// What writing the analyses decided, for the other files.
 struct Analyses {
     yaml: String,
-    /// Protocol outcomes (id, name) in order.
-    outcomes: Vec<(String, String)>,
+    /// Protocol outcomes in order.
+    outcomes: Vec<outcomes::PlannedOutcome>,
     /// Comparison ids, and the first analysis's group labels.
     comparisons: Vec<(String, String, String, String)>,
     /// study -> (first comparison id, protocol outcomes with a row).
@@ -476,30 +565,18 @@ impl Writer<'_> {
                 self.ledger.claim_mapped(path);
             }
         }
-        let findings: Vec<(String, &str, String)> = doc
-            .summary_of_findings
-            .iter()
-            .flat_map(|t| {
-                t.findings.iter().filter_map(|f| {
-                    Some((
-                        normalised(&f.outcome),
-                        certainty_key(&f.certainty)?,
-                        t.number.clone(),
-                    ))
-                })
-            })
-            .collect();
-        let mut used_findings = BTreeSet::new();
-
-        let mut outcome_ids: BTreeMap<String, String> = BTreeMap::new();
-        let mut taken_outcomes = Taken::default();
-        let mut outcomes = Vec::new();
-        for o in doc.comparisons.iter().flat_map(|c| &c.outcomes) {
-            if !outcome_ids.contains_key(&o.name) {
-                let id = unique(slug(&o.name, "outcome"), &mut taken_outcomes);
-                outcome_ids.insert(o.name.clone(), id.clone());
-                outcomes.push((id, o.name.clone()));
-            }
+        // The authors' primary outcomes text makes the outcomes it names primary.
+        let primary_text = doc
+            .main_text
+            .get("BODY/METHODS/SELECTION_CRITERIA/CRIT_OUTCOMES/CRIT_OUTCOMES_PRIMARY")
+            .map(|s| naming_text(&super::rm5::unescape(&section_markdown(s, 1))).to_lowercase())
+            .unwrap_or_default();
+        let plan = outcomes::plan_outcomes(doc, &primary_text);
+        let sof = outcomes::plan_sof(doc);
+        if !doc.summary_of_findings.is_empty() {
+            // Each table is mapped onto its comparison's analyses (their certainty, the
+            // comparison's summary_of_findings) or written whole as the authors' table.
+            self.ledger.claim_mapped("summary_of_findings[]");
         }
         let mut taken_comparisons = Taken::default();
         let mut comparisons = Vec::new();
@@ -524,20 +601,44 @@ impl Writer<'_> {
                 .unwrap_or("Control")
                 .to_string();
             yaml.push_str(&format!(
-                "  - id: {id}\n{}    name: {}\n    experimental: {}\n    control: {}\n    outcomes:",
+                "  - id: {id}\n{}    name: {}\n    experimental: {}\n    control: {}\n",
                 number_line("    ", comparison_number, &mut previous_comparison),
                 q(&c.name),
                 q(&experimental),
                 q(&control)
             ));
-            let mut written = 0;
+            // Which analyses can be written, and their ids (unique in the comparison; the
+            // protocol outcome's id when it is the analysis's own).
             let mut taken_here = Taken::default();
-            let mut previous_outcome = 0;
+            let mut written_ids: Vec<Option<String>> = Vec::new();
+            let mut kinds = Vec::new();
             for (oi, o) in c.outcomes.iter().enumerate() {
                 let own_number = number_of(o.number.as_ref(), oi + 1);
                 let number = format!("{comparison_number}.{own_number}");
                 // An analysis left out keeps its number free: the others keep theirs.
-                let Some((data_type, measure, method)) = self.analysable(o, &number) else {
+                let analysable = self.analysable(o, &number);
+                let protocol = &plan.outcomes[plan.of[&(ci, oi)]];
+                let own = slug(&o.name, &protocol.id);
+                written_ids.push(analysable.as_ref().map(|_| unique(own, &mut taken_here)));
+                kinds.push(analysable);
+            }
+            if let Some(mapped) = sof.mapped.get(&ci) {
+                self.summary_of_findings(&mut yaml, mapped, &written_ids);
+                self.notes.push(format!(
+                    "Summary of findings table {} is the `summary_of_findings` of comparison {} in analyses.yaml: its header, its rows in order with their comments, and each row's GRADE level, footnotes and assumed risk (as the analysis's `certainty` and `assumed_risk`); revmark recomputes the effects.",
+                    doc.summary_of_findings[mapped.table].number,
+                    ci + 1
+                ));
+            }
+            yaml.push_str("    outcomes:");
+            let mut written = 0;
+            let mut previous_outcome = 0;
+            for (oi, o) in c.outcomes.iter().enumerate() {
+                let own_number = number_of(o.number.as_ref(), oi + 1);
+                let number = format!("{comparison_number}.{own_number}");
+                let (Some((data_type, measure, method)), Some(own_id)) =
+                    (kinds[oi].clone(), written_ids[oi].clone())
+                else {
                     continue;
                 };
                 let labels = (
@@ -563,8 +664,7 @@ impl Writer<'_> {
                 if written == 1 {
                     yaml.push('\n');
                 }
-                let protocol_id = outcome_ids[&o.name].clone();
-                let own_id = unique(protocol_id.clone(), &mut taken_here);
+                let protocol_id = plan.outcomes[plan.of[&(ci, oi)]].id.clone();
                 yaml.push_str(&format!("      - outcome: {protocol_id}\n"));
                 if own_id != protocol_id {
                     yaml.push_str(&format!("        id: {own_id}\n"));
@@ -576,6 +676,9 @@ impl Writer<'_> {
                     data_type.as_str(),
                     q(&measure)
                 ));
+                if let Some(role) = plan.roles.get(&(ci, oi)) {
+                    yaml.push_str(&format!("        role: {role}\n"));
+                }
                 // A generic measure's name where the label alone would name it otherwise
                 // ("Ratio of means" for RoM, whose default name is "Ratio of Means").
                 let name = o.effect_measure.trim();
@@ -603,19 +706,34 @@ impl Writer<'_> {
                     if o.random { "random" } else { "fixed" }
                 ));
                 yaml.push_str(&totals_lines(o));
-                // The first analysis of a name takes its Summary of findings row's level.
-                let finding = findings
-                    .iter()
-                    .find(|(name, _, _)| *name == normalised(&o.name));
-                if let Some((_, level, table)) = finding
-                    && used_findings.insert(normalised(&o.name))
-                {
-                    yaml.push_str(&format!("        certainty: {{level: {level}}}\n"));
-                    self.notes.push(format!(
-                        "Analysis {number} \"{}\": the certainty `{level}` comes from the GRADE level of its row in Summary of findings table {table}; add the reasons for downgrading.",
-                        o.name
+                if let Some(row) = sof.certainty.get(&(ci, oi)) {
+                    yaml.push_str(&format!(
+                        "        certainty:\n          level: {}\n",
+                        row.level
                     ));
+                    if !row.footnotes.is_empty() {
+                        yaml.push_str("          footnotes:\n");
+                        for note in &row.footnotes {
+                            yaml.push_str(&format!("            - {}\n", prose(note)));
+                        }
+                    }
+                    if let Some(risk) = row
+                        .assumed_risk
+                        .filter(|r| *r > 0.0 && *r < 1.0 && data_type == DataType::Dichotomous)
+                    {
+                        yaml.push_str(&format!("        assumed_risk: {risk}\n"));
+                    }
+                    self.settings
+                        .entry(format!(
+                            "The certainty comes from the row of Summary of findings table {} (its GRADE level, the footnotes its markers point to, and its assumed risk); add the domains it was downgraded for as `reasons`",
+                            row.table
+                        ))
+                        .or_default()
+                        .push(number.clone());
                 }
+                // The analysis's own place, which "Analysis 1.16" in the text links to.
+                let anchor = crate::report::markdown::slug(&format!("{number} {}", o.name));
+                self.analysis_anchors.insert(o.id.clone(), anchor);
                 let base = format!("data/analysis-{comparison_number}-{own_number}");
                 if o.has_subgroups {
                     yaml.push_str("        subgroups:\n");
@@ -661,30 +779,30 @@ impl Writer<'_> {
             if written == 0 {
                 yaml.push_str(" []\n");
             }
+            // The Summary of findings names the arms as they read in a sentence.
+            let (experimental, control) = match sof.mapped.get(&ci) {
+                Some(m) if !m.header.intervention.is_empty() && !m.header.comparison.is_empty() => {
+                    (m.header.intervention.clone(), m.header.comparison.clone())
+                }
+                _ => (experimental, control),
+            };
             comparisons.push((id, c.name.clone(), experimental, control));
         }
-        for t in &doc.summary_of_findings {
-            let unmatched: Vec<&str> = t
-                .findings
-                .iter()
-                .filter(|f| !used_findings.contains(&normalised(&f.outcome)))
-                .map(|f| f.outcome.as_str())
-                .collect();
-            if !unmatched.is_empty() {
-                self.notes.push(format!(
-                    "Summary of findings table {}: the rows {} name no analysis, so their GRADE levels were not written.",
-                    t.number,
-                    unmatched
-                        .iter()
-                        .map(|o| format!("\"{o}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
+        for (ti, why) in &sof.kept {
+            self.kept_tables.push(*ti);
+            self.notes.push(format!(
+                "Summary of findings table {} is kept as the authors' table (review.yaml `additional_tables`, `kind: summary_of_findings`): {why}.",
+                doc.summary_of_findings[*ti].number
+            ));
+        }
+        if plan.outcomes.len() < doc.comparisons.iter().map(|c| c.outcomes.len()).sum() {
+            self.notes.push(
+                "Analyses whose names share the part before \":\", \" - \" or \" (\" are imported as analyses of one protocol outcome (review.yaml `outcomes`), each with its own `id`; check the grouping.".into(),
+            );
         }
         Analyses {
             yaml,
-            outcomes,
+            outcomes: plan.outcomes,
             comparisons,
             studies,
         }
@@ -776,6 +894,17 @@ impl Writer<'_> {
                 self.ledger.claim_mapped(&format!("studies.{kind}[].year"));
             }
         }
+        // Held aside while the risk-of-bias judgements borrow the writer.
+        let library = std::mem::take(&mut self.library);
+        // Whether a citation changed a characteristic's text, which is then not as it reads.
+        let cited_any = std::cell::Cell::new(false);
+        let cite = |text: &str| {
+            let cited = library.cite(text);
+            if cited != text {
+                cited_any.set(true);
+            }
+            cited
+        };
         let rob = self.risk_of_bias();
         let mut out = String::from(
             "# Imported from Review Manager by `revmark import`; see IMPORT-REPORT.md.\nrisk_of_bias_tool: rob1\nincluded:",
@@ -799,7 +928,7 @@ impl Writer<'_> {
                 }
             }
             for (field, text) in included_characteristics(s) {
-                out.push_str(&format!("    {field}: {}\n", prose(&text)));
+                out.push_str(&format!("    {field}: {}\n", prose(&cite(&text))));
             }
             if let Some(domains) = rob.get(s.id.as_str()) {
                 out.push_str("    risk_of_bias:\n");
@@ -808,10 +937,11 @@ impl Writer<'_> {
                         "      {domain}:\n        judgement: {judgement}\n"
                     ));
                     if !support.is_empty() {
-                        out.push_str(&format!("        support: {}\n", prose(support)));
+                        out.push_str(&format!("        support: {}\n", prose(&cite(support))));
                     }
                 }
             }
+            out.push_str(&reports_yaml(&library, s));
         }
         if !doc.studies.excluded.is_empty() {
             out.push_str("excluded:\n");
@@ -824,6 +954,7 @@ impl Writer<'_> {
                 if let Some(r) = reason {
                     out.push_str(&format!("    reason: {}\n", q(r)));
                 }
+                out.push_str(&reports_yaml(&library, s));
             }
         }
         for (key, list) in [
@@ -838,10 +969,22 @@ impl Writer<'_> {
                 out.push_str(&format!("  - id: {}\n", q(&s.id)));
                 let description = labelled(&s.characteristics, &[]);
                 if !description.is_empty() {
-                    out.push_str(&format!("    description: {}\n", prose(&description)));
+                    out.push_str(&format!(
+                        "    description: {}\n",
+                        prose(&cite(&description))
+                    ));
                 }
+                out.push_str(&reports_yaml(&library, s));
             }
         }
+        if cited_any.get() {
+            for kind in ["included", "awaiting", "ongoing"] {
+                self.ledger
+                    .claim_mapped(&format!("studies.{kind}[].characteristics"));
+            }
+            self.ledger.claim_mapped("risk_of_bias[].entries[].support");
+        }
+        self.library = library;
         out
     }
 
@@ -913,103 +1056,46 @@ impl Writer<'_> {
         out
     }
 
-    fn review(&mut self, analyses: &Analyses) -> String {
-        let doc = self.doc;
-        self.claim(&[
-            "review",
-            "review.title",
-            "review.authors[]",
-            "review.authors[].name",
-        ]);
-        let mut out = format!(
-            "# Imported from Review Manager by `revmark import`; see IMPORT-REPORT.md.\ntitle: {}\n",
-            q(if doc.review.title.is_empty() {
-                "Imported review"
-            } else {
-                &doc.review.title
-            })
-        );
-        let authors: Vec<&str> = doc
-            .review
-            .authors
+    /// references.json, with every reference of the studies and the additional references;
+    /// the in-text links were made citations where the prose was written. Other published
+    /// versions of the review and pending references have no place in the format yet.
+    fn references(&mut self) {
+        if self.library.items.is_empty() {
+            return;
+        }
+        self.files
+            .insert("references.json".into(), self.library.json());
+        // Written in CSL-JSON's form (names split, types and tags mapped, other fields in
+        // `note`); the links as citations.
+        for kind in ["included", "excluded", "awaiting", "ongoing"] {
+            self.ledger
+                .claim_mapped(&format!("studies.{kind}[].references[]"));
+        }
+        self.ledger.claim_mapped("references.additional[]");
+        self.ledger.claim_mapped("citations[]");
+        let other: Vec<String> = self
+            .library
+            .other_links
             .iter()
-            .map(|a| a.name.as_str())
-            .filter(|n| !n.is_empty())
+            .map(|(kind, n)| format!("{n} to {}", kind.to_lowercase().replace('_', " ")))
             .collect();
-        if !authors.is_empty() {
-            out.push_str("authors:\n");
-            for a in authors {
-                out.push_str(&format!("  - {}\n", q(a)));
-            }
+        if !other.is_empty() {
+            self.notes.push(format!(
+                "In-text links other than citations of studies and references keep their text but not their link ({}).",
+                other.join(", ")
+            ));
         }
-        // Fields of review.yaml and the main-text section each comes from.
-        let fields = [
-            ("plain_language_summary", "SUMMARY"),
-            ("background", "BODY/BACKGROUND"),
-            ("objectives", "BODY/OBJECTIVES"),
-            ("selection_criteria", "BODY/METHODS/SELECTION_CRITERIA"),
-            ("data_collection", "ABSTRACT/ABS_DATA_COLLECTION"),
-            ("discussion", "BODY/DISCUSSION"),
-        ];
-        for (field, path) in fields {
-            if let Some(text) = self.main_text(path) {
-                out.push_str(&format!("{field}: {}\n", prose(&text)));
-            }
-        }
-        if let Some(date) = doc
-            .review
-            .dates
-            .get("last_search")
-            .filter(|d| d.len() == 10)
-        {
-            self.ledger.claim("review.dates.last_search");
-            out.push_str(&format!("search:\n  date: {}\n", q(date)));
-        }
-        out.push_str("outcomes:");
-        if analyses.outcomes.is_empty() {
-            out.push_str(" []\n");
-        } else {
-            out.push('\n');
-            for (id, name) in &analyses.outcomes {
-                out.push_str(&format!(
-                    "  - id: {id}\n    name: {}\n",
-                    q(&crate::english::decapitalise(name))
-                ));
-            }
-        }
-        if !analyses.comparisons.is_empty() {
-            out.push_str("comparisons:\n");
-            for (id, name, experimental, control) in &analyses.comparisons {
-                out.push_str(&format!(
-                    "  - id: {id}\n    name: {}\n    experimental: {}\n    control: {}\n",
-                    q(&crate::english::decapitalise(name)),
-                    q(&crate::english::decapitalise(experimental)),
-                    q(&crate::english::decapitalise(control))
-                ));
-            }
-        }
-        let practice = self.main_text("BODY/CONCLUSIONS/IMPLICATIONS_PRACTICE");
-        let research = self.main_text("BODY/CONCLUSIONS/IMPLICATIONS_RESEARCH");
-        if practice.is_some() || research.is_some() {
-            out.push_str("conclusions:\n");
-            for (field, text) in [("practice", practice), ("research", research)] {
-                if let Some(t) = text {
-                    out.push_str(&format!("  {field}: {}\n", prose(&t)));
-                }
-            }
-        }
-        out
     }
+}
 
-    /// A main-text section as Markdown, claimed; None when it is absent or empty.
-    fn main_text(&mut self, path: &str) -> Option<String> {
-        let section = self.doc.main_text.get(path)?;
-        if section.is_empty() {
-            return None;
-        }
-        self.ledger.claim_all(&section_path("main_text", path));
-        let text = section_markdown(section, 3);
-        (!text.is_empty()).then_some(text)
+/// A study's `references:` line (its reports' keys in references.json, primary first).
+fn reports_yaml(library: &Library, s: &Study) -> String {
+    match library.reports.get(&s.id) {
+        Some(keys) => format!(
+            "    references: [{}]\n",
+            keys.iter().map(|k| q(k)).collect::<Vec<_>>().join(", ")
+        ),
+        None => String::new(),
     }
 }
 
@@ -1081,6 +1167,9 @@ fn part_name(path: &str) -> &'static str {
         "extensions" => "Review Manager extensions (flow chart)",
         "citations" => "In-text citation links (their text is kept, the links are not)",
         "placeholders" => "Review Manager's template guidance (left out of the text)",
+        "author_notes" => {
+            "The authors' notes to themselves, such as \"[These need to be changed]\" (left out of the text, so that the review does not print them; listed under To check)"
+        }
         "tracked_deletions" => "Text deleted under tracked changes (the changes were accepted)",
         _ => "Other",
     }
@@ -1199,8 +1288,29 @@ pub fn report(
         }
     }
     out.push_str(
-        "\n## To check\n\n- Every analysis was imported as an analysis of a secondary outcome: set `priority: primary` in review.yaml where it applies.\n- A study's `participants` is the union of its arms in the analysis that shows most of them (arms of equal size counted once); replace it with the number randomised.\n- Review Manager's analyses have no GRADE ratings: add `certainty` to the analyses in analyses.yaml where no Summary of findings row gave one.\n",
+        "\n## To check\n\n- The protocol outcomes (review.yaml `outcomes`) group the analyses by name; an outcome that the authors' primary outcomes text names is `priority: primary`, the others secondary: correct both where they are wrong.\n- A study's `participants` is the union of its arms in the analysis that shows most of them (arms of equal size counted once); replace it with the number randomised.\n- Review Manager's analyses have no GRADE ratings: add `certainty` to the analyses in analyses.yaml where no Summary of findings row gave one.\n",
     );
+    if !doc.author_notes.is_empty() {
+        out.push_str(&format!(
+            "- The authors' notes to themselves were taken out of their text, so that the review does not print them: {}. Write what they ask for, or put them back.\n",
+            doc.author_notes
+                .iter()
+                .map(|n| format!("\"{}\"", md(n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !doc.figures.is_empty() {
+        out.push_str("- Review Manager's figures are not in the imported review: revmark draws its own forest plots, risk-of-bias figures and PRISMA flow diagram. Their captions, for the text that cites them:\n");
+        for f in &doc.figures {
+            out.push_str(&format!(
+                "  - Figure {} ({}): {}\n",
+                md(&f.number),
+                md(&f.kind.to_lowercase().replace('_', " ")),
+                md(&f.caption.split_whitespace().collect::<Vec<_>>().join(" "))
+            ));
+        }
+    }
     out
 }
 

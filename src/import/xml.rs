@@ -223,7 +223,7 @@ pub fn path<'a>(node: Node<'a>, path: &str) -> Option<Node<'a>> {
 }
 
 /// The child elements of a node.
-pub fn elements<'a>(node: Node<'a>) -> impl Iterator<Item = Node<'a>> + 'a {
+pub fn elements(node: Node<'_>) -> impl Iterator<Item = Node<'_>> + '_ {
     node.children().filter(Node::is_element)
 }
 
@@ -235,7 +235,7 @@ pub fn descendants<'a>(node: Node<'a>, name: &'a str) -> impl Iterator<Item = No
 }
 
 /// The element's tag name.
-pub fn name<'a>(node: Node<'a>) -> &'a str {
+pub fn name(node: Node<'_>) -> &str {
     node.tag_name().name()
 }
 

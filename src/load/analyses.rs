@@ -10,7 +10,10 @@ use super::raw;
 use super::rows::{RowCell, RowReader};
 use super::{csv, validate::DataReader};
 use crate::diagnostic::{Kind, Problems, SourceFile};
-use crate::model::*;
+use crate::model::{
+    AnalysisOutcome, Certainty, Comparison, DataGroup, DataRow, DataType, Located, Location,
+    Measure, MethodKey, ModelKey, Origin, Protocol, Studies, Totals,
+};
 
 const UNKNOWN_OUTCOME: Kind = Kind::error("an outcome that is not in review.yaml");
 const BAD_SETTING: Kind = Kind::error("a setting that does not fit the outcome");
@@ -85,6 +88,30 @@ pub(crate) fn resolve(
             outcome_ids,
             problems,
         );
+        let written: Vec<super::summary::Written> = spec
+            .outcomes
+            .iter()
+            .map(|o| super::summary::Written {
+                id: o.id.as_ref().unwrap_or(&o.outcome).value.as_str(),
+                role: o.role.as_ref(),
+                sensitivity_of: o.sensitivity_of.as_ref(),
+            })
+            .collect();
+        super::summary::check_roles(&id.value, &written, file, problems);
+        let ids: Vec<String> = written.iter().map(|w| w.id.to_string()).collect();
+        drop(written);
+        if spec.summary_of_findings.is_none() {
+            let outcomes: Vec<&str> = spec
+                .outcomes
+                .iter()
+                .map(|o| o.outcome.value.as_str())
+                .collect();
+            super::summary::check_headline_count(&id, &outcomes, file, problems);
+        }
+        let summary_of_findings = spec.summary_of_findings.and_then(|s| {
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            super::summary::resolve(s, &id.value, &ids, referenced.protocol, file, problems)
+        });
         let mut outcomes = Vec::new();
         for outcome in spec.outcomes {
             let outcome_id = &outcome.id.as_ref().unwrap_or(&outcome.outcome).value;
@@ -112,9 +139,26 @@ pub(crate) fn resolve(
             experimental: spec.experimental.unwrap_or_else(|| "Experimental".into()),
             control: spec.control.unwrap_or_else(|| "Control".into()),
             outcomes,
+            summary_of_findings,
         });
     }
     comparisons
+}
+
+/// Why a pooling method does not fit an outcome's data type and measure label, or None when
+/// it fits.
+pub(super) fn method_misfit(
+    method: MethodKey,
+    data_type: DataType,
+    measure: &str,
+) -> Option<&'static str> {
+    match method {
+        MethodKey::IV => None,
+        MethodKey::MH if data_type == DataType::Dichotomous => None,
+        MethodKey::Peto if data_type == DataType::Dichotomous && measure == "OR" => None,
+        MethodKey::Peto => Some("Peto applies to dichotomous data with the OR measure"),
+        MethodKey::MH => Some("Mantel-Haenszel applies to dichotomous data"),
+    }
 }
 
 /// Resolves the outcomes of analyses.yaml one at a time.
@@ -253,17 +297,7 @@ impl OutcomeChecker<'_, '_> {
         }
         let method = match &spec.method {
             Some(m) => {
-                let fits = match m.value {
-                    MethodKey::IV => true,
-                    MethodKey::MH => data_type == DataType::Dichotomous,
-                    MethodKey::Peto => data_type == DataType::Dichotomous && measure == "OR",
-                };
-                if !fits {
-                    let hint = if m.value == MethodKey::Peto {
-                        "Peto applies to dichotomous data with the OR measure"
-                    } else {
-                        "Mantel-Haenszel applies to dichotomous data"
-                    };
+                if let Some(hint) = method_misfit(m.value, data_type, &measure) {
                     self.error(BAD_SETTING, m, || {
                         format!(
                             "{context}: method {:?} does not fit {} {measure} data: {hint}",
@@ -346,6 +380,23 @@ impl OutcomeChecker<'_, '_> {
             });
         }
         self.check_counted_once(&context, &groups, totals);
+        let parent = super::sensitivity::Parent {
+            context: &context,
+            data_type,
+            measure: &measure,
+            method,
+            model,
+            tau2: spec.tau2.as_ref().map(|t| t.value).unwrap_or_default(),
+            totals,
+            groups: &groups,
+        };
+        let sensitivity = super::sensitivity::resolve(
+            spec.sensitivity,
+            &parent,
+            self.referenced.studies,
+            file,
+            self.problems,
+        );
         if self.problems.errors() > errors_before {
             return None;
         }
@@ -376,6 +427,9 @@ impl OutcomeChecker<'_, '_> {
             certainty: spec.certainty.map(|c| Certainty {
                 level: c.level,
                 reasons: c.reasons,
+                footnotes: c.footnotes,
+                at: c.at,
+                grade_acknowledged: c.grade_acknowledged,
             }),
             important_effect: spec
                 .important_effect
@@ -385,6 +439,9 @@ impl OutcomeChecker<'_, '_> {
             assumed_risk: spec.assumed_risk.map(|r| r.value),
             groups,
             has_subgroups,
+            role: spec.role.map(|r| r.value).unwrap_or_default(),
+            sensitivity_of: spec.sensitivity_of.map(|s| s.value),
+            sensitivity,
         })
     }
 

@@ -77,6 +77,8 @@ impl ParseCache {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(PathBuf, TypeId), Parsed>> {
         // Each insert is whole, so a panic elsewhere leaves the map usable.
-        self.files.lock().unwrap_or_else(|p| p.into_inner())
+        self.files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }

@@ -127,11 +127,10 @@ pub(crate) fn consistency_warnings(review: &Review, sources: &Sources, warnings:
     for comparison in &review.comparisons {
         for outcome in &comparison.outcomes {
             let has_rows = outcome.groups.iter().any(|g| !g.rows.is_empty());
-            if outcome.certainty.is_some() && !has_rows {
+            if let (Some(certainty), false) = (&outcome.certainty, has_rows) {
                 warnings.add(&analyses_file.path, CERTAINTY_WITHOUT_DATA, |_| {
-                    analyses_file.warning(
-                        0,
-                        0,
+                    analyses_file.warning_at(
+                        certainty.at,
                         format!("comparison `{}`, outcome `{}`: a certainty rating is given but the outcome has no data", comparison.id, outcome.id),
                     )
                 });

@@ -245,6 +245,8 @@ fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let before = &e.as_bytes()[..offset];
+        // Counted once, on an error path: a crate for it would not pay.
+        #[allow(clippy::naive_bytecount)]
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
         let mut d = Diagnostic::file_error(path, "the file is not valid UTF-8 (save it as UTF-8)");

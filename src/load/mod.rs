@@ -6,13 +6,19 @@ mod cache;
 mod consistency;
 mod csv;
 mod fs;
+mod grade;
 mod inputs;
 pub mod limits;
 mod numbers;
 mod protocol;
 pub(crate) mod raw;
+mod references;
+mod ris;
 mod rows;
+mod sensitivity;
 mod studies;
+mod summary;
+mod text;
 mod unwritten;
 mod validate;
 mod yaml;
@@ -21,6 +27,8 @@ pub use cache::ParseCache;
 pub use consistency::prisma_checks;
 pub use fs::{MAX_FILE_BYTES, find_reviews, read_site_templates};
 pub use inputs::fingerprint_review_folder;
+pub use ris::csl_type as csl_type_of_ris;
+pub(crate) use text::is_partial_date;
 pub use yaml::to_json as yaml_to_json;
 
 use std::path::Path;
@@ -35,6 +43,9 @@ pub struct Loaded {
     pub review: Review,
     /// Problems that do not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// analyses.yaml as read, so that warnings found after the analyses (the GRADE
+    /// assistant's) can quote the line they point at.
+    pub analyses_file: Option<SourceFile>,
 }
 
 /// Reads and validates the review folder `dir`. On failure returns every problem found
@@ -63,6 +74,10 @@ pub fn load_review_cached(
     let review_file = fs::read_required(dir, "review.yaml", &mut found);
     let studies_file = fs::read_required(dir, "studies.yaml", &mut found);
     let analyses_file = fs::read_optional(dir, "analyses.yaml", &mut found);
+    let reference_files: Vec<(&'static str, SourceFile)> = crate::model::REFERENCE_FILES
+        .iter()
+        .filter_map(|name| Some((*name, fs::read_optional(dir, name, &mut found)?)))
+        .collect();
     problems.extend(found);
     let (Some(review_file), Some(studies_file)) = (review_file, studies_file) else {
         return Err(problems.into_vec());
@@ -74,6 +89,7 @@ pub fn load_review_cached(
     ]
     .into_iter()
     .flatten()
+    .chain(reference_files.iter().map(|(_, f)| f))
     {
         fs::refuse_control_characters(file, &mut problems);
     }
@@ -87,13 +103,19 @@ pub fn load_review_cached(
         review: review_file,
         studies: studies_file,
         analyses: analyses_file,
+        references: reference_files,
     };
-    let review = validate::validate(
+    let mut review = validate::validate(
         &sources,
         &mut |rel| fs::read_data(dir, rel),
         cache,
         &mut problems,
     );
+    let library = references::read(&sources.references, &mut problems);
+    if let Some(review) = &mut review {
+        review.references = library;
+        references::check(review, &sources, &mut problems);
+    }
     if let Some(review) = &review {
         problems.extend(limits::check(review, &sources.studies));
     }
@@ -104,6 +126,7 @@ pub fn load_review_cached(
             Ok(Loaded {
                 review,
                 warnings: problems.into_vec(),
+                analyses_file: sources.analyses,
             })
         }
         _ => Err(problems.into_vec()),
@@ -124,6 +147,8 @@ pub(crate) struct Sources<'a> {
     pub studies: SourceFile,
     /// analyses.yaml, if present.
     pub analyses: Option<SourceFile>,
+    /// The reference files present, by name.
+    pub references: Vec<(&'static str, SourceFile)>,
 }
 
 /// Whether `s` is a valid id: lower-case letters, digits and `-`, not empty.

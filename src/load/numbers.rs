@@ -56,9 +56,10 @@ impl<'a> Numbering<'a> {
         let file = self.file;
         let default = self.previous + 1;
         let (number, at) = match given {
-            Some(text) => match own_number(&text.value, &self.parents) {
-                Some(n) => (n, text.referenced),
-                None => {
+            Some(text) => {
+                if let Some(n) = own_number(&text.value, &self.parents) {
+                    (n, text.referenced)
+                } else {
                     let example = self.full(default);
                     let own = default.to_string();
                     let full = if self.parents.is_empty() {
@@ -67,17 +68,17 @@ impl<'a> Numbering<'a> {
                         format!(" or the full number (\"{example}\")")
                     };
                     problems.add(&file.path, BAD_NUMBER, |_| {
-                        file.error_at(
-                            text.referenced,
-                            format!(
-                                "{who}: `number` must be a whole number above 0 ({own}){full}, got `{}`",
-                                text.value
-                            ),
-                        )
-                    });
+                    file.error_at(
+                        text.referenced,
+                        format!(
+                            "{who}: `number` must be a whole number above 0 ({own}){full}, got `{}`",
+                            text.value
+                        ),
+                    )
+                });
                     (default, text.referenced)
                 }
-            },
+            }
             None => (default, at),
         };
         match self.taken.get(&number) {

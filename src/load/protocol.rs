@@ -14,7 +14,12 @@ const NOT_A_SLUG: Kind = Kind::error("an id that is not lower-case letters, digi
 const NOT_A_DATE: Kind = Kind::error("a date that is not YYYY-MM-DD");
 
 /// Checks review.yaml and builds the protocol; problems go to `problems`.
-pub(crate) fn check(raw: raw::Protocol, file: &SourceFile, problems: &mut Problems) -> Protocol {
+pub(crate) fn check(
+    raw: raw::Protocol,
+    file: &SourceFile,
+    read_data: &mut super::validate::DataReader,
+    problems: &mut Problems,
+) -> Protocol {
     let outcomes: Vec<ProtocolOutcome> = raw
         .outcomes
         .into_iter()
@@ -79,7 +84,7 @@ pub(crate) fn check(raw: raw::Protocol, file: &SourceFile, problems: &mut Proble
         }
     }
     let prose = |s: Option<Located<String>>| s;
-    Protocol {
+    let protocol = Protocol {
         title: raw.title,
         authors: raw.authors,
         date,
@@ -101,7 +106,11 @@ pub(crate) fn check(raw: raw::Protocol, file: &SourceFile, problems: &mut Proble
             research: prose(c.research),
         }),
         raw_html: raw.raw_html,
-    }
+        text: super::text::check(raw.text, raw.tables, file, read_data, problems),
+        grade: super::grade::settings(raw.grade, file, problems),
+    };
+    super::text::note_warnings(&protocol, file, problems);
+    protocol
 }
 
 /// Reports ids that occur twice in one list of `file`, given with where each is written.
@@ -142,7 +151,7 @@ pub(crate) fn check_slug(file: &SourceFile, id: &Located<String>, problems: &mut
 }
 
 /// Whether `s` is a date written YYYY-MM-DD.
-fn is_iso_date(s: &str) -> bool {
+pub(crate) fn is_iso_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let [y, m, d] = parts.as_slice() else {
         return false;

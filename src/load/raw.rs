@@ -8,13 +8,23 @@
 //! item that lacks a required field is left out and its file marked incomplete, so that
 //! references into that file are not checked against a list with a gap.
 
+mod grade;
+mod sensitivity;
+mod summary;
+mod text;
+
+pub(crate) use grade::RawGrade;
+pub(crate) use sensitivity::SensitivitySpec;
+pub(crate) use summary::SofSpec;
+pub(crate) use text::RawTable;
+
 use std::collections::BTreeMap;
 
 use super::yaml::{self, Node, Value};
 use crate::diagnostic::{Diagnostic, Kind, Problems, SourceFile};
 use crate::model::{
     CertaintyLevel, DataType, Flow, Located, Location, MethodKey, ModelKey, PlainLanguageParts,
-    PlainLanguageSummary, Priority, RobTool, ScaleKey, Tau2Key, Totals,
+    PlainLanguageSummary, Priority, Reports, RobTool, ScaleKey, Tau2Key, Totals,
 };
 
 const WRONG_TYPE: Kind = Kind::error("a value of the wrong type");
@@ -42,6 +52,12 @@ pub(crate) struct Protocol {
     pub discussion: Option<Located<String>>,
     pub conclusions: Option<Conclusions>,
     pub raw_html: bool,
+    /// The rest of the review's text (raw/text.rs).
+    pub text: crate::model::text::FullText,
+    /// Additional tables, their CSV files not yet read.
+    pub tables: Vec<RawTable>,
+    /// The GRADE assistant's settings (raw/grade.rs).
+    pub grade: RawGrade,
 }
 
 /// The search.
@@ -104,6 +120,7 @@ pub(crate) struct IncludedStudy {
     pub notes: Option<Located<String>>,
     pub outcomes_reported: Vec<ReportedOutcome>,
     pub risk_of_bias: Vec<(Located<String>, RobEntry)>,
+    pub reports: Reports,
 }
 
 /// An outcome a study reported.
@@ -125,6 +142,7 @@ pub(crate) struct RobEntry {
 pub(crate) struct ExcludedStudy {
     pub id: Located<String>,
     pub reason: Option<String>,
+    pub reports: Reports,
 }
 
 /// An ongoing study or one awaiting classification.
@@ -132,6 +150,7 @@ pub(crate) struct ExcludedStudy {
 pub(crate) struct OtherStudy {
     pub id: Located<String>,
     pub description: Option<Located<String>>,
+    pub reports: Reports,
 }
 
 /// analyses.yaml.
@@ -150,6 +169,7 @@ pub(crate) struct ComparisonSpec {
     pub experimental: Option<String>,
     pub control: Option<String>,
     pub outcomes: Vec<OutcomeSpec>,
+    pub summary_of_findings: Option<SofSpec>,
 }
 
 /// A GRADE assessment as written.
@@ -157,6 +177,10 @@ pub(crate) struct ComparisonSpec {
 pub(crate) struct Certainty {
     pub level: CertaintyLevel,
     pub reasons: Vec<String>,
+    pub footnotes: Vec<Located<String>>,
+    /// Where the level is written.
+    pub at: Location,
+    pub grade_acknowledged: Option<crate::model::GradeAcknowledged>,
 }
 
 /// A data row as written: its cells in file order, with positions.
@@ -185,6 +209,9 @@ pub(crate) struct OutcomeSpec {
     pub studies: Option<Vec<RawRow>>,
     pub data: Option<Located<String>>,
     pub subgroups: Option<Vec<SubgroupSpec>>,
+    pub role: Option<Located<crate::model::Role>>,
+    pub sensitivity_of: Option<Located<String>>,
+    pub sensitivity: Option<Located<Vec<SensitivitySpec>>>,
 }
 
 /// A subgroup as written.
@@ -246,9 +273,19 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
         "conclusions",
         "raw_html",
     ];
-    let mut f = r.fields(root, FIELDS).unwrap_or_default();
+    let known: Vec<&str> = FIELDS
+        .iter()
+        .chain(text::FIELDS)
+        .chain(grade::FIELDS)
+        .copied()
+        .collect();
+    let mut f = r.fields(root, &known).unwrap_or_default();
     let title = f.required(r, "title").and_then(|n| r.text("title", n));
     let outcomes = f.required(r, "outcomes");
+    // A section given as a string is the whole section; as a mapping, its subsections.
+    use crate::model::text::keys;
+    let background_parts;
+    let discussion_parts;
     let protocol = Protocol {
         complete: true,
         title: title.map(|t| t.value).unwrap_or_default(),
@@ -257,7 +294,11 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
         participants_noun: f.optional_text(r, "participants_noun"),
         population: f.optional_text(r, "population"),
         plain_language_summary: f.optional(r, "plain_language_summary", plain_language_summary),
-        background: f.optional(r, "background", Reader::text),
+        background: {
+            let (whole, parts) = text::whole_or_parts(r, &mut f, "background", keys::BACKGROUND);
+            background_parts = parts;
+            whole
+        },
         objectives: f.optional(r, "objectives", Reader::text),
         search: f.optional(r, "search", search),
         selection_criteria: f.optional(r, "selection_criteria", Reader::text),
@@ -269,14 +310,26 @@ pub(crate) fn protocol(r: &mut Reader, root: Node) -> Protocol {
             .take("comparisons")
             .map(|n| r.list("comparisons", n, planned_comparison))
             .unwrap_or_default(),
-        discussion: f.optional(r, "discussion", Reader::text),
+        discussion: {
+            let (whole, parts) = text::whole_or_parts(r, &mut f, "discussion", keys::DISCUSSION);
+            discussion_parts = parts;
+            whole
+        },
         conclusions: f.optional(r, "conclusions", conclusions),
         raw_html: f
             .optional(r, "raw_html", Reader::flag)
             .is_some_and(|b| b.value),
+        text: Default::default(),
+        tables: Vec::new(),
+        grade: grade::review_fields(r, &mut f),
     };
+    let (mut full, tables) = text::full_text(r, &mut f);
+    full.background = background_parts;
+    full.discussion = discussion_parts;
     Protocol {
         complete: r.complete,
+        text: full,
+        tables,
         ..protocol
     }
 }
@@ -473,9 +526,12 @@ fn included_study(r: &mut Reader, node: Node) -> Option<IncludedStudy> {
         "notes",
         "outcomes_reported",
         "risk_of_bias",
+        "references",
+        "primary_reference",
     ];
     let mut f = r.item_fields(node, FIELDS)?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
+    let reports = reports(r, &mut f);
     let country = f
         .optional(r, "country", |r, field, n| match n.value {
             Value::Scalar { .. } => r.text(field, n).map(|t| vec![t.value]),
@@ -516,6 +572,7 @@ fn included_study(r: &mut Reader, node: Node) -> Option<IncludedStudy> {
             notes,
             outcomes_reported,
             risk_of_bias,
+            reports,
         })
     })
 }
@@ -545,22 +602,50 @@ fn rob_entry(r: &mut Reader, field: &str, node: Node) -> Option<RobEntry> {
 }
 
 fn excluded_study(r: &mut Reader, node: Node) -> Option<ExcludedStudy> {
-    let mut f = r.item_fields(node, &["id", "reason"])?;
+    let mut f = r.item_fields(node, &["id", "reason", "references", "primary_reference"])?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
     let reason = f.optional_text(r, "reason");
-    r.whole_item(|| Some(ExcludedStudy { id: id?, reason }))
+    let reports = reports(r, &mut f);
+    r.whole_item(|| {
+        Some(ExcludedStudy {
+            id: id?,
+            reason,
+            reports,
+        })
+    })
 }
 
 fn other_study(r: &mut Reader, node: Node) -> Option<OtherStudy> {
-    let mut f = r.item_fields(node, &["id", "description"])?;
+    let mut f = r.item_fields(
+        node,
+        &["id", "description", "references", "primary_reference"],
+    )?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
     let description = f.optional(r, "description", Reader::text);
+    let reports = reports(r, &mut f);
     r.whole_item(|| {
         Some(OtherStudy {
             id: id?,
             description,
+            reports,
         })
     })
+}
+
+/// A study's `references` (citation keys, each with its place) and `primary_reference`.
+fn reports(r: &mut Reader, f: &mut Fields) -> Reports {
+    let keys = f
+        .take("references")
+        .map(|n| match n.value {
+            // One key may be written without a list.
+            Value::Scalar { .. } => r.text("references", n).into_iter().collect(),
+            _ => r.list("references", n, |r, item| r.text("references", item)),
+        })
+        .unwrap_or_default();
+    Reports {
+        keys,
+        primary: f.optional(r, "primary_reference", Reader::text),
+    }
 }
 
 /// Reads analyses.yaml.
@@ -586,6 +671,7 @@ fn comparison(r: &mut Reader, node: Node) -> Option<ComparisonSpec> {
             "experimental",
             "control",
             "outcomes",
+            "summary_of_findings",
         ],
     )?;
     let id = f.required(r, "id").and_then(|n| r.text("id", n));
@@ -597,6 +683,7 @@ fn comparison(r: &mut Reader, node: Node) -> Option<ComparisonSpec> {
         .take("outcomes")
         .map(|n| r.list("outcomes", n, outcome))
         .unwrap_or_default();
+    let summary_of_findings = f.optional(r, "summary_of_findings", summary::summary_of_findings);
     r.whole_item(|| {
         Some(ComparisonSpec {
             id: id?,
@@ -605,6 +692,7 @@ fn comparison(r: &mut Reader, node: Node) -> Option<ComparisonSpec> {
             experimental,
             control,
             outcomes,
+            summary_of_findings,
         })
     })
 }
@@ -631,6 +719,9 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
         "studies",
         "data",
         "subgroups",
+        "role",
+        "sensitivity_of",
+        "sensitivity",
     ];
     let mut f = r.item_fields(node, FIELDS)?;
     let outcome = f.required(r, "outcome").and_then(|n| r.text("outcome", n));
@@ -660,35 +751,9 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
             ],
         )
     });
-    let method = f.optional(r, "method", |r, field, n| {
-        r.choice(
-            field,
-            n,
-            &[
-                ("MH", MethodKey::MH),
-                ("IV", MethodKey::IV),
-                ("Peto", MethodKey::Peto),
-            ],
-        )
-    });
-    let model = f.optional(r, "model", |r, field, n| {
-        r.choice(
-            field,
-            n,
-            &[("fixed", ModelKey::Fixed), ("random", ModelKey::Random)],
-        )
-    });
-    let tau2 = f.optional(r, "tau2", |r, field, n| {
-        r.choice(
-            field,
-            n,
-            &[
-                ("DL", Tau2Key::DL),
-                ("REML", Tau2Key::REML),
-                ("PM", Tau2Key::PM),
-            ],
-        )
-    });
+    let method = f.optional(r, "method", |r, field, n| r.choice(field, n, METHODS));
+    let model = f.optional(r, "model", |r, field, n| r.choice(field, n, MODELS));
+    let tau2 = f.optional(r, "tau2", |r, field, n| r.choice(field, n, TAU2_ESTIMATORS));
     let hksj = f.optional(r, "hksj", Reader::flag);
     let totals = f.optional(r, "totals", |r, field, n| {
         r.choice(
@@ -710,6 +775,8 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
     let subgroups = f.optional(r, "subgroups", |r, field, n| {
         Some(r.list(field, n, subgroup))
     });
+    let (role, sensitivity_of) = summary::role(r, &mut f);
+    let sensitivity = f.optional(r, "sensitivity", sensitivity::sensitivity);
     r.whole_item(|| {
         Some(OutcomeSpec {
             outcome: outcome?,
@@ -732,15 +799,41 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
             studies,
             data,
             subgroups,
+            role,
+            sensitivity_of,
+            sensitivity,
         })
     })
 }
 
+/// The pooling methods analyses.yaml names.
+const METHODS: &[(&str, MethodKey)] = &[
+    ("MH", MethodKey::MH),
+    ("IV", MethodKey::IV),
+    ("Peto", MethodKey::Peto),
+];
+
+/// The models analyses.yaml names.
+const MODELS: &[(&str, ModelKey)] = &[("fixed", ModelKey::Fixed), ("random", ModelKey::Random)];
+
+/// The tau² estimators analyses.yaml names.
+const TAU2_ESTIMATORS: &[(&str, Tau2Key)] = &[
+    ("DL", Tau2Key::DL),
+    ("REML", Tau2Key::REML),
+    ("PM", Tau2Key::PM),
+];
+
 /// GRADE's levels as written in GRADEpro and in this format: any capitalisation, with a space
 /// or an underscore (`Very low`, `very_low`, `HIGH`).
 fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
-    let mut f = r.fields_of(field, node, &["level", "reasons"])?;
+    let mut f = r.fields_of(
+        field,
+        node,
+        &["level", "reasons", "footnotes", "grade_acknowledged"],
+    )?;
+    let mut at = Location::default();
     let level = f.required(r, "level").and_then(|n| {
+        at = n.at;
         let at = n.at;
         let text = r.text("level", n)?;
         let level = match text.value.to_lowercase().replace('_', " ").as_str() {
@@ -756,12 +849,24 @@ fn certainty(r: &mut Reader, field: &str, node: Node) -> Option<Certainty> {
         Some(level)
     });
     let reasons = f.optional(r, "reasons", Reader::texts).unwrap_or_default();
+    let footnotes = f
+        .take("footnotes")
+        .map(|n| r.list("footnotes", n, |r, n| r.text("footnotes", n)))
+        .unwrap_or_default();
+    let grade_acknowledged = f.optional(r, "grade_acknowledged", grade::acknowledged);
     Some(Certainty {
         level: level?,
         reasons,
+        footnotes,
+        at,
+        grade_acknowledged,
     })
 }
 
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "a field reader for `Fields::optional`, whose readers return Option"
+)]
 fn rows(r: &mut Reader, field: &str, node: Node) -> Option<Vec<RawRow>> {
     Some(r.list(field, node, row))
 }
@@ -1078,13 +1183,12 @@ impl Reader<'_> {
     ) -> Option<Located<T>> {
         let at = node.at;
         let text = self.text(field, node)?;
-        match choices.iter().find(|(name, _)| *name == text.value) {
-            Some((_, value)) => Some(Located::new(*value, at)),
-            None => {
-                let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-                self.unknown_variant(at, &text.value, &names);
-                None
-            }
+        if let Some((_, value)) = choices.iter().find(|(name, _)| *name == text.value) {
+            Some(Located::new(*value, at))
+        } else {
+            let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
+            self.unknown_variant(at, &text.value, &names);
+            None
         }
     }
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::raw::Cell;
 use crate::diagnostic::{Kind, Problems, SourceFile};
-use crate::model::*;
+use crate::model::{DataRow, DataType, Origin, Studies};
 use crate::stats::Row;
 
 const NO_STUDY: Kind = Kind::error("a data row without a study");
@@ -53,19 +53,18 @@ impl RowReader<'_> {
             matches!(name, "study" | "arm") || required.contains(&name) || optional.contains(&name)
         };
         let study_cell = cells.iter().find(|c| c.name == "study");
-        let study = match study_cell {
+        let study = if let Some(c) = study_cell {
             // As written: a study `007` is `007`, not the number 7.
-            Some(c) => c.value.text.clone(),
-            None => {
-                problems.add(path, NO_STUDY, |_| {
-                    file.error(
-                        at.0,
-                        at.1,
-                        format!("{}: a data row needs a `study`", self.context),
-                    )
-                });
-                String::new()
-            }
+            c.value.text.clone()
+        } else {
+            problems.add(path, NO_STUDY, |_| {
+                file.error(
+                    at.0,
+                    at.1,
+                    format!("{}: a data row needs a `study`", self.context),
+                )
+            });
+            String::new()
         };
         // Written only into messages: a valid row does not pay for it.
         let ctx = || format!("{}, study `{study}`", self.context);
@@ -133,15 +132,12 @@ impl RowReader<'_> {
             let error = |message: String| {
                 file.error(cell.line, cell.column, format!("{}: {message}", ctx()))
             };
-            let value = match cell.value.number {
-                Some(n) => n,
-                None => {
-                    let t = &cell.value.text;
-                    problems.add(path, NOT_A_NUMBER, |_| {
-                        error(format!("`{name}` must be a number, not `{t}`"))
-                    });
-                    continue;
-                }
+            let Some(value) = cell.value.number else {
+                let t = &cell.value.text;
+                problems.add(path, NOT_A_NUMBER, |_| {
+                    error(format!("`{name}` must be a number, not `{t}`"))
+                });
+                continue;
             };
             let is_count =
                 name.ends_with("_events") || name.ends_with("_total") || name.ends_with("_n");

@@ -68,6 +68,7 @@ pub(crate) fn check(
         .map(|s| ExcludedStudy {
             id: s.id,
             reason: s.reason,
+            reports: s.reports,
         })
         .collect();
     let other = |list: Vec<raw::OtherStudy>| -> Vec<OtherStudy> {
@@ -75,6 +76,7 @@ pub(crate) fn check(
             .map(|s| OtherStudy {
                 id: s.id,
                 description: s.description,
+                reports: s.reports,
             })
             .collect()
     };
@@ -214,5 +216,6 @@ fn study(
         notes: raw.notes,
         outcomes_reported,
         risk_of_bias,
+        reports: raw.reports,
     }
 }

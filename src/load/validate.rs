@@ -54,7 +54,8 @@ pub(crate) fn validate(
     let protocol_complete = raw_protocol.as_ref().is_some_and(|p| p.complete);
     let studies_complete = raw_studies.as_ref().is_some_and(|s| s.complete);
     let analyses_complete = raw_analyses.as_ref().is_some_and(|a| a.complete);
-    let protocol = raw_protocol.map(|p| protocol::check(p, &sources.review, problems));
+    let protocol =
+        raw_protocol.map(|p| protocol::check(p, &sources.review, &mut *read_data, problems));
     // A study's comparison may be one of review.yaml or of analyses.yaml: checked when both
     // are known.
     let comparisons = match (&protocol, &raw_analyses) {
@@ -90,6 +91,8 @@ pub(crate) fn validate(
         protocol: protocol?,
         studies: studies?,
         comparisons,
+        // Read after the review files, from the reference files (references.rs).
+        references: crate::model::References::default(),
     })
 }
 

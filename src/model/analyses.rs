@@ -155,6 +155,13 @@ pub struct Certainty {
     pub level: CertaintyLevel,
     /// Reasons for downgrading (risk of bias, imprecision, ...).
     pub reasons: Vec<String>,
+    /// Further notes on the rating (prose), shown as footnotes of the Summary of findings.
+    pub footnotes: Vec<super::Located<String>>,
+    /// Where the level is written in analyses.yaml, for `check`'s warnings on the rating.
+    pub at: super::Location,
+    /// The authors' reason for rating otherwise than the GRADE assistant suggests, which
+    /// silences `check`'s warnings on what it covers.
+    pub grade_acknowledged: Option<super::GradeAcknowledged>,
 }
 
 /// Where a value was written: a file and a 1-based line and column (0 when unknown).
@@ -183,6 +190,9 @@ pub struct Comparison {
     pub control: String,
     /// The analysed outcomes, in order.
     pub outcomes: Vec<AnalysisOutcome>,
+    /// The Summary of findings the authors specified: the headline analyses and the table's
+    /// header, comments and footnotes.
+    pub summary_of_findings: Option<super::SummaryOfFindings>,
 }
 
 /// An analysed outcome, resolved: settings with defaults applied and every row checked.
@@ -221,6 +231,12 @@ pub struct AnalysisOutcome {
     pub groups: Vec<DataGroup>,
     /// Whether `groups` are subgroups.
     pub has_subgroups: bool,
+    /// What the analysis is to its protocol outcome.
+    pub role: super::Role,
+    /// For a sensitivity analysis, the id of the analysis it re-examines.
+    pub sensitivity_of: Option<String>,
+    /// The sensitivity analyses declared on this analysis, in order.
+    pub sensitivity: Vec<super::SensitivityVariant>,
 }
 
 impl DataRow {

@@ -5,14 +5,23 @@
 //! No IO here.
 
 mod analyses;
+mod grade;
 pub mod measure;
+mod references;
 mod review;
+mod sensitivity;
 mod studies;
+mod summary;
+pub mod text;
 
 pub use analyses::*;
+pub use grade::*;
 pub use measure::Measure;
+pub use references::*;
 pub use review::*;
+pub use sensitivity::*;
 pub use studies::*;
+pub use summary::*;
 
 use std::collections::HashMap;
 
@@ -124,6 +133,8 @@ pub struct Review {
     pub studies: Studies,
     /// analyses.yaml with every `data:` file read; empty when there is no analyses.yaml.
     pub comparisons: Vec<Comparison>,
+    /// The reference files' records; empty when the review keeps none.
+    pub references: References,
 }
 
 impl Review {
@@ -168,8 +179,8 @@ mod tests {
     fn index_finds_the_first_of_duplicates_and_survives_edits() {
         let mut items = vec!["a", "b", "a"];
         let index = IdIndex::new(items.iter().copied());
-        let found = index.find(&items, |s| s, "a").map(|s| s as *const _);
-        assert_eq!(found, Some(&items[0] as *const _));
+        let found = index.find(&items, |s| s, "a").map(std::ptr::from_ref);
+        assert_eq!(found, Some(&raw const items[0]));
         assert_eq!(index.find(&items, |s| s, "c"), None);
         // The list changed after the index was built: the index is not trusted.
         items[1] = "c";

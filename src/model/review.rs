@@ -42,6 +42,10 @@ pub struct Protocol {
     /// Keep the authors' raw HTML in prose (sanitised by an allowlist) instead of showing it
     /// as text. Default false.
     pub raw_html: bool,
+    /// The rest of the review's text: subsections, end matter, appendices, tables, history.
+    pub text: super::text::FullText,
+    /// The GRADE assistant's thresholds, and whether the page links its evidence profile.
+    pub grade: super::GradeSettings,
     /// `outcomes` by id.
     pub(crate) outcome_index: IdIndex,
     /// `comparisons` by id.

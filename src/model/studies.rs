@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-use super::{IdIndex, Located};
+use super::{IdIndex, Located, Reports};
 
 /// studies.yaml.
 #[derive(Debug, Clone)]
@@ -34,6 +34,57 @@ impl Studies {
     pub fn is_included(&self, id: &str) -> bool {
         self.included_index.contains(id)
     }
+
+    /// Every study with its group and reports: included, excluded, awaiting classification,
+    /// ongoing (Cochrane's order of the references to studies), each list in file order.
+    pub fn with_reports(&self) -> Vec<(StudyGroup, &Located<String>, &Reports)> {
+        let included = self
+            .included
+            .iter()
+            .map(|s| (StudyGroup::Included, &s.id, &s.reports));
+        let excluded = self
+            .excluded
+            .iter()
+            .map(|s| (StudyGroup::Excluded, &s.id, &s.reports));
+        let awaiting = self
+            .awaiting_classification
+            .iter()
+            .map(|s| (StudyGroup::Awaiting, &s.id, &s.reports));
+        let ongoing = self
+            .ongoing
+            .iter()
+            .map(|s| (StudyGroup::Ongoing, &s.id, &s.reports));
+        included
+            .chain(excluded)
+            .chain(awaiting)
+            .chain(ongoing)
+            .collect()
+    }
+}
+
+/// The list a study is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StudyGroup {
+    /// Included in the review.
+    Included,
+    /// Excluded.
+    Excluded,
+    /// Awaiting classification.
+    Awaiting,
+    /// Ongoing.
+    Ongoing,
+}
+
+impl StudyGroup {
+    /// Its list's name in studies.yaml.
+    pub fn field(self) -> &'static str {
+        match self {
+            StudyGroup::Included => "included",
+            StudyGroup::Excluded => "excluded",
+            StudyGroup::Awaiting => "awaiting_classification",
+            StudyGroup::Ongoing => "ongoing",
+        }
+    }
 }
 
 /// An included study.
@@ -61,6 +112,8 @@ pub struct IncludedStudy {
     pub outcomes_reported: Vec<ReportedOutcome>,
     /// Risk-of-bias judgements by domain key (keys of the review's tool only).
     pub risk_of_bias: BTreeMap<String, RobEntry>,
+    /// Its reports (references).
+    pub reports: Reports,
 }
 
 /// An outcome a study reported.
@@ -88,6 +141,8 @@ pub struct ExcludedStudy {
     pub id: Located<String>,
     /// Reason for exclusion.
     pub reason: Option<String>,
+    /// Its reports (references).
+    pub reports: Reports,
 }
 
 /// An ongoing study or one awaiting classification.
@@ -97,6 +152,8 @@ pub struct OtherStudy {
     pub id: Located<String>,
     /// Description (md).
     pub description: Option<Located<String>>,
+    /// Its reports (references).
+    pub reports: Reports,
 }
 
 /// The risk-of-bias tool.
@@ -259,8 +316,7 @@ impl IncludedStudy {
     pub fn judgement(&self, tool: RobTool, domain: &RobDomain) -> Judgement {
         self.risk_of_bias
             .get(domain.key)
-            .map(|e| e.judgement.value)
-            .unwrap_or_else(|| tool.missing_judgement())
+            .map_or_else(|| tool.missing_judgement(), |e| e.judgement.value)
     }
 
     /// The countries the study was carried out in.

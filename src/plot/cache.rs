@@ -87,7 +87,9 @@ impl FigureCache {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // A panic while drawing leaves the maps consistent: each insert is whole.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

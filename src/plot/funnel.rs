@@ -1,6 +1,9 @@
 //! Funnel plots: each study's effect (x, log axis for ratios) against its standard error
 //! (y, inverted so precise studies are on top), with pseudo 95% confidence limits around
-//! the fixed-effect estimate. Drawn only for outcomes with at least 10 estimable studies.
+//! the fixed-effect estimate. Contour-enhanced (Peters et al. 2008): the regions where a
+//! study's own result would be statistically significant at p < 0.10, 0.05 and 0.01 are
+//! shaded, centred on the line of no effect, so that missing studies can be told from
+//! missing non-significant ones. Drawn only for outcomes with at least 10 estimable studies.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,6 +16,7 @@ use super::svg::{Anchor, Font, Svg};
 use super::{Figure, FigureKind};
 use crate::format::{fixed, measure_name};
 use crate::results::{OutcomeResults, StudyResult};
+use crate::stats::{FunnelContour, funnel_contours};
 
 /// Fewer studies than this make a funnel plot meaningless (Cochrane Handbook 13.3.5.4).
 pub const MIN_STUDIES: usize = 10;
@@ -23,6 +27,12 @@ const PLOT_WIDTH: f64 = 320.0;
 const PLOT_HEIGHT: f64 = 240.0;
 /// The two-sided 95% normal quantile.
 const Z95: f64 = 1.959_963_984_540_054;
+/// The shade of each significance region, from the innermost contour (p = 0.10) out: light
+/// greys, darker where p is smaller, light enough that the studies stay visible.
+const CONTOUR_GREYS: [u8; 3] = [0xF0, 0xDF, 0xCC];
+/// The legend's swatch side and its row's height.
+const SWATCH: f64 = 9.0;
+const LEGEND_HEIGHT: f64 = 18.0;
 
 /// The funnel plot of an outcome, or `None` with fewer than [`MIN_STUDIES`] estimable
 /// studies.
@@ -62,7 +72,7 @@ pub fn funnel(result: &OutcomeResults) -> Option<Figure> {
     let axis = Axis::symmetric(extent, measure.is_ratio(), left, left + PLOT_WIDTH);
     let bottom = top + PLOT_HEIGHT;
     let width = axis.right + MARGIN + 10.0;
-    let height = bottom + 40.0 + MARGIN;
+    let height = bottom + 40.0 + LEGEND_HEIGHT + MARGIN;
 
     let svg = Rc::new(RefCell::new(Svg::new()));
     svg.borrow_mut()
@@ -80,7 +90,8 @@ pub fn funnel(result: &OutcomeResults) -> Option<Figure> {
     // The backend cannot fail; a layout plotters refuses leaves the outcome without a funnel
     // plot rather than stopping the build.
     drawn.ok()?;
-    let svg = Rc::try_unwrap(svg).ok()?.into_inner();
+    let mut svg = Rc::try_unwrap(svg).ok()?.into_inner();
+    legend(&mut svg, left, bottom + 40.0);
     let title = format!(
         "Funnel plot of comparison {}, outcome {} {}",
         result.number.split('.').next().unwrap_or(""),
@@ -88,10 +99,11 @@ pub fn funnel(result: &OutcomeResults) -> Option<Figure> {
         result.name
     );
     let description = format!(
-        "Funnel plot of {} studies: {} against its standard error, with pseudo 95% confidence limits around the fixed-effect estimate {}.",
+        "Funnel plot of {} studies: {} against its standard error, with pseudo 95% confidence limits around the fixed-effect estimate {}; shaded, the regions where a study's own result would be statistically significant against no effect ({}).",
         effects.len(),
         measure_name(measure, result.method),
-        tick_label((natural(centre, measure.is_ratio()) * 100.0).round() / 100.0)
+        tick_label((natural(centre, measure.is_ratio()) * 100.0).round() / 100.0),
+        region_labels().join(", ")
     );
     Some(Figure {
         kind: FigureKind::Funnel(result.number.clone()),
@@ -99,6 +111,82 @@ pub fn funnel(result: &OutcomeResults) -> Option<Figure> {
         title,
         description,
     })
+}
+
+/// The shaded significance regions, from the innermost contour out: "0.05 < p < 0.10",
+/// "0.01 < p < 0.05", "p < 0.01".
+fn region_labels() -> Vec<String> {
+    let contours = funnel_contours();
+    contours
+        .iter()
+        .enumerate()
+        .map(|(i, c)| match contours.get(i + 1) {
+            Some(next) => format!("{} < p < {}", fixed(next.p, 2), fixed(c.p, 2)),
+            None => format!("p < {}", fixed(c.p, 2)),
+        })
+        .collect()
+}
+
+/// The legend of the regions, one row from `(x, y)`: the unshaded one, then the shaded ones.
+fn legend(svg: &mut Svg, x: f64, y: f64) {
+    svg.open("legend", None);
+    let mut at = x;
+    let unshaded = format!("p > {}", fixed(funnel_contours()[0].p, 2));
+    let regions =
+        std::iter::once((unshaded, 0xFF)).chain(region_labels().into_iter().zip(CONTOUR_GREYS));
+    for (label, grey) in regions {
+        let label = &label;
+        let shade = format!("#{grey:02X}{grey:02X}{grey:02X}");
+        svg.rect((at, y), (SWATCH, SWATCH), &shade, Some("#999999"));
+        let text_x = at + SWATCH + 4.0;
+        svg.text(text_x, y + SWATCH - 1.0, Anchor::Start, SMALL, label);
+        at = text_x + SMALL.width(label) + 14.0;
+    }
+    svg.close();
+}
+
+/// The part of a convex polygon inside the rectangle `[x0, x1] × [y0, y1]`
+/// (Sutherland-Hodgman, one edge of the rectangle at a time).
+fn clip(polygon: &[(f64, f64)], (x0, x1): (f64, f64), (y0, y1): (f64, f64)) -> Vec<(f64, f64)> {
+    type Inside = fn(&(f64, f64), f64) -> bool;
+    let edges: [(Inside, bool, f64); 4] = [
+        (|p, v| p.0 >= v, true, x0),
+        (|p, v| p.0 <= v, true, x1),
+        (|p, v| p.1 >= v, false, y0),
+        (|p, v| p.1 <= v, false, y1),
+    ];
+    let mut points = polygon.to_vec();
+    for (inside, vertical, v) in edges {
+        let input = std::mem::take(&mut points);
+        for (i, &to) in input.iter().enumerate() {
+            let from = input[(i + input.len() - 1) % input.len()];
+            let crossing = || {
+                let t = if vertical {
+                    (v - from.0) / (to.0 - from.0)
+                } else {
+                    (v - from.1) / (to.1 - from.1)
+                };
+                (from.0 + t * (to.0 - from.0), from.1 + t * (to.1 - from.1))
+            };
+            match (inside(&from, v), inside(&to, v)) {
+                (true, true) => points.push(to),
+                (true, false) => points.push(crossing()),
+                (false, true) => {
+                    points.push(crossing());
+                    points.push(to);
+                }
+                (false, false) => {}
+            }
+        }
+    }
+    points
+}
+
+/// The triangle of effects not significant at a contour's level (analysis scale x, standard
+/// error y): apex at no effect with SE 0, base at `se_top`.
+fn inside_contour(contour: &FunnelContour, se_top: f64) -> [(f64, f64); 3] {
+    let (low, high) = contour.bounds(0.0, se_top);
+    [(0.0, 0.0), (high, se_top), (low, se_top)]
 }
 
 /// A value on the analysis scale on the natural scale.
@@ -148,6 +236,29 @@ fn draw_chart(
         .x_label_area_size(1)
         .y_label_area_size(1)
         .build_cartesian_2d(axis.lo..axis.hi, se_top..0.0)?;
+    // The regions, darkest first: the whole plot is significant at 0.01 outside the outermost
+    // contour; each contour's triangle is painted over it in the next lighter shade, and the
+    // innermost (p > 0.10) left white.
+    svg.borrow_mut().open("contours", None);
+    let plot_box = |points: &[(f64, f64)]| clip(points, (axis.lo, axis.hi), (0.0, se_top));
+    let whole = [
+        (axis.lo, 0.0),
+        (axis.hi, 0.0),
+        (axis.hi, se_top),
+        (axis.lo, se_top),
+    ];
+    let contours = funnel_contours();
+    let mut regions = vec![(plot_box(&whole), CONTOUR_GREYS[2])];
+    for (i, contour) in contours.iter().enumerate().rev() {
+        let lighter = if i == 0 { 0xFF } else { CONTOUR_GREYS[i - 1] };
+        regions.push((plot_box(&inside_contour(contour, se_top)), lighter));
+    }
+    chart.draw_series(
+        regions
+            .into_iter()
+            .map(|(points, grey)| Polygon::new(points, RGBColor(grey, grey, grey).filled())),
+    )?;
+    svg.borrow_mut().close();
     svg.borrow_mut().open("axes", None);
     chart
         .configure_mesh()
@@ -172,7 +283,7 @@ fn draw_chart(
         out.line((x - 4.0, y), (x, y), "#000000", 0.75);
         out.text(x - 6.0, y + 3.0, Anchor::End, SMALL, &fixed(se, 2));
     }
-    let (mid, base) = at((axis.lo + axis.hi) / 2.0, se_top);
+    let (mid, base) = at(f64::midpoint(axis.lo, axis.hi), se_top);
     out.text(mid, base + 32.0, Anchor::Middle, BODY, x_title);
     out.close();
     out.open("funnel", None);

@@ -350,12 +350,11 @@ impl Svg {
             // Two paints may write the same declarations (a black text fill, say): one class.
             let mut rule = String::new();
             paint.push_rule(&mut rule);
-            let index = match self.rules.iter().position(|r| *r == rule) {
-                Some(index) => index,
-                None => {
-                    self.rules.push(rule);
-                    self.rules.len() - 1
-                }
+            let index = if let Some(index) = self.rules.iter().position(|r| *r == rule) {
+                index
+            } else {
+                self.rules.push(rule);
+                self.rules.len() - 1
             };
             self.paints.push((paint.owned(), index));
             index
@@ -521,10 +520,10 @@ impl Svg {
     /// A circle, filled, with an optional outline.
     pub fn circle(&mut self, (cx, cy): (f64, f64), r: f64, fill: &str, stroke: Option<&str>) {
         // A circle at the origin (a mark's) leaves its centre unwritten: 0 is the default.
-        if cx != 0.0 {
-            self.num_attr("<circle cx=\"", cx);
-        } else {
+        if cx == 0.0 {
             self.body.push_str("<circle");
+        } else {
+            self.num_attr("<circle cx=\"", cx);
         }
         if cy != 0.0 {
             self.num_attr(" cy=\"", cy);
@@ -546,32 +545,31 @@ impl Svg {
             .columns
             .iter()
             .position(|(mark, at, _)| *at == x && mark == id);
-        let column = match found {
-            Some(index) => index,
-            None => {
-                if !self.marks.iter().any(|m| m == id) {
-                    self.marks.push(id.to_string());
-                    // Drawn into the defs with this document's classes.
-                    let body = std::mem::replace(&mut self.body, std::mem::take(&mut self.defs));
-                    let depth = std::mem::replace(&mut self.depth, 1);
-                    self.attr("<g id=\"", id);
-                    self.body.push('>');
-                    draw(self);
-                    self.body.push_str("</g>");
-                    self.defs = std::mem::replace(&mut self.body, body);
-                    self.depth = depth;
-                }
-                let column = format!("{id}{}", self.columns.len());
-                self.defs.push_str("<use id=\"");
-                self.defs.push_str(&column);
-                self.defs.push_str("\" href=\"#");
-                escape::push_html(&mut self.defs, id);
-                self.defs.push_str("\" x=\"");
-                push_num(&mut self.defs, x);
-                self.defs.push_str("\"/>");
-                self.columns.push((id.to_string(), x, column));
-                self.columns.len() - 1
+        let column = if let Some(index) = found {
+            index
+        } else {
+            if !self.marks.iter().any(|m| m == id) {
+                self.marks.push(id.to_string());
+                // Drawn into the defs with this document's classes.
+                let body = std::mem::replace(&mut self.body, std::mem::take(&mut self.defs));
+                let depth = std::mem::replace(&mut self.depth, 1);
+                self.attr("<g id=\"", id);
+                self.body.push('>');
+                draw(self);
+                self.body.push_str("</g>");
+                self.defs = std::mem::replace(&mut self.body, body);
+                self.depth = depth;
             }
+            let column = format!("{id}{}", self.columns.len());
+            self.defs.push_str("<use id=\"");
+            self.defs.push_str(&column);
+            self.defs.push_str("\" href=\"#");
+            escape::push_html(&mut self.defs, id);
+            self.defs.push_str("\" x=\"");
+            push_num(&mut self.defs, x);
+            self.defs.push_str("\"/>");
+            self.columns.push((id.to_string(), x, column));
+            self.columns.len() - 1
         };
         self.body.push_str("<use href=\"#");
         self.body.push_str(&self.columns[column].2);
@@ -1008,7 +1006,7 @@ mod tests {
         let boxes = text_boxes(&out);
         let centres: Vec<(f64, f64)> = boxes
             .iter()
-            .map(|b| ((b.left + b.right) / 2.0, b.bottom - DESCENT * 10.0))
+            .map(|b| (f64::midpoint(b.left, b.right), b.bottom - DESCENT * 10.0))
             .collect();
         assert_eq!(centres.len(), 3);
         for (centre, expected) in centres

@@ -455,6 +455,9 @@ mod tests {
             subgroups: Vec::new(),
             subgroup_differences: None,
             warning: None,
+            small_study_effects: None,
+            grade_suggestion: None,
+            sensitivity: Default::default(),
             funnel_centre: BuildOnly(None),
         }
     }

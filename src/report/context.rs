@@ -9,6 +9,7 @@ use super::findings::{self, ComparisonFindings};
 use super::narrative;
 use super::plain_language;
 use super::prose::{Prose, StudyField, StudyProse};
+use super::references::{Citations, references_view};
 use super::sections;
 use super::templates::Templates;
 use super::view::{
@@ -57,7 +58,7 @@ pub fn review_context(
         prose: BTreeMap::new(),
         abstract_: AbstractView {
             search_methods: search_methods(review),
-            main_results: Vec::new(),
+            ..AbstractView::default()
         },
         plain_language_summary: PlainLanguageView::default(),
         studies: studies_view(review),
@@ -77,8 +78,10 @@ pub fn review_context(
                 .collect(),
         },
         sections: SectionsView::default(),
+        text: Default::default(),
         analyses: analyses_view(results),
         figures: figures.iter().map(FigureView::of).collect(),
+        references: Default::default(),
     };
 
     // The generated plain language summary is a value the authors' parts may quote; it does
@@ -91,11 +94,19 @@ pub fn review_context(
     );
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field.
-    let prose = Prose::render(review, templates, || {
-        tera::Context::from_serialize(&context).expect("views serialise")
-    })?;
+    let citations = Citations::new(review);
+    let prose = Prose::render(
+        review,
+        templates,
+        || tera::Context::from_serialize(&context).expect("views serialise"),
+        &citations,
+    )?;
     context.prose = prose.review_fields();
     fill_plain_language(&mut context.plain_language_summary, &context.prose);
+    let path_prose = prose.path_fields();
+    context.text = super::text::text_view(review, &path_prose);
+    authors_paragraphs(&mut context.abstract_, &context.prose, &context.text);
+    context.references = references_view(review, &citations, prose.cited());
     let study_prose = prose.study_fields();
     let reporting = narrative::outcome_reporting(review, &study_prose);
     context.abstract_.main_results = narrative::main_results(review, &reporting, &findings)
@@ -118,7 +129,7 @@ pub fn review_context(
             .collect()
     };
     context.sections = SectionsView {
-        sof: sections::summary_of_findings(review, &findings),
+        sof: super::sof::summary_of_findings(review, &findings, &reporting, &path_prose),
         description_of_studies: sections::description_of_studies(review),
         risk_of_bias: sections::risk_of_bias_by_domain(review),
         effects: sections::effects(review, &findings, figures),
@@ -131,9 +142,14 @@ pub fn review_context(
             .collect(),
         unreported: sections::unreported_outcomes(review, &reporting),
         reported_without_data: narrative::reported_without_data(&reporting),
-        methods: sections::methods_used(results),
+        methods: [
+            sections::methods_used(results),
+            super::sensitivity::methods(results),
+        ]
+        .concat(),
         primary_outcomes: outcome_list(crate::model::Priority::Primary),
         secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
+        sensitivity: super::sensitivity::sensitivity_analyses(review, &findings),
     };
     Ok(context)
 }
@@ -193,6 +209,31 @@ fn fill_plain_language(view: &mut PlainLanguageView, prose: &BTreeMap<String, St
     .into_iter()
     .filter(|p| !p.authors.is_empty() || !p.generated.is_empty())
     .collect();
+}
+
+/// The abstract's paragraphs by the authors: from their own abstract where it gives the part,
+/// else from the review's field of that name.
+fn authors_paragraphs(
+    view: &mut AbstractView,
+    prose: &BTreeMap<String, String>,
+    text: &super::text::TextView,
+) {
+    let own = |part: &str| {
+        text.authors_abstract
+            .as_ref()
+            .and_then(|a| a.get(part))
+            .filter(|t| !t.is_empty())
+            .cloned()
+    };
+    let field = |name: &str| prose.get(name).cloned().unwrap_or_default();
+    view.background = own("background").unwrap_or_else(|| field("background"));
+    view.objectives = own("objectives").unwrap_or_else(|| field("objectives"));
+    view.selection_criteria =
+        own("selection_criteria").unwrap_or_else(|| field("selection_criteria"));
+    view.data_collection = own("data_collection").unwrap_or_else(|| field("data_collection"));
+    // Without their own abstract's conclusions the template prints the review's two
+    // implications, each a paragraph.
+    view.conclusions = own("conclusions").unwrap_or_default();
 }
 
 /// The Data and analyses tables from the results. An analysis without an overall total reads
@@ -256,7 +297,7 @@ pub fn analyses_view(results: &crate::results::Results) -> Vec<ComparisonView> {
 
 /// Markdown prose flattened to fit a table cell: line breaks become spaces, and pipes that
 /// are not already escaped are escaped.
-fn one_line(markdown: &str) -> String {
+pub(super) fn one_line(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
     let mut previous = ' ';
     for c in markdown.chars() {

@@ -1,8 +1,11 @@
 //! Escaping data for Markdown and HTML. Every string that comes from a review file passes
 //! through here before it reaches output; only prose fields are left as Markdown.
 
-/// Escapes text so that Markdown renders it literally: inline markup, raw HTML, table pipes
-/// and line-start block markers are backslash-escaped; line breaks become spaces.
+/// Escapes text so that Markdown renders it literally: inline markup, table pipes and
+/// line-start block markers are backslash-escaped; `<` is written `&lt;`, which every Markdown
+/// dialect reads as text (a backslash does not stop Python-Markdown from reading a tag); line
+/// breaks become spaces. `@` is escaped too, so that a printed value never reads as a citation
+/// (`crate::citation`).
 pub fn markdown(text: &str) -> String {
     if !needs_markdown_escape(text) {
         return text.to_string();
@@ -12,7 +15,8 @@ pub fn markdown(text: &str) -> String {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '{' | '}' | '$' => {
+            '<' => out.push_str("&lt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '>' | '|' | '~' | '{' | '}' | '$' | '@' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -66,6 +70,7 @@ fn needs_markdown_escape(text: &str) -> bool {
                     | b'{'
                     | b'}'
                     | b'$'
+                    | b'@'
                     | b'&'
                     | b'\r'
                     | b'\n'
@@ -132,7 +137,7 @@ mod tests {
     fn markdown_escapes_markup_and_html() {
         assert_eq!(
             markdown("Smith & <Jones> *2004*"),
-            "Smith & \\<Jones\\> \\*2004\\*"
+            "Smith & &lt;Jones\\> \\*2004\\*"
         );
         assert_eq!(
             markdown("a|b [x](javascript:y)"),
@@ -145,6 +150,10 @@ mod tests {
         assert_eq!(markdown("1. Smith"), "1\\. Smith");
         assert_eq!(markdown("1.1 Title"), "1.1 Title");
         assert_eq!(markdown("multi\nline"), "multi line");
+        assert_eq!(
+            markdown("[@smith2004] a@b.org"),
+            "\\[\\@smith2004\\] a\\@b.org"
+        );
     }
 
     #[test]

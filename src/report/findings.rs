@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::english;
-use crate::model::{AnalysisOutcome, Comparison, Review};
+use crate::model::{AnalysisOutcome, Comparison, Review, Role, SofTarget};
 use crate::results::{ComparisonResults, OutcomeResults, Results};
 
 /// The findings of one comparison.
@@ -20,6 +20,52 @@ pub struct ComparisonFindings<'a> {
     pub control: String,
     /// Its analysed outcomes, in order.
     pub outcomes: Vec<Finding<'a>>,
+    /// The headline analyses, as indexes into `outcomes`, in the order the text reports them:
+    /// those the Summary of findings names, or else each protocol outcome's first main
+    /// analysis.
+    pub headline: Vec<usize>,
+}
+
+impl<'a> ComparisonFindings<'a> {
+    /// The headline analyses, in order.
+    pub fn headline(&self) -> impl Iterator<Item = &Finding<'a>> {
+        self.headline.iter().map(|&i| &self.outcomes[i])
+    }
+
+    /// Whether the analysis at `index` of `outcomes` is a headline analysis.
+    pub fn is_headline(&self, index: usize) -> bool {
+        self.headline.contains(&index)
+    }
+}
+
+/// The headline analyses of a comparison (indexes into `outcomes`): the analyses its Summary
+/// of findings names, in its order; without one, the first main analysis of each protocol
+/// outcome (or its first analysis, when none is main), in analysis order.
+pub fn headline(outcomes: &[Finding], analysed: Option<&Comparison>) -> Vec<usize> {
+    if let Some(sof) = analysed.and_then(|c| c.summary_of_findings.as_ref()) {
+        return sof
+            .rows
+            .iter()
+            .filter_map(|row| match &row.target {
+                SofTarget::Analysis(id) => outcomes.iter().position(|f| &f.result.id == id),
+                SofTarget::Outcome(_) => None,
+            })
+            .collect();
+    }
+    let is_main = |f: &Finding| f.spec.is_none_or(|s| s.role == Role::Main);
+    let mut chosen: Vec<usize> = Vec::new();
+    for (i, f) in outcomes.iter().enumerate() {
+        let outcome = f.result.outcome.as_str();
+        let same = |j: &usize| outcomes[*j].result.outcome == outcome;
+        match chosen.iter().position(same) {
+            None => chosen.push(i),
+            // A main analysis takes the place of a subgroup or sensitivity analysis before it.
+            Some(k) if !is_main(&outcomes[chosen[k]]) && is_main(f) => chosen[k] = i,
+            Some(_) => {}
+        }
+    }
+    chosen.sort_unstable();
+    chosen
 }
 
 /// One analysed outcome.
@@ -55,7 +101,7 @@ pub fn findings<'a>(review: &'a Review, results: &'a Results) -> Vec<ComparisonF
         .map(|c| {
             let analysed = comparisons.get(c.id.as_str()).copied();
             let (experimental, control) = arms_in_text(review, &c.id, analysed);
-            let outcomes = c
+            let outcomes: Vec<Finding> = c
                 .outcomes
                 .iter()
                 .map(|result| Finding {
@@ -63,11 +109,13 @@ pub fn findings<'a>(review: &'a Review, results: &'a Results) -> Vec<ComparisonF
                     spec: specs.get(&(c.id.as_str(), result.id.as_str())).copied(),
                 })
                 .collect();
+            let headline = headline(&outcomes, analysed);
             ComparisonFindings {
                 results: c,
                 experimental,
                 control,
                 outcomes,
+                headline,
             }
         })
         .collect()

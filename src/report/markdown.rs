@@ -1,7 +1,18 @@
-//! Markdown to HTML with pulldown-cmark, made safe: raw HTML in the source is shown as text and
-//! links or images with scripting schemes are neutralised.
+//! Markdown to HTML with pulldown-cmark, and the authors' Markdown made safe to publish, both
+//! under one policy ([`super::policy`]): raw HTML is text (or, opted in, sanitised by
+//! [`super::sanitise`]), links and images keep only the targets the policy allows, and
+//! headings keep only their ids.
 
-use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    html,
+};
+
+use super::policy::{self, Target};
+use super::sanitise::{self, OWN};
 
 /// The Markdown extensions revmark's output uses.
 fn options() -> Options {
@@ -9,18 +20,6 @@ fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
-/// Whether a link target is safe to keep (no javascript:, vbscript: or data: URLs).
-fn safe_url(url: &str) -> bool {
-    let lower: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    !(lower.starts_with("javascript:")
-        || lower.starts_with("vbscript:")
-        || lower.starts_with("data:"))
 }
 
 /// Renders Markdown to an HTML fragment. Raw HTML becomes escaped text, so neither data nor
@@ -54,8 +53,9 @@ fn is_generated_marker(raw: &str) -> bool {
 }
 
 /// [`to_html`], with the page's headings in order. With `raw_html` the author's raw HTML is
-/// kept after passing the allowlist of [`super::sanitise`] (review.yaml's `raw_html: true`).
-/// Data never produce raw HTML here: their `<` is backslash-escaped in the Markdown.
+/// kept (review.yaml's `raw_html: true`; review.md holds it as [`neutralise`] left it), and
+/// the whole body is then balanced and checked once more by [`sanitise::page_html`].
+/// Data never produce raw HTML here: their `<` is written `&lt;` in the Markdown.
 pub fn to_html_with_contents(markdown: &str, raw_html: bool) -> (String, Vec<Heading>) {
     let body = to_page_body(markdown, raw_html);
     (body.front + &body.content, body.headings)
@@ -75,42 +75,8 @@ pub struct PageBody {
 /// [`to_html_with_contents`], split where the first section starts, so that a page can put its
 /// title before its table of contents.
 pub fn to_page_body(markdown: &str, raw_html: bool) -> PageBody {
-    let events: Vec<Event> = Parser::new_ext(markdown, options())
-        .map(|event| match event {
-            // The templates' markers of generated text, kept whatever raw_html says: the
-            // exact tags, nothing else (authors' prose has its `<` escaped before this point).
-            Event::Html(raw) if is_generated_marker(&raw) => Event::Html(raw),
-            Event::Html(raw) if raw_html => Event::Html(super::sanitise::sanitise(&raw).into()),
-            Event::InlineHtml(raw) if raw_html => {
-                Event::InlineHtml(super::sanitise::sanitise(&raw).into())
-            }
-            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if !safe_url(&dest_url) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: CowStr::from("#"),
-                title,
-                id,
-            }),
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if !safe_url(&dest_url) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: CowStr::from("#"),
-                title,
-                id,
-            }),
-            other => other,
-        })
-        .collect();
-    let (events, headings) = with_heading_ids(events);
+    let events = safe_events(Parser::new_ext(markdown, options()), raw_html);
+    let (events, headings, own_ids) = with_heading_ids(events, raw_html);
     let mut events = tables(events);
     let first_section = events
         .iter()
@@ -129,11 +95,111 @@ pub fn to_page_body(markdown: &str, raw_html: bool) -> PageBody {
     html::push_html(&mut front, events.into_iter());
     let mut content = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut content, content_events.into_iter());
+    if raw_html {
+        // Each part balanced and checked on its own, so that neither can close the other's
+        // elements.
+        front = sanitise::page_html(&front, &own_ids);
+        content = sanitise::page_html(&content, &own_ids);
+    }
     PageBody {
         front,
         content,
         headings,
     }
+}
+
+/// What becomes of a link or image, until its end.
+#[derive(Clone, Copy)]
+enum Kept {
+    /// Kept as it is.
+    Same,
+    /// An image on the web, shown as a link to it.
+    AsLink,
+    /// Left out; its text is kept.
+    TextOnly,
+}
+
+/// The events of a document under the policy: raw HTML as text (or, with `raw_html`, as it
+/// is, for [`sanitise::page_html`]), links and images whose target the policy refuses reduced
+/// to their text (an image on the web to a link to it), headings with their id only.
+fn safe_events(parser: Parser<'_>, raw_html: bool) -> Vec<Event<'_>> {
+    let mut open: Vec<Kept> = Vec::new();
+    let mut out = Vec::new();
+    for event in parser {
+        let event = match event {
+            // The templates' markers of generated text, kept whatever raw_html says: the
+            // exact tags, nothing else (authors' prose has its `<` escaped before this point).
+            Event::Html(raw) if is_generated_marker(&raw) => Event::Html(raw),
+            Event::Html(raw) if raw_html => Event::Html(private_free(raw)),
+            Event::InlineHtml(raw) if raw_html => Event::InlineHtml(private_free(raw)),
+            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let url = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                if !policy::allowed(&url, Target::Link) {
+                    open.push(Kept::TextOnly);
+                    continue;
+                }
+                open.push(Kept::Same);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if policy::allowed(&dest_url, Target::Image) {
+                    open.push(Kept::Same);
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                } else if policy::is_web(&dest_url) {
+                    open.push(Kept::AsLink);
+                    Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url,
+                        title,
+                        id,
+                    })
+                } else {
+                    open.push(Kept::TextOnly);
+                    continue;
+                }
+            }
+            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => match open.pop() {
+                Some(Kept::Same) | None => Event::End(end),
+                Some(Kept::AsLink) => Event::End(TagEnd::Link),
+                Some(Kept::TextOnly) => continue,
+            },
+            Event::Start(Tag::Heading { level, id, .. }) => Event::Start(Tag::Heading {
+                level,
+                id: id
+                    .map(private_free)
+                    .filter(|id| policy::author_id_allowed(id)),
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            }),
+            other => other,
+        };
+        out.push(event);
+    }
+    out
 }
 
 /// Makes every table of the page fit a narrow screen and read as what it is: each is wrapped
@@ -229,6 +295,14 @@ fn tables(events: Vec<Event>) -> Vec<Event> {
     out
 }
 
+/// Text without the private-use marks of [`sanitise`].
+fn private_free(text: CowStr<'_>) -> CowStr<'_> {
+    match sanitise::strip_private(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s.into(),
+    }
+}
+
 /// Writes the cells of an aligned column as `<td class="right">` (or `th`, and `center`,
 /// `left`), keeping the column count of `state` (alignments, header cells, column).
 fn aligned_cells<'a>(
@@ -308,21 +382,41 @@ pub fn table_of_contents(headings: &[Heading]) -> String {
     out
 }
 
-/// Makes an author's Markdown safe to publish as Markdown: raw HTML is backslash-escaped so
-/// that any Markdown renderer shows it as text (or, with `raw_html`, is replaced by what the
-/// allowlist of [`super::sanitise`] keeps), and links or images with scripting schemes become
-/// literal text. Repeated until nothing changes, because escaping an HTML block can turn its
-/// lines into Markdown with links of their own.
+/// Makes an author's Markdown safe to publish as Markdown, in every common dialect (CommonMark,
+/// GitHub's, pandoc's, Python-Markdown's) and not only in the one revmark reads it with:
+///
+/// - every `<` that could open a tag, a comment or an autolink is written `&lt;` (a backslash
+///   is not enough: Python-Markdown keeps `\<img ...>` a live tag, and pandoc reads tags that
+///   CommonMark does not, such as `<img src="x.png"/onerror=...>`). Code keeps its `<`; a
+///   fenced code block holding one becomes an indented block, which every dialect reads as
+///   code (Python-Markdown reads fences only with an extension);
+/// - with `raw_html`, the raw HTML is instead replaced by what [`sanitise::author_html`] keeps;
+/// - links and images whose target the policy refuses become text, and an image on the web a
+///   link to it;
+/// - heading attributes keep only an id (`{#id}`).
+///
+/// Repeated until nothing changes, because escaping an HTML block can turn its lines into
+/// Markdown with links of their own.
 pub fn neutralise(markdown: &str, raw_html: bool) -> String {
-    // Raw HTML and autolinks start with `<`, links and images with `[`: text with neither has
-    // nothing to neutralise, and most prose fields are such text.
-    if !markdown.contains(['<', '[']) {
+    // Raw HTML and autolinks start with `<`, links and images with `[`, heading attributes
+    // with `{`: text with none of them has nothing to neutralise, and most prose fields are
+    // such text.
+    if !markdown.contains(['<', '[', '{']) {
         return markdown.to_string();
     }
-    let mut text = markdown.to_string();
+    // Worked on with a final line break, so that what the sanitiser closes at the end of the
+    // field comes on a line of its own, not inside a last reference definition (which goes).
+    let mut text = sanitise::strip_private(markdown).into_owned();
+    let ended = text.ends_with('\n');
+    if !ended {
+        text.push('\n');
+    }
     for _ in 0..8 {
         let next = neutralise_once(&text, raw_html);
         if next == text {
+            if !ended && text.ends_with('\n') {
+                text.pop();
+            }
             return text;
         }
         text = next;
@@ -331,37 +425,323 @@ pub fn neutralise(markdown: &str, raw_html: bool) -> String {
     super::escape::markdown(markdown)
 }
 
+/// An edit of a prose field: bytes replaced by a text.
+type Edit = (Range<usize>, String);
+
+/// What one pass over a prose field found to change, and where its `<` stay as they are.
+#[derive(Default)]
+struct Pass {
+    edits: Vec<Edit>,
+    /// Code, kept autolinks, edited spans (and, with `raw_html`, sanitised HTML).
+    keep: Vec<Range<usize>>,
+    /// The raw HTML parts.
+    html: Vec<Range<usize>>,
+    /// How deep in lists, quotes and footnotes the parser is.
+    containers: usize,
+    /// A fenced code block being read: its source range and its code.
+    fenced: Option<(Range<usize>, String)>,
+}
+
 fn neutralise_once(markdown: &str, raw_html: bool) -> String {
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    let mut pass = Pass::default();
+    let mut parser = Parser::new_ext(markdown, options()).into_offset_iter();
+    for (event, range) in parser.by_ref() {
+        pass.event(markdown, event, range);
+    }
+    // Reference definitions apply to the whole of review.md, where every prose field is one
+    // part: a field's `[j]: javascript:...` would give another field's `[x][j]` (or a table
+    // cell's flattened `[j]`) a target that field was never checked with. The field's own
+    // reference links are made inline (above), so its definitions can go.
+    for (_, definition) in parser.reference_definitions().iter() {
+        pass.keep.push(definition.span.clone());
+        pass.edits.push((definition.span.clone(), String::new()));
+    }
+    let Pass {
+        mut edits,
+        mut keep,
+        mut html,
+        ..
+    } = pass;
+    if raw_html && !html.is_empty() {
+        let sanitised = sanitise::field_with_author_html(markdown, &html);
+        if sanitised != markdown {
+            return sanitised;
+        }
+        keep.append(&mut html);
+    }
+    keep.sort_by_key(|r| r.start);
+    edits.extend(tag_openers(markdown, &keep));
+    apply(markdown, edits)
+}
+
+impl Pass {
+    fn event(&mut self, markdown: &str, event: Event<'_>, range: Range<usize>) {
         match event {
-            Event::Html(_) | Event::InlineHtml(_) => {
-                let raw = &markdown[range.clone()];
-                let replacement = if raw_html {
-                    super::sanitise::sanitise(raw)
-                } else {
-                    raw.replace('<', "\\<")
-                };
-                edits.push((range, replacement));
+            Event::Html(_) | Event::InlineHtml(_) => self.html.push(range),
+            Event::Code(_) => self.keep.push(range),
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                self.fenced = Some((range, String::new()));
             }
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
-                if !safe_url(&dest_url) =>
-            {
-                // A backslash before the opening `[` (or `<` of an autolink) makes it text.
-                if let Some(i) = markdown[range.clone()].find(['[', '<']) {
-                    let at = range.start + i;
-                    edits.push((at..at, "\\".into()));
+            Event::Text(t) => {
+                if let Some((_, code)) = &mut self.fenced {
+                    code.push_str(&t);
+                }
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => self.keep.push(range),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((range, code)) = self.fenced.take() {
+                    if !tag_opener(&code) {
+                        // The code, not the opening fence: its info string is text to a
+                        // reader that does not know fences, so its `<` are escaped.
+                        let code_start = markdown[range.clone()]
+                            .find('\n')
+                            .map_or(range.end, |n| range.start + n + 1);
+                        self.keep.push(code_start..range.end);
+                    } else if self.containers == 0 {
+                        self.keep.push(range.clone());
+                        let replacement = indented(&code, &markdown[range.clone()]);
+                        self.edits.push((range, replacement));
+                    }
+                    // In a list or quote, where an indented block would need the container's
+                    // own indentation, its `<` are escaped like the text's (CommonMark then
+                    // shows `&lt;` in the code).
+                }
+            }
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
+            ) => self.containers += 1,
+            Event::End(
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
+            ) => self.containers = self.containers.saturating_sub(1),
+            Event::Start(Tag::Link {
+                link_type: link_type @ (LinkType::Autolink | LinkType::Email),
+                dest_url,
+                ..
+            }) => {
+                let url = match link_type {
+                    LinkType::Email => format!("mailto:{dest_url}"),
+                    _ => dest_url.to_string(),
+                };
+                // Kept an autolink only if every dialect reads it as the same plain URL; else
+                // its `<` is escaped and it is text.
+                let plain = !dest_url.contains(['"', '\'', '\\', '`', '<', '>', '&']);
+                if plain && policy::allowed(&url, Target::Link) {
+                    self.keep.push(range);
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                if policy::allowed(&dest_url, Target::Link) {
+                    self.inline(markdown, &range, link_type, &dest_url, &title);
+                } else {
+                    self.literal_bracket(markdown, &range);
+                }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                let web = policy::is_web(&dest_url) && markdown[range.clone()].starts_with('!');
+                if web && !policy::allowed(&dest_url, Target::Image) {
+                    // `![p](https://...)` becomes `[p](https://...)`, a link to the image.
+                    self.edits
+                        .push((range.start..range.start + 1, String::new()));
+                }
+                if web || policy::allowed(&dest_url, Target::Image) {
+                    self.inline(markdown, &range, link_type, &dest_url, &title);
+                } else {
+                    self.literal_bracket(markdown, &range);
+                }
+            }
+            Event::Start(Tag::Heading {
+                id, classes, attrs, ..
+            }) => {
+                let foreign_id = id.as_ref().is_some_and(|i| !policy::author_id_allowed(i));
+                let changed = foreign_id || !classes.is_empty() || !attrs.is_empty();
+                if let Some(block) = heading_attributes(markdown, &range).filter(|_| changed) {
+                    let kept = id
+                        .filter(|_| !foreign_id)
+                        .map(|i| format!(" {{#{i}}}"))
+                        .unwrap_or_default();
+                    self.keep.push(block.clone());
+                    self.edits.push((block, kept));
                 }
             }
             _ => {}
         }
     }
+
+    /// A reference link or image (`[text][label]`, `[text][]`, `[text]`) made inline
+    /// (`[text](target "title")`), so that it needs no definition: see [`neutralise_once`].
+    fn inline(
+        &mut self,
+        markdown: &str,
+        range: &Range<usize>,
+        link_type: LinkType,
+        dest: &str,
+        title: &str,
+    ) {
+        let source = &markdown[range.clone()];
+        let label = match link_type {
+            LinkType::Reference => source.rfind('[').map(|at| range.start + at..range.end),
+            // The parser's range of `[text][]` may or may not hold its `[]`.
+            LinkType::Collapsed if source.ends_with("[]") => Some(range.end - 2..range.end),
+            LinkType::Collapsed if markdown[range.end..].starts_with("[]") => {
+                Some(range.end..range.end + 2)
+            }
+            LinkType::Shortcut => Some(range.end..range.end),
+            _ => None,
+        };
+        if let Some(label) = label {
+            let mut target = format!("({}", inline_destination(dest));
+            if !title.is_empty() {
+                target.push_str(" \"");
+                for c in title.chars() {
+                    match c {
+                        '"' | '\\' => {
+                            target.push('\\');
+                            target.push(c);
+                        }
+                        '&' => target.push_str("&amp;"),
+                        '\n' | '\r' => target.push(' '),
+                        _ => target.push(c),
+                    }
+                }
+                target.push('"');
+            }
+            target.push(')');
+            self.keep.push(label.clone());
+            self.edits.push((label, target));
+        }
+    }
+
+    /// A backslash before a link's or image's opening `[`, so that it is text in every
+    /// dialect.
+    fn literal_bracket(&mut self, markdown: &str, range: &Range<usize>) {
+        if let Some(i) = markdown[range.clone()].find('[') {
+            let at = range.start + i;
+            self.edits.push((at..at, "\\".into()));
+        }
+    }
+}
+
+/// A link target as an inline link's destination that every dialect reads the same: white
+/// space, brackets, parentheses, quotes and backslashes percent-encoded, `&` as `&amp;`.
+fn inline_destination(dest: &str) -> String {
+    let mut out = String::with_capacity(dest.len());
+    for c in dest.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            ' ' | '(' | ')' | '<' | '>' | '[' | ']' | '"' | '\'' | '`' | '\\' => {
+                out.push_str(&format!("%{:02X}", c as u32));
+            }
+            c if c.is_whitespace() || c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether text holds a `<` that some Markdown dialect or a browser could read as the start
+/// of a tag, a comment or an autolink.
+fn tag_opener(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'<' && opens(w[1]))
+}
+
+/// A byte after `<` that makes it a tag, comment, processing instruction or autolink.
+fn opens(next: u8) -> bool {
+    next.is_ascii_alphabetic() || matches!(next, b'/' | b'!' | b'?')
+}
+
+/// Edits writing each `<` that could open a tag as `&lt;`, outside the `keep` ranges (sorted
+/// by start). An escaped `\<` becomes `&lt;` as a whole.
+fn tag_openers(markdown: &str, keep: &[Range<usize>]) -> Vec<Edit> {
+    let bytes = markdown.as_bytes();
+    let mut edits = Vec::new();
+    let mut first = 0;
+    for at in (0..bytes.len()).filter(|&i| bytes[i] == b'<') {
+        if !bytes.get(at + 1).is_some_and(|&b| opens(b)) {
+            continue;
+        }
+        while first < keep.len() && keep[first].end <= at {
+            first += 1;
+        }
+        if keep[first..]
+            .iter()
+            .take_while(|r| r.start <= at)
+            .any(|r| r.contains(&at))
+        {
+            continue;
+        }
+        let backslashes = bytes[..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        let start = if backslashes % 2 == 1 { at - 1 } else { at };
+        edits.push((start..at + 1, "&lt;".to_string()));
+    }
+    edits
+}
+
+/// A fenced code block's `code` as an indented code block in place of its `source` (which
+/// may end with a line break), after a blank line so that it cannot continue a paragraph.
+fn indented(code: &str, source: &str) -> String {
+    let mut out = String::from("\n");
+    for line in code.lines() {
+        if !line.is_empty() {
+            out.push_str("    ");
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if !source.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
+/// The byte range of a heading's attribute block (`{#id .class key=value}`) and the white
+/// space before it, which end its text: on its first line for `# Heading {...}`, on the line before the underline for a
+/// setext heading.
+fn heading_attributes(markdown: &str, range: &Range<usize>) -> Option<Range<usize>> {
+    let source = &markdown[range.clone()];
+    let mut offset = range.start;
+    for line in source.split_inclusive('\n') {
+        let text = line.trim_end().trim_end_matches('#').trim_end();
+        if let Some(open) = text.strip_suffix('}').and_then(|body| body.rfind('{')) {
+            // With the white space before it, so that no trailing space is left.
+            let start = text[..open].trim_end().len();
+            return Some(offset + start..offset + text.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Applies edits, last first; of edits that overlap, the one that starts later is kept.
+fn apply(markdown: &str, mut edits: Vec<Edit>) -> String {
+    if edits.is_empty() {
+        return markdown.to_string();
+    }
     edits.sort_by_key(|(range, _)| std::cmp::Reverse((range.start, range.end)));
     let mut out = markdown.to_string();
     let mut limit = usize::MAX;
     for (range, replacement) in edits {
-        // Ranges never overlap except a link's insertion point with HTML inside it, which
-        // starts earlier and is zero-width.
+        // A zero-width insertion may touch the start of the edit after it.
         if range.end <= limit {
             out.replace_range(range.clone(), &replacement);
             limit = range.start;
@@ -371,44 +751,86 @@ fn neutralise_once(markdown: &str, raw_html: bool) -> String {
 }
 
 /// Gives every heading without an explicit id one made from its text ("Main results" ->
-/// "main-results"), numbered when it repeats.
-fn with_heading_ids(mut events: Vec<Event>) -> (Vec<Event>, Vec<Heading>) {
-    let mut used: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+/// "main-results"), numbered when it repeats or when an explicit id or a footnote has it.
+/// Returns the events, the headings and every id the page body gives its own elements; with
+/// `raw_html`, those ids (and footnote links) are marked [`OWN`] for [`sanitise::page_html`].
+fn with_heading_ids(
+    mut events: Vec<Event>,
+    raw_html: bool,
+) -> (Vec<Event>, Vec<Heading>, HashSet<String>) {
+    let mut own: HashSet<String> = HashSet::new();
+    // Explicit ids and footnote names first: generated ids give way to them.
+    for event in &events {
+        match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                own.insert(id.to_string());
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) | Event::FootnoteReference(name) => {
+                own.insert(name.to_string());
+            }
+            _ => {}
+        }
+    }
+    let mut used: BTreeMap<String, usize> = BTreeMap::new();
+    let mut explicit: HashSet<String> = HashSet::new();
     let mut headings = Vec::new();
+    let mark = |id: &str| -> CowStr<'static> {
+        if raw_html {
+            format!("{OWN}{id}").into()
+        } else {
+            id.to_string().into()
+        }
+    };
     for i in 0..events.len() {
-        let Event::Start(Tag::Heading {
-            level, id: None, ..
-        }) = &events[i]
-        else {
-            continue;
+        let (level, id) = match &mut events[i] {
+            Event::Start(Tag::Heading { level, id, .. }) => (*level as u8, id.take()),
+            Event::Start(Tag::FootnoteDefinition(name)) | Event::FootnoteReference(name) => {
+                if raw_html {
+                    *name = mark(name);
+                }
+                continue;
+            }
+            _ => continue,
         };
-        let level = *level as u8;
         let mut text = String::new();
         for event in &events[i + 1..] {
             match event {
-                Event::End(pulldown_cmark::TagEnd::Heading(_)) => break,
+                Event::End(TagEnd::Heading(_)) => break,
                 Event::Text(t) | Event::Code(t) => text.push_str(t),
                 _ => {}
             }
         }
-        let base = slug(&text);
-        let count = used.entry(base.clone()).or_insert(0);
-        *count += 1;
-        let id = if *count == 1 {
-            base
-        } else {
-            format!("{base}-{count}")
+        // An explicit id is kept the first time; a repeated one is replaced like no id.
+        let id = match id {
+            Some(id) if explicit.insert(id.to_string()) => id.to_string(),
+            _ => {
+                let base = slug(&text);
+                let mut count = *used.get(&base).unwrap_or(&0);
+                loop {
+                    count += 1;
+                    let id = if count == 1 {
+                        base.clone()
+                    } else {
+                        format!("{base}-{count}")
+                    };
+                    if !own.contains(&id) {
+                        used.insert(base.clone(), count);
+                        break id;
+                    }
+                }
+            }
         };
+        own.insert(id.clone());
         headings.push(Heading {
             level,
             id: id.clone(),
             text,
         });
         if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
-            *slot = Some(CowStr::from(id));
+            *slot = Some(mark(&id));
         }
     }
-    (events, headings)
+    (events, headings, own)
 }
 
 /// Lower-case letters and digits joined by `-`.
@@ -461,7 +883,156 @@ mod tests {
     #[test]
     fn neutralise_with_raw_html_keeps_allowed_tags() {
         let safe = neutralise("H<sub>2</sub>O <script>x</script>", true);
-        assert_eq!(safe, "H<sub>2</sub>O &lt;script&gt;x&lt;/script&gt;");
+        // A script goes with what it holds.
+        assert_eq!(safe, "H<sub>2</sub>O ");
+    }
+
+    // One policy in review.md and in the page: the web and mail for links, the review's own
+    // files for images; an image on the web becomes a link to it; everything else is text.
+    #[test]
+    fn links_and_images_follow_the_policy_in_markdown_and_html() {
+        let source = "![p](https://tracker.example/p.png) [f](file:///etc/passwd) \
+                      ![r](/etc/passwd) ![u](../x.png) [n](//evil.example/x) \
+                      ![ok](figures/forest.svg) [doi](https://doi.org/x) [m](mailto:a@b.org) \
+                      <file:///etc/passwd> <https://doi.org/y>";
+        let safe = neutralise(source, false);
+        assert_eq!(
+            safe,
+            "[p](https://tracker.example/p.png) \\[f](file:///etc/passwd) \
+             !\\[r](/etc/passwd) !\\[u](../x.png) \\[n](//evil.example/x) \
+             ![ok](figures/forest.svg) [doi](https://doi.org/x) [m](mailto:a@b.org) \
+             &lt;file:///etc/passwd> <https://doi.org/y>"
+        );
+        for html in [to_html(&safe), to_html(source)] {
+            let (_, srcs) = attributes(&html);
+            assert_eq!(srcs, ["figures/forest.svg"], "{html}");
+            let (hrefs, _) = attributes(&html);
+            assert_eq!(
+                hrefs,
+                [
+                    "https://tracker.example/p.png",
+                    "https://doi.org/x",
+                    "mailto:a@b.org",
+                    "https://doi.org/y"
+                ],
+                "{html}"
+            );
+        }
+    }
+
+    // A field's reference links become inline and its definitions go, so that no definition
+    // in one field can give a link or image in another field a target.
+    #[test]
+    fn reference_links_need_no_definitions() {
+        let field = "[a][k] [b][] [c] ![i][img] [x][j]\n\n[k]: https://doi.org/(k) \"T \\\"q\\\"\"\n[b]: https://b.org/?x=1&y=2\n[c]: #c\n[img]: https://t.example/i.png\n[j]: javascript:alert(1)\n";
+        let safe = neutralise(field, false);
+        assert_eq!(
+            safe,
+            "[a](https://doi.org/%28k%29 \"T \\\"q\\\"\") [b](https://b.org/?x=1&amp;y=2) [c](#c) [i](https://t.example/i.png) \\[x][j]\n\n\n\n\n\n\n"
+        );
+        assert_eq!(
+            to_html(&safe),
+            "<p><a href=\"https://doi.org/%28k%29\" title=\"T &quot;q&quot;\">a</a> <a href=\"https://b.org/?x=1&amp;y=2\">b</a> <a href=\"#c\">c</a> <a href=\"https://t.example/i.png\">i</a> [x][j]</p>\n"
+        );
+        // Another field's `[x][j]` stays text in the whole document.
+        let page = format!("{safe}\n\nother [x][j] and ![p][img]\n");
+        let html = to_html(&page);
+        assert!(attributes(&html).1.is_empty(), "{html}");
+        assert!(!html.contains("javascript"), "{html}");
+    }
+
+    /// The `href` and `src` values of an HTML fragment, in order.
+    fn attributes(html: &str) -> (Vec<&str>, Vec<&str>) {
+        let values = |name: &str| -> Vec<&str> {
+            html.split(&format!("{name}=\""))
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap())
+                .collect()
+        };
+        (values("href"), values("src"))
+    }
+
+    // `<` that could open a tag is written `&lt;` (a backslash is not enough for
+    // Python-Markdown); code, kept autolinks and a plain `<` stay as they are.
+    #[test]
+    fn tag_openers_become_entities_outside_code() {
+        let safe = neutralise(
+            "a <img src=\"x.png\"/onerror=alert(1)> \\<b> p < 0.05 `<code>` <!-- c --> </x> <?p",
+            false,
+        );
+        assert_eq!(
+            safe,
+            "a &lt;img src=\"x.png\"/onerror=alert(1)> &lt;b> p < 0.05 `<code>` &lt;!-- c --> &lt;/x> &lt;?p"
+        );
+        // A fenced block with a tag becomes indented code, which every dialect reads as code.
+        let fenced = neutralise(
+            "Text\n```html\n<script>x</script>\n\n<b>\n```\nafter",
+            false,
+        );
+        assert_eq!(fenced, "Text\n\n    <script>x</script>\n\n    <b>\nafter");
+        assert!(
+            to_html(&fenced).contains("<pre><code>&lt;script&gt;"),
+            "{fenced}"
+        );
+        // In a list it stays fenced, its `<` escaped.
+        let listed = neutralise("- a\n  ```\n  <b>\n  ```", false);
+        assert_eq!(listed, "- a\n  ```\n  &lt;b>\n  ```");
+    }
+
+    // Heading attributes keep an id only, and not a reserved one, in both outputs.
+    #[test]
+    fn headings_keep_only_an_id() {
+        let source = "### A {onclick=alert(1) .generated #mine}\n\n### B {#revmark-error}\n";
+        let safe = neutralise(source, false);
+        assert_eq!(safe, "### A {#mine}\n\n### B\n");
+        for markdown in [source, safe.as_str()] {
+            let html = to_html(markdown);
+            assert_eq!(html, "<h3 id=\"mine\">A</h3>\n<h3 id=\"b\">B</h3>\n");
+        }
+    }
+
+    // An explicit id or a footnote's name is not given to another heading.
+    #[test]
+    fn generated_ids_give_way_to_explicit_ones() {
+        let (html, headings) = to_html_with_contents(
+            "## Results\n\n## Other {#results}\n\n## Other {#results}\n",
+            false,
+        );
+        let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["results-2", "results", "other"], "{html}");
+    }
+
+    // With raw_html the body is one balanced tree: a stray `</div>` cannot close the page's
+    // own blocks, an unclosed link ends, an id cannot take a heading's.
+    #[test]
+    fn raw_html_comes_out_balanced_with_its_own_ids() {
+        let prose = neutralise(
+            "</div></div> <a href=\"https://x.org\">open <span id=\"results\">s</span> \
+             <span id=\"revmark-error\">e</span> <img src=\"https://t.example/p.png\">",
+            true,
+        );
+        // The field cannot know the page's heading ids; the page drops the colliding one.
+        assert_eq!(
+            prose,
+            " <a href=\"https://x.org\">open <span id=\"results\">s</span> <span>e</span> <img>\n</a>"
+        );
+        let page = format!("{GENERATED_OPEN}\n\n## Results\n\n{prose}\n\n{GENERATED_CLOSE}\n");
+        let (html, _) = to_html_with_contents(&page, true);
+        // The page places its front (before the first section) and its sections apart, so
+        // each is balanced on its own: a block opened before the first section closes there.
+        assert_eq!(
+            html,
+            "<div class=\"generated\">\n</div><h2 id=\"results\">Results</h2>\n<p><a href=\"https://x.org\">open <span>s</span> <span>e</span> <img>\n</a></p>\n\n"
+        );
+        // What review.md would hold if it bypassed neutralise is balanced all the same.
+        let (raw, _) = to_html_with_contents(
+            "## Results\n\n</div></div><a href=\"#x\" onclick=\"y\">open <span id=\"results\">\n\nnext\n",
+            true,
+        );
+        assert_eq!(
+            raw,
+            "<h2 id=\"results\">Results</h2>\n<a href=\"#x\">open <span>\n<p>next</p>\n</span></a>"
+        );
     }
 
     #[test]

@@ -11,24 +11,34 @@
 //!  │        └─> view
 //!  ├─> proofread ─> view (the generated text read back and checked)
 //!  ├─> changes (What's new), export (results.csv)
-//!  └─> markdown ─> sanitise ─> escape
+//!  └─> markdown ─> sanitise ─> policy (one URL policy for prose, asked by both)
 //! ```
 
+pub mod author;
 pub mod changes;
 mod context;
 pub mod escape;
+pub mod evidence_profile;
 pub mod export;
 pub mod findings;
+pub mod grade_check;
 pub mod markdown;
 pub mod narrative;
 mod plain_language;
+mod policy;
 pub mod proofread;
 mod prose;
+mod references;
 mod sanitise;
 pub mod sections;
+pub mod sensitivity;
+pub mod small_study;
+pub mod sof;
 mod templates;
+pub mod text;
 pub mod view;
 
+pub use prose::located_prose;
 pub use templates::{BUILTIN, BUILTIN_PREFIX, SITE_PREFIX, SiteTemplates, TemplateError};
 
 use serde::Serialize;
@@ -52,6 +62,9 @@ pub struct RenderedReview {
     pub files: BTreeMap<String, Vec<u8>>,
     /// What the index page lists.
     pub entry: IndexEntry,
+    /// Warnings found after loading, on the results (the GRADE assistant's on the authors'
+    /// certainty), for `check` and `build` to print beside those of loading.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A review as the site index lists it (kept in the output folder's marker, so that the index
@@ -98,6 +111,18 @@ pub fn render_review(
     figures: FigureSet,
     baseline: Option<&Baseline>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
+    render_review_with_warnings(review, site, results, figures, baseline, &[])
+}
+
+/// [`render_review`], the author view listing `warnings` (those loading found).
+pub fn render_review_with_warnings(
+    review: &Review,
+    site: &SiteTemplates,
+    results: Arc<Results>,
+    figures: FigureSet,
+    baseline: Option<&Baseline>,
+    warnings: &[Diagnostic],
+) -> Result<RenderedReview, Vec<Diagnostic>> {
     // Work on two threads when the review is large enough to be worth one (about 100 bytes of
     // review text per data row).
     let worth = results.row_count() * 100 >= crate::parallel::WORTH_A_THREAD;
@@ -109,19 +134,23 @@ pub fn render_review(
             let templates = Templates::new(site, &review.templates, Arc::clone(&results))
                 .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
             let context = review_context(review, &results, &figures, &templates)?;
-            Ok((templates, context))
+            let profile = evidence_profile::evidence_profile(&findings::findings(review, &results));
+            Ok(Prepared {
+                templates,
+                context,
+                profile,
+            })
         },
         || exports(review, &results, baseline),
     );
-    let (templates, context) = prepared?;
     let mut rendered = render_files(
         review,
         site,
         &exports.changes,
         figures,
-        &templates,
-        &context,
+        &prepared?,
         worth,
+        warnings,
     )?;
     rendered.files.insert(
         "results.json".to_string(),
@@ -161,16 +190,29 @@ pub fn generated_text(
     Ok(proofread::generated_text(&context))
 }
 
+/// A review's templates, loaded, and the context they render.
+struct Prepared {
+    templates: Templates,
+    context: ReviewContext,
+    /// What evidence-profile.html shows besides the page's context.
+    profile: evidence_profile::EvidenceProfile,
+}
+
 /// Renders the output files from the context.
 fn render_files(
     review: &Review,
     site: &SiteTemplates,
     changes: &changes::Changes,
     figures: FigureSet,
-    templates: &Templates,
-    context: &ReviewContext,
+    prepared: &Prepared,
     worth: bool,
+    warnings: &[Diagnostic],
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
+    let Prepared {
+        templates,
+        context,
+        profile,
+    } = prepared;
     let participants = context.review.participants;
     let mut tera_context = tera::Context::from_serialize(context).expect("views serialise");
     tera_context.insert("changes", changes);
@@ -193,7 +235,8 @@ fn render_files(
             Ok((review_md, html))
         },
     );
-    let abstract_md = abstract_md?;
+    // abstract.md stands alone: its citations keep their text, without links into References.
+    let abstract_md = references::unlinked(&abstract_md?);
     let (review_md, body) = review_html?;
     // The page sees everything review.md saw, plus the rendered body (no copy of the context).
     let mut page_context = tera_context;
@@ -202,8 +245,27 @@ fn render_files(
     page_context.insert("content", &body.content);
     page_context.insert("contents", &markdown::table_of_contents(&body.headings));
     let page = render("page.html", &page_context)?;
+    // The evidence profile, for the authors, in the page's style.
+    page_context.insert("profile", profile);
+    let profile_page = render("evidence_profile.html", &page_context)?;
+    page_context.remove("profile");
+    // The author view, beside the page; it links to pages written by then.
+    let written = [
+        "index.html",
+        "abstract.md",
+        "review.md",
+        "evidence-profile.html",
+    ];
+    let author = author::author_view(review, context, warnings, &abstract_md, &written);
+    page_context.insert("author", &author);
+    let author_page = render("author.html", &page_context)?;
 
     let mut files = BTreeMap::new();
+    files.insert("author.html".to_string(), author_page.into_bytes());
+    files.insert(
+        "evidence-profile.html".to_string(),
+        profile_page.into_bytes(),
+    );
     files.insert("abstract.md".to_string(), abstract_md.into_bytes());
     files.insert("review.md".to_string(), review_md.into_bytes());
     files.insert("index.html".to_string(), page.into_bytes());
@@ -222,7 +284,11 @@ fn render_files(
         participants,
         participants_noun: review.participants_noun().to_string(),
     };
-    Ok(RenderedReview { files, entry })
+    Ok(RenderedReview {
+        files,
+        entry,
+        warnings: Vec::new(),
+    })
 }
 
 /// The abstract's sections as abstract.md and review.md print them.
@@ -358,7 +424,7 @@ mod tests {
         assert_eq!(
             &lines[4..],
             [
-                "- **Study added:** Smith & \\<Jones\\>: now in analysis 1.1",
+                "- **Study added:** Smith & &lt;Jones\\>: now in analysis 1.1",
                 "- **Study added:** Abe 2001: now in analysis 1.1"
             ]
         );

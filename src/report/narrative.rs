@@ -82,7 +82,10 @@ pub fn outcome_reporting<'a>(review: &'a Review, prose: &StudyProse) -> Vec<Outc
                 .filter(|s| with_data.binary_search(&s.id.value.as_str()).is_err())
                 .map(|s| {
                     let key = (s.id.value.as_str(), StudyField::Narrative(id));
-                    (s.id.value.clone(), prose.get(&key).map(|t| t.to_string()))
+                    (
+                        s.id.value.clone(),
+                        prose.get(&key).map(std::string::ToString::to_string),
+                    )
                 })
                 .collect();
             OutcomeReporting {
@@ -115,9 +118,13 @@ pub fn main_results(
         );
     }
     paragraphs.push(studies);
-    let mut effects: Vec<String> = all()
-        .filter_map(|(c, f)| effect_sentence(review, c, f))
+    // The abstract speaks of the headline analyses only; the others are in Effects of
+    // interventions.
+    let headline: Vec<(&ComparisonFindings, &Finding)> = findings
+        .iter()
+        .flat_map(|c| c.headline().map(move |f| (c, f)))
         .collect();
+    let mut effects = effect_sentences(review, &headline);
     effects.extend(unreported_primary(review, reporting));
     paragraphs.push(effects);
     let mut rest = reported_without_data(reporting);
@@ -709,6 +716,59 @@ pub fn effect_sentence(
     grade_statement(comparison, finding, Some(&facts.join("; ")))
 }
 
+/// [`effect_sentence`] for each result in turn, except that a run of two or more pooled
+/// results of one comparison with very low certainty, whose sentences would open with the same
+/// words, is said once: "The evidence is very uncertain about the effect of X compared with Y
+/// on A (RR ...; very low-certainty evidence) and B (RR ...; very low-certainty evidence)."
+fn effect_sentences(review: &Review, results: &[(&ComparisonFindings, &Finding)]) -> Vec<String> {
+    let very_low = |(_, f): &(&ComparisonFindings, &Finding)| {
+        f.result.pools_overall()
+            && f.result.pooled.is_some()
+            && f.result.certainty == Some(CertaintyLevel::VeryLow)
+    };
+    let mut sentences = Vec::new();
+    let mut i = 0;
+    while i < results.len() {
+        let (comparison, _) = results[i];
+        let run = results[i..]
+            .iter()
+            .take_while(|r| very_low(r) && std::ptr::eq(r.0, comparison))
+            .count();
+        if run < 2 {
+            let (c, f) = results[i];
+            sentences.extend(effect_sentence(review, c, f));
+            i += 1;
+            continue;
+        }
+        let named: Vec<String> = results[i..i + run]
+            .iter()
+            .filter_map(|(_, f)| {
+                let result = f.result;
+                let pooled = result.pooled.as_ref()?;
+                let mut facts = vec![effect_phrase(result.measure.label(), pooled)];
+                facts.extend(counts(review, result));
+                facts.push(format!(
+                    "{}-certainty evidence",
+                    CertaintyLevel::VeryLow.words()
+                ));
+                Some(format!(
+                    "{} ({})",
+                    decapitalise(&result.name),
+                    facts.join("; ")
+                ))
+            })
+            .collect();
+        sentences.push(format!(
+            "The evidence is very uncertain about the effect of {} compared with {} on {}.",
+            comparison.experimental,
+            comparison.control,
+            join_and(&named)
+        ));
+        i += run;
+    }
+    sentences
+}
+
 /// What a headline result means, in GRADE's words (guideline 26, Santesso 2020), by its
 /// certainty and by what its 95% CI shows ([`classify`]): "Diuretic treatment may reduce
 /// pre-eclampsia compared with placebo or no treatment." With `facts` the numbers follow in
@@ -754,7 +814,7 @@ pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<Stri
         };
         match runs.last_mut() {
             Some((c, l, r, names)) if std::ptr::eq(*c, *comparison) && same_words(*l, *r) => {
-                names.push(name)
+                names.push(name);
             }
             _ => runs.push((comparison, level, reading, vec![name])),
         }

@@ -125,6 +125,19 @@ pub fn generated_text(context: &ReviewContext) -> Vec<Passage> {
             passages.push(passage);
         }
     }
+    let sensitivity = &s.sensitivity;
+    for a in &sensitivity.analyses {
+        let mut passage = prose(
+            &format!("{} {}", super::sensitivity::SECTION, a.number),
+            a.sentences.clone(),
+        );
+        passage.analysis = Some(a.number.clone());
+        passages.push(passage);
+    }
+    passages.push(prose(
+        super::sensitivity::SECTION,
+        vec![sensitivity.stable.clone()],
+    ));
     for table in &s.sof {
         passages.push(prose(
             &format!("Summary of findings {}", table.number),
@@ -135,10 +148,10 @@ pub fn generated_text(context: &ReviewContext) -> Vec<Passage> {
                 .chain([table.title.clone()])
                 .collect(),
         ));
-        for (row, number) in table.rows.iter().zip(sof_numbers(context, table.number)) {
+        for row in &table.rows {
             passages.push(Passage {
                 section: format!("Summary of findings {}: {}", table.number, row.outcome),
-                analysis: number,
+                analysis: Some(row.analysis.clone()).filter(|n| !n.is_empty()),
                 kind: PassageKind::SummaryRow,
                 sentences: [
                     &row.risk_control,
@@ -181,18 +194,6 @@ pub fn generated_text(context: &ReviewContext) -> Vec<Passage> {
     passages
 }
 
-/// The analysis number of each row of Summary of findings table `number`, in order (the rows
-/// are the comparison's analyses, as the Effects of interventions lists them).
-fn sof_numbers(context: &ReviewContext, number: usize) -> Vec<Option<String>> {
-    context
-        .sections
-        .effects
-        .iter()
-        .find(|c| c.number == number)
-        .map(|c| c.outcomes.iter().map(|o| Some(o.number.clone())).collect())
-        .unwrap_or_default()
-}
-
 /// Sentences of a paragraph: a break after ".", "?" or "!" followed by a space and a capital
 /// or an opening bracket, but not after "et al." or "e.g.".
 pub fn split_sentences(paragraph: &str) -> Vec<String> {
@@ -233,7 +234,7 @@ pub fn proofread(review: &Review, results: &Results, passages: &[Passage]) -> Ve
                 section: passage.section.clone(),
                 sentence: sentence.to_string(),
                 problem,
-            })
+            });
         };
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for sentence in &passage.sentences {
@@ -468,6 +469,9 @@ fn grammar(sentence: &str) -> Vec<String> {
 /// What the text's counts must equal: results.json, the PRISMA flow and the study lists.
 struct Facts<'a> {
     results: &'a Results,
+    /// The numbers of the analyses entered as sensitivity analyses of each analysis, by its
+    /// number (`sensitivity_of`).
+    entered: HashMap<String, Vec<String>>,
     /// The participants noun and its plural, for reading counts.
     nouns: Vec<String>,
     included: u64,
@@ -501,6 +505,7 @@ impl<'a> Facts<'a> {
         let included = &review.studies.included;
         Facts {
             results,
+            entered: entered_sensitivity_analyses(review, results),
             nouns: vec![noun.clone(), crate::english::plural(2, &noun)],
             included: included.len() as u64,
             participants: included
@@ -657,7 +662,15 @@ impl<'a> Facts<'a> {
                     }
                 }
                 for fact in statistics(sentence) {
-                    problems.extend(self.check_statistics(&fact, analysis.clone()));
+                    // The Sensitivity analyses section quotes the analysis's sensitivity
+                    // analyses beside it.
+                    let candidates = match passage.analysis.as_deref() {
+                        Some(n) if passage.section.starts_with(super::sensitivity::SECTION) => {
+                            self.with_sensitivity_analyses(n)
+                        }
+                        _ => analysis.clone().into_iter().collect(),
+                    };
+                    problems.extend(self.check_statistics(&fact, candidates));
                 }
             }
             PassageKind::SummaryRow => {
@@ -735,16 +748,49 @@ impl<'a> Facts<'a> {
         None
     }
 
-    /// A bracketed summary's effect and counts against results.json: the analysis the passage
-    /// speaks of, or any analysis with that effect.
-    fn check_statistics(&self, fact: &Statistics, analysis: Option<Counted>) -> Vec<String> {
-        let candidates: Vec<Counted> = match analysis {
-            Some(a) => vec![a],
-            None => self
-                .results
+    /// An analysis by number with its sensitivity analyses: those declared on it, each
+    /// leave-one-out result (without counts: the text gives none) and the analyses entered as
+    /// its sensitivity analyses.
+    fn with_sensitivity_analyses(&self, number: &str) -> Vec<Counted<'_>> {
+        let mut candidates = Vec::new();
+        let entered = self.entered.get(number).map_or(&[][..], Vec::as_slice);
+        for (_, o) in self.results.outcomes() {
+            if entered.contains(&o.number) {
+                candidates.push(Counted::outcome(o));
+            }
+            if o.number != number {
+                continue;
+            }
+            candidates.push(Counted::outcome(o));
+            let label = o.measure.label();
+            candidates.extend(o.sensitivity.sensitivity_analyses.iter().map(|v| Counted {
+                label: label.to_string(),
+                studies: v.studies as u64,
+                participants: v.participants,
+                pooled: v.pooled.as_ref(),
+            }));
+            for l in o.sensitivity.leave_one_out.iter().flatten() {
+                candidates.push(Counted {
+                    label: label.to_string(),
+                    studies: 0,
+                    participants: 0,
+                    pooled: Some(&l.pooled),
+                });
+            }
+        }
+        candidates
+    }
+
+    /// A bracketed summary's effect and counts against results.json: the `candidates` the
+    /// passage speaks of, or (with none) any analysis with that effect.
+    fn check_statistics(&self, fact: &Statistics, candidates: Vec<Counted>) -> Vec<String> {
+        let candidates: Vec<Counted> = if candidates.is_empty() {
+            self.results
                 .outcomes()
                 .map(|(_, o)| Counted::outcome(o))
-                .collect(),
+                .collect()
+        } else {
+            candidates
         };
         let with_effect: Vec<&Counted> = candidates
             .iter()
@@ -774,6 +820,33 @@ impl<'a> Facts<'a> {
             c.studies, c.participants
         )]
     }
+}
+
+/// The numbers of the analyses entered as sensitivity analyses of each analysis
+/// (`sensitivity_of` in analyses.yaml), by the number of the analysis they re-examine.
+fn entered_sensitivity_analyses(
+    review: &Review,
+    results: &Results,
+) -> HashMap<String, Vec<String>> {
+    let mut entered: HashMap<String, Vec<String>> = HashMap::new();
+    for (comparison, results) in review.comparisons.iter().zip(&results.comparisons) {
+        let number = |id: &str| {
+            results
+                .outcomes
+                .iter()
+                .find(|o| o.id == id)
+                .map(|o| o.number.clone())
+        };
+        for analysis in &comparison.outcomes {
+            if let (Some(of), Some(own)) = (
+                analysis.sensitivity_of.as_deref().and_then(number),
+                number(&analysis.id),
+            ) {
+                entered.entry(of).or_default().push(own);
+            }
+        }
+    }
+    entered
 }
 
 /// The counts and pooled result of an analysis or subgroup.

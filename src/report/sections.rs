@@ -4,6 +4,7 @@
 
 use super::findings::{ComparisonFindings, Finding};
 use super::narrative::{self, OutcomeReporting};
+use super::small_study;
 use crate::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
 use crate::format::{
     decimal, effect_phrase, heterogeneity_line, overall_effect_line, subgroup_differences_line,
@@ -14,9 +15,8 @@ use crate::model::{
 };
 use crate::plot::FigureSet;
 use crate::results::{OutcomeResults, Results, Warning};
-use crate::stats::Row;
 
-use super::view::{EffectView, EffectsComparison, FigureView, Footnote, SofRow, SofTable};
+use super::view::{EffectView, EffectsComparison, EffectsGroup, FigureView, Footnote, SofRow};
 
 /// GRADE's symbols and label.
 pub fn certainty_symbols(level: CertaintyLevel) -> &'static str {
@@ -31,24 +31,13 @@ pub fn certainty_symbols(level: CertaintyLevel) -> &'static str {
 /// The control-group risk assumed for absolute effects: the authors' value, or the pooled risk
 /// of the control arms (Cochrane Handbook ch. 14).
 fn assumed_risk(finding: &Finding) -> Option<f64> {
-    if let Some(r) = finding.spec.and_then(|s| s.assumed_risk) {
-        return Some(r);
-    }
-    let (events, total) = finding
+    finding
         .result
-        .study_results
-        .iter()
-        .fold((0u64, 0u64), |(e, t), row| match row.data.get() {
-            Some(Row::Dichotomous {
-                c_events, c_total, ..
-            }) => (e + c_events, t + c_total),
-            _ => (e, t),
-        });
-    (total > 0).then(|| events as f64 / total as f64)
+        .comparator_risk(finding.spec.and_then(|s| s.assumed_risk))
 }
 
 /// The intervention-group risk from the comparator risk and a relative effect.
-fn intervention_risk(measure: &Measure, acr: f64, effect: f64) -> f64 {
+pub(super) fn intervention_risk(measure: &Measure, acr: f64, effect: f64) -> f64 {
     let risk = match measure {
         Measure::OddsRatio => effect * acr / (1.0 - acr + effect * acr),
         Measure::RiskDifference => acr + effect,
@@ -63,7 +52,7 @@ fn per_1000(risk: f64) -> String {
 
 /// "1.20 lower" / "0.30 higher"; a value that rounds to zero has no direction ("0.00"), so that
 /// an interval never reads "0.78 lower to 0.00 higher".
-fn difference_words(x: f64) -> String {
+pub(super) fn difference_words(x: f64) -> String {
     let size = decimal(x.abs());
     if size.bytes().all(|b| b == b'0' || b == b'.') {
         size
@@ -74,44 +63,9 @@ fn difference_words(x: f64) -> String {
     }
 }
 
-/// The Summary of findings tables.
-pub fn summary_of_findings(review: &Review, findings: &[ComparisonFindings]) -> Vec<SofTable> {
-    let population = review.protocol.population.clone();
-    findings
-        .iter()
-        .map(|c| {
-            let mut footnotes: Vec<Footnote> = Vec::new();
-            let rows = c
-                .outcomes
-                .iter()
-                .map(|f| sof_row(f, &mut footnotes))
-                .collect();
-            // A comparison without analysed outcomes has no arms to speak of.
-            let (experimental, control) = if c.outcomes.is_empty() {
-                (String::new(), String::new())
-            } else {
-                (c.experimental.clone(), c.control.clone())
-            };
-            let for_whom = population
-                .as_ref()
-                .map(|p| format!(" for {p}"))
-                .unwrap_or_default();
-            SofTable {
-                number: c.results.number,
-                title: format!(
-                    "{} compared with {control}{for_whom}",
-                    capitalise(&experimental)
-                ),
-                control,
-                experimental,
-                rows,
-                footnotes,
-            }
-        })
-        .collect()
-}
-
-fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
+/// A Summary of findings row for an analysed outcome; the reasons for its certainty become
+/// footnotes (shared by rows with the same reason).
+pub(super) fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
     let r = finding.result;
     let measure = &r.measure;
     let dash = "\u{2014}".to_string();
@@ -182,17 +136,15 @@ fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
                 .iter()
                 .map(|reason| {
                     let text = format!("Downgraded for {reason}.");
-                    match footnotes.iter().find(|f| f.text == text) {
-                        Some(f) => f.marker.clone(),
-                        None => {
-                            let marker =
-                                ((b'a' + (footnotes.len() % 26) as u8) as char).to_string();
-                            footnotes.push(Footnote {
-                                marker: marker.clone(),
-                                text,
-                            });
-                            marker
-                        }
+                    if let Some(f) = footnotes.iter().find(|f| f.text == text) {
+                        f.marker.clone()
+                    } else {
+                        let marker = ((b'a' + (footnotes.len() % 26) as u8) as char).to_string();
+                        footnotes.push(Footnote {
+                            marker: marker.clone(),
+                            text,
+                        });
+                        marker
                     }
                 })
                 .collect();
@@ -202,6 +154,7 @@ fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
     };
     SofRow {
         outcome: r.name.clone(),
+        analysis: r.number.clone(),
         risk_control,
         risk_experimental,
         relative,
@@ -216,28 +169,38 @@ fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRow {
     }
 }
 
-/// Effects of interventions, per comparison and outcome.
+/// Effects of interventions, per comparison and analysis, the analyses also grouped under
+/// their protocol outcome.
 pub fn effects(
     review: &Review,
     findings: &[ComparisonFindings],
     figures: &FigureSet,
 ) -> Vec<EffectsComparison> {
+    let small_study_p = review.protocol.grade.thresholds.small_study_p;
     findings
         .iter()
-        .map(|c| EffectsComparison {
-            number: c.results.number,
-            name: c.results.name.clone(),
-            outcomes: c
+        .map(|c| {
+            let outcomes: Vec<EffectView> = c
                 .outcomes
                 .iter()
-                .map(|f| {
+                .enumerate()
+                .map(|(i, f)| {
                     let r = f.result;
                     let drawn = figures.outcome(r);
+                    let sensitivity_of = f
+                        .spec
+                        .and_then(|s| s.sensitivity_of.as_deref())
+                        .and_then(|id| c.results.outcomes.iter().find(|o| o.id == id))
+                        .map(|o| o.number.clone())
+                        .unwrap_or_default();
                     EffectView {
                         number: r.number.clone(),
                         title: r.name.clone(),
                         sentence: narrative::effect_sentence(review, c, f).unwrap_or_default(),
-                        details: effect_details(r, review.participants_noun()),
+                        details: effect_details(r, review.participants_noun())
+                            .into_iter()
+                            .chain(small_study::effects_sentence(r, small_study_p))
+                            .collect(),
                         reading: r
                             .pooled
                             .as_ref()
@@ -245,9 +208,37 @@ pub fn effects(
                             .to_string(),
                         forest: drawn.and_then(|d| d.forest.as_ref()).map(FigureView::of),
                         funnel: drawn.and_then(|d| d.funnel.as_ref()).map(FigureView::of),
+                        role: f
+                            .spec
+                            .map_or(crate::model::Role::Main, |s| s.role)
+                            .as_str()
+                            .to_string(),
+                        sensitivity_of,
+                        headline: c.is_headline(i),
                     }
                 })
-                .collect(),
+                .collect();
+            let mut groups: Vec<EffectsGroup> = Vec::new();
+            for (f, view) in c.outcomes.iter().zip(&outcomes) {
+                let id = &f.result.outcome;
+                match groups.iter_mut().find(|g| &g.outcome == id) {
+                    Some(g) => g.analyses.push(view.clone()),
+                    None => groups.push(EffectsGroup {
+                        outcome: id.clone(),
+                        name: review.outcome(id).map_or_else(
+                            || f.result.name.clone(),
+                            |o| capitalise(&narrative::distinct_name(o, &review.protocol.outcomes)),
+                        ),
+                        analyses: vec![view.clone()],
+                    }),
+                }
+            }
+            EffectsComparison {
+                number: c.results.number,
+                name: c.results.name.clone(),
+                outcomes,
+                groups,
+            }
         })
         .collect()
 }
@@ -624,6 +615,7 @@ pub fn methods_used(results: &Results) -> Vec<String> {
             analyses_named(&subgrouped, name_them)
         ));
     }
+    sentences.extend(small_study::methods_sentence(results));
     sentences
 }
 
@@ -663,9 +655,25 @@ fn join_groups(groups: &[String]) -> String {
 /// "pre-eclampsia and neonatal death", or "4 analyses".
 fn analyses_named(outcomes: &[&OutcomeResults], name_them: bool) -> String {
     if name_them {
-        // An outcome analysed in two comparisons is named once.
+        // A protocol outcome is named once: by its analysis's name when its analyses share one
+        // (an outcome analysed in two comparisons), else by the first's name and their numbers
+        // ("tuberculosis (analyses 1.1 and 1.2)"), so that a name never repeats in the list.
+        let mut groups: Vec<(&str, Vec<&OutcomeResults>)> = Vec::new();
+        for o in outcomes {
+            match groups.iter_mut().find(|(id, _)| *id == o.outcome) {
+                Some((_, members)) => members.push(o),
+                None => groups.push((&o.outcome, vec![o])),
+            }
+        }
         let mut names: Vec<String> = Vec::new();
-        for name in outcomes.iter().map(|o| decapitalise(&o.name)) {
+        for (_, members) in &groups {
+            let first = decapitalise(&members[0].name);
+            let name = if members.iter().all(|o| o.name == members[0].name) {
+                first
+            } else {
+                let numbers: Vec<&str> = members.iter().map(|o| o.number.as_str()).collect();
+                format!("{first} (analyses {})", join_and(&numbers))
+            };
             if !names.contains(&name) {
                 names.push(name);
             }

@@ -5,6 +5,7 @@
 //! escape for HTML. Data reach templates only as values, never as template code: only prose
 //! fields are rendered as templates.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -12,6 +13,7 @@ use std::sync::{Arc, OnceLock};
 use tera::{Kwargs, State, Tera};
 
 use super::escape;
+use crate::budget;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::english;
 use crate::model::Review;
@@ -29,10 +31,22 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("review.md", include_str!("../../templates/review.md.tera")),
     (
+        "additional_table.md",
+        include_str!("../../templates/additional_table.md.tera"),
+    ),
+    (
         "changes.md",
         include_str!("../../templates/changes.md.tera"),
     ),
     ("page.html", include_str!("../../templates/page.html.tera")),
+    (
+        "author.html",
+        include_str!("../../templates/author.html.tera"),
+    ),
+    (
+        "evidence_profile.html",
+        include_str!("../../templates/evidence_profile.html.tera"),
+    ),
     (
         "index.html",
         include_str!("../../templates/index.html.tera"),
@@ -127,42 +141,74 @@ pub struct TemplateError {
 }
 
 impl TemplateError {
+    /// A Tera error as one problem: its first, with any others it holds named in the message.
     fn from_tera(template: &str, e: &tera::Error) -> Self {
+        let mut all = Self::all_from_tera(template, e);
+        let mut first = all.remove(0);
+        if !all.is_empty() {
+            let others: Vec<String> = all
+                .iter()
+                .map(|o| format!("{}:{}:{}: {}", o.template, o.line, o.column, o.message))
+                .collect();
+            first.message = format!("{} (and {})", first.message, others.join("; "));
+        }
+        first
+    }
+
+    /// Every problem of a Tera error: its own, with its place; or, for the checks whose
+    /// errors come as Tera's text reports (an unknown filter, function or template), each
+    /// report's sentence (`error: WHAT`) and place (` --> NAME:LINE:COL`), without the
+    /// snippets, so that revmark can show them in its own way.
+    fn all_from_tera(template: &str, e: &tera::Error) -> Vec<Self> {
+        let named = |name: &str| {
+            if name.is_empty() {
+                template.to_string()
+            } else {
+                name.to_string()
+            }
+        };
         match e.kind() {
-            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => TemplateError {
-                template: if r.filename().is_empty() {
-                    template.to_string()
-                } else {
-                    r.filename().to_string()
-                },
-                line: r.span().start_line,
-                column: r.span().start_col + 1,
-                message: r.message().to_string(),
-            },
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+                vec![TemplateError {
+                    template: named(r.filename()),
+                    line: r.span().start_line,
+                    column: r.span().start_col + 1,
+                    message: r.message().to_string(),
+                }]
+            }
             other => {
-                // Checks across templates (a block no parent defines, a parent that does not
-                // exist, circular inheritance) come as one message, a report of Tera's
-                // "error: what\n --> name:line:col\n..." for some: keep what and where.
                 let text = other.to_string();
-                let mut lines = text.lines();
-                let what = lines.next().unwrap_or_default();
-                let message = what.strip_prefix("error: ").unwrap_or(what).to_string();
-                let place = lines
-                    .find_map(|l| l.trim_start().strip_prefix("--> "))
-                    .and_then(|at| {
+                let mut all: Vec<TemplateError> = Vec::new();
+                for line in text.lines() {
+                    if let Some(what) = line.strip_prefix("error: ") {
+                        all.push(TemplateError {
+                            template: template.to_string(),
+                            line: 0,
+                            column: 0,
+                            message: what.to_string(),
+                        });
+                    } else if let Some(at) = line.trim_start().strip_prefix("--> ") {
                         let mut parts = at.rsplitn(3, ':');
-                        let column = parts.next()?.parse().ok()?;
-                        let line = parts.next()?.parse().ok()?;
-                        Some((parts.next()?.to_string(), line, column))
-                    });
-                let (template, line, column) =
-                    place.unwrap_or_else(|| (template.to_string(), 0, 0));
-                TemplateError {
-                    template,
-                    line,
-                    column,
-                    message,
+                        let column = parts.next().and_then(|c| c.parse().ok());
+                        let row = parts.next().and_then(|l| l.parse().ok());
+                        if let (Some(last), Some(row), Some(column), Some(name)) =
+                            (all.last_mut(), row, column, parts.next())
+                        {
+                            last.template = named(name);
+                            last.line = row;
+                            last.column = column;
+                        }
+                    }
                 }
+                if all.is_empty() {
+                    all.push(TemplateError {
+                        template: template.to_string(),
+                        line: 0,
+                        column: 0,
+                        message: text.lines().next().unwrap_or_default().to_string(),
+                    });
+                }
+                all
             }
         }
     }
@@ -234,12 +280,28 @@ fn block_names(source: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The template engines for one review.
+/// The template engines for one review. The Markdown engine is shared with the thread that
+/// renders prose under its budget.
 #[derive(Debug, Clone)]
 pub struct Templates {
-    markdown: Tera,
+    markdown: Arc<Tera>,
     html: Tera,
 }
+
+/// What the template of one prose field may use: memory at once, running time, and the
+/// length of the text it makes. Prose needs milliseconds and kilobytes; a runaway template
+/// (a string doubled forty times, a loop of 10^10 steps) stops at these, as an error at its
+/// field (`crate::budget` says how).
+pub const PROSE_LIMITS: budget::Limits = budget::Limits {
+    memory: 256 << 20,
+    time: std::time::Duration::from_secs(5),
+};
+/// See [`PROSE_LIMITS`].
+pub const MAX_PROSE_TEXT: usize = 16 << 20;
+
+/// A prose field's text after its template ran (as written if it has no template syntax), or
+/// the template's problems.
+pub type RenderedProse<'t> = Result<Cow<'t, str>, Vec<TemplateError>>;
 
 impl Templates {
     /// Loads the built-in templates, replaced file by file by the `site`'s and then by a
@@ -260,11 +322,10 @@ impl Templates {
             return Templates::compile(site, overrides, results);
         };
         let mut templates = compiled.clone();
-        register_functions(&mut templates.markdown, results);
-        for (engine, suffix) in [
-            (&mut templates.markdown, ".md"),
-            (&mut templates.html, ".html"),
-        ] {
+        // The review's own copy of the compiled Markdown engine, which it binds to its results.
+        let markdown = Arc::make_mut(&mut templates.markdown);
+        register_functions(markdown, results);
+        for (engine, suffix) in [(markdown, ".md"), (&mut templates.html, ".html")] {
             add_overrides(engine, suffix, overrides)?;
         }
         Ok(templates)
@@ -312,12 +373,18 @@ impl Templates {
             add_overrides(engine, suffix, &sites)?;
             add_overrides(engine, suffix, overrides)?;
         }
-        Ok(Templates { markdown, html })
+        Ok(Templates {
+            markdown: Arc::new(markdown),
+            html,
+        })
     }
 
     /// Renders a template by name with a context.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, TemplateError> {
-        let engine = if name.ends_with(".md") {
+        let engine = if std::path::Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
             &self.markdown
         } else {
             &self.html
@@ -327,21 +394,94 @@ impl Templates {
             .map_err(|e| TemplateError::from_tera(name, &e))
     }
 
-    /// Renders an author's prose field (Markdown that may call the literate functions). Values
-    /// it prints are escaped for Markdown; the author's own Markdown is kept. `field` names the
-    /// field for an error; it is only called then (large reviews have thousands of fields).
-    pub fn render_prose(
+    /// Renders the authors' prose fields (Markdown that may call the literate functions),
+    /// in order. Values they print are escaped for Markdown; the authors' own Markdown is
+    /// kept. A text without template syntax is returned as it is; the others are rendered
+    /// under [`PROSE_LIMITS`] on a thread of their own, and a field that goes over them stops
+    /// the rendering ([`budget::Stopped`] names it).
+    pub fn render_prose<'t>(
         &self,
-        field: impl FnOnce() -> String,
-        text: &str,
-        context: &tera::Context,
-    ) -> Result<String, TemplateError> {
-        if !uses_template(text) {
-            return Ok(text.to_string());
+        texts: &[&'t str],
+        context: impl FnOnce() -> tera::Context,
+    ) -> Result<Vec<RenderedProse<'t>>, budget::Stopped> {
+        let templated: Vec<usize> = (0..texts.len())
+            .filter(|&i| uses_template(texts[i]))
+            .collect();
+        let mut out: Vec<RenderedProse<'t>> = texts.iter().map(|t| Ok(Cow::Borrowed(*t))).collect();
+        if templated.is_empty() {
+            // Most reviews' prose is plain Markdown: no context to make (it serialises every
+            // view of the review), no thread to start.
+            return Ok(out);
         }
-        self.markdown
-            .render_str(text, context, true)
-            .map_err(|e| TemplateError::from_tera(&field(), &e))
+        let context = context();
+        let jobs: Vec<String> = templated.iter().map(|&i| texts[i].to_string()).collect();
+        let engine = Arc::clone(&self.markdown);
+        let rendered = budget::run_each(jobs, PROSE_LIMITS, move |text: String| {
+            render_within(&engine, &text, &context)
+        })
+        .map_err(|stopped| match stopped {
+            // The job's number among the templated texts, as the text's number.
+            budget::Stopped::Memory { job } => budget::Stopped::Memory {
+                job: templated[job],
+            },
+            budget::Stopped::Time { job } => budget::Stopped::Time {
+                job: templated[job],
+            },
+            other @ budget::Stopped::NoThread(_) => other,
+        })?;
+        for (&i, text) in templated.iter().zip(rendered) {
+            out[i] = text.map(Cow::Owned);
+        }
+        Ok(out)
+    }
+}
+
+/// Renders one prose text, its output cut off at [`MAX_PROSE_TEXT`]; or its problems.
+fn render_within(
+    engine: &Tera,
+    text: &str,
+    context: &tera::Context,
+) -> Result<String, Vec<TemplateError>> {
+    let mut out = Capped::default();
+    let whole = |message: String| {
+        vec![TemplateError {
+            template: String::new(),
+            line: 0,
+            column: 0,
+            message,
+        }]
+    };
+    match engine.render_str_to(text, context, true, &mut out) {
+        Ok(()) => {
+            String::from_utf8(out.bytes).map_err(|_| whole("the text it makes is not UTF-8".into()))
+        }
+        Err(_) if out.over => Err(whole(format!(
+            "its template makes more than {} MiB of text",
+            MAX_PROSE_TEXT >> 20
+        ))),
+        Err(e) => Err(TemplateError::all_from_tera("", &e)),
+    }
+}
+
+/// A buffer that refuses to grow past [`MAX_PROSE_TEXT`].
+#[derive(Default)]
+struct Capped {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.bytes.len() + buf.len() > MAX_PROSE_TEXT {
+            self.over = true;
+            return Err(std::io::Error::other("prose text too long"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -393,25 +533,38 @@ fn register_filters(tera: &mut Tera) {
     });
 }
 
-/// Finds the analysed outcome a literate function names.
+/// Finds the analysis a literate function names: by `outcome` (a protocol outcome: its first
+/// analysis in the comparison) or `analysis` (an analysis id), in `comparison` when given.
 fn find<'a>(results: &'a Results, kwargs: &Kwargs) -> tera::TeraResult<&'a OutcomeResults> {
-    let outcome: &str = kwargs.must_get("outcome")?;
+    let outcome: Option<&str> = kwargs.get("outcome")?;
+    let analysis: Option<&str> = kwargs.get("analysis")?;
     let comparison: Option<&str> = kwargs.get("comparison")?;
-    let mut matches = results
-        .outcomes()
-        .filter(|(c, r)| r.outcome == outcome && comparison.is_none_or(|id| c.id == id))
-        .map(|(_, r)| r);
-    let found = matches.next().ok_or_else(|| {
-        tera::Error::message(format!(
-            "no analysed outcome `{outcome}`{}",
+    let (key, wanted) = match (analysis, outcome) {
+        (Some(a), _) => ("analysis", a),
+        (None, Some(o)) => ("outcome", o),
+        (None, None) => {
+            return Err(tera::Error::message(
+                "name the outcome (outcome=\"...\") or the analysis (analysis=\"...\")",
+            ));
+        }
+    };
+    let mut matches = results.outcomes().filter(|(c, r)| {
+        (if key == "analysis" { &r.id } else { &r.outcome }) == wanted
+            && comparison.is_none_or(|id| c.id == id)
+    });
+    let Some((first_comparison, found)) = matches.next() else {
+        return Err(tera::Error::message(format!(
+            "no analysed {key} `{wanted}`{}",
             comparison
                 .map(|c| format!(" in comparison `{c}`"))
                 .unwrap_or_default()
-        ))
-    })?;
-    if comparison.is_none() && matches.next().is_some() {
+        )));
+    };
+    // Several analyses of one outcome in a comparison are its time points, measures, subgroup
+    // or sensitivity analyses: the first is meant. Analyses in several comparisons are not.
+    if comparison.is_none() && matches.any(|(c, _)| c.id != first_comparison.id) {
         return Err(tera::Error::message(format!(
-            "outcome `{outcome}` is analysed in several comparisons: name one with comparison=\"...\""
+            "{key} `{wanted}` is analysed in several comparisons: name one with comparison=\"...\""
         )));
     }
     Ok(found)
@@ -450,10 +603,45 @@ fn register_functions(tera: &mut Tera, results: Arc<Results>) {
         "certainty",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let result = find(&results, &kwargs)?;
-            Ok(result
-                .certainty
-                .map(|c| format!("{}-certainty evidence", c.words()))
-                .unwrap_or_else(|| "certainty not assessed".into()))
+            Ok(result.certainty.map_or_else(
+                || "certainty not assessed".into(),
+                |c| format!("{}-certainty evidence", c.words()),
+            ))
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Tera's checks across an override (unknown filters, functions, templates) come as text
+    // reports; each becomes a place in the override and a sentence, none a "templates/.md".
+    #[test]
+    fn teras_reports_become_places_and_sentences() {
+        let overrides = BTreeMap::from([(
+            "review.md".to_string(),
+            "# {{ review.title }}\n\n{{ 3 | nofilter }}\n{% include \"nosuch.md\" %}\n".to_string(),
+        )]);
+        let Err(e) = Templates::new(
+            &SiteTemplates::default(),
+            &overrides,
+            Arc::new(Results::default()),
+        ) else {
+            panic!("the override is broken");
+        };
+        assert_eq!((e.template.as_str(), e.line, e.column), ("review.md", 3, 8));
+        assert!(
+            e.message.starts_with("Unknown filter `nofilter`"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .contains("(and review.md:4:12: Unknown template `nosuch.md`)"),
+            "{}",
+            e.message
+        );
+        assert!(!e.message.contains('\n'), "{}", e.message);
+    }
 }

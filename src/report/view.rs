@@ -24,10 +24,56 @@ pub struct ReviewContext {
     pub rob: RobView,
     /// The full review's generated sections.
     pub sections: SectionsView,
+    /// The authors' text of the whole review beyond the abstract's fields.
+    pub text: super::text::TextView,
     /// The Data and analyses tables, one per comparison.
     pub analyses: Vec<ComparisonView>,
     /// Every figure, in the order drawn.
     pub figures: Vec<FigureView>,
+    /// The References section.
+    pub references: ReferencesView,
+}
+
+/// The References section: Cochrane's lists of references, each present only when it has an
+/// entry.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ReferencesView {
+    /// The lists, in Cochrane's order: studies included, excluded, awaiting assessment,
+    /// ongoing; additional references.
+    pub sections: Vec<ReferenceSection>,
+    /// Whether a study's major publication is marked (a study with several reports).
+    pub primary_marked: bool,
+}
+
+/// One list of references.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceSection {
+    /// "References to studies included in this review", ..., "Additional references".
+    pub title: String,
+    /// Its studies (or, in Additional references, its references), in order.
+    pub entries: Vec<ReferenceEntry>,
+}
+
+/// A study with its reports, or an additional reference.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceEntry {
+    /// What citations print: the study's id, or the reference's label ("Higgins 2011").
+    pub label: String,
+    /// The id citations link to ("ref-higgins-2011").
+    pub anchor: String,
+    /// The anchor as a Markdown heading attribute ("{ #ref-higgins-2011 }"); print with `| safe`.
+    pub heading_id: String,
+    /// The formatted references: a study's reports, the primary one first.
+    pub reports: Vec<ReportView>,
+}
+
+/// A formatted reference.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView {
+    /// *Markdown*: the reference in the review's citation style, every value escaped.
+    pub text: String,
+    /// The study's major publication, marked where a study has several reports.
+    pub primary: bool,
 }
 
 /// The full review's generated sections (plain text; templates escape on output).
@@ -55,6 +101,8 @@ pub struct SectionsView {
     pub primary_outcomes: Vec<String>,
     /// The protocol's secondary outcomes.
     pub secondary_outcomes: Vec<String>,
+    /// Sensitivity analyses (sensitivity.rs).
+    pub sensitivity: super::sensitivity::SensitivitySection,
 }
 
 /// A comparison's Data and analyses table.
@@ -111,13 +159,26 @@ pub struct ReviewView {
     pub generator: String,
 }
 
-/// The abstract's generated sections.
-#[derive(Debug, Clone, Serialize)]
+/// The abstract's generated sections, and the authors' paragraphs it shows.
+#[derive(Debug, Clone, Serialize, Default)]
 pub struct AbstractView {
     /// "We searched ... (30 September 2015) and ...", or empty.
     pub search_methods: String,
     /// The Main results paragraphs, each plain text.
     pub main_results: Vec<String>,
+    /// The authors' paragraphs (Markdown): each from the authors' own abstract
+    /// (`authors_abstract`) when it gives the part, else from the review's field (a background
+    /// given as one text, objectives, selection criteria, data collection).
+    pub background: String,
+    /// Objectives (Markdown).
+    pub objectives: String,
+    /// Selection criteria (Markdown).
+    pub selection_criteria: String,
+    /// Data collection and analysis (Markdown).
+    pub data_collection: String,
+    /// Authors' conclusions of their own abstract (Markdown), or empty: the abstract then
+    /// shows `prose.conclusions_practice` and `prose.conclusions_research`.
+    pub conclusions: String,
 }
 
 /// Included, excluded, ongoing and awaiting studies.
@@ -238,6 +299,14 @@ pub struct SofTable {
     pub number: usize,
     /// "Diuretic treatment compared with placebo or no treatment for pregnant women".
     pub title: String,
+    /// Patient or population ("pregnant women"), or empty.
+    pub population: String,
+    /// Setting, or empty.
+    pub setting: String,
+    /// Intervention ("Diuretic treatment").
+    pub intervention: String,
+    /// Comparison ("Placebo or no treatment").
+    pub comparison: String,
     /// The control in running text.
     pub control: String,
     /// The intervention in running text.
@@ -253,6 +322,9 @@ pub struct SofTable {
 pub struct SofRow {
     /// Outcome name.
     pub outcome: String,
+    /// The number of the analysis the row reports ("1.2"), or empty for an outcome the
+    /// comparison has no analysis of.
+    pub analysis: String,
     /// "200 per 1000", or "—" where no absolute risk applies.
     pub risk_control: String,
     /// "124 per 1000 (90 to 170)", or for continuous outcomes "The mean ... was 1.20 lower (...)".
@@ -295,6 +367,23 @@ pub struct EffectView {
     pub forest: Option<FigureView>,
     /// The funnel plot (10 or more studies).
     pub funnel: Option<FigureView>,
+    /// What the analysis is to its outcome: `main`, `subgroup` or `sensitivity`.
+    pub role: String,
+    /// For a sensitivity analysis, the number of the analysis it re-examines, or empty.
+    pub sensitivity_of: String,
+    /// Whether the abstract and the Summary of findings report this analysis.
+    pub headline: bool,
+}
+
+/// A protocol outcome's analyses in Effects of interventions.
+#[derive(Debug, Clone, Serialize)]
+pub struct EffectsGroup {
+    /// The protocol outcome's id.
+    pub outcome: String,
+    /// Its name as a heading ("Response rate").
+    pub name: String,
+    /// Its analyses, in order.
+    pub analyses: Vec<EffectView>,
 }
 
 /// A comparison in Effects of interventions.
@@ -304,8 +393,10 @@ pub struct EffectsComparison {
     pub number: usize,
     /// Title.
     pub name: String,
-    /// Its outcomes.
+    /// Its analyses, in order.
     pub outcomes: Vec<EffectView>,
+    /// Its analyses grouped by protocol outcome, in order of each outcome's first analysis.
+    pub groups: Vec<EffectsGroup>,
 }
 
 /// The plain language summary: each part the authors' (Markdown) or generated (plain text).

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeSet;
 
+use super::grade;
 use super::{
     BuildOnly, ComparisonResults, Effect, Heterogeneity, Interval, OutcomeResults, Pooled,
     Prediction, Results, StudyResult, SubgroupDifferences, SubgroupResults, Warning,
@@ -14,6 +15,7 @@ use crate::stats::{self, Fit, OutcomeFit, RowResult, Tau2Estimator};
 
 /// Fits every analysed outcome of the review.
 pub fn analyse(review: &Review) -> Results {
+    let thresholds = review.protocol.grade.thresholds;
     Results {
         review: review.slug.clone(),
         comparisons: review
@@ -29,7 +31,8 @@ pub fn analyse(review: &Review) -> Results {
                     .map(|outcome| {
                         let fit = stats::analyse_outcome(outcome);
                         let number = format!("{}.{}", comparison.number, outcome.number);
-                        outcome_results(outcome, number, &fit)
+                        let results = outcome_results(outcome, number, &fit);
+                        grade::assessed(review, outcome, &fit, &thresholds, results)
                     })
                     .collect(),
             })
@@ -38,7 +41,7 @@ pub fn analyse(review: &Review) -> Results {
 }
 
 /// Back-transforms a value on the analysis scale to the natural scale.
-fn natural(measure: &Measure, y: f64) -> f64 {
+pub(super) fn natural(measure: &Measure, y: f64) -> f64 {
     if measure.is_ratio() { y.exp() } else { y }
 }
 
@@ -101,29 +104,37 @@ fn outcome_results(outcome: &AnalysisOutcome, number: String, fit: &OutcomeFit) 
             p: d.p,
             i2: d.i2,
         }),
-        warning: fit.overall.not_converged.map(|estimator| {
-            Warning::Tau2NotConverged(match estimator {
-                Tau2Estimator::DerSimonianLaird => Tau2Key::DL,
-                Tau2Estimator::Reml => Tau2Key::REML,
-                Tau2Estimator::PauleMandel => Tau2Key::PM,
-            })
-        }),
+        warning: warning(&fit.overall),
+        small_study_effects: None,
+        grade_suggestion: None,
+        sensitivity: super::sensitivity::sensitivity(outcome, fit),
         funnel_centre: BuildOnly(fit.funnel_centre),
     }
 }
 
-/// The counts of an outcome or subgroup, as Review Manager counts them (docs/statistics.md,
-/// "Counts").
-struct Counts {
-    /// Distinct studies with a row, estimable or not.
-    studies: usize,
-    /// Distinct studies with an estimable row.
-    estimable: usize,
-    /// Participants over every row.
-    participants: u64,
+/// What went wrong in a fit, if anything.
+pub(super) fn warning(fit: &Fit) -> Option<Warning> {
+    fit.not_converged.map(|estimator| {
+        Warning::Tau2NotConverged(match estimator {
+            Tau2Estimator::DerSimonianLaird => Tau2Key::DL,
+            Tau2Estimator::Reml => Tau2Key::REML,
+            Tau2Estimator::PauleMandel => Tau2Key::PM,
+        })
+    })
 }
 
-fn counts<'r>(rows: impl Iterator<Item = (&'r DataRow, &'r RowResult)>) -> Counts {
+/// The counts of an outcome or subgroup, as Review Manager counts them (docs/statistics.md,
+/// "Counts").
+pub(super) struct Counts {
+    /// Distinct studies with a row, estimable or not.
+    pub studies: usize,
+    /// Distinct studies with an estimable row.
+    pub estimable: usize,
+    /// Participants over every row.
+    pub participants: u64,
+}
+
+pub(super) fn counts<'r>(rows: impl Iterator<Item = (&'r DataRow, &'r RowResult)>) -> Counts {
     // Sets, not lists: a review may have very many studies.
     let mut studies: BTreeSet<&str> = BTreeSet::new();
     let mut estimable: BTreeSet<&str> = BTreeSet::new();
@@ -142,8 +153,13 @@ fn counts<'r>(rows: impl Iterator<Item = (&'r DataRow, &'r RowResult)>) -> Count
     }
 }
 
-fn pooled(fit: &Fit, measure: &Measure) -> Option<Pooled> {
-    fit.pooled.as_ref().map(|p| Pooled {
+pub(super) fn pooled(fit: &Fit, measure: &Measure) -> Option<Pooled> {
+    fit.pooled.as_ref().map(|p| natural_pooled(p, measure))
+}
+
+/// The engine's pooled estimate as results.json states it, the analysis-scale values beside.
+pub(super) fn natural_pooled(p: &stats::Pooled, measure: &Measure) -> Pooled {
+    Pooled {
         estimate: natural(measure, p.y),
         ci_low: natural(measure, p.ci_low),
         ci_high: natural(measure, p.ci_high),
@@ -155,10 +171,10 @@ fn pooled(fit: &Fit, measure: &Measure) -> Option<Pooled> {
             ci_low: p.ci_low,
             ci_high: p.ci_high,
         })),
-    })
+    }
 }
 
-fn heterogeneity(h: &stats::Heterogeneity) -> Heterogeneity {
+pub(super) fn heterogeneity(h: &stats::Heterogeneity) -> Heterogeneity {
     Heterogeneity {
         q: h.q,
         df: h.df,
@@ -168,7 +184,7 @@ fn heterogeneity(h: &stats::Heterogeneity) -> Heterogeneity {
     }
 }
 
-fn prediction(fit: &Fit, measure: &Measure) -> Option<Prediction> {
+pub(super) fn prediction(fit: &Fit, measure: &Measure) -> Option<Prediction> {
     fit.prediction.map(|(low, high)| Prediction {
         low: natural(measure, low),
         high: natural(measure, high),

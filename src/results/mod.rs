@@ -11,10 +11,14 @@
 
 mod build;
 mod file;
+mod grade;
+mod sensitivity;
 mod serial;
 
 pub use build::analyse;
 pub use file::ReadError;
+pub use grade::{DomainResult, GradeDomains, GradeFacts, GradeSuggestionResults, SmallStudyResult};
+pub use sensitivity::{DeclaredResults, LEAVE_ONE_OUT_MAX_ROWS, LeftOut, Sensitivity};
 
 use serde::{Deserialize, Serialize};
 
@@ -107,6 +111,18 @@ pub struct OutcomeResults {
     /// What went wrong in the computation, if anything.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warning: Option<Warning>,
+    /// The tests for small-study effects (see [`grade`]): Egger's, and Peters' for
+    /// dichotomous data; `None` below 10 estimable studies or without a pooled result, and in
+    /// files written before it was added.
+    #[serde(default)]
+    pub small_study_effects: Option<Vec<SmallStudyResult>>,
+    /// The GRADE assistant's suggestion (see [`grade`]); `None` without a pooled result, and
+    /// in files written before it was added.
+    #[serde(default)]
+    pub grade_suggestion: Option<GradeSuggestionResults>,
+    /// Its sensitivity analyses: `leave_one_out` and `sensitivity_analyses` (sensitivity.rs).
+    #[serde(flatten)]
+    pub sensitivity: Sensitivity,
     /// The centre of the funnel plot's pseudo confidence limits, on the analysis scale: the
     /// pooled estimate of a fixed-effect analysis, or under random effects the
     /// inverse-variance fixed-effect estimate of the same study effects.

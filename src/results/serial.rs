@@ -93,6 +93,10 @@ names!(level, CertaintyLevel, [
 pub mod certainty {
     use super::*;
 
+    #[allow(
+        clippy::ref_option,
+        reason = "serde's `with` passes the field by reference"
+    )]
     pub fn serialize<S: Serializer>(
         value: &Option<CertaintyLevel>,
         s: S,

@@ -60,6 +60,11 @@ pub struct ReviewFiles {
     /// again when the review is carried over.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Diagnostic>,
+    /// The warnings its rendering printed (the GRADE assistant's), after every review had
+    /// loaded: printed again at the same point, so that a carried review's messages come in
+    /// the order a full build prints them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub built_warnings: Vec<Diagnostic>,
 }
 
 /// What a build knows of a review beyond its files: what [`ReviewFiles`] records besides the
@@ -72,6 +77,8 @@ pub struct ReviewRecord {
     pub entry: IndexEntry,
     /// Its warnings, files relative to the review folder.
     pub warnings: Vec<Diagnostic>,
+    /// The warnings its rendering printed, files relative to the review folder.
+    pub built_warnings: Vec<Diagnostic>,
 }
 
 impl Marker {
@@ -164,7 +171,8 @@ mod tests {
                     participants: 40,
                     participants_noun: "women".into(),
                 }),
-                warnings: vec![warning],
+                warnings: vec![warning.clone()],
+                built_warnings: vec![warning],
             },
         );
         assert_eq!(Marker::parse(&marker.to_json()).unwrap(), marker);

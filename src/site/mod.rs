@@ -142,7 +142,7 @@ impl Staging {
         }
         self.written
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .entry(folder.to_path_buf())
             .or_default()
             .extend(files.keys().cloned());
@@ -177,7 +177,7 @@ impl Staging {
         }
         self.written
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .entry(folder.to_path_buf())
             .or_default()
             .extend(files.iter().map(|f| f.name.clone()));
@@ -188,7 +188,7 @@ impl Staging {
     pub fn record(&self, folder: &str, record: ReviewRecord) {
         self.records
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(folder.to_string(), record);
     }
 
@@ -208,7 +208,10 @@ impl Staging {
 
     /// The marker of what was written: the root's files, and each other folder as a review.
     fn marker(&self) -> Marker {
-        let written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        let written = self
+            .written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut marker = Marker::new();
         for (folder, files) in written.iter() {
             let mut files = files.clone();
@@ -226,12 +229,16 @@ impl Staging {
             }
         }
         marker.files.sort();
-        let records = self.records.lock().unwrap_or_else(|p| p.into_inner());
+        let records = self
+            .records
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         for (folder, record) in records.iter() {
             if let Some(review) = marker.reviews.get_mut(folder) {
                 review.inputs = Some(record.inputs.clone());
                 review.entry = Some(record.entry.clone());
-                review.warnings = record.warnings.clone();
+                review.warnings.clone_from(&record.warnings);
+                review.built_warnings.clone_from(&record.built_warnings);
             }
         }
         marker
@@ -245,7 +252,7 @@ impl Staging {
         let written: Vec<PathBuf> = self
             .written
             .lock()
-            .unwrap_or_else(|p| p.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .iter()
             .flat_map(|(folder, files)| files.iter().map(|f| folder.join(f)))
             .chain([PathBuf::from(MARKER)])
@@ -257,7 +264,7 @@ impl Staging {
         }
         let mut dirs = BTreeSet::new();
         dirs.insert(self.root.clone());
-        for relative in written.iter() {
+        for relative in &written {
             dirs.extend(relative.ancestors().skip(1).map(|a| self.root.join(a)));
         }
         // Deepest first, so that each folder's entries are durable before its parent's.

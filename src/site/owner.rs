@@ -174,7 +174,7 @@ fn walk(root: &Path, relative: &Path, visit: &mut dyn FnMut(&Path, bool)) {
     };
     let mut names: Vec<_> = entries.filter_map(Result::ok).collect();
     // Sorted, so that the files named in a refusal are the same on every run.
-    names.sort_by_key(|e| e.file_name());
+    names.sort_by_key(std::fs::DirEntry::file_name);
     for entry in names {
         let path = relative.join(entry.file_name());
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());

@@ -121,18 +121,17 @@ fn pool_several(settings: &Settings, rows: &[Row], results: &mut [RowResult], fi
     // The fixed-effect result, and Q around it (around the MH estimate for MH:
     // docs/statistics.md, "Heterogeneity"). Peto's pooled log OR Σ(O − E)/ΣV and its Q are
     // exactly the inverse-variance ones on the study (O − E)/V with v = 1/V.
-    let (fixed, q) = match mantel_haenszel {
-        Some(pooled) => (
+    let (fixed, q) = if let Some(pooled) = mantel_haenszel {
+        (
             wald(pooled.y, pooled.se),
             weighted_squares(estimates, pooled.y, 0.0),
-        ),
-        None => {
-            let pooled = inverse_variance(estimates, 0.0);
-            (
-                wald(pooled.y, pooled.se),
-                weighted_squares(estimates, pooled.y, 0.0),
-            )
-        }
+        )
+    } else {
+        let pooled = inverse_variance(estimates, 0.0);
+        (
+            wald(pooled.y, pooled.se),
+            weighted_squares(estimates, pooled.y, 0.0),
+        )
     };
     let mut heterogeneity = Heterogeneity::from_q(q, k - 1);
     let random = settings.model == Model::Random;
@@ -147,14 +146,13 @@ fn pool_several(settings: &Settings, rows: &[Row], results: &mut [RowResult], fi
         }
         pooled.0
     } else {
-        match mantel_haenszel {
-            Some(pooled) => set_weights(rows, results, pooled.total_weight, |row, _| {
+        if let Some(pooled) = mantel_haenszel {
+            set_weights(rows, results, pooled.total_weight, |row, _| {
                 mh::display_weight(settings.measure, row)
-            }),
-            None => {
-                let total = 1.0 / (fixed.se * fixed.se);
-                set_weights(rows, results, total, |_, e| 1.0 / (e.se * e.se));
-            }
+            });
+        } else {
+            let total = 1.0 / (fixed.se * fixed.se);
+            set_weights(rows, results, total, |_, e| 1.0 / (e.se * e.se));
         }
         fixed
     });

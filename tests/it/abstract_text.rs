@@ -189,3 +189,61 @@ fn effect_sentences_follow_data_and_certainty() {
         "{changed} vs {estimate}"
     );
 }
+
+// Results of one comparison rated very low certainty follow each other in one sentence, not in
+// sentences that all open with the same words; rated otherwise, each has its own.
+#[test]
+fn very_uncertain_results_are_said_once() {
+    let scratch = Scratch::new("very-low");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let analyses = dir.join("analyses.yaml");
+    edit(
+        &analyses,
+        "certainty: {level: low, reasons: [risk of bias, inconsistency]}",
+        "certainty: {level: very low, reasons: [risk of bias, inconsistency, imprecision]}",
+    );
+    edit(
+        &analyses,
+        "certainty: {level: moderate, reasons: [imprecision]}",
+        "certainty: {level: very low, reasons: [risk of bias, imprecision]}",
+    );
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy").replace('\n', " ");
+    assert_eq!(
+        text.matches("The evidence is very uncertain").count(),
+        1,
+        "{text}"
+    );
+    let once = text
+        .split("The evidence is very uncertain")
+        .nth(1)
+        .unwrap()
+        .split("). ")
+        .collect::<Vec<_>>();
+    let sentence = once[..2].join("). ");
+    assert!(
+        sentence.starts_with(" about the effect of diuretic treatment compared with placebo or no treatment on pre-eclampsia (RR "),
+        "{sentence}"
+    );
+    assert!(
+        sentence.contains("very low-certainty evidence) and perinatal death (OR "),
+        "{sentence}"
+    );
+
+    // Perinatal death rated moderate again: two sentences of their own.
+    edit(
+        &analyses,
+        "certainty: {level: very low, reasons: [risk of bias, imprecision]}",
+        "certainty: {level: moderate, reasons: [imprecision]}",
+    );
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    assert!(
+        text.contains("The evidence is very uncertain about the effect of diuretic treatment on pre-eclampsia compared with placebo or no treatment (RR "),
+        "{text}"
+    );
+    assert!(
+        text.contains("probably results in little to no difference in perinatal death"),
+        "{text}"
+    );
+}

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Serves files under `root` on 127.0.0.1 from a background thread; returns the port.
-fn serve(root: PathBuf) -> u16 {
+pub(crate) fn serve(root: PathBuf) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
@@ -60,14 +60,14 @@ fn serve(root: PathBuf) -> u16 {
     port
 }
 
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
         .iter()
         .map(PathBuf::from)
         .find(|p| p.exists())
 }
 
-fn run_chromium(browser: &Path, profile: &Path, args: &[&str]) -> String {
+pub(crate) fn run_chromium(browser: &Path, profile: &Path, args: &[&str]) -> String {
     let out = Command::new(browser)
         .args([
             "--headless",

@@ -15,7 +15,7 @@ fn setup(scratch: &Scratch) -> (PathBuf, PathBuf) {
     let dir = example(scratch, "diuretics-pregnancy");
     let outside = scratch.path("outside");
     std::fs::create_dir_all(&outside).unwrap();
-    let csv = format!("study,e_events,e_total,c_events,c_total\n{SECRET},1,10,2,10\n",);
+    let csv = format!("study,e_events,e_total,c_events,c_total\n{SECRET},1,10,2,10\n");
     for name in ["stillbirth.csv", "secret.csv"] {
         std::fs::write(outside.join(name), &csv).unwrap();
     }

@@ -53,7 +53,7 @@ fn data_are_escaped_and_never_templated() {
         "template syntax in data was evaluated"
     );
     let md = read(&scratch, "mmn-lactation/review.md");
-    assert!(md.contains("\\<script\\>alert(1)\\</script\\> & \\{\\{ 7 \\* 7 \\}\\} \\*x\\* \\[l\\](javascript:alert(2))"), "{md}");
+    assert!(md.contains("&lt;script\\>alert(1)&lt;/script\\> & \\{\\{ 7 \\* 7 \\}\\} \\*x\\* \\[l\\](javascript:alert(2))"), "{md}");
 }
 
 // Prose is Markdown: the author's emphasis is kept, but raw HTML in it is shown as text.

@@ -352,6 +352,126 @@ fn funnel_plot_only_from_ten_studies() {
     assert!(plot::funnel(&analyse(&few).comparisons[0].outcomes[0]).is_none());
 }
 
+/// The numbers of an SVG attribute (`points="1,2 3,4"`, `cx="5"`) of an element.
+fn attribute_numbers(element: &str, name: &str) -> Vec<f64> {
+    let start = element.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    let value = &element[start..start + element[start..].find('"').unwrap()];
+    value
+        .split([',', ' '])
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
+/// Whether a point is inside a polygon (even-odd rule), or on its edge within half a pixel.
+fn inside(point: (f64, f64), polygon: &[(f64, f64)]) -> bool {
+    let mut crossings = 0;
+    for (i, &a) in polygon.iter().enumerate() {
+        let b = polygon[(i + 1) % polygon.len()];
+        if (a.1 > point.1) != (b.1 > point.1) {
+            let x = a.0 + (point.1 - a.1) / (b.1 - a.1) * (b.0 - a.0);
+            if x > point.0 {
+                crossings += 1;
+            }
+        }
+    }
+    crossings % 2 == 1
+}
+
+// The contour-enhanced funnel plot shades each study's place by the study's own p-value
+// against no effect: every study sits in the region (drawn polygon on top) whose shade the
+// legend gives its p, computed here from its estimate and standard error.
+#[test]
+fn funnel_contours_shade_each_study_by_its_p_value() {
+    let review = load("tests/figures/bcg");
+    let results = analyse(&review);
+    let outcome = &results.comparisons[0].outcomes[0];
+    let funnel = plot::funnel(outcome).unwrap();
+    keep(&funnel);
+    let svg = &funnel.svg;
+    let group = |class: &str| {
+        let start = svg.find(&format!("<g class=\"{class}\">")).unwrap();
+        &svg[start..start + svg[start..].find("</g>").unwrap()]
+    };
+    // The figure's elements of one kind, each as its own text (the SVG may put several on a
+    // line), and an element's fill: its own attribute, or the rule of one of its classes in
+    // the figure's <style>.
+    let elements = |within: &str, tag: &str| -> Vec<String> {
+        within
+            .split(&format!("<{tag} "))
+            .skip(1)
+            .map(|e| format!("<{tag} {}", &e[..e.find('>').unwrap()]))
+            .collect()
+    };
+    let fill = |element: &str| -> String {
+        if let Some(own) = element.split("fill=\"").nth(1) {
+            return own[..7].to_string();
+        }
+        let classes = element.split("class=\"").nth(1).unwrap();
+        let classes = &classes[..classes.find('"').unwrap()];
+        classes
+            .split(' ')
+            .find_map(|c| {
+                let rule = svg.split(&format!(".{c}{{")).nth(1)?;
+                let rule = &rule[..rule.find('}')?];
+                Some(rule.split("fill:").nth(1)?[..7].to_string())
+            })
+            .unwrap_or_else(|| panic!("no fill for {element}"))
+    };
+    let regions: Vec<(Vec<(f64, f64)>, String)> = elements(group("contours"), "polygon")
+        .iter()
+        .map(|l| {
+            let numbers = attribute_numbers(l, "points");
+            (numbers.chunks(2).map(|p| (p[0], p[1])).collect(), fill(l))
+        })
+        .collect();
+    assert_eq!(regions.len(), 4, "the plot and one triangle per contour");
+    // The legend names the shades, from p > 0.10 to p < 0.01.
+    let legend = group("legend");
+    let shades: Vec<String> = elements(legend, "rect").iter().map(|l| fill(l)).collect();
+    for label in [
+        "p &gt; 0.10",
+        "0.05 &lt; p &lt; 0.10",
+        "0.01 &lt; p &lt; 0.05",
+        "p &lt; 0.01",
+    ] {
+        assert!(legend.contains(label), "{label} in {legend}");
+    }
+    let contours = revmark::stats::funnel_contours();
+    let markers: Vec<(f64, f64)> = elements(group("studies"), "circle")
+        .iter()
+        .map(|l| (attribute_numbers(l, "cx")[0], attribute_numbers(l, "cy")[0]))
+        .collect();
+    let effects: Vec<_> = outcome
+        .study_results
+        .iter()
+        .filter_map(revmark::results::StudyResult::effect)
+        .collect();
+    assert_eq!(markers.len(), effects.len());
+    let mut checked = 0;
+    for (marker, effect) in markers.iter().zip(&effects) {
+        let z = (effect.y / effect.se).abs();
+        // Pixel rounding blurs the edges: a study close to a contour is not judged.
+        if contours.iter().any(|c| (z / c.z - 1.0).abs() < 0.04) {
+            continue;
+        }
+        let region = contours.iter().filter(|c| z > c.z).count();
+        let shade = &regions
+            .iter()
+            .rev()
+            .find(|(polygon, _)| inside(*marker, polygon))
+            .unwrap()
+            .1;
+        assert_eq!(shade, &shades[region], "study at z = {z}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} studies away from a contour");
+    assert!(
+        funnel.description.contains("p < 0.01"),
+        "{}",
+        funnel.description
+    );
+}
+
 // RoB 2 studies get D1–D5 and Overall columns, with 150 studies still free of overlaps.
 #[test]
 fn risk_of_bias_summary_of_150_rob2_studies() {

@@ -17,7 +17,7 @@ fn defaults() -> GradeThresholds {
 
 /// A pooled result with this 95% CI on the analysis scale.
 fn pooled(ci_low: f64, ci_high: f64) -> Pooled {
-    let y = (ci_low + ci_high) / 2.0;
+    let y = f64::midpoint(ci_low, ci_high);
     let se = (ci_high - ci_low) / (2.0 * 1.959_963_984_540_054);
     Pooled {
         y,

@@ -22,6 +22,13 @@ const PROSE: &str = concat!(
     " <a href=\"javascript:alert(4)\">a</a> [md](javascript:alert(5)) ![i](javascript:alert(6))",
     " [e](javascript&#58;alert(9)) <javascript:alert(10)> <b onclick=alert(11)>b</b>",
     " <!-- c --> | pipe | <iframe src=x></iframe> <style>*{}</style>",
+    " <img src=\"x.png\"/onerror=alert(12)> \\<img src=x onerror=alert(13)>",
+    " ![p](https://tracker.example/p.png) [f](file:///etc/passwd) ![r](/etc/passwd)",
+    " <file:///etc/passwd> [n](//evil.example/x) </div></div>",
+    " <span id=\"revmark-error\">e</span> <a href=\"#x\">open [rl][j] [e](javascript:alert(15) \"t\")",
+    "\n\n[j]: javascript:alert(14)\n",
+    // A code block is code only as a block: in a study's table cell it is one line of text.
+    "\n```\n<script>alert(16)</script>\n```\n\n```<img src=x onerror=alert(17)>\nx\n```\n",
 );
 
 /// A field's payload: a marker naming the field, then the attacks.
@@ -60,7 +67,7 @@ fn hostile_review(dir: &std::path::Path, raw_html: bool) {
     let study = format!("QstudyidQ {DATA}");
     let csv_study = format!("QcsvstudyQ {DATA}");
     let review = format!(
-        r#"title: {title}
+        r"title: {title}
 authors: [{author}, {author2}]
 date: 2020-01-02
 participants_noun: {noun}
@@ -101,7 +108,7 @@ discussion: {discussion}
 conclusions:
   practice: {practice}
   research: {research}
-"#,
+",
         title = data("title"),
         author = data("author"),
         author2 = data("author2"),
@@ -129,7 +136,7 @@ conclusions:
     std::fs::write(dir.join("review.yaml"), review).unwrap();
     let rob = |d: &str| format!("      {d}: {{judgement: high, support: {}}}\n", prose(d));
     let studies = format!(
-        r#"risk_of_bias_tool: rob1
+        r"risk_of_bias_tool: rob1
 included:
   - id: {study}
     country: [{country}, {country2}]
@@ -153,7 +160,7 @@ ongoing:
   - {{id: {ongoing}, description: {ongoingdesc}}}
 awaiting_classification:
   - {{id: {awaiting}, description: {awaitingdesc}}}
-"#,
+",
         study = q(&study),
         csv_study = q(&csv_study),
         country = data("country"),
@@ -181,7 +188,7 @@ awaiting_classification:
     );
     std::fs::write(dir.join("studies.yaml"), studies).unwrap();
     let analyses = format!(
-        r#"comparisons:
+        r"comparisons:
   - id: a-vs-b
     name: {cmpname}
     experimental: {cmpexp}
@@ -192,7 +199,7 @@ awaiting_classification:
         type: dichotomous
         measure: RR
         model: random
-        certainty: {{level: low, reasons: [{reason}]}}
+        certainty: {{level: low, reasons: [{reason}], grade_acknowledged: {ack}}}
         subgroups:
           - name: {sgname}
             studies:
@@ -206,12 +213,13 @@ awaiting_classification:
         studies:
           - {{study: {study}, estimate: -0.5, se: 0.2}}
           - {{study: {csv_study}, estimate: -0.1, se: 0.3}}
-"#,
+",
         cmpname = data("cmpname"),
         cmpexp = data("cmpexp"),
         cmpctl = data("cmpctl"),
         ocname = data("ocname"),
         reason = data("reason"),
+        ack = data("ack"),
         sgname = data("sgname"),
         sgname2 = data("sgname2"),
         measure = data("measure"),
@@ -242,6 +250,15 @@ fn audit(out: &std::path::Path) -> Vec<String> {
             Some("html") => {
                 found.extend(executable_markup(&text));
                 found.extend(broken_html_tables(&text));
+                found.extend(html_problems(&text));
+                let reserved = tags(&text).unwrap_or_default().into_iter().any(|t| {
+                    t.attributes
+                        .iter()
+                        .any(|(k, v)| k == "id" && v.starts_with("revmark-"))
+                });
+                if reserved {
+                    found.push("an element with an id in revmark's own namespace".into());
+                }
             }
             Some("svg") => {
                 found.extend(executable_markup(&text));
@@ -326,7 +343,7 @@ fn hostile_review_is_escaped_everywhere() {
 }
 
 // With `raw_html: true` the authors' harmless tags are kept, but scripts, handlers and
-// javascript: URLs still are not, and data stay text.
+// javascript: URLs still are not, in the page as in review.md, and data stay text.
 #[test]
 fn raw_html_opt_in_is_sanitised() {
     let scratch = Scratch::new("rawhtml");
@@ -343,10 +360,15 @@ fn raw_html_opt_in_is_sanitised() {
     let page = read(&scratch, "hostile/index.html");
     assert!(page.contains("H<sub>2</sub>O"), "an allowed tag is kept");
     assert!(
-        page.contains("&lt;b onclick=alert(11)&gt;"),
-        "a tag with a handler is text"
+        page.contains("<b>b</b>"),
+        "a tag keeps none of its handlers"
     );
-    assert!(page.contains("&lt;script&gt;alert(1)"), "a script is text");
+    let md = read(&scratch, "hostile/review.md");
+    assert!(md.contains("H<sub>2</sub>O"), "review.md keeps it too");
+    assert!(
+        md.contains("<b>b</b>") && !md.contains("onclick=alert(11)"),
+        "review.md has the same policy"
+    );
 }
 
 // The example reviews reach no network: no http(s) or protocol-relative URL in any src or
@@ -359,4 +381,93 @@ fn examples_make_no_network_requests() {
     build(&scratch);
     let problems = audit(&scratch.path("output"));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// The checker of the page's HTML finds what it is there for (so that its silence means
+// something): a stray end tag, an element left open, a parse error.
+#[test]
+fn the_html_checker_finds_unbalanced_markup() {
+    assert!(html_problems("<p>a <b>b</b><br /><img src=\"x\"></p>").is_empty());
+    assert!(!html_problems("<div>a</div></div>").is_empty());
+    assert!(!html_problems("<p><a href=\"#x\">open</p>").is_empty());
+    assert!(!html_problems("<p a=1 a=2>x</p>").is_empty());
+}
+
+/// Markdown renderers of other dialects installed here, each a command that reads Markdown
+/// on stdin and writes HTML: pandoc's Markdown and Python-Markdown (plain, and with the
+/// "extra" extensions that MkDocs-like sites use).
+fn other_dialects() -> Vec<(&'static str, Vec<&'static str>)> {
+    let candidates: [(&str, Vec<&str>); 3] = [
+        ("pandoc", vec!["pandoc", "-f", "markdown", "-t", "html"]),
+        ("Python-Markdown", vec!["python3", "-m", "markdown"]),
+        (
+            "Python-Markdown extra",
+            vec!["python3", "-m", "markdown", "-x", "extra"],
+        ),
+    ];
+    candidates
+        .into_iter()
+        .filter(|(name, command)| {
+            let ok = render_with(command, "*x*").is_some_and(|html| html.contains("<em>x</em>"));
+            if !ok {
+                eprintln!("note: {name} is not installed here; review.md is not checked with it");
+            }
+            ok
+        })
+        .collect()
+}
+
+/// `markdown` rendered by `command`, or None if it cannot run.
+fn render_with(command: &[&str], markdown: &str) -> Option<String> {
+    use std::io::Write;
+    let mut child = std::process::Command::new(command[0])
+        .args(&command[1..])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(markdown.as_bytes())
+        .ok()?;
+    let out = child.wait_with_output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+// review.md and abstract.md are safe in other Markdown dialects too, not only in CommonMark:
+// rendered by pandoc and by Python-Markdown (each where installed; skipped with a note
+// otherwise), the hostile review's Markdown holds no executable or network-reaching markup,
+// with raw HTML shown as text and with it sanitised.
+#[test]
+fn markdown_output_is_safe_in_other_dialects() {
+    let dialects = other_dialects();
+    if dialects.is_empty() {
+        eprintln!("skipped: neither pandoc nor Python-Markdown is installed");
+        return;
+    }
+    for raw_html in [false, true] {
+        let scratch = Scratch::new("dialects");
+        hostile_review(&scratch.path("reviews/hostile"), raw_html);
+        build(&scratch);
+        let mut problems = Vec::new();
+        for file in ["review.md", "abstract.md"] {
+            let markdown = read(&scratch, &format!("hostile/{file}"));
+            for (name, command) in &dialects {
+                let html = render_with(command, &markdown).expect("it ran before");
+                problems.extend(
+                    executable_markup(&html)
+                        .into_iter()
+                        // Pandoc gives its tables column widths.
+                        .filter(|p| !matches!(p.as_str(), "a <col> tag" | "a <colgroup> tag"))
+                        .map(|p| format!("{file} by {name} (raw_html: {raw_html}): {p}")),
+                );
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 }

@@ -213,22 +213,18 @@ pub fn tags(markup: &str) -> Result<Vec<Tag>, String> {
             let mut value = String::new();
             if bytes.get(j) == Some(&b'=') {
                 j += 1;
-                match bytes.get(j) {
-                    Some(&q @ (b'"' | b'\'')) => {
-                        let end = markup[j + 1..]
-                            .find(q as char)
-                            .ok_or("an unclosed attribute value")?;
-                        value = markup[j + 1..j + 1 + end].to_string();
-                        j += end + 2;
+                if let Some(&q @ (b'"' | b'\'')) = bytes.get(j) {
+                    let end = markup[j + 1..]
+                        .find(q as char)
+                        .ok_or("an unclosed attribute value")?;
+                    value = markup[j + 1..j + 1 + end].to_string();
+                    j += end + 2;
+                } else {
+                    let v = j;
+                    while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>' {
+                        j += 1;
                     }
-                    _ => {
-                        let v = j;
-                        while j < bytes.len() && !bytes[j].is_ascii_whitespace() && bytes[j] != b'>'
-                        {
-                            j += 1;
-                        }
-                        value = markup[v..j].to_string();
-                    }
+                    value = markup[v..j].to_string();
                 }
             }
             attributes.push((key, decode(&value)));
@@ -278,15 +274,12 @@ fn decode(value: &str) -> String {
             };
             c.map(|c| (c, e))
         });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &after[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
+        if let Some((c, e)) = decoded {
+            out.push(c);
+            rest = &after[e + 1..];
+        } else {
+            out.push('&');
+            rest = after;
         }
     }
     out.push_str(rest);
@@ -294,8 +287,8 @@ fn decode(value: &str) -> String {
 }
 
 /// The problems of executable or network-reaching markup in an HTML or SVG text: unknown tags
-/// (script, iframe, object, foreignObject, animate...), event-handler attributes, scripting or
-/// network URLs.
+/// (script, iframe, object, foreignObject, animate...), event-handler attributes, scripting,
+/// `file:` or network URLs (except links to the web, `<a href="https://...">`).
 pub fn executable_markup(markup: &str) -> Vec<String> {
     let tags = match tags(markup) {
         Ok(t) => t,
@@ -324,8 +317,20 @@ pub fn executable_markup(markup: &str) -> Vec<String> {
                     .filter(|c| !c.is_whitespace() && !c.is_control())
                     .collect::<String>()
                     .to_ascii_lowercase();
-                for scheme in ["javascript:", "vbscript:", "data:", "http:", "https:", "//"] {
-                    if url.starts_with(scheme) {
+                // A link to the web loads nothing until it is followed; anything else on the
+                // web would be loaded with the page.
+                let web_link = tag.name == "a" && key == "href";
+                for scheme in [
+                    "javascript:",
+                    "vbscript:",
+                    "data:",
+                    "file:",
+                    "http:",
+                    "https:",
+                    "//",
+                ] {
+                    let followed = web_link && matches!(scheme, "http:" | "https:");
+                    if url.starts_with(scheme) && !followed {
                         problems.push(format!("{key}=\"{value}\" on <{}>", tag.name));
                     }
                 }
@@ -401,7 +406,7 @@ pub fn broken_tables(markdown: &str) -> Vec<String> {
     problems
 }
 
-/// The problems of HTML tables: every row of a table has the same number of cells.
+/// The problems of HTML tables: every row of a table spans the same number of columns.
 pub fn broken_html_tables(html: &str) -> Vec<String> {
     let Ok(tags) = tags(html) else {
         return vec!["unparsable HTML".into()];
@@ -413,7 +418,15 @@ pub fn broken_html_tables(html: &str) -> Vec<String> {
         match (tag.name.as_str(), tag.closing) {
             ("table", false) => widths.clear(),
             ("tr", false) => current = 0,
-            ("td" | "th", false) => current += 1,
+            // A cell counts as the columns it spans.
+            ("td" | "th", false) => {
+                current += tag
+                    .attributes
+                    .iter()
+                    .find(|(name, _)| name == "colspan")
+                    .and_then(|(_, span)| span.parse::<usize>().ok())
+                    .unwrap_or(1);
+            }
             ("tr", true) => widths.push(current),
             ("table", true) if widths.windows(2).any(|w| w[0] != w[1]) => {
                 problems.push(format!("a table with rows of {widths:?} cells"));
@@ -454,4 +467,67 @@ pub fn files(dir: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Elements that have no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// The problems of an HTML text as html5ever's tokenizer (a browser's) reads it: its parse
+/// errors, and any element not closed in order (a stray `</div>`, an `<a>` left open).
+pub fn html_problems(html: &str) -> Vec<String> {
+    use html5ever::tendril::StrTendril;
+    use html5ever::tokenizer::{
+        BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+    };
+    use std::cell::RefCell;
+
+    #[derive(Default)]
+    struct Balance {
+        open: RefCell<Vec<String>>,
+        problems: RefCell<Vec<String>>,
+    }
+
+    impl TokenSink for Balance {
+        type Handle = ();
+        fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+            let mut problems = self.problems.borrow_mut();
+            match token {
+                Token::ParseError(e) => problems.push(format!("line {line}: {e}")),
+                Token::TagToken(tag) => {
+                    let name = tag.name.to_string();
+                    let mut open = self.open.borrow_mut();
+                    match tag.kind {
+                        TagKind::StartTag if VOID.contains(&name.as_str()) => {}
+                        TagKind::StartTag if tag.self_closing => {
+                            problems.push(format!("line {line}: <{name}/> is not void"));
+                        }
+                        TagKind::StartTag => open.push(name),
+                        TagKind::EndTag => match open.pop() {
+                            Some(last) if last == name => {}
+                            last => {
+                                problems.push(format!("line {line}: </{name}> closes {last:?}"));
+                            }
+                        },
+                    }
+                }
+                _ => {}
+            }
+            TokenSinkResult::Continue
+        }
+    }
+
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from(html));
+    let tokenizer = Tokenizer::new(Balance::default(), TokenizerOpts::default());
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    let mut problems = tokenizer.sink.problems.take();
+    let open = tokenizer.sink.open.take();
+    if !open.is_empty() {
+        problems.push(format!("unclosed elements {open:?}"));
+    }
+    problems
 }

@@ -173,7 +173,7 @@ fn latin1_and_hostile_text_import_safely() {
     let rm5 = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<COCHRANE_REVIEW TYPE=\"INTERVENTION\">\
 <COVER_SHEET><TITLE>Caf\u{e9} &amp; {{ tea }}</TITLE></COVER_SHEET>\
 <MAIN_TEXT><BODY><BACKGROUND><P>Text with {{ undefined() }} and <![CDATA[<b>]]>.</P></BACKGROUND>\
-<OBJECTIVES><P>Objectives.</P></OBJECTIVES><RESULTS><INTERVENTION_EFFECTS><P>Not imported text.</P></INTERVENTION_EFFECTS></RESULTS></BODY></MAIN_TEXT>\
+<OBJECTIVES><P>Objectives.</P></OBJECTIVES><RESULTS><INTERVENTION_EFFECTS><P>Effects text.</P></INTERVENTION_EFFECTS></RESULTS></BODY><PUBLIC_NOTES><P>A published note.</P></PUBLIC_NOTES></MAIN_TEXT>\
 <STUDIES_AND_REFERENCES><STUDIES><INCLUDED_STUDIES>\
 <STUDY ID=\"STD-M_x00fc_ller_x002d_1\" NAME=\"M\u{fc}ller-1 &quot;2001&quot;\" YEAR=\"2001\"/>\
 <STUDY ID=\"STD-B\" NAME=\"B 2002\" YEAR=\"2002\"/></INCLUDED_STUDIES></STUDIES></STUDIES_AND_REFERENCES>\
@@ -201,7 +201,7 @@ fn latin1_and_hostile_text_import_safely() {
     let report = std::fs::read_to_string(scratch.path("reviews/hostile/IMPORT-REPORT.md")).unwrap();
     for expected in [
         "ISO-8859-1",
-        "`RESULTS` 1",
+        "`PUBLIC_NOTES` 1",
         "O\\_E\\_OUTCOME",
         "a total is 0",
         "\"Funding\"",
@@ -214,6 +214,7 @@ fn latin1_and_hostile_text_import_safely() {
     let review = read(&scratch, "hostile/review.md");
     assert!(review.contains("# Café & \\{\\{ tea \\}\\}"), "{review}");
     assert!(review.contains("{{ undefined() }}"), "prose kept literal");
+    assert!(review.contains("Effects text."), "{review}");
     let results: Value = serde_json::from_str(&read(&scratch, "hostile/results.json")).unwrap();
     let outcome = &results["comparisons"][0]["outcomes"][0];
     assert_eq!(outcome["model"], "random");

@@ -51,12 +51,188 @@ fn hazard_ratios_keep_their_measure_and_participants() {
     assert!(report.contains("`data_only_note`"), "{report}");
 }
 
-// The GAD review: its analyses keep Review Manager's numbers (its text cites "Analysis
-// 1.16"), every reason for exclusion and the Summary of findings' GRADE levels come through,
-// references and in-text citations are named in the report.
-#[test]
-fn whole_review_keeps_numbers_reasons_and_grade_levels() {
+/// Imports a GAD excerpt (its bytes) and builds it; the scratch folder holds reviews/gad.
+fn import_gad(bytes: &[u8]) -> Scratch {
     let scratch = Scratch::new("revman-gad");
+    std::fs::write(scratch.path("gad.rm5"), bytes).unwrap();
+    let run = revmark(&scratch.0, &["import", "gad.rm5", "--out", "reviews/gad"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    build(&scratch);
+    scratch
+}
+
+/// The plain text of an element: its text nodes joined, whitespace collapsed.
+fn text_of(node: xml::Node) -> String {
+    node.descendants()
+        .filter(roxmltree::Node::is_text)
+        .map(|n| n.text().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// The GAD review (issue 14's acceptance): its analyses keep Review Manager's numbers and "Analysis
+// 1.16" in the authors' text links to analysis 1.16; every reason for exclusion and every
+// Summary of findings row (its outcome and GRADE level) is in review.md; the abstract speaks of
+// the table's headline analyses only, is at most 1,000 words and prints no placeholder; the
+// authors' note "[These need to be changed]" is named in IMPORT-REPORT.md instead.
+#[test]
+fn the_gad_review_reads_whole() {
+    let bytes = std::fs::read(fixture("benzodiazepines-pregabalin-gad-excerpt.rm5")).unwrap();
+    let scratch = import_gad(&bytes);
+    let source = xml::decode(&bytes);
+    let doc = xml::parse(&source.text).unwrap();
+    let root = doc.root_element();
+    let results: Value = serde_json::from_str(&read(&scratch, "gad/results.json")).unwrap();
+    let ours = results["comparisons"][0]["outcomes"].as_array().unwrap();
+    let theirs: Vec<_> = root
+        .descendants()
+        .filter(|n| n.is_element() && xml::name(*n).ends_with("_OUTCOME"))
+        .collect();
+    assert_eq!(ours.len(), theirs.len());
+    for (o, t) in ours.iter().zip(&theirs) {
+        assert_eq!(o["number"], format!("1.{}", t.attribute("NO").unwrap()));
+    }
+    let review = read(&scratch, "gad/review.md");
+    let page = read(&scratch, "gad/index.html");
+    let flat = normal(&review);
+
+    // "Analysis 1.16" links to the section of analysis 1.16.
+    let link = page
+        .split("href=\"#")
+        .skip(1)
+        .find(|rest| rest.contains(">Analysis 1.16</a>") && rest.find('"').is_some())
+        .map(|rest| rest[..rest.find('"').unwrap()].to_string())
+        .expect("a link named Analysis 1.16");
+    let target = format!("id=\"{link}\">1.16 ");
+    assert!(page.contains(&target), "no heading 1.16 with id {link}");
+
+    // Every reason for exclusion.
+    let reasons: Vec<String> = xml::descendants(root, "CHAR_REASON_FOR_EXCLUSION")
+        .map(text_of)
+        .collect();
+    assert!(!reasons.is_empty());
+    for reason in &reasons {
+        assert!(
+            flat.contains(&normal(reason)),
+            "reason \"{reason}\" is not in review.md"
+        );
+    }
+
+    // Every Summary of findings row: its outcome with its GRADE level.
+    let mut rows = 0;
+    for tr in xml::descendants(root, "SOF_TABLE").flat_map(|t| xml::descendants(t, "TR")) {
+        let cells: Vec<String> = xml::children(tr, "TD").map(text_of).collect();
+        let Some(grade) = cells.iter().find(|c| c.contains('\u{2295}')) else {
+            continue;
+        };
+        let level = ["very low", "low", "moderate", "high"]
+            .into_iter()
+            .find(|l| grade.to_lowercase().contains(l))
+            .unwrap();
+        let outcome = &cells[0];
+        let row = review
+            .lines()
+            .find(|l| l.starts_with(&format!("| {outcome} |")))
+            .unwrap_or_else(|| panic!("no Summary of findings row for {outcome}"));
+        assert!(row.to_lowercase().contains(level), "{outcome}: {row}");
+        rows += 1;
+    }
+    assert_eq!(rows, 5);
+
+    // The abstract: the table's five headline analyses, each with its certainty; nothing of
+    // Review Manager's template or the authors' notes to themselves.
+    let abstract_md = read(&scratch, "gad/abstract.md");
+    let words = abstract_md.split_whitespace().count();
+    assert!(words <= 1000, "{words} words");
+    let main = abstract_md.split("## Main results").nth(1).unwrap();
+    assert_eq!(main.matches("certainty evidence").count(), rows, "{main}");
+    for placeholder in [
+        "These need to be changed",
+        "Summary title",
+        "abstract-guidance-authors",
+        "must serve as a stand-alone",
+    ] {
+        assert!(!abstract_md.contains(placeholder), "{placeholder}");
+        assert!(!review.contains(placeholder), "{placeholder}");
+    }
+    let report = std::fs::read_to_string(scratch.path("reviews/gad/IMPORT-REPORT.md")).unwrap();
+    assert!(
+        report.contains("\\[These need to be changed\\]"),
+        "{report}"
+    );
+
+    // The analyses of one outcome are one protocol outcome; the table is the comparison's
+    // Summary of findings, its rows' levels and footnotes the analyses' certainty.
+    let review_yaml = std::fs::read_to_string(scratch.path("reviews/gad/review.yaml")).unwrap();
+    assert!(
+        review_yaml.contains("  - id: response-rate\n"),
+        "{review_yaml}"
+    );
+    assert_eq!(
+        ours.iter()
+            .filter(|o| o["outcome"] == "response-rate")
+            .count(),
+        2
+    );
+    let analyses = std::fs::read_to_string(scratch.path("reviews/gad/analyses.yaml")).unwrap();
+    assert!(
+        analyses.contains("    summary_of_findings:\n"),
+        "{analyses}"
+    );
+    assert_eq!(
+        analyses.matches("          level: very_low\n").count(),
+        rows
+    );
+    assert!(analyses.contains("All studies were sponsored by the pharmaceutical company"));
+
+    // References and in-text citations are carried over, so the report does not name them.
+    for part in ["`additional[]`", "`citations[]`", "`references[]`"] {
+        assert!(!report.contains(part), "{part} is carried over:\n{report}");
+    }
+}
+
+// A Summary of findings table with a row that names no analysis is kept as the authors' table,
+// and the rows that name one still give their analyses their GRADE level.
+#[test]
+fn an_unmapped_summary_of_findings_is_kept_as_the_authors_table() {
+    let mut bytes = std::fs::read(fixture("benzodiazepines-pregabalin-gad-excerpt.rm5")).unwrap();
+    // The table's last row renamed, so that it names no analysis.
+    let row: &[u8] = b"<B>Acceptability (withdrawal due to inefficacy)</B>";
+    let at = bytes.windows(row.len()).position(|w| w == row).unwrap();
+    bytes.splice(
+        at..at + row.len(),
+        b"<B>Withdrawal for lack of effect</B>".iter().copied(),
+    );
+    let text = bytes;
+    let scratch = import_gad(&text);
+    let review_yaml = std::fs::read_to_string(scratch.path("reviews/gad/review.yaml")).unwrap();
+    assert!(
+        review_yaml.contains("additional_tables:\n  - title: \"Benzodiazepines compared to Pregabalin for generalised anxiety disorder (GAD)\"\n    kind: summary_of_findings\n"),
+        "{review_yaml}"
+    );
+    let analyses = std::fs::read_to_string(scratch.path("reviews/gad/analyses.yaml")).unwrap();
+    assert!(!analyses.contains("summary_of_findings:"), "{analyses}");
+    assert_eq!(analyses.matches("          level: very_low\n").count(), 4);
+    let review = read(&scratch, "gad/review.md");
+    assert!(
+        review.contains(
+            "### Summary of findings (the authors' table): Benzodiazepines compared to Pregabalin"
+        ),
+        "{review}"
+    );
+    let report = std::fs::read_to_string(scratch.path("reviews/gad/IMPORT-REPORT.md")).unwrap();
+    assert!(report.contains("name no analysis"), "{report}");
+}
+
+// The GAD review's references: every reference of its studies and every additional reference
+// is in references.json and in review.md's References, none is left uncited, and every
+// in-text link to a study or reference is a citation linked to its entry.
+#[test]
+fn gad_references_and_citations_come_through() {
+    let scratch = Scratch::new("revman-gad-references");
     let run = revmark(
         &scratch.0,
         &[
@@ -69,43 +245,76 @@ fn whole_review_keeps_numbers_reasons_and_grade_levels() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    build(&scratch);
+    let built = revmark(&scratch.0, &["build"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    assert!(
+        !built.stderr.contains("warning: reference"),
+        "{}",
+        built.stderr
+    );
     let bytes = std::fs::read(fixture("benzodiazepines-pregabalin-gad-excerpt.rm5")).unwrap();
     let source = xml::decode(&bytes);
     let doc = xml::parse(&source.text).unwrap();
-    let results: Value = serde_json::from_str(&read(&scratch, "gad/results.json")).unwrap();
-    let ours = results["comparisons"][0]["outcomes"].as_array().unwrap();
-    let theirs: Vec<_> = doc
-        .descendants()
-        .filter(|n| n.is_element() && xml::name(*n).ends_with("_OUTCOME"))
-        .collect();
-    assert_eq!(ours.len(), theirs.len());
-    for (o, t) in ours.iter().zip(&theirs) {
-        assert_eq!(o["number"], format!("1.{}", t.attribute("NO").unwrap()));
-    }
-    assert!(ours.iter().any(|o| o["number"] == "1.16"));
-    let studies = std::fs::read_to_string(scratch.path("reviews/gad/studies.yaml")).unwrap();
-    let reasons = xml::descendants(doc.root_element(), "CHAR_REASON_FOR_EXCLUSION").count();
-    assert_eq!(studies.matches("    reason: ").count(), reasons);
-    assert!(reasons > 0);
-    let analyses = std::fs::read_to_string(scratch.path("reviews/gad/analyses.yaml")).unwrap();
-    assert!(
-        analyses.contains("certainty: {level: very_low}"),
-        "{analyses}"
-    );
-    let report = std::fs::read_to_string(scratch.path("reviews/gad/IMPORT-REPORT.md")).unwrap();
-    let references = xml::descendants(doc.root_element(), "ADDITIONAL_REFERENCES")
+    let root = doc.root_element();
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(scratch.path("reviews/gad/references.json")).unwrap(),
+    )
+    .unwrap();
+    let studies: Vec<_> = xml::descendants(root, "STUDY").collect();
+    let additional: Vec<_> = xml::descendants(root, "ADDITIONAL_REFERENCES")
         .flat_map(|r| xml::children(r, "REFERENCE"))
-        .count();
-    assert!(
-        report.contains(&format!("`additional[]` {references} (")),
-        "{report}"
+        .collect();
+    let study_references: usize = studies
+        .iter()
+        .map(|s| xml::descendants(*s, "REFERENCE").count())
+        .sum();
+    assert!(study_references > 0 && !additional.is_empty());
+    assert_eq!(
+        json.as_array().unwrap().len(),
+        study_references + additional.len()
     );
-    let links = xml::descendants(doc.root_element(), "LINK").count();
-    assert!(
-        report.contains(&format!("(`citations[]`): {links} (")),
-        "{report}"
-    );
+    let md = read(&scratch, "gad/review.md");
+    let start = md.find("\n## References\n").expect("a References section");
+    let references = &md[start..];
+    for r in &additional {
+        let name = r.attribute("NAME").unwrap();
+        assert!(
+            references.contains(&format!("\n#### {name} {{ #ref-")),
+            "{name} is not in References"
+        );
+    }
+    for s in &studies {
+        let name = s.attribute("NAME").unwrap();
+        assert!(
+            references.contains(&format!("\n#### {name} {{ #ref-")),
+            "study {name} is not in References"
+        );
+    }
+    // Every in-text link to a study or reference reads as a citation linked to its entry.
+    let page = read(&scratch, "gad/index.html");
+    let mut checked = 0;
+    for link in xml::descendants(root, "LINK") {
+        if !matches!(link.attribute("TYPE"), Some("STUDY" | "REFERENCE")) {
+            continue;
+        }
+        let text = text_of(link);
+        let cited = format!("[{text}](#ref-");
+        let Some(at) = md.find(&cited) else {
+            // Links in sections the format does not hold yet are not in review.md at all.
+            assert!(!md.contains(&format!("({text})")), "{text} is not cited");
+            continue;
+        };
+        let anchor: String = md[at + cited.len() - 4..]
+            .chars()
+            .take_while(|c| *c != ')')
+            .collect();
+        assert!(
+            page.contains(&format!("id=\"{anchor}\"")),
+            "{text} links to {anchor}, which the page lacks"
+        );
+        checked += 1;
+    }
+    assert!(checked > 40, "only {checked} links checked");
 }
 
 /// All text of a JSON value: strings and numbers, and object keys with `keys`.
@@ -128,8 +337,34 @@ fn collect(value: &Value, keys: bool, strings: &mut Vec<String>, numbers: &mut V
     }
 }
 
-/// Text compared as it reads: Markdown escapes and emphasis taken off, whitespace collapsed.
+/// Markdown links as their text: "[Analysis 1.1](#1-1-x)" reads "Analysis 1.1".
+fn link_texts(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|close| {
+            let target = &after[close + 2..];
+            let end = target.find(')')?;
+            (!after[..close].contains(['[', ']'])).then_some((close, close + 2 + end + 1))
+        });
+        if let Some((close, end)) = link {
+            out.push_str(&rest[..open]);
+            out.push_str(&after[..close]);
+            rest = &after[end..];
+        } else {
+            out.push_str(&rest[..=open]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Text compared as it reads: links as their text, Markdown escapes and emphasis taken off,
+/// whitespace collapsed.
 fn normal(s: &str) -> String {
+    let s = link_texts(s);
     let mut out = String::new();
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -202,7 +437,7 @@ fn assert_nothing_lost(name: &str, bytes: &[u8], doc: &Document) {
     let path_of = |n: xml::Node| {
         let mut parts: Vec<&str> = n
             .ancestors()
-            .filter(|a| a.is_element())
+            .filter(roxmltree::Node::is_element)
             .map(|a| xml::name(a))
             .collect();
         parts.reverse();
@@ -447,7 +682,7 @@ fn mutate(name: &str, cases: usize) {
     let mut imported = 0;
     for _ in 0..cases {
         let mut bytes = original.clone();
-        for _ in 0..1 + next(4) {
+        for _ in 0..=next(4) {
             let at = next(bytes.len());
             match next(3) {
                 0 => {
@@ -472,4 +707,84 @@ fn mutate(name: &str, cases: usize) {
         }
     }
     assert!(imported > 0, "{name}: some mutations still import");
+}
+
+// The end matter of a review file comes through whole: Fleiss1993.rm5 with its empty
+// differences, history, external sources, additional tables, feedback and appendices filled
+// in, as Review Manager 5 writes them. Nothing is lost, and each reaches the built review under
+// its heading.
+#[test]
+fn the_end_matter_of_a_review_file_comes_through() {
+    let text = std::fs::read_to_string(fixture("Fleiss1993.rm5")).unwrap();
+    let filled = [
+        (
+            "<PRO_REV_DIFF/>",
+            "<PRO_REV_DIFF><P>DIFF-TEXT we added a subgroup.</P></PRO_REV_DIFF>",
+        ),
+        (
+            "<HISTORY/>",
+            "<HISTORY><HISTORY_ENTRY EVENT=\"AMENDED\"><DATE DAY=\"3\" MONTH=\"2\" YEAR=\"2009\"/><DESCRIPTION><P>HISTORY-TEXT converted to new format.</P></DESCRIPTION></HISTORY_ENTRY></HISTORY>",
+        ),
+        (
+            "<EXTERNAL_SOURCES/>",
+            "<EXTERNAL_SOURCES><SOURCE><NAME>Research Council</NAME><COUNTRY CODE=\"UK\">UK</COUNTRY><DESCRIPTION><P>SUPPORT-TEXT grant 123</P></DESCRIPTION></SOURCE></EXTERNAL_SOURCES>",
+        ),
+        (
+            "<ADDITIONAL_TABLES/>",
+            "<ADDITIONAL_TABLES><ADDITIONAL_TABLE ID=\"TBL-01\" NO=\"1\"><TITLE>Doses used</TITLE><TABLE COLS=\"2\" ROWS=\"2\"><TR><TH><P>Trial</P></TH><TH><P>Dose</P></TH></TR><TR><TD><P>TABLE-CELL MRC-1</P></TD><TD><P>300 mg | daily</P></TD></TR></TABLE><FOOTNOTES><P>TABLE-NOTE as reported.</P></FOOTNOTES></ADDITIONAL_TABLE></ADDITIONAL_TABLES>",
+        ),
+        (
+            "<FEEDBACK/>",
+            "<FEEDBACK><FEEDBACK_ITEM ID=\"FBK-01\" NO=\"1\"><TITLE>Dose question</TITLE><FEEDBACK_BODY><FEEDBACK_SUMMARY><P>FEEDBACK-SUMMARY which dose?</P></FEEDBACK_SUMMARY><FEEDBACK_REPLY><P>FEEDBACK-REPLY the trials' doses.</P></FEEDBACK_REPLY></FEEDBACK_BODY></FEEDBACK_ITEM></FEEDBACK>",
+        ),
+        (
+            "<APPENDICES/>",
+            "<APPENDICES><APPENDIX ID=\"APP-01\" NO=\"1\"><TITLE>MEDLINE search strategy</TITLE><APPENDIX_BODY><P>APPENDIX-BODY aspirin AND infarction</P></APPENDIX_BODY></APPENDIX></APPENDICES>",
+        ),
+    ];
+    let mut text = text;
+    for (empty, full) in filled {
+        assert!(text.contains(empty), "{empty}");
+        text = text.replacen(empty, full, 1);
+    }
+    // The file declares ISO-8859-1: written as such.
+    let bytes: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    let doc = revmark::import::rm5::read(&bytes, "Fleiss1993-filled.rm5").unwrap();
+    assert_nothing_lost("Fleiss1993-filled.rm5", &bytes, &doc);
+    let scratch = Scratch::new("revman-end-matter");
+    std::fs::write(scratch.path("f.rm5"), &bytes).unwrap();
+    let run = revmark(&scratch.0, &["import", "f.rm5", "--out", "reviews/f"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    build(&scratch);
+    let review = read(&scratch, "f/review.md");
+    for (heading, text) in [
+        (
+            "## Differences between protocol and review",
+            "DIFF-TEXT we added a subgroup.",
+        ),
+        (
+            "## History",
+            "**3 February 2009:** HISTORY-TEXT converted to new format.",
+        ),
+        (
+            "### External sources",
+            "- Research Council, UK: SUPPORT-TEXT grant 123",
+        ),
+        (
+            "### Table 1. Doses used",
+            "| TABLE-CELL MRC-1 | 300 mg \\| daily |",
+        ),
+        ("### Dose question", "FEEDBACK-SUMMARY which dose?"),
+        (
+            "### Appendix 1. MEDLINE search strategy",
+            "APPENDIX-BODY aspirin AND infarction",
+        ),
+    ] {
+        let at = review
+            .find(&format!("\n{heading}\n"))
+            .unwrap_or_else(|| panic!("{heading}:\n{review}"));
+        assert!(review[at..].contains(text), "{text}:\n{review}");
+    }
+    assert!(review.contains("FEEDBACK-REPLY the trials' doses."));
+    assert!(review.contains("TABLE-NOTE as reported."));
 }

@@ -45,7 +45,7 @@ fn keyed(rows: &[Row]) -> Vec<(usize, Row)> {
 
 fn pooled(ci_low: f64, ci_high: f64) -> Pooled {
     Pooled {
-        y: (ci_low + ci_high) / 2.0,
+        y: f64::midpoint(ci_low, ci_high),
         se: 0.1,
         ci_low,
         ci_high,

@@ -11,8 +11,10 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// How long to wait for the server or a rebuild before failing.
-const WAIT: Duration = Duration::from_secs(10);
+/// How long to wait for the server or a rebuild before failing. Generous: a rebuild of the
+/// examples on a loaded 2-core machine can take several seconds, and this bounds only how long
+/// a broken serve is waited for, not how fast a working one is.
+const WAIT: Duration = Duration::from_secs(60);
 
 /// The server process, killed when dropped (also when a test fails).
 struct Server {
@@ -368,5 +370,61 @@ fn does_not_follow_links_out_of_the_output() {
             "{body}"
         );
     }
+    drop(server);
+}
+
+// A runaway prose template, one that would need a terabyte or one that loops 10^10 times, is
+// an error in the page like any other: serve stays up, its rebuild thread is not blocked (the
+// next edit rebuilds), and the stopped template does not go on using the CPU.
+#[test]
+fn a_runaway_prose_template_is_an_error_and_serve_goes_on() {
+    let scratch = Scratch::new("serve-runaway");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let server = start(&scratch);
+    let port = server.port;
+    let review = dir.join("review.yaml");
+    let good = std::fs::read_to_string(&review).unwrap();
+    for (template, message) in [
+        (
+            "{% set_global s = \"ab\" %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s }}",
+            "MiB of memory",
+        ),
+        (
+            "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+            "ran for more than",
+        ),
+    ] {
+        let v = version(port)["version"].as_u64().unwrap();
+        std::fs::write(
+            &review,
+            good.replace("background: |\n", &format!("background: |\n  {template}\n")),
+        )
+        .unwrap();
+        wait_for("the failed build", || {
+            version(port)["version"].as_u64().unwrap() > v
+        });
+        let error = version(port)["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        assert!(error.contains("prose field `background`"), "{error}");
+        assert!(error.contains(message), "{error}");
+        assert_eq!(get(port, "/diuretics-pregnancy/").0, 200, "still serving");
+    }
+    // The stopped loop uses no more CPU (a running one would take a whole core).
+    let before = cpu_ticks(&server);
+    std::thread::sleep(Duration::from_secs(1));
+    let ticks_per_second = 100;
+    assert!(
+        cpu_ticks(&server) - before < ticks_per_second / 2,
+        "the server kept computing"
+    );
+    // The next edit rebuilds.
+    let v = version(port)["version"].as_u64().unwrap();
+    std::fs::write(&review, &good).unwrap();
+    wait_for("the good build", || {
+        version(port)["version"].as_u64().unwrap() > v
+    });
+    assert!(version(port)["error"].is_null(), "{}", version(port));
     drop(server);
 }

@@ -73,7 +73,14 @@ fn an_override_changes_only_its_review() {
         .filter(|(a, b)| a != b)
         .map(|(a, _)| a.0.display().to_string())
         .collect();
-    assert_eq!(changed, vec!["diuretics-pregnancy/abstract.md".to_string()]);
+    // The author view shows the abstract too.
+    assert_eq!(
+        changed,
+        vec![
+            "diuretics-pregnancy/abstract.md".to_string(),
+            "diuretics-pregnancy/author.html".to_string()
+        ]
+    );
     assert!(
         read(&scratch, "diuretics-pregnancy/abstract.md")
             .ends_with("Local note for diuretics-pregnancy.\n")
@@ -98,7 +105,19 @@ fn ejected_templates_reproduce_the_output() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(dir.join("templates/review.md.tera").is_file());
     build(&scratch);
-    assert_eq!(before, output_files(&scratch.path("output")));
+    // The author view lists the review's warnings, which now include the ejected
+    // index.html.tera that a review's folder does not use; every other file is the same.
+    let without_author_view = |files: Vec<(std::path::PathBuf, Vec<u8>)>| {
+        files
+            .into_iter()
+            .filter(|(p, _)| !p.ends_with("author.html"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        without_author_view(before),
+        without_author_view(output_files(&scratch.path("output")))
+    );
+    assert!(read(&scratch, "diuretics-pregnancy/author.html").contains("index.html.tera"));
     // A second eject does not overwrite the author's files.
     let again = revmark(
         &scratch.0,
@@ -399,7 +418,7 @@ fn site_template_folders_report_what_they_do_not_use() {
     let run = revmark(&scratch.0, &["check"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("templates/notes.txt: warning: `notes.txt` is not used: templates end in `.tera`; the site's templates are abstract.md.tera, abstract_body.md.tera, review.md.tera, changes.md.tera, page.html.tera, index.html.tera"),
+        run.stderr.contains("templates/notes.txt: warning: `notes.txt` is not used: templates end in `.tera`; the site's templates are abstract.md.tera, abstract_body.md.tera, review.md.tera, additional_table.md.tera, changes.md.tera, page.html.tera, author.html.tera, evidence_profile.html.tera, index.html.tera"),
         "{}",
         run.stderr
     );

@@ -612,7 +612,7 @@ fn unused_template_files_are_warned_of() {
         &[
             "reviews/r/templates/index.html.tera: warning: `index.html.tera` is not used",
             "reviews/r/templates/notes.txt: warning: `notes.txt` is not used: templates end in `.tera`",
-            "a review's templates are abstract.md.tera, abstract_body.md.tera, review.md.tera, changes.md.tera, page.html.tera",
+            "a review's templates are abstract.md.tera, abstract_body.md.tera, review.md.tera, additional_table.md.tera, changes.md.tera, page.html.tera",
         ],
     );
 }

@@ -269,7 +269,9 @@ impl Response {
 fn respond(target: &str, out: &Path, state: &Mutex<State>) -> Response {
     let path = target.split(['?', '#']).next().unwrap_or("");
     let (version, error) = {
-        let s = state.lock().unwrap_or_else(|p| p.into_inner());
+        let s = state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if path == "/__revmark/version" {
             let body = serde_json::json!({
                 "version": s.version,
@@ -299,7 +301,7 @@ fn respond(target: &str, out: &Path, state: &Mutex<State>) -> Response {
             let page = inject(
                 b"<!DOCTYPE html><html><body></body></html>",
                 version,
-                &error,
+                error.as_ref(),
             );
             return Response {
                 status: 200,
@@ -312,7 +314,7 @@ fn respond(target: &str, out: &Path, state: &Mutex<State>) -> Response {
     };
     let content_type = content_type(&file);
     let body = if content_type.starts_with("text/html") {
-        inject(&bytes, version, &error)
+        inject(&bytes, version, error.as_ref())
     } else {
         bytes
     };
@@ -386,7 +388,7 @@ fn content_type(path: &Path) -> &'static str {
 
 /// The page with the reload script and, after a failed build, the error overlay, placed
 /// before `</body>` (or at the end).
-fn inject(page: &[u8], version: u64, error: &Option<String>) -> Vec<u8> {
+fn inject(page: &[u8], version: u64, error: Option<&String>) -> Vec<u8> {
     let mut extra = String::new();
     if let Some(messages) = error {
         extra.push_str(&format!(
@@ -450,12 +452,12 @@ mod tests {
 
     #[test]
     fn script_and_overlay_go_before_body_end() {
-        let page = inject(b"<html><body>x</body></html>", 7, &Some("bad <b>".into()));
+        let page = inject(b"<html><body>x</body></html>", 7, Some(&"bad <b>".into()));
         let page = String::from_utf8(page).unwrap();
         assert!(page.ends_with("</script></body></html>"));
         assert!(page.contains("var v=7;"));
         assert!(page.contains("bad &lt;b&gt;"));
-        let clean = String::from_utf8(inject(b"<p>", 1, &None)).unwrap();
+        let clean = String::from_utf8(inject(b"<p>", 1, None)).unwrap();
         assert!(!clean.contains("revmark-error"));
     }
 }

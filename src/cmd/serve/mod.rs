@@ -53,7 +53,7 @@ pub fn serve(
     crate::site::check_output(out, paths, force)?;
     let listener =
         TcpListener::bind(("127.0.0.1", port)).map_err(|source| Error::Listen { port, source })?;
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    let port = listener.local_addr().map_or(port, |a| a.port());
     let state = Arc::new(Mutex::new(State::default()));
     let cache = BuildCache::default();
     // The site's templates folder is watched too (the default one even before it exists), so
@@ -120,7 +120,9 @@ fn run_build(
             "figures"
         }
     );
-    let mut s = state.lock().unwrap_or_else(|p| p.into_inner());
+    let mut s = state
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     s.version += 1;
     s.error = (!matches!(built, Ok(Ok(())))).then_some(messages);
     s.redrawn = redrawn;

@@ -307,13 +307,14 @@ fn data_row(r: &mut Reader, d: Node, ratio: bool, names: &HashMap<String, String
         .flatten()
         .map(|v| if ratio { v.ln() } else { v });
     match parse_row(data_type, &row.entered, fallback) {
-        Ok((values, totals)) => match row_problem(&values) {
-            Some(why) => row.problem = Some(why.to_string()),
-            None => {
+        Ok((values, totals)) => {
+            if let Some(why) = row_problem(&values) {
+                row.problem = Some(why.to_string());
+            } else {
                 row.values = Some(values);
                 row.generic_totals = totals;
             }
-        },
+        }
         Err(why) => row.problem = Some(why),
     }
     row

@@ -7,7 +7,7 @@
 mod analyses;
 mod reader;
 
-pub(crate) use reader::{escape, unescape};
+pub(crate) use reader::{escape, from_superscript, unescape};
 
 use std::collections::{HashMap, HashSet};
 
@@ -75,6 +75,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<Document, String> {
     extensions(&mut r, root, &mut out);
     out.citations = std::mem::take(&mut r.citations);
     out.placeholders = std::mem::take(&mut r.placeholders);
+    out.author_notes = std::mem::take(&mut r.author_notes);
     out.tracked_deletions = std::mem::take(&mut r.deletions);
     out.unread = reader::unread(&doc, &r);
     Ok(out)
@@ -92,15 +93,12 @@ pub fn unescape_id(id: &str) -> String {
             .filter(|s| s.ends_with('_'))
             .and_then(|s| u32::from_str_radix(&s[..4], 16).ok())
             .and_then(char::from_u32);
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &after[5..];
-            }
-            None => {
-                out.push_str("_x");
-                rest = after;
-            }
+        if let Some(c) = decoded {
+            out.push(c);
+            rest = &after[5..];
+        } else {
+            out.push_str("_x");
+            rest = after;
         }
     }
     out.push_str(rest);
@@ -139,8 +137,7 @@ fn date(r: &mut Reader, node: Node) -> String {
     let (y, m, d) = (part(r, "YEAR"), part(r, "MONTH"), part(r, "DAY"));
     let two = |s: &str| {
         s.parse::<u32>()
-            .map(|n| format!("{n:02}"))
-            .unwrap_or_else(|_| s.to_string())
+            .map_or_else(|_| s.to_string(), |n| format!("{n:02}"))
     };
     match (y.is_empty(), m.is_empty(), d.is_empty()) {
         (false, false, false) => format!("{y}-{}-{}", two(&m), two(&d)),
@@ -237,15 +234,14 @@ fn cover_sheet(r: &mut Reader, root: Node, out: &mut Document) {
         for d in xml::elements(dates).collect::<Vec<_>>() {
             r.mark(d);
             let key = xml::name(d).to_ascii_lowercase();
-            let value = match r.child(d, "DATE") {
-                Some(inner) => date(r, inner),
-                None => {
-                    let (year, issue) = (r.attr_text(d, "YEAR"), r.attr_text(d, "ISSUE"));
-                    match (year.is_empty(), issue.is_empty()) {
-                        (false, false) => format!("{year}, Issue {issue}"),
-                        (false, true) => year,
-                        _ => String::new(),
-                    }
+            let value = if let Some(inner) = r.child(d, "DATE") {
+                date(r, inner)
+            } else {
+                let (year, issue) = (r.attr_text(d, "YEAR"), r.attr_text(d, "ISSUE"));
+                match (year.is_empty(), issue.is_empty()) {
+                    (false, false) => format!("{year}, Issue {issue}"),
+                    (false, true) => year,
+                    _ => String::new(),
                 }
             };
             if !value.is_empty() {
@@ -359,11 +355,13 @@ fn studies(r: &mut Reader, root: Node, out: &mut Document) {
                 .attr(s, "NAME")
                 .map(str::trim)
                 .filter(|n| !n.is_empty())
-                .map(String::from)
-                .unwrap_or_else(|| unescape_id(revman_id.trim_start_matches("STD-")));
+                .map_or_else(
+                    || unescape_id(revman_id.trim_start_matches("STD-")),
+                    String::from,
+                );
             if taken.contains(&id) {
                 let base = format!("{id} {year}").trim().to_string();
-                id = base.clone();
+                id.clone_from(&base);
                 let n = next_number.entry(base.clone()).or_insert(2);
                 while taken.contains(&id) {
                     id = format!("{base} ({n})");
@@ -624,7 +622,7 @@ fn extensions(r: &mut Reader, root: Node, out: &mut Document) {
             .trim()
             .to_string();
         let mut boxes = Vec::new();
-        for d in e.descendants().skip(1).filter(|d| d.is_element()) {
+        for d in e.descendants().skip(1).filter(roxmltree::Node::is_element) {
             r.mark(d);
             if let Some(text) = r.attr(d, "TEXT").map(str::trim).filter(|t| !t.is_empty()) {
                 boxes.push(text.to_string());

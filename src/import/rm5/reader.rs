@@ -43,6 +43,8 @@ pub(crate) struct Reader {
     pub citations: Vec<Citation>,
     /// Template guidance left out of converted text.
     pub placeholders: Vec<String>,
+    /// The authors' notes to themselves ("[These need to be changed]"), left out of the text.
+    pub author_notes: Vec<String>,
     /// Text deleted under tracked changes, left out.
     pub deletions: Vec<String>,
 }
@@ -63,6 +65,7 @@ impl Reader {
             attribute_read: vec![false; total],
             citations: Vec::new(),
             placeholders: Vec::new(),
+            author_notes: Vec::new(),
             deletions: Vec::new(),
         }
     }
@@ -86,10 +89,7 @@ impl Reader {
 
     /// An attribute, trimmed, or "" when absent; marked read.
     pub fn attr_text(&mut self, node: Node, name: &str) -> String {
-        self.attr(node, name)
-            .map(str::trim)
-            .unwrap_or("")
-            .to_string()
+        self.attr(node, name).map_or("", str::trim).to_string()
     }
 
     /// Every attribute except those named, marked read.
@@ -197,17 +197,7 @@ impl Reader {
         let mut current = String::new();
         self.blocks(node, &mut blocks, &mut current);
         flush(&mut blocks, &mut current);
-        let blocks: Vec<String> = blocks
-            .into_iter()
-            .filter(|b| {
-                if is_placeholder(b) {
-                    self.placeholders.push(b.clone());
-                    false
-                } else {
-                    true
-                }
-            })
-            .collect();
+        let blocks = self.set_aside(blocks);
         blocks.join("\n\n")
     }
 
@@ -248,20 +238,28 @@ impl Reader {
     }
 
     fn push_text(&mut self, section: &mut Section, text: &mut Vec<String>) {
-        let kept: Vec<String> = std::mem::take(text)
-            .into_iter()
-            .filter(|b| {
-                if is_placeholder(b) {
-                    self.placeholders.push(b.clone());
-                    false
-                } else {
-                    true
-                }
-            })
-            .collect();
+        let kept = self.set_aside(std::mem::take(text));
         if !kept.is_empty() {
             section.blocks.push(Block::Text(kept.join("\n\n")));
         }
+    }
+
+    /// Blocks without Review Manager's template guidance and the authors' notes to
+    /// themselves, which are set aside.
+    fn set_aside(&mut self, blocks: Vec<String>) -> Vec<String> {
+        let mut kept = Vec::with_capacity(blocks.len());
+        for b in blocks {
+            if is_placeholder(&b) {
+                self.placeholders.push(b);
+                continue;
+            }
+            let (rest, notes) = take_out_notes(&b);
+            self.author_notes.extend(notes);
+            if !rest.trim().is_empty() {
+                kept.push(rest);
+            }
+        }
+        kept
     }
 
     /// The blocks of a container: paragraphs, lists and tables; loose inline content is
@@ -285,8 +283,16 @@ impl Reader {
             "P" => {
                 flush(out, current);
                 let mut p = String::new();
+                let guidance = self.placeholders.len();
                 self.inline(c, &mut p);
-                out.push(tidy(&p));
+                let p = tidy(&p);
+                // What a paragraph of template guidance leaves besides its MARKER (the address
+                // the guidance points to) is guidance too.
+                if self.placeholders.len() > guidance && is_address(&unescape(&p)) {
+                    self.placeholders.push(unescape(&p));
+                } else {
+                    out.push(p);
+                }
             }
             "UL" | "OL" => {
                 flush(out, current);
@@ -555,6 +561,54 @@ impl Reader {
     }
 }
 
+/// The digit a superscript digit stands for ("¹" → '1').
+pub(crate) fn from_superscript(c: char) -> Option<char> {
+    const SUPERSCRIPT: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    SUPERSCRIPT
+        .iter()
+        .position(|s| *s == c)
+        .and_then(|d| char::from_digit(d as u32, 10))
+}
+
+/// Whether a text is only a web address.
+fn is_address(t: &str) -> bool {
+    let t = t.trim();
+    (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("www."))
+        && !t.contains(char::is_whitespace)
+}
+
+/// The authors' notes to themselves in a block of Markdown — a bracketed phrase of two to
+/// fifteen words of letters alone, such as "[These need to be changed]" — taken out, with the
+/// space before each. Citations ("[1]"), "[sic]" and links are not such notes.
+pub(crate) fn take_out_notes(block: &str) -> (String, Vec<String>) {
+    let mut out = String::with_capacity(block.len());
+    let mut notes = Vec::new();
+    let mut rest = block;
+    while let Some(at) = rest.find("\\[") {
+        let inner_start = at + 2;
+        let Some(len) = rest[inner_start..].find("\\]") else {
+            break;
+        };
+        let inner = &rest[inner_start..inner_start + len];
+        let words: Vec<&str> = inner.split_whitespace().collect();
+        let is_note = (2..=15).contains(&words.len())
+            && inner.starts_with(|c: char| c.is_alphabetic())
+            && inner
+                .chars()
+                .all(|c| c.is_alphabetic() || matches!(c, ' ' | '\'' | '-' | ',' | '?' | '!'));
+        let end = inner_start + len + 2;
+        if is_note {
+            out.push_str(rest[..at].trim_end_matches(' '));
+            notes.push(format!("[{inner}]"));
+        } else {
+            out.push_str(&rest[..end]);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    (out, notes)
+}
+
 /// Review Manager's template text, such as "[Summary text]".
 fn is_placeholder(t: &str) -> bool {
     let t = unescape(t);
@@ -610,13 +664,14 @@ fn normalise(raw: &str) -> String {
     out
 }
 
-/// Markdown's special characters escaped, so that text reads as written.
+/// Markdown's special characters escaped, so that text reads as written (`@` too: an `@` in
+/// Review Manager's text is never a citation; its citations are its links).
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(
             c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|'
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '|' | '@'
         ) {
             out.push('\\');
         }
@@ -630,7 +685,7 @@ pub(crate) fn unescape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\\' && chars.peek().is_some_and(|n| n.is_ascii_punctuation()) {
+        if c == '\\' && chars.peek().is_some_and(char::is_ascii_punctuation) {
             out.push(chars.next().unwrap_or('\\'));
         } else {
             out.push(c);
@@ -755,6 +810,21 @@ mod tests {
         assert_eq!(r.citations.len(), 1);
         assert_eq!(r.citations[0].target, "STD-A");
         assert_eq!(r.citations[0].text, "A 2001");
+    }
+
+    #[test]
+    fn takes_the_authors_notes_out_of_their_text() {
+        let (text, notes) =
+            take_out_notes("The aims of this review. \\[These need to be changed\\]\n\n1. To");
+        assert_eq!(text, "The aims of this review.\n\n1. To");
+        assert_eq!(notes, vec!["[These need to be changed]"]);
+        for kept in ["See \\[1\\] here", "It \\[sic\\] was", "\\[Smith 2004\\]"] {
+            assert_eq!(
+                take_out_notes(kept),
+                (kept.to_string(), Vec::new()),
+                "{kept}"
+            );
+        }
     }
 
     #[test]

@@ -52,12 +52,12 @@ pub(super) fn draw(
 
     // Header: spans, then column headers, then a rule.
     for (label, first, last) in &layout.spans {
-        let centre = (layout.column_left[*first] + layout.column_right[*last]) / 2.0;
+        let centre = f64::midpoint(layout.column_left[*first], layout.column_right[*last]);
         svg.text(centre, y + BASELINE, Anchor::Middle, BOLD, label);
     }
     let name = measure_name(&result.measure, result.method);
     let method = method_line(result.method, result.model);
-    let graph_centre = (layout.axis.left + layout.axis.right) / 2.0;
+    let graph_centre = f64::midpoint(layout.axis.left, layout.axis.right);
     svg.text(graph_centre, y + BASELINE, Anchor::Middle, BOLD, &name);
     y += ROW;
     for (i, header) in layout.headers.iter().enumerate() {

@@ -129,7 +129,7 @@ fn columns(result: &OutcomeResults) -> (Vec<String>, Vec<(usize, usize)>) {
     } else {
         for _ in 0..2 {
             let first = headers.len();
-            headers.extend(arm.iter().map(|s| s.to_string()));
+            headers.extend(arm.iter().map(std::string::ToString::to_string));
             spans.push((first, headers.len() - 1));
         }
     }
@@ -210,16 +210,18 @@ fn pooled_cells(
     }
     let mut cells = vec![label.to_string()];
     match result.data_type() {
-        DataType::Dichotomous => cells.extend(["".into(), e.to_string(), "".into(), c.to_string()]),
+        DataType::Dichotomous => {
+            cells.extend([String::new(), e.to_string(), String::new(), c.to_string()]);
+        }
         DataType::Continuous => cells.extend([
-            "".into(),
-            "".into(),
+            String::new(),
+            String::new(),
             e.to_string(),
-            "".into(),
-            "".into(),
+            String::new(),
+            String::new(),
             c.to_string(),
         ]),
-        DataType::Generic => cells.extend(["".into(), "".into()]),
+        DataType::Generic => cells.extend([String::new(), String::new()]),
     }
     if has_weights(result) {
         cells.push(format!("{}%", fixed(weight, 1)));
@@ -265,21 +267,18 @@ fn group_rows(
         cells.push(row.label());
         push_data_cells(row.data.get(), result.data_type(), &mut cells);
         let weights = has_weights(result);
-        match (row.estimate, row.ci_low, row.ci_high) {
-            (Some(estimate), Some(low), Some(high)) => {
-                if weights {
-                    let mut weight = fixed(row.weight, 1);
-                    weight.push('%');
-                    cells.push(weight);
-                }
-                cells.push(crate::format::effect_bracketed(estimate, low, high));
+        if let (Some(estimate), Some(low), Some(high)) = (row.estimate, row.ci_low, row.ci_high) {
+            if weights {
+                let mut weight = fixed(row.weight, 1);
+                weight.push('%');
+                cells.push(weight);
             }
-            _ => {
-                if weights {
-                    cells.push(String::new());
-                }
-                cells.push("Not estimable".into());
+            cells.push(crate::format::effect_bracketed(estimate, low, high));
+        } else {
+            if weights {
+                cells.push(String::new());
             }
+            cells.push("Not estimable".into());
         }
         out.push(BodyRow {
             cells,

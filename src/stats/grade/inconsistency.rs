@@ -40,10 +40,8 @@ pub fn inconsistency(
     let p = heterogeneity.p.unwrap_or(1.0);
     let mut from_i2: u8 = if i2 >= thresholds.i2_very_serious && p < thresholds.heterogeneity_p {
         2
-    } else if i2 >= thresholds.i2_serious {
-        1
     } else {
-        0
+        u8::from(i2 >= thresholds.i2_serious)
     };
     let mut clauses = vec![format!("I² is {}% ({})", fixed(i2, 0), p_clause(p))];
 

@@ -110,7 +110,7 @@ pub fn optimal_information_size(
             comparator: p1,
             intervention: p2,
         } => {
-            let mean = (p1 + p2) / 2.0;
+            let mean = f64::midpoint(p1, p2);
             let numerator = z_alpha * (2.0 * mean * (1.0 - mean)).sqrt()
                 + z_beta * (p1 * (1.0 - p1) + p2 * (1.0 - p2)).sqrt();
             numerator * numerator / ((p1 - p2) * (p1 - p2))

@@ -243,9 +243,14 @@ impl ImportantEffect {
     }
 }
 
-/// "62%": a share (0 to 1) as a whole percentage.
+/// "62%", "49.5%": a share (0 to 1) in percent to one decimal, as the forest plot gives
+/// weights, without a trailing ".0". Rounded down, so that a share just below a threshold
+/// (49.96% against 50%) never reads as the threshold; the small allowance keeps a share that
+/// floating point puts a hair below a whole tenth (0.29999...) on it.
 fn percent(share: f64) -> String {
-    format!("{}%", crate::format::fixed(share * 100.0, 0))
+    let tenths = (share * 1000.0 + 1e-6).floor() / 10.0;
+    let text = crate::format::fixed(tenths, 1);
+    format!("{}%", text.strip_suffix(".0").unwrap_or(&text))
 }
 
 /// "P = 0.03" or "P < 0.00001", as Review Manager prints a P value.
@@ -255,5 +260,21 @@ fn p_clause(p: f64) -> String {
         format!("P {text}")
     } else {
         format!("P = {text}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent;
+
+    // Shares to one decimal, rounded down, whole numbers without a decimal.
+    #[test]
+    fn shares_read_as_the_rules_see_them() {
+        assert_eq!(percent(0.495084), "49.5%");
+        assert_eq!(percent(0.49996), "49.9%");
+        assert_eq!(percent(0.5), "50%");
+        assert_eq!(percent(0.3 - 1e-12), "30%");
+        assert_eq!(percent(1.0), "100%");
+        assert_eq!(percent(0.0), "0%");
     }
 }

@@ -1,0 +1,226 @@
+//! The Summary of findings tables, one per comparison: the header (patient or population,
+//! setting, intervention, comparison), one row per headline analysis in order (as the
+//! authors' `summary_of_findings` names them, with their labels and comments, or each
+//! protocol outcome's first main analysis), rows for outcomes the authors list without an
+//! analysis, and the footnotes: the certainty's reasons and notes, then the authors' own.
+
+use std::collections::HashMap;
+
+use super::findings::ComparisonFindings;
+use super::narrative::OutcomeReporting;
+use super::sections::sof_row;
+use super::text::{certainty_footnote_path, sof_comments_path, sof_footnote_path};
+use super::view::{Footnote, SofRow, SofTable};
+use crate::english::{capitalise, count_noun, decapitalise};
+use crate::model::{Review, SofTarget};
+
+/// The Summary of findings tables. `prose` holds the rendered comments and footnotes by path
+/// ([`super::text::prose_paths`]).
+pub fn summary_of_findings(
+    review: &Review,
+    findings: &[ComparisonFindings],
+    reporting: &[OutcomeReporting],
+    prose: &HashMap<&str, &str>,
+) -> Vec<SofTable> {
+    findings
+        .iter()
+        .map(|c| table(review, c, reporting, prose))
+        .collect()
+}
+
+fn table(
+    review: &Review,
+    c: &ComparisonFindings,
+    reporting: &[OutcomeReporting],
+    prose: &HashMap<&str, &str>,
+) -> SofTable {
+    let id = c.results.id.as_str();
+    let spec = review
+        .comparisons
+        .iter()
+        .find(|a| a.id == id)
+        .and_then(|a| a.summary_of_findings.as_ref());
+    let text = |path: String| {
+        prose
+            .get(path.as_str())
+            .map(|t| super::context::one_line(t))
+            .unwrap_or_default()
+    };
+    let mut generated: Vec<Footnote> = Vec::new();
+    let mut rows = Vec::new();
+    let add = |finding: &super::findings::Finding, generated: &mut Vec<Footnote>| {
+        let mut row = sof_row(finding, generated);
+        let notes = finding
+            .spec
+            .and_then(|s| s.certainty.as_ref())
+            .map_or(0, |c| c.footnotes.len());
+        let mut markers: Vec<String> = split_markers(&row.markers);
+        for i in 0..notes {
+            let path = certainty_footnote_path(id, &finding.result.id, i);
+            let marker = footnote(generated, text(path));
+            if !markers.contains(&marker) {
+                markers.push(marker);
+            }
+        }
+        row.markers = markers.join(", ");
+        row
+    };
+    match spec {
+        Some(spec) => {
+            for (i, entry) in spec.rows.iter().enumerate() {
+                let comments = text(sof_comments_path(id, i));
+                let mut row = match &entry.target {
+                    SofTarget::Analysis(a) => {
+                        let Some(finding) = c.outcomes.iter().find(|f| &f.result.id == a) else {
+                            continue;
+                        };
+                        add(finding, &mut generated)
+                    }
+                    SofTarget::Outcome(o) => not_analysed(review, o, reporting),
+                };
+                if let Some(label) = &entry.label {
+                    row.outcome.clone_from(label);
+                }
+                if !comments.is_empty() {
+                    row.comments = comments;
+                }
+                rows.push(row);
+            }
+        }
+        None => {
+            for finding in c.headline() {
+                rows.push(add(finding, &mut generated));
+            }
+        }
+    }
+    // The authors' footnotes keep their markers; the generated ones take the letters left.
+    let own: Vec<(String, String)> = spec
+        .map(|s| {
+            s.footnotes
+                .iter()
+                .map(|(key, _)| (key.clone(), text(sof_footnote_path(id, key))))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut letters = ('a'..='z')
+        .map(String::from)
+        .filter(|l| !own.iter().any(|(k, _)| k == l));
+    let renamed: HashMap<String, String> = generated
+        .iter()
+        .map(|f| {
+            let to = letters.next().unwrap_or_else(|| f.marker.clone());
+            (f.marker.clone(), to)
+        })
+        .collect();
+    if !own.is_empty() {
+        for row in &mut rows {
+            row.markers = split_markers(&row.markers)
+                .iter()
+                .map(|m| renamed.get(m).cloned().unwrap_or_else(|| m.clone()))
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
+    }
+    let mut footnotes: Vec<Footnote> = generated
+        .into_iter()
+        .map(|f| Footnote {
+            marker: renamed.get(&f.marker).cloned().unwrap_or(f.marker),
+            text: f.text,
+        })
+        .collect();
+    footnotes.extend(
+        own.into_iter()
+            .map(|(marker, text)| Footnote { marker, text }),
+    );
+
+    // A comparison without analysed outcomes has no arms to speak of.
+    let (experimental, control) = if c.outcomes.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (c.experimental.clone(), c.control.clone())
+    };
+    let population = spec
+        .and_then(|s| s.population.clone())
+        .or_else(|| review.protocol.population.clone());
+    let intervention = spec
+        .and_then(|s| s.intervention.clone())
+        .unwrap_or_else(|| experimental.clone());
+    let comparison = spec
+        .and_then(|s| s.comparison.clone())
+        .unwrap_or_else(|| control.clone());
+    let for_whom = population
+        .as_ref()
+        .map(|p| format!(" for {p}"))
+        .unwrap_or_default();
+    SofTable {
+        number: c.results.number,
+        title: format!(
+            "{} compared with {}{for_whom}",
+            capitalise(&intervention),
+            decapitalise(&comparison)
+        ),
+        population: population.unwrap_or_default(),
+        setting: spec.and_then(|s| s.setting.clone()).unwrap_or_default(),
+        intervention: capitalise(&intervention),
+        comparison: capitalise(&comparison),
+        control,
+        experimental,
+        rows,
+        footnotes,
+    }
+}
+
+/// "a, b" as markers.
+fn split_markers(markers: &str) -> Vec<String> {
+    markers
+        .split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The marker of a footnote with this text, added to `footnotes` when new.
+fn footnote(footnotes: &mut Vec<Footnote>, text: String) -> String {
+    if let Some(f) = footnotes.iter().find(|f| f.text == text) {
+        return f.marker.clone();
+    }
+    let marker = ((b'a' + (footnotes.len() % 26) as u8) as char).to_string();
+    footnotes.push(Footnote {
+        marker: marker.clone(),
+        text,
+    });
+    marker
+}
+
+/// A row for a protocol outcome the comparison has no analysis of: what the studies said of
+/// it, or that none reported it.
+fn not_analysed(review: &Review, outcome: &str, reporting: &[OutcomeReporting]) -> SofRow {
+    let dash = "\u{2014}".to_string();
+    let name = review
+        .outcome(outcome)
+        .map_or_else(|| outcome.to_string(), |o| capitalise(&o.name));
+    let without_data = reporting
+        .iter()
+        .find(|r| r.outcome.id.value == outcome)
+        .map_or(0, |r| r.without_data.len() as u64);
+    let comments = if without_data > 0 {
+        format!(
+            "{} reported this outcome without data for a meta-analysis",
+            capitalise(&count_noun(without_data, "study"))
+        )
+    } else {
+        "No study reported this outcome".to_string()
+    };
+    SofRow {
+        outcome: name,
+        analysis: String::new(),
+        risk_control: dash.clone(),
+        risk_experimental: dash.clone(),
+        relative: dash.clone(),
+        participants: dash.clone(),
+        certainty: dash,
+        markers: String::new(),
+        comments,
+    }
+}

@@ -114,34 +114,96 @@ impl Font {
     }
 }
 
-/// How an element is painted: what its class in the document's `<style>` says.
+/// How an element is painted: what its class in the document's `<style>` says. `S` is the
+/// text of the colours: borrowed while an element is written, owned once kept.
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Paint<'a> {
+enum Paint<S> {
     /// A text's size, weight, anchor and colour (None: black).
     Text {
         size: f64,
         bold: bool,
         anchor: Anchor,
-        fill: Option<&'a str>,
+        fill: Option<S>,
     },
     /// A line's colour, width and dash pattern.
     Stroke {
-        colour: &'a str,
+        colour: S,
         width: f64,
         dashes: Option<&'static str>,
     },
     /// A shape's fill and outline.
-    Fill {
-        fill: &'a str,
-        stroke: Option<&'a str>,
-    },
+    Fill { fill: S, stroke: Option<S> },
+}
+
+impl Paint<String> {
+    /// This paint with its colours borrowed, to compare with one being written.
+    fn borrowed(&self) -> Paint<&str> {
+        match self {
+            Paint::Text {
+                size,
+                bold,
+                anchor,
+                fill,
+            } => Paint::Text {
+                size: *size,
+                bold: *bold,
+                anchor: *anchor,
+                fill: fill.as_deref(),
+            },
+            Paint::Stroke {
+                colour,
+                width,
+                dashes,
+            } => Paint::Stroke {
+                colour,
+                width: *width,
+                dashes: *dashes,
+            },
+            Paint::Fill { fill, stroke } => Paint::Fill {
+                fill,
+                stroke: stroke.as_deref(),
+            },
+        }
+    }
+}
+
+impl Paint<&str> {
+    /// This paint with its colours owned, to keep.
+    fn owned(&self) -> Paint<String> {
+        match *self {
+            Paint::Text {
+                size,
+                bold,
+                anchor,
+                fill,
+            } => Paint::Text {
+                size,
+                bold,
+                anchor,
+                fill: fill.map(str::to_string),
+            },
+            Paint::Stroke {
+                colour,
+                width,
+                dashes,
+            } => Paint::Stroke {
+                colour: colour.to_string(),
+                width,
+                dashes,
+            },
+            Paint::Fill { fill, stroke } => Paint::Fill {
+                fill: fill.to_string(),
+                stroke: stroke.map(str::to_string),
+            },
+        }
+    }
 }
 
 /// The font size the root element gives every text, so that body text needs no class.
 const ROOT_FONT_SIZE: f64 = 11.0;
 
-impl<'a> Paint<'a> {
-    fn text(font: Font, anchor: Anchor, fill: Option<&'a str>) -> Paint<'a> {
+impl<'a> Paint<&'a str> {
+    fn text(font: Font, anchor: Anchor, fill: Option<&'a str>) -> Paint<&'a str> {
         Paint::Text {
             size: font.size,
             bold: font.bold,
@@ -238,8 +300,9 @@ pub struct Svg {
     depth: usize,
     /// The CSS declarations of each class used so far; a class is named by its index.
     rules: Vec<String>,
-    /// The declarations of the element being written, compared with `rules`.
-    scratch: String,
+    /// Each paint met so far and its class: most elements repeat one, found here without
+    /// writing its declarations out.
+    paints: Vec<(Paint<String>, usize)>,
     /// The `<defs>` content: marks and their columns.
     defs: String,
     /// Each mark defined, by id.
@@ -276,16 +339,25 @@ impl Svg {
 
     /// Appends ` class="..."` naming `paint`'s class (nothing for the default paint), with
     /// `semantic` (a class tests and CSS find the element by) first.
-    fn class(&mut self, semantic: Option<&str>, paint: Paint) {
+    fn class(&mut self, semantic: Option<&str>, paint: Paint<&str>) {
         let styled = (!paint.is_default()).then(|| {
-            self.scratch.clear();
-            paint.push_rule(&mut self.scratch);
-            if let Some(index) = self.rules.iter().position(|r| *r == self.scratch) {
+            if let Some(i) = self.paints.iter().position(|(p, _)| p.borrowed() == paint) {
+                // The paint found moves one place up: a row's paints are found first.
+                let index = self.paints[i].1;
+                self.paints.swap(i, i.saturating_sub(1));
+                return index;
+            }
+            // Two paints may write the same declarations (a black text fill, say): one class.
+            let mut rule = String::new();
+            paint.push_rule(&mut rule);
+            let index = if let Some(index) = self.rules.iter().position(|r| *r == rule) {
                 index
             } else {
-                self.rules.push(self.scratch.clone());
+                self.rules.push(rule);
                 self.rules.len() - 1
-            }
+            };
+            self.paints.push((paint.owned(), index));
+            index
         });
         if semantic.is_none() && styled.is_none() {
             return;
@@ -468,25 +540,26 @@ impl Svg {
     /// copy says only its y: the summary of 1,000 studies' seven judgements stays under
     /// 300 KB.
     pub fn place(&mut self, id: &str, (x, y): (f64, f64), draw: impl FnOnce(&mut Svg)) {
-        if !self.marks.iter().any(|m| m == id) {
-            self.marks.push(id.to_string());
-            // Drawn into the defs with this document's classes.
-            let body = std::mem::replace(&mut self.body, std::mem::take(&mut self.defs));
-            let depth = std::mem::replace(&mut self.depth, 1);
-            self.attr("<g id=\"", id);
-            self.body.push('>');
-            draw(self);
-            self.body.push_str("</g>");
-            self.defs = std::mem::replace(&mut self.body, body);
-            self.depth = depth;
-        }
-        let column = if let Some(index) = self
+        // A column found means its mark is drawn; the x is compared first, as it differs most.
+        let found = self
             .columns
             .iter()
-            .position(|(m, at, _)| m == id && *at == x)
-        {
+            .position(|(mark, at, _)| *at == x && mark == id);
+        let column = if let Some(index) = found {
             index
         } else {
+            if !self.marks.iter().any(|m| m == id) {
+                self.marks.push(id.to_string());
+                // Drawn into the defs with this document's classes.
+                let body = std::mem::replace(&mut self.body, std::mem::take(&mut self.defs));
+                let depth = std::mem::replace(&mut self.depth, 1);
+                self.attr("<g id=\"", id);
+                self.body.push('>');
+                draw(self);
+                self.body.push_str("</g>");
+                self.defs = std::mem::replace(&mut self.body, body);
+                self.depth = depth;
+            }
             let column = format!("{id}{}", self.columns.len());
             self.defs.push_str("<use id=\"");
             self.defs.push_str(&column);
@@ -572,8 +645,8 @@ impl Svg {
     }
 }
 
-impl<'a> Paint<'a> {
-    fn fill(fill: &'a str, stroke: Option<&'a str>) -> Paint<'a> {
+impl<'a> Paint<&'a str> {
+    fn fill(fill: &'a str, stroke: Option<&'a str>) -> Paint<&'a str> {
         Paint::Fill { fill, stroke }
     }
 }

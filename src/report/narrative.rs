@@ -359,18 +359,23 @@ fn unclear_share(review: &Review) -> f64 {
         / judgements.len() as f64
 }
 
-/// Every judgement the summaries weigh: all domains (RoB 1) or the overall one (RoB 2).
-fn judgements(review: &Review) -> Vec<Judgement> {
-    let tool = review.studies.risk_of_bias_tool;
-    let domains: Vec<_> = match tool {
+/// The domains the summaries weigh: all of them (RoB 1) or the overall one (RoB 2), whose
+/// judgement summarises the five domains.
+fn summarised_domains(tool: RobTool) -> Vec<&'static crate::model::RobDomain> {
+    match tool {
         RobTool::Rob1 => tool.domains().iter().collect(),
-        // RoB 2's overall judgement summarises the five domains.
         RobTool::Rob2 => tool
             .domains()
             .iter()
             .filter(|d| d.key == "overall")
             .collect(),
-    };
+    }
+}
+
+/// Every judgement the summaries weigh: all domains (RoB 1) or the overall one (RoB 2).
+fn judgements(review: &Review) -> Vec<Judgement> {
+    let tool = review.studies.risk_of_bias_tool;
+    let domains = summarised_domains(tool);
     review
         .studies
         .included
@@ -386,15 +391,7 @@ fn risk_of_bias(review: &Review) -> Vec<String> {
     if included.is_empty() {
         return Vec::new();
     }
-    let domains: Vec<_> = match tool {
-        RobTool::Rob1 => tool.domains().iter().collect(),
-        // RoB 2's overall judgement summarises the five domains.
-        RobTool::Rob2 => tool
-            .domains()
-            .iter()
-            .filter(|d| d.key == "overall")
-            .collect(),
-    };
+    let domains = summarised_domains(tool);
     let judgements = judgements(review);
     let share = |j: Judgement| {
         judgements.iter().filter(|&&x| x == j).count() as f64 / judgements.len() as f64

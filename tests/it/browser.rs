@@ -67,6 +67,38 @@ pub(crate) fn chromium() -> Option<PathBuf> {
         .find(|p| p.exists())
 }
 
+/// What the checking page `template` (its `PAGE` the review's index.html) reports of review
+/// `slug` in Chromium, served on `port` from the scratch output: the text between `RESULT`
+/// and `END` in its DOM.
+fn report_of(
+    browser: &Path,
+    scratch: &Scratch,
+    port: u16,
+    name: &str,
+    template: &str,
+    slug: &str,
+) -> String {
+    std::fs::write(
+        scratch.path("output").join(format!("{name}-{slug}.html")),
+        template.replace("PAGE", &format!("{slug}/index.html")),
+    )
+    .unwrap();
+    let dom = run_chromium(
+        browser,
+        &scratch.path("profile"),
+        &[
+            "--virtual-time-budget=20000",
+            "--dump-dom",
+            &format!("http://127.0.0.1:{port}/{name}-{slug}.html"),
+        ],
+    );
+    dom.split("RESULT")
+        .nth(1)
+        .and_then(|r| r.split("END").next())
+        .unwrap_or_else(|| panic!("no report for {slug}:\n{dom}"))
+        .to_string()
+}
+
 pub(crate) fn run_chromium(browser: &Path, profile: &Path, args: &[&str]) -> String {
     let out = Command::new(browser)
         .args([
@@ -130,25 +162,7 @@ fn chromium_draws_every_figure() {
         let page = std::fs::read_to_string(out.join(slug).join("index.html")).unwrap();
         let expected = page.matches("<img ").count();
         assert!(expected >= 2, "{slug} shows {expected} figures");
-        std::fs::write(
-            out.join(format!("check-{slug}.html")),
-            CHECK_PAGE.replace("PAGE", &format!("{slug}/index.html")),
-        )
-        .unwrap();
-        let dom = run_chromium(
-            &browser,
-            &scratch.path("profile"),
-            &[
-                "--virtual-time-budget=20000",
-                "--dump-dom",
-                &format!("http://127.0.0.1:{port}/check-{slug}.html"),
-            ],
-        );
-        let report = dom
-            .split("RESULT")
-            .nth(1)
-            .and_then(|r| r.split("END").next())
-            .unwrap_or_else(|| panic!("no report for {slug}:\n{dom}"));
+        let report = report_of(&browser, &scratch, port, "check", CHECK_PAGE, slug);
         let rows: Vec<&str> = report.lines().filter(|l| !l.trim().is_empty()).collect();
         assert_eq!(rows.len(), expected, "{slug}: {report}");
         for row in rows {
@@ -240,26 +254,8 @@ fn the_page_reads_on_a_phone_and_a_wide_screen() {
     let port = serve(out.clone());
     let (mut wider_tables, mut effects) = (0.0, 0.0);
     for slug in ["mmn-lactation", "diuretics-pregnancy"] {
-        std::fs::write(
-            out.join(format!("layout-{slug}.html")),
-            LAYOUT_PAGE.replace("PAGE", &format!("{slug}/index.html")),
-        )
-        .unwrap();
-        let dom = run_chromium(
-            &browser,
-            &scratch.path("profile"),
-            &[
-                "--virtual-time-budget=20000",
-                "--dump-dom",
-                &format!("http://127.0.0.1:{port}/layout-{slug}.html"),
-            ],
-        );
-        let json = dom
-            .split("RESULT")
-            .nth(1)
-            .and_then(|r| r.split("END").next())
-            .unwrap_or_else(|| panic!("no report for {slug}:\n{dom}"));
-        let report: serde_json::Value = serde_json::from_str(json).unwrap();
+        let json = report_of(&browser, &scratch, port, "layout", LAYOUT_PAGE, slug);
+        let report: serde_json::Value = serde_json::from_str(&json).unwrap();
         let (narrow, wide) = (&report["narrow"], &report["wide"]);
         let number = |v: &serde_json::Value, key: &str| {
             v[key]

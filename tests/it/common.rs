@@ -134,3 +134,11 @@ pub fn output_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files.retain(|(path, _)| path != Path::new(".revmark-output.json"));
     files
 }
+
+/// The review in `dir`, loaded in-process; its problems, one per line, if it does not load.
+pub fn load_valid(dir: &Path) -> revmark::load::Loaded {
+    revmark::load::load_review(dir).unwrap_or_else(|problems| {
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        panic!("{}", text.join("\n"))
+    })
+}

@@ -7,15 +7,7 @@ use revmark::results::{OutcomeResults, Results};
 
 /// The results of the review in `dir`, as a build computes them.
 fn analysed(dir: &std::path::Path) -> Results {
-    let loaded = revmark::load::load_review(dir).unwrap_or_else(|p| {
-        panic!(
-            "{}",
-            p.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    });
+    let loaded = load_valid(dir);
     revmark::results::analyse(&loaded.review)
 }
 

@@ -6,15 +6,7 @@ use revmark::report::proofread::{self, Passage, Seam};
 
 /// The generated passages of the review in `dir` and the proofreader's seams.
 fn read_review(dir: &std::path::Path) -> (Vec<Passage>, Vec<Seam>) {
-    let loaded = revmark::load::load_review(dir).unwrap_or_else(|p| {
-        panic!(
-            "{}",
-            p.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n")
-        )
-    });
+    let loaded = load_valid(dir);
     let results = std::sync::Arc::new(revmark::results::analyse(&loaded.review));
     let figures = revmark::plot::figures(&loaded.review, &results);
     let passages =

@@ -285,7 +285,10 @@ fn block_names(source: &str) -> impl Iterator<Item = &str> {
 #[derive(Debug, Clone)]
 pub struct Templates {
     markdown: Arc<Tera>,
-    html: Tera,
+    html: Arc<Tera>,
+    /// The results the literate functions are still to be bound to, when `markdown` is the
+    /// build's shared engine (whose functions know no results): see [`Templates::new`].
+    unbound: Option<Arc<Results>>,
 }
 
 /// What the template of one prose field may use: memory at once, running time, and the
@@ -309,10 +312,13 @@ impl Templates {
     /// review's results.
     ///
     /// The built-in and site templates are compiled once per build (a fifth of a small
-    /// review's build was compiling them, for each review and again for the index): each
-    /// review takes a copy, binds the functions to its results and adds its own overrides,
-    /// the same steps in the same order as compiling everything afresh. When they do not
-    /// compile, everything is compiled afresh, so that the error is reported as before.
+    /// review's build was compiling them, for each review and again for the index). A review
+    /// without templates of its own shares them as they are: the built-in templates call no
+    /// literate function, so the functions are bound only when its prose calls them (see
+    /// [`Templates::render_prose`]). A review with overrides, or a site with templates (which
+    /// may call them), takes a copy, binds the functions to its results and adds its
+    /// overrides, the same steps in the same order as compiling everything afresh. When they
+    /// do not compile, everything is compiled afresh, so that the error is reported as before.
     pub fn new(
         site: &SiteTemplates,
         overrides: &BTreeMap<String, String>,
@@ -322,10 +328,15 @@ impl Templates {
             return Templates::compile(site, overrides, results);
         };
         let mut templates = compiled.clone();
+        if overrides.is_empty() && site.sources.is_empty() {
+            templates.unbound = Some(results);
+            return Ok(templates);
+        }
         // The review's own copy of the compiled Markdown engine, which it binds to its results.
         let markdown = Arc::make_mut(&mut templates.markdown);
         register_functions(markdown, results);
-        for (engine, suffix) in [(markdown, ".md"), (&mut templates.html, ".html")] {
+        let html = Arc::make_mut(&mut templates.html);
+        for (engine, suffix) in [(markdown, ".md"), (html, ".html")] {
             add_overrides(engine, suffix, overrides)?;
         }
         Ok(templates)
@@ -375,7 +386,8 @@ impl Templates {
         }
         Ok(Templates {
             markdown: Arc::new(markdown),
-            html,
+            html: Arc::new(html),
+            unbound: None,
         })
     }
 
@@ -415,7 +427,14 @@ impl Templates {
         }
         let context = context();
         let jobs: Vec<String> = templated.iter().map(|&i| texts[i].to_string()).collect();
-        let engine = Arc::clone(&self.markdown);
+        let engine = match &self.unbound {
+            None => Arc::clone(&self.markdown),
+            Some(results) => {
+                let mut bound = Tera::clone(&self.markdown);
+                register_functions(&mut bound, Arc::clone(results));
+                Arc::new(bound)
+            }
+        };
         let rendered = budget::run_each(jobs, PROSE_LIMITS, move |text: String| {
             render_within(&engine, &text, &context)
         })

@@ -1,5 +1,6 @@
-//! results.json as text: written pretty-printed with a final newline, read back exactly (with
-//! serde_json's `float_roundtrip`, every number parses to the bits it was written from).
+//! results.json as text: written indented, each object or array of plain values on one line
+//! (a study's row is one line), with a final newline; read back exactly (with serde_json's
+//! `float_roundtrip`, every number parses to the bits it was written from).
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -47,13 +48,78 @@ impl fmt::Display for ReadError {
     }
 }
 
+/// serde_json's pretty text with every object or array that holds no object or array on one
+/// line (`{"study": "Smith 2004", "estimate": 0.58, ...}`): a large review's results.json is a
+/// third smaller than fully pretty-printed, each row still a line of its own for a diff.
+fn leaves_on_one_line(pretty: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(pretty.len());
+    // For each open object or array: where it starts in `out`, and whether it holds only plain
+    // values so far.
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in pretty {
+        out.push(b);
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                if let Some(parent) = open.last_mut() {
+                    parent.1 = false;
+                }
+                open.push((out.len() - 1, true));
+            }
+            b'}' | b']' => {
+                if let Some((start, true)) = open.pop() {
+                    join_lines(&mut out, start);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Joins the lines of `out` from `start` on: a line break and its indent become a space after
+/// a comma and nothing elsewhere. A line break is never inside a JSON string (it is written
+/// `\n` there), so every one is the layout's.
+fn join_lines(out: &mut Vec<u8>, start: usize) {
+    let (mut read, mut write) = (start, start);
+    while read < out.len() {
+        let b = out[read];
+        read += 1;
+        if b == b'\n' {
+            while out.get(read) == Some(&b' ') {
+                read += 1;
+            }
+            if out[write - 1] == b',' {
+                out[write] = b' ';
+                write += 1;
+            }
+        } else {
+            out[write] = b;
+            write += 1;
+        }
+    }
+    out.truncate(write);
+}
+
 impl Results {
-    /// results.json: pretty-printed, with a final newline.
+    /// results.json: indented, each object or array of plain values on one line, with a
+    /// final newline.
     pub fn to_json(&self) -> String {
         // About 400 bytes per study row; reserving avoids most regrowth of a multi-megabyte
         // buffer.
         let mut bytes = Vec::with_capacity(4096 + self.row_count() * 400);
         serde_json::to_writer_pretty(&mut bytes, self).expect("results serialise");
+        let mut bytes = leaves_on_one_line(&bytes);
         bytes.push(b'\n');
         String::from_utf8(bytes).expect("serde_json writes UTF-8")
     }
@@ -79,5 +145,45 @@ impl Results {
             }
         }
         Ok(results)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leaves_on_one_line;
+
+    // Rows of plain values become one line each; strings that look like layout (brackets,
+    // commas, escaped quotes, runs of spaces) are kept as they are; the text means the same.
+    #[test]
+    fn rows_of_plain_values_are_one_line_each() {
+        let value = serde_json::json!({
+            "review": "x",
+            "rows": [
+                {"study": "Smith {2004}, \"a\"  [b]", "weight": 1.5, "estimable": true},
+                {"study": "Jones\n2005", "weight": null, "tags": []}
+            ],
+            "empty": {}
+        });
+        let pretty = serde_json::to_vec_pretty(&value).unwrap();
+        let text = String::from_utf8(leaves_on_one_line(&pretty)).unwrap();
+        assert_eq!(
+            text,
+            concat!(
+                "{\n",
+                "  \"review\": \"x\",\n",
+                "  \"rows\": [\n",
+                "    {\"study\": \"Smith {2004}, \\\"a\\\"  [b]\", \"weight\": 1.5, \"estimable\": true},\n",
+                "    {\n",
+                "      \"study\": \"Jones\\n2005\",\n",
+                "      \"weight\": null,\n",
+                "      \"tags\": []\n",
+                "    }\n",
+                "  ],\n",
+                "  \"empty\": {}\n",
+                "}"
+            )
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
 }

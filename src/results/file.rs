@@ -51,64 +51,61 @@ impl fmt::Display for ReadError {
 /// serde_json's pretty text with every object or array that holds no object or array on one
 /// line (`{"study": "Smith 2004", "estimate": 0.58, ...}`): a large review's results.json is a
 /// third smaller than fully pretty-printed, each row still a line of its own for a diff.
+///
+/// An object or array holds no other exactly when the next bracket after its opening one is
+/// its closing one, so one scan finds them; the text between is copied in runs, not bytes.
 fn leaves_on_one_line(pretty: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(pretty.len());
-    // For each open object or array: where it starts in `out`, and whether it holds only plain
-    // values so far.
-    let mut open: Vec<(usize, bool)> = Vec::new();
-    let (mut in_string, mut escaped) = (false, false);
-    for &b in pretty {
-        out.push(b);
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'{' | b'[' => {
-                if let Some(parent) = open.last_mut() {
-                    parent.1 = false;
+    let mut copied = 0;
+    let mut open = None;
+    let mut at = 0;
+    while let Some(bracket) = next_bracket(pretty, at) {
+        match pretty[bracket] {
+            b'{' | b'[' => open = Some(bracket),
+            _ => {
+                if let Some(start) = open.take() {
+                    out.extend_from_slice(&pretty[copied..start]);
+                    join_lines(&mut out, &pretty[start..=bracket]);
+                    copied = bracket + 1;
                 }
-                open.push((out.len() - 1, true));
             }
-            b'}' | b']' => {
-                if let Some((start, true)) = open.pop() {
-                    join_lines(&mut out, start);
+        }
+        at = bracket + 1;
+    }
+    out.extend_from_slice(&pretty[copied..]);
+    out
+}
+
+/// Where the next of `{`, `[`, `}`, `]` outside a string is, from `at` (which is outside one).
+fn next_bracket(text: &[u8], mut at: usize) -> Option<usize> {
+    while at < text.len() {
+        match text[at] {
+            b'{' | b'[' | b'}' | b']' => return Some(at),
+            b'"' => {
+                at += 1;
+                while text[at] != b'"' {
+                    at += if text[at] == b'\\' { 2 } else { 1 };
                 }
             }
             _ => {}
         }
+        at += 1;
     }
-    out
+    None
 }
 
-/// Joins the lines of `out` from `start` on: a line break and its indent become a space after
-/// a comma and nothing elsewhere. A line break is never inside a JSON string (it is written
+/// Appends `text` with its lines joined: a line break and its indent become a space after a
+/// comma and nothing elsewhere. A line break is never inside a JSON string (it is written
 /// `\n` there), so every one is the layout's.
-fn join_lines(out: &mut Vec<u8>, start: usize) {
-    let (mut read, mut write) = (start, start);
-    while read < out.len() {
-        let b = out[read];
-        read += 1;
-        if b == b'\n' {
-            while out.get(read) == Some(&b' ') {
-                read += 1;
-            }
-            if out[write - 1] == b',' {
-                out[write] = b' ';
-                write += 1;
-            }
-        } else {
-            out[write] = b;
-            write += 1;
+fn join_lines(out: &mut Vec<u8>, text: &[u8]) {
+    let mut lines = text.split(|&b| b == b'\n');
+    out.extend_from_slice(lines.next().unwrap_or_default());
+    for line in lines {
+        if out.last() == Some(&b',') {
+            out.push(b' ');
         }
+        out.extend_from_slice(line.trim_ascii_start());
     }
-    out.truncate(write);
 }
 
 impl Results {

@@ -16,6 +16,20 @@ use crate::stats::{self, Fit, OutcomeFit, RowResult, Tau2Estimator};
 /// Fits every analysed outcome of the review.
 pub fn analyse(review: &Review) -> Results {
     let thresholds = review.protocol.grade.thresholds;
+    let outcomes: Vec<(usize, &AnalysisOutcome)> = review
+        .comparisons
+        .iter()
+        .flat_map(|c| c.outcomes.iter().map(move |o| (c.number, o)))
+        .collect();
+    // Each outcome is analysed on whichever thread is free: with leave-one-out and the GRADE
+    // assistant, the statistics of a review of 300 outcomes take a tenth of its build.
+    let mut analysed = crate::parallel::map(&outcomes, |&(comparison, outcome)| {
+        let fit = stats::analyse_outcome(outcome);
+        let number = format!("{comparison}.{}", outcome.number);
+        let results = outcome_results(outcome, number, &fit);
+        grade::assessed(review, outcome, &fit, &thresholds, results)
+    })
+    .into_iter();
     Results {
         review: review.slug.clone(),
         comparisons: review
@@ -25,16 +39,7 @@ pub fn analyse(review: &Review) -> Results {
                 id: comparison.id.clone(),
                 number: comparison.number,
                 name: comparison.name.clone(),
-                outcomes: comparison
-                    .outcomes
-                    .iter()
-                    .map(|outcome| {
-                        let fit = stats::analyse_outcome(outcome);
-                        let number = format!("{}.{}", comparison.number, outcome.number);
-                        let results = outcome_results(outcome, number, &fit);
-                        grade::assessed(review, outcome, &fit, &thresholds, results)
-                    })
-                    .collect(),
+                outcomes: analysed.by_ref().take(comparison.outcomes.len()).collect(),
             })
             .collect(),
     }

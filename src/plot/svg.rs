@@ -312,6 +312,25 @@ pub struct Svg {
     /// Where [`Svg::end`] puts the `<style>` and `<defs>` of a document begun by
     /// [`Svg::document`].
     head_at: usize,
+    /// The y origin of each open group, in hundredths: a row's group is translated to its
+    /// middle ([`Svg::open_at`]), and what is drawn in it says its y from there.
+    origins: Vec<i64>,
+    /// The `<text>` written last, left open while texts of the same y and class follow: each
+    /// of them is one `<tspan x>` in it (a row's cells), its y and class said once.
+    open_text: Option<(f64, Option<usize>)>,
+}
+
+/// `x` in hundredths as [`push_num`] prints it, so that a y written from an origin lands
+/// exactly where it was printed before.
+fn hundredths(x: f64) -> i64 {
+    match crate::decimal::rounded_units(x, 2) {
+        // Below 1e9 hundredths: the cast is exact.
+        Some(units) => {
+            let units = units as i64;
+            if x.is_sign_negative() { -units } else { units }
+        }
+        None => (num(x).parse::<f64>().unwrap_or(0.0) * 100.0).round() as i64,
+    }
 }
 
 impl Svg {
@@ -337,10 +356,49 @@ impl Svg {
         }
     }
 
+    /// Closes the `<text>` left open for cells that might follow; every element but a text
+    /// begins with this.
+    fn close_text(&mut self) {
+        if self.open_text.take().is_some() {
+            self.body.push_str("</text>");
+            self.end_element();
+        }
+    }
+
+    /// The innermost group's y origin, in hundredths.
+    fn origin(&self) -> i64 {
+        self.origins.last().copied().unwrap_or(0)
+    }
+
+    /// Appends `y` as seen from the innermost group's origin: the same point, printed as
+    /// before, less the origin.
+    fn push_y(&mut self, y: f64) {
+        match self.origin() {
+            0 => push_num(&mut self.body, y),
+            origin => push_num(&mut self.body, (hundredths(y) - origin) as f64 / 100.0),
+        }
+    }
+
+    /// Appends ` name="y"` from the innermost group's origin, or nothing where that is 0, the
+    /// default of `<text>` and `<use>`.
+    fn y_attr(&mut self, name: &str, y: f64) {
+        if hundredths(y) != self.origin() {
+            self.body.push_str(name);
+            self.push_y(y);
+            self.body.push('"');
+        }
+    }
+
     /// Appends ` class="..."` naming `paint`'s class (nothing for the default paint), with
     /// `semantic` (a class tests and CSS find the element by) first.
     fn class(&mut self, semantic: Option<&str>, paint: Paint<&str>) {
-        let styled = (!paint.is_default()).then(|| {
+        let styled = self.paint_class(paint);
+        self.push_class(semantic, styled);
+    }
+
+    /// The index of `paint`'s class (None for the default paint), added to the style when new.
+    fn paint_class(&mut self, paint: Paint<&str>) -> Option<usize> {
+        (!paint.is_default()).then(|| {
             if let Some(i) = self.paints.iter().position(|(p, _)| p.borrowed() == paint) {
                 // The paint found moves one place up: a row's paints are found first.
                 let index = self.paints[i].1;
@@ -358,7 +416,11 @@ impl Svg {
             };
             self.paints.push((paint.owned(), index));
             index
-        });
+        })
+    }
+
+    /// Appends ` class="..."`: `semantic`, then the paint's class `styled`.
+    fn push_class(&mut self, semantic: Option<&str>, styled: Option<usize>) {
         if semantic.is_none() && styled.is_none() {
             return;
         }
@@ -377,21 +439,43 @@ impl Svg {
 
     /// Opens `<g class="...">`, with a `<title>` (a tooltip) when given.
     pub fn open(&mut self, class: &str, title: Option<&str>) {
+        self.open_group(class, title, self.origin());
+    }
+
+    /// Opens `<g class="...">` translated down to `y` (a row's middle), with a `<title>` when
+    /// given: everything drawn in it says its y from there, most of a row's marks none.
+    pub fn open_at(&mut self, class: &str, title: Option<&str>, y: f64) {
+        self.open_group(class, title, hundredths(y));
+    }
+
+    /// Opens a group whose origin is `origin` hundredths down the page.
+    fn open_group(&mut self, class: &str, title: Option<&str>, origin: i64) {
+        self.close_text();
         self.body.push_str("<g class=\"");
         escape::push_html(&mut self.body, class);
-        self.body.push_str("\">");
+        self.body.push('"');
+        if origin != self.origin() {
+            self.body.push_str(" transform=\"translate(0 ");
+            let down = (origin - self.origin()) as f64 / 100.0;
+            push_num(&mut self.body, down);
+            self.body.push_str(")\"");
+        }
+        self.body.push('>');
         if let Some(title) = title {
             self.body.push_str("<title>");
             escape::push_html(&mut self.body, title);
             self.body.push_str("</title>");
         }
         self.depth += 1;
+        self.origins.push(origin);
     }
 
     /// Closes the innermost open group.
     pub fn close(&mut self) {
+        self.close_text();
         self.body.push_str("</g>");
         self.depth -= 1;
+        self.origins.pop();
         self.end_element();
     }
 
@@ -415,7 +499,9 @@ impl Svg {
         self.text_filled(x, y, anchor, font, text, None);
     }
 
-    /// A text with its baseline at `y`, in a colour other than black.
+    /// A text with its baseline at `y`, in a colour other than black. A text of the same y
+    /// and class as the one just written (the next cell of a row) is a `<tspan x>` of it:
+    /// each tspan with an x begins a chunk of its own, anchored as a text of its own would be.
     pub fn text_filled(
         &mut self,
         x: f64,
@@ -425,13 +511,21 @@ impl Svg {
         text: &str,
         fill: Option<&str>,
     ) {
+        let styled = self.paint_class(Paint::text(font, anchor, fill));
+        if self.open_text == Some((y, styled)) {
+            self.num_attr("<tspan x=\"", x);
+            self.body.push('>');
+            escape::push_html(&mut self.body, text);
+            self.body.push_str("</tspan>");
+            return;
+        }
+        self.close_text();
         self.num_attr("<text x=\"", x);
-        self.num_attr(" y=\"", y);
-        self.class(None, Paint::text(font, anchor, fill));
+        self.y_attr(" y=\"", y);
+        self.push_class(None, styled);
         self.body.push('>');
         escape::push_html(&mut self.body, text);
-        self.body.push_str("</text>");
-        self.end_element();
+        self.open_text = Some((y, styled));
     }
 
     /// A straight line.
@@ -454,21 +548,22 @@ impl Svg {
         width: f64,
         dashes: Option<&'static str>,
     ) {
+        self.close_text();
         self.body.push_str("<path d=\"M");
         push_num(&mut self.body, from.0);
         self.body.push(' ');
-        push_num(&mut self.body, from.1);
+        self.push_y(from.1);
         if from.1 == to.1 {
             self.body.push('H');
             push_num(&mut self.body, to.0);
         } else if from.0 == to.0 {
             self.body.push('V');
-            push_num(&mut self.body, to.1);
+            self.push_y(to.1);
         } else {
             self.body.push('L');
             push_num(&mut self.body, to.0);
             self.body.push(' ');
-            push_num(&mut self.body, to.1);
+            self.push_y(to.1);
         }
         self.body.push('"');
         self.class(
@@ -491,8 +586,11 @@ impl Svg {
         fill: &str,
         stroke: Option<&str>,
     ) {
+        self.close_text();
         self.num_attr("<rect x=\"", x);
-        self.num_attr(" y=\"", y);
+        self.body.push_str(" y=\"");
+        self.push_y(y);
+        self.body.push('"');
         self.num_attr(" width=\"", w);
         self.num_attr(" height=\"", h);
         self.class(None, Paint::fill(fill, stroke));
@@ -500,10 +598,15 @@ impl Svg {
         self.end_element();
     }
 
-    /// A closed polygon with a class (diamond, arrow) so tests and CSS can find it.
+    /// A closed polygon with a class (diamond, arrow) so tests and CSS can find it; none when
+    /// `class` is empty (a mark's, whose copies carry it).
     pub fn polygon(&mut self, class: &str, points: &[(f64, f64)], fill: &str) {
+        self.close_text();
         self.body.push_str("<polygon");
-        self.class(Some(class), Paint::fill(fill, None));
+        self.class(
+            (!class.is_empty()).then_some(class),
+            Paint::fill(fill, None),
+        );
         self.body.push_str(" points=\"");
         for (i, (x, y)) in points.iter().enumerate() {
             if i > 0 {
@@ -511,7 +614,7 @@ impl Svg {
             }
             push_num(&mut self.body, *x);
             self.body.push(',');
-            push_num(&mut self.body, *y);
+            self.push_y(*y);
         }
         self.body.push_str("\"/>");
         self.end_element();
@@ -519,15 +622,14 @@ impl Svg {
 
     /// A circle, filled, with an optional outline.
     pub fn circle(&mut self, (cx, cy): (f64, f64), r: f64, fill: &str, stroke: Option<&str>) {
+        self.close_text();
         // A circle at the origin (a mark's) leaves its centre unwritten: 0 is the default.
         if cx == 0.0 {
             self.body.push_str("<circle");
         } else {
             self.num_attr("<circle cx=\"", cx);
         }
-        if cy != 0.0 {
-            self.num_attr(" cy=\"", cy);
-        }
+        self.y_attr(" cy=\"", cy);
         self.num_attr(" r=\"", r);
         self.class(None, Paint::fill(fill, stroke));
         self.body.push_str("/>");
@@ -539,7 +641,20 @@ impl Svg {
     /// risk-of-bias dot of each study) gets one `<use>` per column in `<defs>`, so that each
     /// copy says only its y: the summary of 1,000 studies' seven judgements stays under
     /// 300 KB.
-    pub fn place(&mut self, id: &str, (x, y): (f64, f64), draw: impl FnOnce(&mut Svg)) {
+    pub fn place(&mut self, id: &str, at: (f64, f64), draw: impl FnOnce(&mut Svg)) {
+        self.place_classed(None, id, at, draw);
+    }
+
+    /// [`Svg::place`] with a class on the copy (an interval's arrow head), so that tests and
+    /// CSS find each copy as they would find the element itself.
+    pub fn place_classed(
+        &mut self,
+        class: Option<&str>,
+        id: &str,
+        (x, y): (f64, f64),
+        draw: impl FnOnce(&mut Svg),
+    ) {
+        self.close_text();
         // A column found means its mark is drawn; the x is compared first, as it differs most.
         let found = self
             .columns
@@ -553,12 +668,15 @@ impl Svg {
                 // Drawn into the defs with this document's classes.
                 let body = std::mem::replace(&mut self.body, std::mem::take(&mut self.defs));
                 let depth = std::mem::replace(&mut self.depth, 1);
+                let origins = std::mem::take(&mut self.origins);
                 self.attr("<g id=\"", id);
                 self.body.push('>');
                 draw(self);
+                self.close_text();
                 self.body.push_str("</g>");
                 self.defs = std::mem::replace(&mut self.body, body);
                 self.depth = depth;
+                self.origins = origins;
             }
             let column = format!("{id}{}", self.columns.len());
             self.defs.push_str("<use id=\"");
@@ -571,10 +689,14 @@ impl Svg {
             self.columns.push((id.to_string(), x, column));
             self.columns.len() - 1
         };
-        self.body.push_str("<use href=\"#");
+        self.body.push_str("<use");
+        if let Some(class) = class {
+            self.push_class(Some(class), None);
+        }
+        self.body.push_str(" href=\"#");
         self.body.push_str(&self.columns[column].2);
         self.body.push('"');
-        self.num_attr(" y=\"", y);
+        self.y_attr(" y=\"", y);
         self.body.push_str("/>");
         self.end_element();
     }
@@ -604,7 +726,8 @@ impl Svg {
 
     /// The finished document: root element with size and viewBox, `<title>`, `<desc>`, the
     /// style and marks, a white background, then everything written.
-    pub fn finish(self, width: f64, height: f64, title: &str, description: &str) -> String {
+    pub fn finish(mut self, width: f64, height: f64, title: &str, description: &str) -> String {
+        self.close_text();
         debug_assert_eq!(self.depth, 0, "every group is closed");
         let head = self.head();
         let mut out = String::with_capacity(
@@ -637,6 +760,7 @@ impl Svg {
     /// The document begun by [`Svg::document`], closed: the same bytes as [`Svg::finish`].
     /// Its style and marks are known only now; they go in behind the description.
     pub fn end(mut self) -> String {
+        self.close_text();
         debug_assert_eq!(self.depth, 0, "every group is closed");
         let head = self.head();
         self.body.insert_str(self.head_at, &head);
@@ -777,6 +901,8 @@ pub fn text_boxes(svg: &str) -> Vec<TextBox> {
         Some(&defs[open..])
     };
     let mut boxes = Vec::new();
+    // Each text, and each `<tspan x>` of it (a chunk of its own at its x, in the text's font
+    // and at its y).
     let measure = |markup: &str, (dx, dy): (f64, f64), boxes: &mut Vec<TextBox>| {
         let mut rest = markup;
         while let Some(start) = rest.find("<text ") {
@@ -785,7 +911,6 @@ pub fn text_boxes(svg: &str) -> Vec<TextBox> {
                 break;
             };
             let tag = &rest[..open_end];
-            let text = unescape(&rest[open_end + 1..close]);
             let size = declaration(tag, "font-size")
                 .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
                 .unwrap_or(root_size);
@@ -798,34 +923,53 @@ pub fn text_boxes(svg: &str) -> Vec<TextBox> {
                 Some("end") => Anchor::End,
                 _ => Anchor::Start,
             };
-            let (x, y) = (dx + tag_number(tag, "x"), dy + tag_number(tag, "y"));
-            let width = font.width(&text);
-            let left = anchor.left(x, width);
-            boxes.push(TextBox {
-                left,
-                right: left + width,
-                top: y - ASCENT * font.size,
-                bottom: y + DESCENT * font.size,
-                text,
-            });
+            let y = dy + tag_number(tag, "y");
+            let mut chunk = |x: f64, text: &str| {
+                let text = unescape(text);
+                let width = font.width(&text);
+                let left = anchor.left(dx + x, width);
+                boxes.push(TextBox {
+                    left,
+                    right: left + width,
+                    top: y - ASCENT * font.size,
+                    bottom: y + DESCENT * font.size,
+                    text,
+                });
+            };
+            let mut content = &rest[open_end + 1..close];
+            let first = content.find("<tspan ").unwrap_or(content.len());
+            chunk(tag_number(tag, "x"), &content[..first]);
+            content = &content[first..];
+            while let (Some(end), Some(close)) = (content.find('>'), content.find("</tspan>")) {
+                chunk(tag_number(&content[..end], "x"), &content[end + 1..close]);
+                content = &content[close + 8..];
+            }
             rest = &rest[close..];
         }
     };
+    // The y origin of each open group (a row's translation).
+    let mut origins = vec![0.0];
     let mut rest = body;
     loop {
-        let next_text = rest.find("<text ");
-        let next_use = rest.find("<use ");
-        match (next_text, next_use) {
-            (Some(t), u) if u.is_none_or(|u| t < u) => {
-                let end = rest[t..].find("</text>").map_or(rest.len(), |e| t + e + 7);
-                measure(&rest[t..end], (0.0, 0.0), &mut boxes);
-                rest = &rest[end..];
-            }
-            (_, Some(u)) => {
-                let end = rest[u..].find('>').map_or(rest.len(), |e| u + e + 1);
+        let next = ["<text ", "<use ", "<g ", "</g>"]
+            .iter()
+            .enumerate()
+            .filter_map(|(kind, tag)| Some((rest.find(tag)?, kind)))
+            .min();
+        let Some((at, kind)) = next else { break };
+        let origin = *origins.last().unwrap_or(&0.0);
+        let end = match kind {
+            0 => rest[at..]
+                .find("</text>")
+                .map_or(rest.len(), |e| at + e + 7),
+            _ => rest[at..].find('>').map_or(rest.len(), |e| at + e + 1),
+        };
+        match kind {
+            0 => measure(&rest[at..end], (0.0, origin), &mut boxes),
+            1 => {
                 // Follows the use (and a use it names) to the mark, adding up the offsets.
-                let mut tag = &rest[u..end];
-                let mut offset = (0.0, 0.0);
+                let mut tag = &rest[at..end];
+                let mut offset = (0.0, origin);
                 while let Some(target) = tag_attr(tag, "href").and_then(|h| h.strip_prefix('#')) {
                     offset.0 += tag_number(tag, "x");
                     offset.1 += tag_number(tag, "y");
@@ -838,10 +982,19 @@ pub fn text_boxes(svg: &str) -> Vec<TextBox> {
                         break;
                     }
                 }
-                rest = &rest[end..];
             }
-            _ => break,
+            2 => {
+                let down = tag_attr(&rest[at..end], "transform")
+                    .and_then(|t| t.strip_prefix("translate(0 ")?.strip_suffix(')'))
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(0.0);
+                origins.push(origin + down);
+            }
+            _ => {
+                origins.pop();
+            }
         }
+        rest = &rest[end..];
     }
     boxes
 }
@@ -1021,6 +1174,79 @@ mod tests {
                 "{centre:?} vs {expected:?}"
             );
         }
+    }
+
+    // Cells of one row (same y, same class) are one <text> with a <tspan x> per cell; another
+    // class, another y or any other element begins a new <text>; read back, each cell is a
+    // box of its own at its x.
+    #[test]
+    fn cells_of_a_row_are_tspans_of_one_text() {
+        let mut svg = Svg::new();
+        svg.text(10.0, 20.0, Anchor::Start, Font::regular(11.0), "name");
+        svg.text(50.0, 20.0, Anchor::End, Font::regular(11.0), "1.5");
+        svg.text(90.0, 20.0, Anchor::End, Font::regular(11.0), "2 & 3");
+        svg.text(90.0, 36.0, Anchor::End, Font::regular(11.0), "4");
+        svg.line((0.0, 40.0), (5.0, 40.0), "#000000", 1.0);
+        svg.text(90.0, 36.0, Anchor::End, Font::regular(11.0), "5");
+        let out = svg.finish(100.0, 100.0, "t", "d");
+        assert!(
+            out.contains(
+                "<text x=\"10\" y=\"20\">name</text>\n\
+                 <text x=\"50\" y=\"20\" class=\"a\">1.5<tspan x=\"90\">2 &amp; 3</tspan></text>\n\
+                 <text x=\"90\" y=\"36\" class=\"a\">4</text>\n<path"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("class=\"b\"/>\n<text x=\"90\" y=\"36\" class=\"a\">5</text>\n</svg>")
+        );
+        let boxes = text_boxes(&out);
+        let texts: Vec<&str> = boxes.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["name", "1.5", "2 & 3", "4", "5"]);
+        let width = Font::regular(11.0).width("2 & 3");
+        assert!(
+            (boxes[2].right - 90.0).abs() < 1e-9 && (boxes[2].left - (90.0 - width)).abs() < 1e-9
+        );
+    }
+
+    // A group opened at a y is translated there and what it holds says its y from there
+    // (none where it is the group's): the same points, so the same boxes read back.
+    #[test]
+    fn a_group_opened_at_a_row_says_its_y_once() {
+        let draw = |svg: &mut Svg, translated: bool| {
+            if translated {
+                svg.open_at("study", Some("row"), 52.0);
+            } else {
+                svg.open("study", Some("row"));
+            }
+            svg.text(10.0, 56.0, Anchor::Start, Font::regular(11.0), "name");
+            svg.line((20.0, 52.0), (40.0, 52.0), "#000000", 1.0);
+            // 50.345 is a little below the half in binary: printed 50.34 either way.
+            svg.rect((30.0, 50.345), (3.0, 3.0), "#1F4E9A", None);
+            svg.place("m", (60.0, 52.0), |mark| {
+                mark.text(0.0, 4.0, Anchor::Middle, Font::bold(10.0), "+");
+            });
+            svg.close();
+        };
+        let (mut flat, mut row) = (Svg::new(), Svg::new());
+        draw(&mut flat, false);
+        draw(&mut row, true);
+        let (flat, row) = (
+            flat.finish(100.0, 100.0, "t", "d"),
+            row.finish(100.0, 100.0, "t", "d"),
+        );
+        assert!(
+            row.contains(
+                "<g class=\"study\" transform=\"translate(0 52)\"><title>row</title>\
+                 <text x=\"10\" y=\"4\">name</text><path d=\"M20 0H40\" class=\"a\"/>\
+                 <rect x=\"30\" y=\"-1.66\" width=\"3\" height=\"3\" class=\"b\"/>\
+                 <use href=\"#m0\"/></g>"
+            ),
+            "{row}"
+        );
+        assert!(flat.contains("<rect x=\"30\" y=\"50.34\""), "{flat}");
+        assert_eq!(text_boxes(&row), text_boxes(&flat));
+        assert_eq!(text_boxes(&row).len(), 2);
     }
 
     #[test]

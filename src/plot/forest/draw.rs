@@ -92,17 +92,18 @@ pub(super) fn draw(
     for row in &layout.rows {
         let mid = y + ROW / 2.0;
         let font = if row.bold { BOLD } else { BODY };
+        // A row's group is translated to its middle, where its marks are: they say no y.
         let group = match &row.mark {
             Mark::Study(i) => {
-                svg.open("study", words.sentences.get(*i).map(String::as_str));
+                svg.open_at("study", words.sentences.get(*i).map(String::as_str), mid);
                 true
             }
             Mark::Diamond(_, class) => {
-                svg.open(class, None);
+                svg.open_at(class, None, mid);
                 true
             }
             Mark::Prediction(..) => {
-                svg.open("prediction", None);
+                svg.open_at("prediction", None, mid);
                 true
             }
             Mark::None => false,
@@ -229,22 +230,20 @@ fn draw_study(
     }
 }
 
-/// A CI line, clamped to the axis, with an arrow head on each clipped end.
+/// A CI line, clamped to the axis, with an arrow head on each clipped end. An arrow head is
+/// a mark: clipped ends are at the axis's two ends, so every copy is a short `<use>`.
 fn draw_interval(svg: &mut Svg, axis: &Axis, low: f64, high: f64, mid: f64) {
     let (l, r) = (axis.clamped_x(low), axis.clamped_x(high));
     svg.line((l, mid), (r, mid), "#000000", 1.0);
+    let arrow = |svg: &mut Svg, id: &str, x: f64, back: f64| {
+        svg.place_classed(Some("arrow"), id, (x, mid), |mark| {
+            mark.polygon("", &[(0.0, 0.0), (back, -3.5), (back, 3.5)], "#000000");
+        });
+    };
     if !axis.contains(low) {
-        svg.polygon(
-            "arrow",
-            &[(l, mid), (l + 6.0, mid - 3.5), (l + 6.0, mid + 3.5)],
-            "#000000",
-        );
+        arrow(svg, "al", l, 6.0);
     }
     if !axis.contains(high) {
-        svg.polygon(
-            "arrow",
-            &[(r, mid), (r - 6.0, mid - 3.5), (r - 6.0, mid + 3.5)],
-            "#000000",
-        );
+        arrow(svg, "ar", r, -6.0);
     }
 }

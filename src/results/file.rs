@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use super::{Results, StudyResult};
+use serde::Serialize;
 
 /// `estimable_studies` while a file written before it was added is read: no count is this
 /// large, and [`Results::from_json`] replaces it before anyone sees it.
@@ -48,39 +49,60 @@ impl fmt::Display for ReadError {
     }
 }
 
-/// serde_json's pretty text with every object or array that holds no object or array on one
-/// line (`{"study": "Smith 2004", "estimate": 0.58, ...}`): a large review's results.json is a
-/// third smaller than fully pretty-printed, each row still a line of its own for a diff.
+/// serde_json's pretty text written without indents (`pretty`) laid out: indented by two
+/// spaces a level, with every object or array that holds no object or array on one line
+/// (`{"study": "Smith 2004", "estimate": 0.58, ...}`). A large review's results.json is a third
+/// smaller than fully pretty-printed, each row still a line of its own for a diff.
 ///
 /// An object or array holds no other exactly when the next bracket after its opening one is
-/// its closing one, so one scan finds them; the text between is copied in runs, not bytes.
+/// its closing one, so one scan finds them: the line breaks inside the innermost open one wait
+/// until it is known to be such a row (joined) or not (indented). Text is copied in runs.
 fn leaves_on_one_line(pretty: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(pretty.len());
-    let mut copied = 0;
-    let mut open = None;
+    let mut out = Vec::with_capacity(pretty.len() + pretty.len() / 2);
+    // Up to where `pretty` is in `out`; the depth at the scan; where the innermost open object
+    // or array began, while it may still be a row.
+    let (mut copied, mut depth, mut row) = (0, 0, None);
     let mut at = 0;
-    while let Some(bracket) = next_bracket(pretty, at) {
-        match pretty[bracket] {
-            b'{' | b'[' => open = Some(bracket),
-            _ => {
-                if let Some(start) = open.take() {
+    while let Some(at_mark) = next_mark(pretty, at) {
+        match pretty[at_mark] {
+            b'{' | b'[' => {
+                if row.take().is_some() {
+                    // Not a row after all: its lines so far are indented, one level in.
+                    indent_lines(&mut out, &pretty[copied..at_mark], depth);
+                    copied = at_mark;
+                }
+                depth += 1;
+                row = Some(at_mark);
+            }
+            b'}' | b']' => {
+                depth -= 1;
+                if let Some(start) = row.take() {
                     out.extend_from_slice(&pretty[copied..start]);
-                    join_lines(&mut out, &pretty[start..=bracket]);
-                    copied = bracket + 1;
+                    join_lines(&mut out, &pretty[start..=at_mark]);
+                    copied = at_mark + 1;
                 }
             }
+            _ if row.is_none() => {
+                // A line break outside any row: the next line is indented to its depth, one
+                // less when it closes an object or array.
+                out.extend_from_slice(&pretty[copied..=at_mark]);
+                let closes = matches!(pretty.get(at_mark + 1), Some(b'}' | b']'));
+                push_indent(&mut out, depth - usize::from(closes));
+                copied = at_mark + 1;
+            }
+            _ => {}
         }
-        at = bracket + 1;
+        at = at_mark + 1;
     }
     out.extend_from_slice(&pretty[copied..]);
     out
 }
 
-/// Where the next of `{`, `[`, `}`, `]` outside a string is, from `at` (which is outside one).
-fn next_bracket(text: &[u8], mut at: usize) -> Option<usize> {
+/// Where the next bracket or line break outside a string is, from `at` (outside one).
+fn next_mark(text: &[u8], mut at: usize) -> Option<usize> {
     while at < text.len() {
         match text[at] {
-            b'{' | b'[' | b'}' | b']' => return Some(at),
+            b'{' | b'[' | b'}' | b']' | b'\n' => return Some(at),
             b'"' => {
                 at += 1;
                 while text[at] != b'"' {
@@ -94,9 +116,20 @@ fn next_bracket(text: &[u8], mut at: usize) -> Option<usize> {
     None
 }
 
-/// Appends `text` with its lines joined: a line break and its indent become a space after a
-/// comma and nothing elsewhere. A line break is never inside a JSON string (it is written
-/// `\n` there), so every one is the layout's.
+/// Appends `text`, each line after the first indented to `depth`.
+fn indent_lines(out: &mut Vec<u8>, text: &[u8], depth: usize) {
+    let mut lines = text.split(|&b| b == b'\n');
+    out.extend_from_slice(lines.next().unwrap_or_default());
+    for line in lines {
+        out.push(b'\n');
+        push_indent(out, depth);
+        out.extend_from_slice(line);
+    }
+}
+
+/// Appends `text` with its lines joined: a line break becomes a space after a comma and
+/// nothing elsewhere. A line break is never inside a JSON string (it is written `\n` there),
+/// so every one is the layout's.
 fn join_lines(out: &mut Vec<u8>, text: &[u8]) {
     let mut lines = text.split(|&b| b == b'\n');
     out.extend_from_slice(lines.next().unwrap_or_default());
@@ -104,8 +137,13 @@ fn join_lines(out: &mut Vec<u8>, text: &[u8]) {
         if out.last() == Some(&b',') {
             out.push(b' ');
         }
-        out.extend_from_slice(line.trim_ascii_start());
+        out.extend_from_slice(line);
     }
+}
+
+/// Appends two spaces per level of `depth`.
+fn push_indent(out: &mut Vec<u8>, depth: usize) {
+    out.resize(out.len() + 2 * depth, b' ');
 }
 
 impl Results {
@@ -115,7 +153,11 @@ impl Results {
         // About 400 bytes per study row; reserving avoids most regrowth of a multi-megabyte
         // buffer.
         let mut bytes = Vec::with_capacity(4096 + self.row_count() * 400);
-        serde_json::to_writer_pretty(&mut bytes, self).expect("results serialise");
+        let mut writer = serde_json::Serializer::with_formatter(
+            &mut bytes,
+            serde_json::ser::PrettyFormatter::with_indent(b""),
+        );
+        self.serialize(&mut writer).expect("results serialise");
         let mut bytes = leaves_on_one_line(&bytes);
         bytes.push(b'\n');
         String::from_utf8(bytes).expect("serde_json writes UTF-8")
@@ -148,6 +190,7 @@ impl Results {
 #[cfg(test)]
 mod tests {
     use super::leaves_on_one_line;
+    use serde::Serialize;
 
     // Rows of plain values become one line each; strings that look like layout (brackets,
     // commas, escaped quotes, runs of spaces) are kept as they are; the text means the same.
@@ -161,7 +204,14 @@ mod tests {
             ],
             "empty": {}
         });
-        let pretty = serde_json::to_vec_pretty(&value).unwrap();
+        let mut pretty = Vec::new();
+        let formatter = serde_json::ser::PrettyFormatter::with_indent(b"");
+        value
+            .serialize(&mut serde_json::Serializer::with_formatter(
+                &mut pretty,
+                formatter,
+            ))
+            .unwrap();
         let text = String::from_utf8(leaves_on_one_line(&pretty)).unwrap();
         assert_eq!(
             text,

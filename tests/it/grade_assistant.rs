@@ -254,6 +254,85 @@ fn an_acknowledgement_silences_the_warning() {
     );
 }
 
+/// The warnings in `stderr` that call an acknowledgement stale.
+fn stale_warnings(stderr: &str) -> Vec<&str> {
+    stderr
+        .split("\n\n")
+        .filter(|w| w.contains("is stale and can be removed"))
+        .collect()
+}
+
+/// `file:line:col` of the first `text` on the perinatal death certainty's line, as a warning
+/// names it.
+fn on_certainty_line(text: &str) -> String {
+    let line = std::fs::read_to_string(root().join("reviews/diuretics-pregnancy/analyses.yaml"))
+        .unwrap()
+        .lines()
+        .nth(perinatal_certainty_line() - 1)
+        .unwrap()
+        .to_string();
+    // The example's certainty is replaced whole; the key ends at the same column.
+    let start = line.find("certainty: ").unwrap() + "certainty: ".len();
+    format!(
+        "analyses.yaml:{}:{}",
+        perinatal_certainty_line(),
+        start + 1 + text.len()
+    )
+}
+
+// An acknowledgement that silences something is kept quietly; once the rating changes so that
+// it answers nothing (the level lowered to the suggestion, the domain named), or it answers a
+// domain the assistant does not rate down, `check` and `build` say it can go, at where it is
+// written, and the page never does.
+#[test]
+fn a_stale_acknowledgement_is_warned_where_it_is_written() {
+    let ack = "grade_acknowledged: \"All trials blinded outcome assessment for death\"";
+    let needed = check_perinatal(&format!(
+        "{{level: moderate, reasons: [imprecision], {ack}}}"
+    ));
+    assert_eq!(needed.code, 0, "{}", needed.stderr);
+    assert_eq!(stale_warnings(&needed.stderr), Vec::<&str>::new());
+    let agreed = "{level: very low, reasons: [risk of bias, imprecision], ";
+    let stale = check_perinatal(&format!("{agreed}{ack}}}"));
+    assert_eq!(stale.code, 0, "{}", stale.stderr);
+    let warnings = stale_warnings(&stale.stderr);
+    assert_eq!(warnings.len(), 1, "{}", stale.stderr);
+    let at = on_certainty_line(&format!("{agreed}grade_acknowledged: "));
+    assert!(
+        warnings[0].contains(&format!(
+            "{at}: warning: comparison `diuretics-vs-control`, outcome `perinatal-death` (analysis 1.2): `grade_acknowledged` is stale and can be removed: the GRADE assistant questions nothing in the certainty without it."
+        )),
+        "{}",
+        warnings[0]
+    );
+    // By domain: the risk of bias answer is still needed, the inconsistency one (I² 0%) is not.
+    let prefix = "{level: moderate, reasons: [imprecision], grade_acknowledged: {risk_of_bias: \"death is not open to detection bias\", inconsistency: ";
+    let by_domain = check_perinatal(&format!("{prefix}\"consistent\"}}}}"));
+    let warnings = stale_warnings(&by_domain.stderr);
+    assert_eq!(warnings.len(), 1, "{}", by_domain.stderr);
+    assert!(
+        warnings[0].contains(&format!(
+            "{}: warning: comparison `diuretics-vs-control`, outcome `perinatal-death` (analysis 1.2): `grade_acknowledged.inconsistency` is stale and can be removed: the GRADE assistant does not rate down for inconsistency.",
+            on_certainty_line(prefix)
+        )),
+        "{}",
+        warnings[0]
+    );
+    // `build` says so too, and the page does not.
+    let scratch = Scratch::new("grade-stale-build");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    edit(
+        &dir.join("analyses.yaml"),
+        "certainty: {level: moderate, reasons: [imprecision]}",
+        &format!("certainty: {agreed}{ack}}}"),
+    );
+    let run = revmark(&scratch.0, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(stale_warnings(&run.stderr).len(), 1, "{}", run.stderr);
+    let page = read(&scratch, "diuretics-pregnancy/index.html");
+    assert!(!page.contains("stale"));
+}
+
 // An acknowledgement must say something, and name domains the assistant rates.
 #[test]
 fn an_acknowledgement_is_checked() {

@@ -115,6 +115,39 @@ fn thresholds_are_checked_where_they_are_written() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
+/// Pre-eclampsia's imprecision reason, optimal information size and participants.
+fn information_size_reason(results: &Results) -> (String, u64, u64) {
+    let result = outcome(results, "pre-eclampsia");
+    let suggestion = result.grade_suggestion.as_ref().unwrap();
+    let size = suggestion.facts.get().unwrap().information_size.unwrap();
+    let reason = suggestion.domains.imprecision.reason.clone();
+    (reason, size, result.participants)
+}
+
+// The reason gives the optimal information size and the participants as the style manual
+// writes counts (revmark::format::count: commas from five digits): a power that takes the size
+// past 9999 gives it with its commas, never as bare digits.
+#[test]
+fn information_sizes_are_written_as_counts() {
+    use revmark::format::count;
+    let scratch = Scratch::new("grade-size-default");
+    let default = analysed(&example(&scratch, "diuretics-pregnancy"));
+    let (before, size, participants) = information_size_reason(&default);
+    for n in [size, participants] {
+        assert!(before.contains(&count(n)), "{n} in {before}");
+    }
+    let other = Scratch::new("grade-size-powered");
+    let powered = analysed(&diuretics_with(
+        &other,
+        "grade_thresholds: {information_size_power: 0.99}\n",
+    ));
+    let (after, larger, _) = information_size_reason(&powered);
+    assert!(larger >= 10_000 && larger > size, "{larger}");
+    assert_ne!(before, after);
+    assert!(after.contains(&count(larger)), "{after}");
+    assert!(!after.contains(&larger.to_string()), "{after}");
+}
+
 /// `revmark check` of the diuretics example with its perinatal death certainty replaced by
 /// `certainty` (the example rates it moderate for imprecision, which the assistant rates very
 /// low: risk of bias −1, imprecision −2).
@@ -400,7 +433,7 @@ fn the_evidence_profile_is_built_for_the_authors() {
         "1.2 Perinatal death",
         "<span class=\"rating r2\">very serious</span>",
         "The confidence interval includes both an important reduction and an important increase.",
-        "Optimal information size: 37758 participants; the analysis has 6864.",
+        "Optimal information size: 37,758 participants; the analysis has 6864.",
         "<td data-label=\"Relative (95% CI)\">OR 0.91 (0.64 to 1.31)</td>",
         "2 fewer per 1000 (from 7 fewer to 6 more)",
         "63/3705 (1.70%)",

@@ -96,6 +96,50 @@ fn join_with<S: AsRef<str>>(items: &[S], conjunction: &str) -> String {
     }
 }
 
+/// Whether `next`, listed right after `item`, begins with the words `item` ends with
+/// ("perinatal death" then "death"; "tuberculosis" then "tuberculosis, by method of
+/// allocation"): joined by "and", the two read as one phrase said twice, or as one outcome
+/// ("perinatal death and death"). Up to four words, in any capitals, as `report::proofread`
+/// reads a list.
+pub fn runs_into(item: &str, next: &str) -> bool {
+    let words = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (item, next) = (words(item), words(next));
+    (1..=4.min(item.len()).min(next.len())).any(|k| item[item.len() - k..] == next[..k])
+}
+
+/// Whether some item of a list [`runs_into`] the next one.
+pub fn runs_together<S: AsRef<str>>(items: &[S]) -> bool {
+    items
+        .windows(2)
+        .any(|pair| runs_into(pair[0].as_ref(), pair[1].as_ref()))
+}
+
+/// [`join_and`] of items that follow `preposition` ("for", "on"); where an item
+/// [`runs_into`] the next, every item after the first repeats it, so that each reads as one of
+/// its own: "perinatal death and on death" after "on".
+pub fn join_and_after<S: AsRef<str>>(preposition: &str, items: &[S]) -> String {
+    if !runs_together(items) {
+        return join_and(items);
+    }
+    let apart: Vec<String> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match i {
+            0 => item.as_ref().to_string(),
+            _ => format!("{preposition} {}", item.as_ref()),
+        })
+        .collect();
+    join_and(&apart)
+}
+
 /// Whether a list item is "et al." (or "et al", any capitals), the mark of a list cut short.
 fn is_et_al(item: &str) -> bool {
     item.trim()
@@ -274,5 +318,26 @@ mod tests {
         assert_eq!(country_in_text("USA"), "the USA");
         assert_eq!(decapitalise("Placebo"), "placebo");
         assert_eq!(decapitalise("BCG vaccine"), "BCG vaccine");
+    }
+
+    // A name runs into the next when the next begins with the words it ends with, in any
+    // capitals; names that only share a word elsewhere do not, and then the list is as ever.
+    #[test]
+    fn names_that_run_into_each_other() {
+        assert!(runs_into("perinatal death", "Death"));
+        assert!(runs_into(
+            "tuberculosis",
+            "tuberculosis, by method of allocation"
+        ));
+        assert!(!runs_into("perinatal death", "neonatal death"));
+        assert!(!runs_into("death", "perinatal death"));
+        let shared = ["pre-eclampsia", "perinatal death", "death"];
+        assert!(runs_together(&shared));
+        assert_eq!(
+            join_and_after("on", &shared),
+            "pre-eclampsia, on perinatal death and on death"
+        );
+        let apart = ["pre-eclampsia", "perinatal death", "neonatal death"];
+        assert_eq!(join_and_after("on", &apart), join_and(&apart));
     }
 }

@@ -5,6 +5,23 @@
 use crate::model::{Measure, MethodKey, ModelKey, Tau2Key, Totals};
 use crate::results::{Heterogeneity, OutcomeResults, Pooled, SubgroupDifferences};
 
+/// A whole number as Cochrane's style manual writes counts: four digits without punctuation
+/// ("6864"), five or more with commas between thousands ("37,758").
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    if digits.len() < 5 {
+        return digits;
+    }
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// A number with two decimals and the typographic minus sign.
 pub fn decimal(x: f64) -> String {
     fixed(x, 2)
@@ -195,6 +212,17 @@ pub fn subgroup_differences_line(differences: Option<&SubgroupDifferences>) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Cochrane's style manual: 1000 to 9999 without punctuation, five digits or more with
+    // commas between thousands.
+    #[test]
+    fn counts_get_commas_from_five_digits() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(9999), "9999");
+        assert_eq!(count(10_000), "10,000");
+        assert_eq!(count(357_347), "357,347");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
 
     #[test]
     fn formats_like_revman() {

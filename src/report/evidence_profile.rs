@@ -289,8 +289,9 @@ fn domain_cell(
             .filter(|_| !reason.contains("optimal information size"))
         {
             data.push_str(&format!(
-                " Optimal information size: {size} participants; the analysis has {}.",
-                r.participants
+                " Optimal information size: {} participants; the analysis has {}.",
+                crate::format::count(size),
+                crate::format::count(r.participants)
             ));
         }
         if let Some(risk) = facts.comparator_risk {

@@ -1,10 +1,11 @@
 //! The GRADE assistant's check of the authors' certainty, for `revmark check`, `build` and the
 //! author view (never the published page): a warning at the certainty's level in analyses.yaml
 //! where the authors rate higher than the assistant suggests, or their reasons leave out a
-//! domain it rates down, unless their `grade_acknowledged` answers it.
+//! domain it rates down, unless their `grade_acknowledged` answers it; and a warning at an
+//! acknowledgement (or one domain's answer) that no longer answers anything, as it can go.
 
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::model::{Certainty, CertaintyLevel, Review};
+use crate::model::{Certainty, CertaintyLevel, GradeAcknowledged, Location, Review};
 use crate::results::{GradeSuggestionResults, OutcomeResults, Results};
 use crate::stats::grade::{GradeDomain, suggested_level};
 
@@ -105,6 +106,102 @@ pub fn disagreement(
     })
 }
 
+/// Why an acknowledgement, or one domain's part of it, silences nothing: it can be removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stale {
+    /// The analysis has no pooled result, so the assistant suggests nothing for it.
+    NoSuggestion,
+    /// Without any acknowledgement the assistant questions nothing in the rating.
+    NothingQuestioned,
+    /// The assistant does not rate this domain down.
+    NotRatedDown(GradeDomain),
+    /// The assistant rates this domain down, but the rating draws the same warnings (or none)
+    /// without this answer: the reasons name the domain, and the level stands.
+    NotNeeded(GradeDomain),
+}
+
+/// The parts of the authors' `grade_acknowledged` that silence nothing, each with where it is
+/// written: the whole acknowledgement at its first text, or one domain's answer at its own.
+/// Domains are taken in the order written, each judged with the stale ones before it left
+/// out, so that removing every part named still leaves the same warnings.
+pub fn stale_acknowledgements(
+    certainty: &Certainty,
+    suggestion: Option<&GradeSuggestionResults>,
+) -> Vec<(Location, Stale)> {
+    let Some(acknowledged) = &certainty.grade_acknowledged else {
+        return Vec::new();
+    };
+    let first = match acknowledged {
+        GradeAcknowledged::All(reason) => reason.referenced,
+        GradeAcknowledged::Domains(domains) => match domains.first() {
+            Some((_, reason)) => reason.referenced,
+            None => return Vec::new(),
+        },
+    };
+    let Some(suggestion) = suggestion else {
+        return vec![(first, Stale::NoSuggestion)];
+    };
+    let with = |acknowledgement: Option<GradeAcknowledged>| {
+        let rating = Certainty {
+            grade_acknowledged: acknowledgement,
+            ..certainty.clone()
+        };
+        disagreement(&rating, suggestion)
+    };
+    if with(None).is_none() {
+        return vec![(first, Stale::NothingQuestioned)];
+    }
+    let GradeAcknowledged::Domains(domains) = acknowledged else {
+        return Vec::new();
+    };
+    let mut kept = domains.clone();
+    let mut stale = Vec::new();
+    for (domain, reason) in domains {
+        let without: Vec<_> = kept.iter().filter(|(d, _)| d != domain).cloned().collect();
+        let why = if suggestion.domains.get(*domain).downgrade == 0 {
+            Stale::NotRatedDown(*domain)
+        } else if with(Some(GradeAcknowledged::Domains(without.clone())))
+            == with(Some(GradeAcknowledged::Domains(kept.clone())))
+        {
+            Stale::NotNeeded(*domain)
+        } else {
+            continue;
+        };
+        stale.push((reason.referenced, why));
+        kept = without;
+    }
+    stale
+}
+
+/// The stale warning's text: which acknowledgement, and why it silences nothing.
+fn stale_message(comparison: &str, result: &OutcomeResults, stale: Stale) -> String {
+    let field = match stale {
+        Stale::NoSuggestion | Stale::NothingQuestioned => "`grade_acknowledged`".to_string(),
+        Stale::NotRatedDown(d) | Stale::NotNeeded(d) => format!("`grade_acknowledged.{}`", d.key()),
+    };
+    let why = match stale {
+        Stale::NoSuggestion => {
+            "the analysis has no pooled result, so the GRADE assistant suggests nothing for it"
+                .to_string()
+        }
+        Stale::NothingQuestioned => {
+            "the GRADE assistant questions nothing in the certainty without it".to_string()
+        }
+        Stale::NotRatedDown(d) => {
+            format!("the GRADE assistant does not rate down for {}", d.words())
+        }
+        Stale::NotNeeded(d) => format!(
+            "the reasons name {}, and the GRADE assistant's warnings are the same without it",
+            d.words()
+        ),
+    };
+    format!(
+        "comparison `{comparison}`, outcome `{}` (analysis {}): {field} is stale and can be \
+         removed: {why}.",
+        result.id, result.number
+    )
+}
+
 /// The warning's text: what the assistant suggests, each open domain with its downgrade and
 /// reason, and the domains the reasons leave out.
 fn message(
@@ -171,9 +268,13 @@ pub fn certainty_warnings(
             continue;
         };
         for (outcome, result) in comparison.outcomes.iter().zip(&analysed.outcomes) {
-            let (Some(certainty), Some(suggestion)) =
-                (&outcome.certainty, &result.grade_suggestion)
-            else {
+            let Some(certainty) = &outcome.certainty else {
+                continue;
+            };
+            for (at, stale) in stale_acknowledgements(certainty, result.grade_suggestion.as_ref()) {
+                warnings.push(file.warning_at(at, stale_message(&comparison.id, result, stale)));
+            }
+            let Some(suggestion) = &result.grade_suggestion else {
                 continue;
             };
             if let Some(found) = disagreement(certainty, suggestion) {
@@ -215,7 +316,7 @@ mod tests {
         assert_eq!(named("indirectness"), []);
     }
 
-    use crate::model::{GradeAcknowledged, Located, Location};
+    use crate::model::Located;
     use crate::results::{BuildOnly, DomainResult, GradeDomains};
 
     /// A suggestion rating down risk of bias by `rob` and inconsistency by `inconsistency`.
@@ -329,6 +430,94 @@ mod tests {
         assert_eq!(
             disagreement(&rating(High, &[], None), &suggestion(0, 0)),
             None
+        );
+    }
+
+    /// Where a test's acknowledgement of `domain` is written: its own line, so that each
+    /// stale part is told apart by where it is.
+    fn at(line: usize) -> Location {
+        Location::new(line, 1)
+    }
+
+    // The whole acknowledgement is stale once the rating draws no warning without it (the
+    // level lowered to the suggestion, every flagged domain named), and not before; with no
+    // suggestion at all (no pooled result) it answers nothing either.
+    #[test]
+    fn a_whole_acknowledgement_is_stale_once_nothing_is_questioned() {
+        use CertaintyLevel::*;
+        let s = suggestion(1, 0); // moderate
+        let all = || Some(GradeAcknowledged::All(Located::new("Ours.".into(), at(7))));
+        let named = ["risk of bias"];
+        assert_eq!(
+            stale_acknowledgements(&rating(High, &named, all()), Some(&s)),
+            []
+        );
+        assert_eq!(
+            stale_acknowledgements(&rating(Moderate, &named, all()), Some(&s)),
+            [(at(7), Stale::NothingQuestioned)]
+        );
+        assert_eq!(
+            stale_acknowledgements(&rating(Moderate, &[], all()), Some(&s)),
+            []
+        );
+        assert_eq!(
+            stale_acknowledgements(&rating(High, &named, all()), None),
+            [(at(7), Stale::NoSuggestion)]
+        );
+        assert_eq!(
+            stale_acknowledgements(&rating(High, &named, None), Some(&s)),
+            []
+        );
+    }
+
+    // One domain's answer is stale where the assistant does not rate that domain down, or
+    // where the warnings are the same without it; the domains are judged in order, so that
+    // of two answers either of which would do, only the first is called stale.
+    #[test]
+    fn a_domain_answer_is_stale_when_it_changes_nothing() {
+        use CertaintyLevel::*;
+        use GradeDomain::*;
+        let answers = |domains: &[(GradeDomain, usize)]| {
+            Some(GradeAcknowledged::Domains(
+                domains
+                    .iter()
+                    .map(|&(d, line)| (d, Located::new("Ours.".to_string(), at(line))))
+                    .collect(),
+            ))
+        };
+        let both = ["risk of bias", "inconsistency"];
+        // Risk of bias flagged, imprecision not.
+        let s = suggestion(1, 0);
+        let found = stale_acknowledgements(
+            &rating(High, &both, answers(&[(RiskOfBias, 3), (Imprecision, 4)])),
+            Some(&s),
+        );
+        assert_eq!(found, [(at(4), Stale::NotRatedDown(Imprecision))]);
+        // Both flagged (very low: risk of bias -1, inconsistency -2). At moderate, only the
+        // inconsistency answer keeps the level's warning away, whichever comes first.
+        let s = suggestion(1, 2);
+        let ack = answers(&[(RiskOfBias, 3), (Inconsistency, 4)]);
+        let reversed = answers(&[(Inconsistency, 4), (RiskOfBias, 3)]);
+        for written in [&ack, &reversed] {
+            assert_eq!(
+                stale_acknowledgements(&rating(Moderate, &both, written.clone()), Some(&s)),
+                [(at(3), Stale::NotNeeded(RiskOfBias))]
+            );
+        }
+        // At low, either answer alone keeps it away: the first written is stale, and the
+        // second is then needed.
+        assert_eq!(
+            stale_acknowledgements(&rating(Low, &both, ack.clone()), Some(&s)),
+            [(at(3), Stale::NotNeeded(RiskOfBias))]
+        );
+        assert_eq!(
+            stale_acknowledgements(&rating(Low, &both, reversed), Some(&s)),
+            [(at(4), Stale::NotNeeded(Inconsistency))]
+        );
+        // At high, both are needed.
+        assert_eq!(
+            stale_acknowledgements(&rating(High, &both, ack), Some(&s)),
+            []
         );
     }
 }

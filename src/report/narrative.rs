@@ -7,7 +7,7 @@ use super::findings::{ComparisonFindings, Finding};
 use super::prose::{StudyField, StudyProse};
 use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, is_plural, join_and, join_or, plural,
-    words,
+    runs_into, words,
 };
 use crate::format::effect_phrase;
 use crate::model::{
@@ -809,8 +809,13 @@ pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<Stri
         let same_words = |l: Option<CertaintyLevel>, r: EffectClass| {
             l == level && (r == reading || matches!(level, None | Some(CertaintyLevel::VeryLow)))
         };
+        // A name that runs into the one before ("perinatal death and death") starts a
+        // sentence of its own rather than read as part of it.
+        let runs_on = |names: &[String]| names.last().is_some_and(|n| runs_into(n, &name));
         match runs.last_mut() {
-            Some((c, l, r, names)) if std::ptr::eq(*c, *comparison) && same_words(*l, *r) => {
+            Some((c, l, r, names))
+                if std::ptr::eq(*c, *comparison) && same_words(*l, *r) && !runs_on(names) =>
+            {
                 names.push(name);
             }
             _ => runs.push((comparison, level, reading, vec![name])),

@@ -282,7 +282,7 @@ fn what_we_found(
     if !unrated.is_empty() {
         results.push(format!(
             "The review also reports results for {}, but without a rating of how certain they are.",
-            join_and(&unrated)
+            crate::english::join_and_after("for", &unrated)
         ));
     }
     if stated.len() > MAX_STATED {
@@ -412,7 +412,11 @@ fn limitations(review: &Review, stated: &[(&ComparisonFindings, &Finding)]) -> V
         } else {
             format!(", because {}", join_and(&reasons))
         };
-        sentences.push(format!("{opening} {}{because}.", join_and(&names)));
+        // Each opening ends in its preposition ("on", "for"), repeated where names run into
+        // each other.
+        let preposition = opening.rsplit(' ').next().unwrap_or_default();
+        let names = crate::english::join_and_after(preposition, &names);
+        sentences.push(format!("{opening} {names}{because}."));
     }
     if sentences.is_empty() {
         sentences.push("We did not rate our confidence in the evidence.".to_string());

@@ -665,20 +665,30 @@ fn analyses_named(outcomes: &[&OutcomeResults], name_them: bool) -> String {
                 None => groups.push((&o.outcome, vec![o])),
             }
         }
-        let mut names: Vec<String> = Vec::new();
-        for (_, members) in &groups {
-            let first = decapitalise(&members[0].name);
-            let name = if members.iter().all(|o| o.name == members[0].name) {
-                first
-            } else {
+        // Names that run into each other ("perinatal death and death") are each given their
+        // numbers too, so that each reads as an outcome of its own.
+        let named = |numbered: bool| {
+            let mut names: Vec<String> = Vec::new();
+            for (_, members) in &groups {
+                let first = decapitalise(&members[0].name);
                 let numbers: Vec<&str> = members.iter().map(|o| o.number.as_str()).collect();
-                format!("{first} (analyses {})", join_and(&numbers))
-            };
-            if !names.contains(&name) {
-                names.push(name);
+                let name = match numbers.as_slice() {
+                    _ if !numbered && members.iter().all(|o| o.name == members[0].name) => first,
+                    [one] => format!("{first} (analysis {one})"),
+                    _ => format!("{first} (analyses {})", join_and(&numbers)),
+                };
+                if !names.contains(&name) {
+                    names.push(name);
+                }
             }
+            names
+        };
+        let names = named(false);
+        if crate::english::runs_together(&names) {
+            join_and(&named(true))
+        } else {
+            join_and(&names)
         }
-        join_and(&names)
     } else {
         count_noun(outcomes.len() as u64, "analysis")
     }

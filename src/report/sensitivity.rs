@@ -436,24 +436,30 @@ fn leave_one_out_sentences(finding: &Finding, main: &Pooled) -> Vec<String> {
 /// leave-one-out; none when no analysis has any.
 pub fn methods(results: &Results) -> Vec<String> {
     let mut sentences = Vec::new();
+    let mut variants = 0;
     let declared: Vec<String> = results
         .outcomes()
         .filter(|(_, o)| !o.sensitivity.sensitivity_analyses.is_empty())
         .map(|(_, o)| {
+            // The authors' names as they wrote them: a name may begin with a proper noun
+            // ("Paule-Mandel estimate"), which decapitalising would spoil.
             let names: Vec<&str> = o
                 .sensitivity
                 .sensitivity_analyses
                 .iter()
                 .map(|v| v.name.as_str())
                 .collect();
+            variants += names.len();
             format!("{} ({})", decapitalise(&o.name), names.join("; "))
         })
         .collect();
     if !declared.is_empty() {
-        sentences.push(format!(
-            "We carried out sensitivity analyses of {}.",
-            join_and(&declared)
-        ));
+        let what = if variants == 1 {
+            "a sensitivity analysis"
+        } else {
+            "sensitivity analyses"
+        };
+        sentences.push(format!("We carried out {what} of {}.", join_and(&declared)));
     }
     let left_out = results
         .outcomes()

@@ -115,6 +115,39 @@ fn thresholds_are_checked_where_they_are_written() {
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 
+/// Pre-eclampsia's imprecision reason, optimal information size and participants.
+fn information_size_reason(results: &Results) -> (String, u64, u64) {
+    let result = outcome(results, "pre-eclampsia");
+    let suggestion = result.grade_suggestion.as_ref().unwrap();
+    let size = suggestion.facts.get().unwrap().information_size.unwrap();
+    let reason = suggestion.domains.imprecision.reason.clone();
+    (reason, size, result.participants)
+}
+
+// The reason gives the optimal information size and the participants as the style manual
+// writes counts (revmark::format::count: commas from five digits): a power that takes the size
+// past 9999 gives it with its commas, never as bare digits.
+#[test]
+fn information_sizes_are_written_as_counts() {
+    use revmark::format::count;
+    let scratch = Scratch::new("grade-size-default");
+    let default = analysed(&example(&scratch, "diuretics-pregnancy"));
+    let (before, size, participants) = information_size_reason(&default);
+    for n in [size, participants] {
+        assert!(before.contains(&count(n)), "{n} in {before}");
+    }
+    let other = Scratch::new("grade-size-powered");
+    let powered = analysed(&diuretics_with(
+        &other,
+        "grade_thresholds: {information_size_power: 0.99}\n",
+    ));
+    let (after, larger, _) = information_size_reason(&powered);
+    assert!(larger >= 10_000 && larger > size, "{larger}");
+    assert_ne!(before, after);
+    assert!(after.contains(&count(larger)), "{after}");
+    assert!(!after.contains(&larger.to_string()), "{after}");
+}
+
 /// `revmark check` of the diuretics example with its perinatal death certainty replaced by
 /// `certainty` (the example rates it moderate for imprecision, which the assistant rates very
 /// low: risk of bias −1, imprecision −2).
@@ -254,6 +287,85 @@ fn an_acknowledgement_silences_the_warning() {
     );
 }
 
+/// The warnings in `stderr` that call an acknowledgement stale.
+fn stale_warnings(stderr: &str) -> Vec<&str> {
+    stderr
+        .split("\n\n")
+        .filter(|w| w.contains("is stale and can be removed"))
+        .collect()
+}
+
+/// `file:line:col` of the first `text` on the perinatal death certainty's line, as a warning
+/// names it.
+fn on_certainty_line(text: &str) -> String {
+    let line = std::fs::read_to_string(root().join("reviews/diuretics-pregnancy/analyses.yaml"))
+        .unwrap()
+        .lines()
+        .nth(perinatal_certainty_line() - 1)
+        .unwrap()
+        .to_string();
+    // The example's certainty is replaced whole; the key ends at the same column.
+    let start = line.find("certainty: ").unwrap() + "certainty: ".len();
+    format!(
+        "analyses.yaml:{}:{}",
+        perinatal_certainty_line(),
+        start + 1 + text.len()
+    )
+}
+
+// An acknowledgement that silences something is kept quietly; once the rating changes so that
+// it answers nothing (the level lowered to the suggestion, the domain named), or it answers a
+// domain the assistant does not rate down, `check` and `build` say it can go, at where it is
+// written, and the page never does.
+#[test]
+fn a_stale_acknowledgement_is_warned_where_it_is_written() {
+    let ack = "grade_acknowledged: \"All trials blinded outcome assessment for death\"";
+    let needed = check_perinatal(&format!(
+        "{{level: moderate, reasons: [imprecision], {ack}}}"
+    ));
+    assert_eq!(needed.code, 0, "{}", needed.stderr);
+    assert_eq!(stale_warnings(&needed.stderr), Vec::<&str>::new());
+    let agreed = "{level: very low, reasons: [risk of bias, imprecision], ";
+    let stale = check_perinatal(&format!("{agreed}{ack}}}"));
+    assert_eq!(stale.code, 0, "{}", stale.stderr);
+    let warnings = stale_warnings(&stale.stderr);
+    assert_eq!(warnings.len(), 1, "{}", stale.stderr);
+    let at = on_certainty_line(&format!("{agreed}grade_acknowledged: "));
+    assert!(
+        warnings[0].contains(&format!(
+            "{at}: warning: comparison `diuretics-vs-control`, outcome `perinatal-death` (analysis 1.2): `grade_acknowledged` is stale and can be removed: the GRADE assistant questions nothing in the certainty without it."
+        )),
+        "{}",
+        warnings[0]
+    );
+    // By domain: the risk of bias answer is still needed, the inconsistency one (I² 0%) is not.
+    let prefix = "{level: moderate, reasons: [imprecision], grade_acknowledged: {risk_of_bias: \"death is not open to detection bias\", inconsistency: ";
+    let by_domain = check_perinatal(&format!("{prefix}\"consistent\"}}}}"));
+    let warnings = stale_warnings(&by_domain.stderr);
+    assert_eq!(warnings.len(), 1, "{}", by_domain.stderr);
+    assert!(
+        warnings[0].contains(&format!(
+            "{}: warning: comparison `diuretics-vs-control`, outcome `perinatal-death` (analysis 1.2): `grade_acknowledged.inconsistency` is stale and can be removed: the GRADE assistant does not rate down for inconsistency.",
+            on_certainty_line(prefix)
+        )),
+        "{}",
+        warnings[0]
+    );
+    // `build` says so too, and the page does not.
+    let scratch = Scratch::new("grade-stale-build");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    edit(
+        &dir.join("analyses.yaml"),
+        "certainty: {level: moderate, reasons: [imprecision]}",
+        &format!("certainty: {agreed}{ack}}}"),
+    );
+    let run = revmark(&scratch.0, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(stale_warnings(&run.stderr).len(), 1, "{}", run.stderr);
+    let page = read(&scratch, "diuretics-pregnancy/index.html");
+    assert!(!page.contains("stale"));
+}
+
 // An acknowledgement must say something, and name domains the assistant rates.
 #[test]
 fn an_acknowledgement_is_checked() {
@@ -321,7 +433,7 @@ fn the_evidence_profile_is_built_for_the_authors() {
         "1.2 Perinatal death",
         "<span class=\"rating r2\">very serious</span>",
         "The confidence interval includes both an important reduction and an important increase.",
-        "Optimal information size: 37758 participants; the analysis has 6864.",
+        "Optimal information size: 37,758 participants; the analysis has 6864.",
         "<td data-label=\"Relative (95% CI)\">OR 0.91 (0.64 to 1.31)</td>",
         "2 fewer per 1000 (from 7 fewer to 6 more)",
         "63/3705 (1.70%)",

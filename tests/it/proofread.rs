@@ -261,3 +261,63 @@ fn the_proofreader_catches_each_kind_of_seam() {
         "twice in one list",
     );
 }
+
+/// The generated sentences of the diuretics example with stillbirth pooled like perinatal death
+/// (Peto odds ratios, both very low certainty) and named `stillbirth`, and the seams in them.
+fn with_stillbirth_named(stillbirth: &str) -> (Vec<String>, Vec<Seam>) {
+    let scratch = Scratch::new("proofread-shared-word");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    edit(
+        &dir.join("review.yaml"),
+        "    name: stillbirth",
+        &format!("    name: {stillbirth}"),
+    );
+    let analyses = dir.join("analyses.yaml");
+    edit(
+        &analyses,
+        "certainty: {level: moderate, reasons: [imprecision]}",
+        "certainty: {level: very low, reasons: [risk of bias, imprecision]}",
+    );
+    edit(
+        &analyses,
+        "method: MH\n        data: data/stillbirth.csv",
+        "method: Peto\n        certainty: {level: very low, reasons: [risk of bias, imprecision]}\n        data: data/stillbirth.csv",
+    );
+    let (passages, seams) = read_review(&dir);
+    let sentences = passages.into_iter().flat_map(|p| p.sentences).collect();
+    (sentences, seams)
+}
+
+// Two outcomes listed together whose names run into each other ("perinatal death and death")
+// are told apart: the methods give each its analysis number, the plain language summary says
+// each in a sentence of its own or repeats the preposition ("on perinatal death and on death");
+// with names that do not, the lists stay as they are.
+#[test]
+fn names_that_share_a_word_are_told_apart() {
+    let (plain, seams) = with_stillbirth_named("stillbirth");
+    assert!(seams.is_empty(), "{seams:#?}");
+    let methods = "Peto odds ratios for perinatal death and stillbirth";
+    assert!(plain.iter().any(|s| s.contains(methods)), "{plain:#?}");
+    let together = "diuretic treatment on perinatal death and stillbirth compared with";
+    assert!(plain.iter().any(|s| s.contains(together)), "{plain:#?}");
+
+    let (shared, seams) = with_stillbirth_named("death");
+    assert!(seams.is_empty(), "{seams:#?}");
+    assert!(
+        !shared
+            .iter()
+            .any(|s| s.contains("perinatal death and death")),
+        "{shared:#?}"
+    );
+    let numbered = "Peto odds ratios for perinatal death (analysis 1.2) and death (analysis 1.3)";
+    assert!(shared.iter().any(|s| s.contains(numbered)), "{shared:#?}");
+    for outcome in ["perinatal death", "death"] {
+        let alone = format!("diuretic treatment on {outcome} compared with");
+        assert!(
+            shared.iter().any(|s| s.contains(&alone)),
+            "no `{alone}` in {shared:#?}"
+        );
+    }
+    let confidence = "We are not confident in the evidence on perinatal death and on death";
+    assert!(shared.iter().any(|s| s.contains(confidence)), "{shared:#?}");
+}

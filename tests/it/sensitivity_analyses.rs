@@ -475,3 +475,41 @@ fn the_proofreader_checks_the_sections_numbers() {
         );
     }
 }
+
+// The methods count the declared sensitivity analyses: the diuretics example's one is "a
+// sensitivity analysis"; a second one makes them "sensitivity analyses". The names are the
+// authors' as written.
+#[test]
+fn the_methods_count_the_declared_analyses() {
+    let sentence = |dir: &std::path::Path| -> String {
+        let (results, _, seams) = generated(dir);
+        assert!(seams.is_empty(), "{seams:#?}");
+        revmark::report::sensitivity::methods(&results)
+            .into_iter()
+            .find(|s| s.starts_with("We carried out"))
+            .unwrap()
+    };
+    let scratch = Scratch::new("sensitivity-methods-one");
+    let one = sentence(&example(&scratch, "diuretics-pregnancy"));
+    assert!(
+        one.starts_with("We carried out a sensitivity analysis of pre-eclampsia ("),
+        "{one}"
+    );
+    assert!(one.contains("(Fixed-effect model)"), "{one}");
+    let scratch = Scratch::new("sensitivity-methods-two");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    edit(
+        &dir.join("analyses.yaml"),
+        "- {name: Fixed-effect model, model: fixed}",
+        "- {name: Fixed-effect model, model: fixed}\n          - {name: Paule-Mandel estimate, tau2: PM}",
+    );
+    let two = sentence(&dir);
+    assert!(
+        two.starts_with("We carried out sensitivity analyses of pre-eclampsia ("),
+        "{two}"
+    );
+    assert!(
+        two.contains("(Fixed-effect model; Paule-Mandel estimate)"),
+        "{two}"
+    );
+}

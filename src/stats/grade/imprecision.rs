@@ -4,7 +4,8 @@
 
 use super::information_size::{PowerTarget, optimal_information_size};
 use super::{DomainSuggestion, GradeThresholds, ImportantEffect};
-use crate::english::count_noun;
+use crate::english::plural;
+use crate::format::count;
 use crate::stats::interval::IntervalPosition;
 use crate::stats::output::Pooled;
 
@@ -76,23 +77,27 @@ pub fn imprecision(
             thresholds.information_size_power,
         )
     });
+    // "6942 participants", "357,347 participants": counts as the style manual writes them.
+    let people = format!(
+        "{} {}",
+        count(participants),
+        plural(participants, "participant")
+    );
     match size {
         Some(size) if participants < size.total => DomainSuggestion::new(
             1,
             format!(
-                "The confidence interval {interval}, but with {} the analysis falls short of \
-                 the optimal information size of {}.",
-                count_noun(participants, "participant"),
-                size.total
+                "The confidence interval {interval}, but with {people} the analysis falls short \
+                 of the optimal information size of {}.",
+                count(size.total)
             ),
         ),
         Some(size) => DomainSuggestion::new(
             0,
             format!(
-                "The confidence interval {interval}, and with {} the analysis reaches the \
+                "The confidence interval {interval}, and with {people} the analysis reaches the \
                  optimal information size of {}.",
-                count_noun(participants, "participant"),
-                size.total
+                count(size.total)
             ),
         ),
         None => DomainSuggestion::new(

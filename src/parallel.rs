@@ -24,6 +24,21 @@ where
     items.par_iter().map(&f).collect()
 }
 
+/// [`map`] when `worth` (see [`WORTH_A_THREAD`]), else in line: for work that is cheap in a
+/// small review, where waking another thread costs more than it saves.
+pub fn map_when<T, R, F>(worth: bool, items: &[T], f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    if worth {
+        map(items, f)
+    } else {
+        items.iter().map(f).collect()
+    }
+}
+
 /// Input (bytes of review text, say) below which [`join`] runs both halves in line: handing
 /// work to another thread costs little on an idle machine, but on a busy one the other thread
 /// may wait milliseconds for a core, longer than a small review takes to build.

@@ -22,8 +22,16 @@ pub fn analyse(review: &Review) -> Results {
         .flat_map(|c| c.outcomes.iter().map(move |o| (c.number, o)))
         .collect();
     // Each outcome is analysed on whichever thread is free: with leave-one-out and the GRADE
-    // assistant, the statistics of a review of 300 outcomes take a tenth of its build.
-    let mut analysed = crate::parallel::map(&outcomes, |&(comparison, outcome)| {
+    // assistant, the statistics of a review of 300 outcomes take a tenth of its build. A small
+    // review's take a fraction of a millisecond, less than waking a thread (about 100 bytes of
+    // review text per data row).
+    let rows: usize = outcomes
+        .iter()
+        .flat_map(|(_, o)| &o.groups)
+        .map(|g| g.rows.len())
+        .sum();
+    let worth = rows * 100 >= crate::parallel::WORTH_A_THREAD;
+    let mut analysed = crate::parallel::map_when(worth, &outcomes, |&(comparison, outcome)| {
         let fit = stats::analyse_outcome(outcome);
         let number = format!("{comparison}.{}", outcome.number);
         let results = outcome_results(outcome, number, &fit);

@@ -3,7 +3,7 @@
 //! [`super::sanitise`]), links and images keep only the targets the policy allows, and
 //! headings keep only their ids.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -77,7 +77,7 @@ pub struct PageBody {
 pub fn to_page_body(markdown: &str, raw_html: bool) -> PageBody {
     let events = safe_events(Parser::new_ext(markdown, options()), raw_html);
     let (events, headings, own_ids) = with_heading_ids(events, raw_html);
-    let mut events = tables(events);
+    // No table spans a heading, so the events split at the first section as the tables' do.
     let first_section = events
         .iter()
         .position(|e| {
@@ -90,11 +90,11 @@ pub fn to_page_body(markdown: &str, raw_html: bool) -> PageBody {
             )
         })
         .unwrap_or(0);
-    let content_events = events.split_off(first_section);
+    let mut events = events.into_iter();
     let mut front = String::new();
-    html::push_html(&mut front, events.into_iter());
+    html::push_html(&mut front, tables(events.by_ref().take(first_section)));
     let mut content = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut content, content_events.into_iter());
+    html::push_html(&mut content, tables(events));
     if raw_html {
         // Each part balanced and checked on its own, so that neither can close the other's
         // elements.
@@ -209,18 +209,54 @@ fn safe_events(parser: Parser<'_>, raw_html: bool) -> Vec<Event<'_>> {
 /// row headers. An aligned column's cells get a class (`right`, `center`, `left`) that the
 /// page's style sheet aligns, rather than pulldown-cmark's `style` attribute on every cell
 /// (a large review's tables have thousands).
-fn tables(events: Vec<Event>) -> Vec<Event> {
-    let mut out = Vec::with_capacity(events.len() + 8);
-    let mut iter = events.into_iter().peekable();
-    // Inside a table without a header: the column of the current cell.
-    let mut key_value: Option<usize> = None;
-    // Inside a table with a header: its columns' alignments, whether the cells are header
-    // cells, and the column of the current cell.
-    let mut aligned: Option<(Vec<Alignment>, bool, usize)> = None;
-    while let Some(event) = iter.next() {
+///
+/// A stream over the events (a large review's page is hundreds of thousands of events, and a
+/// copy of them all was a tenth of its build's peak memory).
+struct Tables<'a, I: Iterator<Item = Event<'a>>> {
+    events: std::iter::Peekable<I>,
+    /// What the events read so far became, not yet taken.
+    out: VecDeque<Event<'a>>,
+    /// Inside a table without a header: the column of the current cell.
+    key_value: Option<usize>,
+    /// Inside a table with a header: its columns' alignments, whether the cells are header
+    /// cells, and the column of the current cell.
+    aligned: Option<(Vec<Alignment>, bool, usize)>,
+}
+
+/// [`Tables`] over `events`.
+fn tables<'a, I: Iterator<Item = Event<'a>>>(events: I) -> Tables<'a, I> {
+    Tables {
+        events: events.peekable(),
+        out: VecDeque::new(),
+        key_value: None,
+        aligned: None,
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Tables<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        while self.out.is_empty() {
+            let event = self.events.next()?;
+            self.read(event);
+        }
+        self.out.pop_front()
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Tables<'a, I> {
+    /// Reads one event (and, at a table's start, its header row) into `out`.
+    fn read(&mut self, event: Event<'a>) {
+        let Tables {
+            events: iter,
+            out,
+            key_value,
+            aligned,
+        } = self;
         match event {
             Event::Start(Tag::Table(alignments)) => {
-                out.push(Event::Html("<div class=\"table\">".into()));
+                out.push_back(Event::Html("<div class=\"table\">".into()));
                 let mut head = Vec::new();
                 while let Some(e) = iter.next_if(|e| !matches!(e, Event::End(TagEnd::TableHead))) {
                     head.push(e);
@@ -234,43 +270,43 @@ fn tables(events: Vec<Event>) -> Vec<Event> {
                     )
                 });
                 if empty {
-                    out.push(Event::Html("<table class=\"key-value\"><tbody>\n".into()));
-                    key_value = Some(0);
+                    out.push_back(Event::Html("<table class=\"key-value\"><tbody>\n".into()));
+                    *key_value = Some(0);
                 } else {
                     // pulldown-cmark aligns no cell itself; `aligned_cells` does.
                     let none = vec![Alignment::None; alignments.len()];
-                    out.push(Event::Start(Tag::Table(none)));
+                    out.push_back(Event::Start(Tag::Table(none)));
                     let mut head_state = Some((alignments.clone(), true, 0));
-                    aligned_cells(head, &mut head_state, &mut out);
+                    aligned_cells(head, &mut head_state, out);
                     out.extend(end_head);
-                    aligned = Some((alignments, false, 0));
+                    *aligned = Some((alignments, false, 0));
                 }
             }
             event @ (Event::Start(Tag::TableRow | Tag::TableCell)
             | Event::End(TagEnd::TableCell))
                 if aligned.is_some() =>
             {
-                aligned_cells([event], &mut aligned, &mut out);
+                aligned_cells([event], aligned, out);
             }
             Event::End(TagEnd::Table) => {
-                aligned = None;
+                *aligned = None;
                 if key_value.take().is_some() {
-                    out.push(Event::Html("</tbody></table>\n".into()));
+                    out.push_back(Event::Html("</tbody></table>\n".into()));
                 } else {
-                    out.push(Event::End(TagEnd::Table));
+                    out.push_back(Event::End(TagEnd::Table));
                 }
-                out.push(Event::Html("</div>\n".into()));
+                out.push_back(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::TableRow) if key_value.is_some() => {
-                key_value = Some(0);
-                out.push(Event::Html("<tr>".into()));
+                *key_value = Some(0);
+                out.push_back(Event::Html("<tr>".into()));
             }
             Event::End(TagEnd::TableRow) if key_value.is_some() => {
-                out.push(Event::Html("</tr>\n".into()));
+                out.push_back(Event::Html("</tr>\n".into()));
             }
             Event::Start(Tag::TableCell) if key_value.is_some() => {
-                out.push(Event::Html(
-                    if key_value == Some(0) {
+                out.push_back(Event::Html(
+                    if *key_value == Some(0) {
                         "<th scope=\"row\">"
                     } else {
                         "<td>"
@@ -279,20 +315,19 @@ fn tables(events: Vec<Event>) -> Vec<Event> {
                 ));
             }
             Event::End(TagEnd::TableCell) if key_value.is_some() => {
-                out.push(Event::Html(
-                    if key_value == Some(0) {
+                out.push_back(Event::Html(
+                    if *key_value == Some(0) {
                         "</th>"
                     } else {
                         "</td>"
                     }
                     .into(),
                 ));
-                key_value = key_value.map(|column| column + 1);
+                *key_value = key_value.map(|column| column + 1);
             }
-            other => out.push(other),
+            other => out.push_back(other),
         }
     }
-    out
 }
 
 /// Text without the private-use marks of [`sanitise`].
@@ -308,7 +343,7 @@ fn private_free(text: CowStr<'_>) -> CowStr<'_> {
 fn aligned_cells<'a>(
     events: impl IntoIterator<Item = Event<'a>>,
     state: &mut Option<(Vec<Alignment>, bool, usize)>,
-    out: &mut Vec<Event<'a>>,
+    out: &mut VecDeque<Event<'a>>,
 ) {
     let Some((alignments, header, column)) = state else {
         out.extend(events);
@@ -325,20 +360,22 @@ fn aligned_cells<'a>(
         match event {
             Event::Start(Tag::TableRow) => {
                 *column = 0;
-                out.push(event);
+                out.push_back(event);
             }
             Event::Start(Tag::TableCell) => match class(column) {
-                Some(class) => out.push(Event::Html(format!("<{cell} class=\"{class}\">").into())),
-                None => out.push(event),
+                Some(class) => {
+                    out.push_back(Event::Html(format!("<{cell} class=\"{class}\">").into()))
+                }
+                None => out.push_back(event),
             },
             Event::End(TagEnd::TableCell) => {
                 match class(column) {
-                    Some(_) => out.push(Event::Html(format!("</{cell}>").into())),
-                    None => out.push(event),
+                    Some(_) => out.push_back(Event::Html(format!("</{cell}>").into())),
+                    None => out.push_back(event),
                 }
                 *column += 1;
             }
-            other => out.push(other),
+            other => out.push_back(other),
         }
     }
 }

@@ -177,7 +177,8 @@ pub fn generated_text(context: &ReviewContext) -> Vec<Passage> {
                 sentences: vec![
                     format!("{} {}", row.number, row.title),
                     crate::english::count_noun(row.studies as u64, "study"),
-                    format!("{} participants", row.participants),
+                    // As the template's `count` filter prints it.
+                    format!("{} participants", crate::format::count(row.participants)),
                     row.method.clone(),
                     row.effect.clone(),
                 ],
@@ -305,9 +306,29 @@ fn tokens(sentence: &str) -> Vec<String> {
         .collect()
 }
 
+/// A count written in digits, plain ("357347") or with commas between thousands ("357,347"),
+/// so that counts are checked in either form.
+fn digits(token: &str) -> Option<u64> {
+    let mut groups = token.split(',');
+    let first = groups.next()?;
+    let grouped = token.contains(',');
+    let all_digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(first) || (grouped && first.len() > 3) {
+        return None;
+    }
+    let mut n: u64 = first.parse().ok()?;
+    for group in groups {
+        if group.len() != 3 || !all_digits(group) {
+            return None;
+        }
+        n = n.checked_mul(1000)?.checked_add(group.parse().ok()?)?;
+    }
+    Some(n)
+}
+
 /// A count written in words ("nine", "twenty-one") or digits, and whether it was words.
 fn number(token: &str) -> Option<(u64, bool)> {
-    if let Ok(n) = token.parse::<u64>() {
+    if let Some(n) = digits(token) {
         return Some((n, false));
     }
     (0..100u64)
@@ -700,7 +721,7 @@ impl<'a> Facts<'a> {
                 };
                 let w = tokens(sentence);
                 let count = |nouns: &[&str]| match w.as_slice() {
-                    [n, t] if nouns.contains(&t.as_str()) => n.parse::<u64>().ok(),
+                    [n, t] if nouns.contains(&t.as_str()) => digits(n),
                     _ => None,
                 };
                 if let Some(k) = count(&["study", "studies"])
@@ -891,9 +912,7 @@ fn statistics(sentence: &str) -> Vec<Statistics> {
         let counts = parts.next().and_then(|p| {
             let w = tokens(p);
             match w.as_slice() {
-                [k, study, n, _] if study.starts_with("stud") => {
-                    Some((k.parse().ok()?, n.parse().ok()?))
-                }
+                [k, study, n, _] if study.starts_with("stud") => Some((digits(k)?, digits(n)?)),
                 _ => None,
             }
         });
@@ -912,7 +931,7 @@ fn participants_cell(cell: &str) -> Option<(u64, u64)> {
     let w = tokens(cell);
     match w.as_slice() {
         [n, k, study] if study.starts_with("stud") && cell.contains('(') => {
-            Some((n.parse().ok()?, k.parse().ok()?))
+            Some((digits(n)?, digits(k)?))
         }
         _ => None,
     }
@@ -948,6 +967,18 @@ mod tests {
             None
         );
         assert_eq!(placeholder("Effect: NaN"), Some("NaN".into()));
+    }
+
+    #[test]
+    fn counts_are_read_with_or_without_commas() {
+        for n in [0, 9, 6942, 10_000, 357_347, 1_234_567] {
+            assert_eq!(digits(&n.to_string()), Some(n));
+            assert_eq!(digits(&crate::format::count(n)), Some(n));
+        }
+        // Not counts: decimals, commas in the wrong places, lists.
+        for token in ["0.65", "35,73", "1234,567", ",347", "357,", "1,2,3", "12a"] {
+            assert_eq!(digits(token), None, "{token}");
+        }
     }
 
     #[test]

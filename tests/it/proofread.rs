@@ -234,6 +234,14 @@ fn the_proofreader_catches_each_kind_of_seam() {
         "Participants",
     );
 
+    // Four digits are written without a comma.
+    d.catches(
+        "Description of studies",
+        "(6942 women)",
+        "(6,942 women)",
+        "the count 6,942 where Cochrane writes 6942",
+    );
+
     // Agreement and lists.
     d.catches(
         "Main results",
@@ -322,7 +330,7 @@ fn names_that_share_a_word_are_told_apart() {
 }
 
 // Counts of five digits or more are read in the comma form the text writes them in, so that
-// they are still checked against the data.
+// they are still checked against the data, and one written without the commas is a seam.
 #[test]
 fn counts_with_commas_are_read_and_checked() {
     let bcg = Example::load("bcg-vaccine");
@@ -355,5 +363,12 @@ fn counts_with_commas_are_read_and_checked() {
         &format!("{written} participants"),
         &format!("{other} participants"),
         &format!("results.json has {total}"),
+    );
+    // The same count without its commas.
+    bcg.catches(
+        "Plain language summary: what did we find?",
+        &format!("involved {written}"),
+        &format!("involved {total}"),
+        &format!("the count {total} where Cochrane writes {written}"),
     );
 }

@@ -1,7 +1,8 @@
 //! English for generated text, as Cochrane writes it: numbers in words, lists, plurals and
 //! dates. Shared by the loader (default titles) and the report.
 
-/// A whole number in words ("two", "twenty-one"); numbers from 100 on stay in digits.
+/// A whole number in words ("two", "twenty-one"); numbers from 100 on stay in digits, written
+/// as [`crate::format::count`] writes counts ("357,347").
 pub fn words(n: u64) -> String {
     const ONES: [&str; 20] = [
         "zero",
@@ -32,7 +33,7 @@ pub fn words(n: u64) -> String {
         0..=19 => ONES[n as usize].to_string(),
         20..=99 if n.is_multiple_of(10) => TENS[(n / 10) as usize].to_string(),
         20..=99 => format!("{}-{}", TENS[(n / 10) as usize], ONES[(n % 10) as usize]),
-        _ => n.to_string(),
+        _ => crate::format::count(n),
     }
 }
 
@@ -43,7 +44,7 @@ pub fn numbers_alike(counts: &[u64]) -> Vec<String> {
     if counts.iter().all(|&n| n < 100) {
         counts.iter().map(|&n| words(n)).collect()
     } else {
-        counts.iter().map(u64::to_string).collect()
+        counts.iter().map(|&n| crate::format::count(n)).collect()
     }
 }
 
@@ -147,9 +148,10 @@ fn is_et_al(item: &str) -> bool {
         .eq_ignore_ascii_case("et al")
 }
 
-/// "1 study", "3 studies": the noun in the number's form (regular plurals and "study").
+/// "1 study", "3 studies", "12,500 participants": the count as [`crate::format::count`] writes
+/// it and the noun in the number's form (regular plurals and "study").
 pub fn count_noun(n: u64, singular: &str) -> String {
-    format!("{n} {}", plural(n, singular))
+    format!("{} {}", crate::format::count(n), plural(n, singular))
 }
 
 /// The noun's plural when `n` is not 1.
@@ -278,6 +280,11 @@ mod tests {
         assert_eq!(words(152), "152");
         assert_eq!(numbers_alike(&[3, 52]), ["three", "fifty-two"]);
         assert_eq!(numbers_alike(&[106, 73]), ["106", "73"]);
+        // From five digits, as counts are written everywhere.
+        assert_eq!(words(6942), "6942");
+        assert_eq!(words(10_101), "10,101");
+        assert_eq!(numbers_alike(&[10_101, 73]), ["10,101", "73"]);
+        assert_eq!(count_noun(357_347, "participant"), "357,347 participants");
         assert_eq!(join_and(&["a", "b", "c"]), "a, b and c");
         assert_eq!(join_and(&["a"]), "a");
         assert_eq!(

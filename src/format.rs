@@ -6,9 +6,13 @@ use crate::model::{Measure, MethodKey, ModelKey, Tau2Key, Totals};
 use crate::results::{Heterogeneity, OutcomeResults, Pooled, SubgroupDifferences};
 
 /// A whole number as Cochrane's style manual writes counts: four digits without punctuation
-/// ("6864"), five or more with commas between thousands ("37,758").
-pub fn count(n: u64) -> String {
-    let digits = n.to_string();
+/// ("6864"), five or more with commas between thousands ("37,758"). Every count the review's
+/// text prints goes through here (the templates through the `count` filter), so that the
+/// abstract, the tables and the GRADE reasons write a number alike; results.json and
+/// results.csv keep plain numbers. Takes any integer type: counts are never negative (the
+/// loader rejects negative participants), and one that were would print as 0.
+pub fn count(n: impl TryInto<u64>) -> String {
+    let digits = n.try_into().unwrap_or(0).to_string();
     if digits.len() < 5 {
         return digits;
     }

@@ -100,7 +100,7 @@ pub fn funnel(result: &OutcomeResults) -> Option<Figure> {
     );
     let description = format!(
         "Funnel plot of {} studies: {} against its standard error, with pseudo 95% confidence limits around the fixed-effect estimate {}; shaded, the regions where a study's own result would be statistically significant against no effect ({}).",
-        effects.len(),
+        crate::format::count(effects.len()),
         measure_name(measure, result.method),
         tick_label((natural(centre, measure.is_ratio()) * 100.0).round() / 100.0),
         region_labels().join(", ")

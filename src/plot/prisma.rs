@@ -25,7 +25,7 @@ struct Step {
 
 /// "Records screened (n = 940)".
 fn counted(label: &str, n: u64) -> String {
-    format!("{label} (n = {n})")
+    format!("{label} (n = {})", crate::format::count(n))
 }
 
 /// The PRISMA 2020 flow diagram, or `None` unless the flow gives at least the records

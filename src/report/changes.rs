@@ -206,11 +206,10 @@ impl<'a> OutcomeRef<'a> {
 
     /// "8 studies, 6942 participants".
     fn counts(&self) -> String {
-        let studies = self.outcome.studies;
         format!(
-            "{studies} {}, {} participants",
-            if studies == 1 { "study" } else { "studies" },
-            self.outcome.participants
+            "{}, {} participants",
+            crate::english::count_noun(self.outcome.studies as u64, "study"),
+            crate::format::count(self.outcome.participants)
         )
     }
 

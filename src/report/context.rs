@@ -318,7 +318,7 @@ fn participants_text(study: &IncludedStudy, noun: &str) -> String {
     match &study.participants {
         Some(n) => format!(
             "{} {}",
-            n.value,
+            crate::format::count(n.value),
             study.participants_label.as_deref().unwrap_or(noun)
         ),
         None => String::new(),

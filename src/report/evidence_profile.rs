@@ -11,7 +11,7 @@ use super::findings::{ComparisonFindings, Finding};
 use super::grade_check::{disagreement, reasons_name};
 use super::sections::{certainty_symbols, difference_words, intervention_risk};
 use crate::english::{capitalise, count_noun, join_and};
-use crate::format::decimal;
+use crate::format::{count, decimal};
 use crate::model::{CertaintyLevel, DataType, GradeAcknowledged, Measure};
 use crate::results::{DomainResult, GradeSuggestionResults, OutcomeResults};
 use crate::stats::Row;
@@ -290,8 +290,8 @@ fn domain_cell(
         {
             data.push_str(&format!(
                 " Optimal information size: {} participants; the analysis has {}.",
-                crate::format::count(size),
-                crate::format::count(r.participants)
+                count(size),
+                count(r.participants)
             ));
         }
         if let Some(risk) = facts.comparator_risk {
@@ -343,7 +343,9 @@ fn arms(r: &OutcomeResults) -> (String, String) {
     let arm = |events: u64, total: u64| {
         if r.data_type() == DataType::Dichotomous && total > 0 {
             format!(
-                "{events}/{total} ({}%)",
+                "{}/{} ({}%)",
+                count(events),
+                count(total),
                 decimal(100.0 * events as f64 / total as f64)
             )
         } else {

@@ -9,7 +9,7 @@ use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, is_plural, join_and, join_or, plural,
     runs_into, words,
 };
-use crate::format::effect_phrase;
+use crate::format::{count, effect_phrase};
 use crate::model::{
     CertaintyLevel, IncludedStudy, Judgement, Priority, ProtocolOutcome, Review, RobTool,
 };
@@ -201,22 +201,20 @@ fn included_studies(review: &Review) -> Vec<String> {
     let all_known = sizes.iter().all(Option::is_some);
     let small = all_known && sizes.iter().flatten().all(|&p| p < SMALL_STUDY);
     let adjective = if small { "small " } else { "" };
+    let total = count(known);
     let involving = match (all_known, n) {
-        (true, 1) => format!(" (involving {known} {noun})"),
-        (true, _) => format!(" (involving a total of {known} {noun})"),
+        (true, 1) => format!(" (involving {total} {noun})"),
+        (true, _) => format!(" (involving a total of {total} {noun})"),
         (false, _) if known > 0 => {
-            format!(" (involving at least {known} {noun}; not all studies reported their numbers)")
+            format!(" (involving at least {total} {noun}; not all studies reported their numbers)")
         }
         _ => String::new(),
     };
     let verb = if n == 1 { "was" } else { "were" };
-    let count = if n < 100 {
-        capitalise(&words(n))
-    } else {
-        n.to_string()
-    };
+    // From 100 on `words` gives the digits, as `count` writes them.
+    let studies = capitalise(&words(n));
     let mut sentences = vec![format!(
-        "{count} {adjective}{}{involving} {verb} included.",
+        "{studies} {adjective}{}{involving} {verb} included.",
         plural(n, "study")
     )];
     sentences.extend(comparisons_made(review));
@@ -309,8 +307,10 @@ pub(super) fn countries(review: &Review) -> Option<String> {
                 .map(|&i| included[i].participants.as_ref().map(|p| p.value))
                 .sum();
             let count = match (studies.len(), sizes) {
-                (1, Some(size)) => format!("{size} {label}"),
-                (k, Some(size)) => format!("{} studies, {size} {label}", words(k as u64)),
+                (1, Some(size)) => format!("{} {label}", count(size)),
+                (k, Some(size)) => {
+                    format!("{} studies, {} {label}", words(k as u64), count(size))
+                }
                 (1, None) => String::new(),
                 (k, None) => format!("{} studies", words(k as u64)),
             };
@@ -594,13 +594,13 @@ fn unreported_secondary(review: &Review, reporting: &[OutcomeReporting]) -> Vec<
     sentences
 }
 
-/// "16 studies, 10101 women", as Review Manager counts them (every study with a row), and
+/// "16 studies, 10,101 women", as Review Manager counts them (every study with a row), and
 /// "7 studies with an estimable result" when fewer contributed to the pooled estimate.
 fn counts(review: &Review, result: &OutcomeResults) -> Vec<String> {
     let mut facts = vec![format!(
         "{}, {} {}",
         count_noun(result.studies as u64, "study"),
-        result.participants,
+        count(result.participants),
         review.participants_noun()
     )];
     if result.pools_overall() && result.estimable_studies < result.studies {

@@ -254,7 +254,11 @@ fn what_we_found(
             .map(|s| s.participants.as_ref().map(|p| p.value))
             .sum();
         let who = match sizes {
-            Some(total) => format!(" that involved {total} {}", review.participants_noun()),
+            Some(total) => format!(
+                " that involved {} {}",
+                crate::format::count(total),
+                review.participants_noun()
+            ),
             None => String::new(),
         };
         studies.push(format!("We found {}{who}.", studies_phrase(review)));

@@ -3,9 +3,9 @@
 //! interventions, Summary of findings, Data and analyses, figure captions), read back and
 //! checked against the data it was written from. It finds the seams that come from joining
 //! sentences made in different places: a sentence said twice, a placeholder left unfilled, a
-//! count said once in words and once in digits, a verb that does not agree with its count, an
-//! "et al." joined with "and", and a count that is not the one in results.json, the PRISMA flow
-//! or the study lists.
+//! count said once in words and once in digits, a count not written as Cochrane writes counts
+//! ("357,347", "6864"), a verb that does not agree with its count, an "et al." joined with
+//! "and", and a count that is not the one in results.json, the PRISMA flow or the study lists.
 //!
 //! It reads the text, not the code that wrote it, so that it catches what a change to either
 //! breaks; the tests run it over every example and an imported real review.
@@ -177,7 +177,8 @@ pub fn generated_text(context: &ReviewContext) -> Vec<Passage> {
                 sentences: vec![
                     format!("{} {}", row.number, row.title),
                     crate::english::count_noun(row.studies as u64, "study"),
-                    format!("{} participants", row.participants),
+                    // As the template's `count` filter prints it.
+                    format!("{} participants", crate::format::count(row.participants)),
                     row.method.clone(),
                     row.effect.clone(),
                 ],
@@ -250,6 +251,9 @@ pub fn proofread(review: &Review, results: &Results, passages: &[Passage]) -> Ve
             for problem in grammar(sentence) {
                 seam(sentence, problem);
             }
+            for problem in count_style(sentence, &facts.nouns) {
+                seam(sentence, problem);
+            }
             for problem in facts.check(passage, sentence) {
                 seam(sentence, problem);
             }
@@ -305,9 +309,29 @@ fn tokens(sentence: &str) -> Vec<String> {
         .collect()
 }
 
+/// A count written in digits, plain ("357347") or with commas between thousands ("357,347"),
+/// so that counts are checked in either form; [`count_style`] says which form is right.
+fn digits(token: &str) -> Option<u64> {
+    let mut groups = token.split(',');
+    let first = groups.next()?;
+    let grouped = token.contains(',');
+    let all_digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(first) || (grouped && first.len() > 3) {
+        return None;
+    }
+    let mut n: u64 = first.parse().ok()?;
+    for group in groups {
+        if group.len() != 3 || !all_digits(group) {
+            return None;
+        }
+        n = n.checked_mul(1000)?.checked_add(group.parse().ok()?)?;
+    }
+    Some(n)
+}
+
 /// A count written in words ("nine", "twenty-one") or digits, and whether it was words.
 fn number(token: &str) -> Option<(u64, bool)> {
-    if let Ok(n) = token.parse::<u64>() {
+    if let Some(n) = digits(token) {
         return Some((n, false));
     }
     (0..100u64)
@@ -327,6 +351,26 @@ fn noun_of(token: &str, nouns: &[String]) -> Option<String> {
         _ => return None,
     };
     Some(singular.to_string())
+}
+
+/// Counts in digits not written as [`crate::format::count`] writes them ("357347" for
+/// "357,347", "6,864" for "6864"): those a count's noun follows ("357347 participants", "357347
+/// (13 studies)"). Other numbers (years, analysis numbers, ids) are not counts.
+fn count_style(sentence: &str, nouns: &[String]) -> Vec<String> {
+    let words = tokens(sentence);
+    let mut problems = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let Some(n) = digits(word) else { continue };
+        let counted = words[i + 1..]
+            .iter()
+            .take(2)
+            .any(|w| noun_of(w, nouns).is_some());
+        let want = crate::format::count(n);
+        if counted && *word != want {
+            problems.push(format!("the count {word} where Cochrane writes {want}"));
+        }
+    }
+    problems
 }
 
 /// A count said in words in one sentence and in digits in another of the same section; the
@@ -700,7 +744,7 @@ impl<'a> Facts<'a> {
                 };
                 let w = tokens(sentence);
                 let count = |nouns: &[&str]| match w.as_slice() {
-                    [n, t] if nouns.contains(&t.as_str()) => n.parse::<u64>().ok(),
+                    [n, t] if nouns.contains(&t.as_str()) => digits(n),
                     _ => None,
                 };
                 if let Some(k) = count(&["study", "studies"])
@@ -891,9 +935,7 @@ fn statistics(sentence: &str) -> Vec<Statistics> {
         let counts = parts.next().and_then(|p| {
             let w = tokens(p);
             match w.as_slice() {
-                [k, study, n, _] if study.starts_with("stud") => {
-                    Some((k.parse().ok()?, n.parse().ok()?))
-                }
+                [k, study, n, _] if study.starts_with("stud") => Some((digits(k)?, digits(n)?)),
                 _ => None,
             }
         });
@@ -912,7 +954,7 @@ fn participants_cell(cell: &str) -> Option<(u64, u64)> {
     let w = tokens(cell);
     match w.as_slice() {
         [n, k, study] if study.starts_with("stud") && cell.contains('(') => {
-            Some((n.parse().ok()?, k.parse().ok()?))
+            Some((digits(n)?, digits(k)?))
         }
         _ => None,
     }
@@ -948,6 +990,30 @@ mod tests {
             None
         );
         assert_eq!(placeholder("Effect: NaN"), Some("NaN".into()));
+    }
+
+    #[test]
+    fn counts_are_read_with_or_without_commas() {
+        for n in [0, 9, 6942, 10_000, 357_347, 1_234_567] {
+            assert_eq!(digits(&n.to_string()), Some(n));
+            assert_eq!(digits(&crate::format::count(n)), Some(n));
+        }
+        // Not counts: decimals, commas in the wrong places, lists.
+        for token in ["0.65", "35,73", "1234,567", ",347", "357,", "1,2,3", "12a"] {
+            assert_eq!(digits(token), None, "{token}");
+        }
+        let nouns = ["women".to_string()];
+        assert!(count_style("We included 9 studies (357,347 women).", &nouns).is_empty());
+        assert_eq!(
+            count_style("We included 9 studies (357347 women).", &nouns),
+            ["the count 357347 where Cochrane writes 357,347"]
+        );
+        assert_eq!(
+            count_style("It involved 6,942 participants.", &nouns),
+            ["the count 6,942 where Cochrane writes 6942"]
+        );
+        // Years and ids are not followed by a count's noun.
+        assert!(count_style("Searched to 20150930 in 2015.", &nouns).is_empty());
     }
 
     #[test]

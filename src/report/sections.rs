@@ -7,7 +7,8 @@ use super::narrative::{self, OutcomeReporting};
 use super::small_study;
 use crate::english::{capitalise, count_noun, decapitalise, join_and, plural, words};
 use crate::format::{
-    decimal, effect_phrase, heterogeneity_line, overall_effect_line, subgroup_differences_line,
+    count, decimal, effect_phrase, heterogeneity_line, overall_effect_line,
+    subgroup_differences_line,
 };
 use crate::model::measure::known_name;
 use crate::model::{
@@ -47,7 +48,7 @@ pub(super) fn intervention_risk(measure: &Measure, acr: f64, effect: f64) -> f64
 }
 
 fn per_1000(risk: f64) -> String {
-    format!("{}", (risk * 1000.0).round() as i64)
+    count((risk * 1000.0).round() as i64)
 }
 
 /// "1.20 lower" / "0.30 higher"; a value that rounds to zero has no direction ("0.00"), so that
@@ -160,7 +161,7 @@ pub(super) fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRo
         relative,
         participants: format!(
             "{} ({})",
-            r.participants,
+            count(r.participants),
             count_noun(r.studies as u64, "study")
         ),
         certainty,
@@ -260,7 +261,7 @@ fn effect_details(r: &OutcomeResults, noun: &str) -> Vec<String> {
                     sub.number,
                     sub.name.as_deref().unwrap_or(""),
                     count_noun(sub.studies as u64, "study"),
-                    sub.participants
+                    count(sub.participants)
                 )
             }));
         }
@@ -341,7 +342,7 @@ pub fn description_of_studies(review: &Review) -> Vec<String> {
         .filter_map(|s| s.participants.as_ref())
         .map(|p| p.value)
         .collect();
-    let participants: i64 = sizes.iter().sum();
+    let participants = count(sizes.iter().sum::<i64>());
     let noun = review.participants_noun();
     let how_many = if sizes.len() as u64 == n {
         format!(" ({participants} {noun})")
@@ -357,7 +358,7 @@ pub fn description_of_studies(review: &Review) -> Vec<String> {
         0 => "No studies met the inclusion criteria.".to_string(),
         _ => format!("We included {}{how_many}.", count_words(n, "study")),
     });
-    let count = |n: usize| {
+    let counted = |n: usize| {
         let n = n as u64;
         let verb = if n == 1 { "is" } else { "are" };
         (capitalise(&words(n)), plural(n, "study"), verb)
@@ -369,11 +370,11 @@ pub fn description_of_studies(review: &Review) -> Vec<String> {
         ));
     }
     if !studies.ongoing.is_empty() {
-        let (n, noun, verb) = count(studies.ongoing.len());
+        let (n, noun, verb) = counted(studies.ongoing.len());
         sentences.push(format!("{n} {noun} {verb} ongoing."));
     }
     if !studies.awaiting_classification.is_empty() {
-        let (n, noun, verb) = count(studies.awaiting_classification.len());
+        let (n, noun, verb) = counted(studies.awaiting_classification.len());
         sentences.push(format!("{n} {noun} {verb} awaiting classification."));
     }
     sentences
@@ -389,16 +390,21 @@ fn count_words(n: u64, singular: &str) -> String {
 fn search_flow(flow: &crate::model::Flow) -> Vec<String> {
     let mut sentences = Vec::new();
     if let Some(identified) = flow.identified {
-        let mut sentence = format!("The searches identified {identified} records");
+        let mut sentence = format!("The searches identified {} records", count(identified));
         if let Some(screened) = flow.screened {
             match flow.duplicates_removed {
                 Some(d) if d > 0 => sentence.push_str(&format!(
-                    "; after removing {d} duplicates we screened {screened}"
+                    "; after removing {} duplicates we screened {}",
+                    count(d),
+                    count(screened)
                 )),
-                _ => sentence.push_str(&format!("; we screened {screened}")),
+                _ => sentence.push_str(&format!("; we screened {}", count(screened))),
             }
             if let Some(excluded) = flow.excluded_screening.filter(|e| *e > 0) {
-                sentence.push_str(&format!(" and excluded {excluded} on title and abstract"));
+                sentence.push_str(&format!(
+                    " and excluded {} on title and abstract",
+                    count(excluded)
+                ));
             }
         }
         sentence.push('.');
@@ -410,11 +416,14 @@ fn search_flow(flow: &crate::model::Flow) -> Vec<String> {
         reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let reasons: Vec<String> = reasons
             .iter()
-            .map(|(reason, n)| format!("{reason}: {n}"))
+            .map(|(reason, n)| format!("{reason}: {}", count(**n)))
             .collect();
-        let mut sentence = format!("We assessed {full} full-text reports for eligibility");
+        let mut sentence = format!(
+            "We assessed {} full-text reports for eligibility",
+            count(full)
+        );
         if excluded > 0 {
-            sentence.push_str(&format!(" and excluded {excluded} of them"));
+            sentence.push_str(&format!(" and excluded {} of them", count(excluded)));
             if !reasons.is_empty() {
                 sentence.push_str(&format!(" ({})", reasons.join("; ")));
             }

@@ -242,8 +242,9 @@ fn effect(result: &OutcomeResults, pooled: &Pooled) -> String {
 /// "; 8 studies, 6837 women" after an effect.
 fn counts(review: &Review, studies: usize, participants: u64) -> String {
     format!(
-        "; {}, {participants} {}",
+        "; {}, {} {}",
         count_noun(studies as u64, "study"),
+        crate::format::count(participants),
         review.participants_noun()
     )
 }

@@ -531,6 +531,11 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("words", |n: i64, _: Kwargs, _: &State| {
         english::words(n.max(0) as u64)
     });
+    // Counts in templates go through the same function as counts in generated sentences, so
+    // that a table and the sentence beside it write 357,347 alike.
+    tera.register_filter("count", |n: i64, _: Kwargs, _: &State| {
+        crate::format::count(n.max(0) as u64)
+    });
     tera.register_filter("capitalise", |s: &str, _: Kwargs, _: &State| {
         english::capitalise(s)
     });

@@ -28,6 +28,7 @@ mod build;
 mod carry_over;
 mod changes;
 mod confinement;
+mod counts;
 mod crash_safe;
 mod escaping;
 mod example_reference;

@@ -65,22 +65,21 @@ fn an_imported_review_has_no_seams() {
     no_seams("gad", &passages, &seams);
 }
 
-/// The diuretics example's passages, with the review and results to proofread them against.
-struct Diuretics {
+/// An example's passages, with the review and results to proofread them against.
+struct Example {
     review: revmark::model::Review,
     results: std::sync::Arc<revmark::results::Results>,
     passages: Vec<Passage>,
 }
 
-impl Diuretics {
-    fn load() -> Diuretics {
-        let loaded =
-            revmark::load::load_review(&root().join("reviews/diuretics-pregnancy")).unwrap();
+impl Example {
+    fn load(slug: &str) -> Example {
+        let loaded = revmark::load::load_review(&root().join("reviews").join(slug)).unwrap();
         let results = std::sync::Arc::new(revmark::results::analyse(&loaded.review));
         let figures = revmark::plot::figures(&loaded.review, &results);
         let passages =
             revmark::report::generated_text(&loaded.review, results.clone(), &figures).unwrap();
-        Diuretics {
+        Example {
             review: loaded.review,
             results,
             passages,
@@ -119,7 +118,7 @@ impl Diuretics {
 // time, are each reported.
 #[test]
 fn the_proofreader_catches_each_kind_of_seam() {
-    let d = Diuretics::load();
+    let d = Example::load("diuretics-pregnancy");
     assert!(proofread::proofread(&d.review, &d.results, &d.passages).is_empty());
 
     // A sentence said twice.
@@ -235,6 +234,14 @@ fn the_proofreader_catches_each_kind_of_seam() {
         "Participants",
     );
 
+    // Four digits are written without a comma.
+    d.catches(
+        "Description of studies",
+        "(6942 women)",
+        "(6,942 women)",
+        "the count 6,942 where Cochrane writes 6942",
+    );
+
     // Agreement and lists.
     d.catches(
         "Main results",
@@ -320,4 +327,48 @@ fn names_that_share_a_word_are_told_apart() {
     }
     let confidence = "We are not confident in the evidence on perinatal death and on death";
     assert!(shared.iter().any(|s| s.contains(confidence)), "{shared:#?}");
+}
+
+// Counts of five digits or more are read in the comma form the text writes them in, so that
+// they are still checked against the data, and one written without the commas is a seam.
+#[test]
+fn counts_with_commas_are_read_and_checked() {
+    let bcg = Example::load("bcg-vaccine");
+    assert!(proofread::proofread(&bcg.review, &bcg.results, &bcg.passages).is_empty());
+    let total = bcg.results.comparisons[0].outcomes[0].participants;
+    assert!(total >= 10_000, "{total}");
+    let written = format!("{},{:03}", total / 1000, total % 1000);
+    let other = format!("{},{:03}", total / 1000, (total + 1) % 1000);
+    // A count that disagrees with results.json, in running text and in the tables.
+    bcg.catches(
+        "Main results",
+        &format!("involving a total of {written}"),
+        &format!("involving a total of {other}"),
+        &format!("says {}", total + 1),
+    );
+    bcg.catches(
+        "Effects of interventions 1.1",
+        &format!("13 studies, {written}"),
+        &format!("13 studies, {other}"),
+        &format!("results.json has 13 and {total}"),
+    );
+    bcg.catches(
+        "Summary of findings 1: Tuberculosis",
+        &format!("{written} ("),
+        &format!("{other} ("),
+        &format!("results.json has {total} in 13"),
+    );
+    bcg.catches(
+        "Data and analyses 1.1",
+        &format!("{written} participants"),
+        &format!("{other} participants"),
+        &format!("results.json has {total}"),
+    );
+    // The same count without its commas.
+    bcg.catches(
+        "Plain language summary: what did we find?",
+        &format!("involved {written}"),
+        &format!("involved {total}"),
+        &format!("the count {total} where Cochrane writes {written}"),
+    );
 }

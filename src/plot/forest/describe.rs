@@ -72,7 +72,7 @@ pub(super) fn describe(result: &OutcomeResults, sentences: &[String]) -> String 
     let counts = format!(
         "{}, {} participants",
         crate::english::count_noun(result.studies as u64, "study"),
-        result.participants
+        crate::format::count(result.participants)
     );
     let _ = match result.totals {
         Totals::Overall => write!(

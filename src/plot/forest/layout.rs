@@ -190,7 +190,10 @@ fn push_data_cells(values: Option<Row>, data_type: DataType, cells: &mut Vec<Str
     }
 }
 
-/// The cells of a pooled row: label, arm totals, weight, effect.
+/// The cells of a pooled row: label, arm totals, weight, effect. The totals stay plain digits
+/// like the study rows above them (Review Manager prints a forest plot's events and totals as
+/// entered, without separators); the figure's description and the text write them as
+/// `format::count` does.
 fn pooled_cells(
     result: &OutcomeResults,
     label: &str,

@@ -545,7 +545,7 @@ fn review_yaml(
             &format!(
                 "Two review authors extracted data independently. The first outcome was pooled from \
                  {{{{ studies({call}) | words }}}} trials ({{{{ effect({call}) }}}}; \
-                 {{{{ participants({call}) }}}} women; {{{{ certainty({call}) }}}})."
+                 {{{{ participants({call}) | count }}}} women; {{{{ certainty({call}) }}}})."
             ),
             2
         )

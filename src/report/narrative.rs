@@ -125,6 +125,10 @@ pub fn main_results(
         .flat_map(|c| c.headline().map(move |f| (c, f)))
         .collect();
     let mut effects = effect_sentences(review, &headline);
+    // Review Manager reviews often analyse the same data again in another comparison (the
+    // same studies grouped otherwise); the abstract says such a result once.
+    let mut said = std::collections::HashSet::new();
+    effects.retain(|sentence| said.insert(sentence.clone()));
     effects.extend(unreported_primary(review, reporting));
     paragraphs.push(effects);
     let mut rest = reported_without_data(reporting);

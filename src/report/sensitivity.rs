@@ -427,8 +427,16 @@ fn leave_one_out_sentences(finding: &Finding, main: &Pooled) -> Vec<String> {
         })
         .collect();
     if flagged > 0 && flagged < left_out.len() {
-        sentences
-            .push("Leaving out any other one study did not change the conclusion.".to_string());
+        // With how many, so that the paragraphs of a long section do not all end alike.
+        let others = left_out.len() - flagged;
+        sentences.push(if others == 1 {
+            "Leaving out the one other study did not change the conclusion.".to_string()
+        } else {
+            format!(
+                "Leaving out any one of the other {} studies did not change the conclusion.",
+                crate::english::words(others as u64)
+            )
+        });
     }
     sentences
 }
@@ -528,7 +536,10 @@ mod tests {
                     "Without {}, the confidence interval lay on the other side of no effect (RR 1.34, 95% CI 1.20 to 1.50).",
                     names[2]
                 ),
-                "Leaving out any other one study did not change the conclusion.".to_string(),
+                format!(
+                    "Leaving out any one of the other {} studies did not change the conclusion.",
+                    crate::english::words((names.len() - 3) as u64)
+                ),
             ]
         );
         let left_out = results.comparisons[0].outcomes[0]

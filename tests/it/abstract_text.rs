@@ -247,3 +247,46 @@ fn very_uncertain_results_are_said_once() {
         "{text}"
     );
 }
+
+// Review Manager reviews often analyse the same data again in another comparison (the same
+// studies grouped otherwise, as CD008625 does): the abstract says that result once. When the
+// second analysis's data differ, it is a result of its own and is said.
+#[test]
+fn a_result_analysed_again_in_another_comparison_is_said_once() {
+    let scratch = Scratch::new("said-once");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    std::fs::copy(
+        dir.join("data/perinatal-death.csv"),
+        dir.join("data/perinatal-death-again.csv"),
+    )
+    .unwrap();
+    append(
+        &dir.join("analyses.yaml"),
+        "  - id: diuretics-vs-control-again
+    name: Diuretics versus placebo or no treatment, by year
+    experimental: diuretic treatment
+    control: placebo or no treatment
+    outcomes:
+      - outcome: perinatal-death
+        type: dichotomous
+        measure: OR
+        method: Peto
+        certainty: {level: moderate, reasons: [imprecision]}
+        data: data/perinatal-death-again.csv
+",
+    );
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy").replace('\n', " ");
+    let about = |text: &str| text.matches("perinatal death compared with").count();
+    assert_eq!(about(&text), 1, "{text}");
+
+    // One trial fewer in the second analysis: two results, two sentences.
+    edit(
+        &dir.join("data/perinatal-death-again.csv"),
+        "Weseley & Douglas 1962,1,131,4,136\n",
+        "",
+    );
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy").replace('\n', " ");
+    assert_eq!(about(&text), 2, "{text}");
+}

@@ -364,7 +364,7 @@ fn aligned_cells<'a>(
             }
             Event::Start(Tag::TableCell) => match class(column) {
                 Some(class) => {
-                    out.push_back(Event::Html(format!("<{cell} class=\"{class}\">").into()))
+                    out.push_back(Event::Html(format!("<{cell} class=\"{class}\">").into()));
                 }
                 None => out.push_back(event),
             },

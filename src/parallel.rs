@@ -59,6 +59,16 @@ where
     rayon::join(a, b)
 }
 
+/// Runs `f` on this thread while `beside` runs on another thread of the pool, if one is free;
+/// returns when both are done. Unlike [`join`], `f` need not be `Send` (it may write to the
+/// build's log).
+pub fn beside<R>(beside: impl FnOnce() + Send, f: impl FnOnce() -> R) -> R {
+    rayon::in_place_scope(|scope| {
+        scope.spawn(|_| beside());
+        f()
+    })
+}
+
 /// How many threads the current pool has ([`with_jobs`]'s, or one per core).
 pub fn jobs() -> usize {
     rayon::current_num_threads()
@@ -138,6 +148,26 @@ mod tests {
     fn joins_two_results_in_order() {
         let (a, (b, c)) = with_jobs(2, || join(true, || 1, || join(true, || "two", || 3.0)));
         assert_eq!((a, b, c), (1, "two", 3.0));
+    }
+
+    // The work beside is done when `beside` returns, with one thread or two; `f`'s result is
+    // returned.
+    #[test]
+    fn work_beside_is_done_on_return() {
+        for jobs in [1, 2] {
+            let done = std::sync::atomic::AtomicBool::new(false);
+            let result = with_jobs(jobs, || {
+                beside(
+                    || done.store(true, std::sync::atomic::Ordering::SeqCst),
+                    || 7,
+                )
+            });
+            assert_eq!(result, 7);
+            assert!(
+                done.load(std::sync::atomic::Ordering::SeqCst),
+                "{jobs} jobs"
+            );
+        }
     }
 
     #[test]

@@ -74,8 +74,16 @@ pub(crate) fn build_all(
         let _ = writeln!(log, "warning: cannot recover {}: {e}", out.display());
     }
     let site = load_site_templates(options.templates.as_deref(), log)?;
-    let plans = timings::time(Stage::Load, || plan(&dirs, out, &site, options));
-    let loaded = load_planned(&dirs, &plans, cache, log)?;
+    // The templates compile on another thread while the reviews are planned and loaded (in a
+    // small review's build, compiling them took longer than loading it).
+    let (plans, loaded) = crate::parallel::beside(
+        || site.prepare(),
+        || -> Result<_, Error> {
+            let plans = timings::time(Stage::Load, || plan(&dirs, out, &site, options));
+            let loaded = load_planned(&dirs, &plans, cache, &mut *log)?;
+            Ok((plans, loaded))
+        },
+    )?;
     // The baselines are read before the output folder is replaced; a review carried over
     // needs none (see [`Plan::Carry`]).
     let source = options

@@ -84,6 +84,12 @@ impl SiteTemplates {
         }
     }
 
+    /// Compiles the built-in and site templates now, if no one has, so that a build can do it
+    /// beside loading its reviews.
+    pub fn prepare(&self) {
+        self.compiled();
+    }
+
     /// The built-in and site templates compiled, with the literate functions bound to no
     /// results; the first caller compiles them.
     fn compiled(&self) -> Option<&Templates> {

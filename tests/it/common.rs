@@ -98,6 +98,18 @@ pub fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Writes a review's files `(name, text)` into `dir`, then applies each `(file, from, to)`
+/// replacement once, in order, with [`edit`].
+pub fn write_review(dir: &Path, files: &[(&str, &str)], edits: &[(&str, &str, &str)]) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    for (file, from, to) in edits {
+        edit(&dir.join(file), from, to);
+    }
+}
+
 /// Appends text to a file.
 pub fn append(path: &Path, text: &str) {
     let mut old = std::fs::read_to_string(path).unwrap();

@@ -57,19 +57,15 @@ const ANALYSES: &str = "comparisons:
 /// The review with each `(file, from, to)` replacement applied once, in a scratch folder.
 fn fixture(scratch: &Scratch, edits: &[(&str, &str, &str)]) -> std::path::PathBuf {
     let dir = scratch.path("reviews/r");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (name, text) in [
-        ("review.yaml", REVIEW),
-        ("studies.yaml", STUDIES),
-        ("analyses.yaml", ANALYSES),
-    ] {
-        let mut text = text.to_string();
-        for (_, from, to) in edits.iter().filter(|(file, _, _)| *file == name) {
-            assert!(text.contains(from), "{name} has no `{from}`");
-            text = text.replacen(from, to, 1);
-        }
-        std::fs::write(dir.join(name), text).unwrap();
-    }
+    write_review(
+        &dir,
+        &[
+            ("review.yaml", REVIEW),
+            ("studies.yaml", STUDIES),
+            ("analyses.yaml", ANALYSES),
+        ],
+        edits,
+    );
     dir
 }
 

@@ -41,19 +41,15 @@ const ANALYSES: &str = "comparisons:
 fn check_fixture(edits: &[(&str, &str, &str)]) -> Run {
     let scratch = Scratch::new("fixture");
     let dir = scratch.path("reviews/r");
-    std::fs::create_dir_all(&dir).unwrap();
-    for (name, text) in [
-        ("review.yaml", REVIEW),
-        ("studies.yaml", STUDIES),
-        ("analyses.yaml", ANALYSES),
-    ] {
-        let mut text = text.to_string();
-        for (_, from, to) in edits.iter().filter(|(file, _, _)| *file == name) {
-            assert!(text.contains(from), "{name} has no `{from}`");
-            text = text.replacen(from, to, 1);
-        }
-        std::fs::write(dir.join(name), text).unwrap();
-    }
+    write_review(
+        &dir,
+        &[
+            ("review.yaml", REVIEW),
+            ("studies.yaml", STUDIES),
+            ("analyses.yaml", ANALYSES),
+        ],
+        edits,
+    );
     revmark(&scratch.0, &["check"])
 }
 

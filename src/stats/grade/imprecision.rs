@@ -4,7 +4,7 @@
 
 use super::information_size::{PowerTarget, optimal_information_size};
 use super::{DomainSuggestion, GradeThresholds, ImportantEffect};
-use crate::english::plural;
+use crate::english::count_noun;
 use crate::format::count;
 use crate::stats::interval::IntervalPosition;
 use crate::stats::output::Pooled;
@@ -78,11 +78,7 @@ pub fn imprecision(
         )
     });
     // "6942 participants", "357,347 participants": counts as the style manual writes them.
-    let people = format!(
-        "{} {}",
-        count(participants),
-        plural(participants, "participant")
-    );
+    let people = count_noun(participants, "participant");
     match size {
         Some(size) if participants < size.total => DomainSuggestion::new(
             1,

@@ -109,8 +109,8 @@ pub(crate) fn build_all(
         source,
     };
     let staging = site::Staging::begin(out, options.durable).map_err(output_error)?;
-    // Reviews render in parallel, each written to the staging folder as soon as it is
-    // rendered, so that only the reviews being rendered are held in memory. The outcomes come
+    // Reviews render in parallel, each file written to the staging folder as soon as it is
+    // made, so that only the pages being rendered are held in memory. The outcomes come
     // back in folder order, so the messages are those of a one-thread build.
     let items: Vec<(&PathBuf, &Plan, Option<&Loaded>)> = dirs
         .iter()
@@ -136,15 +136,34 @@ pub(crate) fn build_all(
                 (entry.clone(), Some((Vec::new(), again)))
             }
             (Plan::Build { duplicate, .. }, Some(review)) => {
-                let rendered =
-                    render(review, &site, baselines.get(slug), cache).map_err(Outcome::Invalid)?;
+                // Each file is written as soon as it is made (the first error kept for after);
+                // a duplicate's would land in the folder of the review it duplicates, so it is
+                // rendered for its messages only.
+                let unwritten = std::sync::Mutex::new(None);
+                let write = |name: String, bytes: Vec<u8>| {
+                    if *duplicate {
+                        return;
+                    }
+                    let written =
+                        timings::time(Stage::Write, || staging.put(Path::new(slug), &name, &bytes));
+                    if let Err(e) = written {
+                        unwritten
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .get_or_insert(e);
+                    }
+                };
+                let rendered = render(review, &site, baselines.get(slug), cache, &write)
+                    .map_err(Outcome::Invalid)?;
                 if *duplicate {
                     return Err(Outcome::Duplicate);
                 }
-                timings::time(Stage::Write, || {
-                    staging.write(Path::new(slug), &rendered.files)
-                })
-                .map_err(Outcome::Unwritten)?;
+                if let Some(e) = unwritten
+                    .into_inner()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                {
+                    return Err(Outcome::Unwritten(e));
+                }
                 // Loading's warnings were printed as it loaded; the build's own (the GRADE
                 // assistant's) are printed below, after every review's loading.
                 (

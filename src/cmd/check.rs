@@ -11,7 +11,10 @@ pub fn check(paths: &[PathBuf], templates: Option<&Path>) -> Result<(), Error> {
     let site = load_site_templates(templates, log)?;
     let loaded = load_all(paths, None, log)?;
     let mut invalid = 0;
-    for result in crate::parallel::map(&loaded, |review| render(review, &site, None, None)) {
+    let discard = |_: String, _: Vec<u8>| {};
+    for result in crate::parallel::map(&loaded, |review| {
+        render(review, &site, None, None, &discard)
+    }) {
         match result {
             Ok(rendered) => print_problems(&rendered.warnings, log),
             Err(problems) => {

@@ -133,12 +133,14 @@ pub(crate) fn load_dirs(
 }
 
 /// Renders one loaded review through the `site`'s templates, its results compared with
-/// `baseline`, taking unchanged outcome figures from `cache` when given.
+/// `baseline`, taking unchanged outcome figures from `cache` when given; each file goes to
+/// `emit` as soon as it is made.
 pub(crate) fn render(
     loaded: &Loaded,
     site: &SiteTemplates,
     baseline: Option<&Baseline>,
     cache: Option<&BuildCache>,
+    emit: report::Emit<'_>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let results = timings::time(Stage::Statistics, || {
         std::sync::Arc::new(crate::results::analyse(&loaded.review))
@@ -161,6 +163,7 @@ pub(crate) fn render(
             figures,
             baseline,
             &warnings,
+            emit,
         )
     })?;
     rendered.warnings = found;

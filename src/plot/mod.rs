@@ -155,6 +155,43 @@ impl FigureSet {
         out
     }
 
+    /// Moves every figure's SVG out, with its path in the review's output folder
+    /// ("figures/forest-1.1.svg"), in the order of [`FigureSet::iter`]. The figures keep their
+    /// captions and descriptions, which the pages quote; the SVG goes to the output as soon as
+    /// it is drawn, so that a large review's figures are not held while its pages render.
+    pub fn take_svgs(&mut self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut take = |figure: &mut Figure| {
+            out.push((figure.path(), std::mem::take(&mut figure.svg)));
+        };
+        if let Some(prisma) = &mut self.prisma {
+            take(prisma);
+        }
+        if let Some(rob) = &mut self.risk_of_bias {
+            take(&mut rob.summary);
+            take(&mut rob.graph);
+        }
+        for number in &self.order {
+            if let Some(forest) = self
+                .outcomes
+                .get_mut(number)
+                .and_then(|o| o.forest.as_mut())
+            {
+                take(forest);
+            }
+        }
+        for number in &self.order {
+            if let Some(funnel) = self
+                .outcomes
+                .get_mut(number)
+                .and_then(|o| o.funnel.as_mut())
+            {
+                take(funnel);
+            }
+        }
+        out
+    }
+
     /// The number of figures.
     pub fn len(&self) -> usize {
         self.iter().count()

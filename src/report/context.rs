@@ -3,7 +3,7 @@
 //! the generated text. The types are in [`super::view`]; the generated text in
 //! [`super::sections`] and [`super::narrative`], which do not depend on this module.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::findings::{self, ComparisonFindings};
 use super::narrative;
@@ -331,19 +331,27 @@ pub fn studies_view(review: &Review) -> StudiesView {
     let tool = review.studies.risk_of_bias_tool;
     let noun = review.participants_noun();
     let comparison_name = |id: &str| review.comparison_name(id).unwrap_or_default().to_string();
-    // (study, outcome) pairs with a data row in some analysis: a study's outcomes are those it
-    // gave data for as well as those it reported without.
-    let with_data: std::collections::HashSet<(&str, &str)> = review
-        .comparisons
+    // A study's outcomes are those it gave data for in some analysis as well as those it
+    // reported without, in the protocol's order: each study's outcome positions are gathered
+    // from the rows (one lookup a row, rather than one a study and protocol outcome).
+    let position: HashMap<&str, usize> = review
+        .protocol
+        .outcomes
         .iter()
-        .flat_map(|c| &c.outcomes)
-        .flat_map(|o| {
-            o.groups
-                .iter()
-                .flat_map(|g| &g.rows)
-                .map(move |r| (r.study.as_str(), o.outcome.as_str()))
-        })
+        .enumerate()
+        .map(|(i, o)| (o.id.value.as_str(), i))
         .collect();
+    let mut study_outcomes: HashMap<&str, Vec<usize>> = HashMap::new();
+    for outcome in review.comparisons.iter().flat_map(|c| &c.outcomes) {
+        if let Some(&at) = position.get(outcome.outcome.as_str()) {
+            for row in outcome.groups.iter().flat_map(|g| &g.rows) {
+                study_outcomes
+                    .entry(row.study.as_str())
+                    .or_default()
+                    .push(at);
+            }
+        }
+    }
     let included = review
         .studies
         .included
@@ -363,19 +371,19 @@ pub fn studies_view(review: &Review) -> StudiesView {
                 methods: String::new(),
                 interventions: String::new(),
                 notes: String::new(),
-                outcomes: review
-                    .protocol
-                    .outcomes
-                    .iter()
-                    .filter(|o| {
-                        let outcome = o.id.value.as_str();
-                        with_data.contains(&(id, outcome))
-                            || s.outcomes_reported
-                                .iter()
-                                .any(|r| r.outcome.value == outcome)
-                    })
-                    .map(|o| o.name.clone())
-                    .collect(),
+                outcomes: {
+                    let mut at = study_outcomes.remove(id).unwrap_or_default();
+                    at.extend(
+                        s.outcomes_reported
+                            .iter()
+                            .filter_map(|r| position.get(r.outcome.value.as_str())),
+                    );
+                    at.sort_unstable();
+                    at.dedup();
+                    at.iter()
+                        .map(|&i| review.protocol.outcomes[i].name.clone())
+                        .collect()
+                },
                 risk_of_bias: tool
                     .domains()
                     .iter()

@@ -54,12 +54,17 @@ use context::review_context;
 use templates::{Templates, template_diagnostic};
 use view::ReviewContext;
 
-/// One review's output files (paths relative to the review's output folder) and its entry in
-/// the site index.
+/// Where a review's files go, each as soon as it is made: its path relative to the review's
+/// output folder, and its bytes. The build writes each at once into its staging folder, so
+/// that a large review's figures and exports are not held in memory while its pages render.
+pub type Emit<'a> = &'a (dyn Fn(String, Vec<u8>) + Sync);
+
+/// A review's files, each path relative to its output folder, with their bytes.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// What rendering a review gives besides its files (which went to [`Emit`]).
 #[derive(Debug, Clone)]
 pub struct RenderedReview {
-    /// Relative path -> bytes.
-    pub files: BTreeMap<String, Vec<u8>>,
     /// What the index page lists.
     pub entry: IndexEntry,
     /// Warnings found after loading, on the results (the GRADE assistant's on the authors'
@@ -85,50 +90,51 @@ pub struct IndexEntry {
     pub participants_noun: String,
 }
 
-/// What depends on the numbers only: the exports and the comparison with the previous build.
-struct Exports {
-    results_json: String,
-    results_csv: String,
-    changes: changes::Changes,
-}
-
-/// results.json, results.csv and "What's new" (the results compared with the baseline's).
-fn exports(review: &Review, results: &Results, baseline: Option<&Baseline>) -> Exports {
-    Exports {
-        results_json: results.to_json(),
-        results_csv: export::results_csv(review, results),
-        changes: changes::since(baseline, results),
-    }
-}
-
 /// Renders one review from its results and figures, through the `site`'s templates and the
 /// review's own; What's new compares the results with the `baseline`, an earlier build's
-/// (none: "No earlier results to compare with").
+/// (none: "No earlier results to compare with"). Returns its files (relative path -> bytes)
+/// beside what [`render_review_with_warnings`] returns.
 pub fn render_review(
     review: &Review,
     site: &SiteTemplates,
     results: Arc<Results>,
     figures: FigureSet,
     baseline: Option<&Baseline>,
-) -> Result<RenderedReview, Vec<Diagnostic>> {
-    render_review_with_warnings(review, site, results, figures, baseline, &[])
+) -> Result<(RenderedReview, Files), Vec<Diagnostic>> {
+    let files = std::sync::Mutex::new(BTreeMap::new());
+    let keep = |path: String, bytes: Vec<u8>| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(path, bytes);
+    };
+    let rendered =
+        render_review_with_warnings(review, site, results, figures, baseline, &[], &keep)?;
+    let files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok((rendered, files))
 }
 
-/// [`render_review`], the author view listing `warnings` (those loading found).
+/// [`render_review`], the author view listing `warnings` (those loading found), each file
+/// handed to `emit` as soon as it is made.
 pub fn render_review_with_warnings(
     review: &Review,
     site: &SiteTemplates,
     results: Arc<Results>,
-    figures: FigureSet,
+    mut figures: FigureSet,
     baseline: Option<&Baseline>,
     warnings: &[Diagnostic],
+    emit: Emit<'_>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     // Work on two threads when the review is large enough to be worth one (about 100 bytes of
     // review text per data row).
     let worth = results.row_count() * 100 >= crate::parallel::WORTH_A_THREAD;
-    // The template context on this thread; beside it the exports, which need the numbers
-    // only and cost about as much (results.csv alone is two thirds of the context).
-    let (prepared, exports) = crate::parallel::join(
+    let svgs = figures.take_svgs();
+    // The template context on this thread; beside it the figures' files and the exports,
+    // which need the numbers only and cost about as much (results.csv alone is two thirds of
+    // the context).
+    let (prepared, changes) = crate::parallel::join(
         worth,
         || -> Result<_, Vec<Diagnostic>> {
             let templates = Templates::new(site, &review.templates, Arc::clone(&results))
@@ -141,25 +147,17 @@ pub fn render_review_with_warnings(
                 profile,
             })
         },
-        || exports(review, &results, baseline),
+        || {
+            for (path, svg) in svgs {
+                emit(path, svg.into_bytes());
+            }
+            emit("results.json".to_string(), results.to_json().into_bytes());
+            let csv = export::results_csv(review, &results);
+            emit("results.csv".to_string(), csv.into_bytes());
+            changes::since(baseline, &results)
+        },
     );
-    let mut rendered = render_files(
-        review,
-        site,
-        &exports.changes,
-        figures,
-        &prepared?,
-        worth,
-        warnings,
-    )?;
-    rendered.files.insert(
-        "results.json".to_string(),
-        exports.results_json.into_bytes(),
-    );
-    rendered
-        .files
-        .insert("results.csv".to_string(), exports.results_csv.into_bytes());
-    Ok(rendered)
+    render_files(review, site, &changes, &prepared?, worth, warnings, emit)
 }
 
 /// Everything the review's templates see, as JSON: for documentation and for tests that keep
@@ -198,15 +196,15 @@ struct Prepared {
     profile: evidence_profile::EvidenceProfile,
 }
 
-/// Renders the output files from the context.
+/// Renders the pages from the context, each handed to `emit` as soon as it is made.
 fn render_files(
     review: &Review,
     site: &SiteTemplates,
     changes: &changes::Changes,
-    figures: FigureSet,
     prepared: &Prepared,
     worth: bool,
     warnings: &[Diagnostic],
+    emit: Emit<'_>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let Prepared {
         templates,
@@ -232,22 +230,32 @@ fn render_files(
             let html = crate::timings::time(crate::timings::Stage::Markdown, || {
                 markdown::to_page_body(&review_md, review.protocol.raw_html)
             });
-            Ok((review_md, html))
+            emit("review.md".to_string(), review_md.into_bytes());
+            Ok(html)
         },
     );
     // abstract.md stands alone: its citations keep their text, without links into References.
     let abstract_md = references::unlinked(&abstract_md?);
-    let (review_md, body) = review_html?;
+    let body = review_html?;
     // The page sees everything review.md saw, plus the rendered body (no copy of the context).
     let mut page_context = tera_context;
     page_context.insert("body", &format!("{}{}", body.front, body.content));
     page_context.insert("front", &body.front);
     page_context.insert("content", &body.content);
     page_context.insert("contents", &markdown::table_of_contents(&body.headings));
-    let page = render("page.html", &page_context)?;
+    // The context holds its own copies of the body.
+    drop(body);
+    emit(
+        "index.html".to_string(),
+        render("page.html", &page_context)?.into_bytes(),
+    );
     // The evidence profile, for the authors, in the page's style.
     page_context.insert("profile", profile);
     let profile_page = render("evidence_profile.html", &page_context)?;
+    emit(
+        "evidence-profile.html".to_string(),
+        profile_page.into_bytes(),
+    );
     page_context.remove("profile");
     // The author view, beside the page; it links to pages written by then.
     let written = [
@@ -258,24 +266,15 @@ fn render_files(
     ];
     let author = author::author_view(review, context, warnings, &abstract_md, &written);
     page_context.insert("author", &author);
-    let author_page = render("author.html", &page_context)?;
-
-    let mut files = BTreeMap::new();
-    files.insert("author.html".to_string(), author_page.into_bytes());
-    files.insert(
-        "evidence-profile.html".to_string(),
-        profile_page.into_bytes(),
+    emit(
+        "author.html".to_string(),
+        render("author.html", &page_context)?.into_bytes(),
     );
-    files.insert("abstract.md".to_string(), abstract_md.into_bytes());
-    files.insert("review.md".to_string(), review_md.into_bytes());
-    files.insert("index.html".to_string(), page.into_bytes());
-    for figure in figures.into_vec() {
-        files.insert(figure.path(), figure.svg.into_bytes());
-    }
+    emit("abstract.md".to_string(), abstract_md.into_bytes());
     let changes_md = changes_page(templates, &review.slug, WhatsNew::Changes(changes))
         .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
-    files.insert("changes.md".to_string(), changes_md.into_bytes());
-    files.insert("changes.json".to_string(), changes.json().into_bytes());
+    emit("changes.md".to_string(), changes_md.into_bytes());
+    emit("changes.json".to_string(), changes.json().into_bytes());
     let entry = IndexEntry {
         slug: review.slug.clone(),
         title: review.protocol.title.clone(),
@@ -285,7 +284,6 @@ fn render_files(
         participants_noun: review.participants_noun().to_string(),
     };
     Ok(RenderedReview {
-        files,
         entry,
         warnings: Vec::new(),
     })

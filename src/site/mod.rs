@@ -131,12 +131,7 @@ impl Staging {
             }
         }
         for written in crate::parallel::map(&relatives, |(relative, bytes)| {
-            let target = self.root.join(relative);
-            let old = self.out.join(relative);
-            if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
-                return Ok(());
-            }
-            std::fs::write(target, bytes)
+            self.write_file(relative, bytes)
         }) {
             written?;
         }
@@ -147,6 +142,41 @@ impl Staging {
             .or_default()
             .extend(files.keys().cloned());
         Ok(())
+    }
+
+    /// Writes one file, `name` (a path relative to `folder`), as [`Staging::write`] writes
+    /// each: for a build that writes a review's files one by one as they are made.
+    pub fn put(&self, folder: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+        let relative = folder.join(name);
+        // Its folder is made when the first file in it is missing it (two syscalls a file
+        // fewer than making sure first).
+        match self.write_file(&relative, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(dir) = self.root.join(&relative).parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                self.write_file(&relative, bytes)?;
+            }
+            written => written?,
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(folder.to_path_buf())
+            .or_default()
+            .push(name.to_string());
+        Ok(())
+    }
+
+    /// Writes the file at `relative` (to the output folder) into the staging folder, or
+    /// hard-links the old output's file when its bytes are the same.
+    fn write_file(&self, relative: &Path, bytes: &[u8]) -> io::Result<()> {
+        let target = self.root.join(relative);
+        let old = self.out.join(relative);
+        if unchanged(&old, bytes) && std::fs::hard_link(&old, &target).is_ok() {
+            return Ok(());
+        }
+        std::fs::write(target, bytes)
     }
 
     /// Carries the files `files` of the review folder `folder` over from the output being

@@ -166,6 +166,66 @@ fn a_failed_build_leaves_the_old_output() {
     );
 }
 
+// A review's files are written as they are made, so a page that fails to render comes after
+// its figures and results.json are in the staging folder: the build still fails whole, the
+// earlier output byte-identical and no staging folder left behind.
+#[test]
+fn a_page_failing_after_files_were_written_leaves_the_old_output() {
+    let scratch = Scratch::new("failed-late");
+    let dir = example(&scratch, "mmn-lactation");
+    build(&scratch);
+    let before = tree(&scratch.path("output"));
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/page.html.tera"),
+        "<p>{{ review.title }}</p>\n{% include \"nosuch.html\" %}\n",
+    )
+    .unwrap();
+    let run = revmark(&scratch.0, &["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("nosuch.html"), "{}", run.stderr);
+    assert_eq!(
+        before,
+        tree(&scratch.path("output")),
+        "the old output changed"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&scratch.0)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".output"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
+}
+
+// Two review folders of one name (from two source folders) fail the build, and the second
+// writes nothing into the first one's output folder: the earlier output stays whole.
+#[test]
+fn two_reviews_of_one_name_fail_and_leave_the_old_output() {
+    let scratch = Scratch::new("same-name");
+    example(&scratch, "mmn-lactation");
+    build(&scratch);
+    let before = tree(&scratch.path("output"));
+    let other = scratch.path("more").join("mmn-lactation");
+    copy_dir(&root().join("reviews/diuretics-pregnancy"), &other);
+    let run = revmark(&scratch.0, &["build", "reviews", "more"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("two reviews are called `mmn-lactation`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        before,
+        tree(&scratch.path("output")),
+        "the old output changed"
+    );
+}
+
 // `check` validates and writes nothing.
 #[test]
 fn check_writes_nothing() {

@@ -75,31 +75,45 @@ pub struct PageBody {
 /// [`to_html_with_contents`], split where the first section starts, so that a page can put its
 /// title before its table of contents.
 pub fn to_page_body(markdown: &str, raw_html: bool) -> PageBody {
-    let events = safe_events(Parser::new_ext(markdown, options()), raw_html);
-    let (events, headings, own_ids) = with_heading_ids(events, raw_html);
-    // No table spans a heading, so the events split at the first section as the tables' do.
-    let first_section = events
-        .iter()
-        .position(|e| {
-            matches!(
-                e,
-                Event::Start(Tag::Heading {
-                    level: HeadingLevel::H2,
-                    ..
-                })
-            )
-        })
-        .unwrap_or(0);
-    let mut events = events.into_iter();
+    // Explicit ids and footnote names, which generated ids give way to, are read first; only
+    // a document that could hold them (`{#id}`, `[^note]`) is parsed twice for them.
+    let reserved = if markdown.contains('{') || markdown.contains("[^") {
+        reserved_ids(SafeEvents::new(markdown, raw_html))
+    } else {
+        HashSet::new()
+    };
+    // The events pass as a stream (a large review's page is hundreds of thousands of them),
+    // split where the first section starts. No table spans a heading, so the tables split
+    // there too.
+    let mut ids = HeadingIds::new(SafeEvents::new(markdown, raw_html), reserved, raw_html);
+    let mut events = ids.by_ref().peekable();
     let mut front = String::new();
-    html::push_html(&mut front, tables(events.by_ref().take(first_section)));
+    html::push_html(
+        &mut front,
+        tables(std::iter::from_fn(|| {
+            events.next_if(|e| {
+                !matches!(
+                    e,
+                    Event::Start(Tag::Heading {
+                        level: HeadingLevel::H2,
+                        ..
+                    })
+                )
+            })
+        })),
+    );
     let mut content = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut content, tables(events));
+    if content.is_empty() {
+        // Without sections, everything is content.
+        content = std::mem::take(&mut front);
+    }
+    let HeadingIds { own, headings, .. } = ids;
     if raw_html {
         // Each part balanced and checked on its own, so that neither can close the other's
         // elements.
-        front = sanitise::page_html(&front, &own_ids);
-        content = sanitise::page_html(&content, &own_ids);
+        front = sanitise::page_html(&front, &own);
+        content = sanitise::page_html(&content, &own);
     }
     PageBody {
         front,
@@ -122,84 +136,104 @@ enum Kept {
 /// The events of a document under the policy: raw HTML as text (or, with `raw_html`, as it
 /// is, for [`sanitise::page_html`]), links and images whose target the policy refuses reduced
 /// to their text (an image on the web to a link to it), headings with their id only.
-fn safe_events(parser: Parser<'_>, raw_html: bool) -> Vec<Event<'_>> {
-    let mut open: Vec<Kept> = Vec::new();
-    let mut out = Vec::new();
-    for event in parser {
-        let event = match event {
-            // The templates' markers of generated text, kept whatever raw_html says: the
-            // exact tags, nothing else (authors' prose has its `<` escaped before this point).
-            Event::Html(raw) if is_generated_marker(&raw) => Event::Html(raw),
-            Event::Html(raw) if raw_html => Event::Html(private_free(raw)),
-            Event::InlineHtml(raw) if raw_html => Event::InlineHtml(private_free(raw)),
-            Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let url = match link_type {
-                    LinkType::Email => format!("mailto:{dest_url}"),
-                    _ => dest_url.to_string(),
-                };
-                if !policy::allowed(&url, Target::Link) {
-                    open.push(Kept::TextOnly);
-                    continue;
-                }
-                open.push(Kept::Same);
+struct SafeEvents<'a> {
+    parser: Parser<'a>,
+    raw_html: bool,
+    /// What becomes of each link or image open at this point.
+    open: Vec<Kept>,
+}
+
+impl<'a> SafeEvents<'a> {
+    fn new(markdown: &'a str, raw_html: bool) -> SafeEvents<'a> {
+        SafeEvents {
+            parser: Parser::new_ext(markdown, options()),
+            raw_html,
+            open: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Iterator for SafeEvents<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        let (raw_html, open) = (self.raw_html, &mut self.open);
+        loop {
+            let event = self.parser.next()?;
+            let event = match event {
+                // The templates' markers of generated text, kept whatever raw_html says: the
+                // exact tags, nothing else (authors' prose has its `<` escaped before this point).
+                Event::Html(raw) if is_generated_marker(&raw) => Event::Html(raw),
+                Event::Html(raw) if raw_html => Event::Html(private_free(raw)),
+                Event::InlineHtml(raw) if raw_html => Event::InlineHtml(private_free(raw)),
+                Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                if policy::allowed(&dest_url, Target::Image) {
+                }) => {
+                    let url = match link_type {
+                        LinkType::Email => format!("mailto:{dest_url}"),
+                        _ => dest_url.to_string(),
+                    };
+                    if !policy::allowed(&url, Target::Link) {
+                        open.push(Kept::TextOnly);
+                        continue;
+                    }
                     open.push(Kept::Same);
-                    Event::Start(Tag::Image {
+                    Event::Start(Tag::Link {
                         link_type,
                         dest_url,
                         title,
                         id,
                     })
-                } else if policy::is_web(&dest_url) {
-                    open.push(Kept::AsLink);
-                    Event::Start(Tag::Link {
-                        link_type: LinkType::Inline,
-                        dest_url,
-                        title,
-                        id,
-                    })
-                } else {
-                    open.push(Kept::TextOnly);
-                    continue;
                 }
-            }
-            Event::End(end @ (TagEnd::Link | TagEnd::Image)) => match open.pop() {
-                Some(Kept::Same) | None => Event::End(end),
-                Some(Kept::AsLink) => Event::End(TagEnd::Link),
-                Some(Kept::TextOnly) => continue,
-            },
-            Event::Start(Tag::Heading { level, id, .. }) => Event::Start(Tag::Heading {
-                level,
-                id: id
-                    .map(private_free)
-                    .filter(|id| policy::author_id_allowed(id)),
-                classes: Vec::new(),
-                attrs: Vec::new(),
-            }),
-            other => other,
-        };
-        out.push(event);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    if policy::allowed(&dest_url, Target::Image) {
+                        open.push(Kept::Same);
+                        Event::Start(Tag::Image {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        })
+                    } else if policy::is_web(&dest_url) {
+                        open.push(Kept::AsLink);
+                        Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url,
+                            title,
+                            id,
+                        })
+                    } else {
+                        open.push(Kept::TextOnly);
+                        continue;
+                    }
+                }
+                Event::End(end @ (TagEnd::Link | TagEnd::Image)) => match open.pop() {
+                    Some(Kept::Same) | None => Event::End(end),
+                    Some(Kept::AsLink) => Event::End(TagEnd::Link),
+                    Some(Kept::TextOnly) => continue,
+                },
+                Event::Start(Tag::Heading { level, id, .. }) => Event::Start(Tag::Heading {
+                    level,
+                    id: id
+                        .map(private_free)
+                        .filter(|id| policy::author_id_allowed(id)),
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }),
+                other => other,
+            };
+            return Some(event);
+        }
     }
-    out
 }
 
 /// Makes every table of the page fit a narrow screen and read as what it is: each is wrapped
@@ -787,62 +821,82 @@ fn apply(markdown: &str, mut edits: Vec<Edit>) -> String {
     out
 }
 
-/// Gives every heading without an explicit id one made from its text ("Main results" ->
-/// "main-results"), numbered when it repeats or when an explicit id or a footnote has it.
-/// Returns the events, the headings and every id the page body gives its own elements; with
-/// `raw_html`, those ids (and footnote links) are marked [`OWN`] for [`sanitise::page_html`].
-fn with_heading_ids(
-    mut events: Vec<Event>,
-    raw_html: bool,
-) -> (Vec<Event>, Vec<Heading>, HashSet<String>) {
-    let mut own: HashSet<String> = HashSet::new();
-    // Explicit ids and footnote names first: generated ids give way to them.
-    for event in &events {
+/// The ids a page's generated heading ids give way to: explicit heading ids and footnote
+/// names.
+fn reserved_ids<'a>(events: impl Iterator<Item = Event<'a>>) -> HashSet<String> {
+    let mut reserved = HashSet::new();
+    for event in events {
         match event {
             Event::Start(Tag::Heading { id: Some(id), .. }) => {
-                own.insert(id.to_string());
+                reserved.insert(id.to_string());
             }
             Event::Start(Tag::FootnoteDefinition(name)) | Event::FootnoteReference(name) => {
-                own.insert(name.to_string());
+                reserved.insert(name.to_string());
             }
             _ => {}
         }
     }
-    let mut used: BTreeMap<String, usize> = BTreeMap::new();
-    let mut explicit: HashSet<String> = HashSet::new();
-    let mut headings = Vec::new();
-    let mark = |id: &str| -> CowStr<'static> {
-        if raw_html {
+    reserved
+}
+
+/// Gives every heading without an explicit id one made from its text ("Main results" ->
+/// "main-results"), numbered when it repeats or when an explicit id or a footnote has it
+/// (`reserved`, from [`reserved_ids`]). Once the stream is read, `headings` holds the
+/// headings and `own` every id the page body gives its own elements; with `raw_html`, those
+/// ids (and footnote links) are marked [`OWN`] for [`sanitise::page_html`].
+struct HeadingIds<'a, I: Iterator<Item = Event<'a>>> {
+    events: I,
+    raw_html: bool,
+    /// A heading's events after its start, read ahead for its text.
+    pending: VecDeque<Event<'a>>,
+    own: HashSet<String>,
+    used: BTreeMap<String, usize>,
+    explicit: HashSet<String>,
+    headings: Vec<Heading>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
+    fn new(events: I, reserved: HashSet<String>, raw_html: bool) -> Self {
+        HeadingIds {
+            events,
+            raw_html,
+            pending: VecDeque::new(),
+            own: reserved,
+            used: BTreeMap::new(),
+            explicit: HashSet::new(),
+            headings: Vec::new(),
+        }
+    }
+
+    fn mark(&self, id: &str) -> CowStr<'static> {
+        if self.raw_html {
             format!("{OWN}{id}").into()
         } else {
             id.to_string().into()
         }
-    };
-    for i in 0..events.len() {
-        let (level, id) = match &mut events[i] {
-            Event::Start(Tag::Heading { level, id, .. }) => (*level as u8, id.take()),
-            Event::Start(Tag::FootnoteDefinition(name)) | Event::FootnoteReference(name) => {
-                if raw_html {
-                    *name = mark(name);
-                }
-                continue;
-            }
-            _ => continue,
-        };
-        let mut text = String::new();
-        for event in &events[i + 1..] {
-            match event {
-                Event::End(TagEnd::Heading(_)) => break,
-                Event::Text(t) | Event::Code(t) => text.push_str(t),
-                _ => {}
-            }
+    }
+
+    /// The next event of the document, its footnote name marked.
+    fn read(&mut self) -> Option<Event<'a>> {
+        let mut event = self.events.next()?;
+        if let Event::Start(Tag::FootnoteDefinition(name)) | Event::FootnoteReference(name) =
+            &mut event
+            && self.raw_html
+        {
+            *name = self.mark(name);
         }
+        Some(event)
+    }
+
+    /// The id of a heading with `text`: its explicit `id` the first time, else one made from
+    /// its text.
+    fn id(&mut self, id: Option<CowStr<'_>>, text: &str) -> String {
         // An explicit id is kept the first time; a repeated one is replaced like no id.
         let id = match id {
-            Some(id) if explicit.insert(id.to_string()) => id.to_string(),
+            Some(id) if self.explicit.insert(id.to_string()) => id.to_string(),
             _ => {
-                let base = slug(&text);
-                let mut count = *used.get(&base).unwrap_or(&0);
+                let base = slug(text);
+                let mut count = *self.used.get(&base).unwrap_or(&0);
                 loop {
                     count += 1;
                     let id = if count == 1 {
@@ -850,24 +904,47 @@ fn with_heading_ids(
                     } else {
                         format!("{base}-{count}")
                     };
-                    if !own.contains(&id) {
-                        used.insert(base.clone(), count);
+                    if !self.own.contains(&id) {
+                        self.used.insert(base.clone(), count);
                         break id;
                     }
                 }
             }
         };
-        own.insert(id.clone());
-        headings.push(Heading {
-            level,
-            id: id.clone(),
-            text,
-        });
-        if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
-            *slot = Some(mark(&id));
-        }
+        self.own.insert(id.clone());
+        id
     }
-    (events, headings, own)
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.pending.pop_front() {
+            return Some(event);
+        }
+        let mut event = self.read()?;
+        if let Event::Start(Tag::Heading { level, id, .. }) = &mut event {
+            let (level, explicit) = (*level as u8, id.take());
+            let mut text = String::new();
+            while let Some(inner) = self.read() {
+                let end = matches!(inner, Event::End(TagEnd::Heading(_)));
+                if let Event::Text(t) | Event::Code(t) = &inner {
+                    text.push_str(t);
+                }
+                self.pending.push_back(inner);
+                if end {
+                    break;
+                }
+            }
+            let id = self.id(explicit, &text);
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut event {
+                *slot = Some(self.mark(&id));
+            }
+            self.headings.push(Heading { level, id, text });
+        }
+        Some(event)
+    }
 }
 
 /// Lower-case letters and digits joined by `-`.
@@ -1037,6 +1114,33 @@ mod tests {
         );
         let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["results-2", "results", "other"], "{html}");
+    }
+
+    // A footnote's name, defined after the heading that would take it, is not given to the
+    // heading either (the page is read for names before ids are made). The front ends where
+    // the first section starts; a page without sections is all content.
+    #[test]
+    fn footnote_names_are_kept_and_the_front_ends_at_the_first_section() {
+        let body = to_page_body(
+            "# Title\n\nBy us.\n\n## Note\n\nSee[^note].\n\n[^note]: A note.\n",
+            false,
+        );
+        let ids: Vec<&str> = body.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["title", "note-2"], "{}", body.content);
+        assert!(
+            body.front.contains("By us.") && !body.front.contains("Note"),
+            "{}",
+            body.front
+        );
+        assert!(
+            body.content.starts_with("<h2 id=\"note-2\">"),
+            "{}",
+            body.content
+        );
+        assert!(body.content.contains("id=\"note\""), "{}", body.content);
+        let body = to_page_body("# Title\n\nJust text.\n", false);
+        assert_eq!(body.front, "");
+        assert!(body.content.contains("Just text."), "{}", body.content);
     }
 
     // With raw_html the body is one balanced tree: a stray `</div>` cannot close the page's

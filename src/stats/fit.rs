@@ -24,7 +24,7 @@ use super::tau2;
 ///   the t statistic infinite; the Wald random-effects SE is used instead (the
 ///   "ad hoc" floor q = 1, for this degenerate case only).
 pub fn fit(settings: &Settings, rows: &[Row]) -> Fit {
-    let mut results: Vec<RowResult> = rows
+    let results: Vec<RowResult> = rows
         .iter()
         .map(|row| RowResult {
             effect: effect::estimate(settings, row).map(|estimate| {
@@ -40,6 +40,13 @@ pub fn fit(settings: &Settings, rows: &[Row]) -> Fit {
             weight: 0.0,
         })
         .collect();
+    fit_effects(settings, rows, results)
+}
+
+/// [`fit`] from the rows' effects as [`fit`] computes them (`results`, one a row, in order;
+/// their weights are set here): leave-one-out refits an analysis without each study from the
+/// effects computed once for all of them.
+pub(super) fn fit_effects(settings: &Settings, rows: &[Row], mut results: Vec<RowResult>) -> Fit {
     let estimable = Estimates(&results).count();
     let mut fit = Fit {
         rows: Vec::new(),

@@ -2,10 +2,10 @@
 //! estimable study in turn, with its own method, model and tau² estimator, and whether leaving
 //! a study out changes the conclusion.
 
-use super::fit::fit;
+use super::fit::{fit, fit_effects};
 use super::input::{Row, Settings, Tau2Estimator};
 use super::interval::IntervalPosition;
-use super::output::{Heterogeneity, Pooled};
+use super::output::{Heterogeneity, Pooled, RowResult};
 
 /// Leave-one-out needs at least this many estimable studies, so that every refit pools two.
 pub const LEAVE_ONE_OUT_MIN_STUDIES: usize = 3;
@@ -49,12 +49,13 @@ pub fn leave_one_out<K: PartialEq>(settings: &Settings, rows: &[(K, Row)]) -> Op
     let mut results = Vec::with_capacity(studies.len());
     for &first in &studies {
         let left_out = &rows[first].0;
-        let remaining: Vec<Row> = rows
+        let (remaining, effects): (Vec<Row>, Vec<RowResult>) = rows
             .iter()
-            .filter(|(study, _)| study != left_out)
-            .map(|(_, row)| *row)
-            .collect();
-        let refit = fit(settings, &remaining);
+            .zip(&full.rows)
+            .filter(|((study, _), _)| study != left_out)
+            .map(|((_, row), result)| (*row, RowResult { weight: 0.0, ..*result }))
+            .unzip();
+        let refit = fit_effects(settings, &remaining, effects);
         // Two or more estimable studies remain, so the refit always pools.
         if let (Some(pooled), Some(heterogeneity)) = (refit.pooled, refit.heterogeneity) {
             results.push(LeftOut {

@@ -361,6 +361,7 @@ impl Templates {
         register_filters(&mut markdown);
         register_functions(&mut markdown, results);
         let mut html = Tera::new();
+        html.set_escape_fn(escape::html_escape_fn);
         html.autoescape_on([".html"]);
         register_filters(&mut html);
         // Each template is there under the name of its origin: `builtin/NAME`, `site/NAME`

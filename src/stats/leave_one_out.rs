@@ -53,7 +53,15 @@ pub fn leave_one_out<K: PartialEq>(settings: &Settings, rows: &[(K, Row)]) -> Op
             .iter()
             .zip(&full.rows)
             .filter(|((study, _), _)| study != left_out)
-            .map(|((_, row), result)| (*row, RowResult { weight: 0.0, ..*result }))
+            .map(|((_, row), result)| {
+                (
+                    *row,
+                    RowResult {
+                        weight: 0.0,
+                        ..*result
+                    },
+                )
+            })
             .unzip();
         let refit = fit_effects(settings, &remaining, effects);
         // Two or more estimable studies remain, so the refit always pools.

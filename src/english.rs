@@ -57,9 +57,15 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
-/// Lower-cases the first letter unless the word looks like an acronym ("Placebo" -> "placebo",
-/// "BCG vaccine" stays).
+/// A name as it reads in mid-sentence. Lower-cases the first letter unless the word looks like
+/// an acronym ("Placebo" -> "placebo", "BCG vaccine" stays); a name in Title Case, as Review
+/// Manager's labels often are, has every capitalised word lower-cased and its acronyms kept
+/// ("Short Duration" -> "short duration", "Stool Volume" -> "stool volume", "Vitamin A Plus
+/// TMP-SMX" -> "vitamin A plus TMP-SMX").
 pub fn decapitalise(s: &str) -> String {
+    if let Some(lowered) = title_case_lowered(s) {
+        return lowered;
+    }
     let mut chars = s.chars();
     match (chars.next(), chars.next()) {
         (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => first
@@ -69,6 +75,82 @@ pub fn decapitalise(s: &str) -> String {
             .collect(),
         _ => s.to_string(),
     }
+}
+
+/// How a word of a name is written, for [`decapitalise`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WordCase {
+    /// "Volume", "Short-Term": capitals only at the start of each part.
+    Capitalised,
+    /// "volume", "g/d".
+    Lower,
+    /// "HIV", "TMP-SMX", "mRNA", "A": kept as written.
+    Acronym,
+    /// "4.0", "+": no letters.
+    Neutral,
+}
+
+/// The case of one word, its parts (split at "-" and "/") taken together.
+fn word_case(word: &str) -> WordCase {
+    let mut case = WordCase::Neutral;
+    for part in word.split(['-', '/']) {
+        let letters: Vec<char> = part.chars().filter(|c| c.is_alphabetic()).collect();
+        let part_case = match letters.as_slice() {
+            [] => continue,
+            [only] if only.is_uppercase() => WordCase::Acronym,
+            [first, rest @ ..] if first.is_uppercase() && rest.iter().all(|c| c.is_lowercase()) => {
+                WordCase::Capitalised
+            }
+            all if all.iter().all(|c| c.is_lowercase()) => WordCase::Lower,
+            _ => WordCase::Acronym,
+        };
+        case = match (case, part_case) {
+            (WordCase::Acronym, _) | (_, WordCase::Acronym) => WordCase::Acronym,
+            (WordCase::Capitalised, _) | (_, WordCase::Capitalised) => WordCase::Capitalised,
+            _ => part_case,
+        };
+    }
+    case
+}
+
+/// A name in Title Case, lowered for mid-sentence: None unless at least two of its words are
+/// capitalised and every other word is an acronym, a number or a short word that Title Case
+/// leaves in lower case ("of", "versus").
+fn title_case_lowered(name: &str) -> Option<String> {
+    const MINOR: [&str; 17] = [
+        "a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "per", "plus", "the", "to",
+        "versus", "vs", "with",
+    ];
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let cases: Vec<WordCase> = words.iter().map(|w| word_case(w)).collect();
+    let capitalised = cases
+        .iter()
+        .filter(|c| **c == WordCase::Capitalised)
+        .count();
+    let minor = |w: &str| MINOR.contains(&w.trim_matches(|c: char| !c.is_alphabetic()));
+    let title_case = capitalised >= 2
+        && words
+            .iter()
+            .zip(&cases)
+            .all(|(w, c)| *c != WordCase::Lower || minor(w));
+    if !title_case {
+        return None;
+    }
+    // Rebuilt word by word so that the spaces between words stay as written.
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    for (word, case) in words.iter().zip(&cases) {
+        let at = rest.find(word).unwrap_or(0);
+        out.push_str(&rest[..at]);
+        if *case == WordCase::Capitalised {
+            out.push_str(&word.to_lowercase());
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// "a", "a and b", "a, b and c".
@@ -325,6 +407,41 @@ mod tests {
         assert_eq!(country_in_text("USA"), "the USA");
         assert_eq!(decapitalise("Placebo"), "placebo");
         assert_eq!(decapitalise("BCG vaccine"), "BCG vaccine");
+    }
+
+    // Title Case names read in lower case mid-sentence, their acronyms kept; a name with one
+    // capitalised word, or with words in lower case that Title Case would capitalise, only
+    // loses its first capital.
+    #[test]
+    fn title_case_names_are_lowered() {
+        assert_eq!(decapitalise("Short Duration"), "short duration");
+        assert_eq!(decapitalise("Stool Volume"), "stool volume");
+        assert_eq!(
+            decapitalise("Vitamin A Plus TMP-SMX"),
+            "vitamin A plus TMP-SMX"
+        );
+        assert_eq!(
+            decapitalise("Quality of Life Short Form (Q-LES-Q-SF)"),
+            "quality of life short form (Q-LES-Q-SF)"
+        );
+        assert_eq!(decapitalise("Short-Term Outcome"), "short-term outcome");
+        assert_eq!(
+            decapitalise("Benzodiazepines vs Pregabalin"),
+            "benzodiazepines vs pregabalin"
+        );
+        assert_eq!(decapitalise("4.0 g/d"), "4.0 g/d");
+        assert_eq!(decapitalise("Vitamin D"), "vitamin D");
+        assert_eq!(decapitalise("HIV Positive Adults"), "HIV positive adults");
+        // Not Title Case: only the first capital goes.
+        assert_eq!(decapitalise("Purine analogues"), "purine analogues");
+        assert_eq!(
+            decapitalise("Sulfasalazine+ c/steroids"),
+            "sulfasalazine+ c/steroids"
+        );
+        assert_eq!(
+            decapitalise("Tuberculosis in Brazil, by allocation"),
+            "tuberculosis in Brazil, by allocation"
+        );
     }
 
     // A name runs into the next when the next begins with the words it ends with, in any

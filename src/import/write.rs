@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+mod arms;
 mod outcomes;
 mod text;
 
@@ -545,11 +546,15 @@ impl Writer<'_> {
                 (&o.group_label_1, &o.group_label_2) == (&first.group_label_1, &first.group_label_2)
             })
         }) {
-            // revmark labels a whole comparison; here every analysis has its comparison's labels.
-            self.claim(&[
+            // revmark labels a whole comparison; here every analysis has its comparison's labels,
+            // written as the arms' names (without "Favours ", or from the comparison's name
+            // where the label is generic; the report says which).
+            for path in [
                 "comparisons[].outcomes[].group_label_1",
                 "comparisons[].outcomes[].group_label_2",
-            ]);
+            ] {
+                self.ledger.claim_mapped(path);
+            }
         }
         if doc
             .comparisons
@@ -590,16 +595,20 @@ impl Writer<'_> {
             let id = unique(slug(&c.name, "comparison"), &mut taken_comparisons);
             let comparison_number = number_of(c.number.as_ref(), ci + 1);
             let first = c.outcomes.first();
-            let experimental = first
-                .map(|o| o.group_label_1.as_str())
-                .filter(|l| !l.is_empty())
-                .unwrap_or("Experimental")
-                .to_string();
-            let control = first
-                .map(|o| o.group_label_2.as_str())
-                .filter(|l| !l.is_empty())
-                .unwrap_or("Control")
-                .to_string();
+            let first_labels = (
+                first.map_or("", |o| o.group_label_1.as_str()),
+                first.map_or("", |o| o.group_label_2.as_str()),
+            );
+            let (experimental, control) = arms::arm_names(&c.name, first_labels.0, first_labels.1);
+            let renamed = |name: &str, label: &str| !name.eq_ignore_ascii_case(label);
+            if (renamed(&experimental, first_labels.0) || renamed(&control, first_labels.1))
+                && !(first_labels.0.is_empty() && first_labels.1.is_empty())
+            {
+                self.notes.push(format!(
+                    "Comparison {comparison_number} \"{}\": the group labels \"{}\" / \"{}\" are written as the arms' names \"{experimental}\" / \"{control}\" (analyses.yaml `experimental` and `control`; the forest plots add \"Favours\").",
+                    c.name, first_labels.0, first_labels.1
+                ));
+            }
             yaml.push_str(&format!(
                 "  - id: {id}\n{}    name: {}\n    experimental: {}\n    control: {}\n",
                 number_line("    ", comparison_number, &mut previous_comparison),
@@ -641,19 +650,11 @@ impl Writer<'_> {
                 else {
                     continue;
                 };
-                let labels = (
-                    if o.group_label_1.is_empty() {
-                        "Experimental"
-                    } else {
-                        &o.group_label_1
-                    },
-                    if o.group_label_2.is_empty() {
-                        "Control"
-                    } else {
-                        &o.group_label_2
-                    },
-                );
-                if labels != (experimental.as_str(), control.as_str()) {
+                let labels = (o.group_label_1.as_str(), o.group_label_2.as_str());
+                // "Favours antimicrobial" and "Antimicrobial" name the same arm.
+                let names = arms::arm_names(&c.name, labels.0, labels.1);
+                let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+                if !(same(&names.0, &experimental) && same(&names.1, &control)) {
                     self.notes.push(format!(
                         "Analysis {number} \"{}\": group labels \"{}\" / \"{}\" differ from the comparison's first analysis; revmark labels a whole comparison with \"{experimental}\" / \"{control}\".",
                         o.name, labels.0, labels.1

@@ -24,6 +24,8 @@ pub struct ComparisonFindings<'a> {
     /// those the Summary of findings names, or else each protocol outcome's first main
     /// analysis.
     pub headline: Vec<usize>,
+    /// Whether the authors gave the comparison a Summary of findings.
+    pub summary_of_findings: bool,
 }
 
 impl<'a> ComparisonFindings<'a> {
@@ -35,6 +37,19 @@ impl<'a> ComparisonFindings<'a> {
     /// Whether the analysis at `index` of `outcomes` is a headline analysis.
     pub fn is_headline(&self, index: usize) -> bool {
         self.headline.contains(&index)
+    }
+
+    /// Whether the comparison analyses again what others analyse: every analysis of it is a
+    /// subgroup or sensitivity analysis (`role`), and no Summary of findings makes one of them
+    /// a headline. Review Manager reviews often keep such analyses as comparisons of their own
+    /// ("Sensitivity analysis: antimicrobial versus placebo by allocation concealment").
+    pub fn is_reanalysis(&self) -> bool {
+        !self.summary_of_findings
+            && !self.outcomes.is_empty()
+            && self
+                .outcomes
+                .iter()
+                .all(|f| f.spec.is_some_and(|s| s.role != Role::Main))
     }
 }
 
@@ -116,6 +131,7 @@ pub fn findings<'a>(review: &'a Review, results: &'a Results) -> Vec<ComparisonF
                 control,
                 outcomes,
                 headline,
+                summary_of_findings: analysed.is_some_and(|a| a.summary_of_findings.is_some()),
             }
         })
         .collect()

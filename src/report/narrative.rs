@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use super::findings::{ComparisonFindings, Finding};
 use super::prose::{StudyField, StudyProse};
 use crate::english::{
-    capitalise, count_noun, country_in_text, decapitalise, is_plural, join_and, join_or, plural,
-    runs_into, words,
+    capitalise, count_noun, country_in_text, decapitalise, is_plural, join_and, join_and_after,
+    join_or, plural, runs_into, words,
 };
 use crate::format::{count, effect_phrase};
 use crate::model::{
-    CertaintyLevel, IncludedStudy, Judgement, Priority, ProtocolOutcome, Review, RobTool,
+    CertaintyLevel, IncludedStudy, Judgement, Priority, ProtocolOutcome, Review, RobTool, Role,
 };
 use crate::results::{OutcomeResults, Pooled};
 
@@ -118,24 +118,219 @@ pub fn main_results(
         );
     }
     paragraphs.push(studies);
-    // The abstract speaks of the headline analyses only; the others are in Effects of
-    // interventions.
-    let headline: Vec<(&ComparisonFindings, &Finding)> = findings
-        .iter()
-        .flat_map(|c| c.headline().map(move |f| (c, f)))
-        .collect();
-    let mut effects = effect_sentences(review, &headline);
-    // Review Manager reviews often analyse the same data again in another comparison (the
-    // same studies grouped otherwise); the abstract says such a result once.
-    let mut said = std::collections::HashSet::new();
-    effects.retain(|sentence| said.insert(sentence.clone()));
-    effects.extend(unreported_primary(review, reporting));
-    paragraphs.push(effects);
+    let results = abstract_results(review, findings);
+    let grouped = results.said.len() > 1;
+    let mut closing: Vec<String> = results.closing().into_iter().collect();
+    closing.extend(unreported_primary(review, reporting));
+    if grouped {
+        // One paragraph per comparison, each opening with its name, so that results of the
+        // same outcome in different comparisons are told apart.
+        paragraphs.extend(
+            results
+                .said
+                .into_iter()
+                .map(|(c, sentences)| with_lead(c, sentences)),
+        );
+        paragraphs.push(closing);
+    } else {
+        let mut effects: Vec<String> = results.said.into_iter().flat_map(|(_, s)| s).collect();
+        effects.extend(closing);
+        paragraphs.push(effects);
+    }
     let mut rest = reported_without_data(reporting);
     rest.extend(unreported_secondary(review, reporting));
     paragraphs.push(rest);
     paragraphs.retain(|p| !p.is_empty());
     paragraphs
+}
+
+/// At most this many results without a certainty rating are listed for each comparison in
+/// the abstract (those of primary outcomes first); Effects of interventions reports them all.
+pub const UNRATED_PER_COMPARISON: usize = 3;
+
+/// At most about this many results without a certainty rating are listed in the abstract in
+/// all: a review of many comparisons lists fewer of each ([`unrated_per_comparison`]), so that
+/// the abstract stays an abstract.
+pub const UNRATED_IN_ABSTRACT: usize = 24;
+
+/// How many results without a certainty rating the abstract lists for each of `comparisons`
+/// comparisons that have such results: [`UNRATED_IN_ABSTRACT`] shared among them, at least one
+/// and at most [`UNRATED_PER_COMPARISON`] each.
+pub fn unrated_per_comparison(comparisons: usize) -> usize {
+    (UNRATED_IN_ABSTRACT / comparisons.max(1)).clamp(1, UNRATED_PER_COMPARISON)
+}
+
+/// What the abstract's Main results say of the comparisons' results.
+struct AbstractResults<'c, 'a> {
+    /// The sentences of each comparison that has any, in order.
+    said: Vec<(&'c ComparisonFindings<'a>, Vec<String>)>,
+    /// Headline results without a certainty rating that are not listed: beyond
+    /// [`UNRATED_PER_COMPARISON`], or without a pooled estimate.
+    unlisted: usize,
+    /// The roles of the comparisons left out as re-analyses ([`ComparisonFindings::is_reanalysis`]).
+    reanalyses: Vec<Role>,
+}
+
+impl AbstractResults<'_, '_> {
+    /// The sentence that says where the results the abstract does not list are: "Effects of
+    /// interventions also reports 12 other results, whose certainty was not assessed, and the
+    /// subgroup and sensitivity analyses."
+    fn closing(&self) -> Option<String> {
+        let others = (self.unlisted > 0).then(|| {
+            let n = self.unlisted as u64;
+            format!(
+                "{} other {}, whose certainty was not assessed,",
+                words(n),
+                plural(n, "result")
+            )
+        });
+        let kinds: Vec<&str> = [Role::Subgroup, Role::Sensitivity]
+            .into_iter()
+            .filter(|r| self.reanalyses.contains(r))
+            .map(Role::as_str)
+            .collect();
+        let reanalyses = (!kinds.is_empty()).then(|| format!("the {} analyses", join_and(&kinds)));
+        let what = match (others, reanalyses) {
+            (Some(o), Some(r)) => format!("{o} and {r}"),
+            (Some(o), None) => o.trim_end_matches(',').to_string(),
+            (None, Some(r)) => r,
+            (None, None) => return None,
+        };
+        Some(format!("Effects of interventions also reports {what}."))
+    }
+}
+
+/// The results the abstract reports, comparison by comparison: of each comparison that does
+/// not analyse again what another analyses, its headline results with a certainty rating,
+/// each in its GRADE sentence, and a few pooled results without one
+/// ([`unrated_per_comparison`]), in one sentence. A result said already (the same data analysed again in another
+/// comparison) is not said again.
+fn abstract_results<'c, 'a>(
+    review: &Review,
+    findings: &'c [ComparisonFindings<'a>],
+) -> AbstractResults<'c, 'a> {
+    // When every comparison is a re-analysis there is no other to prefer: all are reported.
+    let all_reanalyses = findings.iter().all(ComparisonFindings::is_reanalysis);
+    let mut out = AbstractResults {
+        said: Vec::new(),
+        unlisted: 0,
+        reanalyses: Vec::new(),
+    };
+    let reported = |c: &ComparisonFindings| all_reanalyses || !c.is_reanalysis();
+    let pooled = |f: &&Finding| f.result.pools_overall() && f.result.pooled.is_some();
+    let unrated = |c: &'c ComparisonFindings<'a>| -> Vec<&'c Finding<'a>> {
+        c.headline()
+            .filter(|f| f.result.certainty.is_none())
+            .collect()
+    };
+    let per_comparison = unrated_per_comparison(
+        findings
+            .iter()
+            .filter(|c| reported(c) && unrated(c).iter().any(pooled))
+            .count(),
+    );
+    let mut said_sentences = std::collections::HashSet::new();
+    let mut said_results = std::collections::HashSet::new();
+    for c in findings {
+        if !reported(c) {
+            out.reanalyses
+                .extend(c.outcomes.iter().filter_map(|f| f.spec.map(|s| s.role)));
+            continue;
+        }
+        let headline: Vec<&Finding> = c.headline().collect();
+        let rated: Vec<(&ComparisonFindings, &Finding)> = headline
+            .iter()
+            .filter(|f| f.result.certainty.is_some())
+            .map(|f| (c, *f))
+            .collect();
+        let mut sentences = effect_sentences(review, &rated);
+        sentences.retain(|sentence| said_sentences.insert(sentence.clone()));
+        let unrated = unrated(c);
+        let primary = |f: &Finding| {
+            review
+                .outcome(&f.result.outcome)
+                .is_some_and(|o| o.priority == Priority::Primary)
+        };
+        // Primary outcomes first, then in order; listed in order.
+        let mut chosen: Vec<usize> = (0..unrated.len())
+            .filter(|&i| pooled(&unrated[i]))
+            .collect();
+        chosen.sort_by_key(|&i| (!primary(unrated[i]), i));
+        chosen.truncate(per_comparison);
+        chosen.sort_unstable();
+        let listed: Vec<(String, String)> = chosen
+            .iter()
+            .filter_map(|&i| unrated_result(review, unrated[i]))
+            .filter(|phrase| said_results.insert(phrase.clone()))
+            .collect();
+        out.unlisted += unrated.len() - chosen.len();
+        sentences.extend(unrated_sentence(&listed));
+        if !sentences.is_empty() {
+            out.said.push((c, sentences));
+        }
+    }
+    out
+}
+
+/// A pooled result without a certainty rating: its name and its numbers ("stillbirth", "OR
+/// 0.69, 95% CI 0.36 to 1.32; 8 studies, 4158 women").
+fn unrated_result(review: &Review, finding: &Finding) -> Option<(String, String)> {
+    let result = finding.result;
+    let pooled = result.pooled.as_ref()?;
+    let mut facts = vec![effect_phrase(result.measure.label(), pooled)];
+    facts.extend(counts(review, result));
+    Some((decapitalise(&result.name), facts.join("; ")))
+}
+
+/// "For stillbirth, the certainty of the evidence was not assessed (OR ...)." for one result;
+/// for several, one sentence: "The certainty of the evidence was not assessed for stillbirth
+/// (OR ...) and neonatal death (RR ...)."
+fn unrated_sentence(listed: &[(String, String)]) -> Option<String> {
+    match listed {
+        [] => None,
+        [(name, facts)] => Some(format!(
+            "For {name}, the certainty of the evidence was not assessed ({facts})."
+        )),
+        _ => {
+            let items: Vec<String> = listed
+                .iter()
+                .map(|(name, facts)| format!("{name} ({facts})"))
+                .collect();
+            Some(format!(
+                "The certainty of the evidence was not assessed for {}.",
+                join_and_after("for", &items)
+            ))
+        }
+    }
+}
+
+/// A comparison's sentences as one paragraph that opens with its name: "Tetracycline versus
+/// doxycycline: the certainty of the evidence ...". A name that has a colon of its own is
+/// followed by a dash instead.
+fn with_lead(comparison: &ComparisonFindings, mut sentences: Vec<String>) -> Vec<String> {
+    let name = capitalise(&decapitalise(comparison.results.name.trim()));
+    let separator = if name.contains(':') {
+        " \u{2013} "
+    } else {
+        ": "
+    };
+    if let Some(first) = sentences.first_mut() {
+        // The sentence goes on after the name: its first capital goes, unless it is the
+        // intervention's own ("Lactobacillus GG reduces ...") or an acronym's.
+        let keeps_capital = first.starts_with(comparison.experimental.as_str())
+            || first.chars().nth(1).is_some_and(char::is_uppercase);
+        let rest = if keeps_capital {
+            first.clone()
+        } else {
+            let mut chars = first.chars();
+            chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or_default()
+        };
+        *first = format!("{name}{separator}{rest}");
+    }
+    sentences
 }
 
 /// "We found no studies that compared ..." for planned comparisons no study made.
@@ -255,7 +450,17 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
             "One study compared {first} and the other study compared {second}."
         )),
         _ => {
-            let parts: Vec<String> = groups
+            // A long list reads badly in one sentence: the most frequent comparisons are
+            // named, and the others counted.
+            let mut named: Vec<&(String, u64)> = groups.iter().collect();
+            let mut others: Vec<&(String, u64)> = Vec::new();
+            if groups.len() > MOST_COMPARISONS_NAMED + 1 {
+                named.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+                others = named.split_off(MOST_COMPARISONS_NAMED);
+                // Named in the order the review has them.
+                named.sort_by_key(|g| groups.iter().position(|h| std::ptr::eq(*g, h)));
+            }
+            let mut parts: Vec<String> = named
                 .iter()
                 .map(|(phrase, count)| {
                     format!(
@@ -265,10 +470,22 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
                     )
                 })
                 .collect();
+            if !others.is_empty() {
+                let studies: u64 = others.iter().map(|(_, count)| count).sum();
+                parts.push(format!(
+                    "the remaining {} {} made {} other comparisons",
+                    words(studies),
+                    plural(studies, "study"),
+                    words(others.len() as u64)
+                ));
+            }
             Some(format!("{}.", capitalise(&join_and(&parts))))
         }
     }
 }
+
+/// The most comparisons the sentence on what the studies compared names one by one.
+const MOST_COMPARISONS_NAMED: usize = 3;
 
 /// "The studies were carried out in Brazil (36 adolescent mothers) and the USA (16 women)".
 pub(super) fn countries(review: &Review) -> Option<String> {

@@ -290,3 +290,298 @@ fn a_result_analysed_again_in_another_comparison_is_said_once() {
     let text = main_results(&scratch, "diuretics-pregnancy").replace('\n', " ");
     assert_eq!(about(&text), 2, "{text}");
 }
+
+/// The paragraphs of a Main results section, without its heading.
+fn paragraphs(main_results: &str) -> Vec<String> {
+    main_results
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A second comparison of the diuretics example, named `name`, with stillbirth (its data
+/// without the first trial, so that its result differs from the first comparison's) and
+/// neonatal death; `role` is written on each analysis when given.
+fn second_comparison(dir: &std::path::Path, name: &str, role: Option<&str>) {
+    let stillbirth = std::fs::read_to_string(dir.join("data/stillbirth.csv")).unwrap();
+    let fewer: Vec<&str> = stillbirth
+        .lines()
+        .filter(|l| !l.starts_with("Weseley"))
+        .collect();
+    std::fs::write(dir.join("data/stillbirth-2.csv"), fewer.join("\n") + "\n").unwrap();
+    let role = role
+        .map(|r| format!("        role: {r}\n"))
+        .unwrap_or_default();
+    append(
+        &dir.join("analyses.yaml"),
+        &format!(
+            "  - id: thiazides-vs-control
+    name: \"{name}\"
+    experimental: Thiazides
+    control: Control
+    outcomes:
+      - outcome: stillbirth
+        type: dichotomous
+        measure: OR
+        method: MH
+{role}        data: data/stillbirth-2.csv
+      - outcome: neonatal-death
+        type: dichotomous
+        measure: RR
+        method: MH
+{role}        data: data/neonatal-death.csv
+"
+        ),
+    );
+}
+
+// With one comparison the Main results are one paragraph of results; with a second, each
+// comparison's results are a paragraph of their own that opens with the comparison's name,
+// and the name follows analyses.yaml.
+#[test]
+fn results_of_several_comparisons_are_told_apart() {
+    let scratch = Scratch::new("grouped");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let one = main_results(&scratch, "diuretics-pregnancy");
+    let name = "Diuretics versus placebo or no treatment";
+    assert!(!one.contains(&format!("{name}:")), "{one}");
+
+    let second = "Thiazides versus control in late pregnancy";
+    second_comparison(&dir, second, None);
+    build(&scratch);
+    let two = paragraphs(&main_results(&scratch, "diuretics-pregnancy"));
+    let opening = |p: &String, name: &str| p.starts_with(&format!("{name}: "));
+    let first = two.iter().position(|p| opening(p, name));
+    let other = two.iter().position(|p| opening(p, second));
+    let (Some(first), Some(other)) = (first, other) else {
+        panic!("no paragraph opens with each comparison's name: {two:#?}");
+    };
+    assert!(first < other, "{two:#?}");
+    // The first comparison's paragraph holds its results, the second's its own.
+    assert!(two[first].contains("pre-eclampsia"), "{}", two[first]);
+    assert!(!two[other].contains("pre-eclampsia"), "{}", two[other]);
+    assert!(two[other].contains("stillbirth"), "{}", two[other]);
+    // The sentence after the name goes on in lower case.
+    assert!(
+        two[first].starts_with(&format!("{name}: diuretic treatment may reduce")),
+        "{}",
+        two[first]
+    );
+
+    // Renamed in analyses.yaml, the paragraph opens with the new name.
+    edit(
+        &dir.join("analyses.yaml"),
+        second,
+        "Loop diuretics versus control",
+    );
+    build(&scratch);
+    let renamed = main_results(&scratch, "diuretics-pregnancy");
+    assert!(
+        renamed.contains("\nLoop diuretics versus control: "),
+        "{renamed}"
+    );
+    assert!(!renamed.contains(second), "{renamed}");
+}
+
+// A comparison whose every analysis is a sensitivity (or subgroup) analysis analyses again what
+// another comparison analyses: the abstract leaves its results to Effects of interventions and
+// says so. Made a main comparison, its results are in the abstract.
+#[test]
+fn reanalyses_are_left_to_effects_of_interventions() {
+    let scratch = Scratch::new("reanalysis");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let name = "Sensitivity analysis: diuretics versus control without Weseley & Douglas 1962";
+    second_comparison(&dir, name, Some("sensitivity"));
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    assert!(!text.contains(name), "{text}");
+    assert_eq!(text.matches("stillbirth (").count(), 1, "{text}");
+    let closing = text
+        .lines()
+        .find(|l| l.contains("Effects of interventions also reports"))
+        .unwrap_or_else(|| panic!("no closing sentence: {text}"));
+    assert!(closing.contains("the sensitivity analyses"), "{closing}");
+    assert!(!closing.contains("subgroup"), "{closing}");
+
+    // As subgroup analyses, the sentence says so.
+    let analyses = dir.join("analyses.yaml");
+    for _ in 0..2 {
+        edit(&analyses, "role: sensitivity", "role: subgroup");
+    }
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    assert!(text.contains("the subgroup analyses."), "{text}");
+
+    // As main analyses, the comparison has its own paragraph and no closing sentence is needed.
+    for _ in 0..2 {
+        edit(&analyses, "        role: subgroup\n", "");
+    }
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    assert!(text.contains(&format!("\n{name} \u{2013} ")), "{text}");
+    assert!(
+        !text.contains("Effects of interventions also reports"),
+        "{text}"
+    );
+}
+
+// Results without a certainty rating are listed up to the abstract's cap, primary outcomes
+// first; the rest are counted in a sentence that sends the reader to Effects of
+// interventions. Rated results are always listed.
+#[test]
+fn unrated_results_are_capped_and_counted() {
+    use revmark::english::words;
+    use revmark::report::narrative::unrated_per_comparison;
+    let scratch = Scratch::new("capped");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let analyses = dir.join("analyses.yaml");
+    let unrate = |level: &str| {
+        let line = std::fs::read_to_string(&analyses)
+            .unwrap()
+            .lines()
+            .find(|l| l.contains(&format!("certainty: {{level: {level}")))
+            .unwrap()
+            .to_string();
+        edit(&analyses, &format!("{line}\n"), "");
+    };
+    unrate("low");
+    unrate("moderate");
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    let outcomes = [
+        "pre-eclampsia (",
+        "perinatal death (",
+        "stillbirth (",
+        "neonatal death (",
+    ];
+    let listed = |text: &str| outcomes.iter().filter(|o| text.contains(*o)).count();
+    let cap = unrated_per_comparison(1);
+    assert!(
+        cap < outcomes.len(),
+        "the test needs more outcomes than the cap"
+    );
+    assert_eq!(listed(&text), cap, "{text}");
+    // The last outcome, secondary, is the one left out.
+    assert!(!text.contains(outcomes[3]), "{text}");
+    let left = (outcomes.len() - cap) as u64;
+    let plural = if left == 1 { "result" } else { "results" };
+    assert!(
+        text.contains(&format!(
+            "Effects of interventions also reports {} other {plural}, whose certainty was not assessed.",
+            words(left)
+        )),
+        "{text}"
+    );
+
+    // Neonatal death made primary is listed before the others.
+    edit(
+        &dir.join("review.yaml"),
+        "    name: neonatal death\n    priority: secondary",
+        "    name: neonatal death\n    priority: primary",
+    );
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    assert!(text.contains("neonatal death ("), "{text}");
+    assert_eq!(listed(&text), cap, "{text}");
+
+    // Rated, pre-eclampsia has its GRADE sentence, and the unrated results left are listed up
+    // to the cap.
+    edit(
+        &analyses,
+        "        model: random\n",
+        "        model: random\n        certainty: {level: low, reasons: [risk of bias]}\n",
+    );
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    assert!(text.contains("may reduce pre-eclampsia"), "{text}");
+    let unrated = outcomes.len() - 1;
+    assert_eq!(listed(&text), unrated.min(cap), "{text}");
+    assert_eq!(
+        text.contains("Effects of interventions also reports"),
+        unrated > cap,
+        "{text}"
+    );
+}
+
+// The sentence on what the studies compared names each comparison while there are few; with
+// more, it names the most frequent and counts the others.
+#[test]
+fn many_comparisons_are_named_briefly() {
+    let scratch = Scratch::new("compared");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let review = dir.join("review.yaml");
+    let studies = dir.join("studies.yaml");
+    // Five planned comparisons; the nine studies assigned 3, 2, 2, 1, 1.
+    let planned: Vec<(String, String)> = ["a", "b", "c", "d", "e"]
+        .iter()
+        .map(|k| {
+            (
+                format!("drug-{k}-vs-control"),
+                format!("drug {}", k.to_uppercase()),
+            )
+        })
+        .collect();
+    let mut yaml = String::new();
+    for (id, drug) in &planned {
+        yaml.push_str(&format!(
+            "  - id: {id}\n    name: {drug} versus placebo\n    experimental: {drug}\n    control: placebo\n"
+        ));
+    }
+    edit(&review, "comparisons:\n", &format!("comparisons:\n{yaml}"));
+    let assign = |counts: &[usize]| {
+        let text = std::fs::read_to_string(&studies).unwrap();
+        let mut out = String::new();
+        let mut slot = counts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, &n)| std::iter::repeat_n(i, n));
+        for line in text.lines() {
+            if line.trim_start().starts_with("comparison: ") {
+                let i = slot.next().unwrap();
+                out.push_str(&format!("    comparison: {}\n", planned[i].0));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        std::fs::write(&studies, out).unwrap();
+    };
+    let sentence = |scratch: &Scratch| {
+        let text = main_results(scratch, "diuretics-pregnancy");
+        text.split(". ")
+            .find(|s| s.contains("studies compared "))
+            .unwrap_or_else(|| panic!("no sentence on what was compared: {text}"))
+            .to_string()
+    };
+    assign(&[3, 2, 2, 1, 1]);
+    build(&scratch);
+    let brief = sentence(&scratch);
+    for (_, drug) in &planned[..3] {
+        assert!(
+            brief.contains(&format!("compared {drug} with placebo")),
+            "{brief}"
+        );
+    }
+    for (_, drug) in &planned[3..] {
+        assert!(!brief.contains(drug.as_str()), "{brief}");
+    }
+    assert!(
+        brief.contains("the remaining two studies made two other comparisons"),
+        "{brief}"
+    );
+
+    // Four comparisons are each named.
+    assign(&[3, 2, 2, 2, 0]);
+    build(&scratch);
+    let listed = sentence(&scratch);
+    for (_, drug) in &planned[..4] {
+        assert!(
+            listed.contains(&format!("compared {drug} with placebo")),
+            "{listed}"
+        );
+    }
+    assert!(!listed.contains("remaining"), "{listed}");
+}

@@ -333,3 +333,133 @@ fn a_zip_that_is_not_a_package_is_refused() {
     assert!(run.stderr.contains("x.zip"), "{}", run.stderr);
     assert!(!scratch.path("reviews/x").exists());
 }
+
+/// A Review Manager file of three comparisons of two studies each: `first` and `second` are
+/// the names of the first two, `labels` their group labels, and the third is a sensitivity
+/// analysis of the first.
+fn rm5_with_comparisons(first: &str, labels: [(&str, &str); 2], second: &str) -> String {
+    let outcome = |no: usize, labels: (&str, &str), name: &str| {
+        format!(
+            "<DICH_OUTCOME EFFECT_MEASURE=\"RR\" METHOD=\"MH\" RANDOM=\"NO\" NO=\"{no}\">\
+<NAME>{name}</NAME><GROUP_LABEL_1>{}</GROUP_LABEL_1><GROUP_LABEL_2>{}</GROUP_LABEL_2>\
+<DICH_DATA EVENTS_1=\"3\" EVENTS_2=\"9\" STUDY_ID=\"STD-A\" TOTAL_1=\"40\" TOTAL_2=\"41\"/>\
+<DICH_DATA EVENTS_1=\"5\" EVENTS_2=\"8\" STUDY_ID=\"STD-B\" TOTAL_1=\"30\" TOTAL_2=\"30\"/>\
+</DICH_OUTCOME>",
+            labels.0, labels.1
+        )
+    };
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<COCHRANE_REVIEW TYPE=\"INTERVENTION\">\
+<COVER_SHEET><TITLE>Drugs for an infection</TITLE></COVER_SHEET>\
+<STUDIES_AND_REFERENCES><STUDIES><INCLUDED_STUDIES>\
+<STUDY ID=\"STD-A\" NAME=\"A 2001\" YEAR=\"2001\"/><STUDY ID=\"STD-B\" NAME=\"B 2002\" YEAR=\"2002\"/>\
+</INCLUDED_STUDIES></STUDIES></STUDIES_AND_REFERENCES><ANALYSES_AND_DATA>\
+<COMPARISON ID=\"CMP-001\" NO=\"1\"><NAME>{first}</NAME>{}</COMPARISON>\
+<COMPARISON ID=\"CMP-002\" NO=\"2\"><NAME>{second}</NAME>{}</COMPARISON>\
+<COMPARISON ID=\"CMP-003\" NO=\"3\"><NAME>Sensitivity analysis: {first} by allocation concealment</NAME>{}</COMPARISON>\
+</ANALYSES_AND_DATA></COCHRANE_REVIEW>",
+        outcome(1, labels[0], "Clinical failure"),
+        outcome(1, labels[1], "Stool Volume"),
+        outcome(1, labels[0], "Clinical failure")
+    )
+}
+
+/// Imports `rm5` into `scratch/reviews/imported`, builds it, and gives back analyses.yaml,
+/// review.yaml and the abstract.
+fn import_and_build(scratch: &Scratch, rm5: &str) -> (String, String, String) {
+    let _ = std::fs::remove_dir_all(scratch.path("reviews"));
+    std::fs::write(scratch.path("labels.rm5"), rm5).unwrap();
+    let run = revmark(
+        &scratch.0,
+        &["import", "labels.rm5", "--out", "reviews/imported"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    build(scratch);
+    let file = |name: &str| std::fs::read_to_string(scratch.path("reviews/imported").join(name));
+    (
+        file("analyses.yaml").unwrap(),
+        file("review.yaml").unwrap(),
+        read(scratch, "imported/abstract.md"),
+    )
+}
+
+// Group labels written for the forest plot ("Favours antimicrobial") lose their "Favours";
+// generic ones ("Control") give way to the comparison's own "X versus Y"; Title Case labels
+// read in lower case in the text. A comparison named a sensitivity analysis has that role and
+// stays out of the abstract's Main results.
+#[test]
+fn group_labels_become_the_arms_names() {
+    let scratch = Scratch::new("import-labels");
+    let first = "Antimicrobial versus placebo/no treatment";
+    let second = "Short versus long duration";
+    let (analyses, review, abstract_md) = import_and_build(
+        &scratch,
+        &rm5_with_comparisons(
+            first,
+            [
+                ("Favours antimicrobial", "Control"),
+                ("Short Duration", "Long Duration"),
+            ],
+            second,
+        ),
+    );
+    assert!(
+        analyses.contains("experimental: \"antimicrobial\"\n    control: \"placebo/no treatment\""),
+        "{analyses}"
+    );
+    assert!(
+        analyses.contains("experimental: \"Short Duration\"\n    control: \"Long Duration\""),
+        "{analyses}"
+    );
+    assert!(!analyses.contains("Favours"), "{analyses}");
+    assert!(
+        review.contains("experimental: \"short duration\"\n    control: \"long duration\""),
+        "{review}"
+    );
+    // The sensitivity analysis's analyses say so; the others are main analyses.
+    assert_eq!(
+        analyses.matches("role: sensitivity").count(),
+        1,
+        "{analyses}"
+    );
+    assert!(
+        !abstract_md.contains("Sensitivity analysis"),
+        "{abstract_md}"
+    );
+    assert!(
+        abstract_md.contains("the sensitivity analyses"),
+        "{abstract_md}"
+    );
+    // Two comparisons with results: a paragraph each, opening with its name.
+    assert!(
+        abstract_md.contains(&format!("\n{first}: ")),
+        "{abstract_md}"
+    );
+    assert!(
+        abstract_md.contains(&format!("\n{second}: ")),
+        "{abstract_md}"
+    );
+    assert!(abstract_md.contains("for stool volume,"), "{abstract_md}");
+
+    // Other labels, other names: an experimental label that names the drug is kept, and a
+    // generic control label read from the comparison's name.
+    let (analyses, review, _) = import_and_build(
+        &scratch,
+        &rm5_with_comparisons(
+            "Doxycycline vs. tetracycline (efficacy)",
+            [
+                ("Favours Doxycycline", "Favours control"),
+                ("Short", "Long"),
+            ],
+            second,
+        ),
+    );
+    assert!(
+        analyses.contains("experimental: \"Doxycycline\"\n    control: \"tetracycline\""),
+        "{analyses}"
+    );
+    assert!(
+        review.contains("experimental: \"doxycycline\"\n    control: \"tetracycline\""),
+        "{review}"
+    );
+}

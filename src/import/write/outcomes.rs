@@ -74,6 +74,11 @@ pub(super) fn plan_outcomes(doc: &Document, primary_text: &str) -> OutcomePlan {
     let mut index: HashMap<String, usize> = HashMap::new();
     let mut taken = Taken::default();
     for (ci, c) in doc.comparisons.iter().enumerate() {
+        // A comparison the authors named a sensitivity or subgroup analysis ("Sensitivity
+        // analysis: antimicrobial versus placebo by allocation concealment", "... subgrouped by
+        // severity of dehydration") analyses again what another comparison analyses: each of
+        // its analyses has that role.
+        let comparison_role = comparison_role(&c.name);
         for (oi, o) in c.outcomes.iter().enumerate() {
             let (stem_text, qualifier) = stem(&o.name);
             let stem_key = key(stem_text);
@@ -99,10 +104,25 @@ pub(super) fn plan_outcomes(doc: &Document, primary_text: &str) -> OutcomePlan {
                 plan.roles.insert((ci, oi), "sensitivity");
             } else if shared && qualifier.contains("subgroup") {
                 plan.roles.insert((ci, oi), "subgroup");
+            } else if let Some(role) = comparison_role {
+                plan.roles.insert((ci, oi), role);
             }
         }
     }
     plan
+}
+
+/// The role of every analysis of a comparison whose name says it is a sensitivity or subgroup
+/// analysis; None for any other comparison.
+fn comparison_role(name: &str) -> Option<&'static str> {
+    let name = name.to_lowercase();
+    if name.contains("sensitivity analys") {
+        Some("sensitivity")
+    } else if name.contains("subgroup") {
+        Some("subgroup")
+    } else {
+        None
+    }
 }
 
 /// What a Summary of findings row gives the analysis it names.

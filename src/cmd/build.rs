@@ -1,6 +1,6 @@
 //! `revmark build`: load, compute, render and write the output folder whole.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -136,21 +136,13 @@ pub(crate) fn build_all(
                 (entry.clone(), Some((Vec::new(), again)))
             }
             (Plan::Build { duplicate, .. }, Some(review)) => {
-                // Each file is written as soon as it is made (the first error kept for after);
-                // a duplicate's would land in the folder of the review it duplicates, so it is
-                // rendered for its messages only.
-                let unwritten = std::sync::Mutex::new(None);
+                // Each file goes to the staging folder as it is made (see
+                // site::ReviewFiles); a duplicate's would land in the folder of the review it
+                // duplicates, so it is rendered for its messages only.
+                let files = staging.review_files(Path::new(slug));
                 let write = |name: String, bytes: Vec<u8>| {
-                    if *duplicate {
-                        return;
-                    }
-                    let written =
-                        timings::time(Stage::Write, || staging.put(Path::new(slug), &name, &bytes));
-                    if let Err(e) = written {
-                        unwritten
-                            .lock()
-                            .unwrap_or_else(std::sync::PoisonError::into_inner)
-                            .get_or_insert(e);
+                    if !*duplicate {
+                        files.put(name, bytes);
                     }
                 };
                 let rendered = render(review, &site, baselines.get(slug), cache, &write)
@@ -158,12 +150,7 @@ pub(crate) fn build_all(
                 if *duplicate {
                     return Err(Outcome::Duplicate);
                 }
-                if let Some(e) = unwritten
-                    .into_inner()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                {
-                    return Err(Outcome::Unwritten(e));
-                }
+                files.finish().map_err(Outcome::Unwritten)?;
                 // Loading's warnings were printed as it loaded; the build's own (the GRADE
                 // assistant's) are printed below, after every review's loading.
                 (
@@ -245,10 +232,10 @@ pub(crate) fn build_all(
             }
         },
     )?;
-    let top = BTreeMap::from([
+    let top = [
         ("index.html".to_string(), index.into_bytes()),
         ("README.md".to_string(), site::OUTPUT_README.into()),
-    ]);
+    ];
     timings::time(Stage::Write, || {
         staging.write(Path::new(""), &top)?;
         staging.finish()

@@ -16,7 +16,7 @@ pub use owner::{check_new_review, check_output};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 /// The README every output folder carries, so that a checkout's `output/` explains itself (it
 /// is the one file there under version control, and the build writes it like the rest).
@@ -111,13 +111,13 @@ impl Staging {
         })
     }
 
-    /// Writes `files` (relative path -> bytes) into the folder `folder` of the new output
+    /// Writes `files` (relative path, bytes) into the folder `folder` of the new output
     /// (`""` for its root). A file whose bytes equal the same file in the output being replaced
     /// is hard-linked to it instead of written: a rebuild after a small edit then writes only
     /// what changed, unchanged files keep their modification time (what a static-site deploy
     /// compares), and removing the old tree afterwards frees only the changed files. Neither
     /// tree is ever modified in place, so sharing the unchanged files keeps both whole.
-    pub fn write(&self, folder: &Path, files: &BTreeMap<String, Vec<u8>>) -> io::Result<()> {
+    pub fn write(&self, folder: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
         let relatives: Vec<(PathBuf, &Vec<u8>)> =
             files.iter().map(|(n, b)| (folder.join(n), b)).collect();
         // Folders first, each once; then the files, on several threads (a large review is
@@ -140,32 +140,19 @@ impl Staging {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .entry(folder.to_path_buf())
             .or_default()
-            .extend(files.keys().cloned());
+            .extend(files.iter().map(|(name, _)| name.clone()));
         Ok(())
     }
 
-    /// Writes one file, `name` (a path relative to `folder`), as [`Staging::write`] writes
-    /// each: for a build that writes a review's files one by one as they are made.
-    pub fn put(&self, folder: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
-        let relative = folder.join(name);
-        // Its folder is made when the first file in it is missing it (two syscalls a file
-        // fewer than making sure first).
-        match self.write_file(&relative, bytes) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if let Some(dir) = self.root.join(&relative).parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                self.write_file(&relative, bytes)?;
-            }
-            written => written?,
+    /// The files of the review folder `folder`, to be written as they are made: see
+    /// [`ReviewFiles`].
+    pub fn review_files(&self, folder: &Path) -> ReviewFiles<'_> {
+        ReviewFiles {
+            staging: self,
+            folder: folder.to_path_buf(),
+            batch: Mutex::new(Batch::default()),
+            error: Mutex::new(None),
         }
-        self.written
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .entry(folder.to_path_buf())
-            .or_default()
-            .push(name.to_string());
-        Ok(())
     }
 
     /// Writes the file at `relative` (to the output folder) into the staging folder, or
@@ -358,6 +345,82 @@ fn unchanged(path: &Path, bytes: &[u8]) -> bool {
         && std::fs::read(path).is_ok_and(|old| old == bytes)
 }
 
+/// A review's files on their way into the staging folder, as the review's rendering makes
+/// them: gathered into a batch, which is written with [`Staging::write`] (on every thread)
+/// once it holds [`ReviewFiles::BATCH`] bytes, and at [`ReviewFiles::finish`]. A large
+/// review's figures and exports then leave memory while its pages render, and a small
+/// review's files are still written side by side.
+#[derive(Debug)]
+pub struct ReviewFiles<'a> {
+    staging: &'a Staging,
+    folder: PathBuf,
+    batch: Mutex<Batch>,
+    /// The first write that failed; later batches are not written.
+    error: Mutex<Option<io::Error>>,
+}
+
+/// Files gathered and not yet written, and their bytes.
+#[derive(Debug, Default)]
+struct Batch {
+    files: Vec<(String, Vec<u8>)>,
+    bytes: usize,
+}
+
+impl ReviewFiles<'_> {
+    /// A batch is written once it holds this many bytes.
+    pub const BATCH: usize = 4 << 20;
+
+    /// Adds a file (its path relative to the review's folder, and its bytes).
+    pub fn put(&self, name: String, bytes: Vec<u8>) {
+        let full = {
+            let mut batch = self.batch.lock().unwrap_or_else(PoisonError::into_inner);
+            batch.bytes += bytes.len();
+            batch.files.push((name, bytes));
+            (batch.bytes >= Self::BATCH).then(|| std::mem::take(&mut *batch))
+        };
+        if let Some(batch) = full {
+            self.write(&batch);
+        }
+    }
+
+    /// Writes what is left; the first error of any write.
+    pub fn finish(self) -> io::Result<()> {
+        let batch = std::mem::take(&mut *self.batch.lock().unwrap_or_else(PoisonError::into_inner));
+        self.write(&batch);
+        match self
+            .error
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes `batch` unless an earlier write failed, keeping the first error. No lock is
+    /// held while writing: the write runs on the pool's threads, which may meanwhile run
+    /// another part of the same review that adds a file.
+    fn write(&self, batch: &Batch) {
+        let failed = self
+            .error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .is_some();
+        if failed || batch.files.is_empty() {
+            return;
+        }
+        let written = crate::timings::time(crate::timings::Stage::Write, || {
+            self.staging.write(&self.folder, &batch.files)
+        });
+        if let Err(e) = written {
+            self.error
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get_or_insert(e);
+        }
+    }
+}
+
 /// A file of the output being replaced that a build carries over.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Carried {
@@ -442,7 +505,7 @@ fn remove_tree(dir: &Path) {
 mod tests {
     use super::*;
 
-    fn files(pairs: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+    fn files(pairs: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
         pairs
             .iter()
             .map(|(n, b)| (n.to_string(), b.as_bytes().to_vec()))
@@ -454,6 +517,43 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
+    }
+
+    // A review's files are held until they make a batch, then written together; what is left
+    // is written at the end, and the marker lists every file.
+    #[test]
+    fn a_reviews_files_are_written_a_batch_at_a_time() {
+        let dir = scratch("batches");
+        let out = dir.join("out");
+        let staging = Staging::begin(&out, false).unwrap();
+        let files = staging.review_files(Path::new("r"));
+        files.put("small.md".into(), b"one".to_vec());
+        assert!(
+            !staging.root.join("r/small.md").exists(),
+            "held in the batch"
+        );
+        files.put("figures/big.svg".into(), vec![b'x'; ReviewFiles::BATCH]);
+        assert!(
+            staging.root.join("r/figures/big.svg").is_file(),
+            "a full batch is written"
+        );
+        assert!(
+            staging.root.join("r/small.md").is_file(),
+            "with what it held"
+        );
+        files.put("last.md".into(), b"two".to_vec());
+        assert!(!staging.root.join("r/last.md").exists(), "a new batch");
+        files.finish().unwrap();
+        assert!(
+            staging.root.join("r/last.md").is_file(),
+            "the rest at the end"
+        );
+        staging.finish().unwrap();
+        let marker = std::fs::read_to_string(out.join(marker::MARKER)).unwrap();
+        for name in ["small.md", "figures/big.svg", "last.md"] {
+            assert!(marker.contains(name), "{marker}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     // Files written before the swap are in the staging folder, not in the output; a build

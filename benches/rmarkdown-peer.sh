@@ -65,9 +65,11 @@ for size in ${sizes//,/ }; do
   reviews=$target/bench-reviews/$size
   "$synth" --size "$size" --out "$reviews" --seed 1 2>/dev/null
   review=$(find "$reviews" -mindepth 1 -maxdepth 1 -type d | sort | head -1)
-  # A warm-up run of each, untimed, so that both read the files from the page cache.
-  "$revmark" build "$reviews" --out "$work/$size-warm-up" >/dev/null 2>&1
-  revmark_ms=$(for i in $(seq "$runs"); do
+  # A warm-up run of each, untimed, so that both read the files from the page cache. revmark
+  # runs in the scratch folder, as beside an author's reviews: in the repository it would
+  # take templates/ (the built-in templates' sources) for the site's own.
+  (cd "$work" && "$revmark" build "$reviews" --out "$work/$size-warm-up" >/dev/null 2>&1)
+  revmark_ms=$(cd "$work" && for i in $(seq "$runs"); do
     start=$(now)
     "$revmark" build "$reviews" --out "$work/$size-revmark-$i" >/dev/null 2>&1
     echo $(($(now) - start))

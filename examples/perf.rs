@@ -89,7 +89,11 @@ fn main() {
         let value = args.next();
         match (arg.as_str(), value) {
             ("--runs", Some(v)) => runs = v.parse().unwrap_or_else(|_| usage()),
-            ("--outputs", Some(v)) => outputs = Some(PathBuf::from(v)),
+            ("--outputs", Some(v)) => {
+                let given = std::path::absolute(&v)
+                    .unwrap_or_else(|e| fail(&format!("--outputs {v}: {e}")));
+                outputs = Some(given);
+            }
             ("--sizes", Some(v)) => {
                 sizes = v
                     .split(',')
@@ -336,9 +340,17 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 /// Runs revmark once; returns its wall time and stderr. A failed build stops the benchmark.
+/// It runs in the target folder, as an author's build runs beside the reviews: from the
+/// repository it would take the repository's `templates/` (the built-in templates' sources)
+/// for the site's own and compile every template twice.
 fn run(revmark: &Path, args: &[String]) -> (Duration, String) {
     let start = Instant::now();
     let output = Command::new(revmark)
+        .current_dir(
+            release_dir()
+                .parent()
+                .unwrap_or_else(|| fail("no target folder")),
+        )
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

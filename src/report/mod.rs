@@ -55,8 +55,9 @@ use templates::{Templates, template_diagnostic};
 use view::ReviewContext;
 
 /// Where a review's files go, each as soon as it is made: its path relative to the review's
-/// output folder, and its bytes. The build writes each at once into its staging folder, so
-/// that a large review's figures and exports are not held in memory while its pages render.
+/// output folder, and its bytes. The build writes them into its staging folder as they come
+/// (`site::ReviewFiles`), so that a large review's figures and exports are not held in memory
+/// while its pages render.
 pub type Emit<'a> = &'a (dyn Fn(String, Vec<u8>) + Sync);
 
 /// A review's files, each path relative to its output folder, with their bytes.

@@ -124,16 +124,31 @@ pub fn main_results(
     closing.extend(unreported_primary(review, reporting));
     if grouped {
         // One paragraph per comparison, each opening with its name, so that results of the
-        // same outcome in different comparisons are told apart.
-        paragraphs.extend(
-            results
-                .said
-                .into_iter()
-                .map(|(c, sentences)| with_lead(c, sentences)),
-        );
+        // same outcome in different comparisons are told apart. When no result is rated, that
+        // is said once, and each comparison lists its results.
+        let none_rated = results.said.iter().all(|s| s.rated.is_empty());
+        if none_rated {
+            paragraphs.push(vec![
+                "The certainty of the evidence was not assessed for any of the following results."
+                    .to_string(),
+            ]);
+        }
+        paragraphs.extend(results.said.into_iter().map(|said| {
+            let mut sentences = said.rated;
+            if none_rated {
+                sentences.push(format!("{}.", join_and(&listed_results(&said.unrated))));
+            } else {
+                sentences.extend(unrated_sentence(&said.unrated));
+            }
+            with_lead(said.comparison, sentences)
+        }));
         paragraphs.push(closing);
     } else {
-        let mut effects: Vec<String> = results.said.into_iter().flat_map(|(_, s)| s).collect();
+        let mut effects: Vec<String> = Vec::new();
+        for said in results.said {
+            effects.extend(said.rated);
+            effects.extend(unrated_sentence(&said.unrated));
+        }
         effects.extend(closing);
         paragraphs.push(effects);
     }
@@ -160,10 +175,19 @@ pub fn unrated_per_comparison(comparisons: usize) -> usize {
     (UNRATED_IN_ABSTRACT / comparisons.max(1)).clamp(1, UNRATED_PER_COMPARISON)
 }
 
+/// What the abstract's Main results say of one comparison's results.
+struct Said<'c, 'a> {
+    comparison: &'c ComparisonFindings<'a>,
+    /// Its results with a certainty rating, each in its GRADE sentence.
+    rated: Vec<String>,
+    /// Its pooled results without one, listed: each name and its numbers.
+    unrated: Vec<(String, String)>,
+}
+
 /// What the abstract's Main results say of the comparisons' results.
 struct AbstractResults<'c, 'a> {
-    /// The sentences of each comparison that has any, in order.
-    said: Vec<(&'c ComparisonFindings<'a>, Vec<String>)>,
+    /// Each comparison that has anything to say, in order.
+    said: Vec<Said<'c, 'a>>,
     /// Headline results without a certainty rating that are not listed: beyond
     /// [`UNRATED_PER_COMPARISON`], or without a pooled estimate.
     unlisted: usize,
@@ -264,9 +288,12 @@ fn abstract_results<'c, 'a>(
             .filter(|phrase| said_results.insert(phrase.clone()))
             .collect();
         out.unlisted += unrated.len() - chosen.len();
-        sentences.extend(unrated_sentence(&listed));
-        if !sentences.is_empty() {
-            out.said.push((c, sentences));
+        if !sentences.is_empty() || !listed.is_empty() {
+            out.said.push(Said {
+                comparison: c,
+                rated: sentences,
+                unrated: listed,
+            });
         }
     }
     out
@@ -291,17 +318,19 @@ fn unrated_sentence(listed: &[(String, String)]) -> Option<String> {
         [(name, facts)] => Some(format!(
             "For {name}, the certainty of the evidence was not assessed ({facts})."
         )),
-        _ => {
-            let items: Vec<String> = listed
-                .iter()
-                .map(|(name, facts)| format!("{name} ({facts})"))
-                .collect();
-            Some(format!(
-                "The certainty of the evidence was not assessed for {}.",
-                join_and_after("for", &items)
-            ))
-        }
+        _ => Some(format!(
+            "The certainty of the evidence was not assessed for {}.",
+            join_and_after("for", &listed_results(listed))
+        )),
     }
+}
+
+/// Each result listed as "stillbirth (OR 0.69, 95% CI ...)".
+fn listed_results(listed: &[(String, String)]) -> Vec<String> {
+    listed
+        .iter()
+        .map(|(name, facts)| format!("{name} ({facts})"))
+        .collect()
 }
 
 /// A comparison's sentences as one paragraph that opens with its name: "Tetracycline versus

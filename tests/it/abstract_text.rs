@@ -585,3 +585,55 @@ fn many_comparisons_are_named_briefly() {
     }
     assert!(!listed.contains("remaining"), "{listed}");
 }
+
+// With several comparisons and no result rated for certainty, the abstract says so once and
+// each comparison lists its results; rating one result brings back each comparison's own
+// sentence, and the shared one goes.
+#[test]
+fn unrated_results_of_several_comparisons_say_so_once() {
+    let scratch = Scratch::new("unrated-once");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    second_comparison(&dir, "Thiazides versus control", None);
+    let analyses = dir.join("analyses.yaml");
+    let rated: Vec<String> = std::fs::read_to_string(&analyses)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("certainty: {level:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!rated.is_empty(), "the example rates its results");
+    for line in &rated {
+        edit(&analyses, line, "");
+    }
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    let shared = "The certainty of the evidence was not assessed for any of the following results.";
+    assert_eq!(text.matches(shared).count(), 1, "{text}");
+    assert!(
+        !text.contains("the certainty of the evidence was not assessed for "),
+        "{text}"
+    );
+    let listing = paragraphs(&text)
+        .into_iter()
+        .find(|p| p.starts_with("Thiazides versus control: "))
+        .unwrap_or_else(|| panic!("no paragraph of the second comparison: {text}"));
+    assert!(listing.contains("stillbirth (OR "), "{listing}");
+
+    // One result rated again: no shared sentence, each comparison says it of its own.
+    std::fs::write(
+        &analyses,
+        std::fs::read_to_string(&analyses).unwrap().replacen(
+            "        data: data/stillbirth-2.csv\n",
+            "        data: data/stillbirth-2.csv\n        certainty: {level: low, reasons: [imprecision]}\n",
+            1,
+        ),
+    )
+    .unwrap();
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    assert!(!text.contains(shared), "{text}");
+    assert!(
+        text.contains("the certainty of the evidence was not assessed"),
+        "{text}"
+    );
+}

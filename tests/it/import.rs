@@ -439,7 +439,10 @@ fn group_labels_become_the_arms_names() {
         abstract_md.contains(&format!("\n{second}: ")),
         "{abstract_md}"
     );
-    assert!(abstract_md.contains("for stool volume,"), "{abstract_md}");
+    assert!(
+        abstract_md.contains(&format!("\n{second}: stool volume (")),
+        "{abstract_md}"
+    );
 
     // Other labels, other names: an experimental label that names the drug is kept, and a
     // generic control label read from the comparison's name.

@@ -138,9 +138,10 @@ pub fn generated_text(context: &ReviewContext) -> Vec<Passage> {
         super::sensitivity::SECTION,
         vec![sensitivity.stable.clone()],
     ));
-    for table in &s.sof {
+    // Numbered as the page numbers them, in order.
+    for (number, table) in (1..).zip(&s.sof) {
         passages.push(prose(
-            &format!("Summary of findings {}", table.number),
+            &format!("Summary of findings {number}"),
             table
                 .footnotes
                 .iter()
@@ -150,7 +151,7 @@ pub fn generated_text(context: &ReviewContext) -> Vec<Passage> {
         ));
         for row in &table.rows {
             passages.push(Passage {
-                section: format!("Summary of findings {}: {}", table.number, row.outcome),
+                section: format!("Summary of findings {number}: {}", row.outcome),
                 analysis: Some(row.analysis.clone()).filter(|n| !n.is_empty()),
                 kind: PassageKind::SummaryRow,
                 sentences: [

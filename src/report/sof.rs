@@ -14,7 +14,9 @@ use super::view::{Footnote, SofRow, SofTable};
 use crate::english::{capitalise, count_noun, decapitalise};
 use crate::model::{Review, SofTarget};
 
-/// The Summary of findings tables. `prose` holds the rendered comments and footnotes by path
+/// The Summary of findings tables: one per comparison, but none for a comparison that only
+/// analyses again what another analyses ([`ComparisonFindings::is_reanalysis`]), unless every
+/// comparison does. `prose` holds the rendered comments and footnotes by path
 /// ([`super::text::prose_paths`]).
 pub fn summary_of_findings(
     review: &Review,
@@ -22,8 +24,10 @@ pub fn summary_of_findings(
     reporting: &[OutcomeReporting],
     prose: &HashMap<&str, &str>,
 ) -> Vec<SofTable> {
+    let all_reanalyses = findings.iter().all(ComparisonFindings::is_reanalysis);
     findings
         .iter()
+        .filter(|c| all_reanalyses || !c.is_reanalysis())
         .map(|c| table(review, c, reporting, prose))
         .collect()
 }

@@ -637,3 +637,35 @@ fn unrated_results_of_several_comparisons_say_so_once() {
         "{text}"
     );
 }
+
+// A comparison that only analyses again what another analyses (every analysis a sensitivity
+// analysis) has no Summary of findings table of its own; made a main comparison, it has one,
+// numbered after the first.
+#[test]
+fn reanalyses_have_no_summary_of_findings() {
+    let scratch = Scratch::new("reanalysis-sof");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    second_comparison(&dir, "Thiazides versus control", Some("sensitivity"));
+    build(&scratch);
+    let review = read(&scratch, "diuretics-pregnancy/review.md");
+    assert!(review.contains("### Summary of findings 1: "), "{review}");
+    assert!(!review.contains("### Summary of findings 2"), "{review}");
+    assert!(!review.contains("Thiazides compared with"), "{review}");
+
+    edit(
+        &dir.join("analyses.yaml"),
+        "        role: sensitivity\n",
+        "",
+    );
+    edit(
+        &dir.join("analyses.yaml"),
+        "        role: sensitivity\n",
+        "",
+    );
+    build(&scratch);
+    let review = read(&scratch, "diuretics-pregnancy/review.md");
+    assert!(
+        review.contains("### Summary of findings 2: Thiazides compared with"),
+        "{review}"
+    );
+}

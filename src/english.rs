@@ -63,9 +63,13 @@ pub fn capitalise(s: &str) -> String {
 /// ("Short Duration" -> "short duration", "Stool Volume" -> "stool volume", "Vitamin A Plus
 /// TMP-SMX" -> "vitamin A plus TMP-SMX").
 pub fn decapitalise(s: &str) -> String {
-    if let Some(lowered) = title_case_lowered(s) {
-        return lowered;
-    }
+    title_case_lowered(s).unwrap_or_else(|| lower_first(s))
+}
+
+/// The text with its first letter in lower case, unless its first two letters are capitals, as
+/// an acronym's are ("Placebo" -> "placebo", "BCG vaccine" stays): a sentence or a name going
+/// on in mid-sentence.
+pub fn lower_first(s: &str) -> String {
     let mut chars = s.chars();
     match (chars.next(), chars.next()) {
         (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => first

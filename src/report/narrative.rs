@@ -7,7 +7,7 @@ use super::findings::{ComparisonFindings, Finding};
 use super::prose::{StudyField, StudyProse};
 use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, is_plural, join_and, join_and_after,
-    join_or, plural, runs_into, words,
+    join_or, lower_first, plural, runs_into, words,
 };
 use crate::format::{count, effect_phrase};
 use crate::model::{
@@ -346,16 +346,10 @@ fn with_lead(comparison: &ComparisonFindings, mut sentences: Vec<String>) -> Vec
     if let Some(first) = sentences.first_mut() {
         // The sentence goes on after the name: its first capital goes, unless it is the
         // intervention's own ("Lactobacillus GG reduces ...") or an acronym's.
-        let keeps_capital = first.starts_with(comparison.experimental.as_str())
-            || first.chars().nth(1).is_some_and(char::is_uppercase);
-        let rest = if keeps_capital {
+        let rest = if first.starts_with(comparison.experimental.as_str()) {
             first.clone()
         } else {
-            let mut chars = first.chars();
-            chars
-                .next()
-                .map(|c| c.to_lowercase().chain(chars).collect())
-                .unwrap_or_default()
+            lower_first(first)
         };
         *first = format!("{name}{separator}{rest}");
     }

@@ -130,6 +130,26 @@ fn a_rebuild_writes_only_changed_files() {
     );
 }
 
+/// Asserts that the output is still `before`, byte for byte, and that no staging folder
+/// (`.output...`) is left beside it.
+fn assert_old_output_whole(scratch: &Scratch, before: &[(std::path::PathBuf, Vec<u8>)]) {
+    assert_eq!(
+        before,
+        tree(&scratch.path("output")),
+        "the old output changed"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&scratch.0)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".output"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
+}
+
 // A build that fails on an invalid review leaves the earlier output byte-identical.
 #[test]
 fn a_failed_build_leaves_the_old_output() {
@@ -149,21 +169,7 @@ fn a_failed_build_leaves_the_old_output() {
         "{}",
         run.stderr
     );
-    assert_eq!(
-        before,
-        tree(&scratch.path("output")),
-        "the old output changed"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(&scratch.0)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name())
-        .filter(|n| n.to_string_lossy().starts_with(".output"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders left behind: {leftovers:?}"
-    );
+    assert_old_output_whole(&scratch, &before);
 }
 
 // A review's files are written as they are made, so a page that fails to render comes after
@@ -184,21 +190,7 @@ fn a_page_failing_after_files_were_written_leaves_the_old_output() {
     let run = revmark(&scratch.0, &["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("nosuch.html"), "{}", run.stderr);
-    assert_eq!(
-        before,
-        tree(&scratch.path("output")),
-        "the old output changed"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(&scratch.0)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.file_name())
-        .filter(|n| n.to_string_lossy().starts_with(".output"))
-        .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders left behind: {leftovers:?}"
-    );
+    assert_old_output_whole(&scratch, &before);
 }
 
 // Two review folders of one name (from two source folders) fail the build, and the second

@@ -88,10 +88,7 @@ mod tests {
     // comparison's own "X versus Y"; labels that name the arms are kept as written.
     #[test]
     fn arms_read_as_names() {
-        let arms = |name, a, b| {
-            let (x, y) = arm_names(name, a, b);
-            (x, y)
-        };
+        let arms = arm_names;
         assert_eq!(
             arms(
                 "Antimicrobial versus placebo/no treatment",

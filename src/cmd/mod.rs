@@ -35,11 +35,18 @@ use crate::Error;
 /// also shows. Writing them can only fail on a closed stderr, which is ignored.
 pub(crate) type Log<'a> = &'a mut dyn Write;
 
-/// Prints diagnostics, a blank line between them.
+/// Prints diagnostics, a blank line between them, in one write: stderr is unbuffered, and
+/// written a piece at a time a review's 40 warnings took a thousand system calls.
 pub(crate) fn print_problems(problems: &[Diagnostic], log: Log) {
-    for problem in problems {
-        let _ = writeln!(log, "{problem}\n");
+    use std::fmt::Write as _;
+    if problems.is_empty() {
+        return;
     }
+    let mut text = String::new();
+    for problem in problems {
+        let _ = writeln!(text, "{problem}\n");
+    }
+    let _ = log.write_all(text.as_bytes());
 }
 
 /// What `serve` keeps from one build to the next, so that an edit costs only what depends on

@@ -387,11 +387,14 @@ fn entered_sentence(
     )
 }
 
-/// A sentence for each way leaving out a study changes the conclusion, naming the study with
-/// its numbers ("Without Landesman 1965, the confidence interval included no effect (RR 0.80,
-/// 95% CI 0.60 to 1.05).") or the studies that change it alike ("Without any one of A, B or C,
-/// the confidence interval included no effect."), then one for the others; none when no study
-/// changes it.
+/// What leaving out one study at a time showed; none when no study changes the conclusion.
+/// When the studies that change it all change it alike and others do not, one sentence says
+/// both ("Only leaving out Landesman 1965 changed the conclusion: without it, the confidence
+/// interval included no effect (RR 0.80, 95% CI 0.60 to 1.05)."): a long section's analyses
+/// then do not all end on the same sentence about the others. Otherwise a sentence for each
+/// way it changes, naming the study with its numbers or the studies that change it alike
+/// ("Without any one of A, B or C, the confidence interval included no effect."), then one for
+/// the others.
 fn leave_one_out_sentences(finding: &Finding, main: &Pooled) -> Vec<String> {
     let result = finding.result;
     let Some(left_out) = &result.sensitivity.leave_one_out else {
@@ -409,6 +412,28 @@ fn leave_one_out_sentences(finding: &Finding, main: &Pooled) -> Vec<String> {
         }
     }
     let flagged: usize = groups.iter().map(|(_, studies)| studies.len()).sum();
+    if let [(change, studies)] = groups.as_slice()
+        && flagged < left_out.len()
+    {
+        return vec![match studies.as_slice() {
+            [l] => format!(
+                "Only leaving out {} changed the conclusion: without it, {change} ({}).",
+                l.study,
+                effect_phrase(label, &l.pooled)
+            ),
+            [a, b] => format!(
+                "Only leaving out {} or {} changed the conclusion: without either, {change}.",
+                a.study, b.study
+            ),
+            _ => {
+                let names: Vec<&str> = studies.iter().map(|l| l.study.as_str()).collect();
+                format!(
+                    "Only leaving out {} changed the conclusion: without any one of them, {change}.",
+                    join_or(&names)
+                )
+            }
+        }];
+    }
     let mut sentences: Vec<String> = groups
         .iter()
         .map(|(change, studies)| match studies.as_slice() {
@@ -427,7 +452,6 @@ fn leave_one_out_sentences(finding: &Finding, main: &Pooled) -> Vec<String> {
         })
         .collect();
     if flagged > 0 && flagged < left_out.len() {
-        // With how many, so that the paragraphs of a long section do not all end alike.
         let others = left_out.len() - flagged;
         sentences.push(if others == 1 {
             "Leaving out the one other study did not change the conclusion.".to_string()
@@ -552,12 +576,52 @@ mod tests {
             result: &results.comparisons[0].outcomes[0],
             spec: Some(&review.comparisons[0].outcomes[0]),
         };
+        // One way of changing it, and studies that do not: one sentence says both.
         assert_eq!(
-            leave_one_out_sentences(&finding, &main)[0],
-            format!(
-                "Without any one of {}, {} or {}, the confidence interval included no effect.",
+            leave_one_out_sentences(&finding, &main),
+            [format!(
+                "Only leaving out {}, {} or {} changed the conclusion: without any one of them, the confidence interval included no effect.",
                 names[0], names[1], names[2]
-            )
+            )]
+        );
+        let left_out = results.comparisons[0].outcomes[0]
+            .sensitivity
+            .leave_one_out
+            .as_mut()
+            .unwrap();
+        left_out[1].pooled = pooled(0.55, 0.85);
+        left_out[2].pooled = pooled(0.55, 0.85);
+        let finding = Finding {
+            result: &results.comparisons[0].outcomes[0],
+            spec: Some(&review.comparisons[0].outcomes[0]),
+        };
+        assert_eq!(
+            leave_one_out_sentences(&finding, &main),
+            [format!(
+                "Only leaving out {} changed the conclusion: without it, the confidence interval included no effect (RR 0.81, 95% CI 0.60 to 1.10).",
+                names[0]
+            )]
+        );
+        // Every study changes it alike: nothing to say of others.
+        let left_out = results.comparisons[0].outcomes[0]
+            .sensitivity
+            .leave_one_out
+            .as_mut()
+            .unwrap();
+        for l in left_out.iter_mut() {
+            l.pooled = pooled(0.6, 1.1);
+        }
+        let finding = Finding {
+            result: &results.comparisons[0].outcomes[0],
+            spec: Some(&review.comparisons[0].outcomes[0]),
+        };
+        let everyone: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(
+            leave_one_out_sentences(&finding, &main),
+            [format!(
+                "Without any one of {}, the confidence interval included no effect.",
+                join_or(&everyone)
+            )]
         );
     }
 

@@ -11,8 +11,13 @@ use std::time::{Duration, SystemTime};
 /// How often the review folders are checked for changes.
 const POLL: Duration = Duration::from_millis(300);
 
+/// How long after a change the folders are checked again, until two checks agree: an editor
+/// (or a script) that truncates a file and then writes it can be seen in between, and a build
+/// of the half-written file would show the author an error they did not make.
+const SETTLE: Duration = Duration::from_millis(100);
+
 /// Starts a thread that calls `changed` each time a file under `paths` is added, removed or
-/// modified (one call for the changes of one poll).
+/// modified (one call for the changes of one poll), once the files have settled.
 pub(super) fn watch(
     paths: Vec<PathBuf>,
     mut changed: impl FnMut() + Send + 'static,
@@ -23,11 +28,20 @@ pub(super) fn watch(
             let mut seen = fingerprint(&paths);
             loop {
                 std::thread::sleep(POLL);
-                let now = fingerprint(&paths);
-                if now != seen {
-                    seen = now;
-                    changed();
+                let mut now = fingerprint(&paths);
+                if now == seen {
+                    continue;
                 }
+                loop {
+                    std::thread::sleep(SETTLE);
+                    let again = fingerprint(&paths);
+                    if again == now {
+                        break;
+                    }
+                    now = again;
+                }
+                seen = now;
+                changed();
             }
         })
         .map(drop)

@@ -400,8 +400,13 @@ pub(super) fn layout(result: &OutcomeResults, arms: &Arms, review: &Review) -> L
             widths[i] = widths[i].max(font.width(cell));
         }
     }
-    // A group label wider than its columns widens the last of them.
-    let labels = [arms.experimental.clone(), arms.control.clone()];
+    // A group label wider than its columns widens the last of them. Labels head columns, so
+    // they start with a capital, as "Favours ..." need not ("antimicrobial" was imported from
+    // Review Manager's "Favours antimicrobial").
+    let labels = [
+        crate::english::capitalise(&arms.experimental),
+        crate::english::capitalise(&arms.control),
+    ];
     let mut spans = Vec::new();
     for ((first, last), label) in arm_spans.iter().zip(labels) {
         let inner: f64 = widths[*first..=*last].iter().sum::<f64>() + GAP * (last - first) as f64;

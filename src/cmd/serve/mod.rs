@@ -69,6 +69,10 @@ pub fn serve(
         templates,
         full: false,
     };
+    let watched_folders: Vec<PathBuf> = paths.iter().cloned().chain([site_folder]).collect();
+    // Taken before the first build, so that an edit made during it, or before the watching
+    // thread is running, is built.
+    let before_first_build = watch::snapshot(&watched_folders);
     run_build(paths, out, &options, &state, &cache);
     println!(
         "serving {} at http://127.0.0.1:{port}/ (Ctrl-C stops)",
@@ -77,8 +81,7 @@ pub fn serve(
     let _ = std::io::stdout().flush();
 
     let (watched, watch_out, watch_state) = (paths.to_vec(), out.to_path_buf(), Arc::clone(&state));
-    let watched_folders = paths.iter().cloned().chain([site_folder]).collect();
-    watch::watch(watched_folders, move || {
+    watch::watch(watched_folders, before_first_build, move || {
         eprintln!("change seen: rebuilding");
         run_build(&watched, &watch_out, &options, &watch_state, &cache);
     })

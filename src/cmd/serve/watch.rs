@@ -16,16 +16,26 @@ const POLL: Duration = Duration::from_millis(300);
 /// of the half-written file would show the author an error they did not make.
 const SETTLE: Duration = Duration::from_millis(100);
 
+/// What the watched files were at one moment: path, modification time and size of each.
+pub(super) struct Snapshot(Vec<(PathBuf, Option<SystemTime>, u64)>);
+
+/// The files under `paths` as they are now. Taken before the first build: a change made while
+/// it runs, or before the watching thread starts, is then seen as a change.
+pub(super) fn snapshot(paths: &[PathBuf]) -> Snapshot {
+    Snapshot(fingerprint(paths))
+}
+
 /// Starts a thread that calls `changed` each time a file under `paths` is added, removed or
-/// modified (one call for the changes of one poll), once the files have settled.
+/// modified since `since` (one call for the changes of one poll), once the files have settled.
 pub(super) fn watch(
     paths: Vec<PathBuf>,
+    since: Snapshot,
     mut changed: impl FnMut() + Send + 'static,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
         .name("revmark-watch".into())
         .spawn(move || {
-            let mut seen = fingerprint(&paths);
+            let mut seen = since.0;
             loop {
                 std::thread::sleep(POLL);
                 let mut now = fingerprint(&paths);

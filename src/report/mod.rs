@@ -244,9 +244,9 @@ fn render_files(
     // abstract.md stands alone: its citations keep their text, without links into References.
     let abstract_md = references::unlinked(&abstract_md?);
     let body = review_html?;
-    // The page sees everything review.md saw, plus the rendered body (no copy of the context).
-    // The context's values are copies: each part of the body is dropped as soon as it is in
-    // (a large review's body is a few MB).
+    // The page sees everything review.md saw, plus the rendered body. The context's values
+    // are copies: each part of the body is dropped as soon as it is in (a large review's body
+    // is a few MB).
     let mut page_context = tera_context;
     let markdown::PageBody {
         front,
@@ -257,31 +257,42 @@ fn render_files(
     page_context.insert_value("body", tera::Value::from(format!("{front}{content}")));
     page_context.insert_value("front", tera::Value::from(front));
     page_context.insert_value("content", tera::Value::from(content));
-    emit(
-        "index.html".to_string(),
-        render("page.html", &page_context)?.into_bytes(),
+    // The page and the evidence profile on this thread, the author view beside them: each
+    // sees the page's context and adds its own (a copy of the context costs little: Tera
+    // shares its strings, maps and arrays).
+    let (pages, author_page) = crate::parallel::join(
+        worth,
+        || -> Result<_, Vec<Diagnostic>> {
+            emit(
+                "index.html".to_string(),
+                render("page.html", &page_context)?.into_bytes(),
+            );
+            // The evidence profile, for the authors, in the page's style.
+            let mut profile_context = page_context.clone();
+            profile_context.insert("profile", profile);
+            let profile_page = render("evidence_profile.html", &profile_context)?;
+            emit(
+                "evidence-profile.html".to_string(),
+                profile_page.into_bytes(),
+            );
+            Ok(())
+        },
+        || {
+            // The author view links to the review's other pages.
+            let written = [
+                "index.html",
+                "abstract.md",
+                "review.md",
+                "evidence-profile.html",
+            ];
+            let author = author::author_view(review, context, warnings, &abstract_md, &written);
+            let mut author_context = page_context.clone();
+            author_context.insert("author", &author);
+            render("author.html", &author_context)
+        },
     );
-    // The evidence profile, for the authors, in the page's style.
-    page_context.insert("profile", profile);
-    let profile_page = render("evidence_profile.html", &page_context)?;
-    emit(
-        "evidence-profile.html".to_string(),
-        profile_page.into_bytes(),
-    );
-    page_context.remove("profile");
-    // The author view, beside the page; it links to pages written by then.
-    let written = [
-        "index.html",
-        "abstract.md",
-        "review.md",
-        "evidence-profile.html",
-    ];
-    let author = author::author_view(review, context, warnings, &abstract_md, &written);
-    page_context.insert("author", &author);
-    emit(
-        "author.html".to_string(),
-        render("author.html", &page_context)?.into_bytes(),
-    );
+    pages?;
+    emit("author.html".to_string(), author_page?.into_bytes());
     emit("abstract.md".to_string(), abstract_md.into_bytes());
     let changes_md = changes_page(templates, &review.slug, WhatsNew::Changes(changes))
         .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;

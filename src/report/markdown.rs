@@ -271,11 +271,21 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Tables<'a, I> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        while self.out.is_empty() {
+        loop {
+            if let Some(event) = self.out.pop_front() {
+                return Some(event);
+            }
             let event = self.events.next()?;
+            // Most events are no part of a table's structure and pass as they are.
+            if !matches!(
+                event,
+                Event::Start(Tag::Table(_) | Tag::TableRow | Tag::TableCell)
+                    | Event::End(TagEnd::Table | TagEnd::TableRow | TagEnd::TableCell)
+            ) {
+                return Some(event);
+            }
             self.read(event);
         }
-        self.out.pop_front()
     }
 }
 
@@ -383,7 +393,6 @@ fn aligned_cells<'a>(
         out.extend(events);
         return;
     };
-    let cell = if *header { "th" } else { "td" };
     for event in events {
         let class = |column: &usize| match alignments.get(*column) {
             Some(Alignment::Left) => Some("left"),
@@ -397,20 +406,34 @@ fn aligned_cells<'a>(
                 out.push_back(event);
             }
             Event::Start(Tag::TableCell) => match class(column) {
-                Some(class) => {
-                    out.push_back(Event::Html(format!("<{cell} class=\"{class}\">").into()));
-                }
+                Some(class) => out.push_back(Event::Html(cell_start(*header, class).into())),
                 None => out.push_back(event),
             },
             Event::End(TagEnd::TableCell) => {
                 match class(column) {
-                    Some(_) => out.push_back(Event::Html(format!("</{cell}>").into())),
+                    Some(_) => {
+                        let end = if *header { "</th>" } else { "</td>" };
+                        out.push_back(Event::Html(end.into()));
+                    }
                     None => out.push_back(event),
                 }
                 *column += 1;
             }
             other => out.push_back(other),
         }
+    }
+}
+
+/// `<td class="right">` and the like, with no allocation for each of a large review's tens of
+/// thousands of aligned cells.
+fn cell_start(header: bool, class: &str) -> &'static str {
+    match (header, class) {
+        (true, "right") => "<th class=\"right\">",
+        (true, "center") => "<th class=\"center\">",
+        (true, _) => "<th class=\"left\">",
+        (false, "right") => "<td class=\"right\">",
+        (false, "center") => "<td class=\"center\">",
+        (false, _) => "<td class=\"left\">",
     }
 }
 

@@ -95,7 +95,18 @@ pub fn read(scratch: &Scratch, rel: &str) -> String {
 pub fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(text.contains(from), "{} has no `{from}`", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    save(path, &text.replacen(from, to, 1));
+}
+
+/// Writes a file in one step, as an editor that saves through a new file does: the new text
+/// is written beside the scratch folders and renamed over the file, so that `revmark serve`
+/// never sees it truncated and half-written (a test that wrote in place was seen empty).
+pub fn save(path: &Path, text: &str) {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let temp = std::env::temp_dir().join(format!("revmark-save-{}-{n}", std::process::id()));
+    std::fs::write(&temp, text).unwrap();
+    std::fs::rename(&temp, path).unwrap();
 }
 
 /// Writes a review's files `(name, text)` into `dir`, then applies each `(file, from, to)`
@@ -114,7 +125,7 @@ pub fn write_review(dir: &Path, files: &[(&str, &str)], edits: &[(&str, &str, &s
 pub fn append(path: &Path, text: &str) {
     let mut old = std::fs::read_to_string(path).unwrap();
     old.push_str(text);
-    std::fs::write(path, old).unwrap();
+    save(path, &old);
 }
 
 /// Every file under `dir` with its bytes, by relative path, sorted.

@@ -395,11 +395,10 @@ fn a_runaway_prose_template_is_an_error_and_serve_goes_on() {
         ),
     ] {
         let v = version(port)["version"].as_u64().unwrap();
-        std::fs::write(
+        save(
             &review,
-            good.replace("background: |\n", &format!("background: |\n  {template}\n")),
-        )
-        .unwrap();
+            &good.replace("background: |\n", &format!("background: |\n  {template}\n")),
+        );
         wait_for("the failed build", || {
             version(port)["version"].as_u64().unwrap() > v
         });
@@ -421,7 +420,7 @@ fn a_runaway_prose_template_is_an_error_and_serve_goes_on() {
     );
     // The next edit rebuilds.
     let v = version(port)["version"].as_u64().unwrap();
-    std::fs::write(&review, &good).unwrap();
+    save(&review, &good);
     wait_for("the good build", || {
         version(port)["version"].as_u64().unwrap() > v
     });

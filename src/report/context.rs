@@ -93,14 +93,28 @@ pub fn review_context(
         &narrative::outcome_reporting(review, &no_prose),
     );
     // Prose is rendered first, against the data-only context, so that literate text can use
-    // every generated value but never another prose field.
-    let citations = Citations::new(review);
-    let prose = Prose::render(
-        review,
-        templates,
-        || tera::Context::from_serialize(&context).expect("views serialise"),
-        &citations,
-    )?;
+    // every generated value but never another prose field. The sections that quote no prose
+    // are made beside it.
+    let ((citations, prose), quoting_no_prose) = crate::parallel::join(
+        super::worth_a_thread(results),
+        || {
+            let citations = Citations::new(review);
+            let prose = Prose::render(
+                review,
+                templates,
+                || tera::Context::from_serialize(&context).expect("views serialise"),
+                &citations,
+            );
+            (citations, prose)
+        },
+        || QuotingNoProse {
+            description_of_studies: sections::description_of_studies(review),
+            risk_of_bias: sections::risk_of_bias_by_domain(review),
+            effects: sections::effects(review, &findings, figures),
+            sensitivity: super::sensitivity::sensitivity_analyses(review, &findings),
+        },
+    );
+    let prose = prose?;
     context.prose = prose.review_fields();
     fill_plain_language(&mut context.plain_language_summary, &context.prose);
     let path_prose = prose.path_fields();
@@ -130,9 +144,9 @@ pub fn review_context(
     };
     context.sections = SectionsView {
         sof: super::sof::summary_of_findings(review, &findings, &reporting, &path_prose),
-        description_of_studies: sections::description_of_studies(review),
-        risk_of_bias: sections::risk_of_bias_by_domain(review),
-        effects: sections::effects(review, &findings, figures),
+        description_of_studies: quoting_no_prose.description_of_studies,
+        risk_of_bias: quoting_no_prose.risk_of_bias,
+        effects: quoting_no_prose.effects,
         prisma: figures.prisma.as_ref().map(FigureView::of),
         rob_figures: figures
             .risk_of_bias
@@ -149,9 +163,17 @@ pub fn review_context(
         .concat(),
         primary_outcomes: outcome_list(crate::model::Priority::Primary),
         secondary_outcomes: outcome_list(crate::model::Priority::Secondary),
-        sensitivity: super::sensitivity::sensitivity_analyses(review, &findings),
+        sensitivity: quoting_no_prose.sensitivity,
     };
     Ok(context)
+}
+
+/// The sections made from the data alone, beside the prose's rendering.
+struct QuotingNoProse {
+    description_of_studies: Vec<String>,
+    risk_of_bias: Vec<String>,
+    effects: Vec<super::view::EffectsComparison>,
+    sensitivity: super::sensitivity::SensitivitySection,
 }
 
 /// The plain language summary's parts: the authors' where they wrote them (their whole summary

@@ -128,9 +128,7 @@ pub fn render_review_with_warnings(
     warnings: &[Diagnostic],
     emit: Emit<'_>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
-    // Work on two threads when the review is large enough to be worth one (about 100 bytes of
-    // review text per data row).
-    let worth = results.row_count() * 100 >= crate::parallel::WORTH_A_THREAD;
+    let worth = worth_a_thread(&results);
     let svgs = figures.take_svgs();
     // The template context on this thread; beside it the figures' files and the exports,
     // which need the numbers only and cost about as much (results.csv alone is two thirds of
@@ -165,6 +163,12 @@ pub fn render_review_with_warnings(
         crate::budget::release_free_memory();
     }
     render_files(review, site, &changes, &prepared?, worth, warnings, emit)
+}
+
+/// Whether the review is large enough for its report to be worth a second thread (about 100
+/// bytes of review text per data row).
+fn worth_a_thread(results: &Results) -> bool {
+    results.row_count() * 100 >= crate::parallel::WORTH_A_THREAD
 }
 
 /// Everything the review's templates see, as JSON: for documentation and for tests that keep

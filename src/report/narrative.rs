@@ -825,13 +825,15 @@ fn unreported_secondary(review: &Review, reporting: &[OutcomeReporting]) -> Vec<
             )
         } else {
             // The outcomes are the object, never the subject: an outcome's name may be plural
-            // ("adverse effects of diuretics") and a verb after it would have to guess.
+            // ("adverse effects of diuretics") and a verb after it would have to guess. After
+            // the negation they are joined by "or": "did not report A and B" could mean only
+            // not both.
             let subject = if review.studies.included.len() == 1 {
                 "The study"
             } else {
                 "The included studies"
             };
-            format!("{subject} did not report {}.", join_and(&missing))
+            format!("{subject} did not report {}.", join_or(&missing))
         };
         sentences.push(sentence);
     }

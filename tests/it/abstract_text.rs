@@ -97,6 +97,27 @@ fn a_third_study_changes_the_main_results() {
     assert!(text.contains("One study reported on infant mortality (a primary outcome of this review) but there were no data for inclusion in our analyses."), "{text}");
 }
 
+// Outcomes no study reported are listed with "or" after the negation: "did not report A and
+// B" could mean only not both.
+#[test]
+fn unreported_outcomes_are_listed_with_or() {
+    let scratch = Scratch::new("unreported-or");
+    let dir = example(&scratch, "mmn-lactation");
+    edit(
+        &dir.join("review.yaml"),
+        "  - id: maternal-satisfaction\n",
+        "  - id: maternal-sleep\n    name: maternal sleep\n    priority: secondary\n    group: maternal\n  - id: maternal-satisfaction\n",
+    );
+    build(&scratch);
+    let text = main_results(&scratch, "mmn-lactation");
+    assert!(
+        text.contains(
+            "The included studies did not report maternal sleep or maternal satisfaction."
+        ),
+        "{text}"
+    );
+}
+
 // With one study left, the sentences speak of "the study".
 #[test]
 fn a_single_study_is_the_study() {

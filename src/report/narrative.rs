@@ -440,6 +440,7 @@ fn included_studies(review: &Review) -> Vec<String> {
         plural(n, "study")
     )];
     sentences.extend(comparisons_made(review));
+    sentences.extend(without_data(review));
     sentences.extend(countries(review));
     sentences
 }
@@ -495,8 +496,16 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
                 .collect();
             if !others.is_empty() {
                 let studies: u64 = others.iter().map(|(_, count)| count).sum();
+                // "The remaining" only when they are all the rest: studies that name no
+                // comparison are said after (see `without_data`).
+                let placed: u64 = groups.iter().map(|(_, count)| count).sum();
+                let which = if placed == total {
+                    "the remaining"
+                } else {
+                    "a further"
+                };
                 parts.push(format!(
-                    "the remaining {} {} made {} other comparisons",
+                    "{which} {} {} made {} other comparisons",
                     words(studies),
                     plural(studies, "study"),
                     words(others.len() as u64)
@@ -505,6 +514,46 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
             Some(format!("{}.", capitalise(&join_and(&parts))))
         }
     }
+}
+
+/// "The other six studies contributed no data to the analyses.", for the included studies
+/// that [`comparisons_made`] cannot place (they name no comparison) when none of them has a
+/// row in any analysis: without it, "Eighteen studies compared ..." of twenty-four included
+/// leaves the reader to wonder about the rest. None when every study is placed, when none is
+/// (the sentence on comparisons is then missing too), or when one of the others has data.
+fn without_data(review: &Review) -> Option<String> {
+    let included = &review.studies.included;
+    let placed = |s: &&IncludedStudy| {
+        s.comparison
+            .as_ref()
+            .is_some_and(|c| comparison_phrase(review, &c.value).is_some())
+    };
+    let others: Vec<&IncludedStudy> = included.iter().filter(|s| !placed(s)).collect();
+    if others.is_empty() || others.len() == included.len() {
+        return None;
+    }
+    let with_rows: std::collections::HashSet<&str> = review
+        .comparisons
+        .iter()
+        .flat_map(|c| &c.outcomes)
+        .flat_map(|o| o.groups.iter().flat_map(|g| &g.rows))
+        .map(|r| r.study.as_str())
+        .collect();
+    if others
+        .iter()
+        .any(|s| with_rows.contains(s.id.value.as_str()))
+    {
+        return None;
+    }
+    let n = others.len() as u64;
+    Some(if n == 1 {
+        "The other study contributed no data to the analyses.".to_string()
+    } else {
+        format!(
+            "The other {} studies contributed no data to the analyses.",
+            words(n)
+        )
+    })
 }
 
 /// The most comparisons the sentence on what the studies compared names one by one.

@@ -97,6 +97,33 @@ fn a_third_study_changes_the_main_results() {
     assert!(text.contains("One study reported on infant mortality (a primary outcome of this review) but there were no data for inclusion in our analyses."), "{text}");
 }
 
+// A study that names no comparison and has no data is said to have contributed none, so that
+// the studies the text describes add up to those included; the proofreader passes the sentence.
+#[test]
+fn studies_without_data_are_counted() {
+    let scratch = Scratch::new("without-data");
+    let dir = example(&scratch, "mmn-lactation");
+    edit(
+        &dir.join("studies.yaml"),
+        "excluded: []",
+        "  - id: India trial\n    country: India\n    participants: 100\nexcluded: []",
+    );
+    build(&scratch);
+    let text = main_results(&scratch, "mmn-lactation");
+    assert!(
+        text.contains("One study compared multiple micronutrients with placebo and one study compared multiple micronutrients with a group who received no supplementation. The other study contributed no data to the analyses."),
+        "{text}"
+    );
+    let review = revmark::load::load_review(&dir).unwrap().review;
+    let results = std::sync::Arc::new(revmark::results::analyse(&review));
+    let figures = revmark::plot::figures(&review, &results);
+    let passages =
+        revmark::report::generated_text(&review, std::sync::Arc::clone(&results), &figures)
+            .unwrap();
+    let seams = revmark::report::proofread::proofread(&review, &results, &passages);
+    assert!(seams.is_empty(), "{seams:#?}");
+}
+
 // Outcomes no study reported are listed with "or" after the negation: "did not report A and
 // B" could mean only not both.
 #[test]

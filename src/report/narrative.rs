@@ -445,23 +445,79 @@ fn included_studies(review: &Review) -> Vec<String> {
     sentences
 }
 
-/// "One study compared A with B and the other study compared A with C."
+/// "One study compared A with B and the other study compared A with C.": each study counted
+/// under the comparison it names and, when that is one of the analysed comparisons (or it names
+/// none), under every analysed comparison with a row of it (a three-arm study may make two),
+/// once for each way its comparisons read. A study that names a planned comparison the
+/// analyses do not have is counted there only: the authors sort their studies by the planned
+/// comparisons, and the analyses' own grouping would count it twice.
 pub(super) fn comparisons_made(review: &Review) -> Option<String> {
     let included = &review.studies.included;
-    let mut groups: Vec<(String, u64)> = Vec::new();
-    for study in included {
-        let Some(phrase) = study
-            .comparison
-            .as_ref()
-            .and_then(|c| comparison_phrase(review, &c.value))
-        else {
-            continue;
-        };
-        match groups.iter_mut().find(|(p, _)| *p == phrase) {
-            Some((_, count)) => *count += 1,
-            None => groups.push((phrase, 1)),
+    let mut with_rows: HashMap<&str, Vec<&str>> = HashMap::new();
+    for comparison in &review.comparisons {
+        let rows = comparison
+            .outcomes
+            .iter()
+            .flat_map(|o| o.groups.iter().flat_map(|g| &g.rows));
+        for row in rows {
+            let ids = with_rows.entry(row.study.as_str()).or_default();
+            if !ids.contains(&comparison.id.as_str()) {
+                ids.push(comparison.id.as_str());
+            }
         }
     }
+    // Each study's comparisons as they read, in order of first appearance.
+    let made: Vec<Vec<String>> = included
+        .iter()
+        .map(|study| {
+            let named = study.comparison.as_ref().map(|c| c.value.as_str());
+            let analysed = named.is_none_or(|id| review.comparisons.iter().any(|c| c.id == id));
+            let mut phrases: Vec<String> = Vec::new();
+            let ids = named.into_iter().chain(
+                with_rows
+                    .get(study.id.value.as_str())
+                    .filter(|_| analysed)
+                    .into_iter()
+                    .flatten()
+                    .copied(),
+            );
+            for phrase in ids.filter_map(|id| comparison_phrase(review, id)) {
+                if !phrases.iter().any(|p| reads_alike(p, &phrase)) {
+                    phrases.push(phrase);
+                }
+            }
+            phrases
+        })
+        .collect();
+    let mut groups: Vec<(String, u64)> = Vec::new();
+    for phrase in made.iter().flatten() {
+        match groups.iter_mut().find(|(p, _)| reads_alike(p, phrase)) {
+            Some((_, count)) => *count += 1,
+            None => groups.push((phrase.clone(), 1)),
+        }
+    }
+    // In the review's order of comparisons (analysed, then planned only), not the studies'.
+    let order: Vec<String> = review
+        .comparisons
+        .iter()
+        .map(|c| c.id.as_str())
+        .chain(
+            review
+                .protocol
+                .comparisons
+                .iter()
+                .map(|c| c.id.value.as_str()),
+        )
+        .filter_map(|id| comparison_phrase(review, id))
+        .collect();
+    groups.sort_by_key(|(phrase, _)| {
+        order
+            .iter()
+            .position(|p| reads_alike(p, phrase))
+            .unwrap_or(usize::MAX)
+    });
+    let several = made.iter().any(|phrases| phrases.len() > 1);
+    let placed = made.iter().filter(|phrases| !phrases.is_empty()).count() as u64;
     let total = included.len() as u64;
     match groups.as_slice() {
         [] => None,
@@ -470,7 +526,7 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
             2 => format!("Both studies compared {phrase}."),
             _ => format!("All {} studies compared {phrase}.", words(total)),
         }),
-        [(first, 1), (second, 1)] if total == 2 => Some(format!(
+        [(first, 1), (second, 1)] if total == 2 && !several => Some(format!(
             "One study compared {first} and the other study compared {second}."
         )),
         _ => {
@@ -495,25 +551,50 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
                 })
                 .collect();
             if !others.is_empty() {
-                let studies: u64 = others.iter().map(|(_, count)| count).sum();
-                // "The remaining" only when they are all the rest: studies that name no
-                // comparison are said after (see `without_data`).
-                let placed: u64 = groups.iter().map(|(_, count)| count).sum();
-                let which = if placed == total {
-                    "the remaining"
+                // The studies that made any of the other comparisons, each once.
+                let studies = made
+                    .iter()
+                    .filter(|phrases| phrases.iter().any(|p| others.iter().any(|(o, _)| o == p)))
+                    .count() as u64;
+                // "The remaining" only when they are all the rest, each counted once: studies
+                // that name no comparison are said after (see `without_data`).
+                let which = if several {
+                    ""
+                } else if placed == total {
+                    "the remaining "
                 } else {
-                    "a further"
+                    "a further "
                 };
                 parts.push(format!(
-                    "{which} {} {} made {} other comparisons",
+                    "{which}{} {} made {} other comparisons",
                     words(studies),
                     plural(studies, "study"),
                     words(others.len() as u64)
                 ));
             }
-            Some(format!("{}.", capitalise(&join_and(&parts))))
+            let overlap = if several {
+                "; some studies made more than one comparison"
+            } else {
+                ""
+            };
+            Some(format!("{}{overlap}.", capitalise(&join_and(&parts))))
         }
     }
+}
+
+/// Whether two comparisons read as one: the same words but for case and a plural "s"
+/// ("bisphosphonates with control", "Bisphosphonate with control"), as Review Manager's group
+/// labels of one review often differ.
+fn reads_alike(a: &str, b: &str) -> bool {
+    let fold = |s: &str| -> Vec<String> {
+        s.split_whitespace()
+            .map(|w| {
+                let w = w.to_lowercase();
+                w.strip_suffix('s').map_or(w.clone(), str::to_string)
+            })
+            .collect()
+    };
+    fold(a) == fold(b)
 }
 
 /// "The other six studies contributed no data to the analyses.", for the included studies

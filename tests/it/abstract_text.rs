@@ -124,6 +124,27 @@ fn studies_without_data_are_counted() {
     assert!(seams.is_empty(), "{seams:#?}");
 }
 
+// A study with rows in two analysed comparisons (a three-arm trial) is counted under both,
+// and the sentence says that some studies made more than one comparison.
+#[test]
+fn a_study_in_two_comparisons_is_counted_in_each() {
+    let scratch = Scratch::new("two-comparisons");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let second = "  - id: thiazide-vs-loop\n    name: Thiazide versus loop diuretics\n    experimental: Thiazide\n    control: Loop diuretic\n    outcomes:\n      - outcome: stillbirth\n        type: dichotomous\n        measure: RR\n        method: MH\n        data: data/thiazide-loop.csv\n";
+    append(&dir.join("analyses.yaml"), second);
+    std::fs::write(
+        dir.join("data/thiazide-loop.csv"),
+        "study,e_events,e_total,c_events,c_total\nWeseley & Douglas 1962,1,60,2,71\nFlowers 1962,2,150,3,185\n",
+    )
+    .unwrap();
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    assert!(
+        text.contains("Nine studies compared diuretic treatment with placebo or no treatment and two studies compared thiazide with loop diuretic; some studies made more than one comparison."),
+        "{text}"
+    );
+}
+
 // Outcomes no study reported are listed with "or" after the negation: "did not report A and
 // B" could mean only not both.
 #[test]

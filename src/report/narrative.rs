@@ -598,21 +598,12 @@ fn reads_alike(a: &str, b: &str) -> bool {
 }
 
 /// "The other six studies contributed no data to the analyses.", for the included studies
-/// that [`comparisons_made`] cannot place (they name no comparison) when none of them has a
-/// row in any analysis: without it, "Eighteen studies compared ..." of twenty-four included
-/// leaves the reader to wonder about the rest. None when every study is placed, when none is
-/// (the sentence on comparisons is then missing too), or when one of the others has data.
+/// that [`comparisons_made`] cannot place: they name no comparison and have no row in any
+/// analysis. Without it, "Eighteen studies compared ..." of twenty-four included leaves the
+/// reader to wonder about the rest. None when every study is placed, or none is (the sentence
+/// on comparisons is then missing too).
 fn without_data(review: &Review) -> Option<String> {
     let included = &review.studies.included;
-    let placed = |s: &&IncludedStudy| {
-        s.comparison
-            .as_ref()
-            .is_some_and(|c| comparison_phrase(review, &c.value).is_some())
-    };
-    let others: Vec<&IncludedStudy> = included.iter().filter(|s| !placed(s)).collect();
-    if others.is_empty() || others.len() == included.len() {
-        return None;
-    }
     let with_rows: std::collections::HashSet<&str> = review
         .comparisons
         .iter()
@@ -620,13 +611,16 @@ fn without_data(review: &Review) -> Option<String> {
         .flat_map(|o| o.groups.iter().flat_map(|g| &g.rows))
         .map(|r| r.study.as_str())
         .collect();
-    if others
-        .iter()
-        .any(|s| with_rows.contains(s.id.value.as_str()))
-    {
+    let unplaced = |s: &&IncludedStudy| {
+        s.comparison
+            .as_ref()
+            .is_none_or(|c| comparison_phrase(review, &c.value).is_none())
+            && !with_rows.contains(s.id.value.as_str())
+    };
+    let n = included.iter().filter(unplaced).count() as u64;
+    if n == 0 || n == included.len() as u64 {
         return None;
     }
-    let n = others.len() as u64;
     Some(if n == 1 {
         "The other study contributed no data to the analyses.".to_string()
     } else {

@@ -540,21 +540,14 @@ impl Writer<'_> {
         ] {
             self.ledger.claim_mapped(path);
         }
-        if doc.comparisons.iter().all(|c| {
-            c.outcomes.iter().all(|o| {
-                let first = &c.outcomes[0];
-                (&o.group_label_1, &o.group_label_2) == (&first.group_label_1, &first.group_label_2)
-            })
-        }) {
-            // revmark labels a whole comparison; here every analysis has its comparison's labels,
-            // written as the arms' names (without "Favours ", or from the comparison's name
-            // where the label is generic; the report says which).
-            for path in [
-                "comparisons[].outcomes[].group_label_1",
-                "comparisons[].outcomes[].group_label_2",
-            ] {
-                self.ledger.claim_mapped(path);
-            }
+        // The group labels are the arms' names: a comparison's from its first analysis, an
+        // analysis's own where they differ (without "Favours ", or from the comparison's name
+        // where the label is generic; the report says which).
+        for path in [
+            "comparisons[].outcomes[].group_label_1",
+            "comparisons[].outcomes[].group_label_2",
+        ] {
+            self.ledger.claim_mapped(path);
         }
         if doc
             .comparisons
@@ -651,14 +644,18 @@ impl Writer<'_> {
                     continue;
                 };
                 let labels = (o.group_label_1.as_str(), o.group_label_2.as_str());
-                // "Favours antimicrobial" and "Antimicrobial" name the same arm.
+                // "Favours antimicrobial" and "Antimicrobial" name the same arm; an analysis
+                // whose arms are others (a comparison gathering several pairs) names its own.
                 let names = arms::arm_names(&c.name, labels.0, labels.1);
                 let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
-                if !(same(&names.0, &experimental) && same(&names.1, &control)) {
-                    self.notes.push(format!(
-                        "Analysis {number} \"{}\": group labels \"{}\" / \"{}\" differ from the comparison's first analysis; revmark labels a whole comparison with \"{experimental}\" / \"{control}\".",
-                        o.name, labels.0, labels.1
-                    ));
+                let mut own_arms = String::new();
+                for (key, own, of_comparison) in [
+                    ("experimental", &names.0, &experimental),
+                    ("control", &names.1, &control),
+                ] {
+                    if !same(own, of_comparison) {
+                        own_arms.push_str(&format!("        {key}: {}\n", q(own)));
+                    }
                 }
                 self.setting_notes(o, &number);
                 written += 1;
@@ -677,6 +674,7 @@ impl Writer<'_> {
                     data_type.as_str(),
                     q(&measure)
                 ));
+                yaml.push_str(&own_arms);
                 if let Some(role) = plan.roles.get(&(ci, oi)) {
                     yaml.push_str(&format!("        role: {role}\n"));
                 }
@@ -1236,6 +1234,8 @@ pub fn report(
     let left = inventory::not_carried_over(&inventory::inventory(doc), ledger);
     if problems.is_empty() && left.is_empty() && doc.unread.is_empty() {
         out.push_str("Nothing: everything in the file was imported.\n");
+    } else if problems.is_empty() {
+        out.push_str("Nothing that revmark's review format has a place for.\n");
     }
     for line in &problems {
         out.push_str(&format!("- {}\n", md(line)));

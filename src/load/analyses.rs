@@ -442,6 +442,8 @@ impl OutcomeChecker<'_, '_> {
             role: spec.role.map(|r| r.value).unwrap_or_default(),
             sensitivity_of: spec.sensitivity_of.map(|s| s.value),
             sensitivity,
+            experimental: spec.experimental,
+            control: spec.control,
         })
     }
 

@@ -212,6 +212,9 @@ pub(crate) struct OutcomeSpec {
     pub role: Option<Located<crate::model::Role>>,
     pub sensitivity_of: Option<Located<String>>,
     pub sensitivity: Option<Located<Vec<SensitivitySpec>>>,
+    /// This analysis's arms, where they are not its comparison's.
+    pub experimental: Option<String>,
+    pub control: Option<String>,
 }
 
 /// A subgroup as written.
@@ -722,6 +725,8 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
         "role",
         "sensitivity_of",
         "sensitivity",
+        "experimental",
+        "control",
     ];
     let mut f = r.item_fields(node, FIELDS)?;
     let outcome = f.required(r, "outcome").and_then(|n| r.text("outcome", n));
@@ -777,6 +782,8 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
     });
     let (role, sensitivity_of) = summary::role(r, &mut f);
     let sensitivity = f.optional(r, "sensitivity", sensitivity::sensitivity);
+    let experimental = f.optional_text(r, "experimental");
+    let control = f.optional_text(r, "control");
     r.whole_item(|| {
         Some(OutcomeSpec {
             outcome: outcome?,
@@ -802,6 +809,8 @@ fn outcome(r: &mut Reader, node: Node) -> Option<OutcomeSpec> {
             role,
             sensitivity_of,
             sensitivity,
+            experimental,
+            control,
         })
     })
 }

@@ -237,6 +237,11 @@ pub struct AnalysisOutcome {
     pub sensitivity_of: Option<String>,
     /// The sensitivity analyses declared on this analysis, in order.
     pub sensitivity: Vec<super::SensitivityVariant>,
+    /// The experimental arm's label where this analysis's is not its comparison's (Review
+    /// Manager labels each analysis: a comparison may gather analyses of different pairs).
+    pub experimental: Option<String>,
+    /// The control arm's label, likewise.
+    pub control: Option<String>,
 }
 
 impl DataRow {

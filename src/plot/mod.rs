@@ -327,7 +327,7 @@ pub fn figures_cached(
     let outcomes: Vec<(&ComparisonResults, &OutcomeResults)> = results.outcomes().collect();
     // Each outcome's figures are drawn on whichever thread is free.
     let drawn = crate::parallel::map(&outcomes, |&(comparison, result)| {
-        let arms = Arms::of(labels.get(comparison.id.as_str()).copied());
+        let arms = Arms::of_analysis(labels.get(comparison.id.as_str()).copied(), &result.id);
         let draw = || OutcomeFigures {
             forest: (!result.study_results.is_empty())
                 .then(|| forest(result, comparison, &arms, review)),
@@ -372,5 +372,21 @@ impl Arms {
             experimental: c.experimental.clone(),
             control: c.control.clone(),
         })
+    }
+
+    /// The arms of the analysis `id` of `comparison`: its own labels where it has them, else
+    /// the comparison's.
+    pub fn of_analysis(comparison: Option<&Comparison>, id: &str) -> Arms {
+        let comparison_arms = Arms::of(comparison);
+        let Some(analysis) = comparison.and_then(|c| c.outcomes.iter().find(|o| o.id == id)) else {
+            return comparison_arms;
+        };
+        Arms {
+            experimental: analysis
+                .experimental
+                .clone()
+                .unwrap_or(comparison_arms.experimental),
+            control: analysis.control.clone().unwrap_or(comparison_arms.control),
+        }
     }
 }

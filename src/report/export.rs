@@ -186,11 +186,14 @@ pub fn results_csv(review: &Review, results: &Results) -> String {
         let number = c.number.to_string();
         sheet.start([&number, "0", "0"], &c.name);
         sheet.end();
-        let labels = arms
-            .get(c.id.as_str())
-            .map_or(("", ""), |a| (a.experimental.as_str(), a.control.as_str()));
         for r in &c.outcomes {
-            outcome_lines(&mut sheet, &number, labels, r);
+            let labels = crate::plot::Arms::of_analysis(arms.get(c.id.as_str()).copied(), &r.id);
+            outcome_lines(
+                &mut sheet,
+                &number,
+                (&labels.experimental, &labels.control),
+                r,
+            );
         }
     }
     let bytes = sheet

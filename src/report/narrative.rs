@@ -11,7 +11,8 @@ use crate::english::{
 };
 use crate::format::{count, effect_phrase};
 use crate::model::{
-    CertaintyLevel, IncludedStudy, Judgement, Priority, ProtocolOutcome, Review, RobTool, Role,
+    AnalysisOutcome, CertaintyLevel, Comparison, IncludedStudy, Judgement, Priority,
+    ProtocolOutcome, Review, RobTool, Role,
 };
 use crate::results::{OutcomeResults, Pooled};
 
@@ -407,6 +408,28 @@ fn comparison_phrase(review: &Review, id: &str) -> Option<String> {
     ))
 }
 
+/// How an analysis's comparison reads: its own arms where it has them ("4.0 g/d with 2.4 g/d"
+/// in a comparison of several pairs), else its comparison's.
+fn analysis_phrase(
+    review: &Review,
+    comparison: &Comparison,
+    analysis: &AnalysisOutcome,
+) -> Option<String> {
+    if analysis.experimental.is_none() && analysis.control.is_none() {
+        return comparison_phrase(review, &comparison.id);
+    }
+    let experimental = analysis
+        .experimental
+        .as_deref()
+        .unwrap_or(&comparison.experimental);
+    let control = analysis.control.as_deref().unwrap_or(&comparison.control);
+    Some(format!(
+        "{} with {}",
+        decapitalise(experimental),
+        decapitalise(control)
+    ))
+}
+
 /// The number of included studies and participants, the comparisons they made and where.
 fn included_studies(review: &Review) -> Vec<String> {
     let included = &review.studies.included;
@@ -453,16 +476,19 @@ fn included_studies(review: &Review) -> Vec<String> {
 /// comparisons, and the analyses' own grouping would count it twice.
 pub(super) fn comparisons_made(review: &Review) -> Option<String> {
     let included = &review.studies.included;
-    let mut with_rows: HashMap<&str, Vec<&str>> = HashMap::new();
+    // Each study's analysed comparisons, with how each of its analyses reads (an analysis with
+    // arms of its own reads as them).
+    let mut with_rows: HashMap<&str, Vec<(&str, String)>> = HashMap::new();
     for comparison in &review.comparisons {
-        let rows = comparison
-            .outcomes
-            .iter()
-            .flat_map(|o| o.groups.iter().flat_map(|g| &g.rows));
-        for row in rows {
-            let ids = with_rows.entry(row.study.as_str()).or_default();
-            if !ids.contains(&comparison.id.as_str()) {
-                ids.push(comparison.id.as_str());
+        for analysis in &comparison.outcomes {
+            let Some(phrase) = analysis_phrase(review, comparison, analysis) else {
+                continue;
+            };
+            for row in analysis.groups.iter().flat_map(|g| &g.rows) {
+                let made = with_rows.entry(row.study.as_str()).or_default();
+                if !made.iter().any(|(_, p)| *p == phrase) {
+                    made.push((comparison.id.as_str(), phrase.clone()));
+                }
             }
         }
     }
@@ -472,16 +498,16 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
         .map(|study| {
             let named = study.comparison.as_ref().map(|c| c.value.as_str());
             let analysed = named.is_none_or(|id| review.comparisons.iter().any(|c| c.id == id));
+            let rows = with_rows
+                .get(study.id.value.as_str())
+                .filter(|_| analysed)
+                .map_or(&[][..], Vec::as_slice);
+            // The comparison it names, unless its rows there say how it reads.
+            let named = named
+                .filter(|id| !rows.iter().any(|(c, _)| c == id))
+                .and_then(|id| comparison_phrase(review, id));
             let mut phrases: Vec<String> = Vec::new();
-            let ids = named.into_iter().chain(
-                with_rows
-                    .get(study.id.value.as_str())
-                    .filter(|_| analysed)
-                    .into_iter()
-                    .flatten()
-                    .copied(),
-            );
-            for phrase in ids.filter_map(|id| comparison_phrase(review, id)) {
+            for phrase in named.into_iter().chain(rows.iter().map(|(_, p)| p.clone())) {
                 if !phrases.iter().any(|p| reads_alike(p, &phrase)) {
                     phrases.push(phrase);
                 }
@@ -496,19 +522,23 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
             None => groups.push((phrase.clone(), 1)),
         }
     }
-    // In the review's order of comparisons (analysed, then planned only), not the studies'.
+    // In the review's order of analyses (then of the comparisons only planned), not the
+    // studies'.
     let order: Vec<String> = review
         .comparisons
         .iter()
-        .map(|c| c.id.as_str())
+        .flat_map(|c| {
+            c.outcomes
+                .iter()
+                .filter_map(move |a| analysis_phrase(review, c, a))
+        })
         .chain(
             review
                 .protocol
                 .comparisons
                 .iter()
-                .map(|c| c.id.value.as_str()),
+                .filter_map(|c| comparison_phrase(review, &c.id.value)),
         )
-        .filter_map(|id| comparison_phrase(review, id))
         .collect();
     groups.sort_by_key(|(phrase, _)| {
         order

@@ -109,7 +109,18 @@ fn import_report_is_written_and_existing_review_kept() {
     let report = std::fs::read_to_string(scratch.path("reviews/fleiss/IMPORT-REPORT.md")).unwrap();
     assert!(run.stderr.contains(&report), "the report is printed");
     assert!(report.contains("## Not imported"), "{report}");
-    assert!(report.contains("group labels"), "{report}");
+    assert!(
+        report
+            .contains("## Not imported\n\nNothing that revmark's review format has a place for.\n"),
+        "{report}"
+    );
+    assert!(report.contains("## Not carried over"), "{report}");
+    // The second analysis's own group label is its own experimental arm.
+    let analyses = std::fs::read_to_string(scratch.path("reviews/fleiss/analyses.yaml")).unwrap();
+    assert!(
+        analyses.contains("        experimental: \"Mental Health Treatment\"\n"),
+        "{analyses}"
+    );
     let studies = std::fs::read_to_string(scratch.path("reviews/fleiss/studies.yaml")).unwrap();
     assert!(studies.contains("judgement: unclear"), "{studies}");
     let again = import_fleiss(&scratch);
@@ -464,5 +475,72 @@ fn group_labels_become_the_arms_names() {
     assert!(
         review.contains("experimental: \"doxycycline\"\n    control: \"tetracycline\""),
         "{review}"
+    );
+}
+
+// A comparison that gathers analyses of different pairs ("Direct evidence not in network" of
+// CD013210): each analysis whose group labels are not its comparison's keeps them as its own
+// `experimental` and `control`, which head its forest plot's columns and label its rows of
+// results.csv, and the studies in it are said to have compared its pair.
+#[test]
+fn an_analysis_keeps_group_labels_of_its_own() {
+    let scratch = Scratch::new("import-own-labels");
+    let outcome = |no: usize, name: &str, labels: (&str, &str), studies: [&str; 2]| {
+        format!(
+            "<DICH_OUTCOME EFFECT_MEASURE=\"RR\" METHOD=\"MH\" RANDOM=\"NO\" NO=\"{no}\">\
+<NAME>{name}</NAME><GROUP_LABEL_1>{}</GROUP_LABEL_1><GROUP_LABEL_2>{}</GROUP_LABEL_2>\
+<DICH_DATA EVENTS_1=\"3\" EVENTS_2=\"9\" STUDY_ID=\"{}\" TOTAL_1=\"40\" TOTAL_2=\"41\"/>\
+<DICH_DATA EVENTS_1=\"5\" EVENTS_2=\"8\" STUDY_ID=\"{}\" TOTAL_1=\"30\" TOTAL_2=\"30\"/>\
+</DICH_OUTCOME>",
+            labels.0, labels.1, studies[0], studies[1]
+        )
+    };
+    let rm5 = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<COCHRANE_REVIEW TYPE=\"INTERVENTION\">\
+<COVER_SHEET><TITLE>Drugs for colitis</TITLE></COVER_SHEET>\
+<STUDIES_AND_REFERENCES><STUDIES><INCLUDED_STUDIES>\
+<STUDY ID=\"STD-A\" NAME=\"A 2001\" YEAR=\"2001\"/><STUDY ID=\"STD-B\" NAME=\"B 2002\" YEAR=\"2002\"/>\
+<STUDY ID=\"STD-C\" NAME=\"C 2003\" YEAR=\"2003\"/><STUDY ID=\"STD-D\" NAME=\"D 2004\" YEAR=\"2004\"/>\
+</INCLUDED_STUDIES></STUDIES></STUDIES_AND_REFERENCES><ANALYSES_AND_DATA>\
+<COMPARISON ID=\"CMP-001\" NO=\"1\"><NAME>Direct evidence not in network</NAME>{}{}</COMPARISON>\
+</ANALYSES_AND_DATA></COCHRANE_REVIEW>",
+        outcome(
+            1,
+            "High versus low dose",
+            ("4.0 g/d", "2.4 g/d"),
+            ["STD-A", "STD-B"]
+        ),
+        outcome(
+            2,
+            "Infliximab versus placebo",
+            ("Infliximab", "Placebo"),
+            ["STD-C", "STD-D"]
+        ),
+    );
+    let (analyses, _, abstract_md) = import_and_build(&scratch, &rm5);
+    assert!(
+        analyses.contains("    experimental: \"4.0 g/d\"\n    control: \"2.4 g/d\"\n"),
+        "{analyses}"
+    );
+    assert_eq!(
+        analyses
+            .matches("        experimental: \"Infliximab\"\n        control: \"Placebo\"\n")
+            .count(),
+        1,
+        "{analyses}"
+    );
+    let forest = |n: &str| read(&scratch, &format!("imported/figures/forest-{n}.svg"));
+    assert!(forest("1.2").contains(">Infliximab<"), "{}", forest("1.2"));
+    assert!(!forest("1.2").contains("4.0 g/d"), "{}", forest("1.2"));
+    assert!(forest("1.1").contains("4.0 g/d"), "{}", forest("1.1"));
+    let csv = read(&scratch, "imported/results.csv");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("1,2,0,") && l.contains(",Infliximab,Placebo,")),
+        "{csv}"
+    );
+    assert!(
+        abstract_md.contains("Two studies compared 4.0 g/d with 2.4 g/d and two studies compared infliximab with placebo."),
+        "{abstract_md}"
     );
 }

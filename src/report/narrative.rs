@@ -486,7 +486,7 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
             };
             for row in analysis.groups.iter().flat_map(|g| &g.rows) {
                 let made = with_rows.entry(row.study.as_str()).or_default();
-                if !made.iter().any(|(_, p)| *p == phrase) {
+                if !made.iter().any(|(_, p)| reads_alike(p, &phrase)) {
                     made.push((comparison.id.as_str(), phrase.clone()));
                 }
             }
@@ -584,7 +584,11 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
                 // The studies that made any of the other comparisons, each once.
                 let studies = made
                     .iter()
-                    .filter(|phrases| phrases.iter().any(|p| others.iter().any(|(o, _)| o == p)))
+                    .filter(|phrases| {
+                        phrases
+                            .iter()
+                            .any(|p| others.iter().any(|(o, _)| reads_alike(o, p)))
+                    })
                     .count() as u64;
                 // "The remaining" only when they are all the rest, each counted once: studies
                 // that name no comparison are said after (see `without_data`).

@@ -51,6 +51,16 @@ impl<'a> ComparisonFindings<'a> {
                 .iter()
                 .all(|f| f.spec.is_some_and(|s| s.role != Role::Main))
     }
+
+    /// Whether every headline analysis compares arms of its own (analyses.yaml `experimental`
+    /// or `control`), none the comparison's, and no Summary of findings says what the
+    /// comparison's table holds: the comparison then has no table (see
+    /// [`super::sof::summary_of_findings`]).
+    pub fn headlines_all_own_arms(&self) -> bool {
+        !self.summary_of_findings
+            && !self.headline.is_empty()
+            && self.headline().all(Finding::has_own_arms)
+    }
 }
 
 /// The headline analyses of a comparison (indexes into `outcomes`): the analyses its Summary
@@ -96,6 +106,14 @@ impl Finding<'_> {
     /// The smallest important effect (a ratio above 1, or a difference above 0), if any.
     pub fn important_effect(&self) -> Option<f64> {
         self.spec.and_then(|s| s.important_effect)
+    }
+
+    /// Whether the analysis compares arms of its own, not its comparison's (a comparison that
+    /// gathers analyses of different pairs, as Review Manager reviews keep "Direct evidence not
+    /// in network").
+    pub fn has_own_arms(&self) -> bool {
+        self.spec
+            .is_some_and(|s| s.experimental.is_some() || s.control.is_some())
     }
 }
 

@@ -16,7 +16,10 @@ use crate::model::{Review, SofTarget};
 
 /// The Summary of findings tables: one per comparison, but none for a comparison that only
 /// analyses again what another analyses ([`ComparisonFindings::is_reanalysis`]), unless every
-/// comparison does. `prose` holds the rendered comments and footnotes by path
+/// comparison does. A table's risk columns name the comparison's arms, so an analysis with arms
+/// of its own ([`super::findings::Finding::has_own_arms`]) has no row in it unless the authors'
+/// `summary_of_findings` puts it there, and a comparison whose headline analyses all have
+/// their own has no table. `prose` holds the rendered comments and footnotes by path
 /// ([`super::text::prose_paths`]).
 pub fn summary_of_findings(
     review: &Review,
@@ -27,7 +30,7 @@ pub fn summary_of_findings(
     let all_reanalyses = findings.iter().all(ComparisonFindings::is_reanalysis);
     findings
         .iter()
-        .filter(|c| all_reanalyses || !c.is_reanalysis())
+        .filter(|c| (all_reanalyses || !c.is_reanalysis()) && !c.headlines_all_own_arms())
         .map(|c| table(review, c, reporting, prose))
         .collect()
 }
@@ -92,7 +95,7 @@ fn table(
             }
         }
         None => {
-            for finding in c.headline() {
+            for finding in c.headline().filter(|f| !f.has_own_arms()) {
                 rows.push(add(finding, &mut generated));
             }
         }

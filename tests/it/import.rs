@@ -543,4 +543,14 @@ fn an_analysis_keeps_group_labels_of_its_own() {
         abstract_md.contains("Two studies compared 4.0 g/d with 2.4 g/d and two studies compared infliximab with placebo."),
         "{abstract_md}"
     );
+    // The Summary of findings names the comparison's arms in its risk columns: the analysis of
+    // another pair has no row there.
+    let review_md = read(&scratch, "imported/review.md");
+    let sof = &review_md[review_md
+        .find("### Summary of findings 1")
+        .expect("a table")..];
+    let sof = &sof[..sof.find("\n## ").unwrap_or(sof.len())];
+    assert!(sof.contains("Risk with 2.4 g/d"), "{sof}");
+    assert!(sof.contains("| High versus low dose |"), "{sof}");
+    assert!(!sof.contains("Infliximab versus placebo"), "{sof}");
 }

@@ -54,7 +54,8 @@ fn stated_results<'c, 'a>(
 }
 
 /// The comparisons of the review as "X with Y or Z", from the planned comparisons (or, without
-/// their arms, from the analysed ones), an intervention with all its comparators together.
+/// their arms, from the analysed ones) and the analyses with arms of their own, an
+/// intervention with all its comparators together.
 fn compared(review: &Review, findings: &[ComparisonFindings]) -> Vec<(String, Vec<String>)> {
     let mut arms: Vec<(String, String)> = review
         .protocol
@@ -68,6 +69,26 @@ fn compared(review: &Review, findings: &[ComparisonFindings]) -> Vec<(String, Ve
             .filter(|c| !c.experimental.is_empty() && !c.control.is_empty())
             .map(|c| (c.experimental.clone(), c.control.clone()))
             .collect();
+    }
+    // And the pairs of the analyses with arms of their own (a comparison that gathers several).
+    for c in findings {
+        for spec in c
+            .outcomes
+            .iter()
+            .filter(|f| f.has_own_arms())
+            .filter_map(|f| f.spec)
+        {
+            let arm = |own: Option<&String>, of_comparison: &String| {
+                own.map_or_else(
+                    || of_comparison.clone(),
+                    |a| crate::english::decapitalise(a),
+                )
+            };
+            arms.push((
+                arm(spec.experimental.as_ref(), &c.experimental),
+                arm(spec.control.as_ref(), &c.control),
+            ));
+        }
     }
     let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
     for (experimental, control) in arms {

@@ -555,7 +555,9 @@ fn an_analysis_keeps_group_labels_of_its_own() {
     assert!(!sof.contains("Infliximab versus placebo"), "{sof}");
     // The generated plain language summary says what was searched for, both pairs.
     assert!(
-        review_md.contains("We searched for studies that compared 4.0 g/d with 2.4 g/d or infliximab with placebo."),
+        review_md.contains(
+            "We searched for studies that compared 4.0 g/d with 2.4 g/d or infliximab with placebo."
+        ),
         "{review_md}"
     );
 }

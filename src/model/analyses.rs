@@ -255,6 +255,17 @@ impl DataRow {
 }
 
 impl AnalysisOutcome {
+    /// Its experimental and control arms: its own labels where it has them, else those of
+    /// `comparison`, the comparison it belongs to.
+    pub fn arms<'a>(&'a self, comparison: &'a Comparison) -> (&'a str, &'a str) {
+        (
+            self.experimental
+                .as_deref()
+                .unwrap_or(&comparison.experimental),
+            self.control.as_deref().unwrap_or(&comparison.control),
+        )
+    }
+
     /// The kind of data the outcome holds.
     pub fn data_type(&self) -> DataType {
         self.measure.data_type()

@@ -375,18 +375,21 @@ impl Arms {
     }
 
     /// The arms of the analysis `id` of `comparison`: its own labels where it has them, else
-    /// the comparison's.
+    /// the comparison's ([`crate::model::AnalysisOutcome::arms`]).
     pub fn of_analysis(comparison: Option<&Comparison>, id: &str) -> Arms {
-        let comparison_arms = Arms::of(comparison);
-        let Some(analysis) = comparison.and_then(|c| c.outcomes.iter().find(|o| o.id == id)) else {
-            return comparison_arms;
+        let Some(comparison) = comparison else {
+            return Arms::default();
         };
+        let (experimental, control) = comparison.outcomes.iter().find(|o| o.id == id).map_or(
+            (
+                comparison.experimental.as_str(),
+                comparison.control.as_str(),
+            ),
+            |analysis| analysis.arms(comparison),
+        );
         Arms {
-            experimental: analysis
-                .experimental
-                .clone()
-                .unwrap_or(comparison_arms.experimental),
-            control: analysis.control.clone().unwrap_or(comparison_arms.control),
+            experimental: experimental.to_string(),
+            control: control.to_string(),
         }
     }
 }

@@ -63,6 +63,14 @@ impl<'a> ComparisonFindings<'a> {
     }
 }
 
+/// Which comparisons the abstract and the Summary of findings report: all but those that
+/// analyse again what another analyses ([`ComparisonFindings::is_reanalysis`]), or all of
+/// them when every comparison does (there is then no other to prefer).
+pub fn reported(findings: &[ComparisonFindings]) -> impl Fn(&ComparisonFindings) -> bool + Copy {
+    let all_reanalyses = findings.iter().all(ComparisonFindings::is_reanalysis);
+    move |c| all_reanalyses || !c.is_reanalysis()
+}
+
 /// The headline analyses of a comparison (indexes into `outcomes`): the analyses its Summary
 /// of findings names, in its order; without one, the first main analysis of each protocol
 /// outcome (or its first analysis, when none is main), in analysis order.

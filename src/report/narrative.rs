@@ -234,14 +234,12 @@ fn abstract_results<'c, 'a>(
     review: &Review,
     findings: &'c [ComparisonFindings<'a>],
 ) -> AbstractResults<'c, 'a> {
-    // When every comparison is a re-analysis there is no other to prefer: all are reported.
-    let all_reanalyses = findings.iter().all(ComparisonFindings::is_reanalysis);
+    let reported = super::findings::reported(findings);
     let mut out = AbstractResults {
         said: Vec::new(),
         unlisted: 0,
         reanalyses: Vec::new(),
     };
-    let reported = |c: &ComparisonFindings| all_reanalyses || !c.is_reanalysis();
     let pooled = |f: &&Finding| f.result.pools_overall() && f.result.pooled.is_some();
     let unrated = |c: &'c ComparisonFindings<'a>| -> Vec<&'c Finding<'a>> {
         c.headline()
@@ -418,11 +416,7 @@ fn analysis_phrase(
     if analysis.experimental.is_none() && analysis.control.is_none() {
         return comparison_phrase(review, &comparison.id);
     }
-    let experimental = analysis
-        .experimental
-        .as_deref()
-        .unwrap_or(&comparison.experimental);
-    let control = analysis.control.as_deref().unwrap_or(&comparison.control);
+    let (experimental, control) = analysis.arms(comparison);
     Some(format!(
         "{} with {}",
         decapitalise(experimental),

@@ -533,24 +533,35 @@ mod tests {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("reviews/diuretics-pregnancy");
         let review = crate::load::load_review(&dir).unwrap().review;
         let mut results = crate::results::analyse(&review);
-        let outcome = &mut results.comparisons[0].outcomes[0];
         let main = pooled(0.5, 0.8);
-        outcome.pooled = Some(main);
-        let left_out = outcome.sensitivity.leave_one_out.as_mut().unwrap();
-        left_out[0].pooled = pooled(0.6, 1.1);
-        left_out[1].pooled = pooled(0.7, 1.2);
-        left_out[2].pooled = pooled(1.2, 1.5);
-        for l in &mut left_out[3..] {
-            l.pooled = pooled(0.55, 0.85);
-        }
-        let names: Vec<String> = left_out.iter().map(|l| l.study.clone()).collect();
-        let outcome = &results.comparisons[0].outcomes[0];
-        let finding = Finding {
-            result: outcome,
-            spec: Some(&review.comparisons[0].outcomes[0]),
+        results.comparisons[0].outcomes[0].pooled = Some(main);
+        let names: Vec<String> = results.comparisons[0].outcomes[0]
+            .sensitivity
+            .leave_one_out
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|l| l.study.clone())
+            .collect();
+        // The sentences once `change` has set the analysis without each study.
+        let mut sentences_after = |change: &dyn Fn(&mut [LeftOut])| {
+            let outcome = &mut results.comparisons[0].outcomes[0];
+            change(outcome.sensitivity.leave_one_out.as_mut().unwrap());
+            let finding = Finding {
+                result: &results.comparisons[0].outcomes[0],
+                spec: Some(&review.comparisons[0].outcomes[0]),
+            };
+            leave_one_out_sentences(&finding, &main)
         };
         assert_eq!(
-            leave_one_out_sentences(&finding, &main),
+            sentences_after(&|left_out| {
+                left_out[0].pooled = pooled(0.6, 1.1);
+                left_out[1].pooled = pooled(0.7, 1.2);
+                left_out[2].pooled = pooled(1.2, 1.5);
+                for l in &mut left_out[3..] {
+                    l.pooled = pooled(0.55, 0.85);
+                }
+            }),
             [
                 format!(
                     "Without either {} or {}, the confidence interval included no effect.",
@@ -566,58 +577,32 @@ mod tests {
                 ),
             ]
         );
-        let left_out = results.comparisons[0].outcomes[0]
-            .sensitivity
-            .leave_one_out
-            .as_mut()
-            .unwrap();
-        left_out[2].pooled = pooled(0.65, 1.3);
-        let finding = Finding {
-            result: &results.comparisons[0].outcomes[0],
-            spec: Some(&review.comparisons[0].outcomes[0]),
-        };
         // One way of changing it, and studies that do not: one sentence says both.
         assert_eq!(
-            leave_one_out_sentences(&finding, &main),
+            sentences_after(&|left_out| left_out[2].pooled = pooled(0.65, 1.3)),
             [format!(
                 "Only leaving out {}, {} or {} changed the conclusion: without any one of them, the confidence interval included no effect.",
                 names[0], names[1], names[2]
             )]
         );
-        let left_out = results.comparisons[0].outcomes[0]
-            .sensitivity
-            .leave_one_out
-            .as_mut()
-            .unwrap();
-        left_out[1].pooled = pooled(0.55, 0.85);
-        left_out[2].pooled = pooled(0.55, 0.85);
-        let finding = Finding {
-            result: &results.comparisons[0].outcomes[0],
-            spec: Some(&review.comparisons[0].outcomes[0]),
-        };
         assert_eq!(
-            leave_one_out_sentences(&finding, &main),
+            sentences_after(&|left_out| {
+                left_out[1].pooled = pooled(0.55, 0.85);
+                left_out[2].pooled = pooled(0.55, 0.85);
+            }),
             [format!(
                 "Only leaving out {} changed the conclusion: without it, the confidence interval included no effect (RR 0.81, 95% CI 0.60 to 1.10).",
                 names[0]
             )]
         );
         // Every study changes it alike: nothing to say of others.
-        let left_out = results.comparisons[0].outcomes[0]
-            .sensitivity
-            .leave_one_out
-            .as_mut()
-            .unwrap();
-        for l in left_out.iter_mut() {
-            l.pooled = pooled(0.6, 1.1);
-        }
-        let finding = Finding {
-            result: &results.comparisons[0].outcomes[0],
-            spec: Some(&review.comparisons[0].outcomes[0]),
-        };
         let everyone: Vec<&str> = names.iter().map(String::as_str).collect();
         assert_eq!(
-            leave_one_out_sentences(&finding, &main),
+            sentences_after(&|left_out| {
+                for l in left_out.iter_mut() {
+                    l.pooled = pooled(0.6, 1.1);
+                }
+            }),
             [format!(
                 "Without any one of {}, the confidence interval included no effect.",
                 join_or(&everyone)

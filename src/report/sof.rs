@@ -27,10 +27,10 @@ pub fn summary_of_findings(
     reporting: &[OutcomeReporting],
     prose: &HashMap<&str, &str>,
 ) -> Vec<SofTable> {
-    let all_reanalyses = findings.iter().all(ComparisonFindings::is_reanalysis);
+    let reported = super::findings::reported(findings);
     findings
         .iter()
-        .filter(|c| (all_reanalyses || !c.is_reanalysis()) && !c.headlines_all_own_arms())
+        .filter(|c| reported(c) && !c.headlines_all_own_arms())
         .map(|c| table(review, c, reporting, prose))
         .collect()
 }

@@ -114,13 +114,7 @@ fn studies_without_data_are_counted() {
         text.contains("One study compared multiple micronutrients with placebo and one study compared multiple micronutrients with a group who received no supplementation. The other study contributed no data to the analyses."),
         "{text}"
     );
-    let review = revmark::load::load_review(&dir).unwrap().review;
-    let results = std::sync::Arc::new(revmark::results::analyse(&review));
-    let figures = revmark::plot::figures(&review, &results);
-    let passages =
-        revmark::report::generated_text(&review, std::sync::Arc::clone(&results), &figures)
-            .unwrap();
-    let seams = revmark::report::proofread::proofread(&review, &results, &passages);
+    let (_, seams) = proofread_review(&dir);
     assert!(seams.is_empty(), "{seams:#?}");
 }
 

@@ -165,3 +165,19 @@ pub fn load_valid(dir: &Path) -> revmark::load::Loaded {
         panic!("{}", text.join("\n"))
     })
 }
+
+/// The generated passages of the review in `dir` and the proofreader's seams.
+pub fn proofread_review(
+    dir: &Path,
+) -> (
+    Vec<revmark::report::proofread::Passage>,
+    Vec<revmark::report::proofread::Seam>,
+) {
+    let loaded = load_valid(dir);
+    let results = std::sync::Arc::new(revmark::results::analyse(&loaded.review));
+    let figures = revmark::plot::figures(&loaded.review, &results);
+    let passages =
+        revmark::report::generated_text(&loaded.review, results.clone(), &figures).unwrap();
+    let seams = revmark::report::proofread::proofread(&loaded.review, &results, &passages);
+    (passages, seams)
+}

@@ -4,17 +4,6 @@
 use crate::common::*;
 use revmark::report::proofread::{self, Passage, Seam};
 
-/// The generated passages of the review in `dir` and the proofreader's seams.
-fn read_review(dir: &std::path::Path) -> (Vec<Passage>, Vec<Seam>) {
-    let loaded = load_valid(dir);
-    let results = std::sync::Arc::new(revmark::results::analyse(&loaded.review));
-    let figures = revmark::plot::figures(&loaded.review, &results);
-    let passages =
-        revmark::report::generated_text(&loaded.review, results.clone(), &figures).unwrap();
-    let seams = proofread::proofread(&loaded.review, &results, &passages);
-    (passages, seams)
-}
-
 fn no_seams(name: &str, passages: &[Passage], seams: &[Seam]) {
     let sentences: usize = passages.iter().map(|p| p.sentences.len()).sum();
     assert!(sentences > 20, "{name}: only {sentences} sentences read");
@@ -33,7 +22,7 @@ fn no_seams(name: &str, passages: &[Passage], seams: &[Seam]) {
 #[test]
 fn the_examples_have_no_seams() {
     for slug in ["diuretics-pregnancy", "mmn-lactation", "bcg-vaccine"] {
-        let (passages, seams) = read_review(&root().join("reviews").join(slug));
+        let (passages, seams) = proofread_review(&root().join("reviews").join(slug));
         no_seams(slug, &passages, &seams);
     }
 }
@@ -55,7 +44,7 @@ fn an_imported_review_has_no_seams() {
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let (passages, seams) = read_review(&dir);
+    let (passages, seams) = proofread_review(&dir);
     assert!(
         passages
             .iter()
@@ -290,7 +279,7 @@ fn with_stillbirth_named(stillbirth: &str) -> (Vec<String>, Vec<Seam>) {
         "method: MH\n        data: data/stillbirth.csv",
         "method: Peto\n        certainty: {level: very low, reasons: [risk of bias, imprecision]}\n        data: data/stillbirth.csv",
     );
-    let (passages, seams) = read_review(&dir);
+    let (passages, seams) = proofread_review(&dir);
     let sentences = passages.into_iter().flat_map(|p| p.sentences).collect();
     (sentences, seams)
 }

@@ -470,24 +470,38 @@ fn included_studies(review: &Review) -> Vec<String> {
 /// comparisons, and the analyses' own grouping would count it twice.
 pub(super) fn comparisons_made(review: &Review) -> Option<String> {
     let included = &review.studies.included;
-    // Each study's analysed comparisons, with how each of its analyses reads (an analysis with
-    // arms of its own reads as them).
-    let mut with_rows: HashMap<&str, Vec<(&str, String)>> = HashMap::new();
-    for comparison in &review.comparisons {
-        for analysis in &comparison.outcomes {
-            let Some(phrase) = analysis_phrase(review, comparison, analysis) else {
-                continue;
-            };
-            for row in analysis.groups.iter().flat_map(|g| &g.rows) {
-                let made = with_rows.entry(row.study.as_str()).or_default();
-                if !made.iter().any(|(_, p)| reads_alike(p, &phrase)) {
-                    made.push((comparison.id.as_str(), phrase.clone()));
-                }
+    // How each analysis reads (an analysis with arms of its own reads as them), worked out
+    // once: a review has many rows to an analysis.
+    let analyses: Vec<(&str, Option<Phrase>)> = review
+        .comparisons
+        .iter()
+        .flat_map(|c| {
+            c.outcomes.iter().map(move |a| {
+                (
+                    c.id.as_str(),
+                    analysis_phrase(review, c, a).map(Phrase::new),
+                )
+            })
+        })
+        .collect();
+    // Each study's analysed comparisons, as they read.
+    let mut with_rows: HashMap<&str, Vec<(&str, &Phrase)>> = HashMap::new();
+    let rows = review
+        .comparisons
+        .iter()
+        .flat_map(|c| &c.outcomes)
+        .map(|a| a.groups.iter().flat_map(|g| &g.rows));
+    for ((comparison, phrase), rows) in analyses.iter().zip(rows) {
+        let Some(phrase) = phrase else { continue };
+        for row in rows {
+            let made = with_rows.entry(row.study.as_str()).or_default();
+            if !made.iter().any(|(_, p)| p.key == phrase.key) {
+                made.push((comparison, phrase));
             }
         }
     }
     // Each study's comparisons as they read, in order of first appearance.
-    let made: Vec<Vec<String>> = included
+    let made: Vec<Vec<Phrase>> = included
         .iter()
         .map(|study| {
             let named = study.comparison.as_ref().map(|c| c.value.as_str());
@@ -499,65 +513,63 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
             // The comparison it names, unless its rows there say how it reads.
             let named = named
                 .filter(|id| !rows.iter().any(|(c, _)| c == id))
-                .and_then(|id| comparison_phrase(review, id));
-            let mut phrases: Vec<String> = Vec::new();
-            for phrase in named.into_iter().chain(rows.iter().map(|(_, p)| p.clone())) {
-                if !phrases.iter().any(|p| reads_alike(p, &phrase)) {
+                .and_then(|id| comparison_phrase(review, id))
+                .map(Phrase::new);
+            let mut phrases: Vec<Phrase> = Vec::new();
+            for phrase in named
+                .into_iter()
+                .chain(rows.iter().map(|(_, p)| (*p).clone()))
+            {
+                if !phrases.iter().any(|p| p.key == phrase.key) {
                     phrases.push(phrase);
                 }
             }
             phrases
         })
         .collect();
-    let mut groups: Vec<(String, u64)> = Vec::new();
+    let mut groups: Vec<(&Phrase, u64)> = Vec::new();
     for phrase in made.iter().flatten() {
-        match groups.iter_mut().find(|(p, _)| reads_alike(p, phrase)) {
+        match groups.iter_mut().find(|(p, _)| p.key == phrase.key) {
             Some((_, count)) => *count += 1,
-            None => groups.push((phrase.clone(), 1)),
+            None => groups.push((phrase, 1)),
         }
     }
     // In the review's order of analyses (then of the comparisons only planned), not the
     // studies'.
-    let order: Vec<String> = review
+    let planned = review
+        .protocol
         .comparisons
         .iter()
-        .flat_map(|c| {
-            c.outcomes
-                .iter()
-                .filter_map(move |a| analysis_phrase(review, c, a))
-        })
-        .chain(
-            review
-                .protocol
-                .comparisons
-                .iter()
-                .filter_map(|c| comparison_phrase(review, &c.id.value)),
-        )
-        .collect();
-    groups.sort_by_key(|(phrase, _)| {
-        order
-            .iter()
-            .position(|p| reads_alike(p, phrase))
-            .unwrap_or(usize::MAX)
-    });
+        .filter_map(|c| comparison_phrase(review, &c.id.value).map(Phrase::new));
+    let mut order: HashMap<String, usize> = HashMap::new();
+    for key in analyses
+        .iter()
+        .filter_map(|(_, p)| p.as_ref().map(|p| p.key.clone()))
+        .chain(planned.map(|p| p.key))
+    {
+        let next = order.len();
+        order.entry(key).or_insert(next);
+    }
+    groups.sort_by_key(|(phrase, _)| order.get(&phrase.key).copied().unwrap_or(usize::MAX));
     let several = made.iter().any(|phrases| phrases.len() > 1);
     let placed = made.iter().filter(|phrases| !phrases.is_empty()).count() as u64;
     let total = included.len() as u64;
     match groups.as_slice() {
         [] => None,
         [(phrase, count)] if *count == total => Some(match total {
-            1 => format!("The study compared {phrase}."),
-            2 => format!("Both studies compared {phrase}."),
-            _ => format!("All {} studies compared {phrase}.", words(total)),
+            1 => format!("The study compared {}.", phrase.text),
+            2 => format!("Both studies compared {}.", phrase.text),
+            _ => format!("All {} studies compared {}.", words(total), phrase.text),
         }),
         [(first, 1), (second, 1)] if total == 2 && !several => Some(format!(
-            "One study compared {first} and the other study compared {second}."
+            "One study compared {} and the other study compared {}.",
+            first.text, second.text
         )),
         _ => {
             // A long list reads badly in one sentence: the most frequent comparisons are
             // named, and the others counted.
-            let mut named: Vec<&(String, u64)> = groups.iter().collect();
-            let mut others: Vec<&(String, u64)> = Vec::new();
+            let mut named: Vec<&(&Phrase, u64)> = groups.iter().collect();
+            let mut others: Vec<&(&Phrase, u64)> = Vec::new();
             if groups.len() > MOST_COMPARISONS_NAMED + 1 {
                 named.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
                 others = named.split_off(MOST_COMPARISONS_NAMED);
@@ -568,9 +580,10 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
                 .iter()
                 .map(|(phrase, count)| {
                     format!(
-                        "{} {} compared {phrase}",
+                        "{} {} compared {}",
                         words(*count),
-                        plural(*count, "study")
+                        plural(*count, "study"),
+                        phrase.text
                     )
                 })
                 .collect();
@@ -581,7 +594,7 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
                     .filter(|phrases| {
                         phrases
                             .iter()
-                            .any(|p| others.iter().any(|(o, _)| reads_alike(o, p)))
+                            .any(|p| others.iter().any(|(o, _)| o.key == p.key))
                     })
                     .count() as u64;
                 // "The remaining" only when they are all the rest, each counted once: studies
@@ -610,19 +623,31 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
     }
 }
 
-/// Whether two comparisons read as one: the same words but for case and a plural "s"
-/// ("bisphosphonates with control", "Bisphosphonate with control"), as Review Manager's group
-/// labels of one review often differ.
-fn reads_alike(a: &str, b: &str) -> bool {
-    let fold = |s: &str| -> Vec<String> {
-        s.split_whitespace()
+/// A comparison as a sentence names it, with the form in which two comparisons that read as
+/// one are equal: the same words but for case and a plural "s" ("bisphosphonates with
+/// control", "Bisphosphonate with control"), as Review Manager's group labels of one review
+/// often differ.
+#[derive(Debug, Clone)]
+struct Phrase {
+    text: String,
+    key: String,
+}
+
+impl Phrase {
+    fn new(text: String) -> Self {
+        let key = text
+            .split_whitespace()
             .map(|w| {
                 let w = w.to_lowercase();
-                w.strip_suffix('s').map_or(w.clone(), str::to_string)
+                match w.strip_suffix('s') {
+                    Some(stem) => stem.to_string(),
+                    None => w,
+                }
             })
-            .collect()
-    };
-    fold(a) == fold(b)
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self { text, key }
+    }
 }
 
 /// "The other six studies contributed no data to the analyses.", for the included studies

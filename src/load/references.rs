@@ -345,7 +345,7 @@ fn files_named(sources: &Sources) -> String {
 /// Checks the citations of one prose field, each reported at its own place in the file.
 fn check_citations(
     file: &SourceFile,
-    field: &str,
+    field: &dyn std::fmt::Display,
     text: &Located<String>,
     index: &CitationIndex,
     cited: &mut HashSet<String>,

@@ -53,31 +53,32 @@ struct ProseField<'a> {
 }
 
 /// Which prose field: one of review.yaml's by name, a study's (by study id), or one of the
-/// whole review's text (review.yaml) or the outcome model (analyses.yaml) by its path.
+/// whole review's text (review.yaml) or the outcome model (analyses.yaml) by its path. Prints
+/// as its name in messages.
 #[derive(Clone)]
-enum ProseKey<'a> {
+pub enum ProseKey<'a> {
     Review(&'static str),
     Study(&'a str, StudyField<'a>),
     Path(String),
 }
 
-impl ProseKey<'_> {
-    /// The field's name in messages.
-    fn name(&self) -> String {
+impl std::fmt::Display for ProseKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ProseKey::Review(name) => name.to_string(),
-            ProseKey::Study(id, field) => format!("{field} of study `{id}`"),
-            ProseKey::Path(path) => path.clone(),
+            ProseKey::Review(name) => f.write_str(name),
+            ProseKey::Study(id, field) => write!(f, "{field} of study `{id}`"),
+            ProseKey::Path(path) => f.write_str(path),
         }
     }
 }
 
 /// Every prose field of a review with the file it is in and its name in messages: where
-/// `load` checks the citations.
-pub fn located_prose(review: &Review) -> Vec<(&'static str, String, &Located<String>)> {
+/// `load` checks the citations. (The name is made only for a message: a large review has tens
+/// of thousands of fields.)
+pub fn located_prose(review: &Review) -> Vec<(&'static str, ProseKey<'_>, &Located<String>)> {
     prose_fields(review)
         .into_iter()
-        .map(|f| (f.file, f.key.name(), f.text))
+        .map(|f| (f.file, f.key, f.text))
         .collect()
 }
 
@@ -366,7 +367,7 @@ fn stopped_diagnostic(
     let at = field.text.referenced;
     let path = review.dir.join(field.file);
     let source = SourceFile::new(path.clone(), read_source(&path).unwrap_or_default());
-    source.error_at(at, format!("prose field `{}`: {what}", field.key.name()))
+    source.error_at(at, format!("prose field `{}`: {what}", field.key))
 }
 
 /// A prose template's errors in revmark's words, at their places in the YAML file: the line
@@ -380,7 +381,7 @@ fn template_diagnostics(
     let path = review.dir.join(field.file);
     let text = read_source(&path).unwrap_or_default();
     let at = field.text.referenced;
-    let name = field.key.name();
+    let name = &field.key;
     let source = SourceFile::new(path, text);
     errors
         .iter()

@@ -2,6 +2,7 @@
 //! settings decided and checked against its data type, every data row read from YAML or CSV and
 //! checked (rows.rs).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::numbers::Numbering;
@@ -491,18 +492,23 @@ impl OutcomeChecker<'_, '_> {
     /// subgroups of an outcome with an overall total is a warning, as that total then counts
     /// its participants twice (with subgroup totals only, or none, nothing is counted twice).
     fn check_counted_once(&mut self, context: &str, groups: &[DataGroup], totals: Totals) {
-        let mut first_in_outcome: HashMap<&str, (&DataGroup, &DataRow)> = HashMap::new();
+        let rows = groups.iter().map(|g| g.rows.len()).sum();
+        let mut first_in_outcome: HashMap<&str, (&DataGroup, &DataRow)> =
+            HashMap::with_capacity(rows);
         for group in groups {
-            let mut first_in_group: HashMap<(&str, Option<&str>), &DataRow> = HashMap::new();
-            let mut study_in_group: HashMap<&str, &DataRow> = HashMap::new();
+            let rows = group.rows.len();
+            let mut first_in_group: HashMap<(&str, Option<&str>), &DataRow> =
+                HashMap::with_capacity(rows);
+            let mut study_in_group: HashMap<&str, &DataRow> = HashMap::with_capacity(rows);
             for row in &group.rows {
                 // A CSV file's text is not kept once its rows are read: its rows are quoted
-                // by place only.
-                let csv = SourceFile::new(row.origin.file.clone(), String::new());
-                let file = if row.origin.file == self.file.path {
-                    self.file
-                } else {
-                    &csv
+                // by place only (made only for a message).
+                let file = || {
+                    if row.origin.file == self.file.path {
+                        Cow::Borrowed(self.file)
+                    } else {
+                        Cow::Owned(SourceFile::new(row.origin.file.clone(), String::new()))
+                    }
                 };
                 let at = Location::new(row.origin.line, row.origin.column);
                 let place = || match &group.name {
@@ -511,7 +517,7 @@ impl OutcomeChecker<'_, '_> {
                 };
                 if let Some(first) = first_in_group.get(&(row.study.as_str(), row.arm.as_deref())) {
                     self.problems.add(&row.origin.file, DUPLICATE_ROW, |_| {
-                        file.error_at(
+                        file().error_at(
                             at,
                             format!(
                                 "{context}: study `{}` has a second row in {} (the first is at {}); a study is counted once",
@@ -529,7 +535,7 @@ impl OutcomeChecker<'_, '_> {
                 first_in_group.insert((&row.study, row.arm.as_deref()), row);
                 if let Some(first) = study_in_group.get(row.study.as_str()) {
                     self.problems.add(&row.origin.file, MULTI_ARM, |_| {
-                        file.warning_at(
+                        file().warning_at(
                             at,
                             format!(
                                 "{context}: study `{}` has rows for two arms in {} (`{}` at {} and `{}`), so an arm they share is counted twice: combine the arms, or split the shared arm between the rows (Cochrane Handbook 23.3.4)",
@@ -553,7 +559,7 @@ impl OutcomeChecker<'_, '_> {
                             continue;
                         }
                         self.problems.add(&row.origin.file, SHARED_STUDY, |_| {
-                            file.warning_at(
+                            file().warning_at(
                                 at,
                                 format!(
                                     "{context}: study `{}` is in subgroups `{a}` (at {}) and `{b}`, so the overall total counts its participants twice: split its shared group between the subgroups, or report subgroup totals only (`totals: subtotals`)",

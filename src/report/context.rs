@@ -95,12 +95,16 @@ pub fn review_context(
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field. The sections that quote no prose
     // are made beside it.
-    let worth = super::worth_a_thread(results);
     let ((citations, prose), quoting_no_prose) = crate::parallel::join(
-        worth,
+        super::worth_a_thread(results),
         || {
             let citations = Citations::new(review);
-            let prose = Prose::render(review, templates, || context.to_tera(worth), &citations);
+            let prose = Prose::render(
+                review,
+                templates,
+                || tera::Context::from_serialize(&context).expect("views serialise"),
+                &citations,
+            );
             (citations, prose)
         },
         || QuotingNoProse {

@@ -34,47 +34,6 @@ pub struct ReviewContext {
     pub references: ReferencesView,
 }
 
-impl ReviewContext {
-    /// The context as Tera sees it, the same as `tera::Context::from_serialize(self)`: with
-    /// `worth`, the studies (about half of a large review's values) on a second thread.
-    pub fn to_tera(&self, worth: bool) -> tera::Context {
-        // Named field by field, so that a field added to the context cannot be left out.
-        let ReviewContext {
-            review,
-            prose,
-            abstract_,
-            plain_language_summary,
-            studies,
-            rob,
-            sections,
-            text,
-            analyses,
-            figures,
-            references,
-        } = self;
-        let (mut context, studies) = crate::parallel::join(
-            worth,
-            || {
-                let mut context = tera::Context::new();
-                context.insert("review", review);
-                context.insert("prose", prose);
-                context.insert("abstract", abstract_);
-                context.insert("plain_language_summary", plain_language_summary);
-                context.insert("rob", rob);
-                context.insert("sections", sections);
-                context.insert("text", text);
-                context.insert("analyses", analyses);
-                context.insert("figures", figures);
-                context.insert("references", references);
-                context
-            },
-            || tera::Value::from_serializable(studies),
-        );
-        context.insert_value("studies", studies);
-        context
-    }
-}
-
 /// The References section: Cochrane's lists of references, each present only when it has an
 /// entry.
 #[derive(Debug, Clone, Serialize, Default)]

@@ -1137,7 +1137,7 @@ pub fn effect_sentence(
 }
 
 /// [`effect_sentence`] for each result in turn, except that a run of two or more pooled
-/// results of one comparison with very low certainty, whose sentences would open with the same
+/// results of one comparison (and the same arms) with very low certainty, whose sentences would open with the same
 /// words, is said once: "The evidence is very uncertain about the effect of X compared with Y
 /// on A (RR ...; very low-certainty evidence) and B (RR ...; very low-certainty evidence)."
 fn effect_sentences(review: &Review, results: &[(&ComparisonFindings, &Finding)]) -> Vec<String> {
@@ -1149,10 +1149,12 @@ fn effect_sentences(review: &Review, results: &[(&ComparisonFindings, &Finding)]
     let mut sentences = Vec::new();
     let mut i = 0;
     while i < results.len() {
-        let (comparison, _) = results[i];
+        let arms = arms_in_text(results[i].0, results[i].1);
         let run = results[i..]
             .iter()
-            .take_while(|r| very_low(r) && std::ptr::eq(r.0, comparison))
+            .take_while(|r| {
+                very_low(r) && std::ptr::eq(r.0, results[i].0) && arms_in_text(r.0, r.1) == arms
+            })
             .count();
         if run < 2 {
             let (c, f) = results[i];
@@ -1180,8 +1182,8 @@ fn effect_sentences(review: &Review, results: &[(&ComparisonFindings, &Finding)]
             .collect();
         sentences.push(format!(
             "The evidence is very uncertain about the effect of {} compared with {} on {}.",
-            comparison.experimental,
-            comparison.control,
+            arms.experimental,
+            arms.control,
             join_and(&named)
         ));
         i += run;
@@ -1203,7 +1205,7 @@ pub fn grade_statement(
     let result = finding.result;
     let reading = classify(finding, result.pooled.as_ref()?);
     Some(statement(
-        comparison,
+        &arms_in_text(comparison, finding),
         result.certainty,
         reading,
         &decapitalise(&result.name),
@@ -1218,6 +1220,7 @@ pub fn grade_statement(
 pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<String> {
     let mut runs: Vec<(
         &ComparisonFindings,
+        Arms,
         Option<CertaintyLevel>,
         EffectClass,
         Vec<String>,
@@ -1227,6 +1230,7 @@ pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<Stri
             continue;
         };
         let (level, reading) = (finding.result.certainty, classify(finding, pooled));
+        let arms = arms_in_text(comparison, finding);
         let name = decapitalise(&finding.result.name);
         // Very low certainty (and no rating) say the same whatever the interval shows.
         let same_words = |l: Option<CertaintyLevel>, r: EffectClass| {
@@ -1236,22 +1240,50 @@ pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<Stri
         // sentence of its own rather than read as part of it.
         let runs_on = |names: &[String]| names.last().is_some_and(|n| runs_into(n, &name));
         match runs.last_mut() {
-            Some((c, l, r, names))
-                if std::ptr::eq(*c, *comparison) && same_words(*l, *r) && !runs_on(names) =>
+            Some((c, a, l, r, names))
+                if std::ptr::eq(*c, *comparison)
+                    && *a == arms
+                    && same_words(*l, *r)
+                    && !runs_on(names) =>
             {
                 names.push(name);
             }
-            _ => runs.push((comparison, level, reading, vec![name])),
+            _ => runs.push((comparison, arms, level, reading, vec![name])),
         }
     }
     runs.iter()
-        .map(|(c, level, reading, names)| statement(c, *level, *reading, &join_and(names), None))
+        .map(|(_, arms, level, reading, names)| {
+            statement(arms, *level, *reading, &join_and(names), None)
+        })
         .collect()
 }
 
-/// The GRADE sentence for outcome(s) `y` of a comparison.
+/// The arms the sentences on a result name, in running text: the analysis's own where it has
+/// them (analyses.yaml `experimental`, `control`: a comparison may gather analyses of
+/// different pairs), else its comparison's.
+pub fn arms_in_text(comparison: &ComparisonFindings, finding: &Finding) -> Arms {
+    let own =
+        |own: Option<&String>, text: &String| own.map_or_else(|| text.clone(), |a| decapitalise(a));
+    let spec = finding.spec;
+    Arms {
+        experimental: own(
+            spec.and_then(|s| s.experimental.as_ref()),
+            &comparison.experimental,
+        ),
+        control: own(spec.and_then(|s| s.control.as_ref()), &comparison.control),
+    }
+}
+
+/// What a result compared, in running text ("diuretics", "placebo or no treatment").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arms {
+    pub experimental: String,
+    pub control: String,
+}
+
+/// The GRADE sentence for outcome(s) `y` of a comparison of `arms`.
 fn statement(
-    comparison: &ComparisonFindings,
+    arms: &Arms,
     certainty: Option<CertaintyLevel>,
     reading: EffectClass,
     y: &str,
@@ -1259,19 +1291,19 @@ fn statement(
 ) -> String {
     let technical = facts.is_some();
     let facts = facts.map(|f| format!(" ({f})")).unwrap_or_default();
-    let x = capitalise(&comparison.experimental);
-    let control = &comparison.control;
+    let x = capitalise(&arms.experimental);
+    let control = &arms.control;
     let Some(level) = certainty else {
         return format!("For {y}, the certainty of the evidence was not assessed{facts}.");
     };
     if level == CertaintyLevel::VeryLow {
         return format!(
             "The evidence is very uncertain about the effect of {} on {y} compared with {control}{facts}.",
-            comparison.experimental
+            arms.experimental
         );
     }
     // The verb agrees with the intervention: "diuretic treatment reduces", "diuretics reduce".
-    let plural = is_plural(&comparison.experimental);
+    let plural = is_plural(&arms.experimental);
     let verb = |singular: &str, plural_form: &str| {
         let v = if plural { plural_form } else { singular };
         match level {

@@ -72,22 +72,9 @@ fn compared(review: &Review, findings: &[ComparisonFindings]) -> Vec<(String, Ve
     }
     // And the pairs of the analyses with arms of their own (a comparison that gathers several).
     for c in findings {
-        for spec in c
-            .outcomes
-            .iter()
-            .filter(|f| f.has_own_arms())
-            .filter_map(|f| f.spec)
-        {
-            let arm = |own: Option<&String>, of_comparison: &String| {
-                own.map_or_else(
-                    || of_comparison.clone(),
-                    |a| crate::english::decapitalise(a),
-                )
-            };
-            arms.push((
-                arm(spec.experimental.as_ref(), &c.experimental),
-                arm(spec.control.as_ref(), &c.control),
-            ));
+        for finding in c.outcomes.iter().filter(|f| f.has_own_arms()) {
+            let own = super::narrative::arms_in_text(c, finding);
+            arms.push((own.experimental, own.control));
         }
     }
     let mut grouped: Vec<(String, Vec<String>)> = Vec::new();

@@ -732,3 +732,36 @@ fn reanalyses_have_no_summary_of_findings() {
         "{review}"
     );
 }
+
+// A rated result of an analysis with arms of its own (a comparison that gathers analyses of
+// different pairs) is stated with its own arms, in the abstract and in Effects of
+// interventions; the comparison's other results keep the comparison's.
+#[test]
+fn a_result_with_arms_of_its_own_names_them() {
+    let scratch = Scratch::new("own-arms-grade");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    edit(
+        &dir.join("analyses.yaml"),
+        "      - outcome: pre-eclampsia\n",
+        "      - outcome: pre-eclampsia\n        experimental: Thiazide diuretics\n        control: Bed rest\n",
+    );
+    build(&scratch);
+    let abstract_text = main_results(&scratch, "diuretics-pregnancy").replace('\n', " ");
+    let review = read(&scratch, "diuretics-pregnancy/review.md").replace('\n', " ");
+    for text in [&abstract_text, &review] {
+        assert!(
+            text.contains("Thiazide diuretics may reduce pre-eclampsia compared with bed rest ("),
+            "{text}"
+        );
+        assert!(
+            !text.contains("on pre-eclampsia compared with placebo or no treatment")
+                && !text.contains("reduce pre-eclampsia compared with placebo"),
+            "{text}"
+        );
+    }
+    // The comparison's other rated result keeps the comparison's arms.
+    assert!(
+        abstract_text.contains("perinatal death compared with placebo or no treatment"),
+        "{abstract_text}"
+    );
+}

@@ -1218,14 +1218,16 @@ pub fn grade_statement(
 /// very uncertain about the effect of X on A, B and C compared with Y."). Results without an
 /// estimate are left out.
 pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<String> {
-    let mut runs: Vec<(
-        &ComparisonFindings,
-        Arms,
-        Option<CertaintyLevel>,
-        EffectClass,
-        Vec<String>,
-    )> = Vec::new();
-    for (comparison, finding) in results {
+    /// Results said in one sentence.
+    struct Run<'c, 'a> {
+        comparison: &'c ComparisonFindings<'a>,
+        arms: Arms,
+        level: Option<CertaintyLevel>,
+        reading: EffectClass,
+        names: Vec<String>,
+    }
+    let mut runs: Vec<Run> = Vec::new();
+    for &(comparison, finding) in results {
         let Some(pooled) = finding.result.pooled.as_ref() else {
             continue;
         };
@@ -1233,27 +1235,40 @@ pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<Stri
         let arms = arms_in_text(comparison, finding);
         let name = decapitalise(&finding.result.name);
         // Very low certainty (and no rating) say the same whatever the interval shows.
-        let same_words = |l: Option<CertaintyLevel>, r: EffectClass| {
-            l == level && (r == reading || matches!(level, None | Some(CertaintyLevel::VeryLow)))
+        let same_words = |run: &Run| {
+            run.level == level
+                && (run.reading == reading || matches!(level, None | Some(CertaintyLevel::VeryLow)))
         };
         // A name that runs into the one before ("perinatal death and death") starts a
         // sentence of its own rather than read as part of it.
-        let runs_on = |names: &[String]| names.last().is_some_and(|n| runs_into(n, &name));
+        let runs_on = |run: &Run| run.names.last().is_some_and(|n| runs_into(n, &name));
         match runs.last_mut() {
-            Some((c, a, l, r, names))
-                if std::ptr::eq(*c, *comparison)
-                    && *a == arms
-                    && same_words(*l, *r)
-                    && !runs_on(names) =>
+            Some(run)
+                if std::ptr::eq(run.comparison, comparison)
+                    && run.arms == arms
+                    && same_words(run)
+                    && !runs_on(run) =>
             {
-                names.push(name);
+                run.names.push(name);
             }
-            _ => runs.push((comparison, arms, level, reading, vec![name])),
+            _ => runs.push(Run {
+                comparison,
+                arms,
+                level,
+                reading,
+                names: vec![name],
+            }),
         }
     }
     runs.iter()
-        .map(|(_, arms, level, reading, names)| {
-            statement(arms, *level, *reading, &join_and(names), None)
+        .map(|run| {
+            statement(
+                &run.arms,
+                run.level,
+                run.reading,
+                &join_and(&run.names),
+                None,
+            )
         })
         .collect()
 }

@@ -472,28 +472,21 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
     let included = &review.studies.included;
     // How each analysis reads (an analysis with arms of its own reads as them), worked out
     // once: a review has many rows to an analysis.
-    let analyses: Vec<(&str, Option<Phrase>)> = review
+    let analyses: Vec<(&str, &AnalysisOutcome, Option<Phrase>)> = review
         .comparisons
         .iter()
         .flat_map(|c| {
             c.outcomes.iter().map(move |a| {
-                (
-                    c.id.as_str(),
-                    analysis_phrase(review, c, a).map(Phrase::new),
-                )
+                let phrase = analysis_phrase(review, c, a).map(Phrase::new);
+                (c.id.as_str(), a, phrase)
             })
         })
         .collect();
     // Each study's analysed comparisons, as they read.
     let mut with_rows: HashMap<&str, Vec<(&str, &Phrase)>> = HashMap::new();
-    let rows = review
-        .comparisons
-        .iter()
-        .flat_map(|c| &c.outcomes)
-        .map(|a| a.groups.iter().flat_map(|g| &g.rows));
-    for ((comparison, phrase), rows) in analyses.iter().zip(rows) {
+    for (comparison, analysis, phrase) in &analyses {
         let Some(phrase) = phrase else { continue };
-        for row in rows {
+        for row in analysis.groups.iter().flat_map(|g| &g.rows) {
             let made = with_rows.entry(row.study.as_str()).or_default();
             if !made.iter().any(|(_, p)| p.key == phrase.key) {
                 made.push((comparison, phrase));
@@ -544,7 +537,7 @@ pub(super) fn comparisons_made(review: &Review) -> Option<String> {
     let mut order: HashMap<String, usize> = HashMap::new();
     for key in analyses
         .iter()
-        .filter_map(|(_, p)| p.as_ref().map(|p| p.key.clone()))
+        .filter_map(|(_, _, p)| p.as_ref().map(|p| p.key.clone()))
         .chain(planned.map(|p| p.key))
     {
         let next = order.len();
@@ -1137,8 +1130,8 @@ pub fn effect_sentence(
 }
 
 /// [`effect_sentence`] for each result in turn, except that a run of two or more pooled
-/// results of one comparison (and the same arms) with very low certainty, whose sentences would open with the same
-/// words, is said once: "The evidence is very uncertain about the effect of X compared with Y
+/// results of one comparison (and the same arms) with very low certainty, whose sentences
+/// would open with the same words, is said once: "The evidence is very uncertain about the effect of X compared with Y
 /// on A (RR ...; very low-certainty evidence) and B (RR ...; very low-certainty evidence)."
 fn effect_sentences(review: &Review, results: &[(&ComparisonFindings, &Finding)]) -> Vec<String> {
     let very_low = |(_, f): &(&ComparisonFindings, &Finding)| {

@@ -188,10 +188,11 @@ fn arms_in_text(review: &Review, id: &str, analysed: Option<&Comparison>) -> (St
     )
 }
 
-/// The headline analyses, comparison by comparison: the first analysis of each protocol
-/// outcome (a later analysis of the same outcome is a time point, subgroup or sensitivity
-/// analysis of it). The abstract's Main results and the plain language summary speak of these
-/// only, so that the two speak of the same results.
+/// The first analysis of each protocol outcome, comparison by comparison (a later analysis of
+/// the same outcome is a time point, subgroup or sensitivity analysis of it): whether any of
+/// them has data decides whether the abstract says there were no quantitative data. (The
+/// results the abstract and the plain language summary speak of are each reported
+/// comparison's [`ComparisonFindings::headline`].)
 pub fn headlines<'c, 'a>(
     findings: &'c [ComparisonFindings<'a>],
 ) -> Vec<(&'c ComparisonFindings<'a>, &'c Finding<'a>)> {

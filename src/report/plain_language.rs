@@ -34,13 +34,18 @@ pub fn generate(
     }
 }
 
-/// The headline results with an estimate, primary outcomes first, then in order.
+/// The headline results with an estimate, primary outcomes first, then in order: those the
+/// abstract reports (each reported comparison's headline analyses, [`findings::reported`]), so
+/// that the two speak of the same results.
 fn stated_results<'c, 'a>(
     review: &Review,
     findings: &'c [ComparisonFindings<'a>],
 ) -> Vec<(&'c ComparisonFindings<'a>, &'c Finding<'a>)> {
-    let mut stated: Vec<_> = findings::headlines(findings)
-        .into_iter()
+    let reported = findings::reported(findings);
+    let mut stated: Vec<_> = findings
+        .iter()
+        .filter(|c| reported(c))
+        .flat_map(|c| c.headline().map(move |f| (c, f)))
         .filter(|(_, f)| f.result.pooled.is_some())
         .collect();
     let primary = |f: &Finding| {

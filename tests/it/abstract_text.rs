@@ -765,3 +765,48 @@ fn a_result_with_arms_of_its_own_names_them() {
         "{abstract_text}"
     );
 }
+
+// The plain language summary speaks of the results the abstract reports: a rated analysis of a
+// comparison that only analyses again (a sensitivity analysis) is in neither; made a main
+// analysis, it is in both.
+#[test]
+fn plain_language_summary_and_abstract_report_the_same_results() {
+    let scratch = Scratch::new("pls-reanalysis");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let name = "Sensitivity analysis: diuretics versus control without Weseley & Douglas 1962";
+    second_comparison(&dir, name, Some("sensitivity"));
+    let analyses = dir.join("analyses.yaml");
+    edit(
+        &analyses,
+        "        role: sensitivity\n        data: data/stillbirth-2.csv",
+        "        role: sensitivity\n        certainty: {level: low, reasons: [imprecision]}\n        data: data/stillbirth-2.csv",
+    );
+    let summary = |scratch: &Scratch| {
+        let review = read(scratch, "diuretics-pregnancy/review.md");
+        let start = review.find("## Plain language summary").unwrap();
+        let end = review.find("## Summary of findings").unwrap();
+        review[start..end].replace('\n', " ")
+    };
+    // After a comparison's name the abstract's sentence starts in lower case.
+    let said = "hiazides may result in little to no difference in stillbirth compared with control";
+    build(&scratch);
+    let (pls, abstract_text) = (
+        summary(&scratch),
+        main_results(&scratch, "diuretics-pregnancy"),
+    );
+    assert!(!pls.contains(said) && !pls.contains("Thiazides"), "{pls}");
+    assert!(!abstract_text.contains("Thiazides"), "{abstract_text}");
+    assert!(
+        pls.contains("results for stillbirth and neonatal death, but without a rating"),
+        "{pls}"
+    );
+
+    edit(&analyses, "        role: sensitivity\n", "");
+    build(&scratch);
+    let (pls, abstract_text) = (
+        summary(&scratch),
+        main_results(&scratch, "diuretics-pregnancy"),
+    );
+    assert!(pls.contains(said), "{pls}");
+    assert!(abstract_text.contains(said), "{abstract_text}");
+}

@@ -332,7 +332,9 @@ fn what_we_found(
         .map(|(_, name)| name)
         .collect();
     if !unreported.is_empty() {
-        results.push(format!("No study reported {}.", join_and(&unreported)));
+        // "or" after the negation, as in the abstract: "no study reported A and B" could
+        // mean only that none reported both.
+        results.push(format!("No study reported {}.", join_or(&unreported)));
     }
     if !results.is_empty() {
         paragraphs.push(results.join(" "));

@@ -158,6 +158,17 @@ fn unreported_outcomes_are_listed_with_or() {
         ),
         "{text}"
     );
+    // The plain language summary says so in its words, and with "or" too.
+    let review = read(&scratch, "mmn-lactation/review.md");
+    let sentence = review
+        .split(". ")
+        .find(|s| s.starts_with("No study reported maternal morbidity"))
+        .unwrap_or_else(|| panic!("no sentence on unreported outcomes: {review}"));
+    assert!(
+        sentence.contains("maternal sleep, maternal satisfaction, ")
+            && sentence.contains(", morbidity episodes or adverse effects"),
+        "{sentence}"
+    );
 }
 
 // With one study left, the sentences speak of "the study".

@@ -1142,11 +1142,11 @@ fn effect_sentences(review: &Review, results: &[(&ComparisonFindings, &Finding)]
     let mut sentences = Vec::new();
     let mut i = 0;
     while i < results.len() {
-        let arms = arms_in_text(results[i].0, results[i].1);
+        let arms = result_arms(results[i].0, results[i].1);
         let run = results[i..]
             .iter()
             .take_while(|r| {
-                very_low(r) && std::ptr::eq(r.0, results[i].0) && arms_in_text(r.0, r.1) == arms
+                very_low(r) && std::ptr::eq(r.0, results[i].0) && result_arms(r.0, r.1) == arms
             })
             .count();
         if run < 2 {
@@ -1198,7 +1198,7 @@ pub fn grade_statement(
     let result = finding.result;
     let reading = classify(finding, result.pooled.as_ref()?);
     Some(statement(
-        &arms_in_text(comparison, finding),
+        &result_arms(comparison, finding),
         result.certainty,
         reading,
         &decapitalise(&result.name),
@@ -1225,7 +1225,7 @@ pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<Stri
             continue;
         };
         let (level, reading) = (finding.result.certainty, classify(finding, pooled));
-        let arms = arms_in_text(comparison, finding);
+        let arms = result_arms(comparison, finding);
         let name = decapitalise(&finding.result.name);
         // Very low certainty (and no rating) say the same whatever the interval shows.
         let same_words = |run: &Run| {
@@ -1269,7 +1269,7 @@ pub fn grade_statements(results: &[(&ComparisonFindings, &Finding)]) -> Vec<Stri
 /// The arms the sentences on a result name, in running text: the analysis's own where it has
 /// them (analyses.yaml `experimental`, `control`: a comparison may gather analyses of
 /// different pairs), else its comparison's.
-pub fn arms_in_text(comparison: &ComparisonFindings, finding: &Finding) -> Arms {
+pub fn result_arms(comparison: &ComparisonFindings, finding: &Finding) -> Arms {
     let own =
         |own: Option<&String>, text: &String| own.map_or_else(|| text.clone(), |a| decapitalise(a));
     let spec = finding.spec;

@@ -78,7 +78,7 @@ fn compared(review: &Review, findings: &[ComparisonFindings]) -> Vec<(String, Ve
     // And the pairs of the analyses with arms of their own (a comparison that gathers several).
     for c in findings {
         for finding in c.outcomes.iter().filter(|f| f.has_own_arms()) {
-            let own = super::narrative::arms_in_text(c, finding);
+            let own = super::narrative::result_arms(c, finding);
             arms.push((own.experimental, own.control));
         }
     }

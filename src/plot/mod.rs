@@ -355,8 +355,9 @@ pub fn figures_cached(
     }
 }
 
-/// The labels of a comparison's two arms, as the forest plot's column groups and its
-/// "Favours" labels show them.
+/// The names of a comparison's (or an analysis's) two arms: as labels, as the forest plot's
+/// column groups and its "Favours" labels show them, or in running text, as the sentences on
+/// a result name them ([`crate::report::narrative::result_arms`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Arms {
     /// The experimental arm.

@@ -14,6 +14,7 @@ use crate::model::{
     AnalysisOutcome, CertaintyLevel, Comparison, IncludedStudy, Judgement, Priority,
     ProtocolOutcome, Review, RobTool, Role,
 };
+use crate::plot::Arms;
 use crate::results::{OutcomeResults, Pooled};
 
 /// A study counts as small when it randomised fewer participants than this.
@@ -1131,8 +1132,9 @@ pub fn effect_sentence(
 
 /// [`effect_sentence`] for each result in turn, except that a run of two or more pooled
 /// results of one comparison (and the same arms) with very low certainty, whose sentences
-/// would open with the same words, is said once: "The evidence is very uncertain about the effect of X compared with Y
-/// on A (RR ...; very low-certainty evidence) and B (RR ...; very low-certainty evidence)."
+/// would open with the same words, is said once: "The evidence is very uncertain about the
+/// effect of X compared with Y on A (RR ...; very low-certainty evidence) and B (RR ...; very
+/// low-certainty evidence)."
 fn effect_sentences(review: &Review, results: &[(&ComparisonFindings, &Finding)]) -> Vec<String> {
     let very_low = |(_, f): &(&ComparisonFindings, &Finding)| {
         f.result.pools_overall()
@@ -1280,13 +1282,6 @@ pub fn result_arms(comparison: &ComparisonFindings, finding: &Finding) -> Arms {
         ),
         control: own(spec.and_then(|s| s.control.as_ref()), &comparison.control),
     }
-}
-
-/// What a result compared, in running text ("diuretics", "placebo or no treatment").
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Arms {
-    pub experimental: String,
-    pub control: String,
 }
 
 /// The GRADE sentence for outcome(s) `y` of a comparison of `arms`.

@@ -156,12 +156,6 @@ pub fn render_review_with_warnings(
             changes::since(baseline, &results)
         },
     );
-    // What the exports and the statistics freed on the other thread stays in that thread's
-    // arena, where the pages cannot reuse it: given back, the large review's peak memory is
-    // 107-116 MB instead of 115-122 MB, for no time measured.
-    if worth {
-        crate::budget::release_free_memory();
-    }
     render_files(review, site, &changes, &prepared?, worth, warnings, emit)
 }
 

@@ -37,11 +37,50 @@ pub struct LinkView {
     pub title: String,
 }
 
-/// The author view of a review from its context, warnings and rendered abstract. `files` are
+/// What the author view takes from the review's context, as Markdown: taken before the
+/// context's views are dropped, which the rendering does as soon as Tera has its copy.
+#[derive(Debug, Clone)]
+pub struct AuthorText {
+    /// The authors' own abstract, its parts under `###` headings, or empty.
+    authors_abstract: String,
+    /// The authors' plain language summary, or empty.
+    plain_language_summary: String,
+}
+
+impl AuthorText {
+    /// The author view's text from the review's context.
+    pub fn of(context: &ReviewContext) -> AuthorText {
+        let authors_abstract = context
+            .text
+            .authors_abstract
+            .as_ref()
+            .map(|parts| {
+                keys::ABSTRACT
+                    .iter()
+                    .filter_map(|(key, heading)| {
+                        let text = parts.get(key)?;
+                        (!text.is_empty()).then(|| format!("### {heading}\n\n{text}"))
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n\n")
+            })
+            .unwrap_or_default();
+        AuthorText {
+            authors_abstract,
+            plain_language_summary: context
+                .prose
+                .get("plain_language_summary")
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// The author view of a review from its text, warnings and rendered abstract. `files` are
 /// the names of the review's other output files, for the links.
 pub fn author_view(
     review: &Review,
-    context: &ReviewContext,
+    text: &AuthorText,
     warnings: &[Diagnostic],
     abstract_md: &str,
     files: &[&str],
@@ -72,21 +111,6 @@ pub fn author_view(
             }
         })
         .collect();
-    let authors_abstract = context
-        .text
-        .authors_abstract
-        .as_ref()
-        .map(|parts| {
-            keys::ABSTRACT
-                .iter()
-                .filter_map(|(key, heading)| {
-                    let text = parts.get(key)?;
-                    (!text.is_empty()).then(|| format!("### {heading}\n\n{text}"))
-                })
-                .collect::<Vec<_>>()
-                .join("\n\n")
-        })
-        .unwrap_or_default();
     let html = |md: &str| {
         if md.trim().is_empty() {
             String::new()
@@ -108,13 +132,8 @@ pub fn author_view(
     AuthorView {
         warnings,
         abstract_html: html(&body),
-        authors_abstract_html: html(&authors_abstract),
-        plain_language_summary_html: html(
-            context
-                .prose
-                .get("plain_language_summary")
-                .map_or("", String::as_str),
-        ),
+        authors_abstract_html: html(&text.authors_abstract),
+        plain_language_summary_html: html(&text.plain_language_summary),
         links,
     }
 }

@@ -33,6 +33,18 @@ pub fn tune_allocator() {
     unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 1) }
 }
 
+/// Gives back to the system what every thread of the pool has freed and mimalloc still holds.
+/// mimalloc returns freed memory when the thread that owns it next allocates, so a thread
+/// waiting at a join keeps all it freed while the other allocates: called between a large
+/// review's stages, the large review's peak memory is 96-106 MB instead of 102-127 MB (30
+/// runs each), its time the same within the noise of 21 alternated runs.
+pub fn release_free_memory() {
+    rayon::broadcast(|_| {
+        // SAFETY: mi_collect only frees and purges memory the allocator holds unused.
+        unsafe { libmimalloc_sys::mi_collect(true) }
+    });
+}
+
 /// mimalloc with a meter for threads running a budgeted job.
 pub struct Metered;
 

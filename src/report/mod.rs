@@ -216,6 +216,10 @@ fn render_files(
         context,
         profile,
     } = prepared;
+    // The exports' thread has freed results.json and the figures' files, and waits.
+    if worth {
+        crate::budget::release_free_memory();
+    }
     let participants = context.review.participants;
     let date = context.review.date.clone();
     let mut tera_context = tera::Context::from_serialize(&context).expect("views serialise");
@@ -244,6 +248,10 @@ fn render_files(
             Ok(html)
         },
     );
+    // The Markdown parse of review.md and the abstract's buffers are free.
+    if worth {
+        crate::budget::release_free_memory();
+    }
     // abstract.md stands alone: its citations keep their text, without links into References.
     let abstract_md = references::unlinked(&abstract_md?);
     let body = review_html?;

@@ -58,10 +58,11 @@ pub fn capitalise(s: &str) -> String {
 }
 
 /// A name as it reads in mid-sentence. Lower-cases the first letter unless the word looks like
-/// an acronym ("Placebo" -> "placebo", "BCG vaccine" stays); a name in Title Case, as Review
-/// Manager's labels often are, has every capitalised word lower-cased and its acronyms kept
-/// ("Short Duration" -> "short duration", "Stool Volume" -> "stool volume", "Vitamin A Plus
-/// TMP-SMX" -> "vitamin A plus TMP-SMX").
+/// an acronym or is an [`EPONYMS`] name ("Placebo" -> "placebo", "BCG vaccine" and "Apgar
+/// score" stay); a name in Title Case, as Review Manager's labels often are, has every
+/// capitalised word lower-cased and its acronyms and eponyms kept ("Short Duration" -> "short
+/// duration", "Vitamin A Plus TMP-SMX" -> "vitamin A plus TMP-SMX", "Mean Difference Hamilton
+/// Anxiety Scale (HAM-A)" -> "mean difference Hamilton anxiety scale (HAM-A)").
 pub fn decapitalise(s: &str) -> String {
     title_case_lowered(s).unwrap_or_else(|| lower_first(s))
 }
@@ -70,6 +71,9 @@ pub fn decapitalise(s: &str) -> String {
 /// an acronym's are ("Placebo" -> "placebo", "BCG vaccine" stays): a sentence or a name going
 /// on in mid-sentence.
 pub fn lower_first(s: &str) -> String {
+    if s.split_whitespace().next().is_some_and(is_eponym) {
+        return s.to_string();
+    }
     let mut chars = s.chars();
     match (chars.next(), chars.next()) {
         (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => first
@@ -90,12 +94,18 @@ enum WordCase {
     Lower,
     /// "HIV", "TMP-SMX", "mRNA", "A": kept as written.
     Acronym,
+    /// "Hamilton", "Child-Pugh" ([`EPONYMS`]): kept as written, and capitalised as Title Case
+    /// has it ("Apgar Score" is in Title Case).
+    Eponym,
     /// "4.0", "+": no letters.
     Neutral,
 }
 
 /// The case of one word, its parts (split at "-" and "/") taken together.
 fn word_case(word: &str) -> WordCase {
+    if is_eponym(word) {
+        return WordCase::Eponym;
+    }
     let mut case = WordCase::Neutral;
     for part in word.split(['-', '/']) {
         let letters: Vec<char> = part.chars().filter(|c| c.is_alphabetic()).collect();
@@ -117,6 +127,119 @@ fn word_case(word: &str) -> WordCase {
     case
 }
 
+/// Names of people and places that measures, scores and conditions in reviews are named after
+/// ("Hamilton Anxiety Scale", "Apgar score", "Crohn's disease"), which keep their capital in
+/// mid-sentence. Only names that are not also common English words: "Young" (Young Mania Rating
+/// Scale), "Child" (Child-Pugh, which "Pugh" keeps) or "Constant" (Constant score) would keep
+/// the capital of "Young Adults" or "Constant Infusion". Sorted, for the binary search.
+const EPONYMS: [&str; 92] = [
+    "Achenbach",
+    "Addison",
+    "Alzheimer",
+    "Apgar",
+    "Asberg",
+    "Ashworth",
+    "Asperger",
+    "Barre",
+    "Barré",
+    "Barthel",
+    "Bayley",
+    "Beck",
+    "Behcet",
+    "Behçet",
+    "Berg",
+    "Bishop",
+    "Borg",
+    "Braden",
+    "Bristol",
+    "Charlson",
+    "Conners",
+    "Cox",
+    "Crohn",
+    "Cushing",
+    "Denver",
+    "Doppler",
+    "Dukes",
+    "Edinburgh",
+    "Epworth",
+    "Fugl",
+    "Glasgow",
+    "Gleason",
+    "Graves",
+    "Griffiths",
+    "Guillain",
+    "Hamilton",
+    "Harris",
+    "Hashimoto",
+    "Hodgkin",
+    "Hoehn",
+    "Huntington",
+    "Kaplan",
+    "Karnofsky",
+    "Katz",
+    "Kawasaki",
+    "Kessler",
+    "Lawton",
+    "Likert",
+    "Lysholm",
+    "Mallampati",
+    "Marfan",
+    "Mayo",
+    "Meier",
+    "Meyer",
+    "Montgomery",
+    "Morse",
+    "Mullen",
+    "Norton",
+    "Oswestry",
+    "Oxford",
+    "Paget",
+    "Parkinson",
+    "Perthes",
+    "Pittsburgh",
+    "Pugh",
+    "Ramsay",
+    "Rankin",
+    "Ranson",
+    "Raynaud",
+    "Richmond",
+    "Rockall",
+    "Rosenberg",
+    "Rutherford",
+    "Sjogren",
+    "Sjögren",
+    "Snellen",
+    "Spielberger",
+    "Stanford",
+    "Tanner",
+    "Tegner",
+    "Tinetti",
+    "Tourette",
+    "Turner",
+    "Vineland",
+    "Waterlow",
+    "Wechsler",
+    "Wilms",
+    "Wilson",
+    "Yahr",
+    "Yale",
+    "Zung",
+    "Åsberg",
+];
+
+/// Whether a word is, or has a part that is, one of [`EPONYMS`] as written (capital first):
+/// "Hamilton", "Crohn's", "Yale-Brown", "(Hamilton".
+fn is_eponym(word: &str) -> bool {
+    word.split(['-', '/']).any(|part| {
+        let part = part.trim_matches(|c: char| !c.is_alphabetic());
+        let part = part
+            .strip_suffix("'s")
+            .or_else(|| part.strip_suffix("\u{2019}s"))
+            .unwrap_or(part);
+        EPONYMS.binary_search(&part).is_ok()
+    })
+}
+
 /// A name in Title Case, lowered for mid-sentence: None unless at least two of its words are
 /// capitalised and every other word is an acronym, a number or a short word that Title Case
 /// leaves in lower case ("of", "versus").
@@ -129,7 +252,7 @@ fn title_case_lowered(name: &str) -> Option<String> {
     let cases: Vec<WordCase> = words.iter().map(|w| word_case(w)).collect();
     let capitalised = cases
         .iter()
-        .filter(|c| **c == WordCase::Capitalised)
+        .filter(|c| matches!(c, WordCase::Capitalised | WordCase::Eponym))
         .count();
     let minor = |w: &str| MINOR.contains(&w.trim_matches(|c: char| !c.is_alphabetic()));
     let title_case = capitalised >= 2
@@ -411,6 +534,31 @@ mod tests {
         assert_eq!(country_in_text("USA"), "the USA");
         assert_eq!(decapitalise("Placebo"), "placebo");
         assert_eq!(decapitalise("BCG vaccine"), "BCG vaccine");
+    }
+
+    // The people and places that measures and conditions are named after keep their capital,
+    // in Title Case names (the GAD review's "Mean Difference Hamilton Anxiety Scale (HAM-A)")
+    // and in others; a common word that is also a name does not.
+    #[test]
+    fn eponyms_keep_their_capital() {
+        assert_eq!(
+            decapitalise("Mean Difference Hamilton Anxiety Scale (HAM-A)"),
+            "mean difference Hamilton anxiety scale (HAM-A)"
+        );
+        assert_eq!(decapitalise("Glasgow Coma Scale"), "Glasgow coma scale");
+        assert_eq!(decapitalise("Apgar score < 7"), "Apgar score < 7");
+        assert_eq!(
+            decapitalise("Crohn's Disease Relapse"),
+            "Crohn's disease relapse"
+        );
+        assert_eq!(
+            decapitalise("Yale-Brown Obsessive Compulsive Scale"),
+            "Yale-Brown obsessive compulsive scale"
+        );
+        assert_eq!(decapitalise("Child-Pugh Score"), "Child-Pugh score");
+        assert_eq!(decapitalise("Young Adults"), "young adults");
+        assert_eq!(lower_first("Hamilton scale"), "Hamilton scale");
+        assert!(EPONYMS.windows(2).all(|w| w[0] < w[1]), "EPONYMS is sorted");
     }
 
     // Title Case names read in lower case mid-sentence, their acronyms kept; a name with one

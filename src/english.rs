@@ -62,9 +62,15 @@ pub fn capitalise(s: &str) -> String {
 /// score" stay); a name in Title Case, as Review Manager's labels often are, has every
 /// capitalised word lower-cased and its acronyms and eponyms kept ("Short Duration" -> "short
 /// duration", "Vitamin A Plus TMP-SMX" -> "vitamin A plus TMP-SMX", "Mean Difference Hamilton
-/// Anxiety Scale (HAM-A)" -> "mean difference Hamilton anxiety scale (HAM-A)").
+/// Anxiety Scale (HAM-A)" -> "mean difference Hamilton anxiety scale (HAM-A)"). Each part of a
+/// name is read so after a colon too ("Side effects: Headache" -> "side effects: headache").
 pub fn decapitalise(s: &str) -> String {
-    title_case_lowered(s).unwrap_or_else(|| lower_first(s))
+    // A name written "Category: Detail", as Review Manager's outcomes often are ("Side
+    // effects: Headache"), reads on after its colon as after its start.
+    s.split(": ")
+        .map(|part| title_case_lowered(part).unwrap_or_else(|| lower_first(part)))
+        .collect::<Vec<_>>()
+        .join(": ")
 }
 
 /// The text with its first letter in lower case, unless its first two letters are capitals, as
@@ -128,18 +134,24 @@ fn word_case(word: &str) -> WordCase {
 }
 
 /// Names of people and places that measures, scores and conditions in reviews are named after
-/// ("Hamilton Anxiety Scale", "Apgar score", "Crohn's disease"), which keep their capital in
-/// mid-sentence. Only names that are not also common English words: "Young" (Young Mania Rating
+/// ("Hamilton Anxiety Scale", "Apgar score", "Crohn's disease"), and of peoples that subgroups
+/// are ("Asian", "Maori"), which keep their capital in mid-sentence. Only names that are not also common English words: "Young" (Young Mania Rating
 /// Scale), "Child" (Child-Pugh, which "Pugh" keeps) or "Constant" (Constant score) would keep
 /// the capital of "Young Adults" or "Constant Infusion". Sorted, for the binary search.
-const EPONYMS: [&str; 92] = [
+const EPONYMS: [&str; 115] = [
+    "Aboriginal",
     "Achenbach",
     "Addison",
+    "African",
     "Alzheimer",
+    "American",
     "Apgar",
+    "Arab",
     "Asberg",
     "Ashworth",
+    "Asian",
     "Asperger",
+    "Australian",
     "Barre",
     "Barré",
     "Barthel",
@@ -151,8 +163,13 @@ const EPONYMS: [&str; 92] = [
     "Bishop",
     "Borg",
     "Braden",
+    "Brazilian",
     "Bristol",
+    "British",
+    "Canadian",
+    "Caucasian",
     "Charlson",
+    "Chinese",
     "Conners",
     "Cox",
     "Crohn",
@@ -162,6 +179,7 @@ const EPONYMS: [&str; 92] = [
     "Dukes",
     "Edinburgh",
     "Epworth",
+    "European",
     "Fugl",
     "Glasgow",
     "Gleason",
@@ -171,28 +189,38 @@ const EPONYMS: [&str; 92] = [
     "Hamilton",
     "Harris",
     "Hashimoto",
+    "Hispanic",
     "Hodgkin",
     "Hoehn",
     "Huntington",
+    "Indian",
+    "Japanese",
     "Kaplan",
     "Karnofsky",
     "Katz",
     "Kawasaki",
     "Kessler",
+    "Korean",
+    "Latina",
+    "Latino",
     "Lawton",
     "Likert",
     "Lysholm",
     "Mallampati",
+    "Maori",
     "Marfan",
     "Mayo",
     "Meier",
+    "Mexican",
     "Meyer",
     "Montgomery",
     "Morse",
     "Mullen",
+    "Nigerian",
     "Norton",
     "Oswestry",
     "Oxford",
+    "Pacific",
     "Paget",
     "Parkinson",
     "Perthes",
@@ -213,6 +241,7 @@ const EPONYMS: [&str; 92] = [
     "Stanford",
     "Tanner",
     "Tegner",
+    "Thai",
     "Tinetti",
     "Tourette",
     "Turner",
@@ -534,6 +563,29 @@ mod tests {
         assert_eq!(country_in_text("USA"), "the USA");
         assert_eq!(decapitalise("Placebo"), "placebo");
         assert_eq!(decapitalise("BCG vaccine"), "BCG vaccine");
+    }
+
+    // After a colon a name reads on as at its start: the GAD review's "Side effect: Sleepiness
+    // or Drowsiness" is "side effect: sleepiness or drowsiness" in mid-sentence.
+    #[test]
+    fn each_part_of_a_name_reads_on_after_its_colon() {
+        assert_eq!(
+            decapitalise("Side effect: Sleepiness or Drowsiness"),
+            "side effect: sleepiness or drowsiness"
+        );
+        assert_eq!(
+            decapitalise("Side effects: Headache"),
+            "side effects: headache"
+        );
+        assert_eq!(
+            decapitalise("Direct evidence: 5-ASA versus placebo"),
+            "direct evidence: 5-ASA versus placebo"
+        );
+        assert_eq!(
+            decapitalise("Subgroup: Asian Women"),
+            "subgroup: Asian women"
+        );
+        assert_eq!(decapitalise("Ratio 2:1 Dosing"), "ratio 2:1 dosing");
     }
 
     // The people and places that measures and conditions are named after keep their capital,

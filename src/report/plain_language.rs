@@ -9,6 +9,7 @@ use super::narrative::{self, OutcomeReporting, SMALL_STUDY};
 use super::view::GeneratedSummary;
 use crate::english::{capitalise, join_and, join_or, plural, words};
 use crate::model::{CertaintyLevel, Priority, Review};
+use crate::plot::Arms;
 
 /// Most results the summary states one by one (a Summary of findings table's limit).
 const MAX_STATED: usize = 7;
@@ -249,6 +250,74 @@ fn what_we_did(review: &Review, findings: &[ComparisonFindings]) -> Vec<String> 
     vec![sentences.join(" ")]
 }
 
+/// The sentence naming the results that have no certainty rating, each once. They are named
+/// with the arms they compare when a name would otherwise stand for two results: another
+/// result without a rating, of other arms, has the same name, or a rated one of other arms
+/// does (which "results for stillbirth" would seem to be). One that shares its name and arms
+/// with a rated result is "in another comparison".
+fn unrated_results(
+    rated: &[(&ComparisonFindings, &Finding)],
+    unrated: &[(&ComparisonFindings, &Finding)],
+) -> Option<String> {
+    let rated: Vec<(String, Arms)> = rated
+        .iter()
+        .map(|(c, f)| (f.result.name.to_lowercase(), narrative::result_arms(c, f)))
+        .collect();
+    let mut groups: Vec<(Arms, Vec<String>)> = Vec::new();
+    let mut twin_of_other_arms = false;
+    for (comparison, finding) in unrated {
+        let arms = narrative::result_arms(comparison, finding);
+        let key = finding.result.name.to_lowercase();
+        let mut name = crate::english::decapitalise(&finding.result.name);
+        for (rated_name, rated_arms) in &rated {
+            if *rated_name == key {
+                if *rated_arms == arms {
+                    name.push_str(" in another comparison");
+                } else {
+                    twin_of_other_arms = true;
+                }
+            }
+        }
+        match groups.iter_mut().find(|(a, _)| *a == arms) {
+            Some((_, names)) if names.contains(&name) => {}
+            Some((_, names)) => names.push(name),
+            None => groups.push((arms, vec![name])),
+        }
+    }
+    let repeated = groups.iter().enumerate().any(|(i, (_, names))| {
+        groups[i + 1..]
+            .iter()
+            .any(|(_, others)| names.iter().any(|n| others.contains(n)))
+    });
+    let by_arms = twin_of_other_arms || repeated;
+    let parts: Vec<String> = if by_arms {
+        groups
+            .iter()
+            .map(|(arms, names)| {
+                format!(
+                    "{} of {} compared with {}",
+                    join_and(names),
+                    arms.experimental,
+                    arms.control
+                )
+            })
+            .collect()
+    } else {
+        groups.into_iter().flat_map(|(_, names)| names).collect()
+    };
+    let list = match parts.as_slice() {
+        [] => return None,
+        // Each part may have an "and" of its own: the parts are set apart by commas.
+        [init @ .., last] if by_arms && !init.is_empty() => {
+            format!("{}, and for {last}", init.join(", for "))
+        }
+        _ => crate::english::join_and_after("for", &parts),
+    };
+    Some(format!(
+        "The review also reports results for {list}, but without a rating of how certain they are."
+    ))
+}
+
 /// The studies found, then each stated result, then the outcomes reported without data and
 /// those not reported at all.
 fn what_we_found(
@@ -291,17 +360,12 @@ fn what_we_found(
         .copied()
         .collect();
     let mut results = narrative::grade_statements(&rated);
-    let unrated: Vec<String> = shown
+    let unrated: Vec<(&ComparisonFindings, &Finding)> = shown
         .iter()
         .filter(|(_, f)| f.result.certainty.is_none())
-        .map(|(_, f)| crate::english::decapitalise(&f.result.name))
+        .copied()
         .collect();
-    if !unrated.is_empty() {
-        results.push(format!(
-            "The review also reports results for {}, but without a rating of how certain they are.",
-            crate::english::join_and_after("for", &unrated)
-        ));
-    }
+    results.extend(unrated_results(&rated, &unrated));
     if stated.len() > MAX_STATED {
         let more = (stated.len() - MAX_STATED) as u64;
         results.push(format!(

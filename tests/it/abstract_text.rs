@@ -821,3 +821,42 @@ fn plain_language_summary_and_abstract_report_the_same_results() {
     assert!(pls.contains(said), "{pls}");
     assert!(abstract_text.contains(said), "{abstract_text}");
 }
+
+// The results without a rating are named each once, and with their arms where a name would
+// stand for two results: with a second comparison, both comparisons' stillbirth and neonatal
+// death; once the second's stillbirth is rated, the first's stillbirth must not read as it.
+#[test]
+fn unrated_results_are_told_apart_by_their_arms() {
+    let scratch = Scratch::new("pls-unrated-twins");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    second_comparison(&dir, "Thiazides versus control", None);
+    let sentence = |scratch: &Scratch| {
+        let review = read(scratch, "diuretics-pregnancy/review.md");
+        let start = review.find("## Plain language summary").unwrap();
+        let end = review.find("## Summary of findings").unwrap();
+        let pls = review[start..end].replace('\n', " ");
+        let at = pls
+            .find("The review also reports results")
+            .expect("the sentence");
+        pls[at..at + pls[at..].find('.').unwrap()].to_string()
+    };
+    build(&scratch);
+    assert_eq!(
+        sentence(&scratch),
+        "The review also reports results for stillbirth and neonatal death of diuretic \
+         treatment compared with placebo or no treatment, and for stillbirth and neonatal \
+         death of thiazides compared with control, but without a rating of how certain they are"
+    );
+    edit(
+        &dir.join("analyses.yaml"),
+        "        method: MH\n        data: data/stillbirth-2.csv",
+        "        method: MH\n        certainty: {level: low, reasons: [imprecision]}\n        data: data/stillbirth-2.csv",
+    );
+    build(&scratch);
+    assert_eq!(
+        sentence(&scratch),
+        "The review also reports results for stillbirth and neonatal death of diuretic \
+         treatment compared with placebo or no treatment, and for neonatal death of thiazides \
+         compared with control, but without a rating of how certain they are"
+    );
+}

@@ -74,8 +74,8 @@ pub fn decapitalise(s: &str) -> String {
 }
 
 /// The text with its first letter in lower case, unless its first two letters are capitals, as
-/// an acronym's are ("Placebo" -> "placebo", "BCG vaccine" stays): a sentence or a name going
-/// on in mid-sentence.
+/// an acronym's are, or its first word is one of [`EPONYMS`] ("Placebo" -> "placebo", "BCG
+/// vaccine" and "Apgar score" stay): a sentence or a name going on in mid-sentence.
 pub fn lower_first(s: &str) -> String {
     if s.split_whitespace().next().is_some_and(is_eponym) {
         return s.to_string();
@@ -135,9 +135,10 @@ fn word_case(word: &str) -> WordCase {
 
 /// Names of people and places that measures, scores and conditions in reviews are named after
 /// ("Hamilton Anxiety Scale", "Apgar score", "Crohn's disease"), and of peoples that subgroups
-/// are ("Asian", "Maori"), which keep their capital in mid-sentence. Only names that are not also common English words: "Young" (Young Mania Rating
-/// Scale), "Child" (Child-Pugh, which "Pugh" keeps) or "Constant" (Constant score) would keep
-/// the capital of "Young Adults" or "Constant Infusion". Sorted, for the binary search.
+/// are ("Asian", "Maori"), which keep their capital in mid-sentence. Only names that are not
+/// also common English words: "Young" (Young Mania Rating Scale), "Child" (Child-Pugh, which
+/// "Pugh" keeps) or "Constant" (Constant score) would keep the capital of "Young Adults" or
+/// "Constant Infusion". Sorted, for the binary search.
 const EPONYMS: [&str; 115] = [
     "Aboriginal",
     "Achenbach",

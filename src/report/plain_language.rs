@@ -254,14 +254,20 @@ fn what_we_did(review: &Review, findings: &[ComparisonFindings]) -> Vec<String> 
 /// with the arms they compare when a name would otherwise stand for two results: another
 /// result without a rating, of other arms, has the same name, or a rated one of other arms
 /// does (which "results for stillbirth" would seem to be). One that shares its name and arms
-/// with a rated result is "in another comparison".
+/// with a rated result is "in another comparison" (or "analysis", of the same comparison).
 fn unrated_results(
     rated: &[(&ComparisonFindings, &Finding)],
     unrated: &[(&ComparisonFindings, &Finding)],
 ) -> Option<String> {
-    let rated: Vec<(String, Arms)> = rated
+    let rated: Vec<(String, Arms, &ComparisonFindings)> = rated
         .iter()
-        .map(|(c, f)| (f.result.name.to_lowercase(), narrative::result_arms(c, f)))
+        .map(|(c, f)| {
+            (
+                f.result.name.to_lowercase(),
+                narrative::result_arms(c, f),
+                *c,
+            )
+        })
         .collect();
     let mut groups: Vec<(Arms, Vec<String>)> = Vec::new();
     let mut twin_of_other_arms = false;
@@ -269,12 +275,14 @@ fn unrated_results(
         let arms = narrative::result_arms(comparison, finding);
         let key = finding.result.name.to_lowercase();
         let mut name = crate::english::decapitalise(&finding.result.name);
-        for (rated_name, rated_arms) in &rated {
+        for (rated_name, rated_arms, rated_comparison) in &rated {
             if *rated_name == key {
-                if *rated_arms == arms {
-                    name.push_str(" in another comparison");
-                } else {
+                if *rated_arms != arms {
                     twin_of_other_arms = true;
+                } else if std::ptr::eq(*rated_comparison, *comparison) {
+                    name.push_str(" in another analysis");
+                } else {
+                    name.push_str(" in another comparison");
                 }
             }
         }

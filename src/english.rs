@@ -274,9 +274,11 @@ fn is_eponym(word: &str) -> bool {
 /// capitalised and every other word is an acronym, a number or a short word that Title Case
 /// leaves in lower case ("of", "versus").
 fn title_case_lowered(name: &str) -> Option<String> {
-    const MINOR: [&str; 17] = [
-        "a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "per", "plus", "the", "to",
-        "versus", "vs", "with",
+    // Articles, conjunctions and the prepositions that Title Case leaves in lower case.
+    const MINOR: [&str; 29] = [
+        "a", "after", "an", "and", "as", "at", "before", "between", "by", "during", "for", "from",
+        "in", "into", "of", "on", "or", "over", "per", "plus", "than", "the", "to", "under",
+        "versus", "via", "vs", "with", "without",
     ];
     let words: Vec<&str> = name.split_whitespace().collect();
     let cases: Vec<WordCase> = words.iter().map(|w| word_case(w)).collect();
@@ -564,6 +566,25 @@ mod tests {
         assert_eq!(country_in_text("USA"), "the USA");
         assert_eq!(decapitalise("Placebo"), "placebo");
         assert_eq!(decapitalise("BCG vaccine"), "BCG vaccine");
+    }
+
+    // Title Case leaves prepositions such as "after" in lower case: fleiss1993's outcome
+    // "Aspirin for Preventing Death after Myocardial Infarction" is a Title Case name.
+    #[test]
+    fn title_case_names_may_have_prepositions() {
+        assert_eq!(
+            decapitalise("Aspirin for Preventing Death after Myocardial Infarction"),
+            "aspirin for preventing death after myocardial infarction"
+        );
+        assert_eq!(
+            decapitalise("Pain During Labour without Epidural"),
+            "pain during labour without epidural"
+        );
+        // A word in lower case that Title Case would capitalise still means sentence case.
+        assert_eq!(
+            decapitalise("Death after myocardial Infarction"),
+            "death after myocardial Infarction"
+        );
     }
 
     // After a colon a name reads on as at its start: the GAD review's "Side effect: Sleepiness

@@ -5,6 +5,8 @@
 //! Degrees of freedom are always ≥ 1 where these are called; a non-positive
 //! value gives a p of 1 and a quantile of infinity rather than a panic.
 
+use std::sync::OnceLock;
+
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
 
 /// qnorm(0.975), the 97.5% standard normal quantile (R's value to the last bit).
@@ -34,7 +36,23 @@ pub(crate) fn t_two_sided_p(t: f64, df: usize) -> f64 {
     students_t(df).map_or(1.0, |dist| (2.0 * dist.sf(t.abs())).min(1.0))
 }
 
+/// Degrees of freedom below this keep their t quantile once computed.
+const KEPT_T_QUANTILES: usize = 256;
+
+/// The t quantiles computed so far, by degrees of freedom. statrs inverts the t distribution
+/// by iteration (dozens of incomplete beta functions a quantile), and leave-one-out asks for
+/// the prediction interval's quantile of the same few df hundreds of times.
+static T_975_BY_DF: [OnceLock<f64>; KEPT_T_QUANTILES] =
+    [const { OnceLock::new() }; KEPT_T_QUANTILES];
+
 /// The 97.5% quantile of t with `df` degrees of freedom.
 pub(crate) fn t_975(df: usize) -> f64 {
+    match T_975_BY_DF.get(df) {
+        Some(kept) => *kept.get_or_init(|| t_975_computed(df)),
+        None => t_975_computed(df),
+    }
+}
+
+fn t_975_computed(df: usize) -> f64 {
     students_t(df).map_or(f64::INFINITY, |dist| dist.inverse_cdf(0.975))
 }

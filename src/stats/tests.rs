@@ -1,9 +1,9 @@
 //! Unit tests of the engine: closed-form checks worked by hand, the zero-cell
 //! rules, degenerate inputs, and properties over pseudo-random valid tables.
 
-use super::dist::Z_975;
+use super::dist::{Z_975, t_975};
 use super::*;
-use statrs::distribution::{ContinuousCDF, Normal};
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
 const TIGHT: f64 = 1e-12;
 
@@ -44,6 +44,23 @@ fn z_975_is_the_normal_quantile() {
     let (low, high) = normal_ci(1.0, 0.5);
     assert_close(low, 1.0 - 0.5 * Z_975, "ci low");
     assert_close(high, 1.0 + 0.5 * Z_975, "ci high");
+}
+
+#[test]
+fn t_quantiles_kept_by_df_are_the_computed_ones() {
+    // Below and past the kept range, and each asked twice: the kept value is statrs' own, to
+    // the bit, so keeping them changes no output.
+    for df in [1, 2, 3, 29, 255, 256, 1000] {
+        let computed = StudentsT::new(0.0, 1.0, df as f64)
+            .unwrap()
+            .inverse_cdf(0.975);
+        assert_eq!(t_975(df).to_bits(), computed.to_bits(), "df {df}");
+        assert_eq!(t_975(df).to_bits(), computed.to_bits(), "df {df}, again");
+    }
+    // R's qt(0.975, 1) and qt(0.975, 10).
+    assert!((t_975(1) - 12.706_204_736_174_7).abs() < 1e-9);
+    assert!((t_975(10) - 2.228_138_851_986_27).abs() < 1e-9);
+    assert!(t_975(0).is_infinite());
 }
 
 #[test]

@@ -79,12 +79,11 @@ pub(super) fn iterate(start: f64, mut step: impl FnMut(f64) -> f64) -> Option<f6
 fn reml(estimates: Estimates<'_>) -> Option<f64> {
     let fixed = inverse_variance(estimates, 0.0);
     let start = dersimonian_laird(estimates, weighted_squares(estimates, fixed.y, 0.0));
+    let mut step = Step::new(estimates);
     iterate(start, |tau2| {
-        let mu = inverse_variance(estimates, tau2).y;
-        let (mut sum_w, mut sum_w2, mut sum_w3, mut sum_w2_res) = (0.0, 0.0, 0.0, 0.0);
-        for (y, v) in estimates.iter() {
-            let w = 1.0 / (v + tau2);
-            sum_w += w;
+        let (sum_w, mu) = step.weigh(tau2);
+        let (mut sum_w2, mut sum_w3, mut sum_w2_res) = (0.0, 0.0, 0.0);
+        for (&(y, _), &w) in step.points.iter().zip(&step.weights) {
             sum_w2 += w * w;
             sum_w3 += w * w * w;
             sum_w2_res += w * w * (y - mu) * (y - mu);
@@ -95,16 +94,45 @@ fn reml(estimates: Estimates<'_>) -> Option<f64> {
     })
 }
 
+/// The estimable rows' (y, v), gathered once, and their weights at the current step: an
+/// iteration visits them twice a step for up to [`MAX_ITERATIONS`] steps, and leave-one-out
+/// iterates once for each study left out.
+struct Step {
+    points: Vec<(f64, f64)>,
+    weights: Vec<f64>,
+}
+
+impl Step {
+    fn new(estimates: Estimates<'_>) -> Step {
+        let points: Vec<(f64, f64)> = estimates.iter().collect();
+        let weights = vec![0.0; points.len()];
+        Step { points, weights }
+    }
+
+    /// Sets the weights w = 1/(v + tau²) and returns Σw and μ = Σw·y/Σw, summed in the
+    /// order and with the operations of [`inverse_variance`], so the result is the same to
+    /// the bit.
+    fn weigh(&mut self, tau2: f64) -> (f64, f64) {
+        let (mut sum_w, mut sum_wy) = (0.0, 0.0);
+        for (&(y, v), w) in self.points.iter().zip(self.weights.iter_mut()) {
+            *w = 1.0 / (v + tau2);
+            sum_w += *w;
+            sum_wy += *w * y;
+        }
+        (sum_w, sum_wy / sum_w)
+    }
+}
+
 /// Paule & Mandel (1982): the tau² at which the generalised Q equals k − 1,
 /// found by Newton steps (Q(tau²) − (k − 1))/Σw²(y − μ)² from 0, which rise
 /// monotonically to the root; 0 when Q(0) ≤ k − 1 (DerSimonian & Kacker 2007).
 fn paule_mandel(estimates: Estimates<'_>) -> Option<f64> {
     let df = estimates.count().saturating_sub(1) as f64;
+    let mut step = Step::new(estimates);
     iterate(0.0, |tau2| {
-        let mu = inverse_variance(estimates, tau2).y;
+        let (_, mu) = step.weigh(tau2);
         let (mut generalised_q, mut slope) = (0.0, 0.0);
-        for (y, v) in estimates.iter() {
-            let w = 1.0 / (v + tau2);
+        for (&(y, _), &w) in step.points.iter().zip(&step.weights) {
             generalised_q += w * (y - mu) * (y - mu);
             slope += w * w * (y - mu) * (y - mu);
         }

@@ -21,24 +21,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-/// `mi_option_purge_delay` in mimalloc's `mi_option_e`, which libmimalloc-sys does not name;
-/// the enum keeps retired options in place so that the numbers stay (15 in v2 and v3).
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Sets the allocator's options for a build: called once by the binary, before any thread.
-/// mimalloc gives freed memory back to the system 1 ms after it is freed instead of 10 ms: the
-/// large review's peak memory is 114-117 MB instead of 123-127 MB, for about 5% of its time
-/// and none of the medium review's (docs/benchmarks.md).
-pub fn tune_allocator() {
-    // SAFETY: sets a plain option; called before any other thread exists.
-    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 1) }
-}
-
 /// Gives back to the system what every thread of the pool has freed and mimalloc still holds.
-/// mimalloc returns freed memory when the thread that owns it next allocates, so a thread
-/// waiting at a join keeps all it freed while the other allocates: called between a large
-/// review's stages, the large review's peak memory is 96-106 MB instead of 102-127 MB (30
-/// runs each), its time the same within the noise of 21 alternated runs.
+/// mimalloc returns freed memory when the thread that owns it next allocates (and then only
+/// after its purge delay, 10 ms), so a thread waiting at a join keeps all it freed while the
+/// other allocates. Called between a large review's stages: its peak memory is 107 MB instead
+/// of 120-136 MB. Memory given back costs page faults when it is taken again, so a smaller
+/// review keeps it (`report::releases_memory`).
 pub fn release_free_memory() {
     rayon::broadcast(|_| {
         // SAFETY: mi_collect only frees and purges memory the allocator holds unused.
@@ -244,17 +232,6 @@ mod tests {
         memory: 64 << 20,
         time: Duration::from_secs(2),
     };
-
-    // The option number typed into PURGE_DELAY is mimalloc's purge delay: its default, 10 ms,
-    // is what the test binaries (which do not tune the allocator) read under that number.
-    #[test]
-    fn the_purge_delay_is_the_option_tuned() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
-            return;
-        }
-        // SAFETY: reads a plain option.
-        assert_eq!(unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) }, 10);
-    }
 
     #[test]
     fn jobs_within_their_budget_run_in_order() {

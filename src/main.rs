@@ -1,6 +1,5 @@
 //! The `revmark` binary: parses the command line and hands over to the library.
 
 fn main() -> std::process::ExitCode {
-    revmark::budget::tune_allocator();
     revmark::run(std::env::args_os())
 }

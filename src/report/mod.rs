@@ -129,6 +129,7 @@ pub fn render_review_with_warnings(
     emit: Emit<'_>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let worth = worth_a_thread(&results);
+    let release = releases_memory(&results);
     let svgs = figures.take_svgs();
     // The template context on this thread; beside it the figures' files and the exports,
     // which need the numbers only and cost about as much (results.csv alone is two thirds of
@@ -156,13 +157,41 @@ pub fn render_review_with_warnings(
             changes::since(baseline, &results)
         },
     );
-    render_files(review, site, &changes, prepared?, worth, warnings, emit)
+    render_files(
+        review,
+        site,
+        &changes,
+        prepared?,
+        Split { worth, release },
+        warnings,
+        emit,
+    )
 }
 
 /// Whether the review is large enough for its report to be worth a second thread (about 100
 /// bytes of review text per data row).
 fn worth_a_thread(results: &Results) -> bool {
     results.row_count() * 100 >= crate::parallel::WORTH_A_THREAD
+}
+
+/// Data rows above which a review's report gives freed memory back between its stages
+/// ([`crate::budget::release_free_memory`]): the large synthetic review (16,800 rows) peaks at
+/// 107 MB with it and 120-136 MB without; the medium one (1,100 rows) peaks at 46 MB without
+/// it, and its build takes 13% less CPU than with it, which re-faults the pages it gave back
+/// (docs/benchmarks.md, "Issue 17, eighth session").
+const RELEASE_MEMORY_ROWS: usize = 5_000;
+
+/// Whether the review is large enough for its report to give memory back between stages.
+fn releases_memory(results: &Results) -> bool {
+    results.row_count() >= RELEASE_MEMORY_ROWS
+}
+
+/// How the report's stages share the work: on a second thread, and with memory given back
+/// between them.
+#[derive(Clone, Copy)]
+struct Split {
+    worth: bool,
+    release: bool,
 }
 
 /// Everything the review's templates see, as JSON: for documentation and for tests that keep
@@ -207,7 +236,7 @@ fn render_files(
     site: &SiteTemplates,
     changes: &changes::Changes,
     prepared: Prepared,
-    worth: bool,
+    Split { worth, release }: Split,
     warnings: &[Diagnostic],
     emit: Emit<'_>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
@@ -217,7 +246,7 @@ fn render_files(
         profile,
     } = prepared;
     // The exports' thread has freed results.json and the figures' files, and waits.
-    if worth {
+    if release {
         crate::budget::release_free_memory();
     }
     let participants = context.review.participants;
@@ -249,7 +278,7 @@ fn render_files(
         },
     );
     // The Markdown parse of review.md and the abstract's buffers are free.
-    if worth {
+    if release {
         crate::budget::release_free_memory();
     }
     // abstract.md stands alone: its citations keep their text, without links into References.

@@ -69,6 +69,16 @@ pub fn beside<R>(beside: impl FnOnce() + Send, f: impl FnOnce() -> R) -> R {
     })
 }
 
+/// Drops `value` on another thread of the pool when there is one, so that freeing a large
+/// tree of values does not hold up this thread; in line otherwise.
+pub fn drop_beside<T: Send + 'static>(value: T) {
+    if jobs() > 1 {
+        rayon::spawn(move || drop(value));
+    } else {
+        drop(value);
+    }
+}
+
 /// How many threads the current pool has ([`with_jobs`]'s, or one per core).
 pub fn jobs() -> usize {
     rayon::current_num_threads()

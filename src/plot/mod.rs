@@ -307,16 +307,6 @@ pub fn figures_cached(
     palette: Palette,
     cache: Option<&FigureCache>,
 ) -> FigureSet {
-    let prisma = review
-        .protocol
-        .search
-        .as_ref()
-        .and_then(|s| s.flow.as_ref())
-        .and_then(|flow| prisma(&flow.value));
-    let risk_of_bias = (!review.studies.included.is_empty()).then(|| RobFigures {
-        summary: rob_summary(review, palette),
-        graph: rob_graph(review, palette),
-    });
     // Each comparison's labels from the review, by id.
     let labels: HashMap<&str, &Comparison> = review
         .comparisons
@@ -325,19 +315,42 @@ pub fn figures_cached(
         .map(|c| (c.id.as_str(), c))
         .collect();
     let outcomes: Vec<(&ComparisonResults, &OutcomeResults)> = results.outcomes().collect();
-    // Each outcome's figures are drawn on whichever thread is free.
-    let drawn = crate::parallel::map(&outcomes, |&(comparison, result)| {
-        let arms = Arms::of_analysis(labels.get(comparison.id.as_str()).copied(), &result.id);
-        let draw = || OutcomeFigures {
-            forest: (!result.study_results.is_empty())
-                .then(|| forest(result, comparison, &arms, review)),
-            funnel: funnel(result),
-        };
-        match cache {
-            Some(cache) => cache.get_or_draw(result, comparison, &arms, review, palette, draw),
-            None => draw(),
-        }
-    });
+    // The review's own figures beside the outcomes' (a large review's risk-of-bias summary
+    // takes as long as a dozen forest plots); each outcome's figures are drawn on whichever
+    // thread is free.
+    let ((prisma, risk_of_bias), drawn) = crate::parallel::join(
+        outcomes.len() > 1,
+        || {
+            let prisma = review
+                .protocol
+                .search
+                .as_ref()
+                .and_then(|s| s.flow.as_ref())
+                .and_then(|flow| prisma(&flow.value));
+            let risk_of_bias = (!review.studies.included.is_empty()).then(|| RobFigures {
+                summary: rob_summary(review, palette),
+                graph: rob_graph(review, palette),
+            });
+            (prisma, risk_of_bias)
+        },
+        || {
+            crate::parallel::map(&outcomes, |&(comparison, result)| {
+                let arms =
+                    Arms::of_analysis(labels.get(comparison.id.as_str()).copied(), &result.id);
+                let draw = || OutcomeFigures {
+                    forest: (!result.study_results.is_empty())
+                        .then(|| forest(result, comparison, &arms, review)),
+                    funnel: funnel(result),
+                };
+                match cache {
+                    Some(cache) => {
+                        cache.get_or_draw(result, comparison, &arms, review, palette, draw)
+                    }
+                    None => draw(),
+                }
+            })
+        },
+    );
     let mut order = Vec::with_capacity(drawn.len());
     let mut by_number = HashMap::with_capacity(drawn.len());
     for ((_, outcome), figures) in outcomes.iter().zip(drawn) {

@@ -69,11 +69,15 @@ pub fn beside<R>(beside: impl FnOnce() + Send, f: impl FnOnce() -> R) -> R {
     })
 }
 
-/// Drops `value` on another thread of the pool when there is one, so that freeing a large
-/// tree of values does not hold up this thread; in line otherwise.
+/// Drops `value` on a thread of its own when the pool has more than one, so that freeing a
+/// large tree of values does not hold up this thread; in line otherwise. Not on the pool: a
+/// job spawned there may well be run by this very thread at its next wait.
 pub fn drop_beside<T: Send + 'static>(value: T) {
     if jobs() > 1 {
-        rayon::spawn(move || drop(value));
+        // Should the thread not start, the closure and the value in it are dropped here.
+        let _ = std::thread::Builder::new()
+            .name("revmark-free".into())
+            .spawn(move || drop(value));
     } else {
         drop(value);
     }
@@ -101,6 +105,33 @@ pub fn with_jobs<R: Send>(jobs: usize, f: impl FnOnce() -> R + Send) -> R {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tells on a channel from which thread it was dropped.
+    struct Tells(std::sync::mpsc::Sender<std::thread::ThreadId>);
+
+    impl Drop for Tells {
+        fn drop(&mut self) {
+            let _ = self.0.send(std::thread::current().id());
+        }
+    }
+
+    #[test]
+    fn values_dropped_beside_are_dropped_on_another_thread_or_in_line() {
+        let (sender, dropped) = std::sync::mpsc::channel();
+        let caller = with_jobs(2, || {
+            drop_beside(Tells(sender.clone()));
+            std::thread::current().id()
+        });
+        let by = dropped
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("dropped");
+        assert_ne!(by, caller, "two threads: freed by the other");
+        let caller = with_jobs(1, || {
+            drop_beside(Tells(sender));
+            std::thread::current().id()
+        });
+        assert_eq!(dropped.try_recv(), Ok(caller), "one thread: freed in line");
+    }
 
     #[test]
     fn keeps_the_input_order_on_many_threads() {

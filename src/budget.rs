@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 /// Gives back to the system what every thread of the pool has freed and mimalloc still holds.
 /// mimalloc returns freed memory when the thread that owns it next allocates (and then only
 /// after its purge delay, 10 ms), so a thread waiting at a join keeps all it freed while the
-/// other allocates. Called between a large review's stages: its peak memory is 107 MB instead
-/// of 120-136 MB. Memory given back costs page faults when it is taken again, so a smaller
+/// other allocates. Called between a large review's stages: its peak memory is about 111 MB
+/// instead of 120-136 MB. Memory given back costs page faults when it is taken again, so a smaller
 /// review keeps it (`report::releases_memory`).
 pub fn release_free_memory() {
     rayon::broadcast(|_| {

@@ -130,9 +130,8 @@ pub fn render_review_with_warnings(
     let worth = worth_a_thread(&results);
     let release = releases_memory(&results);
     let svgs = figures.take_svgs();
-    // The template context on this thread; beside it the figures' files and the exports,
-    // which need the numbers only and cost about as much (results.csv alone is two thirds of
-    // the context).
+    // The template context and Tera's values of it on this thread; beside it the figures'
+    // files and the exports, which need the numbers only and cost about as much.
     let (prepared, changes) = crate::parallel::join(
         worth,
         || -> Result<_, Vec<Diagnostic>> {
@@ -182,7 +181,7 @@ fn worth_a_thread(results: &Results) -> bool {
 
 /// Data rows above which a review's report gives freed memory back between its stages
 /// ([`crate::budget::release_free_memory`]): the large synthetic review (16,800 rows) peaks at
-/// 107 MB with it and 120-136 MB without; the medium one (1,100 rows) peaks at 46 MB without
+/// about 111 MB with it and 120-136 MB without; the medium one (1,100 rows) peaks at 46 MB without
 /// it, and its build takes 13% less CPU than with it, which re-faults the pages it gave back
 /// (docs/benchmarks.md, "Issue 17, eighth session").
 const RELEASE_MEMORY_ROWS: usize = 5_000;

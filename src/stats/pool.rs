@@ -32,17 +32,24 @@ pub(crate) struct IvPooled {
 
 /// Σw·y/Σw with w = 1/(v + tau²) and SE 1/√Σw (tau² = 0: fixed effect).
 pub(crate) fn inverse_variance(estimates: Estimates<'_>, tau2: f64) -> IvPooled {
-    let (mut sum_w, mut sum_wy) = (0.0, 0.0);
-    for (y, v) in estimates.iter() {
-        let w = 1.0 / (v + tau2);
-        sum_w += w;
-        sum_wy += w * y;
-    }
+    let (sum_w, sum_wy) = weighted_sums(estimates.iter().map(|(y, v)| (1.0 / (v + tau2), y)));
     IvPooled {
         y: sum_wy / sum_w,
         se: (1.0 / sum_w).sqrt(),
         sum_weights: sum_w,
     }
+}
+
+/// Σw and Σw·y over pairs (w, y): the one summation of the inverse-variance mean, which the
+/// tau² iterations share (with their weights kept) so that their μ is the pooled estimate's
+/// to the bit.
+pub(crate) fn weighted_sums(pairs: impl Iterator<Item = (f64, f64)>) -> (f64, f64) {
+    let (mut sum_w, mut sum_wy) = (0.0, 0.0);
+    for (w, y) in pairs {
+        sum_w += w;
+        sum_wy += w * y;
+    }
+    (sum_w, sum_wy)
 }
 
 /// Σ(y − centre)²/(v + tau²): Cochran's Q at tau² = 0, the generalised Q otherwise.

@@ -2,7 +2,7 @@
 //! REML (Fisher scoring) and Paule-Mandel.
 
 use super::input::Tau2Estimator;
-use super::pool::{Estimates, inverse_variance, weighted_squares};
+use super::pool::{Estimates, inverse_variance, weighted_squares, weighted_sums};
 
 /// REML and Paule-Mandel stop when the relative change of tau² is below this
 /// (docs/statistics.md, "Random effects").
@@ -109,16 +109,14 @@ impl Step {
         Step { points, weights }
     }
 
-    /// Sets the weights w = 1/(v + tau²) and returns Σw and μ = Σw·y/Σw, summed in the
-    /// order and with the operations of [`inverse_variance`], so the result is the same to
-    /// the bit.
+    /// Sets the weights w = 1/(v + tau²) and returns Σw and μ = Σw·y/Σw, by the summation
+    /// of [`inverse_variance`], so the result is the same to the bit.
     fn weigh(&mut self, tau2: f64) -> (f64, f64) {
-        let (mut sum_w, mut sum_wy) = (0.0, 0.0);
-        for (&(y, v), w) in self.points.iter().zip(self.weights.iter_mut()) {
+        for (w, &(_, v)) in self.weights.iter_mut().zip(&self.points) {
             *w = 1.0 / (v + tau2);
-            sum_w += *w;
-            sum_wy += *w * y;
         }
+        let pairs = self.weights.iter().zip(&self.points);
+        let (sum_w, sum_wy) = weighted_sums(pairs.map(|(&w, &(y, _))| (w, y)));
         (sum_w, sum_wy / sum_w)
     }
 }

@@ -4,7 +4,8 @@
 //! settings.csv`, `*-data-rows.csv`, `*-subgroup-estimates.csv`) and the study files
 //! (`*-study-information.csv`, `*-risk-of-bias.csv`, `*.ris`) are read into the typed document,
 //! with the numbers the package states as stored results. The columns are those R's meta
-//! package (`read.cdir`) reads, in both layouts.
+//! package (`read.cdir`) reads, in both layouts. The group labels the settings leave empty are
+//! read from the forest plots.
 //!
 //! The zip is read with rawzip (no dependencies) and inflated with miniz_oxide (DEFLATE only,
 //! which is what Review Manager writes), each entry and the whole within the 64 MiB limit.
@@ -465,6 +466,29 @@ fn from_files(files: &Files, name: &str) -> Result<Document, String> {
             footnotes: Vec::new(),
         });
     }
+    // RevMan Web leaves the group labels out of the settings it exports but prints them over
+    // the forest plot it exports beside them.
+    let mut figures_read = Vec::new();
+    let mut analyses: Vec<_> = by_number.iter().map(|(key, &at)| (at, key)).collect();
+    analyses.sort();
+    for ((ci, oi), (group, number)) in analyses {
+        let o = &mut doc.comparisons[ci].outcomes[oi];
+        if !(o.group_label_1.is_empty() && o.group_label_2.is_empty()) {
+            continue;
+        }
+        let figure = format!("-CMP-{group:0>3}.{number:0>2}.svg");
+        let Some((path, svg)) = find(files, &figure) else {
+            continue;
+        };
+        if let Some((experimental, control)) = figure_group_labels(svg) {
+            doc.problems.push(format!(
+                "Analysis {group}.{number}: the settings leave its group labels empty; they are read from its forest plot ({}): \"{experimental}\" and \"{control}\".",
+                path.rsplit('/').next().unwrap_or(path)
+            ));
+            (o.group_label_1, o.group_label_2) = (experimental, control);
+            figures_read.push(path.clone());
+        }
+    }
     // Subgroups, by their number.
     if let Some(s) = &subgroups {
         let mut rows: Vec<&Vec<String>> = s.rows.iter().collect();
@@ -611,7 +635,7 @@ fn from_files(files: &Files, name: &str) -> Result<Document, String> {
         }
     }
     studies_files(files, &mut doc, &studies, &mut unread)?;
-    // Everything else in the package (the article, forest plots) is named.
+    // Everything else in the package (the article, forest plots not read) is named.
     let used = [
         "-overall-estimates-and-settings.csv",
         "-data-rows.csv",
@@ -622,7 +646,7 @@ fn from_files(files: &Files, name: &str) -> Result<Document, String> {
     ];
     for path in files
         .keys()
-        .filter(|p| !used.iter().any(|u| p.ends_with(u)))
+        .filter(|p| !used.iter().any(|u| p.ends_with(u)) && !figures_read.contains(p))
     {
         *unread.entry(format!("file {path}")).or_default() += 1;
     }
@@ -631,6 +655,38 @@ fn from_files(files: &Files, name: &str) -> Result<Document, String> {
 }
 
 /// Study information, risk of bias and references.
+/// The two groups' labels Review Manager printed over a forest plot's columns: the texts above
+/// the row of column headings that begins "Study or Subgroup" and left of its "Weight" (right
+/// of it the effect measure's name is printed over the estimates and the plot), left to right;
+/// `None` when the figure has not exactly two there.
+fn figure_group_labels(svg: &[u8]) -> Option<(String, String)> {
+    let text = std::str::from_utf8(svg).ok()?;
+    let doc = xml::parse(text).ok()?;
+    let texts: Vec<(f64, f64, String)> = xml::descendants(doc.root(), "text")
+        .filter_map(|t| {
+            let at = |name: &str| t.attribute(name)?.parse::<f64>().ok();
+            let words: String = t
+                .descendants()
+                .filter(roxmltree::Node::is_text)
+                .filter_map(|n| n.text())
+                .collect();
+            Some((at("y")?, at("x")?, words.trim().to_string()))
+        })
+        .collect();
+    let heading = |name: &str| texts.iter().find(|t| t.2 == name);
+    let headings = heading("Study or Subgroup")?.0;
+    let weight = heading("Weight").filter(|t| t.0 == headings)?.1;
+    let mut above: Vec<&(f64, f64, String)> = texts
+        .iter()
+        .filter(|t| t.0 < headings && t.1 < weight && !t.2.is_empty())
+        .collect();
+    above.sort_by(|a, b| a.1.total_cmp(&b.1));
+    match above[..] {
+        [experimental, control] => Some((experimental.2.clone(), control.2.clone())),
+        _ => None,
+    }
+}
+
 fn studies_files(
     files: &Files,
     doc: &mut Document,
@@ -810,6 +866,44 @@ mod tests {
         assert_eq!(refs[0].fields["NS"], "AMIS");
         assert_eq!(refs[0].fields["AU"], "A; B");
         assert_eq!(refs[1].fields["TI"], "T");
+    }
+
+    /// The top of a forest plot as RevMan Web draws it: the group labels and the effect
+    /// measure's name over the row of column headings.
+    fn forest_top(labels: &[(f64, &str)]) -> String {
+        let mut svg =
+            String::from(r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 844 340">"#);
+        svg.push_str(r#"<text x="10" y="41" font-weight="bold">Study or Subgroup</text>"#);
+        for (x, label) in labels {
+            svg.push_str(&format!(
+                r#"<text x="{x}" y="21" text-anchor="middle"><tspan font-weight="bold">{label}</tspan></text>"#
+            ));
+        }
+        for (x, heading) in [(178.0, "Events"), (238.0, "Total"), (418.0, "Weight")] {
+            svg.push_str(&format!(r#"<text x="{x}" y="41">{heading}</text>"#));
+        }
+        svg.push_str(r#"<text x="516" y="21">Odds Ratio</text><text x="516" y="41">M-H, Fixed, 95% CI</text><text x="10" y="80">MRC-1</text></svg>"#);
+        svg
+    }
+
+    // The labels over the arms' columns are read left to right, entities decoded; the measure's
+    // name right of Weight is not one of them; a figure without exactly two gives none.
+    #[test]
+    fn group_labels_are_read_from_a_forest_plot() {
+        let svg = forest_top(&[(328.0, "Placebo"), (208.0, "Fish oil &amp; diet")]);
+        assert_eq!(
+            figure_group_labels(svg.as_bytes()),
+            Some(("Fish oil & diet".to_string(), "Placebo".to_string()))
+        );
+        for labels in [
+            &[(208.0, "Aspirin")][..],
+            &[(100.0, "A"), (208.0, "B"), (328.0, "C")],
+        ] {
+            assert_eq!(figure_group_labels(forest_top(labels).as_bytes()), None);
+        }
+        let no_weight = forest_top(&[(208.0, "A"), (328.0, "B")]).replace(">Weight<", ">W<");
+        assert_eq!(figure_group_labels(no_weight.as_bytes()), None);
+        assert_eq!(figure_group_labels(b"<svg"), None);
     }
 
     /// A zip of one DEFLATE entry.

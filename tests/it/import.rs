@@ -331,6 +331,28 @@ fn revman_web_data_package_imports_and_matches_its_numbers() {
         let report =
             std::fs::read_to_string(scratch.path(&format!("{out}/IMPORT-REPORT.md"))).unwrap();
         assert!(report.contains("Not applicable"), "{report}");
+        // The settings leave the group labels empty; the zip's forest plots print them, and
+        // the abstract names the arms by them. The extracted data alone has no figures.
+        let analyses =
+            std::fs::read_to_string(scratch.path(&format!("{out}/analyses.yaml"))).unwrap();
+        let abstract_md = read(&scratch, &format!("package-{i}/abstract.md"));
+        if i == 0 {
+            assert!(analyses.contains("experimental: \"Aspirin\""), "{analyses}");
+            assert!(
+                abstract_md.contains("compared aspirin with control and five studies compared mental health treatment with control"),
+                "{abstract_md}"
+            );
+            assert!(report.contains("read from its forest plot"), "{report}");
+        } else {
+            assert!(
+                analyses.contains("experimental: \"Experimental\""),
+                "{analyses}"
+            );
+            assert!(
+                abstract_md.contains("compared experimental with control"),
+                "{abstract_md}"
+            );
+        }
     }
 }
 

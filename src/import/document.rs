@@ -449,6 +449,9 @@ pub struct Extension {
     pub kind: String,
     /// Each box's text as Review Manager wrote it (HTML paragraphs), in document order.
     pub boxes: Vec<String>,
+    /// The PRISMA counts a flow chart's boxes state.
+    #[serde(skip)]
+    pub flow: Option<crate::model::Flow>,
 }
 
 /// An in-text citation link.

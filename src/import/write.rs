@@ -1301,6 +1301,9 @@ pub fn report(
                 .join(", ")
         ));
     }
+    if doc.extensions.iter().any(|e| e.flow.is_some()) {
+        out.push_str("- The PRISMA flow (review.yaml `search.flow`) is read from the sentences of Review Manager's study flow diagram, each box by its words (\"210 records screened\"; identified: the sum of the boxes above \"records after duplicates removed\"): check each count, and each reason for excluding reports.\n");
+    }
     if !doc.figures.is_empty() {
         out.push_str("- Review Manager's figures are not in the imported review: revmark draws its own forest plots, risk-of-bias figures and PRISMA flow diagram. Their captions, for the text that cites them:\n");
         for f in &doc.figures {

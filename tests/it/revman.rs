@@ -188,9 +188,36 @@ fn the_gad_review_reads_whole() {
     );
     assert!(analyses.contains("All studies were sponsored by the pharmaceutical company"));
 
-    // References and in-text citations are carried over, so the report does not name them.
-    for part in ["`additional[]`", "`citations[]`", "`references[]`"] {
+    // References and in-text citations are carried over, so the report does not name them;
+    // nor the study flow diagram, whose counts are the PRISMA flow.
+    for part in [
+        "`additional[]`",
+        "`citations[]`",
+        "`references[]`",
+        "`extensions[]`",
+    ] {
         assert!(!report.contains(part), "{part} is carried over:\n{report}");
+    }
+    assert!(report.contains("The PRISMA flow"), "{report}");
+    let prisma = read(&scratch, "gad/figures/prisma.svg");
+    let boxes: Vec<String> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("FLOWCHARTBOX") || n.has_tag_name("OUT"))
+        .filter_map(|n| n.attribute("TEXT"))
+        .map(|t| t.split("</p>").next().unwrap().replace("<p>", ""))
+        .collect();
+    for sentence in [
+        "records screened",
+        "records excluded",
+        "full-text articles assessed",
+        "studies included in qualitative synthesis",
+    ] {
+        let text = boxes.iter().find(|b| b.contains(sentence)).unwrap();
+        let count = text.split_whitespace().next().unwrap();
+        assert!(
+            prisma.contains(&format!("(n = {count})")),
+            "{sentence}: {count} is not in the PRISMA figure"
+        );
     }
 }
 

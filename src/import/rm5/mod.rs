@@ -5,6 +5,7 @@
 //! listed in the document (`unread`), found by a walk over what it read.
 
 mod analyses;
+mod flow;
 mod reader;
 
 pub(crate) use reader::{escape, from_superscript, unescape};
@@ -628,7 +629,8 @@ fn extensions(r: &mut Reader, root: Node, out: &mut Document) {
                 boxes.push(text.to_string());
             }
         }
-        out.extensions.push(Extension { kind, boxes });
+        let flow = flow::flow(e);
+        out.extensions.push(Extension { kind, boxes, flow });
     }
 }
 

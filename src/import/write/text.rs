@@ -231,14 +231,23 @@ impl Writer<'_> {
         if let Some(text) = self.whole("BODY/OBJECTIVES", 3) {
             field(&mut out, 0, "objectives", &text);
         }
-        if let Some(date) = doc
+        let date = doc
             .review
             .dates
             .get("last_search")
-            .filter(|d| d.len() == 10)
-        {
+            .filter(|d| d.len() == 10);
+        // The study flow diagram, when its boxes state counts, is revmark's PRISMA flow.
+        let flow = doc.extensions.iter().find_map(|e| e.flow.as_ref());
+        if date.is_some() || flow.is_some() {
+            out.push_str("search:\n");
+        }
+        if let Some(date) = date {
             self.ledger.claim("review.dates.last_search");
-            out.push_str(&format!("search:\n  date: {}\n", q(date)));
+            out.push_str(&format!("  date: {}\n", q(date)));
+        }
+        if let Some(flow) = flow {
+            self.ledger.claim_mapped("extensions[]");
+            write_flow(&mut out, flow);
         }
         out.push_str("outcomes:");
         if analyses.outcomes.is_empty() {
@@ -591,6 +600,32 @@ impl Writer<'_> {
 }
 
 /// Whether a date is one the format takes (YYYY-MM-DD, YYYY-MM or YYYY).
+/// review.yaml's `search.flow`: the counts given, in PRISMA's order.
+fn write_flow(out: &mut String, flow: &crate::model::Flow) {
+    out.push_str("  flow:\n");
+    let counts = [
+        ("identified", flow.identified),
+        ("duplicates_removed", flow.duplicates_removed),
+        ("screened", flow.screened),
+        ("excluded_screening", flow.excluded_screening),
+        ("full_text", flow.full_text),
+    ];
+    for (name, count) in counts {
+        if let Some(n) = count {
+            out.push_str(&format!("    {name}: {n}\n"));
+        }
+    }
+    if !flow.excluded_full_text.is_empty() {
+        out.push_str("    excluded_full_text:\n");
+        for (reason, n) in &flow.excluded_full_text {
+            out.push_str(&format!("      {}: {n}\n", q(reason)));
+        }
+    }
+    if let Some(n) = flow.included {
+        out.push_str(&format!("    included: {n}\n"));
+    }
+}
+
 fn crate_date(date: &str) -> bool {
     crate::load::is_partial_date(date)
 }

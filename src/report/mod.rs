@@ -301,6 +301,9 @@ fn render_files(
         headings,
     } = body;
     page_context.insert("contents", &markdown::table_of_contents(&headings));
+    // The page holds the body and the contents around it: room for both at once (pages not
+    // written cost no memory).
+    let page_capacity = 2 * (front.len() + content.len()) + 256 * 1024;
     page_context.insert_value("body", tera::Value::from(format!("{front}{content}")));
     page_context.insert_value("front", tera::Value::from(front));
     page_context.insert_value("content", tera::Value::from(content));
@@ -310,10 +313,10 @@ fn render_files(
     let (pages, author_page) = crate::parallel::join(
         worth,
         || -> Result<_, Vec<Diagnostic>> {
-            emit(
-                "index.html".to_string(),
-                render("page.html", &page_context)?.into_bytes(),
-            );
+            let page = templates
+                .render_sized("page.html", &page_context, page_capacity)
+                .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
+            emit("index.html".to_string(), page.into_bytes());
             // The evidence profile, for the authors, in the page's style.
             let mut profile_context = page_context.clone();
             profile_context.insert("profile", &profile);

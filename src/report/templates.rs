@@ -400,17 +400,37 @@ impl Templates {
 
     /// Renders a template by name with a context.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, TemplateError> {
-        let engine = if std::path::Path::new(name)
+        self.engine(name)
+            .render(name, context)
+            .map_err(|e| TemplateError::from_tera(name, &e))
+    }
+
+    /// [`Templates::render`] into a buffer of `capacity` bytes at first: a page of several
+    /// megabytes rendered into one that grows from the template's size is copied at each
+    /// doubling, and the copies left behind raise a large review's peak memory.
+    pub fn render_sized(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        capacity: usize,
+    ) -> Result<String, TemplateError> {
+        let mut out = Vec::with_capacity(capacity);
+        self.engine(name)
+            .render_to(name, context, &mut out)
+            .map_err(|e| TemplateError::from_tera(name, &e))?;
+        String::from_utf8(out).map_err(|e| TemplateError::from_tera(name, &tera::Error::from(e)))
+    }
+
+    /// The engine of template `name`: Markdown's for `.md`, else HTML's.
+    fn engine(&self, name: &str) -> &Tera {
+        if std::path::Path::new(name)
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("md"))
         {
             &self.markdown
         } else {
             &self.html
-        };
-        engine
-            .render(name, context)
-            .map_err(|e| TemplateError::from_tera(name, &e))
+        }
     }
 
     /// Renders the authors' prose fields (Markdown that may call the literate functions),

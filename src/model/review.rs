@@ -104,6 +104,20 @@ pub struct Flow {
     pub included: Option<u64>,
 }
 
+impl Flow {
+    /// The reasons for excluding reports, the most common first (ties by name), as the text and
+    /// the flow diagram list them.
+    pub fn reasons_by_count(&self) -> Vec<(&str, u64)> {
+        let mut reasons: Vec<(&str, u64)> = self
+            .excluded_full_text
+            .iter()
+            .map(|(reason, n)| (reason.as_str(), *n))
+            .collect();
+        reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        reasons
+    }
+}
+
 /// Primary or secondary outcome.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]

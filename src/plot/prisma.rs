@@ -38,7 +38,7 @@ pub fn prisma(flow: &Flow) -> Option<Figure> {
         flow.included?,
     );
     let mut reasons = vec!["Reports excluded:".to_string()];
-    reasons.extend(flow.excluded_full_text.iter().map(|(r, n)| counted(r, *n)));
+    reasons.extend(flow.reasons_by_count().iter().map(|(r, n)| counted(r, *n)));
     let steps = [
         Step {
             stage: "Identification",
@@ -107,12 +107,12 @@ pub fn prisma(flow: &Flow) -> Option<Figure> {
             step.stage,
         );
         text_box(&mut svg, (main_left, y), height(&main), &main);
-        description.push(step.main.join(" "));
+        description.push(in_words(&step.main));
         if let (Some(side), Some(raw)) = (&side, &step.side) {
             let centre = y + height(&main) / 2.0;
             arrow(&mut svg, (main_left + BOX, centre), (side_left, centre));
             text_box(&mut svg, (side_left, y), height(side), side);
-            description.push(raw.join(" "));
+            description.push(in_words(raw));
         }
         previous_bottom = Some(y + height(&main));
         y += row_height + LEAD;
@@ -120,13 +120,26 @@ pub fn prisma(flow: &Flow) -> Option<Figure> {
     let width = side_left + BOX + MARGIN;
     let height = y - LEAD + MARGIN;
     let title = "PRISMA 2020 flow diagram of the search and selection of studies".to_string();
-    let description = format!("{}.", description.join("; "));
+    // A sentence a box: a reason for excluding reports may hold a comma, and a count ending one
+    // box must not read as the count of the next box's first word.
+    let description = format!("{}.", description.join(". "));
     Some(Figure {
         kind: FigureKind::Prisma,
         svg: svg.finish(width, height, &title, &description),
         title,
         description,
     })
+}
+
+/// A box's lines as words: a list under a heading ("Reports excluded:") with its items
+/// separated by semicolons.
+fn in_words(lines: &[String]) -> String {
+    match lines.split_first() {
+        Some((heading, items)) if heading.ends_with(':') && !items.is_empty() => {
+            format!("{heading} {}", items.join("; "))
+        }
+        _ => lines.join(" "),
+    }
 }
 
 /// A box with its lines of text.
@@ -162,4 +175,35 @@ fn arrow(svg: &mut Svg, from: (f64, f64), to: (f64, f64)) {
         ]
     };
     svg.polygon("arrowhead", &head, "#000000");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The diagram lists the reasons for excluding reports as the text does: the most common
+    // first, ties by name.
+    #[test]
+    fn reasons_are_listed_most_common_first() {
+        let flow = Flow {
+            identified: Some(30),
+            screened: Some(30),
+            full_text: Some(14),
+            included: Some(3),
+            excluded_full_text: [("a wrong design", 1), ("no control", 5), ("its own", 5)]
+                .into_iter()
+                .map(|(r, n)| (r.to_string(), n))
+                .collect(),
+            ..Flow::default()
+        };
+        let svg = prisma(&flow).unwrap().svg;
+        let at = |reason: &str| svg.find(reason).unwrap();
+        assert!(at("its own (n = 5)") < at("no control (n = 5)"));
+        assert!(at("no control (n = 5)") < at("a wrong design (n = 1)"));
+        // Described a sentence a box, the reasons separated by semicolons.
+        assert!(
+            svg.contains("Reports excluded: its own (n = 5); no control (n = 5); a wrong design (n = 1). Studies included in review (n = 3).</desc>"),
+            "{svg}"
+        );
+    }
 }

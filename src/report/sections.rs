@@ -412,11 +412,10 @@ fn search_flow(flow: &crate::model::Flow) -> Vec<String> {
     }
     if let Some(full) = flow.full_text {
         let excluded: u64 = flow.excluded_full_text.values().sum();
-        let mut reasons: Vec<(&String, &u64)> = flow.excluded_full_text.iter().collect();
-        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        let reasons: Vec<String> = reasons
+        let reasons: Vec<String> = flow
+            .reasons_by_count()
             .iter()
-            .map(|(reason, n)| format!("{reason}: {}", count(**n)))
+            .map(|(reason, n)| format!("{reason}: {}", count(*n)))
             .collect();
         let mut sentence = format!(
             "We assessed {} full-text reports for eligibility",

@@ -654,7 +654,6 @@ fn from_files(files: &Files, name: &str) -> Result<Document, String> {
     Ok(doc)
 }
 
-/// Study information, risk of bias and references.
 /// The two groups' labels Review Manager printed over a forest plot's columns: the texts above
 /// the row of column headings that begins "Study or Subgroup" and left of its "Weight" (right
 /// of it the effect measure's name is printed over the estimates and the plot), left to right;
@@ -687,6 +686,7 @@ fn figure_group_labels(svg: &[u8]) -> Option<(String, String)> {
     }
 }
 
+/// Study information, risk of bias and references.
 fn studies_files(
     files: &Files,
     doc: &mut Document,

@@ -301,8 +301,8 @@ fn render_files(
         headings,
     } = body;
     page_context.insert("contents", &markdown::table_of_contents(&headings));
-    // The page holds the body and the contents around it: room for both at once (pages not
-    // written cost no memory).
+    // The page holds the body and the contents around it: room for both at once (memory
+    // reserved and never written is never resident).
     let page_capacity = 2 * (front.len() + content.len()) + 256 * 1024;
     page_context.insert_value("body", tera::Value::from(format!("{front}{content}")));
     page_context.insert_value("front", tera::Value::from(front));

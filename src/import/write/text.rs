@@ -599,7 +599,6 @@ impl Writer<'_> {
     }
 }
 
-/// Whether a date is one the format takes (YYYY-MM-DD, YYYY-MM or YYYY).
 /// review.yaml's `search.flow`: the counts given, in PRISMA's order.
 fn write_flow(out: &mut String, flow: &crate::model::Flow) {
     out.push_str("  flow:\n");
@@ -626,6 +625,7 @@ fn write_flow(out: &mut String, flow: &crate::model::Flow) {
     }
 }
 
+/// Whether a date is one the format takes (YYYY-MM-DD, YYYY-MM or YYYY).
 fn crate_date(date: &str) -> bool {
     crate::load::is_partial_date(date)
 }

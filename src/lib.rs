@@ -41,22 +41,31 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
+    ExitCode::from(run_status(args))
+}
+
+/// [`run`], with the exit status as a number.
+pub fn run_status<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
+            return if e.use_stderr() {
                 error::EXIT_USAGE
             } else {
                 error::EXIT_OK
-            });
+            };
         }
     };
     match execute(cli.command) {
-        Ok(()) => ExitCode::from(error::EXIT_OK),
+        Ok(()) => error::EXIT_OK,
         Err(e) => {
             eprintln!("error: {e}");
-            e.exit_code()
+            e.status()
         }
     }
 }

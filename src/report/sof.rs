@@ -28,11 +28,24 @@ pub fn summary_of_findings(
     prose: &HashMap<&str, &str>,
 ) -> Vec<SofTable> {
     let reported = super::findings::reported(findings);
-    findings
+    let shown: Vec<&ComparisonFindings> = findings
         .iter()
         .filter(|c| reported(c) && !c.headlines_all_own_arms())
+        .collect();
+    let mut tables: Vec<SofTable> = shown
+        .iter()
         .map(|c| table(review, c, reporting, prose))
-        .collect()
+        .collect();
+    // Comparisons of the same arms (a review that splits one comparison by outcome, as
+    // CD013210 does) would give tables whose titles, and the contents' entries, read alike:
+    // each of those is told apart by its comparison's name.
+    let titles: Vec<String> = tables.iter().map(|t| t.title.clone()).collect();
+    for (table, c) in tables.iter_mut().zip(&shown) {
+        if titles.iter().filter(|&t| *t == table.title).count() > 1 {
+            table.title = format!("{} ({})", table.title, c.results.name);
+        }
+    }
+    tables
 }
 
 fn table(

@@ -744,6 +744,62 @@ fn reanalyses_have_no_summary_of_findings() {
     );
 }
 
+// Two comparisons of the same arms (a review that splits a comparison by outcome, as CD013210
+// does) have Summary of findings tables told apart by their comparisons' names; once their
+// arms differ, neither title carries a name.
+#[test]
+fn summary_of_findings_tables_of_the_same_arms_are_told_apart() {
+    let scratch = Scratch::new("sof-same-arms");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    second_comparison(
+        &dir,
+        "Diuretics versus control, stillbirth and neonatal death",
+        None,
+    );
+    let analyses = dir.join("analyses.yaml");
+    edit(
+        &analyses,
+        "    experimental: Thiazides\n    control: Control\n",
+        "    experimental: diuretic treatment\n    control: placebo or no treatment\n",
+    );
+    build(&scratch);
+    let review = read(&scratch, "diuretics-pregnancy/review.md");
+    let headings: Vec<&str> = review
+        .lines()
+        .filter(|l| l.starts_with("### Summary of findings "))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "### Summary of findings 1: Diuretic treatment compared with placebo or no treatment \
+             for pregnant women (Diuretics versus placebo or no treatment)",
+            "### Summary of findings 2: Diuretic treatment compared with placebo or no treatment \
+             for pregnant women (Diuretics versus control, stillbirth and neonatal death)",
+        ],
+        "{review}"
+    );
+
+    edit(
+        &analyses,
+        "    experimental: diuretic treatment\n    control: placebo or no treatment\n",
+        "    experimental: Thiazides\n    control: Control\n",
+    );
+    build(&scratch);
+    let review = read(&scratch, "diuretics-pregnancy/review.md");
+    assert!(
+        review.contains(
+            "### Summary of findings 1: Diuretic treatment compared with placebo or no treatment for pregnant women\n"
+        ),
+        "{review}"
+    );
+    assert!(
+        review.contains(
+            "### Summary of findings 2: Thiazides compared with control for pregnant women\n"
+        ),
+        "{review}"
+    );
+}
+
 // A rated result of an analysis with arms of its own (a comparison that gathers analyses of
 // different pairs) is stated with its own arms, in the abstract and in Effects of
 // interventions; the comparison's other results keep the comparison's.

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::findings::{ComparisonFindings, Finding};
 use super::grade_check::{disagreement, reasons_name};
-use super::sections::{certainty_symbols, difference_words, intervention_risk};
+use super::sections::{certainty_symbols, difference_words, intervention_risk, ratio_of_no_risk};
 use crate::english::{capitalise, count_noun, join_and};
 use crate::format::{count, decimal};
 use crate::model::{CertaintyLevel, DataType, GradeAcknowledged, Measure};
@@ -375,6 +375,7 @@ fn effects(finding: &Finding) -> (String, String) {
         DataType::Dichotomous => {
             let absolute = r
                 .comparator_risk(finding.spec.and_then(|s| s.assumed_risk))
+                .filter(|&acr| !ratio_of_no_risk(&r.measure, acr))
                 .map_or_else(dash, |acr| {
                     let change = |effect: f64| {
                         let per_1000 = ((intervention_risk(&r.measure, acr, effect) - acr) * 1000.0)

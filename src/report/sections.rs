@@ -47,6 +47,16 @@ pub(super) fn intervention_risk(measure: &Measure, acr: f64, effect: f64) -> f64
     risk.clamp(0.0, 1.0)
 }
 
+/// Whether a relative effect says nothing of the risk with the intervention: a ratio of a
+/// comparator risk of zero (no events in any comparison arm; an author's `assumed_risk` is
+/// above zero) is zero whatever the ratio, which "0 per 1000 (0 to 0)" would misreport.
+pub(super) fn ratio_of_no_risk(measure: &Measure, acr: f64) -> bool {
+    acr == 0.0 && *measure != Measure::RiskDifference
+}
+
+/// The Summary of findings' comment on a ratio of no comparator risk ([`ratio_of_no_risk`]).
+const NO_COMPARATOR_EVENTS: &str = "No events in the comparison group: the risk with the intervention cannot be estimated from the relative effect";
+
 fn per_1000(risk: f64) -> String {
     count((risk * 1000.0).round() as i64)
 }
@@ -97,12 +107,16 @@ pub(super) fn sof_row(finding: &Finding, footnotes: &mut Vec<Footnote>) -> SofRo
                     if let Some(acr) = assumed_risk(finding) {
                         let risk = |e| per_1000(intervention_risk(measure, acr, e));
                         risk_control = format!("{} per 1000", per_1000(acr));
-                        risk_experimental = format!(
-                            "{} per 1000 ({} to {})",
-                            risk(p.estimate),
-                            risk(p.ci_low),
-                            risk(p.ci_high)
-                        );
+                        if ratio_of_no_risk(measure, acr) {
+                            comments = NO_COMPARATOR_EVENTS.into();
+                        } else {
+                            risk_experimental = format!(
+                                "{} per 1000 ({} to {})",
+                                risk(p.estimate),
+                                risk(p.ci_low),
+                                risk(p.ci_high)
+                            );
+                        }
                     }
                 }
                 DataType::Continuous => {

@@ -800,6 +800,59 @@ fn summary_of_findings_tables_of_the_same_arms_are_told_apart() {
     );
 }
 
+// With no events in any comparison arm, a ratio gives the intervention no risk whatever its
+// size: the Summary of findings says so instead of "0 per 1000 (0 to 0)"; one event in a
+// comparison arm gives the risks again.
+#[test]
+fn summary_of_findings_has_no_risk_from_a_ratio_of_no_events() {
+    let scratch = Scratch::new("sof-no-comparator-events");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let stillbirth = dir.join("data/stillbirth.csv");
+    let text = std::fs::read_to_string(&stillbirth).unwrap();
+    let mut lines = text.lines();
+    let mut no_events = vec![lines.next().unwrap().to_string()];
+    for line in lines {
+        let mut cells: Vec<&str> = line.split(',').collect();
+        cells[3] = "0";
+        no_events.push(cells.join(","));
+    }
+    std::fs::write(&stillbirth, no_events.join("\n") + "\n").unwrap();
+    let row = |scratch: &Scratch| {
+        let review = read(scratch, "diuretics-pregnancy/review.md");
+        review
+            .lines()
+            .find(|l| l.starts_with("| Stillbirth |"))
+            .expect("a stillbirth row")
+            .to_string()
+    };
+    build(&scratch);
+    let without = row(&scratch);
+    assert!(
+        without.starts_with("| Stillbirth | 0 per 1000 | — | OR "),
+        "{without}"
+    );
+    assert!(
+        without.ends_with(
+            "| No events in the comparison group: the risk with the intervention cannot be estimated from the relative effect |"
+        ),
+        "{without}"
+    );
+    let profile = read(&scratch, "diuretics-pregnancy/evidence-profile.html");
+    assert!(!profile.contains("0 fewer per 1000 (from 0 fewer to 0 fewer)"));
+
+    edit(
+        &stillbirth,
+        "Kraus 1966,6,506,0,524",
+        "Kraus 1966,6,506,1,524",
+    );
+    build(&scratch);
+    let with = row(&scratch);
+    let cells: Vec<&str> = with.split(" | ").collect();
+    assert_eq!(cells[1], "1 per 1000", "{with}");
+    assert!(cells[2].contains(" per 1000 ("), "{with}");
+    assert!(with.ends_with("|  |"), "{with}");
+}
+
 // A rated result of an analysis with arms of its own (a comparison that gathers analyses of
 // different pairs) is stated with its own arms, in the abstract and in Effects of
 // interventions; the comparison's other results keep the comparison's.

@@ -55,7 +55,8 @@ pub(super) fn ratio_of_no_risk(measure: &Measure, acr: f64) -> bool {
 }
 
 /// The Summary of findings' comment on a ratio of no comparator risk ([`ratio_of_no_risk`]).
-const NO_COMPARATOR_EVENTS: &str = "No events in the comparison group: the risk with the intervention cannot be estimated from the relative effect";
+const NO_COMPARATOR_EVENTS: &str =
+    "No events in the comparison group: a ratio gives no absolute effect";
 
 fn per_1000(risk: f64) -> String {
     count((risk * 1000.0).round() as i64)

@@ -2,10 +2,11 @@
 //! collision, which would keep a stale output, is out of reach. Used to keep unchanged figures
 //! between `serve` builds and to carry unchanged reviews over from the output a build replaces.
 //!
-//! XXH3 rather than the standard library's SipHash: a build hashes every input file before it
-//! reads them, and two SipHash states over a large review's 3.3 MB took longer than parsing
-//! had to wait (docs/benchmarks.md, "Issue 17, tenth session"); its output is also fixed by
-//! its specification, where `DefaultHasher`'s may change between Rust releases.
+//! XXH3 rather than the standard library's SipHash: a build hashes every file of every review
+//! folder to find what it may carry over, and two SipHash states were a fifth of the
+//! instructions of a library's rebuild with nothing changed (docs/benchmarks.md, "Issue 17,
+//! tenth session"); XXH3's output is also fixed by its specification, where `DefaultHasher`'s
+//! may change between Rust releases.
 
 use std::fmt;
 use xxhash_rust::xxh3::Xxh3;

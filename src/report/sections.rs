@@ -193,15 +193,41 @@ pub fn effects(
     figures: &FigureSet,
 ) -> Vec<EffectsComparison> {
     let small_study_p = review.protocol.grade.thresholds.small_study_p;
-    findings
+    let printed: Vec<Vec<Option<String>>> = findings
         .iter()
         .map(|c| {
+            c.outcomes
+                .iter()
+                .map(|f| printed_overall(f.result, small_study_p))
+                .collect()
+        })
+        .collect();
+    findings
+        .iter()
+        .enumerate()
+        .map(|(ci, c)| {
             let outcomes: Vec<EffectView> = c
                 .outcomes
                 .iter()
                 .enumerate()
                 .map(|(i, f)| {
                     let r = f.result;
+                    // An analysis with subgroups whose overall result prints as an earlier
+                    // one's: the same studies grouped otherwise.
+                    let repeated = printed[ci][i]
+                        .as_ref()
+                        .filter(|_| !r.subgroups.is_empty())
+                        .and_then(|own| {
+                            let earlier = printed[..ci]
+                                .iter()
+                                .zip(findings)
+                                .flat_map(|(p, c)| p.iter().zip(&c.outcomes))
+                                .chain(printed[ci][..i].iter().zip(&c.outcomes[..i]));
+                            earlier
+                                .filter(|(p, _)| p.as_ref() == Some(own))
+                                .map(|(_, f)| f.result.number.as_str())
+                                .next()
+                        });
                     let drawn = figures.outcome(r);
                     let sensitivity_of = f
                         .spec
@@ -213,10 +239,12 @@ pub fn effects(
                         number: r.number.clone(),
                         title: r.name.clone(),
                         sentence: narrative::effect_sentence(review, c, f).unwrap_or_default(),
-                        details: effect_details(r, review.participants_noun())
-                            .into_iter()
-                            .chain(small_study::effects_sentence(r, small_study_p))
-                            .collect(),
+                        details: effect_details(
+                            r,
+                            review.participants_noun(),
+                            repeated,
+                            small_study::effects_sentence(r, small_study_p),
+                        ),
                         reading: r
                             .pooled
                             .as_ref()
@@ -259,12 +287,52 @@ pub fn effects(
         .collect()
 }
 
+/// What an analysis's overall result prints (its studies, participants, effect, heterogeneity,
+/// test for overall effect, prediction interval and test for small-study effects), to tell an
+/// analysis that regroups an earlier one's studies (Review Manager's sensitivity analyses by
+/// risk-of-bias domain do) and would repeat its sentences word for word; `None` without an
+/// overall result.
+fn printed_overall(r: &OutcomeResults, small_study_p: f64) -> Option<String> {
+    let p = r.pooled.as_ref().filter(|_| r.pools_overall())?;
+    Some(format!(
+        "{} {} {} {} {} {:?} {:?}",
+        r.studies,
+        r.participants,
+        effect_phrase(r.measure.label(), p),
+        heterogeneity_line(r.heterogeneity.as_ref()),
+        overall_effect_line(Some(p), r.uses_hksj()),
+        r.prediction
+            .as_ref()
+            .map(|x| (decimal(x.low), decimal(x.high))),
+        small_study::effects_sentence(r, small_study_p)
+    ))
+}
+
 /// Heterogeneity, the test for overall effect, the prediction interval, the test for subgroup
 /// differences and any warning, as sentences; for an analysis with subtotals only, each
-/// subgroup's effect instead of an overall one.
-fn effect_details(r: &OutcomeResults, noun: &str) -> Vec<String> {
+/// subgroup's effect instead of an overall one; then the test for small-study effects
+/// (`small_study`). An analysis that regroups the studies of analysis `repeated` refers to it
+/// for what would repeat its sentences word for word.
+fn effect_details(
+    r: &OutcomeResults,
+    noun: &str,
+    repeated: Option<&str>,
+    small_study: Option<String>,
+) -> Vec<String> {
     let mut details = Vec::new();
-    if !r.pools_overall() {
+    if let Some(number) = repeated {
+        let mut same = vec!["heterogeneity", "the test for overall effect"];
+        if r.prediction.is_some() {
+            same.push("the prediction interval");
+        }
+        if small_study.is_some() {
+            same.push("the test for small-study effects");
+        }
+        details.push(format!(
+            "{} are those of analysis {number}.",
+            capitalise(&join_and(&same))
+        ));
+    } else if !r.pools_overall() {
         if r.pools_subgroups() {
             details.extend(r.subgroups.iter().map(|sub| {
                 let effect = match &sub.pooled {
@@ -297,7 +365,7 @@ fn effect_details(r: &OutcomeResults, noun: &str) -> Vec<String> {
             decapitalise(&r.name)
         ));
     }
-    if let Some(prediction) = &r.prediction {
+    if let Some(prediction) = r.prediction.as_ref().filter(|_| repeated.is_none()) {
         details.push(format!(
             "95% prediction interval: {} to {}.",
             decimal(prediction.low),
@@ -316,6 +384,7 @@ fn effect_details(r: &OutcomeResults, noun: &str) -> Vec<String> {
             crate::format::tau2_name(*estimator)
         ));
     }
+    details.extend(small_study.filter(|_| repeated.is_none()));
     details
 }
 

@@ -968,3 +968,43 @@ fn unrated_results_are_told_apart_by_their_arms() {
          compared with control, but without a rating of how certain they are"
     );
 }
+
+// An analysis that regroups an earlier analysis's studies (the BCG trials by method of
+// allocation) prints the same heterogeneity, test for overall effect, prediction interval and
+// small-study test: it refers to the earlier analysis for them instead of repeating them word
+// for word, and keeps its own test for subgroup differences. Once its data differ, it prints
+// its own again.
+#[test]
+fn a_regrouping_refers_to_the_analysis_it_regroups() {
+    let scratch = Scratch::new("regrouping-refers");
+    let dir = example(&scratch, "bcg-vaccine");
+    let paragraph = |scratch: &Scratch| {
+        let review = read(scratch, "bcg-vaccine/review.md");
+        review
+            .lines()
+            .find(|l| l.starts_with("Subgroup analysis. For tuberculosis, by method of allocation"))
+            .expect("the regrouping's paragraph")
+            .to_string()
+    };
+    build(&scratch);
+    let refers = paragraph(&scratch);
+    assert!(
+        refers.contains(
+            "Heterogeneity, the test for overall effect, the prediction interval and the test for \
+             small-study effects are those of analysis 1.1. Test for subgroup differences: "
+        ),
+        "{refers}"
+    );
+    assert!(!refers.contains("Test for overall effect"), "{refers}");
+
+    edit(
+        &dir.join("data/tuberculosis-systematic.csv"),
+        "\"Comstock & Webster 1969\",5,2498,3,2341",
+        "\"Comstock & Webster 1969\",6,2498,3,2341",
+    );
+    build(&scratch);
+    let own = paragraph(&scratch);
+    assert!(!own.contains("are those of analysis"), "{own}");
+    assert!(own.contains("Test for overall effect: Z = "), "{own}");
+    assert!(own.contains("Test for subgroup differences: "), "{own}");
+}

@@ -28,12 +28,6 @@ pub struct Fingerprinter {
     hasher: Xxh3,
 }
 
-impl fmt::Debug for Fingerprinter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Fingerprinter").finish_non_exhaustive()
-    }
-}
-
 impl Default for Fingerprinter {
     fn default() -> Fingerprinter {
         Fingerprinter::new()

@@ -193,41 +193,40 @@ pub fn effects(
     figures: &FigureSet,
 ) -> Vec<EffectsComparison> {
     let small_study_p = review.protocol.grade.thresholds.small_study_p;
-    let printed: Vec<Vec<Option<String>>> = findings
+    // Every analysis in review order, with its small-study sentence and what its overall
+    // result prints, each made once.
+    let printed: Vec<(&OutcomeResults, Option<String>, Option<String>)> = findings
         .iter()
-        .map(|c| {
-            c.outcomes
-                .iter()
-                .map(|f| printed_overall(f.result, small_study_p))
-                .collect()
+        .flat_map(|c| &c.outcomes)
+        .map(|f| {
+            let small_study = small_study::effects_sentence(f.result, small_study_p);
+            let overall = printed_overall(f.result, small_study.as_deref());
+            (f.result, small_study, overall)
         })
         .collect();
+    let mut position = 0;
     findings
         .iter()
-        .enumerate()
-        .map(|(ci, c)| {
+        .map(|c| {
             let outcomes: Vec<EffectView> = c
                 .outcomes
                 .iter()
                 .enumerate()
                 .map(|(i, f)| {
                     let r = f.result;
+                    let (_, small_study, overall) = &printed[position];
                     // An analysis with subgroups whose overall result prints as an earlier
                     // one's: the same studies grouped otherwise.
-                    let repeated = printed[ci][i]
+                    let repeated = overall
                         .as_ref()
                         .filter(|_| !r.subgroups.is_empty())
                         .and_then(|own| {
-                            let earlier = printed[..ci]
+                            printed[..position]
                                 .iter()
-                                .zip(findings)
-                                .flat_map(|(p, c)| p.iter().zip(&c.outcomes))
-                                .chain(printed[ci][..i].iter().zip(&c.outcomes[..i]));
-                            earlier
-                                .filter(|(p, _)| p.as_ref() == Some(own))
-                                .map(|(_, f)| f.result.number.as_str())
-                                .next()
-                        });
+                                .find(|(_, _, other)| other.as_ref() == Some(own))
+                        })
+                        .map(|(earlier, _, _)| earlier.number.as_str());
+                    position += 1;
                     let drawn = figures.outcome(r);
                     let sensitivity_of = f
                         .spec
@@ -243,7 +242,7 @@ pub fn effects(
                             r,
                             review.participants_noun(),
                             repeated,
-                            small_study::effects_sentence(r, small_study_p),
+                            small_study.clone(),
                         ),
                         reading: r
                             .pooled
@@ -292,7 +291,7 @@ pub fn effects(
 /// analysis that regroups an earlier one's studies (Review Manager's sensitivity analyses by
 /// risk-of-bias domain do) and would repeat its sentences word for word; `None` without an
 /// overall result.
-fn printed_overall(r: &OutcomeResults, small_study_p: f64) -> Option<String> {
+fn printed_overall(r: &OutcomeResults, small_study: Option<&str>) -> Option<String> {
     let p = r.pooled.as_ref().filter(|_| r.pools_overall())?;
     Some(format!(
         "{} {} {} {} {} {:?} {:?}",
@@ -304,7 +303,7 @@ fn printed_overall(r: &OutcomeResults, small_study_p: f64) -> Option<String> {
         r.prediction
             .as_ref()
             .map(|x| (decimal(x.low), decimal(x.high))),
-        small_study::effects_sentence(r, small_study_p)
+        small_study
     ))
 }
 

@@ -39,9 +39,12 @@ pub fn summary_of_findings(
     // Comparisons of the same arms (a review that splits one comparison by outcome, as
     // CD013210 does) would give tables whose titles, and the contents' entries, read alike:
     // each of those is told apart by its comparison's name.
-    let titles: Vec<String> = tables.iter().map(|t| t.title.clone()).collect();
-    for (table, c) in tables.iter_mut().zip(&shown) {
-        if titles.iter().filter(|&t| *t == table.title).count() > 1 {
+    let shared: Vec<bool> = tables
+        .iter()
+        .map(|t| tables.iter().filter(|o| o.title == t.title).count() > 1)
+        .collect();
+    for ((table, c), shared) in tables.iter_mut().zip(&shown).zip(shared) {
+        if shared {
             table.title = format!("{} ({})", table.title, c.results.name);
         }
     }

@@ -115,7 +115,7 @@ fn forest_plot_of_bcg_trials_is_laid_out_from_the_results() {
     let groups = study_groups(svg);
     assert_eq!(groups.len(), 13);
     for (group, row) in groups.iter().zip(&result.study_results) {
-        assert!(group.contains(&format!("<title>{}:", row.study.replace('&', "&amp;"))));
+        assert!(group.contains(&format!(">{}</text>", row.study.replace('&', "&amp;"))));
     }
 
     let pooled = result.pooled.unwrap().analysis.get().unwrap();

@@ -1,5 +1,5 @@
-//! A forest plot in words: its title, each study's result (the row's tooltip) and the
-//! description that screen readers get as the SVG's `<desc>`.
+//! A forest plot in words: its title, and each study's result in the description that screen
+//! readers get as the SVG's `<desc>`.
 
 use super::effect_text;
 use crate::format::{fixed, measure_name, method_line, push_effect_bracketed, push_fixed};

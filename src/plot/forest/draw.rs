@@ -26,8 +26,6 @@ const GENERIC_RED: &str = "#B22222";
 pub(super) struct Words<'a> {
     pub title: &'a str,
     pub description: &'a str,
-    /// One sentence per study row, its tooltip.
-    pub sentences: &'a [String],
 }
 
 /// The SVG document of a laid-out forest plot.
@@ -94,8 +92,10 @@ pub(super) fn draw(
         let font = if row.bold { BOLD } else { BODY };
         // A row's group is translated to its middle, where its marks are: they say no y.
         let group = match &row.mark {
-            Mark::Study(i) => {
-                svg.open_at("study", words.sentences.get(*i).map(String::as_str), mid);
+            Mark::Study(_) => {
+                // No tooltip: the page shows figures by `<img>`, which shows none, and the row
+                // prints the same words; the description carries them for screen readers.
+                svg.open_at("study", None, mid);
                 true
             }
             Mark::Diamond(_, class) => {

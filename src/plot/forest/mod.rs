@@ -31,7 +31,7 @@ pub fn forest(
     review: &Review,
 ) -> Figure {
     let layout = layout::layout(result, arms, review);
-    // Each study's sentence is its row's tooltip and part of the description.
+    // Each study's sentence is part of the description.
     let sentences: Vec<String> = result
         .study_results
         .iter()
@@ -42,7 +42,6 @@ pub fn forest(
     let words = draw::Words {
         title: &title,
         description: &description,
-        sentences: &sentences,
     };
     let svg = draw::draw(&layout, result, arms, review, &words);
     Figure {

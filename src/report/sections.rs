@@ -217,7 +217,7 @@ pub fn effects(
                     let (_, small_study, overall) = &printed[position];
                     // An analysis with subgroups whose overall result prints as an earlier
                     // one's: the same studies grouped otherwise.
-                    let repeated = overall
+                    let earlier = overall
                         .as_ref()
                         .filter(|_| !r.subgroups.is_empty())
                         .and_then(|own| {
@@ -225,7 +225,13 @@ pub fn effects(
                                 .iter()
                                 .find(|(_, _, other)| other.as_ref() == Some(own))
                         })
-                        .map(|(earlier, _, _)| earlier.number.as_str());
+                        .map(|(earlier, _, _)| *earlier);
+                    // Rated as the earlier one, its effect sentence would say that one's
+                    // again: it says what it regroups instead.
+                    let regrouping = earlier.map(|e| Regrouping {
+                        of: &e.number,
+                        said: e.certainty == r.certainty,
+                    });
                     position += 1;
                     let drawn = figures.outcome(r);
                     let sensitivity_of = f
@@ -237,11 +243,19 @@ pub fn effects(
                     EffectView {
                         number: r.number.clone(),
                         title: r.name.clone(),
-                        sentence: narrative::effect_sentence(review, c, f).unwrap_or_default(),
+                        sentence: match &regrouping {
+                            Some(g) if g.said => regrouping_sentence(
+                                r,
+                                g.of,
+                                review.participants_noun(),
+                                small_study.is_some(),
+                            ),
+                            _ => narrative::effect_sentence(review, c, f).unwrap_or_default(),
+                        },
                         details: effect_details(
                             r,
                             review.participants_noun(),
-                            repeated,
+                            regrouping.as_ref(),
                             small_study.clone(),
                         ),
                         reading: r
@@ -307,30 +321,80 @@ fn printed_overall(r: &OutcomeResults, small_study: Option<&str>) -> Option<Stri
     ))
 }
 
+/// An analysis that regroups the studies of an earlier one, whose overall result prints the
+/// same.
+struct Regrouping<'a> {
+    /// The earlier analysis's number.
+    of: &'a str,
+    /// Whether its own sentence says so (rated as the earlier one, its effect sentence would
+    /// repeat that one's); otherwise its details refer to the earlier one.
+    said: bool,
+}
+
+/// What a regrouping shares with the analysis it regroups, in words: "heterogeneity, the test
+/// for overall effect, ...".
+fn shared_with_regrouped(r: &OutcomeResults, small_study: bool) -> Vec<&'static str> {
+    let mut same = vec!["heterogeneity", "the test for overall effect"];
+    if r.prediction.is_some() {
+        same.push("the prediction interval");
+    }
+    if small_study {
+        same.push("the test for small-study effects");
+    }
+    same
+}
+
+/// "This analysis divides the 13 studies of analysis 1.1 (357,347 participants) into 3
+/// subgroups, with the same overall result (RR 0.49, 95% CI 0.34 to 0.70), heterogeneity, ..."
+fn regrouping_sentence(r: &OutcomeResults, of: &str, noun: &str, small_study: bool) -> String {
+    let effect = r
+        .pooled
+        .as_ref()
+        .map(|p| effect_phrase(r.measure.label(), p))
+        .unwrap_or_default();
+    let mut same = vec![format!("the same overall result ({effect})")];
+    same.extend(
+        shared_with_regrouped(r, small_study)
+            .into_iter()
+            .map(|s| s.trim_start_matches("the ").to_string()),
+    );
+    // The subgroups' names tell apart the regroupings of one analysis by different
+    // characteristics (CD003188's sensitivity analyses by allocation, blinding, ...).
+    let names: Option<Vec<&str>> = r.subgroups.iter().map(|g| g.name.as_deref()).collect();
+    let names = names
+        .filter(|n| n.len() <= 6 && n.iter().all(|n| !n.trim().is_empty()))
+        .map(|n| format!(" ({})", n.join("; ")))
+        .unwrap_or_default();
+    format!(
+        "This analysis divides the {} of analysis {of} ({} {noun}) into {}{names}, with {}.",
+        count_noun(r.studies as u64, "study"),
+        count(r.participants),
+        count_noun(r.subgroups.len() as u64, "subgroup"),
+        join_and(&same)
+    )
+}
+
 /// Heterogeneity, the test for overall effect, the prediction interval, the test for subgroup
 /// differences and any warning, as sentences; for an analysis with subtotals only, each
 /// subgroup's effect instead of an overall one; then the test for small-study effects
-/// (`small_study`). An analysis that regroups the studies of analysis `repeated` refers to it
-/// for what would repeat its sentences word for word.
+/// (`small_study`). A `regrouping` of an earlier analysis's studies refers to it for what
+/// would repeat its sentences word for word, or leaves it to its own sentence.
 fn effect_details(
     r: &OutcomeResults,
     noun: &str,
-    repeated: Option<&str>,
+    regrouping: Option<&Regrouping>,
     small_study: Option<String>,
 ) -> Vec<String> {
     let mut details = Vec::new();
-    if let Some(number) = repeated {
-        let mut same = vec!["heterogeneity", "the test for overall effect"];
-        if r.prediction.is_some() {
-            same.push("the prediction interval");
+    let repeated = regrouping.is_some();
+    if let Some(g) = regrouping {
+        if !g.said {
+            details.push(format!(
+                "{} are those of analysis {}.",
+                capitalise(&join_and(&shared_with_regrouped(r, small_study.is_some()))),
+                g.of
+            ));
         }
-        if small_study.is_some() {
-            same.push("the test for small-study effects");
-        }
-        details.push(format!(
-            "{} are those of analysis {number}.",
-            capitalise(&join_and(&same))
-        ));
     } else if !r.pools_overall() {
         if r.pools_subgroups() {
             details.extend(r.subgroups.iter().map(|sub| {
@@ -364,7 +428,7 @@ fn effect_details(
             decapitalise(&r.name)
         ));
     }
-    if let Some(prediction) = r.prediction.as_ref().filter(|_| repeated.is_none()) {
+    if let Some(prediction) = r.prediction.as_ref().filter(|_| !repeated) {
         details.push(format!(
             "95% prediction interval: {} to {}.",
             decimal(prediction.low),
@@ -383,7 +447,7 @@ fn effect_details(
             crate::format::tau2_name(*estimator)
         ));
     }
-    details.extend(small_study.filter(|_| repeated.is_none()));
+    details.extend(small_study.filter(|_| !repeated));
     details
 }
 

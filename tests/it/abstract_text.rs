@@ -1008,3 +1008,52 @@ fn a_regrouping_refers_to_the_analysis_it_regroups() {
     assert!(own.contains("Test for overall effect: Z = "), "{own}");
     assert!(own.contains("Test for subgroup differences: "), "{own}");
 }
+
+// Rated as the analysis it regroups, a regrouping's effect sentence would say that one's again
+// word for word: its sentence says what it regroups instead, naming its subgroups, with the
+// overall result analysis 1.1 prints.
+#[test]
+fn a_regrouping_rated_alike_says_what_it_regroups() {
+    let scratch = Scratch::new("regrouping-says");
+    let dir = example(&scratch, "bcg-vaccine");
+    edit(
+        &dir.join("analyses.yaml"),
+        "        role: subgroup\n",
+        "        role: subgroup\n        certainty: {level: low, reasons: [risk of bias, inconsistency]}\n",
+    );
+    build(&scratch);
+    let review = read(&scratch, "bcg-vaccine/review.md");
+    let first = review
+        .lines()
+        .find(|l| l.starts_with("BCG vaccination "))
+        .expect("analysis 1.1's paragraph");
+    // "(RR 0.49, 95% CI 0.34 to 0.70; 13 studies, ...": the effect as 1.1 prints it.
+    let effect = first.split('(').nth(1).unwrap().split(';').next().unwrap();
+    let regrouping = review
+        .lines()
+        .find(|l| l.starts_with("Subgroup analysis. "))
+        .expect("the regrouping's paragraph");
+    assert!(
+        regrouping.starts_with(
+            "Subgroup analysis. This analysis divides the 13 studies of analysis 1.1 \
+             (357,347 participants) into 3 subgroups (Random allocation; Allocation by \
+             alternation; Systematic allocation), with the same overall result ("
+        ),
+        "{regrouping}"
+    );
+    assert!(
+        regrouping.contains(&format!(
+            "the same overall result ({effect}), heterogeneity"
+        )),
+        "{regrouping}\n{effect}"
+    );
+    assert!(!regrouping.contains("certainty"), "{regrouping}");
+    assert!(
+        !regrouping.contains("are those of analysis"),
+        "{regrouping}"
+    );
+    assert!(
+        regrouping.contains("Test for subgroup differences: "),
+        "{regrouping}"
+    );
+}

@@ -368,6 +368,39 @@ fn the_summary_of_findings_names_the_headline_analyses() {
     assert!(!effects.contains("stillbirth"), "{effects}");
 }
 
+// A Summary of findings table's header names the population the review gives; without one it
+// says nothing of it, rather than print a placeholder for the reader.
+#[test]
+fn a_summary_of_findings_without_a_population_leaves_it_out() {
+    let scratch = Scratch::new("sof-population");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let header = |scratch: &Scratch| {
+        read(scratch, "diuretics-pregnancy/review.md")
+            .lines()
+            .find(|l| l.contains("**Intervention:**"))
+            .expect("the table's header")
+            .to_string()
+    };
+    assert!(
+        header(&scratch)
+            .starts_with("**Patient or population:** pregnant women; **Intervention:** "),
+        "{}",
+        header(&scratch)
+    );
+    edit(&dir.join("review.yaml"), "population: pregnant women\n", "");
+    build(&scratch);
+    let header = header(&scratch);
+    assert!(
+        header.starts_with("**Intervention:** Diuretic treatment; **Comparison:** "),
+        "{header}"
+    );
+    assert!(
+        !header.contains("opulation") && !header.contains("not stated"),
+        "{header}"
+    );
+}
+
 /// The diuretics example with `edits` (file, from, to) applied, checked.
 fn check_with(edits: &[(&str, &str, &str)]) -> Run {
     let scratch = Scratch::new("whole-text-check");

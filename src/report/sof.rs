@@ -38,17 +38,81 @@ pub fn summary_of_findings(
         .collect();
     // Comparisons of the same arms (a review that splits one comparison by outcome, as
     // CD013210 does) would give tables whose titles, and the contents' entries, read alike:
-    // each of those is told apart by its comparison's name.
-    let shared: Vec<bool> = tables
-        .iter()
-        .map(|t| tables.iter().filter(|o| o.title == t.title).count() > 1)
-        .collect();
-    for ((table, c), shared) in tables.iter_mut().zip(&shown).zip(shared) {
-        if shared {
-            table.title = format!("{} ({})", table.title, c.results.name);
+    // each of those is told apart by what its comparison's name says that the others' do not.
+    let titles: Vec<String> = tables.iter().map(|t| t.title.clone()).collect();
+    for (i, title) in titles.iter().enumerate() {
+        let group: Vec<usize> = (0..tables.len()).filter(|&j| &titles[j] == title).collect();
+        if group.len() < 2 || group[0] != i {
+            continue;
+        }
+        let names: Vec<&str> = group
+            .iter()
+            .map(|&j| shown[j].results.name.as_str())
+            .collect();
+        for (&j, part) in group.iter().zip(distinguishing_parts(&names)) {
+            tables[j].title = format!("{title} ({part})");
         }
     }
     tables
+}
+
+/// What tells each of `names` apart from the others: the words left once those that all begin
+/// or end with are taken off where a phrase ends ("Bisphosphonates vs. control (efficacy)" and
+/// "... (adverse effects)" give "efficacy" and "adverse effects"; "Direct evidence not in
+/// network: clinical relapse" and "...: adverse events" give "clinical relapse" and "adverse
+/// events"), each name whole where that leaves nothing or two alike.
+fn distinguishing_parts(names: &[&str]) -> Vec<String> {
+    let words: Vec<Vec<&str>> = names
+        .iter()
+        .map(|n| n.split_whitespace().collect())
+        .collect();
+    let shortest = words.iter().map(Vec::len).min().unwrap_or(0);
+    let lead = (0..shortest)
+        .take_while(|&k| words.iter().all(|w| w[k] == words[0][k]))
+        .count();
+    let trail = (0..shortest)
+        .take_while(|&k| {
+            let first = &words[0];
+            words
+                .iter()
+                .all(|w| w[w.len() - 1 - k] == first[first.len() - 1 - k])
+        })
+        .count();
+    // A phrase ends after a colon or comma, or before a bracket.
+    let lead = (0..=lead)
+        .rev()
+        .find(|&k| {
+            k == 0
+                || words[0][k - 1].ends_with([':', ','])
+                || words
+                    .iter()
+                    .all(|w| w.get(k).is_some_and(|x| x.starts_with('(')))
+        })
+        .unwrap_or(0);
+    let trail = (0..=trail)
+        .rev()
+        .find(|&k| k == 0 || words[0][words[0].len() - k].starts_with('('))
+        .unwrap_or(0);
+    let parts: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let end = w.len().saturating_sub(trail).max(lead);
+            let part = w[lead..end].join(" ");
+            match part.strip_prefix('(').and_then(|p| p.strip_suffix(')')) {
+                Some(inner) if !inner.contains(['(', ')']) => inner.to_string(),
+                _ => part,
+            }
+        })
+        .collect();
+    let distinct = parts
+        .iter()
+        .enumerate()
+        .all(|(i, p)| !p.is_empty() && !parts[..i].contains(p));
+    if distinct {
+        parts
+    } else {
+        names.iter().map(ToString::to_string).collect()
+    }
 }
 
 fn table(
@@ -245,5 +309,58 @@ fn not_analysed(review: &Review, outcome: &str, reporting: &[OutcomeReporting]) 
         certainty: dash,
         markers: String::new(),
         comments,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinguishing_parts;
+
+    #[test]
+    fn tables_of_the_same_arms_are_told_apart_by_what_their_names_add() {
+        // CD003188 and CD013210's comparisons.
+        assert_eq!(
+            distinguishing_parts(&[
+                "Bisphosphonates vs. control (efficacy)",
+                "Bisphosphonates vs. control (adverse effects)"
+            ]),
+            ["efficacy", "adverse effects"]
+        );
+        assert_eq!(
+            distinguishing_parts(&[
+                "Direct evidence not in network: clinical relapse",
+                "Direct evidence not in network: adverse events",
+                "Direct evidence not in network: withdrawal due to adverse events",
+            ]),
+            [
+                "clinical relapse",
+                "adverse events",
+                "withdrawal due to adverse events"
+            ]
+        );
+        // Words in common mid-phrase stay: a fragment would not read.
+        assert_eq!(
+            distinguishing_parts(&[
+                "Direct evidence: 5-ASA versus purine analogues",
+                "Direct evidence not in network: serious adverse events"
+            ]),
+            [
+                "Direct evidence: 5-ASA versus purine analogues",
+                "Direct evidence not in network: serious adverse events"
+            ]
+        );
+        assert_eq!(
+            distinguishing_parts(&["Early (2019 update)", "Late (2019 update)"]),
+            ["Early", "Late"]
+        );
+        // Names alike, or one inside another, are kept whole.
+        assert_eq!(
+            distinguishing_parts(&["A (x)", "A (x)"]),
+            ["A (x)", "A (x)"]
+        );
+        assert_eq!(
+            distinguishing_parts(&["Drug: pain", "Drug: pain (x)"]),
+            ["pain", "pain (x)"]
+        );
     }
 }

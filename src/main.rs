@@ -6,9 +6,9 @@ fn main() {
     // No transparent huge pages: mimalloc asks for them, and a 2 MB page is zeroed whole on its
     // first touch, so the process held far more than it used (peak memory of the large
     // synthetic review 110 -> 99 MB, the medium 50 -> 32, the small 32 -> 18, a library of 500
-    // 97 -> 80; the time the same within the noise: docs/benchmarks.md, "Issue 17, eleventh
-    // session"). It is mimalloc's own `allow_thp=0`, made here since its options are read from
-    // the environment.
+    // 97 -> 80), and on this KVM machine the zeroing was much of the builds' spread in time
+    // (docs/benchmarks.md, "Issue 17, eleventh session"). It is mimalloc's own `allow_thp=0`,
+    // made here since its options are read from the environment.
     // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process's memory.
     unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
     let status = revmark::run_status(std::env::args_os());

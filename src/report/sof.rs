@@ -353,7 +353,7 @@ mod tests {
             distinguishing_parts(&["Early (2019 update)", "Late (2019 update)"]),
             ["Early", "Late"]
         );
-        // Names alike, or one inside another, are kept whole.
+        // Names alike are kept whole; a name that another extends keeps its own words.
         assert_eq!(
             distinguishing_parts(&["A (x)", "A (x)"]),
             ["A (x)", "A (x)"]

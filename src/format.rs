@@ -127,9 +127,11 @@ pub fn effect_in_text(result: &OutcomeResults) -> String {
 
 /// "Favours diuretics": the label under a forest plot's axis on the side of one arm, as the
 /// figure and results.csv both print it (Review Manager's own placeholders are
-/// "Favours [experimental]"; the brackets are for the author to replace, not to print).
+/// "Favours [experimental]"; the brackets are for the author to replace, not to print). The
+/// arm's name goes on mid-phrase, as in every sentence that names it: "Favours no vaccine",
+/// "Favours BCG vaccine".
 pub fn favours(arm: &str) -> String {
-    format!("Favours {arm}")
+    format!("Favours {}", crate::english::decapitalise(arm))
 }
 
 /// The between-study variance estimator in running text ("DerSimonian-Laird").

@@ -166,9 +166,10 @@ fn forest_labels_are_the_labels_results_csv_gives() {
     );
     build(&scratch);
     let (left, _) = labels(&scratch);
-    assert_eq!(left, "Favours Thiazides");
+    // Mid-phrase, the name reads as in a sentence.
+    assert_eq!(left, "Favours thiazides");
     let svg = read(&scratch, "diuretics-pregnancy/figures/forest-1.1.svg");
-    assert!(svg.contains(">Favours Thiazides<"));
+    assert!(svg.contains(">Favours thiazides<"));
 }
 
 // An author list that ends in "et al." is printed as an open list, not "... and et al.".

@@ -11,6 +11,7 @@ const PRISMA: Kind = Kind::warning("PRISMA counts that do not add up");
 const UNUSED_OUTCOME: Kind = Kind::warning("an outcome that no study reports");
 const UNUSED_STUDY: Kind = Kind::warning("a study with no data and no reported outcomes");
 const CERTAINTY_WITHOUT_DATA: Kind = Kind::warning("a certainty rating without data");
+const NO_POPULATION: Kind = Kind::warning("a Summary of findings table without a population");
 
 /// The inconsistencies between the flow's counts and with the number of included studies
 /// in studies.yaml, as messages; empty when everything adds up or is not given.
@@ -123,6 +124,26 @@ pub(crate) fn consistency_warnings(review: &Review, sources: &Sources, warnings:
                 )
             });
         }
+    }
+    // A comparison with a main analysis has a Summary of findings table, whose header names
+    // the population given for it or for the review, and without either leaves it out.
+    let without_population = review.protocol.population.is_none()
+        && review.comparisons.iter().any(|c| {
+            c.outcomes
+                .iter()
+                .any(|o| o.role == crate::model::Role::Main)
+                && c.summary_of_findings
+                    .as_ref()
+                    .is_none_or(|s| s.population.is_none())
+        });
+    if without_population {
+        warnings.add(&review_file.path, NO_POPULATION, |_| {
+            review_file.warning(
+                1,
+                1,
+                "review.yaml gives no `population`, so the Summary of findings tables say nothing of the patients or population: add one (`population: adults with generalised anxiety disorder`), or give one in a comparison's `summary_of_findings`",
+            )
+        });
     }
     for comparison in &review.comparisons {
         for outcome in &comparison.outcomes {

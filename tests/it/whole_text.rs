@@ -399,6 +399,18 @@ fn a_summary_of_findings_without_a_population_leaves_it_out() {
         !header.contains("opulation") && !header.contains("not stated"),
         "{header}"
     );
+    // The authors hear of it from check, not the readers from the page.
+    let warning = "review.yaml:1:1: warning: review.yaml gives no `population`";
+    let run = revmark(&scratch.0, &["check"]);
+    assert!(run.stderr.contains(warning), "{}", run.stderr);
+    // A population of the comparison's table answers it.
+    edit(
+        &dir.join("analyses.yaml"),
+        "    outcomes:\n",
+        "    summary_of_findings:\n      population: women in their first pregnancy\n    outcomes:\n",
+    );
+    let run = revmark(&scratch.0, &["check"]);
+    assert!(!run.stderr.contains(warning), "{}", run.stderr);
 }
 
 /// The diuretics example with `edits` (file, from, to) applied, checked.

@@ -85,6 +85,10 @@ pub fn author_view(
     abstract_md: &str,
     files: &[&str],
 ) -> AuthorView {
+    // Paths relative to the review folder, also those a message names (a row's first place):
+    // the page is published, and the same sources built from another folder give the same
+    // bytes.
+    let folder = format!("{}/", review.dir.display());
     let warnings = warnings
         .iter()
         .map(|d| {
@@ -92,6 +96,7 @@ pub fn author_view(
             if let Ok(relative) = d.file.strip_prefix(&review.dir) {
                 d.file = relative.to_path_buf();
             }
+            d.message = d.message.replace(&folder, "");
             d.to_string()
         })
         .collect();

@@ -538,6 +538,26 @@ fn the_author_view_shows_warnings_and_both_abstracts() {
     );
     assert!(view.contains("Diuretic treatment may reduce pre-eclampsia"));
     assert!(view.contains("no abstract of the authors"));
+    // A warning that names a second place names it within the review folder too.
+    let data = dir.join("data/pre-eclampsia-oedema.csv");
+    let csv = std::fs::read_to_string(&data).unwrap();
+    let mut lines: Vec<String> = csv.lines().map(String::from).collect();
+    lines[0].push_str(",arm");
+    let second = format!("{},b", lines[1]);
+    lines[1].push_str(",a");
+    lines.insert(2, second);
+    for line in &mut lines[3..] {
+        line.push(',');
+    }
+    std::fs::write(&data, lines.join("\n") + "\n").unwrap();
+    build(&scratch);
+    let view = read(&scratch, "diuretics-pregnancy/author.html");
+    assert!(view.contains("has rows for two arms"), "{view}");
+    assert!(
+        view.contains("` at data/pre-eclampsia-oedema.csv:2:1 and `"),
+        "{view}"
+    );
+    assert!(!view.contains("reviews/diuretics-pregnancy"), "{view}");
     let page = read(&scratch, "diuretics-pregnancy/index.html");
     assert!(!page.contains("author.html"));
     append(

@@ -1027,18 +1027,21 @@ fn a_regrouping_rated_alike_says_what_it_regroups() {
         .lines()
         .find(|l| l.starts_with("BCG vaccination "))
         .expect("analysis 1.1's paragraph");
-    // "(RR 0.49, 95% CI 0.34 to 0.70; 13 studies, ...": the effect as 1.1 prints it.
-    let effect = first.split('(').nth(1).unwrap().split(';').next().unwrap();
+    // "(RR 0.49, 95% CI 0.34 to 0.70; 13 studies, 357,347 participants; ...": the effect and
+    // the counts as 1.1 prints them.
+    let mut bracket = first.split('(').nth(1).unwrap().split("; ");
+    let effect = bracket.next().unwrap();
+    let (studies, participants) = bracket.next().unwrap().split_once(", ").unwrap();
     let regrouping = review
         .lines()
         .find(|l| l.starts_with("Subgroup analysis. "))
         .expect("the regrouping's paragraph");
     assert!(
-        regrouping.starts_with(
-            "Subgroup analysis. This analysis divides the 13 studies of analysis 1.1 \
-             (357,347 participants) into 3 subgroups (Random allocation; Allocation by \
+        regrouping.starts_with(&format!(
+            "Subgroup analysis. This analysis divides the {studies} of analysis 1.1 \
+             ({participants}) into 3 subgroups (Random allocation; Allocation by \
              alternation; Systematic allocation), with the same overall result ("
-        ),
+        )),
         "{regrouping}"
     );
     assert!(

@@ -135,15 +135,15 @@ pub fn main_results(
                     .to_string(),
             ]);
         }
-        paragraphs.extend(results.said.into_iter().map(|said| {
-            let mut sentences = said.rated;
-            if none_rated {
-                sentences.push(format!("{}.", join_and(&listed_results(&said.unrated))));
-            } else {
+        if none_rated {
+            paragraphs.extend(listings(&results.said));
+        } else {
+            paragraphs.extend(results.said.into_iter().map(|said| {
+                let mut sentences = said.rated;
                 sentences.extend(unrated_sentence(&said.unrated));
-            }
-            with_lead(said.comparison, sentences)
-        }));
+                with_lead(said.comparison, sentences)
+            }));
+        }
         paragraphs.push(closing);
     } else {
         let mut effects: Vec<String> = Vec::new();
@@ -333,11 +333,74 @@ fn listed_results(listed: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
+/// The abstract's lists of results when none is rated: a paragraph for each comparison,
+/// opening with its name ("Tetracycline versus doxycycline: diarrhoea duration (MD ...) and
+/// stool volume (RoM ...)."); consecutive comparisons that each list only a result of the same
+/// name, under names of the same kind, share one paragraph that opens with the result's name
+/// ("Direct evidence, clinical relapse: 5-ASA versus placebo (RR ...), ... and budesonide
+/// versus placebo (RR ...)."), so that a review of many pairwise comparisons of one outcome
+/// does not repeat the same words at the head of a dozen paragraphs.
+fn listings(said: &[Said]) -> Vec<Vec<String>> {
+    let mut paragraphs = Vec::new();
+    let mut rest = said;
+    while let Some(first) = rest.first() {
+        let key = shared_listing(first);
+        let run = key.as_ref().map_or(1, |key| {
+            rest.iter()
+                .take_while(|s| shared_listing(s).as_ref() == Some(key))
+                .count()
+        });
+        if let (Some((name, kind)), 2..) = (key, run) {
+            let lead = match kind {
+                Some(kind) => format!("{kind}, {name}"),
+                None => capitalise(&name),
+            };
+            let items: Vec<String> = rest[..run]
+                .iter()
+                .map(|s| {
+                    let (_, facts) = &s.unrated[0];
+                    let compared = comparison_name(s.comparison);
+                    let compared = compared
+                        .split_once(": ")
+                        .map_or(compared.as_str(), |(_, what)| what);
+                    format!("{} ({facts})", decapitalise(compared))
+                })
+                .collect();
+            paragraphs.push(vec![format!("{lead}: {}.", join_and(&items))]);
+        } else {
+            let sentence = format!("{}.", join_and(&listed_results(&first.unrated)));
+            paragraphs.push(with_lead(first.comparison, vec![sentence]));
+        }
+        rest = &rest[run..];
+    }
+    paragraphs
+}
+
+/// What a comparison's listing shares with its neighbours' when it lists one result alone:
+/// the result's name and the kind its comparison's name gives before a colon ("Direct
+/// evidence" of "Direct evidence: 5-ASA versus placebo"), if any.
+fn shared_listing(said: &Said) -> Option<(String, Option<String>)> {
+    let [(name, _)] = said.unrated.as_slice() else {
+        return None;
+    };
+    if !said.rated.is_empty() {
+        return None;
+    }
+    let compared = comparison_name(said.comparison);
+    let kind = compared.split_once(": ").map(|(kind, _)| kind.to_string());
+    Some((name.clone(), kind))
+}
+
+/// A comparison's name as the abstract prints it at the head of a paragraph.
+fn comparison_name(comparison: &ComparisonFindings) -> String {
+    capitalise(&decapitalise(comparison.results.name.trim()))
+}
+
 /// A comparison's sentences as one paragraph that opens with its name: "Tetracycline versus
 /// doxycycline: the certainty of the evidence ...". A name that has a colon of its own is
 /// followed by a dash instead.
 fn with_lead(comparison: &ComparisonFindings, mut sentences: Vec<String>) -> Vec<String> {
-    let name = capitalise(&decapitalise(comparison.results.name.trim()));
+    let name = comparison_name(comparison);
     let separator = if name.contains(':') {
         " \u{2013} "
     } else {

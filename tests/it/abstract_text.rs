@@ -712,6 +712,91 @@ fn unrated_results_of_several_comparisons_say_so_once() {
     );
 }
 
+// Comparisons that each list only a result of the same name share one paragraph that opens
+// with that name, and with the kind their names give before a colon; when their results
+// differ, each comparison has its paragraph again.
+#[test]
+fn comparisons_of_one_shared_result_share_a_paragraph() {
+    let scratch = Scratch::new("shared-listing");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let analyses = dir.join("analyses.yaml");
+    let unrated: String = std::fs::read_to_string(&analyses)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.contains("certainty: {level:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&analyses, unrated).unwrap();
+    let stillbirth = std::fs::read_to_string(dir.join("data/stillbirth.csv")).unwrap();
+    let without = |first: &str| -> String {
+        let kept: Vec<&str> = stillbirth
+            .lines()
+            .filter(|l| !l.starts_with(first))
+            .collect();
+        kept.join("\n") + "\n"
+    };
+    std::fs::write(dir.join("data/stillbirth-2.csv"), without("Weseley")).unwrap();
+    std::fs::write(dir.join("data/stillbirth-3.csv"), without("Flowers")).unwrap();
+    let comparison = |id: &str, drug: &str, outcome: &str, data: &str| {
+        format!(
+            "  - id: {id}
+    name: \"Direct evidence: {drug} versus control\"
+    experimental: {drug}
+    control: Control
+    outcomes:
+      - outcome: {outcome}
+        type: dichotomous
+        measure: OR
+        method: MH
+        data: data/{data}
+"
+        )
+    };
+    append(
+        &analyses,
+        &(comparison("thiazides", "Thiazides", "stillbirth", "stillbirth-2.csv")
+            + &comparison("loop", "Loop diuretics", "stillbirth", "stillbirth-3.csv")),
+    );
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    let shared = paragraphs(&text)
+        .into_iter()
+        .find(|p| p.starts_with("Direct evidence, stillbirth: "))
+        .unwrap_or_else(|| panic!("no paragraph of the shared result: {text}"));
+    assert!(!text.contains("Direct evidence: "), "{text}");
+
+    // The second comparison's result made another: each comparison opens its own paragraph
+    // again, and the first's numbers are those the shared paragraph gave.
+    edit(
+        &analyses,
+        "      - outcome: stillbirth\n        type: dichotomous\n        measure: OR\n        method: MH\n        data: data/stillbirth-3.csv",
+        "      - outcome: neonatal-death\n        type: dichotomous\n        measure: OR\n        method: MH\n        data: data/stillbirth-3.csv",
+    );
+    build(&scratch);
+    let text = main_results(&scratch, "diuretics-pregnancy");
+    assert!(!text.contains("Direct evidence, "), "{text}");
+    let own = |drug: &str, outcome: &str| -> String {
+        let lead = format!("Direct evidence: {drug} versus control \u{2013} {outcome} (");
+        let paragraph = paragraphs(&text)
+            .into_iter()
+            .find(|p| p.starts_with(&lead))
+            .unwrap_or_else(|| panic!("no paragraph opens with {lead:?}: {text}"));
+        paragraph[lead.len() - 1..]
+            .trim_end_matches('.')
+            .to_string()
+    };
+    let thiazides = own("thiazides", "stillbirth");
+    own("loop diuretics", "neonatal death");
+    assert!(
+        shared.contains(&format!("thiazides versus control {thiazides}")),
+        "{shared}\n---\n{thiazides}"
+    );
+    assert!(
+        shared.contains(" and loop diuretics versus control (OR "),
+        "{shared}"
+    );
+}
+
 // A comparison that only analyses again what another analyses (every analysis a sensitivity
 // analysis) has no Summary of findings table of its own; made a main comparison, it has one,
 // numbered after the first.

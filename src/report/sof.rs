@@ -45,15 +45,40 @@ pub fn summary_of_findings(
         if group.len() < 2 || group[0] != i {
             continue;
         }
-        let names: Vec<&str> = group
+        let names: Vec<String> = group
             .iter()
-            .map(|&j| shown[j].results.name.as_str())
+            .map(|&j| {
+                let c = shown[j];
+                without_arms(&c.results.name, [&c.experimental, &c.control])
+            })
             .collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         for (&j, part) in group.iter().zip(distinguishing_parts(&names)) {
             tables[j].title = format!("{title} ({part})");
         }
     }
     tables
+}
+
+/// A comparison's name without a part (between colons) that only names its arms, which the
+/// title says already: "Direct evidence: 5-ASA versus purine analogues" is "Direct evidence".
+fn without_arms(name: &str, arms: [&str; 2]) -> String {
+    let name = name.trim();
+    let arms = arms.map(str::to_lowercase);
+    let names_arms = |part: &str| {
+        let part = part.to_lowercase();
+        [" versus ", " vs ", " vs. "]
+            .iter()
+            .any(|v| part.contains(v))
+            && arms.iter().all(|a| part.contains(a.as_str()))
+    };
+    let parts: Vec<&str> = name.split(": ").collect();
+    let kept: Vec<&str> = parts.iter().copied().filter(|p| !names_arms(p)).collect();
+    if parts.len() < 2 || kept.is_empty() {
+        name.to_string()
+    } else {
+        kept.join(": ")
+    }
 }
 
 /// What tells each of `names` apart from the others: the words left once those that all begin
@@ -314,7 +339,33 @@ fn not_analysed(review: &Review, outcome: &str, reporting: &[OutcomeReporting]) 
 
 #[cfg(test)]
 mod tests {
-    use super::distinguishing_parts;
+    use super::{distinguishing_parts, without_arms};
+
+    #[test]
+    fn a_part_of_a_name_that_only_names_the_arms_goes() {
+        // CD013210's comparisons, whose names repeat the arms after what kind of evidence.
+        let arms = ["5-ASA", "purine analogues"];
+        assert_eq!(
+            without_arms("Direct evidence: 5-ASA versus purine analogues", arms),
+            "Direct evidence"
+        );
+        assert_eq!(
+            without_arms(
+                "Direct evidence not in network: serious adverse events",
+                arms
+            ),
+            "Direct evidence not in network: serious adverse events"
+        );
+        // A name that is nothing but the arms, or names only one of them, stays whole.
+        assert_eq!(
+            without_arms("5-ASA versus purine analogues", arms),
+            "5-ASA versus purine analogues"
+        );
+        assert_eq!(
+            without_arms("Early: 5-ASA versus placebo", arms),
+            "Early: 5-ASA versus placebo"
+        );
+    }
 
     #[test]
     fn tables_of_the_same_arms_are_told_apart_by_what_their_names_add() {

@@ -1291,6 +1291,9 @@ pub fn report(
     out.push_str(
         "\n## To check\n\n- The protocol outcomes (review.yaml `outcomes`) group the analyses by name; an outcome that the authors' primary outcomes text names is `priority: primary`, the others secondary: correct both where they are wrong.\n- A study's `participants` is the union of its arms in the analysis that shows most of them (arms of equal size counted once); replace it with the number randomised.\n- Review Manager's analyses have no GRADE ratings: add `certainty` to the analyses in analyses.yaml where no Summary of findings row gave one.\n",
     );
+    if doc.risk_of_bias.iter().all(|item| item.entries.is_empty()) {
+        out.push_str("- The source holds no risk-of-bias judgements (Review Manager's data-only files carry none): a study without them is judged at unclear risk of bias in every domain, and the review's text, figures and tables say so. Give each study's `risk_of_bias` in studies.yaml.\n");
+    }
     if !doc.author_notes.is_empty() {
         out.push_str(&format!(
             "- The authors' notes to themselves were taken out of their text, so that the review does not print them: {}. Write what they ask for, or put them back.\n",

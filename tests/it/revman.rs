@@ -49,6 +49,12 @@ fn hazard_ratios_keep_their_measure_and_participants() {
     assert!(!review.contains("[Data only"), "{review}");
     let report = std::fs::read_to_string(scratch.path("reviews/myeloma/IMPORT-REPORT.md")).unwrap();
     assert!(report.contains("`data_only_note`"), "{report}");
+    // A data-only file has no risk-of-bias judgements: the report says what the review will
+    // then say of risk of bias (the GAD review, which has them, is not told: below).
+    let unjudged = "The source holds no risk-of-bias judgements";
+    assert!(report.contains(unjudged), "{report}");
+    let studies = std::fs::read_to_string(scratch.path("reviews/myeloma/studies.yaml")).unwrap();
+    assert!(!studies.contains("risk_of_bias:"), "{studies}");
 }
 
 /// Imports a GAD excerpt (its bytes) and builds it; the scratch folder holds reviews/gad.
@@ -163,6 +169,7 @@ fn the_gad_review_reads_whole() {
         report.contains("\\[These need to be changed\\]"),
         "{report}"
     );
+    assert!(!report.contains("no risk-of-bias judgements"), "{report}");
 
     // The analyses of one outcome are one protocol outcome; the table is the comparison's
     // Summary of findings, its rows' levels and footnotes the analyses' certainty.

@@ -33,13 +33,13 @@ pub fn review_context(
 ) -> Result<ReviewContext, Vec<Diagnostic>> {
     let findings: Vec<ComparisonFindings> = findings::findings(review, results);
     let tool = review.studies.risk_of_bias_tool;
-    let participants: i64 = review
-        .studies
-        .included
+    let included = &review.studies.included;
+    let participants: i64 = included
         .iter()
         .filter_map(|s| s.participants.as_ref())
         .map(|p| p.value)
         .sum();
+    let participants_unreported = included.iter().filter(|s| s.participants.is_none()).count();
     let mut context = ReviewContext {
         review: ReviewView {
             slug: review.slug.clone(),
@@ -53,6 +53,7 @@ pub fn review_context(
             participants_noun: review.participants_noun().to_string(),
             included_count: review.studies.included.len(),
             participants,
+            participants_unreported,
             generator: format!("revmark {}", env!("CARGO_PKG_VERSION")),
         },
         prose: BTreeMap::new(),

@@ -86,6 +86,10 @@ pub struct IndexEntry {
     pub studies: usize,
     /// Participants.
     pub participants: i64,
+    /// Included studies that did not report their participants (none in a marker written
+    /// before it was kept).
+    #[serde(default)]
+    pub participants_unreported: usize,
     /// How participants are called.
     pub participants_noun: String,
 }
@@ -148,6 +152,7 @@ pub fn render_review_with_warnings(
                 tera_context,
                 author_text: author::AuthorText::of(&context),
                 participants: context.review.participants,
+                participants_unreported: context.review.participants_unreported,
                 date: context.review.date.clone(),
                 profile,
             })
@@ -234,8 +239,10 @@ struct Prepared {
     tera_context: tera::Context,
     /// What the author view reads of the views.
     author_text: author::AuthorText,
-    /// The review's participants and date, for the index.
+    /// The review's participants (and how many studies did not report theirs) and date, for
+    /// the index.
     participants: i64,
+    participants_unreported: usize,
     date: Option<String>,
     /// What evidence-profile.html shows besides the page's context.
     profile: evidence_profile::EvidenceProfile,
@@ -256,6 +263,7 @@ fn render_files(
         mut tera_context,
         author_text,
         participants,
+        participants_unreported,
         date,
         profile,
     } = prepared;
@@ -358,6 +366,7 @@ fn render_files(
         date,
         studies: review.studies.included.len(),
         participants,
+        participants_unreported,
         participants_noun: review.participants_noun().to_string(),
     };
     Ok(RenderedReview {

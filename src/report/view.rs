@@ -155,6 +155,9 @@ pub struct ReviewView {
     pub included_count: usize,
     /// Randomised participants over the included studies that reported it.
     pub participants: i64,
+    /// Included studies that did not report their participants, whom `participants` leaves
+    /// out (so that a page says "at least").
+    pub participants_unreported: usize,
     /// The tool version that wrote the page.
     pub generator: String,
 }

@@ -169,6 +169,7 @@ mod tests {
                     date: None,
                     studies: 2,
                     participants: 40,
+                    participants_unreported: 1,
                     participants_noun: "women".into(),
                 }),
                 warnings: vec![warning.clone()],

@@ -120,3 +120,40 @@ fn has_comma_count(text: &str) -> bool {
         .windows(5)
         .any(|w| w[0].is_ascii_digit() && w[1] == b',' && w[2..].iter().all(u8::is_ascii_digit))
 }
+
+// A study that does not give its participants: the site index counts the others' "at least",
+// as the abstract does, rather than a total that reads as complete.
+#[test]
+fn the_site_index_says_at_least_when_a_study_gives_no_participants() {
+    let scratch = Scratch::new("index-at-least");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    build(&scratch);
+    let index = read(&scratch, "index.html");
+    let listed = |index: &str| -> String {
+        let start = index
+            .find("href=\"diuretics-pregnancy/index.html\"")
+            .expect("the review in the index");
+        let meta = &index[start..];
+        let meta = &meta[meta.find("<div class=\"meta\">").expect("its line") + 18..];
+        meta[..meta.find("</div>").unwrap()].to_string()
+    };
+    let all = listed(&index);
+    let total: i64 = all
+        .split(", ")
+        .nth(1)
+        .and_then(|p| p.strip_suffix(" women"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of women: {all}"));
+    assert!(!all.contains("at least"), "{all}");
+
+    edit(&dir.join("studies.yaml"), "    participants: 267\n", "");
+    build(&scratch);
+    let some = listed(&read(&scratch, "index.html"));
+    let known = format!("at least {} women", total - 267);
+    assert!(some.ends_with(&format!(", {known}")), "{some}");
+    let abstract_md = read(&scratch, "diuretics-pregnancy/abstract.md");
+    assert!(
+        abstract_md.contains(&format!("involving {known}")),
+        "{abstract_md}"
+    );
+}

@@ -9,7 +9,7 @@ use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, is_plural, join_and, join_and_after,
     join_or, lower_first, plural, runs_into, words,
 };
-use crate::format::{count, effect_phrase};
+use crate::format::{count, decimal, effect_phrase};
 use crate::model::{
     AnalysisOutcome, CertaintyLevel, Comparison, IncludedStudy, Judgement, Priority,
     ProtocolOutcome, Review, RobTool, Role,
@@ -1094,10 +1094,40 @@ fn counts(review: &Review, result: &OutcomeResults) -> Vec<String> {
 
 /// The sentence for an analysis whose authors chose not to pool an overall total: it says so,
 /// and never states an effect of the whole analysis (Effects of interventions adds each
-/// subgroup's).
+/// subgroup's). An analysis of one study, which nothing could be pooled with, gives that
+/// study's result instead.
 fn unpooled_sentence(review: &Review, finding: &Finding) -> String {
     let result = finding.result;
     let y = decapitalise(&result.name);
+    if let [only] = result.study_results.as_slice()
+        && !result.pools_subgroups()
+        && only.estimable
+        && let (Some(estimate), Some(low), Some(high)) = (only.estimate, only.ci_low, only.ci_high)
+    {
+        let who = match &only.arm {
+            Some(arm) => format!("{} ({arm})", only.study),
+            None => only.study.clone(),
+        };
+        let mut facts = vec![
+            format!(
+                "{} {}",
+                count(result.participants),
+                review.participants_noun()
+            ),
+            "totals not selected".to_string(),
+        ];
+        if let Some(level) = result.certainty {
+            facts.push(format!("{}-certainty evidence", level.words()));
+        }
+        return format!(
+            "For {y}, the only study, {who}, found {} {}, 95% CI {} to {} ({}).",
+            result.measure.label(),
+            decimal(estimate),
+            decimal(low),
+            decimal(high),
+            facts.join("; ")
+        );
+    }
     let mut facts = vec![if result.pools_subgroups() {
         "subtotals only".to_string()
     } else {

@@ -5,7 +5,7 @@
 //! data and asserts that the output follows.
 
 use crate::common::*;
-use revmark::format::effect_phrase;
+use revmark::format::{decimal, effect_phrase};
 use revmark::results::{OutcomeResults, Results};
 
 const REVIEW: &str = "diuretics-pregnancy";
@@ -169,6 +169,54 @@ fn no_totals_pool_nothing() {
     assert!(!forest.contains("class=\"diamond\""), "no diamonds");
     assert!(!forest.contains(">Weight<") && !forest.contains("Subtotal (95% CI)"));
     assert!(!forest.contains("Heterogeneity") && !forest.contains("Test for"));
+}
+
+// An analysis of one study without totals has nothing to pool: the text gives that study's
+// result, as results.json has it, and says that no total was selected; with a second study it
+// says again that the authors chose not to pool them.
+#[test]
+fn no_totals_over_one_study_give_its_result() {
+    let scratch = Scratch::new("totals-none-one");
+    let dir = example(&scratch, REVIEW);
+    let data = dir.join("data/stillbirth.csv");
+    let rows = std::fs::read_to_string(&data).unwrap();
+    let lines: Vec<&str> = rows.lines().collect();
+    std::fs::write(&data, format!("{}\n{}\n", lines[0], lines[2])).unwrap();
+    edit(
+        &dir.join("analyses.yaml"),
+        "        data: data/stillbirth.csv\n",
+        "        totals: none\n        data: data/stillbirth.csv\n",
+    );
+    build(&scratch);
+    let after = results(&scratch);
+    let stillbirth = after
+        .outcomes()
+        .map(|(_, o)| o)
+        .find(|o| o.outcome == "stillbirth")
+        .expect("the stillbirth analysis");
+    let [only] = stillbirth.study_results.as_slice() else {
+        panic!("one study: {:?}", stillbirth.study_results);
+    };
+    let (study, _) = lines[2].split_once(',').unwrap();
+    assert_eq!(only.study, study);
+    let sentence = format!(
+        "For stillbirth, the only study, {study}, found OR {}, 95% CI {} to {} ({} women; totals not selected).",
+        decimal(only.estimate.unwrap()),
+        decimal(only.ci_low.unwrap()),
+        decimal(only.ci_high.unwrap()),
+        stillbirth.participants
+    );
+    let review = page(&scratch, "review.md");
+    assert!(review.contains(&sentence), "{sentence}\n---\n{review}");
+
+    std::fs::write(&data, format!("{}\n{}\n{}\n", lines[0], lines[1], lines[2])).unwrap();
+    build(&scratch);
+    let review = page(&scratch, "review.md");
+    assert!(!review.contains("the only study"), "{review}");
+    assert!(
+        review.contains("For stillbirth, the review's authors chose not to pool the studies (totals not selected; 2 studies, "),
+        "{review}"
+    );
 }
 
 // Numbers given in analyses.yaml are kept, gaps included, and the next is one more than the

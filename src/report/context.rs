@@ -100,12 +100,7 @@ pub fn review_context(
         super::worth_a_thread(results),
         || {
             let citations = Citations::new(review);
-            let prose = Prose::render(
-                review,
-                templates,
-                || tera::Context::from_serialize(&context).expect("views serialise"),
-                &citations,
-            );
+            let prose = Prose::render(review, templates, || context.to_tera(false), &citations);
             (citations, prose)
         },
         || QuotingNoProse {

@@ -146,7 +146,7 @@ pub fn render_review_with_warnings(
             // Tera's copy of the views is made here too, beside the exports, which take
             // longer than the context in a large review (its build 6% faster); all but the
             // little the author view reads then goes before the pages render.
-            let tera_context = tera::Context::from_serialize(&context).expect("views serialise");
+            let tera_context = context.to_tera(worth);
             Ok(Prepared {
                 templates,
                 tera_context,
@@ -469,6 +469,26 @@ pub fn render_index(entries: &[IndexEntry], site: &SiteTemplates) -> Result<Stri
 mod tests {
     use super::changes::{Change, ChangeKind, Changes, WhatsNew};
     use super::*;
+
+    // The views made Tera's values field by field, the sections beside the rest, are the
+    // values of the whole: every field, under the same keys.
+    #[test]
+    fn tera_values_made_in_parts_are_those_of_the_whole() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("reviews/bcg-vaccine");
+        let loaded = crate::load::load_review(&dir).expect("the example loads");
+        let results = Arc::new(crate::results::analyse(&loaded.review));
+        let figures = crate::plot::figures(&loaded.review, &results);
+        let site = SiteTemplates::default();
+        let templates = Templates::new(&site, &loaded.review.templates, Arc::clone(&results))
+            .expect("the built-in templates compile");
+        let context = review_context(&loaded.review, &results, &figures, &templates)
+            .expect("the example renders");
+        let whole = tera::Context::from_serialize(&context).expect("views serialise");
+        assert!(whole.contains_key("sections") && whole.contains_key("abstract"));
+        for worth in [false, true] {
+            assert!(context.to_tera(worth) == whole, "worth {worth}");
+        }
+    }
 
     fn change(subject: &str) -> Change {
         Change {

@@ -34,6 +34,49 @@ pub struct ReviewContext {
     pub references: ReferencesView,
 }
 
+impl ReviewContext {
+    /// The views as Tera's values, as `tera::Context::from_serialize` would make them; with
+    /// `worth`, the generated sections (about half of the work: a large review's serialisation
+    /// is a twentieth of its build, while the exports' thread has finished) on another thread
+    /// beside the rest.
+    pub fn to_tera(&self, worth: bool) -> tera::Context {
+        // Every field by name, so that a field added to the views cannot be left out here.
+        let ReviewContext {
+            review,
+            prose,
+            abstract_,
+            plain_language_summary,
+            studies,
+            rob,
+            sections,
+            text,
+            analyses,
+            figures,
+            references,
+        } = self;
+        let (sections, mut context) = crate::parallel::join(
+            worth,
+            || tera::Value::from_serializable(sections),
+            || {
+                let mut context = tera::Context::new();
+                context.insert("review", review);
+                context.insert("prose", prose);
+                context.insert("abstract", abstract_);
+                context.insert("plain_language_summary", plain_language_summary);
+                context.insert("studies", studies);
+                context.insert("rob", rob);
+                context.insert("text", text);
+                context.insert("analyses", analyses);
+                context.insert("figures", figures);
+                context.insert("references", references);
+                context
+            },
+        );
+        context.insert_value("sections", sections);
+        context
+    }
+}
+
 /// The References section: Cochrane's lists of references, each present only when it has an
 /// entry.
 #[derive(Debug, Clone, Serialize, Default)]

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::Path;
 
 use super::numbers::Numbering;
 use super::protocol::{check_slug, check_unique};
@@ -27,14 +28,20 @@ const DUPLICATE_ROW: Kind = Kind::error("a second row for one study");
 const SHARED_STUDY: Kind = Kind::warning("a study in two subgroups");
 const MULTI_ARM: Kind = Kind::warning("a study with rows for two arms");
 
-/// "file:line:column" of a row, for messages that point to a second place.
-fn origin_text(origin: &Origin) -> String {
-    format!(
-        "{}:{}:{}",
-        origin.file.display(),
-        origin.line,
-        origin.column
-    )
+/// Where a row is, for a message at `here` that points to it as a second place: "line 2" in
+/// `here` itself, else "data/early.csv:2:1", its file relative to the review folder `dir`. A
+/// message never names the folder the review was built from, so that the same sources give
+/// the same messages (kept in the output folder's marker and the author view) wherever they
+/// are.
+fn origin_text(origin: &Origin, here: &Path, dir: &Path) -> String {
+    if origin.file == here {
+        return match origin.column {
+            1 => format!("line {}", origin.line),
+            column => format!("line {}, column {column}", origin.line),
+        };
+    }
+    let file = origin.file.strip_prefix(dir).unwrap_or(&origin.file);
+    format!("{}:{}:{}", file.display(), origin.line, origin.column)
 }
 
 /// What analyses.yaml refers to in the other files; None where that file could not be read,
@@ -492,6 +499,7 @@ impl OutcomeChecker<'_, '_> {
     /// subgroups of an outcome with an overall total is a warning, as that total then counts
     /// its participants twice (with subgroup totals only, or none, nothing is counted twice).
     fn check_counted_once(&mut self, context: &str, groups: &[DataGroup], totals: Totals) {
+        let dir = self.file.path.parent().unwrap_or(Path::new(""));
         let rows = groups.iter().map(|g| g.rows.len()).sum();
         let mut first_in_outcome: HashMap<&str, (&DataGroup, &DataRow)> =
             HashMap::with_capacity(rows);
@@ -523,7 +531,7 @@ impl OutcomeChecker<'_, '_> {
                                 "{context}: study `{}` has a second row in {} (the first is at {}); a study is counted once",
                                 row.label(),
                                 place(),
-                                origin_text(&first.origin),
+                                origin_text(&first.origin, &row.origin.file, dir),
                             ),
                         )
                         .with_help(
@@ -542,7 +550,7 @@ impl OutcomeChecker<'_, '_> {
                                 row.study,
                                 place(),
                                 first.arm.as_deref().unwrap_or(""),
-                                origin_text(&first.origin),
+                                origin_text(&first.origin, &row.origin.file, dir),
                                 row.arm.as_deref().unwrap_or(""),
                             ),
                         )
@@ -564,7 +572,7 @@ impl OutcomeChecker<'_, '_> {
                                 format!(
                                     "{context}: study `{}` is in subgroups `{a}` (at {}) and `{b}`, so the overall total counts its participants twice: split its shared group between the subgroups, or report subgroup totals only (`totals: subtotals`)",
                                     row.study,
-                                    origin_text(&first.origin),
+                                    origin_text(&first.origin, &row.origin.file, dir),
                                 ),
                             )
                         });

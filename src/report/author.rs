@@ -85,10 +85,8 @@ pub fn author_view(
     abstract_md: &str,
     files: &[&str],
 ) -> AuthorView {
-    // Paths relative to the review folder, also those a message names (a row's first place):
-    // the page is published, and the same sources built from another folder give the same
-    // bytes.
-    let folder = format!("{}/", review.dir.display());
+    // Paths relative to the review folder: the page is published, and the same sources built
+    // from another folder give the same bytes (messages name no folder of their own).
     let warnings = warnings
         .iter()
         .map(|d| {
@@ -96,7 +94,6 @@ pub fn author_view(
             if let Ok(relative) = d.file.strip_prefix(&review.dir) {
                 d.file = relative.to_path_buf();
             }
-            d.message = d.message.replace(&folder, "");
             d.to_string()
         })
         .collect();

@@ -339,7 +339,7 @@ fn each_study_is_counted_once() {
     assert_reports(
         &err,
         &[
-            "reviews/r/analyses.yaml:10:13: error: comparison `a-vs-b`, outcome `death`: study `Smith 2004` has a second row in this outcome (the first is at reviews/r/analyses.yaml:9:13); a study is counted once",
+            "reviews/r/analyses.yaml:10:13: error: comparison `a-vs-b`, outcome `death`: study `Smith 2004` has a second row in this outcome (the first is at line 9, column 13); a study is counted once",
         ],
     );
     let run = check_run(&[(
@@ -351,7 +351,7 @@ fn each_study_is_counted_once() {
     assert_reports(
         &run.stderr,
         &[
-            "reviews/r/analyses.yaml:14:17: warning: comparison `a-vs-b`, outcome `death`: study `Smith 2004` is in subgroups `Early` (at reviews/r/analyses.yaml:11:17) and `Late`, so the overall total counts its participants twice",
+            "reviews/r/analyses.yaml:14:17: warning: comparison `a-vs-b`, outcome `death`: study `Smith 2004` is in subgroups `Early` (at line 11, column 17) and `Late`, so the overall total counts its participants twice",
             "`totals: subtotals`",
         ],
     );
@@ -447,7 +447,7 @@ fn csv_rows_are_counted_once_and_ids_stay_text() {
     assert_reports(
         &run.stderr,
         &[
-            "reviews/r/data/d.csv:4:1: error: comparison `a-vs-b`, outcome `death`: study `007` has a second row in this outcome (the first is at reviews/r/data/d.csv:2:1)",
+            "reviews/r/data/d.csv:4:1: error: comparison `a-vs-b`, outcome `death`: study `007` has a second row in this outcome (the first is at line 2)",
         ],
     );
 }
@@ -478,7 +478,7 @@ fn multi_arm_rows_name_their_arm() {
     assert_reports(
         &run.stderr,
         &[
-            "reviews/r/data/d.csv:3:1: warning: comparison `a-vs-b`, outcome `death`: study `Feltner 2003` has rows for two arms in this outcome (`150 mg` at reviews/r/data/d.csv:2:1 and `600 mg`), so an arm they share is counted twice",
+            "reviews/r/data/d.csv:3:1: warning: comparison `a-vs-b`, outcome `death`: study `Feltner 2003` has rows for two arms in this outcome (`150 mg` at line 2 and `600 mg`), so an arm they share is counted twice",
         ],
     );
     let forest = std::fs::read_to_string(scratch.path("out/r/figures/forest-1.1.svg")).unwrap();
@@ -495,6 +495,63 @@ fn multi_arm_rows_name_their_arm() {
             "name each in an `arm` column",
         ],
     );
+}
+
+// A message that points to a second place names it by line in its own file, and by its path
+// in the review folder in another, never by the folder the review was built from: the same
+// review built from two folders leaves the same marker (which keeps its warnings).
+#[test]
+fn second_places_are_named_within_the_review() {
+    let scratch = Scratch::new("second-place");
+    for root in ["a/reviews/r", "b/deeper/reviews/r"] {
+        let dir = scratch.path(root);
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        std::fs::write(dir.join("review.yaml"), REVIEW).unwrap();
+        std::fs::write(
+            dir.join("studies.yaml"),
+            "included:\n  - id: Smith 2004\n  - id: Jones 2005\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("analyses.yaml"),
+            "comparisons:\n  - id: a-vs-b\n    name: A versus B\n    outcomes:\n      - outcome: death\n        type: dichotomous\n        measure: RR\n        subgroups:\n          - {name: Early, data: data/early.csv}\n          - {name: Late, data: data/late.csv}\n",
+        )
+        .unwrap();
+        let header = "study,e_events,e_total,c_events,c_total\n";
+        std::fs::write(
+            dir.join("data/early.csv"),
+            format!("{header}Smith 2004,5,50,8,50\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("data/late.csv"),
+            format!("{header}Jones 2005,3,40,6,41\nSmith 2004,2,25,4,50\n"),
+        )
+        .unwrap();
+    }
+    let run = revmark(&scratch.path("a"), &["build", "reviews", "--out", "out"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_reports(
+        &run.stderr,
+        &[
+            "reviews/r/data/late.csv:3:1: warning: comparison `a-vs-b`, outcome `death`: study `Smith 2004` is in subgroups `Early` (at data/early.csv:2:1) and `Late`",
+        ],
+    );
+    let elsewhere = scratch.path("b/deeper/reviews");
+    let run = revmark(
+        &scratch.0,
+        &["build", elsewhere.to_str().unwrap(), "--out", "b/out"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("(at data/early.csv:2:1)"),
+        "{}",
+        run.stderr
+    );
+    let marker = |out: &str| {
+        std::fs::read_to_string(scratch.path(out).join(".revmark-output.json")).unwrap()
+    };
+    assert_eq!(marker("a/out"), marker("b/out"));
 }
 
 // Control characters are refused where they are written, in YAML and CSV, and diagnostics

@@ -538,7 +538,8 @@ fn the_author_view_shows_warnings_and_both_abstracts() {
     );
     assert!(view.contains("Diuretic treatment may reduce pre-eclampsia"));
     assert!(view.contains("no abstract of the authors"));
-    // A warning that names a second place names it within the review folder too.
+    // A warning that names a second place names it within the review too (by line, in the
+    // warning's own file), never by the folder it was built from.
     let data = dir.join("data/pre-eclampsia-oedema.csv");
     let csv = std::fs::read_to_string(&data).unwrap();
     let mut lines: Vec<String> = csv.lines().map(String::from).collect();
@@ -554,7 +555,8 @@ fn the_author_view_shows_warnings_and_both_abstracts() {
     let view = read(&scratch, "diuretics-pregnancy/author.html");
     assert!(view.contains("has rows for two arms"), "{view}");
     assert!(
-        view.contains("` at data/pre-eclampsia-oedema.csv:2:1 and `"),
+        view.contains("data/pre-eclampsia-oedema.csv:3:1: warning: ")
+            && view.contains("` at line 2 and `"),
         "{view}"
     );
     assert!(!view.contains("reviews/diuretics-pregnancy"), "{view}");

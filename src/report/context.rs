@@ -87,12 +87,11 @@ pub fn review_context(
 
     // The generated plain language summary is a value the authors' parts may quote; it does
     // not quote study prose, so it is made before the prose.
-    let no_prose = StudyProse::new();
-    context.plain_language_summary.generated = plain_language::generate(
-        review,
-        &findings,
-        &narrative::outcome_reporting(review, &no_prose),
-    );
+    // Which studies reported each outcome is worked out once; their narratives, which are
+    // study prose, are added once the prose is rendered.
+    let mut reporting = narrative::outcome_reporting(review);
+    context.plain_language_summary.generated =
+        plain_language::generate(review, &findings, &reporting);
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field. The sections that quote no prose
     // are made beside it.
@@ -118,7 +117,7 @@ pub fn review_context(
     authors_paragraphs(&mut context.abstract_, &context.prose, &context.text);
     context.references = references_view(review, &citations, prose.cited());
     let study_prose = prose.study_fields();
-    let reporting = narrative::outcome_reporting(review, &study_prose);
+    narrative::add_narratives(&mut reporting, &study_prose);
     context.abstract_.main_results = narrative::main_results(review, &reporting, &findings)
         .into_iter()
         .map(|sentences| sentences.join(" "))

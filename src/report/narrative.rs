@@ -41,9 +41,9 @@ impl OutcomeReporting<'_> {
     }
 }
 
-/// Which studies reported each protocol outcome, in protocol order. `narratives` holds the
-/// rendered study prose, narratives among it.
-pub fn outcome_reporting<'a>(review: &'a Review, prose: &StudyProse) -> Vec<OutcomeReporting<'a>> {
+/// Which studies reported each protocol outcome, in protocol order, without their narratives
+/// ([`add_narratives`] adds them once the study prose is rendered).
+pub fn outcome_reporting(review: &Review) -> Vec<OutcomeReporting<'_>> {
     // Both lookups are grouped by outcome id in one pass each: scanning every study for every
     // protocol outcome was quadratic on large reviews.
     let mut with_data: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -82,13 +82,7 @@ pub fn outcome_reporting<'a>(review: &'a Review, prose: &StudyProse) -> Vec<Outc
                 .into_iter()
                 .flatten()
                 .filter(|s| with_data.binary_search(&s.id.value.as_str()).is_err())
-                .map(|s| {
-                    let key = (s.id.value.as_str(), StudyField::Narrative(id));
-                    (
-                        s.id.value.clone(),
-                        prose.get(&key).map(std::string::ToString::to_string),
-                    )
-                })
+                .map(|s| (s.id.value.clone(), None))
                 .collect();
             OutcomeReporting {
                 outcome,
@@ -97,6 +91,22 @@ pub fn outcome_reporting<'a>(review: &'a Review, prose: &StudyProse) -> Vec<Outc
             }
         })
         .collect()
+}
+
+/// Adds to each study that reported an outcome without data its narrative of it, from the
+/// rendered study `prose`.
+pub fn add_narratives(reporting: &mut [OutcomeReporting], prose: &StudyProse) {
+    if prose.is_empty() {
+        return;
+    }
+    for r in reporting {
+        let outcome = r.outcome.id.value.as_str();
+        for (study, narrative) in &mut r.without_data {
+            *narrative = prose
+                .get(&(study.as_str(), StudyField::Narrative(outcome)))
+                .map(ToString::to_string);
+        }
+    }
 }
 
 /// The Main results paragraphs, each a list of sentences.

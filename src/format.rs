@@ -85,13 +85,18 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
-/// "RR 0.62, 95% CI 0.45 to 0.85": a measure's label and an effect on the natural scale.
+/// "RR 0.62, 95% CI 0.45 to 0.85": a measure's label and a pooled effect on the natural scale.
 pub fn effect_phrase(label: &str, pooled: &Pooled) -> String {
+    estimate_phrase(label, pooled.estimate, pooled.ci_low, pooled.ci_high)
+}
+
+/// [`effect_phrase`] of any estimate and its 95% confidence interval (one study's, say).
+pub fn estimate_phrase(label: &str, estimate: f64, ci_low: f64, ci_high: f64) -> String {
     format!(
         "{label} {}, 95% CI {} to {}",
-        decimal(pooled.estimate),
-        decimal(pooled.ci_low),
-        decimal(pooled.ci_high)
+        decimal(estimate),
+        decimal(ci_low),
+        decimal(ci_high)
     )
 }
 

@@ -51,7 +51,7 @@ pub fn review_context(
                 .as_ref()
                 .map(|d| english::long_date(&d.value)),
             participants_noun: review.participants_noun().to_string(),
-            included_count: review.studies.included.len(),
+            included_count: included.len(),
             participants,
             participants_unreported,
             generator: format!("revmark {}", env!("CARGO_PKG_VERSION")),

@@ -9,7 +9,7 @@ use crate::english::{
     capitalise, count_noun, country_in_text, decapitalise, is_plural, join_and, join_and_after,
     join_or, lower_first, plural, runs_into, words,
 };
-use crate::format::{count, decimal, effect_phrase};
+use crate::format::{count, effect_phrase, estimate_phrase};
 use crate::model::{
     AnalysisOutcome, CertaintyLevel, Comparison, IncludedStudy, Judgement, Priority,
     ProtocolOutcome, Review, RobTool, Role,
@@ -351,19 +351,20 @@ fn listed_results(listed: &[(String, String)]) -> Vec<String> {
 /// versus placebo (RR ...)."), so that a review of many pairwise comparisons of one outcome
 /// does not repeat the same words at the head of a dozen paragraphs.
 fn listings(said: &[Said]) -> Vec<Vec<String>> {
+    let keys: Vec<Option<(String, Option<String>)>> = said.iter().map(shared_listing).collect();
     let mut paragraphs = Vec::new();
-    let mut rest = said;
-    while let Some(first) = rest.first() {
-        let key = shared_listing(first);
-        let run = key.as_ref().map_or(1, |key| {
-            rest.iter()
-                .take_while(|s| shared_listing(s).as_ref() == Some(key))
-                .count()
-        });
+    let mut start = 0;
+    while let Some(first) = said.get(start) {
+        let key = &keys[start];
+        let run = match key {
+            Some(_) => keys[start..].iter().take_while(|k| *k == key).count(),
+            None => 1,
+        };
+        let rest = &said[start..];
         if let (Some((name, kind)), 2..) = (key, run) {
             let lead = match kind {
                 Some(kind) => format!("{kind}, {name}"),
-                None => capitalise(&name),
+                None => capitalise(name),
             };
             let items: Vec<String> = rest[..run]
                 .iter()
@@ -381,7 +382,7 @@ fn listings(said: &[Said]) -> Vec<Vec<String>> {
             let sentence = format!("{}.", join_and(&listed_results(&first.unrated)));
             paragraphs.push(with_lead(first.comparison, vec![sentence]));
         }
-        rest = &rest[run..];
+        start += run;
     }
     paragraphs
 }
@@ -1130,11 +1131,8 @@ fn unpooled_sentence(review: &Review, finding: &Finding) -> String {
             facts.push(format!("{}-certainty evidence", level.words()));
         }
         return format!(
-            "For {y}, the only study, {who}, found {} {}, 95% CI {} to {} ({}).",
-            result.measure.label(),
-            decimal(estimate),
-            decimal(low),
-            decimal(high),
+            "For {y}, the only study, {who}, found {} ({}).",
+            estimate_phrase(result.measure.label(), estimate, low, high),
             facts.join("; ")
         );
     }

@@ -52,7 +52,6 @@ pub fn summary_of_findings(
                 without_arms(&c.results.name, [&c.experimental, &c.control])
             })
             .collect();
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         for (&j, part) in group.iter().zip(distinguishing_parts(&names)) {
             tables[j].title = format!("{title} ({part})");
         }
@@ -86,10 +85,10 @@ fn without_arms(name: &str, arms: [&str; 2]) -> String {
 /// "... (adverse effects)" give "efficacy" and "adverse effects"; "Direct evidence not in
 /// network: clinical relapse" and "...: adverse events" give "clinical relapse" and "adverse
 /// events"), each name whole where that leaves nothing or two alike.
-fn distinguishing_parts(names: &[&str]) -> Vec<String> {
+fn distinguishing_parts<S: AsRef<str>>(names: &[S]) -> Vec<String> {
     let words: Vec<Vec<&str>> = names
         .iter()
-        .map(|n| n.split_whitespace().collect())
+        .map(|n| n.as_ref().split_whitespace().collect())
         .collect();
     let shortest = words.iter().map(Vec::len).min().unwrap_or(0);
     let lead = (0..shortest)
@@ -136,7 +135,7 @@ fn distinguishing_parts(names: &[&str]) -> Vec<String> {
     if distinct {
         parts
     } else {
-        names.iter().map(ToString::to_string).collect()
+        names.iter().map(|n| n.as_ref().to_string()).collect()
     }
 }
 

@@ -279,10 +279,10 @@ fn render_files(
     };
     let abstract_body = render_abstract_body(&tera_context, &render, worth)?;
     tera_context.insert("abstract_body", &abstract_body);
-    // review.md and its HTML are the long chain; the abstract goes beside it.
-    let (abstract_md, review_html) = crate::parallel::join(
+    // review.md and its HTML are the long chain; the pages that show no part of the review's
+    // body (abstract.md, the evidence profile, the author view) go beside it.
+    let (review_html, beside) = crate::parallel::join(
         worth,
-        || render("abstract.md", &tera_context),
         || -> Result<_, Vec<Diagnostic>> {
             let review_md = render("review.md", &tera_context)?;
             let html = crate::timings::time(crate::timings::Stage::Markdown, || {
@@ -291,13 +291,46 @@ fn render_files(
             emit("review.md".to_string(), review_md.into_bytes());
             Ok(html)
         },
+        || -> Result<_, Vec<Diagnostic>> {
+            // abstract.md stands alone: its citations keep their text, without links into
+            // References.
+            let abstract_md = references::unlinked(&render("abstract.md", &tera_context)?);
+            // These pages show none of the review's body: its fields are empty in their
+            // context (a copy of the context costs little: Tera shares its strings, maps and
+            // arrays).
+            let mut bodiless = tera_context.clone();
+            for field in PAGE_BODY_FIELDS {
+                bodiless.insert(field, "");
+            }
+            // The evidence profile, for the authors, in the page's style.
+            let mut profile_context = bodiless.clone();
+            profile_context.insert("profile", &profile);
+            let profile_page = render("evidence_profile.html", &profile_context)?;
+            emit(
+                "evidence-profile.html".to_string(),
+                profile_page.into_bytes(),
+            );
+            // The author view links to the review's other pages.
+            let written = [
+                "index.html",
+                "abstract.md",
+                "review.md",
+                "evidence-profile.html",
+            ];
+            let author =
+                author::author_view(review, &author_text, warnings, &abstract_md, &written);
+            bodiless.insert("author", &author);
+            let author_page = render("author.html", &bodiless)?;
+            emit("author.html".to_string(), author_page.into_bytes());
+            emit("abstract.md".to_string(), abstract_md.into_bytes());
+            Ok(())
+        },
     );
-    // The Markdown parse of review.md and the abstract's buffers are free.
+    // The Markdown parse of review.md and the other pages' buffers are free.
     if release {
         crate::budget::release_free_memory();
     }
-    // abstract.md stands alone: its citations keep their text, without links into References.
-    let abstract_md = references::unlinked(&abstract_md?);
+    beside?;
     let body = review_html?;
     // The page sees everything review.md saw, plus the rendered body. The context's values
     // are copies: each part of the body is dropped as soon as it is in (a large review's body
@@ -315,47 +348,13 @@ fn render_files(
     page_context.insert_value("body", tera::Value::from(format!("{front}{content}")));
     page_context.insert_value("front", tera::Value::from(front));
     page_context.insert_value("content", tera::Value::from(content));
-    // The page and the evidence profile on this thread, the author view beside them: each
-    // sees the page's context and adds its own (a copy of the context costs little: Tera
-    // shares its strings, maps and arrays).
-    let (pages, author_page) = crate::parallel::join(
-        worth,
-        || -> Result<_, Vec<Diagnostic>> {
-            let page = templates
-                .render_sized("page.html", &page_context, page_capacity)
-                .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
-            emit("index.html".to_string(), page.into_bytes());
-            // The evidence profile, for the authors, in the page's style.
-            let mut profile_context = page_context.clone();
-            profile_context.insert("profile", &profile);
-            let profile_page = render("evidence_profile.html", &profile_context)?;
-            emit(
-                "evidence-profile.html".to_string(),
-                profile_page.into_bytes(),
-            );
-            Ok(())
-        },
-        || {
-            // The author view links to the review's other pages.
-            let written = [
-                "index.html",
-                "abstract.md",
-                "review.md",
-                "evidence-profile.html",
-            ];
-            let author =
-                author::author_view(review, &author_text, warnings, &abstract_md, &written);
-            let mut author_context = page_context.clone();
-            author_context.insert("author", &author);
-            render("author.html", &author_context)
-        },
-    );
+    let page = templates
+        .render_sized("page.html", &page_context, page_capacity)
+        .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
     // Freeing the context's values is 90 M instructions in a large review: another thread
     // does it while this one writes the last files.
     crate::parallel::drop_beside(page_context);
-    pages?;
-    emit("author.html".to_string(), author_page?.into_bytes());
-    emit("abstract.md".to_string(), abstract_md.into_bytes());
+    emit("index.html".to_string(), page.into_bytes());
     let changes_md = changes_page(&templates, &review.slug, WhatsNew::Changes(changes))
         .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
     emit("changes.md".to_string(), changes_md.into_bytes());
@@ -374,6 +373,10 @@ fn render_files(
         warnings: Vec::new(),
     })
 }
+
+/// The page's own fields: the review's body as HTML, which the page prints and the pages
+/// beside it (the author view, the evidence profile) see empty.
+const PAGE_BODY_FIELDS: [&str; 4] = ["front", "content", "body", "contents"];
 
 /// The abstract's sections as abstract.md and review.md print them.
 #[derive(Debug, Serialize)]

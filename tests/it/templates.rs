@@ -87,6 +87,29 @@ fn an_override_changes_only_its_review() {
     );
 }
 
+// The author view shows none of the review: the page's body fields are empty in its context,
+// the rest of the page's context is there.
+#[test]
+fn the_author_view_sees_the_page_context_without_its_body() {
+    let scratch = Scratch::new("author-override");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("templates/author.html.tera"),
+        "[{{ front }}|{{ content }}|{{ body }}|{{ contents }}] {{ review.title }}: {{ author.links | length }} links\n",
+    )
+    .unwrap();
+    build(&scratch);
+    let author = read(&scratch, "diuretics-pregnancy/author.html");
+    assert!(
+        author.starts_with("[|||] Diuretics") && author.ends_with(": 1 links\n"),
+        "{author}"
+    );
+    // The page itself still has its contents and body.
+    let page = read(&scratch, "diuretics-pregnancy/index.html");
+    assert!(page.contains("<nav") && page.contains("<h2"), "{page}");
+}
+
 // Ejected templates, used unchanged as a review's overrides, give byte-identical output.
 #[test]
 fn ejected_templates_reproduce_the_output() {

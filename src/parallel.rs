@@ -59,6 +59,37 @@ where
     rayon::join(a, b)
 }
 
+/// Runs `f` with a [`Background`] to hand tasks to: each runs on whichever thread of the pool
+/// is free (this one too, once `f` is done and waits for them), and all are done when
+/// `scope` returns. When not `worth` (or with one thread) each task runs at once, in line.
+pub fn scope<'scope, R: Send>(
+    worth: bool,
+    f: impl for<'a> FnOnce(&'a Background<'a, 'scope>) -> R + Send,
+) -> R {
+    if !worth || jobs() <= 1 {
+        return f(&Background::InLine);
+    }
+    rayon::scope(|scope| f(&Background::Pool(scope)))
+}
+
+/// Where [`scope`]'s tasks go.
+pub enum Background<'a, 'scope> {
+    /// To the pool, for any thread that is free.
+    Pool(&'a rayon::Scope<'scope>),
+    /// Nowhere: each runs at once.
+    InLine,
+}
+
+impl<'scope> Background<'_, 'scope> {
+    /// Runs `task` in the background (or at once: [`scope`]).
+    pub fn spawn(&self, task: impl FnOnce() + Send + 'scope) {
+        match self {
+            Background::Pool(scope) => scope.spawn(|_| task()),
+            Background::InLine => task(),
+        }
+    }
+}
+
 /// Runs `f` on this thread while `beside` runs on another thread of the pool, if one is free;
 /// returns when both are done. Unlike [`join`], `f` need not be `Send` (it may write to the
 /// build's log).
@@ -112,6 +143,40 @@ mod tests {
     impl Drop for Tells {
         fn drop(&mut self) {
             let _ = self.0.send(std::thread::current().id());
+        }
+    }
+
+    #[test]
+    fn background_tasks_are_done_when_the_scope_returns() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        for (worth, jobs) in [(true, 2), (false, 2), (true, 1)] {
+            let done = AtomicUsize::new(0);
+            let (seen_at_once, returned) = with_jobs(jobs, || {
+                scope(worth, |background| {
+                    background.spawn(|| {
+                        done.fetch_add(1, Ordering::SeqCst);
+                    });
+                    let seen_at_once = done.load(Ordering::SeqCst);
+                    for _ in 0..99 {
+                        background.spawn(|| {
+                            done.fetch_add(1, Ordering::SeqCst);
+                        });
+                    }
+                    (seen_at_once, "the result")
+                })
+            });
+            assert_eq!(returned, "the result");
+            assert_eq!(
+                done.load(Ordering::SeqCst),
+                100,
+                "worth {worth}, {jobs} jobs"
+            );
+            if !worth || jobs == 1 {
+                assert_eq!(
+                    seen_at_once, 1,
+                    "in line, a task runs when it is handed over"
+                );
+            }
         }
     }
 

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::load::{self, Loaded, ParseCache};
 use crate::parallel;
-use crate::plot::{FigureCache, Palette};
+use crate::plot::{FigureCache, OutcomeDrawings, Palette};
 use crate::report::changes::Baseline;
 use crate::report::{self, RenderedReview, SiteTemplates};
 use crate::timings::{self, Stage};
@@ -152,10 +152,13 @@ pub(crate) fn render(
     let results = timings::time(Stage::Statistics, || {
         std::sync::Arc::new(crate::results::analyse(&loaded.review))
     });
+    // The figures' words now; each outcome's figures are drawn while the pages render.
+    let palette = Palette::default();
     let figures = timings::time(Stage::Figures, || {
-        let cache = cache.map(|c| &c.figures);
-        crate::plot::figures_cached(&loaded.review, &results, Palette::default(), cache)
+        crate::plot::figure_words(&loaded.review, &results, palette)
     });
+    let cache = cache.map(|c| &c.figures);
+    let drawings = OutcomeDrawings::new(&figures, &loaded.review, &results, palette, cache);
     let found = report::grade_check::certainty_warnings(
         &loaded.review,
         &results,
@@ -166,8 +169,9 @@ pub(crate) fn render(
         report::render_review_with_warnings(
             &loaded.review,
             site,
-            results,
-            figures,
+            std::sync::Arc::clone(&results),
+            &figures,
+            &drawings,
             baseline,
             &warnings,
             emit,

@@ -37,6 +37,14 @@ const LEGEND_HEIGHT: f64 = 18.0;
 /// The funnel plot of an outcome, or `None` with fewer than [`MIN_STUDIES`] estimable
 /// studies.
 pub fn funnel(result: &OutcomeResults) -> Option<Figure> {
+    let mut figure = funnel_words(result)?;
+    figure.svg = funnel_svg(result, &figure);
+    Some(figure)
+}
+
+/// What a funnel plot shows, when it is drawn: each estimable study's effect and standard
+/// error, and the centre.
+fn plotted(result: &OutcomeResults) -> Option<(Vec<(f64, f64)>, f64)> {
     let effects: Vec<(f64, f64)> = result
         .study_results
         .iter()
@@ -49,6 +57,42 @@ pub fn funnel(result: &OutcomeResults) -> Option<Figure> {
     // Centred on the fixed-effect estimate the statistics stage computed (the plot computes
     // no statistics itself).
     let centre = result.funnel_centre.get()?;
+    Some((effects, centre))
+}
+
+/// The funnel plot's caption and description, its SVG not yet drawn ([`funnel_svg`] draws
+/// it); `None` where [`funnel`] draws none.
+pub fn funnel_words(result: &OutcomeResults) -> Option<Figure> {
+    let (effects, centre) = plotted(result)?;
+    let measure = &result.measure;
+    let title = format!(
+        "Funnel plot of comparison {}, outcome {} {}",
+        result.number.split('.').next().unwrap_or(""),
+        result.number,
+        result.name
+    );
+    let description = format!(
+        "Funnel plot of {} studies: {} against its standard error, with pseudo 95% confidence limits around the fixed-effect estimate {}; shaded, the regions where a study's own result would be statistically significant against no effect ({}).",
+        crate::format::count(effects.len()),
+        measure_name(measure, result.method),
+        tick_label((natural(centre, measure.is_ratio()) * 100.0).round() / 100.0),
+        region_labels().join(", ")
+    );
+    Some(Figure {
+        kind: FigureKind::Funnel(result.number.clone()),
+        svg: String::new(),
+        title,
+        description,
+    })
+}
+
+/// The SVG of the funnel plot whose caption and description are `words`'s
+/// ([`funnel_words`]).
+pub fn funnel_svg(result: &OutcomeResults, words: &Figure) -> String {
+    let Some((effects, centre)) = plotted(result) else {
+        // Not reached: `words` exist only for an outcome with a funnel plot.
+        return Svg::new().finish(0.0, 0.0, &words.title, &words.description);
+    };
     let measure = &result.measure;
     let label = measure.label();
     let se_label = if measure.is_ratio() {
@@ -77,7 +121,10 @@ pub fn funnel(result: &OutcomeResults) -> Option<Figure> {
     let svg = Rc::new(RefCell::new(Svg::new()));
     svg.borrow_mut()
         .text(left, MARGIN + 11.0, Anchor::Middle, BODY, &se_label);
-    let drawn = draw_chart(
+    // The backend cannot fail. Were plotters to refuse a layout, the figure would keep what
+    // was drawn before it, with its legend, caption and description: the pages already name
+    // it.
+    let _ = draw_chart(
         &svg,
         (width, height),
         (left, top, bottom),
@@ -87,30 +134,9 @@ pub fn funnel(result: &OutcomeResults) -> Option<Figure> {
         &effects,
         &measure_name(measure, result.method),
     );
-    // The backend cannot fail; a layout plotters refuses leaves the outcome without a funnel
-    // plot rather than stopping the build.
-    drawn.ok()?;
-    let mut svg = Rc::try_unwrap(svg).ok()?.into_inner();
+    let mut svg = svg.take();
     legend(&mut svg, left, bottom + 40.0);
-    let title = format!(
-        "Funnel plot of comparison {}, outcome {} {}",
-        result.number.split('.').next().unwrap_or(""),
-        result.number,
-        result.name
-    );
-    let description = format!(
-        "Funnel plot of {} studies: {} against its standard error, with pseudo 95% confidence limits around the fixed-effect estimate {}; shaded, the regions where a study's own result would be statistically significant against no effect ({}).",
-        crate::format::count(effects.len()),
-        measure_name(measure, result.method),
-        tick_label((natural(centre, measure.is_ratio()) * 100.0).round() / 100.0),
-        region_labels().join(", ")
-    );
-    Some(Figure {
-        kind: FigureKind::Funnel(result.number.clone()),
-        svg: svg.finish(width, height, &title, &description),
-        title,
-        description,
-    })
+    svg.finish(width, height, &words.title, &words.description)
 }
 
 /// The shaded significance regions, from the innermost contour out: "0.05 < p < 0.10",

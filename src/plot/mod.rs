@@ -58,6 +58,11 @@ impl FigureKind {
             FigureKind::Funnel(number) => format!("funnel-{number}.svg"),
         }
     }
+
+    /// The path in the review's output folder, e.g. "figures/forest-1.1.svg".
+    pub fn path(&self) -> String {
+        format!("figures/{}", self.file_name())
+    }
 }
 
 /// One rendered figure.
@@ -69,7 +74,7 @@ pub struct Figure {
     pub title: String,
     /// The content in words (also the SVG's `<desc>`).
     pub description: String,
-    /// The SVG document.
+    /// The SVG document (empty while the figure is not drawn: [`figure_words`]).
     pub svg: String,
 }
 
@@ -81,7 +86,7 @@ impl Figure {
 
     /// The path in the review's output folder, e.g. "figures/forest-1.1.svg".
     pub fn path(&self) -> String {
-        format!("figures/{}", self.file_name())
+        self.kind.path()
     }
 }
 
@@ -155,41 +160,30 @@ impl FigureSet {
         out
     }
 
-    /// Moves every figure's SVG out, with its path in the review's output folder
-    /// ("figures/forest-1.1.svg"), in the order of [`FigureSet::iter`]. The figures keep their
-    /// captions and descriptions, which the pages quote; the SVG goes to the output as soon as
-    /// it is drawn, so that a large review's figures are not held while its pages render.
-    pub fn take_svgs(&mut self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        let mut take = |figure: &mut Figure| {
-            out.push((figure.path(), std::mem::take(&mut figure.svg)));
+    /// Every drawn figure's path in the review's output folder ("figures/forest-1.1.svg") and
+    /// SVG, in the order of [`FigureSet::iter`] (the figures [`figure_words`] leaves to
+    /// [`OutcomeDrawings`] are not drawn, and not among them).
+    pub fn drawn_svgs(&self) -> impl Iterator<Item = (String, &str)> {
+        self.iter()
+            .filter(|figure| !figure.svg.is_empty())
+            .map(|figure| (figure.path(), figure.svg.as_str()))
+    }
+
+    /// Sets the SVG of the outcome figure `kind` (from [`OutcomeDrawings::draw`]).
+    fn set_svg(&mut self, kind: &FigureKind, svg: String) {
+        let (FigureKind::Forest(number) | FigureKind::Funnel(number)) = kind else {
+            return;
         };
-        if let Some(prisma) = &mut self.prisma {
-            take(prisma);
+        let Some(outcome) = self.outcomes.get_mut(number) else {
+            return;
+        };
+        let figure = match kind {
+            FigureKind::Forest(_) => outcome.forest.as_mut(),
+            _ => outcome.funnel.as_mut(),
+        };
+        if let Some(figure) = figure {
+            figure.svg = svg;
         }
-        if let Some(rob) = &mut self.risk_of_bias {
-            take(&mut rob.summary);
-            take(&mut rob.graph);
-        }
-        for number in &self.order {
-            if let Some(forest) = self
-                .outcomes
-                .get_mut(number)
-                .and_then(|o| o.forest.as_mut())
-            {
-                take(forest);
-            }
-        }
-        for number in &self.order {
-            if let Some(funnel) = self
-                .outcomes
-                .get_mut(number)
-                .and_then(|o| o.funnel.as_mut())
-            {
-                take(funnel);
-            }
-        }
-        out
     }
 
     /// The number of figures.
@@ -307,18 +301,27 @@ pub fn figures_cached(
     palette: Palette,
     cache: Option<&FigureCache>,
 ) -> FigureSet {
-    // Each comparison's labels from the review, by id.
-    let labels: HashMap<&str, &Comparison> = review
-        .comparisons
-        .iter()
-        .rev()
-        .map(|c| (c.id.as_str(), c))
-        .collect();
+    let mut figures = figure_words(review, results, palette);
+    let drawn = {
+        let drawings = OutcomeDrawings::new(&figures, review, results, palette, cache);
+        let outcomes: Vec<usize> = (0..drawings.len()).collect();
+        crate::parallel::map(&outcomes, |&i| drawings.draw(i))
+    };
+    for (kind, svg) in drawn.into_iter().flatten() {
+        figures.set_svg(&kind, svg);
+    }
+    figures
+}
+
+/// Every figure of the review with its caption and description, but only the review's own
+/// figures (PRISMA flow, risk of bias) drawn: each outcome's forest and funnel plots are
+/// left to [`OutcomeDrawings`], so that the pages, which need their words only, need not wait
+/// for them.
+pub fn figure_words(review: &Review, results: &Results, palette: Palette) -> FigureSet {
     let outcomes: Vec<(&ComparisonResults, &OutcomeResults)> = results.outcomes().collect();
-    // The review's own figures beside the outcomes' (a large review's risk-of-bias summary
-    // takes as long as a dozen forest plots); each outcome's figures are drawn on whichever
-    // thread is free.
-    let ((prisma, risk_of_bias), drawn) = crate::parallel::join(
+    // The review's own figures beside the outcomes' words (a large review's risk-of-bias
+    // summary takes as long as a dozen forest plots).
+    let ((prisma, risk_of_bias), words) = crate::parallel::join(
         outcomes.len() > 1,
         || {
             let prisma = review
@@ -334,26 +337,16 @@ pub fn figures_cached(
             (prisma, risk_of_bias)
         },
         || {
-            crate::parallel::map(&outcomes, |&(comparison, result)| {
-                let arms =
-                    Arms::of_analysis(labels.get(comparison.id.as_str()).copied(), &result.id);
-                let draw = || OutcomeFigures {
-                    forest: (!result.study_results.is_empty())
-                        .then(|| forest(result, comparison, &arms, review)),
-                    funnel: funnel(result),
-                };
-                match cache {
-                    Some(cache) => {
-                        cache.get_or_draw(result, comparison, &arms, review, palette, draw)
-                    }
-                    None => draw(),
-                }
+            crate::parallel::map(&outcomes, |&(comparison, result)| OutcomeFigures {
+                forest: (!result.study_results.is_empty())
+                    .then(|| forest::forest_words(result, comparison)),
+                funnel: funnel::funnel_words(result),
             })
         },
     );
-    let mut order = Vec::with_capacity(drawn.len());
-    let mut by_number = HashMap::with_capacity(drawn.len());
-    for ((_, outcome), figures) in outcomes.iter().zip(drawn) {
+    let mut order = Vec::with_capacity(words.len());
+    let mut by_number = HashMap::with_capacity(words.len());
+    for ((_, outcome), figures) in outcomes.iter().zip(words) {
         // Numbers are unique; were one repeated, its first outcome would keep it.
         if !by_number.contains_key(&outcome.number) {
             order.push(outcome.number.clone());
@@ -365,6 +358,105 @@ pub fn figures_cached(
         risk_of_bias,
         outcomes: by_number,
         order,
+    }
+}
+
+/// The outcome figures of a [`FigureSet`] from [`figure_words`] still to draw: one job per
+/// outcome, which the report runs on whichever thread is free while its pages render.
+pub struct OutcomeDrawings<'a> {
+    review: &'a Review,
+    palette: Palette,
+    cache: Option<&'a FigureCache>,
+    /// Each outcome with figures to draw, with its arms and its figures' words.
+    outcomes: Vec<(
+        &'a ComparisonResults,
+        &'a OutcomeResults,
+        Arms,
+        &'a OutcomeFigures,
+    )>,
+}
+
+impl<'a> OutcomeDrawings<'a> {
+    /// The outcome figures of `figures` not drawn yet, to be drawn from `results` (taken from
+    /// `cache` when their inputs have not changed since they were drawn).
+    pub fn new(
+        figures: &'a FigureSet,
+        review: &'a Review,
+        results: &'a Results,
+        palette: Palette,
+        cache: Option<&'a FigureCache>,
+    ) -> OutcomeDrawings<'a> {
+        // Each comparison's labels from the review, by id.
+        let labels: HashMap<&str, &Comparison> = review
+            .comparisons
+            .iter()
+            .rev()
+            .map(|c| (c.id.as_str(), c))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let outcomes = results
+            .outcomes()
+            // The first outcome of a number has its figures (as in `figure_words`).
+            .filter(|(_, result)| seen.insert(result.number.as_str()))
+            .filter_map(|(comparison, result)| {
+                let words = figures.outcome(result)?;
+                let pending = [&words.forest, &words.funnel]
+                    .into_iter()
+                    .flatten()
+                    .any(|figure| figure.svg.is_empty());
+                pending.then(|| {
+                    let comparison_labels = labels.get(comparison.id.as_str()).copied();
+                    let arms = Arms::of_analysis(comparison_labels, &result.id);
+                    (comparison, result, arms, words)
+                })
+            })
+            .collect();
+        OutcomeDrawings {
+            review,
+            palette,
+            cache,
+            outcomes,
+        }
+    }
+
+    /// The number of outcomes to draw.
+    pub fn len(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.outcomes.is_empty()
+    }
+
+    /// Draws the figures of the `i`th outcome: each figure's kind and SVG.
+    pub fn draw(&self, i: usize) -> Vec<(FigureKind, String)> {
+        let Some((comparison, result, arms, words)) = self.outcomes.get(i) else {
+            return Vec::new();
+        };
+        let forest = |w: &Figure| forest::forest_svg(result, arms, self.review, w);
+        let funnel = |w: &Figure| funnel::funnel_svg(result, w);
+        let Some(cache) = self.cache else {
+            let forest = words.forest.as_ref().map(|w| (w.kind.clone(), forest(w)));
+            let funnel = words.funnel.as_ref().map(|w| (w.kind.clone(), funnel(w)));
+            return forest.into_iter().chain(funnel).collect();
+        };
+        let drawn = |w: &Figure, svg: &dyn Fn(&Figure) -> String| Figure {
+            svg: svg(w),
+            ..w.clone()
+        };
+        let figures =
+            cache.get_or_draw(result, comparison, arms, self.review, self.palette, || {
+                OutcomeFigures {
+                    forest: words.forest.as_ref().map(|w| drawn(w, &forest)),
+                    funnel: words.funnel.as_ref().map(|w| drawn(w, &funnel)),
+                }
+            });
+        [figures.forest, figures.funnel]
+            .into_iter()
+            .flatten()
+            .map(|figure| (figure.kind, figure.svg))
+            .collect()
     }
 }
 

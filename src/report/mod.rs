@@ -47,7 +47,7 @@ use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Review;
-use crate::plot::FigureSet;
+use crate::plot::{FigureSet, OutcomeDrawings, Palette};
 use crate::results::Results;
 use changes::{Baseline, ChangesPage, WhatsNew};
 use context::review_context;
@@ -112,8 +112,18 @@ pub fn render_review(
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .insert(path, bytes);
     };
-    let rendered =
-        render_review_with_warnings(review, site, results, figures, baseline, &[], &keep)?;
+    // Any figure the set has not drawn is drawn beside the pages.
+    let drawings = OutcomeDrawings::new(&figures, review, &results, Palette::default(), None);
+    let rendered = render_review_with_warnings(
+        review,
+        site,
+        Arc::clone(&results),
+        &figures,
+        &drawings,
+        baseline,
+        &[],
+        &keep,
+    )?;
     let files = files
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -121,61 +131,68 @@ pub fn render_review(
 }
 
 /// [`render_review`], the author view listing `warnings` (those loading found), each file
-/// handed to `emit` as soon as it is made.
+/// handed to `emit` as soon as it is made; the outcome figures of `figures` not drawn yet
+/// (`drawings`) are drawn while the pages render.
+#[allow(clippy::too_many_arguments)]
 pub fn render_review_with_warnings(
     review: &Review,
     site: &SiteTemplates,
     results: Arc<Results>,
-    mut figures: FigureSet,
+    figures: &FigureSet,
+    drawings: &OutcomeDrawings<'_>,
     baseline: Option<&Baseline>,
     warnings: &[Diagnostic],
     emit: Emit<'_>,
 ) -> Result<RenderedReview, Vec<Diagnostic>> {
     let worth = worth_a_thread(&results);
     let release = releases_memory(&results);
-    let svgs = figures.take_svgs();
-    // The template context and Tera's values of it on this thread; beside it the figures'
-    // files and the exports, which need the numbers only and cost about as much.
-    let (prepared, changes) = crate::parallel::join(
-        worth,
-        || -> Result<_, Vec<Diagnostic>> {
-            let templates = Templates::new(site, &review.templates, Arc::clone(&results))
-                .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
-            let context = review_context(review, &results, &figures, &templates)?;
-            let profile = evidence_profile::evidence_profile(&findings::findings(review, &results));
-            // Tera's copy of the views is made here too, beside the exports, which take
-            // longer than the context in a large review (its build 6% faster); all but the
-            // little the author view reads then goes before the pages render.
-            let tera_context = context.to_tera(worth);
-            Ok(Prepared {
-                templates,
-                tera_context,
-                author_text: author::AuthorText::of(&context),
-                participants: context.review.participants,
-                participants_unreported: context.review.participants_unreported,
-                date: context.review.date.clone(),
-                profile,
-            })
-        },
-        || {
-            for (path, svg) in svgs {
-                emit(path, svg.into_bytes());
+    crate::parallel::scope(worth, |background| {
+        // In the background, on whichever thread is free: the figures' files, results.json and
+        // results.csv, which need the numbers only. The pages' chain (the context, Tera's
+        // values of it, review.md, its HTML, the page) is on this thread.
+        background.spawn(|| {
+            for (path, svg) in figures.drawn_svgs() {
+                emit(path, svg.as_bytes().to_vec());
             }
             emit("results.json".to_string(), results.to_json().into_bytes());
             let csv = export::results_csv(review, &results);
             emit("results.csv".to_string(), csv.into_bytes());
-            changes::since(baseline, &results)
-        },
-    );
-    render_files(
-        review,
-        site,
-        &changes,
-        prepared?,
-        Split { worth, release },
-        warnings,
-        emit,
-    )
+        });
+        for i in 0..drawings.len() {
+            background.spawn(move || {
+                let drawn =
+                    crate::timings::time(crate::timings::Stage::Figures, || drawings.draw(i));
+                for (kind, svg) in drawn {
+                    emit(kind.path(), svg.into_bytes());
+                }
+            });
+        }
+        let templates = Templates::new(site, &review.templates, Arc::clone(&results))
+            .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
+        let context = review_context(review, &results, figures, &templates)?;
+        let profile = evidence_profile::evidence_profile(&findings::findings(review, &results));
+        let tera_context = context.to_tera(worth);
+        let prepared = Prepared {
+            templates,
+            tera_context,
+            author_text: author::AuthorText::of(&context),
+            participants: context.review.participants,
+            participants_unreported: context.review.participants_unreported,
+            date: context.review.date.clone(),
+            profile,
+        };
+        drop(context);
+        let changes = changes::since(baseline, &results);
+        render_files(
+            review,
+            site,
+            &changes,
+            prepared,
+            Split { worth, release },
+            warnings,
+            emit,
+        )
+    })
 }
 
 /// Whether the review is large enough for its report to be worth a second thread (about 100
@@ -267,7 +284,8 @@ fn render_files(
         date,
         profile,
     } = prepared;
-    // The exports' thread has freed results.json and the figures' files, and waits.
+    // The context's views are free (Tera has its values), and the background has written
+    // what it has drawn so far.
     if release {
         crate::budget::release_free_memory();
     }

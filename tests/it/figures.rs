@@ -252,6 +252,41 @@ fn study_names_are_escaped() {
     assert_no_overlaps(&figure);
 }
 
+// A build takes the figures in two steps, their words for the pages first and each outcome's
+// SVGs later: together they are the figures drawn at once.
+#[test]
+fn figure_words_then_drawings_are_the_figures() {
+    for dir in ["tests/figures/bcg", "reviews/diuretics-pregnancy"] {
+        let review = load(dir);
+        let results = analyse(&review);
+        let whole = plot::figures(&review, &results);
+        let words = plot::figure_words(&review, &results, Palette::default());
+        let captions = |set: &plot::FigureSet| -> Vec<(String, String, String)> {
+            set.iter()
+                .map(|f| (f.path(), f.title.clone(), f.description.clone()))
+                .collect()
+        };
+        assert_eq!(captions(&words), captions(&whole), "{dir}");
+        let drawings =
+            plot::OutcomeDrawings::new(&words, &review, &results, Palette::default(), None);
+        assert!(!drawings.is_empty(), "{dir}: the outcomes' figures wait");
+        let mut drawn: Vec<(String, String)> = words
+            .drawn_svgs()
+            .map(|(path, svg)| (path, svg.to_string()))
+            .collect();
+        let before = drawn.len();
+        for i in 0..drawings.len() {
+            drawn.extend(drawings.draw(i).into_iter().map(|(k, svg)| (k.path(), svg)));
+        }
+        assert!(drawn.len() > before, "{dir}");
+        drawn.sort();
+        let mut expected: Vec<(String, String)> =
+            whole.iter().map(|f| (f.path(), f.svg.clone())).collect();
+        expected.sort();
+        assert_eq!(drawn, expected, "{dir}");
+    }
+}
+
 // Rendering twice gives the same bytes.
 #[test]
 fn figures_are_deterministic() {

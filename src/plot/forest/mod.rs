@@ -30,26 +30,37 @@ pub fn forest(
     arms: &Arms,
     review: &Review,
 ) -> Figure {
-    let layout = layout::layout(result, arms, review);
+    let mut figure = forest_words(result, comparison);
+    figure.svg = forest_svg(result, arms, review, &figure);
+    figure
+}
+
+/// The forest plot's caption and description, its SVG not yet drawn ([`forest_svg`] draws it):
+/// what the pages need, long before the drawing is done.
+pub fn forest_words(result: &OutcomeResults, comparison: &ComparisonResults) -> Figure {
     // Each study's sentence is part of the description.
     let sentences: Vec<String> = result
         .study_results
         .iter()
         .map(|row| describe::study_sentence(row, result.totals != Totals::None))
         .collect();
-    let title = describe::title(result, comparison);
-    let description = describe::describe(result, &sentences);
-    let words = draw::Words {
-        title: &title,
-        description: &description,
-    };
-    let svg = draw::draw(&layout, result, arms, review, &words);
     Figure {
         kind: FigureKind::Forest(result.number.clone()),
-        svg,
-        title,
-        description,
+        svg: String::new(),
+        title: describe::title(result, comparison),
+        description: describe::describe(result, &sentences),
     }
+}
+
+/// The SVG of the forest plot whose caption and description are `words`'s
+/// ([`forest_words`]).
+pub fn forest_svg(result: &OutcomeResults, arms: &Arms, review: &Review, words: &Figure) -> String {
+    let layout = layout::layout(result, arms, review);
+    let words = draw::Words {
+        title: &words.title,
+        description: &words.description,
+    };
+    draw::draw(&layout, result, arms, review, &words)
 }
 
 /// "Favours BCG", as results.csv labels the plot.

@@ -194,7 +194,7 @@ fn check_warns_at_the_certainty() {
             "analyses.yaml:{}:28: warning: comparison `diuretics-vs-control`, outcome `perinatal-death` (analysis 1.2): the certainty is moderate, but the GRADE assistant suggests very low, and it rates down for risk of bias, which none of the reasons names.",
             perinatal_certainty_line()
         ),
-        "Risk of bias, \u{2212}1: Studies at unclear or high risk of bias carry 100% of the weight",
+        "Risk of bias, \u{2212}1: Studies at unclear risk of bias carry 100% of the weight.",
         "Imprecision, \u{2212}2: The confidence interval includes both an important reduction and an important increase.",
         "grade_acknowledged",
     ] {

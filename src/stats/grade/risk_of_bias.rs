@@ -103,9 +103,18 @@ pub fn risk_of_bias(
                 .into(),
         );
     };
-    let unclear_words = match tool {
-        RobTool::Rob1 => "at unclear or high risk of bias",
-        RobTool::Rob2 => "with some concerns or at high risk of bias",
+    // Where no study is at high risk, the sentence names only the judgement there is.
+    let no_high = shares.high == 0.0;
+    let unclear_words = match (tool, no_high) {
+        (RobTool::Rob1, false) => "at unclear or high risk of bias",
+        (RobTool::Rob1, true) => "at unclear risk of bias",
+        (RobTool::Rob2, false) => "with some concerns or at high risk of bias",
+        (RobTool::Rob2, true) => "with some concerns",
+    };
+    let high_clause = if no_high {
+        "none at high risk".to_string()
+    } else {
+        format!("{} at high risk", percent(shares.high))
     };
     let not_low = shares.unclear + shares.high;
     if shares.high >= thresholds.rob_high_very_serious {
@@ -127,19 +136,24 @@ pub fn risk_of_bias(
     } else if not_low >= thresholds.rob_not_low_serious {
         DomainSuggestion::new(
             1,
-            format!(
-                "Studies {unclear_words} carry {} of the weight ({} at high risk).",
-                percent(not_low),
-                percent(shares.high)
-            ),
+            if no_high {
+                format!(
+                    "Studies {unclear_words} carry {} of the weight.",
+                    percent(not_low)
+                )
+            } else {
+                format!(
+                    "Studies {unclear_words} carry {} of the weight ({high_clause}).",
+                    percent(not_low)
+                )
+            },
         )
     } else {
         DomainSuggestion::new(
             0,
             format!(
-                "Studies at low risk of bias carry {} of the weight ({} at high risk).",
-                percent(shares.low),
-                percent(shares.high)
+                "Studies at low risk of bias carry {} of the weight ({high_clause}).",
+                percent(shares.low)
             ),
         )
     }

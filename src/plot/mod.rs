@@ -1,7 +1,9 @@
 //! The figures of a review as SVG strings: PRISMA flow, risk-of-bias summary and graph,
 //! forest plots and funnel plots. Pure: reads the model and the [`Results`], returns a typed
 //! [`FigureSet`] (each figure knows what it shows, [`FigureKind`] names its file); the report
-//! stage writes and embeds the files.
+//! stage writes and embeds the files. A build takes them in two steps: [`figure_words`] (every
+//! caption and description, which the pages need), then [`OutcomeDrawings`], each outcome's
+//! plots drawn while the pages render.
 //!
 //! Everything is written by a small SVG writer ([`svg`]) that gives full control of the
 //! markup: `<g class>`, `<title>`/`<desc>`, escaping, fixed number formats, and text measured

@@ -348,8 +348,9 @@ fn render_files(
     if release {
         crate::budget::release_free_memory();
     }
-    beside?;
+    // An error in review.md's template is told before one in the pages beside it.
     let body = review_html?;
+    beside?;
     // The page sees everything review.md saw, plus the rendered body. The context's values
     // are copies: each part of the body is dropped as soon as it is in (a large review's body
     // is a few MB).

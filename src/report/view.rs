@@ -37,8 +37,7 @@ pub struct ReviewContext {
 impl ReviewContext {
     /// The views as Tera's values, as `tera::Context::from_serialize` would make them; with
     /// `worth`, the generated sections (about half of the work: a large review's serialisation
-    /// is a twentieth of its build, while the exports' thread has finished) on another thread
-    /// beside the rest.
+    /// is a twentieth of its build, on the pages' thread) on another thread beside the rest.
     pub fn to_tera(&self, worth: bool) -> tera::Context {
         // Every field by name, so that a field added to the views cannot be left out here.
         let ReviewContext {

@@ -205,22 +205,34 @@ fn risk_of_bias_reason_follows_the_numbers_and_the_tool() {
     let empty = risk_of_bias(RobTool::Rob1, &[], &defaults());
     assert_eq!(empty.downgrade, 0);
     // With no study at high risk, the sentence names only the judgements there are.
-    assert_eq!(
-        reason(RobTool::Rob1, 0.0, 1.0),
-        "Studies at unclear risk of bias carry 100% of the weight."
-    );
-    assert_eq!(
-        reason(RobTool::Rob2, 0.0, 0.6),
-        "Studies with some concerns carry 60% of the weight."
-    );
-    assert_eq!(
-        reason(RobTool::Rob1, 0.1, 0.5),
-        "Studies at unclear or high risk of bias carry 60% of the weight (10% at high risk)."
-    );
-    assert_eq!(
-        reason(RobTool::Rob1, 0.0, 0.2),
-        "Studies at low risk of bias carry 80% of the weight (none at high risk)."
-    );
+    for (tool, high, unclear, expected) in [
+        (
+            RobTool::Rob1,
+            0.0,
+            1.0,
+            "Studies at unclear risk of bias carry 100% of the weight.",
+        ),
+        (
+            RobTool::Rob2,
+            0.0,
+            0.6,
+            "Studies with some concerns carry 60% of the weight.",
+        ),
+        (
+            RobTool::Rob1,
+            0.1,
+            0.5,
+            "Studies at unclear or high risk of bias carry 60% of the weight (10% at high risk).",
+        ),
+        (
+            RobTool::Rob1,
+            0.0,
+            0.2,
+            "Studies at low risk of bias carry 80% of the weight (none at high risk).",
+        ),
+    ] {
+        assert_eq!(reason(tool, high, unclear), expected);
+    }
 }
 
 #[test]

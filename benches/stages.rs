@@ -20,7 +20,8 @@ fn review_folder(size: synth::Size) -> PathBuf {
     let out = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("target/bench-stages")
         .join(size.name());
-    let dirs = synth::generate(size, &out, 1).expect("the synthetic review is written");
+    let dirs =
+        synth::generate(size, &out, 1, synth::Rows::Csv).expect("the synthetic review is written");
     dirs.into_iter().next().expect("one review")
 }
 

@@ -4,10 +4,14 @@
 //! cargo run --release --example perf                 # every size
 //! cargo run --release --example perf -- --runs 21 --sizes small,large
 //! cargo run --release --example perf -- --outputs /dev/shm/bench   # outputs on tmpfs
+//! cargo run --release --example perf -- --rows mixed  # half the rows inline in analyses.yaml
 //! ```
 //!
 //! Builds the release `revmark` binary (a no-op when it is up to date), writes the synthetic
-//! reviews of examples/synth.rs (seed 1) into `<target>/bench-reviews/<size>`, then times
+//! reviews of examples/synth.rs (seed 1; data rows in CSV files as `revmark new` and the
+//! importers write them, or with `--rows mixed` half of them inline in analyses.yaml, as the
+//! benchmarks measured until the fourteenth session of issue 17) into
+//! `<target>/bench-reviews/<size>`, then times
 //! `revmark build` as a child process: one warm-up run, then the median and the fastest of
 //! several runs, each into a new empty output folder, with the default number of threads and
 //! with `--jobs 1`; one run with `--timings`, into an empty folder, for the time per stage,
@@ -84,6 +88,7 @@ fn main() {
     let mut runs = 11usize;
     let mut sizes: Vec<Size> = TARGETS.iter().map(|t| t.size).collect();
     let mut outputs = None;
+    let mut rows = synth::Rows::Csv;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next();
@@ -94,6 +99,7 @@ fn main() {
                     .unwrap_or_else(|e| fail(&format!("--outputs {v}: {e}")));
                 outputs = Some(given);
             }
+            ("--rows", Some(v)) => rows = synth::Rows::parse(&v).unwrap_or_else(|| usage()),
             ("--sizes", Some(v)) => {
                 sizes = v
                     .split(',')
@@ -124,7 +130,7 @@ fn main() {
     for target in TARGETS.iter().filter(|t| sizes.contains(&t.size)) {
         let size = target.size;
         let dir = reviews.join(size.name());
-        let count = synth::generate(size, &dir, 1)
+        let count = synth::generate(size, &dir, 1, rows)
             .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", dir.display())))
             .len();
         let out = outputs.join(size.name());
@@ -398,7 +404,9 @@ fn ms(d: Duration) -> String {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: perf [--runs N] [--sizes small,medium,large,library] [--outputs DIR]");
+    eprintln!(
+        "usage: perf [--runs N] [--sizes small,medium,large,library] [--outputs DIR] [--rows csv|mixed]"
+    );
     std::process::exit(2);
 }
 

@@ -12,7 +12,8 @@
 //! The data are realistic rather than random noise: each study has arm sizes, each analysed
 //! outcome a baseline risk (or mean and SD) and a true effect with between-study spread, so
 //! pooled results and heterogeneity look like those of real reviews. Rare outcomes give zero
-//! cells and double zeros; some outcomes have subgroups; some data live in CSV files; every
+//! cells and double zeros; some outcomes have subgroups; the data rows live in CSV files, as
+//! `revmark new` and the importers write them (`--rows mixed`: half of them inline); every
 //! study has risk-of-bias judgements with support, outcomes_reported (with narratives for
 //! outcomes without usable data), and analysed outcomes carry GRADE certainty ratings.
 //!
@@ -41,6 +42,28 @@ pub enum Size {
 
 /// Reviews in a library.
 pub const LIBRARY_REVIEWS: usize = 500;
+
+/// Where the data rows are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    /// Every outcome's and subgroup's rows in a CSV file of data/, as `revmark new` and the
+    /// importers write them.
+    Csv,
+    /// Half the outcomes' rows inline in analyses.yaml, the others in CSV files: the reviews
+    /// the benchmarks measured until the fourteenth session of issue 17.
+    Mixed,
+}
+
+impl Rows {
+    /// Parses `csv` or `mixed`.
+    pub fn parse(s: &str) -> Option<Rows> {
+        match s {
+            "csv" => Some(Rows::Csv),
+            "mixed" => Some(Rows::Mixed),
+            _ => None,
+        }
+    }
+}
 
 impl Size {
     /// Parses `small`, `medium`, `large` or `library`.
@@ -95,7 +118,7 @@ struct Shape {
 }
 
 /// Writes the review folder(s) of `size` under `out` and returns their paths, sorted.
-pub fn generate(size: Size, out: &Path, seed: u64) -> io::Result<Vec<PathBuf>> {
+pub fn generate(size: Size, out: &Path, seed: u64, rows: Rows) -> io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out)?;
     if size == Size::Library {
         let mut dirs = Vec::new();
@@ -103,13 +126,13 @@ pub fn generate(size: Size, out: &Path, seed: u64) -> io::Result<Vec<PathBuf>> {
             let dir = out.join(format!("synth-lib-{i:03}"));
             // Each review gets its own stream, derived from the seed and its number.
             let review_seed = seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            write_review(&dir, size.shape(), review_seed, i)?;
+            write_review(&dir, size.shape(), review_seed, i, rows)?;
             dirs.push(dir);
         }
         return Ok(dirs);
     }
     let dir = out.join(format!("synth-{}", size.name()));
-    write_review(&dir, size.shape(), seed, 0)?;
+    write_review(&dir, size.shape(), seed, 0, rows)?;
     Ok(vec![dir])
 }
 
@@ -303,7 +326,7 @@ struct Analysis {
 }
 
 /// Writes one review folder.
-fn write_review(dir: &Path, shape: Shape, seed: u64, number: usize) -> io::Result<()> {
+fn write_review(dir: &Path, shape: Shape, seed: u64, number: usize, rows: Rows) -> io::Result<()> {
     let mut rng = Rng(seed);
     if dir.exists() {
         std::fs::remove_dir_all(dir)?;
@@ -385,7 +408,7 @@ fn write_review(dir: &Path, shape: Shape, seed: u64, number: usize) -> io::Resul
     let studies_text = studies_yaml(&mut rng, shape, &studies, &analyses, rob2);
     std::fs::write(dir.join("studies.yaml"), studies_text)?;
     let mut csv_files = Vec::new();
-    let analyses_text = analyses_yaml(&mut rng, shape, &studies, &analyses, &mut csv_files);
+    let analyses_text = analyses_yaml(&mut rng, shape, &studies, &analyses, rows, &mut csv_files);
     std::fs::write(dir.join("analyses.yaml"), analyses_text)?;
     for (name, text) in csv_files {
         std::fs::write(dir.join("data").join(name), text)?;
@@ -904,6 +927,7 @@ fn analyses_yaml(
     shape: Shape,
     studies: &[Study],
     analyses: &[Analysis],
+    layout_rows: Rows,
     csv_files: &mut Vec<(String, String)>,
 ) -> String {
     let mut y = String::new();
@@ -981,7 +1005,9 @@ fn analyses_yaml(
                     } else {
                         "Middle- and high-income settings"
                     };
-                    if g == 1 && rng.chance(0.5) {
+                    // Drawn in both layouts, so that the data are the same.
+                    let in_csv = g == 1 && rng.chance(0.5);
+                    if in_csv || layout_rows == Rows::Csv {
                         let file = format!("{file_stem}-sub{}.csv", g + 1);
                         let _ = writeln!(
                             y,
@@ -995,7 +1021,7 @@ fn analyses_yaml(
                         yaml_rows(&mut y, part, 14);
                     }
                 }
-            } else if layout < 0.5 {
+            } else if layout < 0.5 || layout_rows == Rows::Csv {
                 let file = format!("{file_stem}.csv");
                 let _ = writeln!(y, "        data: data/{file}");
                 csv_files.push((file, csv_rows(&rows)));
@@ -1010,7 +1036,7 @@ fn analyses_yaml(
 
 fn usage() -> ! {
     eprintln!(
-        "usage: synth --size small|medium|large|library --out DIR [--seed N]\n\
+        "usage: synth --size small|medium|large|library --out DIR [--seed N] [--rows csv|mixed]\n\
          writes DIR/synth-<size> (or DIR/synth-lib-000..499 for library)"
     );
     std::process::exit(2);
@@ -1020,6 +1046,7 @@ fn main() {
     let mut size = None;
     let mut out = None;
     let mut seed = 1u64;
+    let mut rows = Rows::Csv;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next().unwrap_or_else(|| usage());
@@ -1027,13 +1054,14 @@ fn main() {
             "--size" => size = Some(Size::parse(&value).unwrap_or_else(|| usage())),
             "--out" => out = Some(PathBuf::from(value)),
             "--seed" => seed = value.parse().unwrap_or_else(|_| usage()),
+            "--rows" => rows = Rows::parse(&value).unwrap_or_else(|| usage()),
             _ => usage(),
         }
     }
     let (Some(size), Some(out)) = (size, out) else {
         usage()
     };
-    match generate(size, &out, seed) {
+    match generate(size, &out, seed, rows) {
         Ok(dirs) => eprintln!("wrote {} review(s) under {}", dirs.len(), out.display()),
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", out.display());

@@ -126,7 +126,27 @@ fn options() -> granit_parser::Options {
 
 /// Parses a YAML file into its tree. An empty file is an empty mapping, so that a missing
 /// required field is reported by name. The error is the first syntax error or exceeded limit.
+///
+/// A long file is parsed in parts on the pool's threads where it can be cut safely (see
+/// [`split_points`]); whenever the parts do not join into the tree of the whole file, or any
+/// part has a problem, the whole file is parsed as one, so the tree and every message are
+/// those of one parse.
 pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
+    let jobs = crate::parallel::jobs();
+    if jobs > 1 && source.text.len() >= 2 * PART_BYTES {
+        let parts = (source.text.len() / PART_BYTES).min(4 * jobs);
+        let cuts = split_points(&source.text, parts);
+        if !cuts.is_empty()
+            && let Some(tree) = parse_in_parts(&source.text, &cuts)
+        {
+            return Ok(tree);
+        }
+    }
+    parse_whole(source)
+}
+
+/// [`parse`] in one piece.
+fn parse_whole(source: &SourceFile) -> Result<Node, Diagnostic> {
     let mut builder = Builder::default();
     let parser = Parser::new_from_str_with_options(&source.text, options());
     for next in parser {
@@ -139,6 +159,158 @@ pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
         at: Location::new(1, 1),
         value: Value::Map(Vec::new()),
     }))
+}
+
+/// The size of a part of a long file parsed on its own thread: studies.yaml of 200 studies
+/// (250 KB) is parsed in two parts, of 1,000 studies (2.2 MB) in 8 on two threads.
+const PART_BYTES: usize = 96 * 1024;
+
+/// The key that a part after the first is parsed under, standing for the key of the list it
+/// continues: `KEY:` then the part's lines, whose first is an item of that list.
+const PART_KEY: &str = "revmark-part-continues";
+
+/// Byte offsets where `text` may be cut into about `parts` parts: the starts of lines that
+/// begin an item of a list (`- ` at the line's start, or after two spaces), one after each
+/// `len / parts`; none where [`may_cut`] says no.
+fn split_points(text: &str, parts: usize) -> Vec<usize> {
+    if parts < 2 || !may_cut(text) {
+        return Vec::new();
+    }
+    let bytes = text.as_bytes();
+    let mut cuts = Vec::new();
+    let mut from = 0;
+    for i in 1..parts {
+        let target = (text.len() / parts * i).max(from);
+        let Some(at) = bytes[target..]
+            .windows(5)
+            .position(is_item_line)
+            .map(|p| target + p + 1)
+        else {
+            break;
+        };
+        cuts.push(at);
+        from = at + 1;
+    }
+    cuts
+}
+
+/// Whether `window` is a line break followed by the start of a list item at the line's start
+/// or after two spaces.
+fn is_item_line(window: &[u8]) -> bool {
+    window[0] == b'\n' && (window[1..3] == *b"- " || window[1..5] == *b"  - ")
+}
+
+/// Whether `text` has none of what could reach across a cut where [`join_part`] cannot see
+/// it: directives (`%`), document markers (`---` and `...` after the first line), and line
+/// breaks other than LF (granit counts a lone CR, U+2028 and U+2029 as breaks too, and the
+/// parts' lines are numbered by counting LF). One pass over the bytes.
+fn may_cut(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.starts_with(b"%") || bytes.starts_with(b"...") {
+        return false;
+    }
+    memchr::memchr3_iter(b'\n', b'\r', 0xe2, bytes).all(|i| match bytes[i] {
+        b'\n' => {
+            let next = &bytes[i + 1..];
+            !(next.starts_with(b"%") || next.starts_with(b"---") || next.starts_with(b"..."))
+        }
+        b'\r' => false,
+        // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+        _ => !matches!(&bytes[i + 1..], [0x80, 0xa8 | 0xa9, ..]),
+    })
+}
+
+/// The tree of `text` parsed in parts cut at `cuts` (see [`split_points`]), each on a thread of
+/// the pool; None when a part has a problem or the parts do not join as the whole file would
+/// parse, which [`parse`] then does.
+fn parse_in_parts(text: &str, cuts: &[usize]) -> Option<Node> {
+    let mut bounds = vec![0];
+    bounds.extend_from_slice(cuts);
+    bounds.push(text.len());
+    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let parsed = crate::parallel::map(&ranges, |&(start, end)| {
+        if start == 0 {
+            return parse_part(&text[..end], 0);
+        }
+        // Under a key of its own, so that its items and the keys after them parse as they do
+        // in the whole file; line 2 of the part is the line the cut starts.
+        let first_line = memchr::memchr_iter(b'\n', &text.as_bytes()[..start]).count() + 1;
+        let part = format!("{PART_KEY}:\n{}", &text[start..end]);
+        parse_part(&part, first_line - 2)
+    });
+    let mut parts = parsed.into_iter();
+    let (mut tree, mut counts) = parts.next()??;
+    for (cut, part) in cuts.iter().zip(parts) {
+        let (node, part_counts) = part?;
+        let indent = text[*cut..].bytes().take_while(|&b| b == b' ').count();
+        join_part(&mut tree, &counts, node, indent)?;
+        counts.add(&part_counts);
+    }
+    counts.within_limits().then_some(tree)
+}
+
+/// Parses one part of a file, its lines numbered `line_offset` after its own; None on any
+/// problem.
+fn parse_part(text: &str, line_offset: usize) -> Option<(Node, Counts)> {
+    let mut builder = Builder {
+        line_offset,
+        ..Builder::default()
+    };
+    for next in Parser::new_from_str_with_options(text, options()) {
+        let (event, span) = next.ok()?;
+        builder.event(event, span.start).ok()?;
+    }
+    let root = builder.root.take()?;
+    Some((root, builder.counts()))
+}
+
+/// Joins `part` (a mapping whose first key is [`PART_KEY`]) onto `tree` (the file so far),
+/// where the part was cut at a line that starts, indented by `indent`, with `- `. The whole
+/// file would parse into the same tree when the tree is a block mapping at the line's start
+/// whose last value is a block list with its items at that indentation: that line then starts
+/// the next item of that list, since no scalar or collection of the tree's last item can take
+/// a line indented no more than the item's `-` (a quoted scalar or flow collection left open
+/// would have failed the earlier part's parse). The part's list items go into that list and
+/// its other keys after the tree's, none given twice; None otherwise.
+fn join_part(tree: &mut Node, counts: &Counts, part: Node, indent: usize) -> Option<()> {
+    let Value::Map(entries) = &mut tree.value else {
+        return None;
+    };
+    let Value::Map(part_entries) = part.value else {
+        return None;
+    };
+    if tree.at.column() != 1 || !counts.last_top_list_is_block {
+        return None;
+    }
+    let mut part_entries = part_entries.into_iter();
+    let (key, continued) = part_entries.next()?;
+    let (Value::Scalar { text, .. }, Value::Seq(items)) = (&key.value, continued.value) else {
+        return None;
+    };
+    if text != PART_KEY {
+        return None;
+    }
+    let (_, last) = entries.last_mut()?;
+    let Value::Seq(list) = &mut last.value else {
+        return None;
+    };
+    if last.at.column() != indent as u64 + 1 {
+        return None;
+    }
+    list.extend(items);
+    for (key, value) in part_entries {
+        let Value::Scalar { text, .. } = &key.value else {
+            return None;
+        };
+        let given = entries
+            .iter()
+            .any(|(k, _)| matches!(&k.value, Value::Scalar { text: t, .. } if t == text));
+        if given {
+            return None;
+        }
+        entries.push((key, value));
+    }
+    Some(())
 }
 
 /// Refuses a control character that a double-quoted scalar writes as an escape (`"\u0000"`,
@@ -181,6 +353,43 @@ fn location(marker: Marker) -> Location {
     Location::new(marker.line().max(1), marker.col() + 1)
 }
 
+/// What a part of a file counts against the file's limits, and whether its last list under
+/// the top mapping is a block list (`- ` items, not `[...]`).
+#[derive(Debug, Default)]
+struct Counts {
+    events: usize,
+    nodes: usize,
+    anchors: usize,
+    aliases: usize,
+    replayed: usize,
+    scalar_bytes: usize,
+    last_top_list_is_block: bool,
+}
+
+impl Counts {
+    /// Adds a later part's counts; its last list is the file's last.
+    fn add(&mut self, later: &Counts) {
+        self.events += later.events;
+        self.nodes += later.nodes;
+        self.anchors += later.anchors;
+        self.aliases += later.aliases;
+        self.replayed += later.replayed;
+        self.scalar_bytes += later.scalar_bytes;
+        self.last_top_list_is_block = later.last_top_list_is_block;
+    }
+
+    /// Whether the parts' sums, which count at least what the whole file would, are within
+    /// the limits that [`Builder`] holds a file to.
+    fn within_limits(&self) -> bool {
+        self.events <= MAX_EVENTS
+            && self.nodes <= MAX_NODES
+            && self.anchors <= MAX_ANCHORS
+            && self.aliases <= MAX_ANCHORS
+            && self.replayed <= MAX_REPLAYED_EVENTS
+            && self.scalar_bytes <= MAX_SCALAR_BYTES
+    }
+}
+
 /// A collection being built, with the anchor it defines.
 struct Open {
     node: Node,
@@ -206,6 +415,10 @@ struct Builder {
     aliases: usize,
     replayed: usize,
     scalar_bytes: usize,
+    /// Added to every line: a part of a file parsed on its own starts this many lines in.
+    line_offset: usize,
+    /// Whether the last event directly in the top mapping opened a block list.
+    last_top_list_is_block: bool,
 }
 
 /// A problem at a place.
@@ -214,6 +427,22 @@ type Failure = (Location, String);
 impl Builder {
     fn event(&mut self, event: Event, start: Marker) -> Result<(), Failure> {
         let at = location(start);
+        let at = Location::new(at.line() as usize + self.line_offset, at.column() as usize);
+        if self.open.len() == 1
+            && matches!(
+                event,
+                Event::Scalar(..)
+                    | Event::Alias(..)
+                    | Event::SequenceStart(..)
+                    | Event::MappingStart(..)
+            )
+        {
+            // A key or value directly in the top mapping: the last is the last entry's value.
+            self.last_top_list_is_block = matches!(
+                event,
+                Event::SequenceStart(granit_parser::StructureStyle::Block, ..)
+            );
+        }
         self.events += 1;
         if self.events > MAX_EVENTS {
             return Err((
@@ -300,6 +529,19 @@ impl Builder {
             }
             #[allow(unreachable_patterns)]
             _ => Err((at, "a YAML construct revmark does not read".into())),
+        }
+    }
+
+    /// What this builder counted against the file's limits.
+    fn counts(&self) -> Counts {
+        Counts {
+            events: self.events,
+            nodes: self.nodes,
+            anchors: self.anchors.len(),
+            aliases: self.aliases,
+            replayed: self.replayed,
+            scalar_bytes: self.scalar_bytes,
+            last_top_list_is_block: self.last_top_list_is_block,
         }
     }
 
@@ -565,6 +807,124 @@ mod tests {
             bomb.push_str(&format!("a{level}: &a{level} [{aliases}]\n"));
         }
         assert!(tree(&bomb).unwrap_err().contains("aliases"));
+    }
+
+    /// Every place `text` may be cut (every item line where [`may_cut`] allows one): the file
+    /// parsed in two parts cut there, and in parts cut at every such place, is either refused
+    /// or the tree of the whole file.
+    fn parts_agree_with_the_whole(name: &str, text: &str) -> usize {
+        let whole = parse_whole(&SourceFile::new("t.yaml", text));
+        let cuts: Vec<usize> = if may_cut(text) {
+            text.as_bytes()
+                .windows(5)
+                .enumerate()
+                .filter(|(_, w)| is_item_line(w))
+                .map(|(i, _)| i + 1)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut joined = 0;
+        let mut check = |cuts: &[usize]| {
+            if let Some(tree) = parse_in_parts(text, cuts) {
+                joined += 1;
+                assert_eq!(
+                    whole.as_ref().ok(),
+                    Some(&tree),
+                    "{name} cut at {cuts:?}: {whole:?}"
+                );
+            }
+        };
+        // Every place in a short file; about 40 spread over a long one.
+        for &cut in cuts.iter().step_by(cuts.len() / 40 + 1) {
+            check(&[cut]);
+        }
+        if !cuts.is_empty() {
+            check(&cuts);
+        }
+        joined
+    }
+
+    // A long file is parsed in parts only where the parts join into the tree of the whole,
+    // whatever the part boundaries cut through: block scalars, quoted and plain scalars over
+    // several lines, flow collections, aliases of anchors in an earlier part, keys given
+    // twice across parts, later keys, lists written at the key's indentation, documents.
+    #[test]
+    fn a_file_parsed_in_parts_is_the_file_parsed_whole() {
+        let tricky = [
+            "notes: |\n  - a\n  - b\nincluded:\n  - c\n  - d\n",
+            "included:\n  - \"a\n  - b\"\n  - c\n",
+            "included: [a,\n  - b]\n",
+            "included:\n  [a, b]\n  - c\n",
+            "included:\n  - {a: 1,\n  - b}\n  - c\n",
+            "included:\n  - &x a\n  - *x\n",
+            "included: &s\n  - a\n  - b\nother: *s\n",
+            "a: 1\nincluded:\n  - x\n  - y\na: 2\n",
+            "included:\n  - x\n  - y\nincluded:\n  - z\n",
+            "included:\n  - x\n  - y\nexcluded:\n  - z\n  - w\nongoing: []\n",
+            "included:\n  - id: a\n    outcomes:\n      - x\n  - id: b\n    notes: |\n      - c\n  - d\n",
+            "title: a\n  - b\nincluded:\n  - c\n  - d\n",
+            "included:\n  - a\n- b\n",
+            "included:\n- a\n- b\nexcluded:\n- c\n",
+            "included:\n  - a: |\n      text\n  - b\n  - |\n    c\n  - d\n",
+            "included:\n  -\n  - b\n  - - c\n    - d\n  - e\n",
+            "included:\n  - a\n...\n",
+            "included:\n  - a\n---\nb: 1\n",
+            "---\nincluded:\n  - a\n  - b\n",
+            "%YAML 1.2\n---\nincluded:\n  - a\n  - b\n",
+            "included:\r\n  - a\r\n  - b\r\n",
+            "- a\n- b\n",
+            "  included:\n  - a\n  - b\n",
+            "included:\n\n  - a\n\n  # - not an item\n  - b\n",
+            "included:\n  - a\n  - b: 1\n    b: 2\n  - c\n",
+            "included:\n  - a\nk: v\n  - b\n",
+            "included:\n  - a\n  - !!str b\n",
+            "? included\n: - a\n  - b\n",
+            "included:\n  - a # - b\n  - 'c\n  - d'\n",
+        ];
+        for text in tricky {
+            parts_agree_with_the_whole(text, text);
+        }
+        // The review files of the examples, of `revmark new` and of the tests.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = 0;
+        let mut stack = vec![root.join("reviews"), root.join("src"), root.join("tests")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "yaml")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    parts_agree_with_the_whole(&path.display().to_string(), &text);
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 10, "{files} files");
+        // A list as studies.yaml writes it is parsed in parts, its lines numbered as in the
+        // whole file.
+        let mut long = String::from("risk_of_bias_tool: rob1\nincluded:\n");
+        for i in 0..300 {
+            long.push_str(&format!(
+                "  - id: \"Study {i}\"\n    notes: |\n      Line one.\n      - not an item\n    outcomes_reported:\n      - outcome: o{i}\n"
+            ));
+        }
+        long.push_str("excluded:\n  - id: \"Other 1\"\n    reason: wrong design\n");
+        assert!(parts_agree_with_the_whole("long", &long) >= 30);
+        let cuts = split_points(&long, 4);
+        assert_eq!(cuts.len(), 3);
+        let tree = parse_in_parts(&long, &cuts).expect("the parts join");
+        let Value::Map(entries) = &tree.value else {
+            panic!()
+        };
+        let Value::Seq(items) = &entries[1].1.value else {
+            panic!()
+        };
+        assert_eq!(items.len(), 300);
+        assert_eq!(items[299].at, Location::new(2 + 299 * 6 + 1, 5));
+        assert_eq!(entries[2].0.at, Location::new(2 + 300 * 6 + 1, 1));
     }
 
     #[test]

@@ -11,8 +11,20 @@ fn one_thread_and_four_give_identical_output() {
     let scratch = Scratch::new("jobs");
     example(&scratch, "mmn-lactation");
     example(&scratch, "diuretics-pregnancy");
-    synth::generate(synth::Size::Medium, &scratch.path("reviews"), 11).unwrap();
-    synth::generate(synth::Size::Small, &scratch.path("reviews"), 12).unwrap();
+    synth::generate(
+        synth::Size::Medium,
+        &scratch.path("reviews"),
+        11,
+        synth::Rows::Mixed,
+    )
+    .unwrap();
+    synth::generate(
+        synth::Size::Small,
+        &scratch.path("reviews"),
+        12,
+        synth::Rows::Csv,
+    )
+    .unwrap();
     let mut trees = Vec::new();
     for (out, extra) in [
         ("out-1", &["--jobs", "1"][..]),

@@ -5,17 +5,22 @@ use crate::common::*;
 
 use crate::synth_reviews as synth;
 
-use synth::Size;
+use synth::{Rows, Size};
 
-// Small and medium reviews pass `revmark check`, and the same seed writes the same bytes.
+// Small and medium reviews pass `revmark check` with their rows in CSV files or half of
+// them inline, and the same seed writes the same bytes.
 #[test]
 fn generated_reviews_are_valid_and_reproducible() {
     let scratch = Scratch::new("synth");
-    for size in [Size::Small, Size::Medium] {
-        let first = scratch.path(&format!("first-{}", size.name()));
-        let second = scratch.path(&format!("second-{}", size.name()));
-        let dirs = synth::generate(size, &first, 7).unwrap();
-        synth::generate(size, &second, 7).unwrap();
+    for (size, rows) in [
+        (Size::Small, Rows::Csv),
+        (Size::Medium, Rows::Csv),
+        (Size::Medium, Rows::Mixed),
+    ] {
+        let first = scratch.path(&format!("first-{}-{rows:?}", size.name()));
+        let second = scratch.path(&format!("second-{}-{rows:?}", size.name()));
+        let dirs = synth::generate(size, &first, 7, rows).unwrap();
+        synth::generate(size, &second, 7, rows).unwrap();
         assert_eq!(dirs.len(), 1);
         let run = revmark(&scratch.0, &["check", dirs[0].to_str().unwrap()]);
         assert_eq!(
@@ -41,8 +46,8 @@ fn generated_reviews_are_valid_and_reproducible() {
 #[test]
 fn another_seed_gives_other_data() {
     let scratch = Scratch::new("synth-seeds");
-    synth::generate(Size::Small, &scratch.path("a"), 1).unwrap();
-    synth::generate(Size::Small, &scratch.path("b"), 2).unwrap();
+    synth::generate(Size::Small, &scratch.path("a"), 1, Rows::Csv).unwrap();
+    synth::generate(Size::Small, &scratch.path("b"), 2, Rows::Csv).unwrap();
     let read = |dir: &str| std::fs::read(scratch.path(dir).join("synth-small/analyses.yaml"));
     assert_ne!(read("a").unwrap(), read("b").unwrap());
 }
@@ -52,7 +57,7 @@ fn another_seed_gives_other_data() {
 #[test]
 fn medium_review_has_realistic_features() {
     let scratch = Scratch::new("synth-features");
-    let dir = synth::generate(Size::Medium, &scratch.0, 3)
+    let dir = synth::generate(Size::Medium, &scratch.0, 3, Rows::Csv)
         .unwrap()
         .remove(0);
     let analyses = std::fs::read_to_string(dir.join("analyses.yaml")).unwrap();
@@ -91,4 +96,31 @@ fn medium_review_has_realistic_features() {
         cells.len() == 5 && cells[3] == "0" && cells[1] == "0"
     });
     assert!(double_zero_yaml || double_zero_csv, "no double-zero trial");
+}
+
+// The two layouts hold the same data: with `Rows::Csv` every outcome's rows are in a CSV file,
+// with `Rows::Mixed` some are inline, and the built results are the same.
+#[test]
+fn both_row_layouts_give_the_same_results() {
+    let scratch = Scratch::new("synth-rows");
+    let csv = synth::generate(Size::Small, &scratch.path("csv"), 5, Rows::Csv).unwrap();
+    let mixed = synth::generate(Size::Small, &scratch.path("mixed"), 5, Rows::Mixed).unwrap();
+    let analyses =
+        |dir: &std::path::Path| std::fs::read_to_string(dir.join("analyses.yaml")).unwrap();
+    assert!(
+        !analyses(&csv[0]).contains("studies:"),
+        "inline rows with Rows::Csv"
+    );
+    assert!(
+        analyses(&mixed[0]).contains("studies:"),
+        "no inline rows with Rows::Mixed"
+    );
+    let mut results = Vec::new();
+    for name in ["csv", "mixed"] {
+        let out = format!("out-{name}");
+        let run = revmark(&scratch.0, &["build", name, "--out", &out]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        results.push(std::fs::read(scratch.path(&out).join("synth-small/results.json")).unwrap());
+    }
+    assert!(results[0] == results[1], "the layouts' results differ");
 }

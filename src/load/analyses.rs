@@ -53,13 +53,84 @@ pub(crate) struct Referenced<'a> {
     pub studies: Option<&'a Studies>,
 }
 
-/// Checks analyses.yaml (in `file`) and the data files it names, and resolves its
-/// comparisons; an outcome with errors is left out, its problems go to `problems`.
+/// A data file named in analyses.yaml, read and split into cells before the review is
+/// checked, or why it could not be read; its problems are reported when an outcome reads it.
+pub(crate) type DataFiles = HashMap<String, Result<DataFile, String>>;
+
+/// A CSV data file and its records, each cell trimmed and read as a number where it is one.
+pub(crate) struct DataFile {
+    file: SourceFile,
+    records: Result<Vec<Vec<DataCell>>, (usize, usize, String)>,
+}
+
+/// A cell of a CSV data file.
+struct DataCell {
+    value: raw::Cell,
+    line: usize,
+    column: usize,
+}
+
+impl DataFile {
+    /// The records of `file`'s CSV text.
+    fn read(file: SourceFile) -> DataFile {
+        let records = csv::parse(&file.text).map(|records| {
+            records
+                .into_iter()
+                .map(|record| {
+                    record
+                        .into_iter()
+                        .map(|cell| {
+                            let text = cell.text.trim();
+                            DataCell {
+                                value: raw::Cell {
+                                    number: text.parse::<f64>().ok(),
+                                    text: text.to_string(),
+                                },
+                                line: cell.line,
+                                column: cell.column,
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        DataFile { file, records }
+    }
+}
+
+/// Reads the data files that the outcomes and subgroups of `raw` take their rows from (where
+/// `studies` does not give them inline), with `read_data`: the work of loading a review that
+/// does not need studies.yaml, done while it is parsed.
+pub(crate) fn read_data_files(raw: &raw::AnalysesFile, read_data: &DataReader) -> DataFiles {
+    let mut files = DataFiles::new();
+    let sources = raw
+        .comparisons
+        .iter()
+        .flat_map(|c| &c.outcomes)
+        .flat_map(|o| {
+            let own = (o.subgroups.is_none() && o.studies.is_none()).then_some(&o.data);
+            let subgroups = o.subgroups.iter().flatten();
+            own.into_iter()
+                .chain(subgroups.filter(|s| s.studies.is_none()).map(|s| &s.data))
+                .flatten()
+        });
+    for path in sources {
+        files
+            .entry(path.value.clone())
+            .or_insert_with(|| read_data(&path.value).map(DataFile::read));
+    }
+    files
+}
+
+/// Checks analyses.yaml (in `file`) and the data files it names (read beforehand into
+/// `data_files`, or now with `read_data`), and resolves its comparisons; an outcome with
+/// errors is left out, its problems go to `problems`.
 pub(crate) fn resolve(
     raw: raw::AnalysesFile,
     file: &SourceFile,
     referenced: &Referenced,
-    read_data: &mut DataReader,
+    read_data: &DataReader,
+    data_files: &mut DataFiles,
     problems: &mut Problems,
 ) -> Vec<Comparison> {
     check_unique(
@@ -132,7 +203,8 @@ pub(crate) fn resolve(
             let mut checker = OutcomeChecker {
                 file,
                 referenced,
-                read_data: &mut *read_data,
+                read_data,
+                data_files: &mut *data_files,
                 problems: &mut *problems,
             };
             let numbers = [number, outcome_number];
@@ -173,7 +245,8 @@ pub(super) fn method_misfit(
 struct OutcomeChecker<'a, 'r> {
     file: &'a SourceFile,
     referenced: &'a Referenced<'r>,
-    read_data: &'a mut DataReader<'r>,
+    read_data: &'a DataReader<'r>,
+    data_files: &'a mut DataFiles,
     problems: &'a mut Problems,
 }
 
@@ -615,10 +688,15 @@ impl OutcomeChecker<'_, '_> {
                 }
             }
         } else if let Some(path) = data {
-            match (self.read_data)(&path.value) {
-                Ok(csv_file) => {
-                    super::fs::refuse_control_characters(&csv_file, self.problems);
-                    rows = self.read_csv(&csv_file, reader);
+            // Read beforehand, unless a second outcome reads the same file.
+            let read = match self.data_files.remove(&path.value) {
+                Some(read) => read,
+                None => (self.read_data)(&path.value).map(DataFile::read),
+            };
+            match read {
+                Ok(data_file) => {
+                    super::fs::refuse_control_characters(&data_file.file, self.problems);
+                    rows = self.read_csv(data_file, reader);
                 }
                 Err(message) => {
                     self.error(DATA_FILE, &path, || {
@@ -631,8 +709,10 @@ impl OutcomeChecker<'_, '_> {
     }
 
     /// Reads the rows of a CSV data file.
-    fn read_csv(&mut self, file: &SourceFile, reader: &RowReader) -> Vec<DataRow> {
-        let records = match csv::parse(&file.text) {
+    fn read_csv(&mut self, data_file: DataFile, reader: &RowReader) -> Vec<DataRow> {
+        let DataFile { file, records } = data_file;
+        let file = &file;
+        let records = match records {
             Ok(r) => r,
             Err((line, column, message)) => {
                 self.problems.push(file.error(
@@ -643,7 +723,8 @@ impl OutcomeChecker<'_, '_> {
                 return Vec::new();
             }
         };
-        let Some((header, body)) = records.split_first() else {
+        let mut records = records.into_iter();
+        let Some(header) = records.next() else {
             self.problems.push(file.error(
                 1,
                 1,
@@ -654,10 +735,9 @@ impl OutcomeChecker<'_, '_> {
             ));
             return Vec::new();
         };
-        // Header names are trimmed once, not for every row.
-        let names: Vec<&str> = header.iter().map(|h| h.text.trim()).collect();
+        let names: Vec<&str> = header.iter().map(|h| h.value.text.as_str()).collect();
         let mut rows = Vec::new();
-        for record in body {
+        for record in records {
             if record.len() != header.len() {
                 self.problems.add(&file.path, CSV_SHAPE, |_| {
                     file.error(
@@ -673,26 +753,19 @@ impl OutcomeChecker<'_, '_> {
                 });
                 continue;
             }
+            let at = (record[0].line, record[0].column);
             let cells: Vec<RowCell> = names
                 .iter()
                 .zip(record)
-                .filter(|(_, cell)| !cell.text.trim().is_empty())
+                .filter(|(_, cell)| !cell.value.text.is_empty())
                 .map(|(&name, cell)| RowCell {
                     name: name.into(),
-                    value: raw::Cell {
-                        text: cell.text.trim().to_string(),
-                        number: cell.text.trim().parse::<f64>().ok(),
-                    },
+                    value: cell.value,
                     line: cell.line,
                     column: cell.column,
                 })
                 .collect();
-            if let Some(row) = reader.read(
-                file,
-                &cells,
-                (record[0].line, record[0].column),
-                self.problems,
-            ) {
+            if let Some(row) = reader.read(file, &cells, at, self.problems) {
                 rows.push(row);
             }
         }

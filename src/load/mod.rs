@@ -107,7 +107,7 @@ pub fn load_review_cached(
     };
     let mut review = validate::validate(
         &sources,
-        &mut |rel| fs::read_data(dir, rel),
+        &|rel| fs::read_data(dir, rel),
         cache,
         &mut problems,
     );

@@ -17,7 +17,7 @@ const NOT_A_DATE: Kind = Kind::error("a date that is not YYYY-MM-DD");
 pub(crate) fn check(
     raw: raw::Protocol,
     file: &SourceFile,
-    read_data: &mut super::validate::DataReader,
+    read_data: &super::validate::DataReader,
     problems: &mut Problems,
 ) -> Protocol {
     let outcomes: Vec<ProtocolOutcome> = raw

@@ -19,7 +19,7 @@ pub(crate) fn check(
     mut text: FullText,
     tables: Vec<RawTable>,
     file: &SourceFile,
-    read_data: &mut DataReader,
+    read_data: &DataReader,
     problems: &mut Problems,
 ) -> FullText {
     for entry in text.history.iter().chain(&text.whats_new) {
@@ -46,7 +46,7 @@ pub(crate) fn check(
 fn table(
     raw: RawTable,
     file: &SourceFile,
-    read_data: &mut DataReader,
+    read_data: &DataReader,
     problems: &mut Problems,
 ) -> Option<AdditionalTable> {
     let RawTable {

@@ -8,30 +8,39 @@ use super::{ParseCache, Sources, analyses, protocol, studies, yaml};
 use crate::diagnostic::{Problems, SourceFile};
 use crate::model::Review;
 
-/// Reads a data file named in analyses.yaml, relative to the review folder.
-pub(crate) type DataReader<'a> = dyn FnMut(&str) -> Result<SourceFile, String> + 'a;
+/// Reads a data file named in analyses.yaml, relative to the review folder. `Sync`, so that
+/// the data files are read on the thread that parses analyses.yaml.
+pub(crate) type DataReader<'a> = dyn Fn(&str) -> Result<SourceFile, String> + Sync + 'a;
 
 /// Parses (or takes from `cache`) and validates the review's files. The review is None when
 /// review.yaml or studies.yaml did not parse; it may have errors all the same (in `problems`).
 pub(crate) fn validate(
     sources: &Sources,
-    read_data: &mut DataReader,
+    read_data: &DataReader,
     cache: Option<&ParseCache>,
     problems: &mut Problems,
 ) -> Option<Review> {
-    // Parsing dominates loading a large review: studies.yaml on one thread, review.yaml and
-    // analyses.yaml on another. Problems are collected in file order all the same.
+    // Parsing dominates loading a large review: studies.yaml on one thread (in parts on both,
+    // yaml.rs), review.yaml and analyses.yaml on another, which then reads the data files that
+    // analyses.yaml names. Problems are collected in file order all the same: a data file's
+    // are reported when its outcome is checked.
     let size = sources.studies.text.len() + sources.analyses.as_ref().map_or(0, |a| a.text.len());
-    let (raw_studies, (raw_protocol, raw_analyses)) = crate::parallel::join(
+    let (raw_studies, (raw_protocol, raw_analyses, mut data_files)) = crate::parallel::join(
         size >= crate::parallel::WORTH_A_THREAD,
         || parse(&sources.studies, cache, raw::studies),
         || {
+            let analyses = sources
+                .analyses
+                .as_ref()
+                .map(|a| parse(a, cache, raw::analyses));
+            let data_files = match &analyses {
+                Some((Some(raw), _)) => analyses::read_data_files(raw, read_data),
+                _ => analyses::DataFiles::default(),
+            };
             (
                 parse(&sources.review, cache, raw::protocol),
-                sources
-                    .analyses
-                    .as_ref()
-                    .map(|a| parse(a, cache, raw::analyses)),
+                analyses,
+                data_files,
             )
         },
     );
@@ -54,8 +63,7 @@ pub(crate) fn validate(
     let protocol_complete = raw_protocol.as_ref().is_some_and(|p| p.complete);
     let studies_complete = raw_studies.as_ref().is_some_and(|s| s.complete);
     let analyses_complete = raw_analyses.as_ref().is_some_and(|a| a.complete);
-    let protocol =
-        raw_protocol.map(|p| protocol::check(p, &sources.review, &mut *read_data, problems));
+    let protocol = raw_protocol.map(|p| protocol::check(p, &sources.review, read_data, problems));
     // A study's comparison may be one of review.yaml or of analyses.yaml: checked when both
     // are known.
     let comparisons = match (&protocol, &raw_analyses) {
@@ -80,7 +88,7 @@ pub(crate) fn validate(
                 protocol: protocol.as_ref().filter(|_| protocol_complete),
                 studies: studies.as_ref().filter(|_| studies_complete),
             };
-            analyses::resolve(raw, file, &referenced, read_data, problems)
+            analyses::resolve(raw, file, &referenced, read_data, &mut data_files, problems)
         }
         _ => Vec::new(),
     };

@@ -452,6 +452,45 @@ fn csv_rows_are_counted_once_and_ids_stay_text() {
     );
 }
 
+// Data files are read while studies.yaml is parsed, and their problems reported in the order
+// of the outcomes that read them: a file read by two outcomes is checked for each, and a file
+// that does not exist is reported where it is named, between them.
+#[test]
+fn data_files_are_reported_in_the_order_of_their_outcomes() {
+    let scratch = Scratch::new("csv-order");
+    let dir = scratch.path("reviews/r");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("review.yaml"), REVIEW).unwrap();
+    std::fs::write(dir.join("studies.yaml"), STUDIES).unwrap();
+    std::fs::write(
+        dir.join("analyses.yaml"),
+        "comparisons:\n  - id: a-vs-b\n    name: A versus B\n    outcomes:\n      - {outcome: death, type: dichotomous, measure: RR, data: data/d.csv}\n      - {outcome: death, id: death-2, type: dichotomous, measure: RR, data: data/none.csv}\n      - {outcome: death, id: death-3, type: dichotomous, measure: RR, data: data/d.csv}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("data/d.csv"),
+        "study,e_events,e_total,c_events,c_total\nSmith 2004,3,20,5,x\n",
+    )
+    .unwrap();
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("reviews/r/"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "reviews/r/data/d.csv:2:19: error: comparison `a-vs-b`, outcome `death`, study `Smith 2004`: `c_total` must be a number, not `x`",
+            "reviews/r/analyses.yaml:6:77: error: comparison `a-vs-b`, outcome `death-2`: the data file `data/none.csv` does not exist",
+            "reviews/r/data/d.csv:2:19: error: comparison `a-vs-b`, outcome `death-3`, study `Smith 2004`: `c_total` must be a number, not `x`",
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
 // Arms of a multi-arm trial compared one by one, as Review Manager allows: rows that name
 // their arm are accepted with a warning about the shared arm, shown by study and arm in the
 // forest plot; the same arm twice is still an error.

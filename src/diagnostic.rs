@@ -409,6 +409,11 @@ impl Problems {
         self.errors > 0
     }
 
+    /// Whether nothing at all was added, error or warning.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     /// The problems, each kind's hidden ones counted in one line after its last shown one.
     pub fn into_vec(mut self) -> Vec<Diagnostic> {
         for ((_, kind), count) in &self.kinds {

@@ -53,12 +53,14 @@ pub(crate) struct Referenced<'a> {
     pub studies: Option<&'a Studies>,
 }
 
-/// A data file named in analyses.yaml, read and split into cells before the review is
-/// checked, or why it could not be read; its problems are reported when an outcome reads it.
-pub(crate) type DataFiles = HashMap<String, Result<DataFile, String>>;
+/// The rows of the data files named in analyses.yaml, read before the review is checked, by
+/// path: each with the data type it was read as, and only where reading found no problem at
+/// all (a file with problems is read again when its outcome is checked, so that they are
+/// reported in their place).
+pub(crate) type DataFiles = HashMap<String, (DataType, Vec<DataRow>)>;
 
 /// A CSV data file and its records, each cell trimmed and read as a number where it is one.
-pub(crate) struct DataFile {
+struct DataFile {
     file: SourceFile,
     records: Result<Vec<Vec<DataCell>>, (usize, usize, String)>,
 }
@@ -100,9 +102,9 @@ impl DataFile {
 
 /// Reads the data files that the outcomes and subgroups of `raw` take their rows from (where
 /// `studies` does not give them inline), with `read_data`: the work of loading a review that
-/// does not need studies.yaml, done while it is parsed.
+/// does not need studies.yaml, done while it is parsed. Whether each row's study is included
+/// is left to `resolve`.
 pub(crate) fn read_data_files(raw: &raw::AnalysesFile, read_data: &DataReader) -> DataFiles {
-    let mut files = DataFiles::new();
     let sources = raw
         .comparisons
         .iter()
@@ -113,11 +115,28 @@ pub(crate) fn read_data_files(raw: &raw::AnalysesFile, read_data: &DataReader) -
             own.into_iter()
                 .chain(subgroups.filter(|s| s.studies.is_none()).map(|s| &s.data))
                 .flatten()
+                .map(|path| (path, o.data_type.value))
         });
-    for path in sources {
-        files
-            .entry(path.value.clone())
-            .or_insert_with(|| read_data(&path.value).map(DataFile::read));
+    let mut files = DataFiles::new();
+    let mut seen = std::collections::HashSet::new();
+    for (path, data_type) in sources {
+        if !seen.insert(path.value.as_str()) {
+            continue;
+        }
+        let Ok(file) = read_data(&path.value) else {
+            continue;
+        };
+        let mut problems = Problems::new();
+        super::fs::refuse_control_characters(&file, &mut problems);
+        let reader = RowReader {
+            data_type,
+            context: "",
+            included: None,
+        };
+        let rows = read_csv(DataFile::read(file), &reader, &mut problems);
+        if problems.is_empty() {
+            files.insert(path.value.clone(), (data_type, rows));
+        }
     }
     files
 }
@@ -688,15 +707,20 @@ impl OutcomeChecker<'_, '_> {
                 }
             }
         } else if let Some(path) = data {
-            // Read beforehand, unless a second outcome reads the same file.
-            let read = match self.data_files.remove(&path.value) {
-                Some(read) => read,
-                None => (self.read_data)(&path.value).map(DataFile::read),
-            };
-            match read {
-                Ok(data_file) => {
-                    super::fs::refuse_control_characters(&data_file.file, self.problems);
-                    rows = self.read_csv(data_file, reader);
+            // Read beforehand, unless it has problems (reported now, in their place) or a
+            // second outcome reads the same file.
+            if let Some((data_type, read)) = self.data_files.remove(&path.value)
+                && data_type == reader.data_type
+                && reader
+                    .included
+                    .is_none_or(|s| read.iter().all(|row| s.is_included(&row.study)))
+            {
+                return read;
+            }
+            match (self.read_data)(&path.value) {
+                Ok(file) => {
+                    super::fs::refuse_control_characters(&file, self.problems);
+                    rows = read_csv(DataFile::read(file), reader, self.problems);
                 }
                 Err(message) => {
                     self.error(DATA_FILE, &path, || {
@@ -707,68 +731,64 @@ impl OutcomeChecker<'_, '_> {
         }
         rows
     }
+}
 
-    /// Reads the rows of a CSV data file.
-    fn read_csv(&mut self, data_file: DataFile, reader: &RowReader) -> Vec<DataRow> {
-        let DataFile { file, records } = data_file;
-        let file = &file;
-        let records = match records {
-            Ok(r) => r,
-            Err((line, column, message)) => {
-                self.problems.push(file.error(
-                    line,
-                    column,
-                    format!("{}: {message}", reader.context),
-                ));
-                return Vec::new();
-            }
-        };
-        let mut records = records.into_iter();
-        let Some(header) = records.next() else {
-            self.problems.push(file.error(
-                1,
-                1,
-                format!(
-                    "{}: the CSV file is empty; it needs a header row",
-                    reader.context
-                ),
-            ));
+/// Reads the rows of a CSV data file.
+fn read_csv(data_file: DataFile, reader: &RowReader, problems: &mut Problems) -> Vec<DataRow> {
+    let DataFile { file, records } = data_file;
+    let file = &file;
+    let records = match records {
+        Ok(r) => r,
+        Err((line, column, message)) => {
+            problems.push(file.error(line, column, format!("{}: {message}", reader.context)));
             return Vec::new();
-        };
-        let names: Vec<&str> = header.iter().map(|h| h.value.text.as_str()).collect();
-        let mut rows = Vec::new();
-        for record in records {
-            if record.len() != header.len() {
-                self.problems.add(&file.path, CSV_SHAPE, |_| {
-                    file.error(
-                        record[0].line,
-                        record[0].column,
-                        format!(
-                            "{}: this row has {} cells but the header has {}",
-                            reader.context,
-                            record.len(),
-                            header.len()
-                        ),
-                    )
-                });
-                continue;
-            }
-            let at = (record[0].line, record[0].column);
-            let cells: Vec<RowCell> = names
-                .iter()
-                .zip(record)
-                .filter(|(_, cell)| !cell.value.text.is_empty())
-                .map(|(&name, cell)| RowCell {
-                    name: name.into(),
-                    value: cell.value,
-                    line: cell.line,
-                    column: cell.column,
-                })
-                .collect();
-            if let Some(row) = reader.read(file, &cells, at, self.problems) {
-                rows.push(row);
-            }
         }
-        rows
+    };
+    let mut records = records.into_iter();
+    let Some(header) = records.next() else {
+        problems.push(file.error(
+            1,
+            1,
+            format!(
+                "{}: the CSV file is empty; it needs a header row",
+                reader.context
+            ),
+        ));
+        return Vec::new();
+    };
+    let names: Vec<&str> = header.iter().map(|h| h.value.text.as_str()).collect();
+    let mut rows = Vec::new();
+    for record in records {
+        if record.len() != header.len() {
+            problems.add(&file.path, CSV_SHAPE, |_| {
+                file.error(
+                    record[0].line,
+                    record[0].column,
+                    format!(
+                        "{}: this row has {} cells but the header has {}",
+                        reader.context,
+                        record.len(),
+                        header.len()
+                    ),
+                )
+            });
+            continue;
+        }
+        let at = (record[0].line, record[0].column);
+        let cells: Vec<RowCell> = names
+            .iter()
+            .zip(record)
+            .filter(|(_, cell)| !cell.value.text.is_empty())
+            .map(|(&name, cell)| RowCell {
+                name: name.into(),
+                value: cell.value,
+                line: cell.line,
+                column: cell.column,
+            })
+            .collect();
+        if let Some(row) = reader.read(file, &cells, at, problems) {
+            rows.push(row);
+        }
     }
+    rows
 }

@@ -453,8 +453,9 @@ fn csv_rows_are_counted_once_and_ids_stay_text() {
 }
 
 // Data files are read while studies.yaml is parsed, and their problems reported in the order
-// of the outcomes that read them: a file read by two outcomes is checked for each, and a file
-// that does not exist is reported where it is named, between them.
+// of the outcomes that read them: a file read by two outcomes is checked for each, a file that
+// does not exist is reported where it is named, between them, and a row of a study that
+// studies.yaml does not include (known only once it is read) after them.
 #[test]
 fn data_files_are_reported_in_the_order_of_their_outcomes() {
     let scratch = Scratch::new("csv-order");
@@ -464,12 +465,17 @@ fn data_files_are_reported_in_the_order_of_their_outcomes() {
     std::fs::write(dir.join("studies.yaml"), STUDIES).unwrap();
     std::fs::write(
         dir.join("analyses.yaml"),
-        "comparisons:\n  - id: a-vs-b\n    name: A versus B\n    outcomes:\n      - {outcome: death, type: dichotomous, measure: RR, data: data/d.csv}\n      - {outcome: death, id: death-2, type: dichotomous, measure: RR, data: data/none.csv}\n      - {outcome: death, id: death-3, type: dichotomous, measure: RR, data: data/d.csv}\n",
+        "comparisons:\n  - id: a-vs-b\n    name: A versus B\n    outcomes:\n      - {outcome: death, type: dichotomous, measure: RR, data: data/d.csv}\n      - {outcome: death, id: death-2, type: dichotomous, measure: RR, data: data/none.csv}\n      - {outcome: death, id: death-3, type: dichotomous, measure: RR, data: data/d.csv}\n      - {outcome: death, id: death-4, type: dichotomous, measure: RR, data: data/e.csv}\n",
     )
     .unwrap();
     std::fs::write(
         dir.join("data/d.csv"),
         "study,e_events,e_total,c_events,c_total\nSmith 2004,3,20,5,x\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("data/e.csv"),
+        "study,e_events,e_total,c_events,c_total\nNobody 1999,1,10,2,10\n",
     )
     .unwrap();
     let run = revmark(&scratch.0, &["check"]);
@@ -485,6 +491,7 @@ fn data_files_are_reported_in_the_order_of_their_outcomes() {
             "reviews/r/data/d.csv:2:19: error: comparison `a-vs-b`, outcome `death`, study `Smith 2004`: `c_total` must be a number, not `x`",
             "reviews/r/analyses.yaml:6:77: error: comparison `a-vs-b`, outcome `death-2`: the data file `data/none.csv` does not exist",
             "reviews/r/data/d.csv:2:19: error: comparison `a-vs-b`, outcome `death-3`, study `Smith 2004`: `c_total` must be a number, not `x`",
+            "reviews/r/data/e.csv:2:1: error: comparison `a-vs-b`, outcome `death-4`, study `Nobody 1999`: `Nobody 1999` is not an included study of studies.yaml",
         ],
         "{}",
         run.stderr

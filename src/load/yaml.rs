@@ -139,7 +139,9 @@ fn options() -> granit_parser::Options {
 pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
     let jobs = crate::parallel::jobs();
     if jobs > 1 && source.text.len() >= 2 * PART_BYTES {
-        let parts = (source.text.len() / PART_BYTES).min(4 * jobs);
+        // At least two parts a thread, so that a thread that is done with other files (review.yaml
+        // and analyses.yaml) takes some.
+        let parts = (source.text.len() / PART_BYTES).clamp(2 * jobs, 4 * jobs);
         let cuts = split_points(&source.text, parts);
         if !cuts.is_empty()
             && let Some(tree) = parse_in_parts(&source.text, &cuts)
@@ -166,8 +168,9 @@ fn parse_whole(source: &SourceFile) -> Result<Node, Diagnostic> {
     }))
 }
 
-/// The size of a part of a long file parsed on its own thread: studies.yaml of 200 studies
-/// (250 KB) is parsed in two parts, of 1,000 studies (2.2 MB) in 8 on two threads.
+/// The size of a part of a long file parsed on its own thread, and half the size of the
+/// shortest file parsed in parts: on two threads, studies.yaml of 200 studies (250 KB) is
+/// parsed in 4 parts, of 1,000 studies (2.2 MB) in 8.
 const PART_BYTES: usize = 96 * 1024;
 
 /// The key that a part after the first is parsed under, standing for the key of the list it

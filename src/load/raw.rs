@@ -241,8 +241,12 @@ pub(crate) struct Cell {
 pub(crate) type Read<T> = (Option<T>, Vec<Diagnostic>);
 
 /// Parses `source` and reads it with `read`.
-pub(crate) fn read<T>(source: &SourceFile, read: fn(&mut Reader, Node) -> T) -> Read<T> {
-    match yaml::parse(source) {
+pub(crate) fn read<T>(
+    source: &SourceFile,
+    in_parts: bool,
+    read: fn(&mut Reader, Node) -> T,
+) -> Read<T> {
+    match yaml::parse(source, in_parts) {
         Ok(root) => {
             let mut reader = Reader {
                 file: source,

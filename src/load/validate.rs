@@ -20,25 +20,30 @@ pub(crate) fn validate(
     cache: Option<&ParseCache>,
     problems: &mut Problems,
 ) -> Option<Review> {
-    // Parsing dominates loading a large review: studies.yaml on one thread (in parts on both,
-    // yaml.rs), review.yaml and analyses.yaml on another, which then reads the data files that
-    // analyses.yaml names. Problems are collected in file order all the same: a data file's
-    // are reported when its outcome is checked.
-    let size = sources.studies.text.len() + sources.analyses.as_ref().map_or(0, |a| a.text.len());
+    // Parsing dominates loading a large review: studies.yaml on one thread, review.yaml and
+    // analyses.yaml on another, which then reads the data files that analyses.yaml names.
+    // Problems are collected in file order all the same: a data file's are reported when its
+    // outcome is checked. Where studies.yaml is much longer than the other two (its rows in
+    // CSV files), the other thread would wait for it, so it is parsed in parts on both; where
+    // they are of a size, that costs more than it saves (docs/benchmarks.md, "Issue 17,
+    // fourteenth session").
+    let others = sources.review.text.len() + sources.analyses.as_ref().map_or(0, |a| a.text.len());
+    let size = sources.studies.text.len() + others;
+    let studies_in_parts = sources.studies.text.len() > 3 * others;
     let (raw_studies, (raw_protocol, raw_analyses, mut data_files)) = crate::parallel::join(
         size >= crate::parallel::WORTH_A_THREAD,
-        || parse(&sources.studies, cache, raw::studies),
+        || parse(&sources.studies, studies_in_parts, cache, raw::studies),
         || {
             let analyses = sources
                 .analyses
                 .as_ref()
-                .map(|a| parse(a, cache, raw::analyses));
+                .map(|a| parse(a, false, cache, raw::analyses));
             let data_files = match &analyses {
                 Some((Some(raw), _)) => analyses::read_data_files(raw, read_data),
                 _ => analyses::DataFiles::default(),
             };
             (
-                parse(&sources.review, cache, raw::protocol),
+                parse(&sources.review, false, cache, raw::protocol),
                 analyses,
                 data_files,
             )
@@ -104,9 +109,11 @@ pub(crate) fn validate(
     })
 }
 
-/// Parses and reads one YAML file, or takes its earlier reading from the cache.
+/// Parses (in parts, with `in_parts`: yaml.rs) and reads one YAML file, or takes its earlier
+/// reading from the cache.
 fn parse<T>(
     source: &SourceFile,
+    in_parts: bool,
     cache: Option<&ParseCache>,
     read: fn(&mut Reader, yaml::Node) -> T,
 ) -> raw::Read<T>
@@ -114,7 +121,7 @@ where
     T: Clone + Send + Sync + 'static,
 {
     match cache {
-        Some(cache) => cache.get_or_parse(source, |s| raw::read(s, read)),
-        None => raw::read(source, read),
+        Some(cache) => cache.get_or_parse(source, |s| raw::read(s, in_parts, read)),
+        None => raw::read(source, in_parts, read),
     }
 }

@@ -114,7 +114,7 @@ pub fn to_json(text: &str) -> Result<serde_json::Value, String> {
         }
     }
     let source = SourceFile::new("input.yaml", text);
-    parse(&source)
+    parse(&source, false)
         .map(|node| convert(&node))
         .map_err(|d| d.to_string())
 }
@@ -132,13 +132,13 @@ fn options() -> granit_parser::Options {
 /// Parses a YAML file into its tree. An empty file is an empty mapping, so that a missing
 /// required field is reported by name. The error is the first syntax error or exceeded limit.
 ///
-/// A long file is parsed in parts on the pool's threads where it can be cut safely (see
-/// [`split_points`]); whenever the parts do not join into the tree of the whole file, or any
-/// part has a problem, the whole file is parsed as one, so the tree and every message are
-/// those of one parse.
-pub(crate) fn parse(source: &SourceFile) -> Result<Node, Diagnostic> {
+/// With `in_parts`, a long file is parsed in parts on the pool's threads where it can be cut
+/// safely (see [`split_points`]); whenever the parts do not join into the tree of the whole
+/// file, or any part has a problem, the whole file is parsed as one, so the tree and every
+/// message are those of one parse.
+pub(crate) fn parse(source: &SourceFile, in_parts: bool) -> Result<Node, Diagnostic> {
     let jobs = crate::parallel::jobs();
-    if jobs > 1 && source.text.len() >= 2 * PART_BYTES {
+    if in_parts && jobs > 1 && source.text.len() >= 2 * PART_BYTES {
         // At least two parts a thread, so that a thread that is done with other files (review.yaml
         // and analyses.yaml) takes some.
         let parts = (source.text.len() / PART_BYTES).clamp(2 * jobs, 4 * jobs);
@@ -679,7 +679,7 @@ mod tests {
     use super::*;
 
     fn tree(text: &str) -> Result<Node, String> {
-        parse(&SourceFile::new("t.yaml", text)).map_err(|d| d.to_string())
+        parse(&SourceFile::new("t.yaml", text), true).map_err(|d| d.to_string())
     }
 
     // A control character written as an escape in a double-quoted scalar is refused at the

@@ -8,8 +8,8 @@
 //! unbounded time or memory. Anchors and aliases are expanded within a budget; tags and
 //! second documents are refused: review files need neither.
 //!
-//! A long file (studies.yaml of a large review) is cut at item lines of its top-level lists
-//! and the parts parsed on the pool's threads, then joined where that gives the tree of the
+//! A long file (studies.yaml of a large review, when the other files are short) is cut at item
+//! lines of its top-level lists and the parts parsed on the pool's threads, then joined where that gives the tree of the
 //! whole file; where it might not, or a part has any problem, the file is parsed whole, so the
 //! tree and every message are those of one parse (`parse`, `join_part`).
 

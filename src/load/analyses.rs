@@ -59,47 +59,6 @@ pub(crate) struct Referenced<'a> {
 /// reported in their place).
 pub(crate) type DataFiles = HashMap<String, (DataType, Vec<DataRow>)>;
 
-/// A CSV data file and its records, each cell trimmed and read as a number where it is one.
-struct DataFile {
-    file: SourceFile,
-    records: Result<Vec<Vec<DataCell>>, (usize, usize, String)>,
-}
-
-/// A cell of a CSV data file.
-struct DataCell {
-    value: raw::Cell,
-    line: usize,
-    column: usize,
-}
-
-impl DataFile {
-    /// The records of `file`'s CSV text.
-    fn read(file: SourceFile) -> DataFile {
-        let records = csv::parse(&file.text).map(|records| {
-            records
-                .into_iter()
-                .map(|record| {
-                    record
-                        .into_iter()
-                        .map(|cell| {
-                            let text = cell.text.trim();
-                            DataCell {
-                                value: raw::Cell {
-                                    number: text.parse::<f64>().ok(),
-                                    text: text.to_string(),
-                                },
-                                line: cell.line,
-                                column: cell.column,
-                            }
-                        })
-                        .collect()
-                })
-                .collect()
-        });
-        DataFile { file, records }
-    }
-}
-
 /// Reads the data files that the outcomes and subgroups of `raw` take their rows from (where
 /// `studies` does not give them inline), with `read_data`: the work of loading a review that
 /// does not need studies.yaml, done while it is parsed. Whether each row's study is included
@@ -133,7 +92,7 @@ pub(crate) fn read_data_files(raw: &raw::AnalysesFile, read_data: &DataReader) -
             context: "",
             included: None,
         };
-        let rows = read_csv(DataFile::read(file), &reader, &mut problems);
+        let rows = read_csv(&file, &reader, &mut problems);
         if problems.is_empty() {
             files.insert(path.value.clone(), (data_type, rows));
         }
@@ -720,7 +679,7 @@ impl OutcomeChecker<'_, '_> {
             match (self.read_data)(&path.value) {
                 Ok(file) => {
                     super::fs::refuse_control_characters(&file, self.problems);
-                    rows = read_csv(DataFile::read(file), reader, self.problems);
+                    rows = read_csv(&file, reader, self.problems);
                 }
                 Err(message) => {
                     self.error(DATA_FILE, &path, || {
@@ -734,18 +693,15 @@ impl OutcomeChecker<'_, '_> {
 }
 
 /// Reads the rows of a CSV data file.
-fn read_csv(data_file: DataFile, reader: &RowReader, problems: &mut Problems) -> Vec<DataRow> {
-    let DataFile { file, records } = data_file;
-    let file = &file;
-    let records = match records {
+fn read_csv(file: &SourceFile, reader: &RowReader, problems: &mut Problems) -> Vec<DataRow> {
+    let records = match csv::parse(&file.text) {
         Ok(r) => r,
         Err((line, column, message)) => {
             problems.push(file.error(line, column, format!("{}: {message}", reader.context)));
             return Vec::new();
         }
     };
-    let mut records = records.into_iter();
-    let Some(header) = records.next() else {
+    let Some((header, body)) = records.split_first() else {
         problems.push(file.error(
             1,
             1,
@@ -756,9 +712,10 @@ fn read_csv(data_file: DataFile, reader: &RowReader, problems: &mut Problems) ->
         ));
         return Vec::new();
     };
-    let names: Vec<&str> = header.iter().map(|h| h.value.text.as_str()).collect();
+    // Header names are trimmed once, not for every row.
+    let names: Vec<&str> = header.iter().map(|h| h.text.trim()).collect();
     let mut rows = Vec::new();
-    for record in records {
+    for record in body {
         if record.len() != header.len() {
             problems.add(&file.path, CSV_SHAPE, |_| {
                 file.error(
@@ -774,19 +731,22 @@ fn read_csv(data_file: DataFile, reader: &RowReader, problems: &mut Problems) ->
             });
             continue;
         }
-        let at = (record[0].line, record[0].column);
         let cells: Vec<RowCell> = names
             .iter()
             .zip(record)
-            .filter(|(_, cell)| !cell.value.text.is_empty())
-            .map(|(&name, cell)| RowCell {
+            .map(|(&name, cell)| (name, cell, cell.text.trim()))
+            .filter(|(_, _, text)| !text.is_empty())
+            .map(|(name, cell, text)| RowCell {
                 name: name.into(),
-                value: cell.value,
+                value: raw::Cell {
+                    text: text.to_string(),
+                    number: text.parse::<f64>().ok(),
+                },
                 line: cell.line,
                 column: cell.column,
             })
             .collect();
-        if let Some(row) = reader.read(file, &cells, at, problems) {
+        if let Some(row) = reader.read(file, &cells, (record[0].line, record[0].column), problems) {
             rows.push(row);
         }
     }

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::findings::{self, ComparisonFindings};
+use super::findings::ComparisonFindings;
 use super::narrative;
 use super::plain_language;
 use super::prose::{Prose, StudyField, StudyProse};
@@ -23,15 +23,15 @@ use crate::model::{IncludedStudy, Review};
 use crate::plot::FigureSet;
 use crate::results::Results;
 
-/// Builds the template context: data views first, then the prose rendered against them, then
-/// the generated text.
+/// Builds the template context from the review's `findings` ([`super::findings::findings`] of its
+/// results): data views first, then the prose rendered against them, then the generated text.
 pub fn review_context(
     review: &Review,
     results: &Results,
+    findings: &[ComparisonFindings],
     figures: &FigureSet,
     templates: &Templates,
 ) -> Result<ReviewContext, Vec<Diagnostic>> {
-    let findings: Vec<ComparisonFindings> = findings::findings(review, results);
     let tool = review.studies.risk_of_bias_tool;
     let included = &review.studies.included;
     let participants: i64 = included
@@ -91,7 +91,7 @@ pub fn review_context(
     // study prose, are added once the prose is rendered.
     let mut reporting = narrative::outcome_reporting(review);
     context.plain_language_summary.generated =
-        plain_language::generate(review, &findings, &reporting);
+        plain_language::generate(review, findings, &reporting);
     // Prose is rendered first, against the data-only context, so that literate text can use
     // every generated value but never another prose field. The sections that quote no prose
     // are made beside it.
@@ -105,8 +105,8 @@ pub fn review_context(
         || QuotingNoProse {
             description_of_studies: sections::description_of_studies(review),
             risk_of_bias: sections::risk_of_bias_by_domain(review),
-            effects: sections::effects(review, &findings, figures),
-            sensitivity: super::sensitivity::sensitivity_analyses(review, &findings),
+            effects: sections::effects(review, findings, figures),
+            sensitivity: super::sensitivity::sensitivity_analyses(review, findings),
         },
     );
     let prose = prose?;
@@ -118,7 +118,7 @@ pub fn review_context(
     context.references = references_view(review, &citations, prose.cited());
     let study_prose = prose.study_fields();
     narrative::add_narratives(&mut reporting, &study_prose);
-    context.abstract_.main_results = narrative::main_results(review, &reporting, &findings)
+    context.abstract_.main_results = narrative::main_results(review, &reporting, findings)
         .into_iter()
         .map(|sentences| sentences.join(" "))
         .collect();
@@ -138,7 +138,7 @@ pub fn review_context(
             .collect()
     };
     context.sections = SectionsView {
-        sof: super::sof::summary_of_findings(review, &findings, &reporting, &path_prose),
+        sof: super::sof::summary_of_findings(review, findings, &reporting, &path_prose),
         description_of_studies: quoting_no_prose.description_of_studies,
         risk_of_bias: quoting_no_prose.risk_of_bias,
         effects: quoting_no_prose.effects,

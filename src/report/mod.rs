@@ -169,8 +169,9 @@ pub fn render_review_with_warnings(
         }
         let templates = Templates::new(site, &review.templates, Arc::clone(&results))
             .map_err(|e| vec![template_diagnostic(Some(review), site, &e)])?;
-        let context = review_context(review, &results, figures, &templates)?;
-        let profile = evidence_profile::evidence_profile(&findings::findings(review, &results));
+        let findings = findings::findings(review, &results);
+        let context = review_context(review, &results, &findings, figures, &templates)?;
+        let profile = evidence_profile::evidence_profile(&findings);
         let tera_context = context.to_tera(worth);
         let prepared = Prepared {
             templates,
@@ -231,7 +232,8 @@ pub fn context_json(
     let site = SiteTemplates::default();
     let templates = Templates::new(&site, &review.templates, Arc::clone(&results))
         .map_err(|e| vec![template_diagnostic(Some(review), &site, &e)])?;
-    let context = review_context(review, &results, figures, &templates)?;
+    let findings = findings::findings(review, &results);
+    let context = review_context(review, &results, &findings, figures, &templates)?;
     Ok(serde_json::to_value(&context).expect("views serialise"))
 }
 
@@ -245,7 +247,8 @@ pub fn generated_text(
     let site = SiteTemplates::default();
     let templates = Templates::new(&site, &review.templates, Arc::clone(&results))
         .map_err(|e| vec![template_diagnostic(Some(review), &site, &e)])?;
-    let context = review_context(review, &results, figures, &templates)?;
+    let findings = findings::findings(review, &results);
+    let context = review_context(review, &results, &findings, figures, &templates)?;
     Ok(proofread::generated_text(&context))
 }
 
@@ -503,7 +506,8 @@ mod tests {
         let site = SiteTemplates::default();
         let templates = Templates::new(&site, &loaded.review.templates, Arc::clone(&results))
             .expect("the built-in templates compile");
-        let context = review_context(&loaded.review, &results, &figures, &templates)
+        let findings = findings::findings(&loaded.review, &results);
+        let context = review_context(&loaded.review, &results, &findings, &figures, &templates)
             .expect("the example renders");
         let whole = tera::Context::from_serialize(&context).expect("views serialise");
         assert!(whole.contains_key("sections") && whole.contains_key("abstract"));

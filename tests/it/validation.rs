@@ -461,23 +461,21 @@ fn data_files_are_reported_in_the_order_of_their_outcomes() {
     let scratch = Scratch::new("csv-order");
     let dir = scratch.path("reviews/r");
     std::fs::create_dir_all(dir.join("data")).unwrap();
-    std::fs::write(dir.join("review.yaml"), REVIEW).unwrap();
-    std::fs::write(dir.join("studies.yaml"), STUDIES).unwrap();
-    std::fs::write(
-        dir.join("analyses.yaml"),
-        "comparisons:\n  - id: a-vs-b\n    name: A versus B\n    outcomes:\n      - {outcome: death, type: dichotomous, measure: RR, data: data/d.csv}\n      - {outcome: death, id: death-2, type: dichotomous, measure: RR, data: data/none.csv}\n      - {outcome: death, id: death-3, type: dichotomous, measure: RR, data: data/d.csv}\n      - {outcome: death, id: death-4, type: dichotomous, measure: RR, data: data/e.csv}\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("data/d.csv"),
-        "study,e_events,e_total,c_events,c_total\nSmith 2004,3,20,5,x\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("data/e.csv"),
-        "study,e_events,e_total,c_events,c_total\nNobody 1999,1,10,2,10\n",
-    )
-    .unwrap();
+    let header = "study,e_events,e_total,c_events,c_total\n";
+    write_review(
+        &dir,
+        &[
+            ("review.yaml", REVIEW),
+            ("studies.yaml", STUDIES),
+            (
+                "analyses.yaml",
+                "comparisons:\n  - id: a-vs-b\n    name: A versus B\n    outcomes:\n      - {outcome: death, type: dichotomous, measure: RR, data: data/d.csv}\n      - {outcome: death, id: death-2, type: dichotomous, measure: RR, data: data/none.csv}\n      - {outcome: death, id: death-3, type: dichotomous, measure: RR, data: data/d.csv}\n      - {outcome: death, id: death-4, type: dichotomous, measure: RR, data: data/e.csv}\n",
+            ),
+            ("data/d.csv", &format!("{header}Smith 2004,3,20,5,x\n")),
+            ("data/e.csv", &format!("{header}Nobody 1999,1,10,2,10\n")),
+        ],
+        &[],
+    );
     let run = revmark(&scratch.0, &["check"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     let errors: Vec<&str> = run

@@ -190,6 +190,10 @@ pub(crate) fn build_all(
         }
         Ok((entry, warnings.map(|(_, built)| built).unwrap_or_default()))
     });
+    // The reviews' models are no longer needed: freeing a large one takes milliseconds, which
+    // another thread spends while this one writes the index and the marker.
+    drop(items);
+    parallel::drop_beside(loaded);
     let mut entries = Vec::new();
     let mut failed = false;
     let mut unwritten = None;

@@ -319,14 +319,15 @@ fn unrated_result(review: &Review, finding: &Finding) -> Option<(String, String)
     Some((decapitalise(&result.name), facts.join("; ")))
 }
 
-/// "For stillbirth, the certainty of the evidence was not assessed (OR ...)." for one result;
+/// "For stillbirth (OR ...), the certainty of the evidence was not assessed." for one result
+/// (the numbers beside the result they are of, not beside the assessment that was not made);
 /// for several, one sentence: "The certainty of the evidence was not assessed for stillbirth
 /// (OR ...) and neonatal death (RR ...)."
 fn unrated_sentence(listed: &[(String, String)]) -> Option<String> {
     match listed {
         [] => None,
         [(name, facts)] => Some(format!(
-            "For {name}, the certainty of the evidence was not assessed ({facts})."
+            "For {name} ({facts}), the certainty of the evidence was not assessed."
         )),
         _ => Some(format!(
             "The certainty of the evidence was not assessed for {}.",
@@ -1398,7 +1399,8 @@ fn statement(
     let x = capitalise(&arms.experimental);
     let control = &arms.control;
     let Some(level) = certainty else {
-        return format!("For {y}, the certainty of the evidence was not assessed{facts}.");
+        // The numbers follow the result they are of.
+        return format!("For {y}{facts}, the certainty of the evidence was not assessed.");
     };
     if level == CertaintyLevel::VeryLow {
         return format!(

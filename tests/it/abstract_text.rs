@@ -712,6 +712,51 @@ fn unrated_results_of_several_comparisons_say_so_once() {
     );
 }
 
+// A comparison's one result without a certainty rating has its numbers beside its name, not
+// beside the assessment that was not made; they are the data's, and follow them.
+#[test]
+fn one_unrated_result_has_its_numbers_beside_its_name() {
+    let scratch = Scratch::new("unrated-one");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let analyses = dir.join("analyses.yaml");
+    edit(
+        &analyses,
+        "        data: data/neonatal-death.csv\n",
+        "        data: data/neonatal-death.csv\n        certainty: {level: low, reasons: [imprecision]}\n",
+    );
+    let sentence = |text: &str| -> String {
+        let start = text
+            .find("For stillbirth (")
+            .unwrap_or_else(|| panic!("no sentence on stillbirth alone: {text}"));
+        let end = start + text[start..].find(".\n").unwrap_or(text.len() - start);
+        text[start..end + 1].to_string()
+    };
+    build(&scratch);
+    let before = sentence(&main_results(&scratch, "diuretics-pregnancy"));
+    assert!(
+        before.starts_with("For stillbirth (OR 0.69, 95% CI 0.36 to 1.32; 8 studies"),
+        "{before}"
+    );
+    assert!(
+        before.ends_with("), the certainty of the evidence was not assessed."),
+        "{before}"
+    );
+    // Without one study's row the numbers in the sentence change with the data.
+    edit(
+        &dir.join("data/stillbirth.csv"),
+        "Flowers 1962,3,335,2,110\n",
+        "",
+    );
+    build(&scratch);
+    let after = sentence(&main_results(&scratch, "diuretics-pregnancy"));
+    assert!(after.contains("; 7 studies"), "{after}");
+    assert_ne!(after, before);
+    assert!(
+        after.ends_with("), the certainty of the evidence was not assessed."),
+        "{after}"
+    );
+}
+
 // Comparisons that each list only a result of the same name share one paragraph that opens
 // with that name, and with the kind their names give before a colon; when their results
 // differ, each comparison has its paragraph again.

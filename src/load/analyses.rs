@@ -150,21 +150,21 @@ pub(crate) fn resolve(
             .iter()
             .map(|o| super::summary::Written {
                 id: o.id.as_ref().unwrap_or(&o.outcome).value.as_str(),
+                outcome: o.outcome.value.as_str(),
                 role: o.role.as_ref(),
                 sensitivity_of: o.sensitivity_of.as_ref(),
+                own_arms: o.experimental.is_some() || o.control.is_some(),
+                rated_at: o.certainty.as_ref().map(|c| c.at),
             })
             .collect();
         super::summary::check_roles(&id.value, &written, file, problems);
+        if spec.summary_of_findings.is_none() {
+            let outcomes: Vec<&str> = written.iter().map(|w| w.outcome).collect();
+            super::summary::check_headline_count(&id, &outcomes, file, problems);
+            super::summary::check_own_arms_headlines(&id.value, &written, file, problems);
+        }
         let ids: Vec<String> = written.iter().map(|w| w.id.to_string()).collect();
         drop(written);
-        if spec.summary_of_findings.is_none() {
-            let outcomes: Vec<&str> = spec
-                .outcomes
-                .iter()
-                .map(|o| o.outcome.value.as_str())
-                .collect();
-            super::summary::check_headline_count(&id, &outcomes, file, problems);
-        }
         let summary_of_findings = spec.summary_of_findings.and_then(|s| {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             super::summary::resolve(s, &id.value, &ids, referenced.protocol, file, problems)

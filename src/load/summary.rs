@@ -4,7 +4,9 @@
 
 use super::raw::SofSpec;
 use crate::diagnostic::{Kind, Problems, SourceFile};
-use crate::model::{Located, Protocol, Role, SofEntry, SofTarget, SummaryOfFindings};
+use crate::model::{
+    Located, Location, Protocol, Role, SofEntry, SofTarget, SummaryOfFindings, default_headlines,
+};
 
 const UNKNOWN_ANALYSIS: Kind = Kind::error("an analysis that is not in its comparison");
 const BAD_ROW: Kind = Kind::error("a Summary of findings row that is not one analysis or outcome");
@@ -13,16 +15,22 @@ const MISPLACED: Kind =
     Kind::error("`sensitivity_of` on an analysis that is not a sensitivity analysis");
 const MANY_HEADLINES: Kind =
     Kind::warning("a comparison whose Summary of findings would list more than seven outcomes");
+const OWN_ARMS_LEFT_OUT: Kind = Kind::warning(
+    "a rated headline analysis with arms of its own, which no Summary of findings shows",
+);
 
 /// Most rows of a Summary of findings (Cochrane Handbook 14.1.4: up to seven outcomes).
 pub const MAX_ROWS: usize = 7;
 
-/// An analysis of a comparison as analyses.yaml writes it: its id, role and what it
-/// re-examines.
+/// An analysis of a comparison as analyses.yaml writes it: its id, protocol outcome, role and
+/// what it re-examines, whether it names arms of its own, and where its certainty is rated.
 pub(crate) struct Written<'a> {
     pub id: &'a str,
+    pub outcome: &'a str,
     pub role: Option<&'a Located<Role>>,
     pub sensitivity_of: Option<&'a Located<String>>,
+    pub own_arms: bool,
+    pub rated_at: Option<Location>,
 }
 
 /// Checks each analysis's `sensitivity_of` against the analyses of its comparison (`all`).
@@ -78,6 +86,39 @@ pub(crate) fn check_headline_count(
                     distinct.len()
                 ),
             )
+        });
+    }
+}
+
+/// Warns at the certainty of each headline analysis of a comparison without
+/// `summary_of_findings` (`all`: its analyses) that is rated and has arms of its own: the
+/// table's risk columns name the comparison's arms, so it leaves such an analysis out, and the
+/// rating would be seen in the text only.
+pub(crate) fn check_own_arms_headlines(
+    comparison: &str,
+    all: &[Written],
+    file: &SourceFile,
+    problems: &mut Problems,
+) {
+    let analyses: Vec<(&str, bool)> = all
+        .iter()
+        .map(|a| (a.outcome, a.role.is_none_or(|r| r.value == Role::Main)))
+        .collect();
+    for i in default_headlines(&analyses) {
+        let a = &all[i];
+        // A comparison of subgroup or sensitivity analyses only has no table at all.
+        let (true, Some(at), true) = (a.own_arms, a.rated_at, analyses[i].1) else {
+            continue;
+        };
+        problems.add(&file.path, OWN_ARMS_LEFT_OUT, |_| {
+            file.warning_at(
+                at,
+                format!(
+                    "comparison `{comparison}`, outcome `{}`: rated for certainty, but with arms of its own (`experimental`, `control`) it has no row in the Summary of findings, whose risk columns name the comparison's arms",
+                    a.id
+                ),
+            )
+            .with_help("to give it a row, name it in the comparison's `summary_of_findings` (docs/format.md)")
         });
     }
 }

@@ -27,6 +27,24 @@ impl Role {
     }
 }
 
+/// The headline analyses of a comparison without a Summary of findings, as indexes into
+/// `analyses` (each analysis's protocol outcome, and whether its role is main): the first main
+/// analysis of each protocol outcome, or its first analysis when none is main, in analysis
+/// order. The one rule for the tables, the abstract and `check`'s warnings.
+pub fn default_headlines(analyses: &[(&str, bool)]) -> Vec<usize> {
+    let mut chosen: Vec<usize> = Vec::new();
+    for (i, &(outcome, main)) in analyses.iter().enumerate() {
+        match chosen.iter().position(|&j| analyses[j].0 == outcome) {
+            None => chosen.push(i),
+            // A main analysis takes the place of a subgroup or sensitivity analysis before it.
+            Some(k) if !analyses[chosen[k]].1 && main => chosen[k] = i,
+            Some(_) => {}
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
 /// A comparison's Summary of findings as the authors specified it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SummaryOfFindings {

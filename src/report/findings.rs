@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::english;
-use crate::model::{AnalysisOutcome, Comparison, Review, Role, SofTarget};
+use crate::model::{AnalysisOutcome, Comparison, Review, Role, SofTarget, default_headlines};
 use crate::results::{ComparisonResults, OutcomeResults, Results};
 
 /// The findings of one comparison.
@@ -85,20 +85,14 @@ pub fn headline(outcomes: &[Finding], analysed: Option<&Comparison>) -> Vec<usiz
             })
             .collect();
     }
-    let is_main = |f: &Finding| f.spec.is_none_or(|s| s.role == Role::Main);
-    let mut chosen: Vec<usize> = Vec::new();
-    for (i, f) in outcomes.iter().enumerate() {
-        let outcome = f.result.outcome.as_str();
-        let same = |j: &usize| outcomes[*j].result.outcome == outcome;
-        match chosen.iter().position(same) {
-            None => chosen.push(i),
-            // A main analysis takes the place of a subgroup or sensitivity analysis before it.
-            Some(k) if !is_main(&outcomes[chosen[k]]) && is_main(f) => chosen[k] = i,
-            Some(_) => {}
-        }
-    }
-    chosen.sort_unstable();
-    chosen
+    let analyses: Vec<(&str, bool)> = outcomes
+        .iter()
+        .map(|f| {
+            let main = f.spec.is_none_or(|s| s.role == Role::Main);
+            (f.result.outcome.as_str(), main)
+        })
+        .collect();
+    default_headlines(&analyses)
 }
 
 /// One analysed outcome.

@@ -609,6 +609,67 @@ fn more_than_seven_outcomes_ask_for_a_choice() {
     assert!(!run.stderr.contains(warning), "{}", run.stderr);
 }
 
+// A rated headline analysis with arms of its own has no row in its comparison's Summary of
+// findings (the risk columns name the comparison's arms): check warns at its certainty, the
+// author view lists the warning, and naming it in `summary_of_findings` gives it its row and
+// ends the warning.
+#[test]
+fn a_rated_analysis_with_arms_of_its_own_is_named_for_its_row() {
+    let scratch = Scratch::new("own-arms-rated");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let analyses = dir.join("analyses.yaml");
+    edit(
+        &analyses,
+        "        method: Peto\n        certainty: {level: moderate",
+        "        method: Peto\n        experimental: Thiazide\n        certainty: {level: moderate",
+    );
+    let warning = "comparison `diuretics-vs-control`, outcome `perinatal-death`: rated for certainty, but with arms of its own";
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains(warning))
+        .unwrap_or_else(|| panic!("no warning: {}", run.stderr));
+    // At the certainty's level, where the GRADE assistant's warnings are.
+    let text = std::fs::read_to_string(&analyses).unwrap();
+    let row = text
+        .lines()
+        .position(|l| l.contains("experimental: Thiazide"))
+        .unwrap()
+        + 2;
+    assert!(line.contains(&format!("analyses.yaml:{row}:")), "{line}");
+    build(&scratch);
+    let sof = |scratch: &Scratch| {
+        let md = read(scratch, "diuretics-pregnancy/review.md");
+        let start = md
+            .find("Summary of findings")
+            .expect("a Summary of findings");
+        md[start..].split("\n## ").next().unwrap().to_string()
+    };
+    assert!(
+        !sof(&scratch).contains("| Perinatal death |"),
+        "{}",
+        sof(&scratch)
+    );
+    assert!(read(&scratch, "diuretics-pregnancy/author.html").contains(warning));
+    // Named in summary_of_findings: its row, and no warning.
+    edit(
+        &analyses,
+        "    outcomes:\n",
+        "    summary_of_findings:\n      outcomes: [{analysis: pre-eclampsia}, {analysis: perinatal-death}]\n    outcomes:\n",
+    );
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains(warning), "{}", run.stderr);
+    build(&scratch);
+    assert!(
+        sof(&scratch).contains("| Perinatal death |"),
+        "{}",
+        sof(&scratch)
+    );
+}
+
 // A note the authors left themselves in their prose is printed as written (it is their text),
 // and check warns of it, so the author view lists it.
 #[test]

@@ -729,7 +729,7 @@ fn one_unrated_result_has_its_numbers_beside_its_name() {
             .find("For stillbirth (")
             .unwrap_or_else(|| panic!("no sentence on stillbirth alone: {text}"));
         let end = start + text[start..].find(".\n").unwrap_or(text.len() - start);
-        text[start..end + 1].to_string()
+        text[start..=end].to_string()
     };
     build(&scratch);
     let before = sentence(&main_results(&scratch, "diuretics-pregnancy"));

@@ -24,6 +24,13 @@ pub struct Studies {
 }
 
 impl Studies {
+    /// Whether studies are included and none records a risk-of-bias judgement (Review
+    /// Manager's data-only files carry none): their judgements are then the tool's default
+    /// in every domain, not what the studies' reports showed.
+    pub fn no_risk_of_bias_recorded(&self) -> bool {
+        !self.included.is_empty() && self.included.iter().all(|s| s.risk_of_bias.is_empty())
+    }
+
     /// The included study with this id.
     pub fn study(&self, id: &str) -> Option<&IncludedStudy> {
         self.included_index

@@ -888,6 +888,14 @@ fn risk_of_bias(review: &Review) -> Vec<String> {
     };
     let mut sentences = Vec::new();
     let unclear = unclear_share(review);
+    if review.studies.no_risk_of_bias_recorded() {
+        // Not "a lack of information in the study reports": no one judged them.
+        sentences.push(match tool {
+            RobTool::Rob1 => "No risk-of-bias judgements were recorded for the included studies (unclear risk of bias in every domain).".to_string(),
+            RobTool::Rob2 => "No risk-of-bias judgements were recorded for the included studies.".to_string(),
+        });
+        return sentences;
+    }
     if mostly_unclear(review) {
         let extent = if unclear >= 1.0 {
             "in every domain"

@@ -443,7 +443,8 @@ fn limitations(review: &Review, stated: &[(&ComparisonFindings, &Finding)]) -> V
             "the {} we found gave no data that we could analyse",
             studies_phrase(review)
         )];
-        if narrative::mostly_unclear(review) {
+        // Where no one judged the studies' risk of bias, their reports are not to blame.
+        if narrative::mostly_unclear(review) && !review.studies.no_risk_of_bias_recorded() {
             why.push(
                 "their reports did not describe their methods well enough for us to judge how reliable their results are"
                     .to_string(),

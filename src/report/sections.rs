@@ -621,6 +621,17 @@ pub fn risk_of_bias_by_domain(review: &Review) -> Vec<String> {
             None => groups.push((key, vec![name])),
         }
     }
+    if tool == RobTool::Rob1 && review.studies.no_risk_of_bias_recorded() {
+        // The default judgement, said as one: not what the studies' reports showed.
+        let each = match n {
+            1 => "the study; it is".to_string(),
+            2 => "either study; both are".to_string(),
+            _ => format!("any of the {} studies; each is", words(n)),
+        };
+        return vec![format!(
+            "No risk-of-bias judgements were recorded for {each} shown at unclear risk of bias in every domain."
+        )];
+    }
     let subject = match n {
         1 => "The study".to_string(),
         2 => "Both studies".to_string(),

@@ -240,8 +240,8 @@ fn the_proofreader_catches_each_kind_of_seam() {
     );
     d.catches(
         "Risk of bias in included studies",
-        "All nine studies were",
-        "All nine studies was",
+        "No risk-of-bias judgements were recorded for any of the nine studies",
+        "All nine studies was at unclear risk",
         "the verb does not agree",
     );
     d.catches(

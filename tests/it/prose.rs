@@ -458,12 +458,17 @@ fn risk_of_bias_is_said_once_per_set_of_judgements() {
     let scratch = Scratch::new("rob");
     let dir = example(&scratch, "diuretics-pregnancy");
     build(&scratch);
+    // No study records a judgement: said so, not put down to the studies' reports.
     let text = risk_of_bias_text(&scratch);
     assert!(
-        text.contains("All nine studies were at unclear risk of bias in every domain."),
+        text.contains("No risk-of-bias judgements were recorded for any of the nine studies; each is shown at unclear risk of bias in every domain."),
         "{text}"
     );
     assert_eq!(text.matches("unclear risk").count(), 1, "{text}");
+    let recorded_none = "No risk-of-bias judgements were recorded for the included studies";
+    let summary = read(&scratch, "diuretics-pregnancy/abstract.md");
+    assert!(summary.contains(recorded_none), "{summary}");
+    assert!(!summary.contains("lack of information"), "{summary}");
     let page = read(&scratch, "diuretics-pregnancy/review.md");
     assert_eq!(
         page.matches("| Random sequence generation (selection bias) |")
@@ -481,6 +486,8 @@ fn risk_of_bias_is_said_once_per_set_of_judgements() {
     build(&scratch);
     let text = risk_of_bias_text(&scratch);
     assert!(text.contains("All nine studies were at unclear risk of bias for allocation concealment (selection bias), blinding of participants and personnel (performance bias)"), "{text}");
+    let summary = read(&scratch, "diuretics-pregnancy/abstract.md");
+    assert!(!summary.contains(recorded_none), "{summary}");
     assert!(
         text.contains("For random sequence generation (selection bias), one study was at low risk of bias and eight at unclear risk."),
         "{text}"
@@ -610,6 +617,46 @@ fn both_examples_have_a_generated_plain_language_summary() {
     assert_eq!(
         part(&mmn, "How up to date is this evidence?"),
         "The evidence is up to date to September 2015."
+    );
+}
+
+// Where no study records a risk-of-bias judgement, the summary does not put the unrated
+// evidence down to the studies' reports; with the judgements back, it does again.
+#[test]
+fn no_recorded_judgements_are_not_blamed_on_the_reports() {
+    let scratch = Scratch::new("pls-no-rob");
+    let dir = example(&scratch, "mmn-lactation");
+    let blamed = "their reports did not describe their methods well enough";
+    build(&scratch);
+    let limits = |scratch: &Scratch| {
+        let summary = plain_language_summary(scratch, "mmn-lactation");
+        part(&summary, "What are the limitations of the evidence?").to_string()
+    };
+    assert!(limits(&scratch).contains(blamed), "{}", limits(&scratch));
+    let studies = dir.join("studies.yaml");
+    let judged = std::fs::read_to_string(&studies).unwrap();
+    let mut unjudged = String::new();
+    let mut in_judgements = false;
+    for line in judged.lines() {
+        if line == "    risk_of_bias:" {
+            in_judgements = true;
+            continue;
+        }
+        if in_judgements && line.starts_with("      ") {
+            continue;
+        }
+        in_judgements = false;
+        unjudged.push_str(line);
+        unjudged.push('\n');
+    }
+    assert!(!unjudged.contains("judgement"), "{unjudged}");
+    std::fs::write(&studies, unjudged).unwrap();
+    build(&scratch);
+    let text = limits(&scratch);
+    assert!(!text.contains(blamed), "{text}");
+    assert!(
+        text.contains("gave no data that we could analyse"),
+        "{text}"
     );
 }
 

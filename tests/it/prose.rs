@@ -630,7 +630,7 @@ fn no_recorded_judgements_are_not_blamed_on_the_reports() {
     build(&scratch);
     let limits = |scratch: &Scratch| {
         let summary = plain_language_summary(scratch, "mmn-lactation");
-        part(&summary, "What are the limitations of the evidence?").to_string()
+        part(&summary, "What are the limitations of the evidence?")
     };
     assert!(limits(&scratch).contains(blamed), "{}", limits(&scratch));
     let studies = dir.join("studies.yaml");

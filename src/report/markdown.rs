@@ -127,20 +127,29 @@ pub fn to_page_body(markdown: &str, raw_html: bool) -> PageBody {
 enum Kept {
     /// Kept as it is.
     Same,
+    /// A link, kept as it is.
+    Link,
     /// An image on the web, shown as a link to it.
     AsLink,
+    /// An image outside any link, made a link to its own file: a reader opens a figure whole
+    /// (a forest plot narrowed to a phone's width cannot be read).
+    Linked,
     /// Left out; its text is kept.
     TextOnly,
 }
 
 /// The events of a document under the policy: raw HTML as text (or, with `raw_html`, as it
 /// is, for [`sanitise::page_html`]), links and images whose target the policy refuses reduced
-/// to their text (an image on the web to a link to it), headings with their id only.
+/// to their text (an image on the web to a link to it), images outside links made links to
+/// their files, headings with their id only.
 struct SafeEvents<'a> {
     parser: Parser<'a>,
     raw_html: bool,
     /// What becomes of each link or image open at this point.
     open: Vec<Kept>,
+    /// The event that follows the one returned: an image's start after the start of the link
+    /// around it, the link's end after the image's.
+    next: Option<Event<'a>>,
 }
 
 impl<'a> SafeEvents<'a> {
@@ -149,6 +158,7 @@ impl<'a> SafeEvents<'a> {
             parser: Parser::new_ext(markdown, options()),
             raw_html,
             open: Vec::new(),
+            next: None,
         }
     }
 }
@@ -157,7 +167,10 @@ impl<'a> Iterator for SafeEvents<'a> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        let (raw_html, open) = (self.raw_html, &mut self.open);
+        if let Some(event) = self.next.take() {
+            return Some(event);
+        }
+        let (raw_html, open, next) = (self.raw_html, &mut self.open, &mut self.next);
         loop {
             let event = self.parser.next()?;
             let event = match event {
@@ -181,7 +194,7 @@ impl<'a> Iterator for SafeEvents<'a> {
                         open.push(Kept::TextOnly);
                         continue;
                     }
-                    open.push(Kept::Same);
+                    open.push(Kept::Link);
                     Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -196,13 +209,25 @@ impl<'a> Iterator for SafeEvents<'a> {
                     id,
                 }) => {
                     if policy::allowed(&dest_url, Target::Image) {
-                        open.push(Kept::Same);
-                        Event::Start(Tag::Image {
+                        let image = Event::Start(Tag::Image {
                             link_type,
-                            dest_url,
+                            dest_url: dest_url.clone(),
                             title,
                             id,
-                        })
+                        });
+                        if open.iter().any(|k| matches!(k, Kept::Link)) {
+                            open.push(Kept::Same);
+                            image
+                        } else {
+                            open.push(Kept::Linked);
+                            *next = Some(image);
+                            Event::Start(Tag::Link {
+                                link_type: LinkType::Inline,
+                                dest_url,
+                                title: CowStr::Borrowed(""),
+                                id: CowStr::Borrowed(""),
+                            })
+                        }
                     } else if policy::is_web(&dest_url) {
                         open.push(Kept::AsLink);
                         Event::Start(Tag::Link {
@@ -217,8 +242,12 @@ impl<'a> Iterator for SafeEvents<'a> {
                     }
                 }
                 Event::End(end @ (TagEnd::Link | TagEnd::Image)) => match open.pop() {
-                    Some(Kept::Same) | None => Event::End(end),
+                    Some(Kept::Same | Kept::Link) | None => Event::End(end),
                     Some(Kept::AsLink) => Event::End(TagEnd::Link),
+                    Some(Kept::Linked) => {
+                        *next = Some(Event::End(TagEnd::Link));
+                        Event::End(end)
+                    }
                     Some(Kept::TextOnly) => continue,
                 },
                 Event::Start(Tag::Heading { level, id, .. }) => Event::Start(Tag::Heading {
@@ -1048,6 +1077,8 @@ mod tests {
                 hrefs,
                 [
                     "https://tracker.example/p.png",
+                    // The review's own image, a link to its file.
+                    "figures/forest.svg",
                     "https://doi.org/x",
                     "mailto:a@b.org",
                     "https://doi.org/y"

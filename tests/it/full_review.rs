@@ -234,3 +234,40 @@ fn generated_text_is_marked_and_prose_is_not() {
         "abstract.md stays plain Markdown"
     );
 }
+
+// Every figure on the page is a link to its own file, so that a reader on a phone, where a
+// forest plot is narrowed past reading, opens it whole; an image the authors put in a link of
+// their own keeps that link only.
+#[test]
+fn every_figure_opens_whole() {
+    let scratch = Scratch::new("figure-links");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    edit(
+        &dir.join("review.yaml"),
+        "discussion: |\n",
+        "discussion: |\n  [![The flow of studies](figures/prisma.svg)](#references)\n\n",
+    );
+    build(&scratch);
+    let page = read(&scratch, "diuretics-pregnancy/index.html");
+    let images: Vec<&str> = page.split("<img src=\"").skip(1).collect();
+    assert!(images.len() >= 4, "{} images", images.len());
+    let mut own = 0;
+    for (before, image) in page.split("<img src=\"").zip(images) {
+        let src = &image[..image.find('"').unwrap()];
+        if before.ends_with("<a href=\"#references\">") {
+            own += 1;
+            continue;
+        }
+        assert!(
+            before.ends_with(&format!("<a href=\"{src}\">")),
+            "{src} is not a link to itself: …{}",
+            &before[before.len().saturating_sub(80)..]
+        );
+        assert!(image.contains("/></a>"), "{src}: the link ends after it");
+    }
+    assert_eq!(own, 1, "the authors' linked image keeps its one link");
+    assert!(
+        !page.contains("<a href=\"figures/prisma.svg\"><a"),
+        "no link in a link"
+    );
+}

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use super::view::ReviewContext;
-use crate::format::{effect_bracketed, effect_phrase};
+use crate::format::{effect_bracketed, estimate_phrase};
 use crate::model::Review;
 use crate::results::{OutcomeResults, Pooled, Results};
 
@@ -514,6 +514,9 @@ fn grammar(sentence: &str) -> Vec<String> {
 /// What the text's counts must equal: results.json, the PRISMA flow and the study lists.
 struct Facts<'a> {
     results: &'a Results,
+    /// The measures' labels of every analysis ("RR", "MD", a generic analysis's own), for
+    /// finding where an effect starts in a sentence.
+    labels: Vec<String>,
     /// The numbers of the analyses entered as sensitivity analyses of each analysis, by its
     /// number (`sensitivity_of`).
     entered: HashMap<String, Vec<String>>,
@@ -548,8 +551,15 @@ impl<'a> Facts<'a> {
     fn of(review: &Review, results: &'a Results) -> Facts<'a> {
         let noun = review.participants_noun().to_lowercase();
         let included = &review.studies.included;
+        let mut labels: Vec<String> = results
+            .outcomes()
+            .map(|(_, o)| o.measure.label().to_string())
+            .collect();
+        labels.sort_unstable();
+        labels.dedup();
         Facts {
             results,
+            labels,
             entered: entered_sensitivity_analyses(review, results),
             nouns: vec![noun.clone(), crate::english::plural(2, &noun)],
             included: included.len() as u64,
@@ -706,14 +716,15 @@ impl<'a> Facts<'a> {
                         ));
                     }
                 }
-                for fact in statistics(sentence) {
+                for fact in statistics(sentence, &self.labels) {
                     // The Sensitivity analyses section quotes the analysis's sensitivity
                     // analyses beside it.
                     let candidates = match passage.analysis.as_deref() {
                         Some(n) if passage.section.starts_with(super::sensitivity::SECTION) => {
                             self.with_sensitivity_analyses(n)
                         }
-                        _ => analysis.clone().into_iter().collect(),
+                        Some(n) => self.with_parts(n),
+                        None => Vec::new(),
                     };
                     problems.extend(self.check_statistics(&fact, candidates));
                 }
@@ -737,7 +748,7 @@ impl<'a> Facts<'a> {
                 let Some(Counted {
                     studies,
                     participants,
-                    pooled,
+                    effect,
                     ..
                 }) = analysis
                 else {
@@ -761,8 +772,8 @@ impl<'a> Facts<'a> {
                     ));
                 }
                 if sentence.contains(" [") || sentence == "Not estimable" {
-                    let want = pooled.map_or("Not estimable".to_string(), |p| {
-                        effect_bracketed(p.estimate, p.ci_low, p.ci_high)
+                    let want = effect.map_or("Not estimable".to_string(), |(e, l, h)| {
+                        effect_bracketed(e, l, h)
                     });
                     if sentence != want {
                         problems.push(format!("says {sentence} where results.json has {want}"));
@@ -774,29 +785,57 @@ impl<'a> Facts<'a> {
     }
 
     /// An analysis or subgroup of results.json by number.
-    fn analysis(&self, number: &str) -> Option<Counted<'_>> {
+    fn analysis(&self, number: &str) -> Option<Counted> {
+        self.with_parts(number).into_iter().next()
+    }
+
+    /// An analysis or subgroup by number, then the parts its text may quote: an analysis's
+    /// subgroups (their subtotals) and each study's own result (the one study of an analysis
+    /// without totals).
+    fn with_parts(&self, number: &str) -> Vec<Counted> {
+        let study = |label: &str, r: &crate::results::StudyResult| Counted {
+            label: label.to_string(),
+            studies: 1,
+            participants: 0,
+            effect: r
+                .estimate
+                .zip(r.ci_low)
+                .zip(r.ci_high)
+                .map(|((e, l), h)| (e, l, h)),
+        };
         for (_, o) in self.results.outcomes() {
+            let label = o.measure.label();
+            let subgroup = |s: &crate::results::SubgroupResults| Counted {
+                label: label.to_string(),
+                studies: s.studies as u64,
+                participants: s.participants,
+                effect: pooled_effect(s.pooled.as_ref()),
+            };
             if o.number == number {
-                return Some(Counted::outcome(o));
+                let mut parts = vec![Counted::outcome(o)];
+                parts.extend(o.subgroups.iter().map(subgroup));
+                parts.extend(o.study_results.iter().map(|r| study(label, r)));
+                parts.extend(
+                    o.subgroups
+                        .iter()
+                        .flat_map(|s| &s.study_results)
+                        .map(|r| study(label, r)),
+                );
+                return parts;
             }
-            for s in &o.subgroups {
-                if s.number == number {
-                    return Some(Counted {
-                        label: o.measure.label().to_string(),
-                        studies: s.studies as u64,
-                        participants: s.participants,
-                        pooled: s.pooled.as_ref(),
-                    });
-                }
+            if let Some(s) = o.subgroups.iter().find(|s| s.number == number) {
+                let mut parts = vec![subgroup(s)];
+                parts.extend(s.study_results.iter().map(|r| study(label, r)));
+                return parts;
             }
         }
-        None
+        Vec::new()
     }
 
     /// An analysis by number with its sensitivity analyses: those declared on it, each
     /// leave-one-out result (without counts: the text gives none) and the analyses entered as
     /// its sensitivity analyses.
-    fn with_sensitivity_analyses(&self, number: &str) -> Vec<Counted<'_>> {
+    fn with_sensitivity_analyses(&self, number: &str) -> Vec<Counted> {
         let mut candidates = Vec::new();
         let entered = self.entered.get(number).map_or(&[][..], Vec::as_slice);
         for (_, o) in self.results.outcomes() {
@@ -812,14 +851,14 @@ impl<'a> Facts<'a> {
                 label: label.to_string(),
                 studies: v.studies as u64,
                 participants: v.participants,
-                pooled: v.pooled.as_ref(),
+                effect: pooled_effect(v.pooled.as_ref()),
             }));
             for l in o.sensitivity.leave_one_out.iter().flatten() {
                 candidates.push(Counted {
                     label: label.to_string(),
                     studies: 0,
                     participants: 0,
-                    pooled: Some(&l.pooled),
+                    effect: pooled_effect(Some(&l.pooled)),
                 });
             }
         }
@@ -840,8 +879,8 @@ impl<'a> Facts<'a> {
         let with_effect: Vec<&Counted> = candidates
             .iter()
             .filter(|c| {
-                c.pooled
-                    .is_some_and(|p| effect_phrase(&c.label, p) == fact.effect)
+                c.effect
+                    .is_some_and(|(e, l, h)| estimate_phrase(&c.label, e, l, h) == fact.effect)
             })
             .collect();
         if with_effect.is_empty() {
@@ -894,22 +933,28 @@ fn entered_sensitivity_analyses(
     entered
 }
 
-/// The counts and pooled result of an analysis or subgroup.
+/// The counts and effect of an analysis, a subgroup or one study.
 #[derive(Debug, Clone)]
-struct Counted<'a> {
+struct Counted {
     label: String,
     studies: u64,
     participants: u64,
-    pooled: Option<&'a Pooled>,
+    /// The estimate and its 95% confidence interval, natural scale.
+    effect: Option<(f64, f64, f64)>,
 }
 
-impl<'a> Counted<'a> {
-    fn outcome(o: &'a OutcomeResults) -> Counted<'a> {
+/// A pooled result's estimate and interval.
+fn pooled_effect(pooled: Option<&Pooled>) -> Option<(f64, f64, f64)> {
+    pooled.map(|p| (p.estimate, p.ci_low, p.ci_high))
+}
+
+impl Counted {
+    fn outcome(o: &OutcomeResults) -> Counted {
         Counted {
             label: o.measure.label().to_string(),
             studies: o.studies as u64,
             participants: o.participants,
-            pooled: o.pooled.as_ref(),
+            effect: pooled_effect(o.pooled.as_ref()),
         }
     }
 }
@@ -923,29 +968,56 @@ struct Statistics {
     counts: Option<(u64, u64)>,
 }
 
-/// The bracketed statistical summaries of a sentence.
-fn statistics(sentence: &str) -> Vec<Statistics> {
+/// The statistical summaries of a sentence: an effect ("RR 0.65, 95% CI 0.46 to 0.90"), which
+/// starts at its measure's label (the longest of `labels` before its estimate; without one, at
+/// its bracket), and the counts after it, in its brackets ("(RR ...; 9 studies, 6942 women)") or
+/// in brackets of their own ("RR ... (2 studies, 198 participants)").
+fn statistics(sentence: &str, labels: &[String]) -> Vec<Statistics> {
+    const CI: &str = ", 95% CI ";
     let mut found = Vec::new();
-    let mut rest = sentence;
-    while let Some(ci) = rest.find(", 95% CI ") {
-        let open = rest[..ci].rfind('(').map_or(0, |o| o + 1);
-        let close = rest[ci..].find(')').map_or(rest.len(), |c| ci + c);
-        let group = &rest[open..close];
-        let mut parts = group.split("; ");
-        let effect = parts.next().unwrap_or_default().to_string();
-        let counts = parts.next().and_then(|p| {
-            let w = tokens(p);
-            match w.as_slice() {
-                [k, study, n, _] if study.starts_with("stud") => Some((digits(k)?, digits(n)?)),
-                _ => None,
-            }
-        });
-        found.push(Statistics { effect, counts });
-        rest = &rest[close.min(rest.len())..];
-        if rest.is_empty() {
-            break;
+    let mut from = 0;
+    while let Some(at) = sentence[from..].find(CI).map(|i| from + i) {
+        let before = &sentence[from..at];
+        let estimate = before.rfind(' ').map_or(0, |i| i + 1);
+        let head = &before[..estimate.saturating_sub(1)];
+        let label = labels
+            .iter()
+            .filter(|l| {
+                head.strip_suffix(l.as_str())
+                    .is_some_and(|h| h.is_empty() || h.ends_with([' ', '(']))
+            })
+            .max_by_key(|l| l.len());
+        let start = from
+            + match label {
+                Some(l) => head.len() - l.len(),
+                None => before.rfind('(').map_or(0, |o| o + 1),
+            };
+        // The interval's upper bound ends at the first space, bracket or semicolon after "to".
+        let after = at + CI.len();
+        let high = sentence[after..]
+            .find(" to ")
+            .map_or(sentence.len(), |t| after + t + " to ".len());
+        let mut end = sentence[high..]
+            .find([' ', ')', ';'])
+            .map_or(sentence.len(), |e| high + e);
+        if sentence[..end].ends_with('.') {
+            end -= 1;
         }
-        rest = &rest[1.min(rest.len())..];
+        let effect = sentence[start..end].to_string();
+        let tail = &sentence[end..];
+        let counts = tail
+            .strip_prefix("; ")
+            .or_else(|| tail.strip_prefix(" ("))
+            .map(|t| &t[..t.find([';', ')']).unwrap_or(t.len())])
+            .and_then(|part| {
+                let w = tokens(part);
+                match w.as_slice() {
+                    [k, study, n, _] if study.starts_with("stud") => Some((digits(k)?, digits(n)?)),
+                    _ => None,
+                }
+            });
+        found.push(Statistics { effect, counts });
+        from = end.max(at + CI.len());
     }
     found
 }
@@ -1019,12 +1091,26 @@ mod tests {
 
     #[test]
     fn statistics_are_read_from_their_brackets() {
+        let labels = ["RR".to_string(), "Peto OR".to_string(), "OR".to_string()];
         let s = statistics(
             "X may reduce Y (RR 0.65, 95% CI 0.46 to 0.90; 9 studies, 6942 women; low-certainty evidence).",
+            &labels,
         );
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].effect, "RR 0.65, 95% CI 0.46 to 0.90");
         assert_eq!(s[0].counts, Some((9, 6942)));
+        // A subgroup's line, and a study's own result: the effect starts at its label, and
+        // the counts are in brackets of their own.
+        let s = statistics(
+            "3.2.1 48 hours: Peto OR 0.37, 95% CI 0.20 to 0.70 (2 studies, 198 participants). \
+             For Y, the only study, Smith 2004, found RR 1.43, 95% CI 0.63 to 3.25 (123 participants; totals not selected).",
+            &labels,
+        );
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].effect, "Peto OR 0.37, 95% CI 0.20 to 0.70");
+        assert_eq!(s[0].counts, Some((2, 198)));
+        assert_eq!(s[1].effect, "RR 1.43, 95% CI 0.63 to 3.25");
+        assert_eq!(s[1].counts, None);
         assert_eq!(
             without_statistics(
                 "Nine studies (6942 women) (RR 1, 95% CI 1 to 2; 9 studies, 1 woman)."

@@ -27,31 +27,48 @@ fn the_examples_have_no_seams() {
     }
 }
 
-// A real review imported from Review Manager (the committed excerpt of the GAD review, see
-// tests/reference/revman/README.md) reads without a seam too.
+// Real reviews imported from Review Manager (the committed excerpts, see
+// tests/reference/revman/README.md) read without a seam too: the GAD review's text, a
+// subgroup's subtotal quoted on its own line (CD008625, totals by subgroup only) and one study's
+// own result where the authors pooled nothing (CD013210).
 #[test]
-fn an_imported_review_has_no_seams() {
-    let scratch = Scratch::new("proofread-gad");
-    let excerpt = root().join("tests/reference/revman/benzodiazepines-pregabalin-gad-excerpt.rm5");
-    let dir = scratch.path("reviews/gad");
-    let run = revmark(
-        &scratch.0,
-        &[
-            "import",
-            excerpt.to_str().unwrap(),
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let (passages, seams) = proofread_review(&dir);
-    assert!(
-        passages
-            .iter()
-            .any(|p| p.section == "Effects of interventions 1.16"),
-        "the excerpt's analyses are read"
-    );
-    no_seams("gad", &passages, &seams);
+fn imported_reviews_have_no_seams() {
+    let scratch = Scratch::new("proofread-imports");
+    for (excerpt, read) in [
+        (
+            "benzodiazepines-pregabalin-gad-excerpt",
+            "Effects of interventions 1.16",
+        ),
+        (
+            "CD008625-totals-excerpt",
+            "3.2.1 48 hours: RR 0.37, 95% CI 0.20 to 0.70 (2 studies",
+        ),
+        (
+            "CD013210-excerpt",
+            "the only study, D'Haens 2008, found RR 0.59, 95% CI",
+        ),
+    ] {
+        let file = root().join(format!("tests/reference/revman/{excerpt}.rm5"));
+        let dir = scratch.path("reviews").join(excerpt.to_lowercase());
+        let run = revmark(
+            &scratch.0,
+            &[
+                "import",
+                file.to_str().unwrap(),
+                "--out",
+                dir.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let (passages, seams) = proofread_review(&dir);
+        assert!(
+            passages
+                .iter()
+                .any(|p| p.section == read || p.sentences.iter().any(|s| s.contains(read))),
+            "{excerpt}: nothing reads `{read}`"
+        );
+        no_seams(excerpt, &passages, &seams);
+    }
 }
 
 /// An example's passages, with the review and results to proofread them against.

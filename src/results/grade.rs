@@ -191,9 +191,13 @@ pub(super) fn assessed(
         )
     });
 
+    let mut risk_of_bias = grade::risk_of_bias(tool, &studies, thresholds);
+    if review.studies.no_risk_of_bias_recorded() {
+        risk_of_bias = grade::risk_of_bias_unrecorded(tool, risk_of_bias);
+    }
     let suggestion = GradeSuggestion::new(
         CertaintyLevel::High,
-        grade::risk_of_bias(tool, &studies, thresholds),
+        risk_of_bias,
         grade::inconsistency(
             &fit.overall,
             fit.differences.as_ref(),

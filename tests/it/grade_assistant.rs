@@ -194,7 +194,8 @@ fn check_warns_at_the_certainty() {
             "analyses.yaml:{}:28: warning: comparison `diuretics-vs-control`, outcome `perinatal-death` (analysis 1.2): the certainty is moderate, but the GRADE assistant suggests very low, and it rates down for risk of bias, which none of the reasons names.",
             perinatal_certainty_line()
         ),
-        "Risk of bias, \u{2212}1: Studies at unclear risk of bias carry 100% of the weight.",
+        // The example's studies record no judgement: the reason says so.
+        "Risk of bias, \u{2212}1: No study records a risk-of-bias judgement, so every study is taken to be at unclear risk of bias.",
         "Imprecision, \u{2212}2: The confidence interval includes both an important reduction and an important increase.",
         "grade_acknowledged",
     ] {
@@ -536,4 +537,29 @@ fn the_evidence_profile_reads_on_a_phone_and_a_wide_screen() {
         "{report}"
     );
     assert_eq!(report["wide"]["labelled"], 0, "{report}");
+}
+
+// Where no study records a risk-of-bias judgement (as in Review Manager's data-only files), the
+// assistant's reason says so rather than read as the authors' judgement; with one judgement
+// recorded, the reason gives the shares of the weight again.
+#[test]
+fn unrecorded_judgements_are_said_to_be_unrecorded() {
+    let scratch = Scratch::new("grade-unrecorded");
+    let dir = example(&scratch, "diuretics-pregnancy");
+    let unrecorded = "Risk of bias, \u{2212}1: No study records a risk-of-bias judgement";
+    let shares =
+        "Risk of bias, \u{2212}1: Studies at unclear risk of bias carry 100% of the weight.";
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(unrecorded), "{}", run.stderr);
+    assert!(!run.stderr.contains(shares), "{}", run.stderr);
+    edit(
+        &dir.join("studies.yaml"),
+        "methods: Randomised trial of diuretics in pregnancy, 1971.",
+        "methods: Randomised trial of diuretics in pregnancy, 1971.\n    risk_of_bias:\n      sequence_generation: {judgement: unclear}",
+    );
+    let run = revmark(&scratch.0, &["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(shares), "{}", run.stderr);
+    assert!(!run.stderr.contains(unrecorded), "{}", run.stderr);
 }

@@ -17,7 +17,9 @@ pub use information_size::{
     InformationSize, PowerTarget, optimal_information_size, pooled_standard_deviation,
 };
 pub use publication_bias::publication_bias;
-pub use risk_of_bias::{RiskOfBiasShares, StudyRisk, key_judgement, risk_of_bias};
+pub use risk_of_bias::{
+    RiskOfBiasShares, StudyRisk, key_judgement, risk_of_bias, risk_of_bias_unrecorded,
+};
 
 use super::input::Measure;
 use crate::model::CertaintyLevel;

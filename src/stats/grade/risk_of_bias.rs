@@ -158,3 +158,20 @@ pub fn risk_of_bias(
         )
     }
 }
+
+/// [`risk_of_bias`] where no study records a judgement (Review Manager's data-only files carry
+/// none): every study has the tool's default judgement, which the reason says rather than
+/// read as the authors' judgement of the studies.
+pub fn risk_of_bias_unrecorded(tool: RobTool, suggestion: DomainSuggestion) -> DomainSuggestion {
+    if suggestion.downgrade == 0 {
+        return suggestion;
+    }
+    let default = match tool {
+        RobTool::Rob1 => "to be at unclear risk of bias",
+        RobTool::Rob2 => "as not assessed",
+    };
+    DomainSuggestion::new(
+        suggestion.downgrade,
+        format!("No study records a risk-of-bias judgement, so every study is taken {default}."),
+    )
+}

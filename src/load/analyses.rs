@@ -86,13 +86,12 @@ pub(crate) fn read_data_files(raw: &raw::AnalysesFile, read_data: &DataReader) -
             continue;
         };
         let mut problems = Problems::new();
-        super::fs::refuse_control_characters(&file, &mut problems);
         let reader = RowReader {
             data_type,
             context: "",
             included: None,
         };
-        let rows = read_csv(&file, &reader, &mut problems);
+        let rows = read_data_file(&file, &reader, &mut problems);
         if problems.is_empty() {
             files.insert(path.value.clone(), (data_type, rows));
         }
@@ -677,10 +676,7 @@ impl OutcomeChecker<'_, '_> {
                 return read;
             }
             match (self.read_data)(&path.value) {
-                Ok(file) => {
-                    super::fs::refuse_control_characters(&file, self.problems);
-                    rows = read_csv(&file, reader, self.problems);
-                }
+                Ok(file) => rows = read_data_file(&file, reader, self.problems),
                 Err(message) => {
                     self.error(DATA_FILE, &path, || {
                         format!("{}: {message}", reader.context)
@@ -690,6 +686,13 @@ impl OutcomeChecker<'_, '_> {
         }
         rows
     }
+}
+
+/// Checks a data file's text and reads its rows: the one reading of a data file, beforehand
+/// ([`read_data_files`]) or when its outcome is checked, so both find the same problems.
+fn read_data_file(file: &SourceFile, reader: &RowReader, problems: &mut Problems) -> Vec<DataRow> {
+    super::fs::refuse_control_characters(file, problems);
+    read_csv(file, reader, problems)
 }
 
 /// Reads the rows of a CSV data file.

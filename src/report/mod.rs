@@ -229,11 +229,7 @@ pub fn context_json(
     results: Arc<Results>,
     figures: &FigureSet,
 ) -> Result<serde_json::Value, Vec<Diagnostic>> {
-    let site = SiteTemplates::default();
-    let templates = Templates::new(&site, &review.templates, Arc::clone(&results))
-        .map_err(|e| vec![template_diagnostic(Some(review), &site, &e)])?;
-    let findings = findings::findings(review, &results);
-    let context = review_context(review, &results, &findings, figures, &templates)?;
+    let context = built_in_context(review, results, figures)?;
     Ok(serde_json::to_value(&context).expect("views serialise"))
 }
 
@@ -244,12 +240,22 @@ pub fn generated_text(
     results: Arc<Results>,
     figures: &FigureSet,
 ) -> Result<Vec<proofread::Passage>, Vec<Diagnostic>> {
+    let context = built_in_context(review, results, figures)?;
+    Ok(proofread::generated_text(&context))
+}
+
+/// The review's template context, its prose rendered through the built-in templates and the
+/// review's own.
+fn built_in_context(
+    review: &Review,
+    results: Arc<Results>,
+    figures: &FigureSet,
+) -> Result<view::ReviewContext, Vec<Diagnostic>> {
     let site = SiteTemplates::default();
     let templates = Templates::new(&site, &review.templates, Arc::clone(&results))
         .map_err(|e| vec![template_diagnostic(Some(review), &site, &e)])?;
     let findings = findings::findings(review, &results);
-    let context = review_context(review, &results, &findings, figures, &templates)?;
-    Ok(proofread::generated_text(&context))
+    review_context(review, &results, &findings, figures, &templates)
 }
 
 /// A review's templates, loaded, and the context they render.

@@ -890,10 +890,13 @@ fn risk_of_bias(review: &Review) -> Vec<String> {
     let unclear = unclear_share(review);
     if review.studies.no_risk_of_bias_recorded() {
         // Not "a lack of information in the study reports": no one judged them.
-        sentences.push(match tool {
-            RobTool::Rob1 => "No risk-of-bias judgements were recorded for the included studies (unclear risk of bias in every domain).".to_string(),
-            RobTool::Rob2 => "No risk-of-bias judgements were recorded for the included studies.".to_string(),
-        });
+        let default = match tool {
+            RobTool::Rob1 => " (unclear risk of bias in every domain)",
+            RobTool::Rob2 => "",
+        };
+        sentences.push(format!(
+            "No risk-of-bias judgements were recorded for the included studies{default}."
+        ));
         return sentences;
     }
     if mostly_unclear(review) {

@@ -704,7 +704,13 @@ impl<'a> Facts<'a> {
     /// The problems with the counts of one sentence of `passage`.
     fn check(&self, passage: &Passage, sentence: &str) -> Vec<String> {
         let mut problems = Vec::new();
-        let analysis = passage.analysis.as_deref().and_then(|n| self.analysis(n));
+        // The passage's analysis (or subgroup) first, then the parts its text may quote.
+        let parts = passage
+            .analysis
+            .as_deref()
+            .map(|n| self.with_parts(n))
+            .unwrap_or_default();
+        let analysis = parts.first().cloned();
         match passage.kind {
             PassageKind::Prose => {
                 for (claim, said) in self.claims(sentence) {
@@ -723,8 +729,7 @@ impl<'a> Facts<'a> {
                         Some(n) if passage.section.starts_with(super::sensitivity::SECTION) => {
                             self.with_sensitivity_analyses(n)
                         }
-                        Some(n) => self.with_parts(n),
-                        None => Vec::new(),
+                        _ => parts.clone(),
                     };
                     problems.extend(self.check_statistics(&fact, candidates));
                 }
@@ -782,11 +787,6 @@ impl<'a> Facts<'a> {
             }
         }
         problems
-    }
-
-    /// An analysis or subgroup of results.json by number.
-    fn analysis(&self, number: &str) -> Option<Counted> {
-        self.with_parts(number).into_iter().next()
     }
 
     /// An analysis or subgroup by number, then the parts its text may quote: an analysis's

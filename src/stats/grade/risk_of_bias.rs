@@ -134,19 +134,18 @@ pub fn risk_of_bias(
             ),
         )
     } else if not_low >= thresholds.rob_not_low_serious {
+        // The share at high risk is said only where there is one.
+        let of_it = if no_high {
+            String::new()
+        } else {
+            format!(" ({high_clause})")
+        };
         DomainSuggestion::new(
             1,
-            if no_high {
-                format!(
-                    "Studies {unclear_words} carry {} of the weight.",
-                    percent(not_low)
-                )
-            } else {
-                format!(
-                    "Studies {unclear_words} carry {} of the weight ({high_clause}).",
-                    percent(not_low)
-                )
-            },
+            format!(
+                "Studies {unclear_words} carry {} of the weight{of_it}.",
+                percent(not_low)
+            ),
         )
     } else {
         DomainSuggestion::new(
